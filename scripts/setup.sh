@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package tessera needs, then builds the release tree in build/.
+# Idempotent: packages already present are not reinstalled, and the build is incremental.
+#
+#   bash scripts/setup.sh            # install + release build
+#   TESSERA_SKIP_BUILD=1 bash scripts/setup.sh   # install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build tools and libraries linked into tessera.
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libfmt-dev libcli11-dev nlohmann-json3-dev
+  # Tests, benchmarks and the format gate.
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # Measures peak RSS for benchmarks (/usr/bin/time -v).
+  time
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ -z "${TESSERA_SKIP_BUILD:-}" ]]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build build
+fi

@@ -1,0 +1,44 @@
+#pragma once
+// The accounting a MemoryBudget shares with the buffers charged to it.
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/intrusive_list.h"
+#include "core/storage.h"
+#include "tessera/budget.h"
+
+namespace tessera::detail {
+
+struct BudgetState {
+  BudgetState(std::size_t cap, std::string name) : cap(cap), name(std::move(name)) {}
+
+  // Reserves `bytes` if they fit under the cap; otherwise throws Error(OutOfBudget) naming the
+  // request, the live total, the cap and the largest holders. Reserves nothing then.
+  void charge(std::size_t bytes, std::string_view label, const std::source_location& site);
+  // Gives back a reservation whose allocation failed.
+  void refund(std::size_t bytes) noexcept;
+
+  // The holder list: a storage joins after a successful charge and leaves when freed, which
+  // also gives its bytes back.
+  void add_holder(Storage& storage);
+  void remove_holder(Storage& storage) noexcept;
+
+  std::vector<BudgetHolder> largest_holders(std::size_t count) const;
+
+  const std::size_t cap;
+  const std::string name;
+  std::atomic<std::size_t> used{0};
+  std::atomic<std::size_t> peak{0};
+
+ private:
+  mutable std::mutex mutex_;
+  IntrusiveList<Storage, &Storage::budget_links> holders_;
+};
+
+}  // namespace tessera::detail

@@ -1,0 +1,137 @@
+// Reading the profiler's registry: snapshots, per-site comparison, pinned buffers.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <tuple>
+
+#include "core/registry.h"
+#include "core/storage.h"
+#include "tessera/profiler.h"
+
+namespace tessera::memory {
+namespace {
+
+Site site_of(const std::source_location& location) {
+  return {location.file_name(), location.line(), location.function_name()};
+}
+
+BufferInfo describe(const detail::Storage& storage) {
+  BufferInfo info;
+  info.id = storage.id();
+  info.bytes = storage.bytes();
+  info.wrapped = storage.wrapped();
+  info.label = storage.label();
+  info.site = site_of(storage.site());
+  info.thread = storage.thread;
+  info.created = storage.created;
+  storage.for_each_region([&](const detail::RegionRecord& region) {
+    const std::ptrdiff_t offset = region.data() - storage.data();
+    const auto pixel_bytes = static_cast<std::ptrdiff_t>(region.format().bytes_per_pixel());
+    const Rect rect{static_cast<int>(offset % region.stride() / pixel_bytes),
+                    static_cast<int>(offset / region.stride()), region.width(), region.height()};
+    info.regions.push_back(
+        {.rect = rect,
+         .format = region.format(),
+         .view_bytes = static_cast<std::size_t>(region.width()) * region.height() *
+                       region.format().bytes_per_pixel(),
+         .handles = region.references(),
+         .site = site_of(region.site())});
+  });
+  // Regions were listed first: each holds one reference, and was attached after taking it.
+  const std::size_t references = storage.references();
+  info.direct_handles = references > info.regions.size() ? references - info.regions.size() : 0;
+  return info;
+}
+
+}  // namespace
+
+std::string Site::to_string() const { return fmt::format("{}:{}", file, line); }
+
+std::size_t BufferInfo::region_bytes() const {
+  std::size_t total = 0;
+  for (const RegionInfo& region : regions) total += region.view_bytes;
+  return total;
+}
+
+void set_profiling(bool enabled) {
+  detail::apply_environment_once();
+  const bool was_enabled = detail::Registry::instance().set_enabled(enabled);
+  if (enabled && !was_enabled) set_baseline();
+}
+
+bool profiling() {
+  detail::apply_environment_once();
+  return detail::Registry::instance().enabled();
+}
+
+Snapshot snapshot() {
+  Snapshot result;
+  result.taken = std::chrono::steady_clock::now();
+  result.counters = counters();
+  detail::Registry::instance().for_each(
+      [&](const detail::Storage& storage) { result.buffers.push_back(describe(storage)); });
+  return result;
+}
+
+std::string SiteDelta::to_string() const {
+  return fmt::format("{}: size={} ({:+} buffer{}), live={} in {} buffer{} '{}'", site.to_string(),
+                     format_bytes_delta(bytes_delta), buffers_delta,
+                     std::abs(buffers_delta) == 1 ? "" : "s", format_bytes(bytes_after),
+                     buffers_after, buffers_after == 1 ? "" : "s", label);
+}
+
+std::vector<SiteDelta> compare(const Snapshot& before, const Snapshot& after) {
+  struct Totals {
+    std::size_t bytes_before = 0, buffers_before = 0, bytes_after = 0, buffers_after = 0;
+    Site site;
+    std::string label;
+  };
+  std::map<std::tuple<std::string, std::uint32_t>, Totals> by_site;
+  for (const BufferInfo& buffer : before.buffers) {
+    Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
+    totals.bytes_before += buffer.bytes;
+    ++totals.buffers_before;
+    totals.site = buffer.site;
+    totals.label = buffer.label;
+  }
+  for (const BufferInfo& buffer : after.buffers) {
+    Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
+    totals.bytes_after += buffer.bytes;
+    ++totals.buffers_after;
+    totals.site = buffer.site;
+    totals.label = buffer.label;
+  }
+
+  std::vector<SiteDelta> deltas;
+  for (const auto& [key, totals] : by_site) {
+    SiteDelta delta{
+        .site = totals.site,
+        .label = totals.label,
+        .bytes_delta = static_cast<std::int64_t>(totals.bytes_after) -
+                       static_cast<std::int64_t>(totals.bytes_before),
+        .buffers_delta = static_cast<std::int64_t>(totals.buffers_after) -
+                         static_cast<std::int64_t>(totals.buffers_before),
+        .bytes_after = totals.bytes_after,
+        .buffers_after = totals.buffers_after,
+    };
+    if (delta.bytes_delta != 0 || delta.buffers_delta != 0) deltas.push_back(std::move(delta));
+  }
+  std::stable_sort(deltas.begin(), deltas.end(), [](const SiteDelta& a, const SiteDelta& b) {
+    return std::tuple(std::abs(a.bytes_delta), std::abs(a.buffers_delta)) >
+           std::tuple(std::abs(b.bytes_delta), std::abs(b.buffers_delta));
+  });
+  return deltas;
+}
+
+std::vector<BufferInfo> pinned_buffers() {
+  std::vector<BufferInfo> pinned;
+  for (BufferInfo& buffer : snapshot().buffers) {
+    if (buffer.pinned_by_regions()) pinned.push_back(std::move(buffer));
+  }
+  return pinned;
+}
+
+}  // namespace tessera::memory

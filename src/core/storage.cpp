@@ -1,0 +1,153 @@
+#include "core/storage.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "core/budget_state.h"
+#include "core/counters.h"
+#include "core/registry.h"
+#include "tessera/error.h"
+#include "tessera/memory.h"
+#include "tessera/profiler.h"
+
+namespace tessera::detail {
+namespace {
+
+constexpr std::size_t round_up(std::size_t value, std::size_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+// The header occupies whole alignment units so the bytes after it stay aligned.
+constexpr std::size_t kHeaderBytes = round_up(sizeof(Storage), kAlignment);
+
+std::atomic<std::uint64_t> next_id{1};
+
+}  // namespace
+
+Storage::Storage(std::byte* data, std::size_t bytes, std::string_view label,
+                 std::shared_ptr<BudgetState> budget, std::source_location site, bool wrapped,
+                 std::function<void()> deleter)
+    : data_(data),
+      bytes_(bytes),
+      label_(label),
+      budget_(std::move(budget)),
+      site_(site),
+      wrapped_(wrapped),
+      deleter_(std::move(deleter)),
+      id_(next_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+Storage* Storage::allocate(std::size_t bytes, std::string_view label,
+                           std::shared_ptr<BudgetState> budget, std::source_location site) {
+  apply_environment_once();
+  if (bytes == 0) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("cannot allocate 0 bytes for '{}' (requested at {}:{})", label,
+                            site.file_name(), site.line()),
+                {.path = {}, .operation = "allocate"});
+  }
+  if (bytes > SIZE_MAX - kHeaderBytes - kAlignment) {
+    throw Error(ErrorCode::ImageTooLarge,
+                fmt::format("{} bytes for '{}' is more than this machine can address", bytes,
+                            label),
+                {.path = {}, .operation = "allocate"});
+  }
+  if (budget) budget->charge(bytes, label, site);
+
+  void* block = std::aligned_alloc(kAlignment, round_up(kHeaderBytes + bytes, kAlignment));
+  if (block == nullptr) {
+    if (budget) budget->refund(bytes);
+    throw Error(ErrorCode::OutOfMemory,
+                fmt::format("the system refused {} for '{}' (requested at {}:{}); set a memory "
+                            "budget to fail earlier with a clearer account",
+                            memory::format_bytes(bytes), label, site.file_name(), site.line()),
+                {.path = {}, .operation = "allocate"});
+  }
+
+  Storage* storage = nullptr;
+  try {
+    auto* data = static_cast<std::byte*>(block) + kHeaderBytes;
+    storage = new (block) Storage(data, bytes, label, budget, site, false, {});
+    if (budget) budget->add_holder(*storage);
+  } catch (...) {
+    if (storage != nullptr) storage->~Storage();
+    std::free(block);
+    if (budget) budget->refund(bytes);
+    throw;
+  }
+  count_allocation(bytes);
+  if (Registry::instance().enabled()) Registry::instance().add(*storage);
+  return storage;
+}
+
+Storage* Storage::wrap(std::byte* data, std::size_t bytes, std::function<void()> deleter,
+                       std::string_view label, std::source_location site) {
+  apply_environment_once();
+  void* block = std::aligned_alloc(kAlignment, kHeaderBytes);
+  if (block == nullptr) throw std::bad_alloc();
+  Storage* storage = nullptr;
+  try {
+    storage = new (block) Storage(data, bytes, label, nullptr, site, true, std::move(deleter));
+  } catch (...) {
+    std::free(block);
+    throw;
+  }
+  count_wrap(bytes);
+  if (Registry::instance().enabled()) Registry::instance().add(*storage);
+  return storage;
+}
+
+void Storage::destroy() noexcept {
+  Registry::instance().remove(*this);
+  if (budget_) budget_->remove_holder(*this);
+  std::function<void()> deleter = std::move(deleter_);
+  if (wrapped_) {
+    count_unwrap(bytes_);
+  } else {
+    count_free(bytes_);
+  }
+  this->~Storage();
+  std::free(this);
+  // The owner's memory is released last, after tessera let go of every pointer into it.
+  if (deleter) deleter();
+}
+
+void Storage::attach(RegionRecord& region) {
+  std::lock_guard lock(regions_mutex_);
+  regions_.push_back(region);
+}
+
+void Storage::detach(RegionRecord& region) {
+  std::lock_guard lock(regions_mutex_);
+  regions_.erase(region);
+}
+
+RegionRecord::RegionRecord(Storage& storage, std::byte* data, int width, int height,
+                           std::ptrdiff_t stride, PixelFormat format, std::source_location site)
+    : storage_(&storage),
+      data_(data),
+      width_(width),
+      height_(height),
+      stride_(stride),
+      format_(format),
+      site_(site) {}
+
+RegionRecord* RegionRecord::create(Storage& storage, std::byte* data, int width, int height,
+                                   std::ptrdiff_t stride, PixelFormat format,
+                                   std::source_location site) {
+  auto* record = new RegionRecord(storage, data, width, height, stride, format, site);
+  storage.retain();
+  storage.attach(*record);
+  return record;
+}
+
+void RegionRecord::destroy() noexcept {
+  Storage& storage = *storage_;
+  storage.detach(*this);
+  delete this;
+  // After the region lock is released: this may free the storage, which takes other locks.
+  storage.release();
+}
+
+}  // namespace tessera::detail
