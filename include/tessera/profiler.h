@@ -131,8 +131,9 @@ struct MemoryVerdict {
   std::string to_string() const;
 };
 
-// Decides which of the figures grew, in the order of the Verdict enum: growth of tracked bytes
-// is a leak whatever else grew. `noise` is the smallest growth that counts.
+// Decides which of the figures grew, in the order of the Verdict enum: any growth of tracked
+// bytes (exact counts) is a leak whatever else grew. `noise` is the smallest growth of malloc's
+// and the kernel's figures that counts: those move by themselves.
 MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now,
                        std::size_t noise = std::size_t{1} << 20);
 

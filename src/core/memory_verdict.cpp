@@ -74,7 +74,8 @@ MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now,
   const std::int64_t rss = growth(baseline.process.rss, now.process.rss);
 
   MemoryVerdict result{.verdict = Verdict::Stable, .baseline = baseline, .now = now};
-  if (tracked > threshold) {
+  if (tracked > 0) {
+    // Tracked bytes are exact counts, not estimates: any growth is memory still held.
     result.verdict = Verdict::TrackedLeak;
   } else if (in_use - tracked > threshold) {
     // tessera's buffers come from malloc too: only what malloc holds beyond them is untracked.
