@@ -53,7 +53,7 @@ struct RegionInfo {
 };
 
 struct BufferInfo {
-  std::uint64_t id = 0;  // allocation sequence number, unique in the process
+  std::uint64_t id = 0;  // registration sequence number, unique in the process
   std::size_t bytes = 0;
   bool wrapped = false;  // caller-owned memory (Image::wrap), not allocated by tessera
   std::string label;

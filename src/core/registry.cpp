@@ -32,6 +32,7 @@ void Registry::add(Storage& storage) {
   storage.created = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   if (!enabled_.load(std::memory_order_relaxed)) return;  // switched off meanwhile
+  storage.id = ++registrations_;
   buffers_.push_back(storage);
   storage.registered.store(true, std::memory_order_release);
 }

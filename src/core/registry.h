@@ -3,6 +3,7 @@
 // and leave it when they are freed (or when profiling is switched off).
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 
 #include "core/intrusive_list.h"
@@ -36,6 +37,7 @@ class Registry {
   std::atomic<bool> enabled_{false};
   mutable std::mutex mutex_;
   IntrusiveList<Storage, &Storage::registry_links> buffers_;
+  std::uint64_t registrations_ = 0;
 };
 
 // Reads TESSERA_PROFILE and TESSERA_LEAK_CHECK once; called before the first allocation.

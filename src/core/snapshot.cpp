@@ -20,7 +20,7 @@ Site site_of(const std::source_location& location) {
 
 BufferInfo describe(const detail::Storage& storage) {
   BufferInfo info;
-  info.id = storage.id();
+  info.id = storage.id;
   info.bytes = storage.bytes();
   info.wrapped = storage.wrapped();
   info.label = storage.label();

@@ -31,7 +31,12 @@ class Owner {
  public:
   void retain() noexcept { references_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy();
+    // A sole owner cannot race with a copy (copying needs a handle), so it skips the atomic
+    // decrement: most images die with one handle.
+    if (references_.load(std::memory_order_acquire) == 1 ||
+        references_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      destroy();
+    }
   }
   std::size_t references() const noexcept { return references_.load(std::memory_order_relaxed); }
   virtual Storage& storage() noexcept = 0;
@@ -95,7 +100,6 @@ class Storage final : public Owner {
   bool wrapped() const { return wrapped_; }
   const std::string& label() const { return label_; }
   const std::source_location& site() const { return site_; }
-  std::uint64_t id() const { return id_; }
 
   // Region bookkeeping, under this storage's own lock.
   void attach(RegionRecord& region);
@@ -114,6 +118,7 @@ class Storage final : public Owner {
   // Profiler registry membership; the registry's mutex guards the links.
   ListLinks<Storage> registry_links;
   std::atomic<bool> registered{false};
+  std::uint64_t id = 0;  // registration order; 0 if allocated while profiling was off
   int thread = 0;
   std::chrono::steady_clock::time_point created;
 
@@ -121,12 +126,13 @@ class Storage final : public Owner {
   ListLinks<Storage> budget_links;
 
  private:
-  Storage(std::byte* data, std::size_t bytes, std::string_view label,
+  Storage(void* block, std::byte* data, std::size_t bytes, std::string_view label,
           std::shared_ptr<BudgetState> budget, std::source_location site,
           bool wrapped, std::function<void()> deleter);
   ~Storage() = default;
   void destroy() noexcept override;
 
+  void* const block_;  // the allocation that holds this header (and the bytes, unless wrapped)
   std::byte* const data_;
   const std::size_t bytes_;
   const std::string label_;
@@ -134,7 +140,6 @@ class Storage final : public Owner {
   const std::source_location site_;
   const bool wrapped_;
   std::function<void()> deleter_;  // runs once at destruction of a wrapped storage
-  const std::uint64_t id_;
 
   mutable std::mutex regions_mutex_;
   IntrusiveList<RegionRecord, &RegionRecord::region_links> regions_;
