@@ -33,6 +33,7 @@ if ((${#missing[@]})); then
 fi
 
 if [[ -z "${TESSERA_SKIP_BUILD:-}" ]]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+  export CMAKE_GENERATOR=${CMAKE_GENERATOR:-Ninja}  # used only when build/ is new
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
   cmake --build build
 fi

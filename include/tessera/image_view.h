@@ -63,22 +63,16 @@ class BasicImageView {
     return static_cast<std::size_t>(width_) * format_.bytes_per_pixel();
   }
   // True when rows follow each other with no padding, so the pixels are one block.
-  constexpr bool contiguous() const {
-    return stride_ == static_cast<std::ptrdiff_t>(row_bytes());
-  }
+  constexpr bool contiguous() const { return stride_ == static_cast<std::ptrdiff_t>(row_bytes()); }
 
   constexpr Byte* row(int y) const { return data_ + y * stride_; }
   // Row y as samples of type T (std::uint8_t, std::uint16_t or float, matching format()).
   template <typename T>
-  T* row(int y) const
-    requires(!std::is_const_v<Byte>)
-  {
+  T* row(int y) const requires(!std::is_const_v<Byte>) {
     return reinterpret_cast<T*>(row(y));
   }
   template <typename T>
-  const T* row(int y) const
-    requires(std::is_const_v<Byte>)
-  {
+  const T* row(int y) const requires(std::is_const_v<Byte>) {
     return reinterpret_cast<const T*>(row(y));
   }
 

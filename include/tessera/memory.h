@@ -73,11 +73,11 @@ Buffer allocate(std::size_t bytes, AllocationOptions options = {},
 // Always-on process-wide counters. Wrapped (caller-owned) memory counts as a live buffer but
 // its bytes are reported separately: tessera did not allocate them.
 struct Counters {
-  std::size_t live_bytes = 0;         // bytes allocated through allocate() and not yet freed
-  std::size_t live_buffers = 0;       // allocated + wrapped buffers still alive
-  std::size_t peak_bytes = 0;         // high-water mark of live_bytes since the last reset_peak()
+  std::size_t live_bytes = 0;           // bytes allocated through allocate() and not yet freed
+  std::size_t live_buffers = 0;         // allocated + wrapped buffers still alive
+  std::size_t peak_bytes = 0;           // high-water mark of live_bytes since the last reset_peak()
   std::uint64_t total_allocations = 0;  // allocate() calls that succeeded, ever
-  std::size_t wrapped_bytes = 0;      // bytes of caller-owned memory wrapped by Image::wrap
+  std::size_t wrapped_bytes = 0;        // bytes of caller-owned memory wrapped by Image::wrap
 };
 
 // A consistent-enough reading: each field is exact, fields may be from slightly different

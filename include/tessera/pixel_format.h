@@ -21,19 +21,26 @@ enum class SampleType : unsigned char { U8, U16, F32 };
 
 constexpr int channel_count(ChannelLayout layout) {
   switch (layout) {
-    case ChannelLayout::Gray: return 1;
-    case ChannelLayout::GrayAlpha: return 2;
-    case ChannelLayout::Rgb: return 3;
-    case ChannelLayout::Rgba: return 4;
+    case ChannelLayout::Gray:
+      return 1;
+    case ChannelLayout::GrayAlpha:
+      return 2;
+    case ChannelLayout::Rgb:
+      return 3;
+    case ChannelLayout::Rgba:
+      return 4;
   }
   return 0;
 }
 
 constexpr std::size_t sample_size(SampleType type) {
   switch (type) {
-    case SampleType::U8: return 1;
-    case SampleType::U16: return 2;
-    case SampleType::F32: return 4;
+    case SampleType::U8:
+      return 1;
+    case SampleType::U16:
+      return 2;
+    case SampleType::F32:
+      return 4;
   }
   return 0;
 }

@@ -45,11 +45,11 @@ struct Site {
 
 // A region of a buffer that is alive through its own handles.
 struct RegionInfo {
-  Rect rect;                  // in pixels of the image it was cut from the storage of
+  Rect rect;  // in pixels of the image it was cut from the storage of
   PixelFormat format;
   std::size_t view_bytes = 0;  // bytes the region's pixels span (width x height x pixel size)
   std::size_t handles = 0;     // Image handles that hold this region
-  Site site;                  // where region() was called
+  Site site;                   // where region() was called
 };
 
 struct BufferInfo {
@@ -142,8 +142,8 @@ void set_baseline();
 MemoryReading baseline_reading();
 
 struct LeakReport {
-  std::vector<BufferInfo> live;     // every registered buffer still alive, largest first
-  std::size_t peak_bytes = 0;       // the high-water mark of tracked bytes
+  std::vector<BufferInfo> live;  // every registered buffer still alive, largest first
+  std::size_t peak_bytes = 0;    // the high-water mark of tracked bytes
   std::uint64_t total_allocations = 0;
   std::size_t untracked_live_buffers = 0;  // alive but allocated while profiling was off
   MemoryVerdict verdict;

@@ -19,8 +19,7 @@ std::string holders_text(const std::vector<BudgetHolder>& holders) {
   std::string text;
   for (std::size_t i = 0; i < holders.size(); ++i) {
     text += fmt::format("{}{}) {} '{}' at {}", i == 0 ? "" : ", ", i + 1,
-                        memory::format_bytes(holders[i].bytes), holders[i].label,
-                        holders[i].site);
+                        memory::format_bytes(holders[i].bytes), holders[i].label, holders[i].site);
   }
   return text;
 }

@@ -6,14 +6,22 @@ namespace tessera {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidArgument: return "InvalidArgument";
-    case ErrorCode::UnsupportedFormat: return "UnsupportedFormat";
-    case ErrorCode::CorruptData: return "CorruptData";
-    case ErrorCode::ImageTooLarge: return "ImageTooLarge";
-    case ErrorCode::OutOfBudget: return "OutOfBudget";
-    case ErrorCode::OutOfMemory: return "OutOfMemory";
-    case ErrorCode::Io: return "Io";
-    case ErrorCode::Internal: return "Internal";
+    case ErrorCode::InvalidArgument:
+      return "InvalidArgument";
+    case ErrorCode::UnsupportedFormat:
+      return "UnsupportedFormat";
+    case ErrorCode::CorruptData:
+      return "CorruptData";
+    case ErrorCode::ImageTooLarge:
+      return "ImageTooLarge";
+    case ErrorCode::OutOfBudget:
+      return "OutOfBudget";
+    case ErrorCode::OutOfMemory:
+      return "OutOfMemory";
+    case ErrorCode::Io:
+      return "Io";
+    case ErrorCode::Internal:
+      return "Internal";
   }
   return "Unknown";
 }

@@ -36,8 +36,8 @@ std::ptrdiff_t aligned_stride(int width, PixelFormat format) {
   return static_cast<std::ptrdiff_t>(stride);
 }
 
-Image::Image(detail::Owner* adopted, std::byte* data, int width, int height,
-             std::ptrdiff_t stride, PixelFormat format) noexcept
+Image::Image(detail::Owner* adopted, std::byte* data, int width, int height, std::ptrdiff_t stride,
+             PixelFormat format) noexcept
     : owner_(adopted),
       data_(data),
       width_(width),
@@ -111,8 +111,8 @@ Image Image::wrap(void* data, int width, int height, std::ptrdiff_t stride, Pixe
                             width, format.name(), row_bytes),
                 operation("wrap"));
   }
-  auto* storage = detail::Storage::wrap(static_cast<std::byte*>(data), bytes, std::move(deleter),
-                                        label, site);
+  auto* storage =
+      detail::Storage::wrap(static_cast<std::byte*>(data), bytes, std::move(deleter), label, site);
   return Image(storage, storage->data(), width, height, stride, format);
 }
 
@@ -123,8 +123,8 @@ Image Image::region(const Rect& rect, std::source_location site) const {
                             rect.height, rect.x, rect.y, width_, height_),
                 operation("region"));
   }
-  std::byte* data = data_ + rect.y * stride_ +
-                    static_cast<std::ptrdiff_t>(rect.x * format_.bytes_per_pixel());
+  std::byte* data =
+      data_ + rect.y * stride_ + static_cast<std::ptrdiff_t>(rect.x * format_.bytes_per_pixel());
   auto* record = detail::RegionRecord::create(owner_->storage(), data, rect.width, rect.height,
                                               stride_, format_, site);
   return Image(record, data, rect.width, rect.height, stride_, format_);
@@ -152,7 +152,9 @@ std::size_t Image::storage_bytes() const {
   return owner_ != nullptr ? owner_->storage().bytes() : 0;
 }
 
-std::size_t Image::view_bytes() const { return view().row_bytes() * static_cast<std::size_t>(height_); }
+std::size_t Image::view_bytes() const {
+  return view().row_bytes() * static_cast<std::size_t>(height_);
+}
 
 bool Image::shares_storage_with(const Image& other) const {
   return owner_ != nullptr && other.owner_ != nullptr &&

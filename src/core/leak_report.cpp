@@ -84,9 +84,8 @@ std::string LeakReport::to_string() const {
     const std::chrono::duration<double> age = now - buffer.created;
     text += fmt::format("  {:>10} '{}'{} allocated at {} in {}, thread {}, alive {:.2f} s\n",
                         format_bytes(buffer.bytes), buffer.label,
-                        buffer.wrapped ? " (wrapped, caller-owned)" : "",
-                        buffer.site.to_string(), short_function_name(buffer.site.function), buffer.thread,
-                        age.count());
+                        buffer.wrapped ? " (wrapped, caller-owned)" : "", buffer.site.to_string(),
+                        short_function_name(buffer.site.function), buffer.thread, age.count());
     text += fmt::format("        {}\n", describe_sharing(buffer));
   }
   if (untracked_live_buffers > 0) {

@@ -31,7 +31,8 @@ std::int64_t growth(std::size_t before, std::size_t after) {
 ProcessMemory read_process_memory() {
   ProcessMemory reading;
   std::ifstream file("/proc/self/status");
-  const std::string status((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string status((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
   reading.rss = status_field(status, "VmRSS:");
   reading.peak_rss = status_field(status, "VmHWM:");
   // Under AddressSanitizer these are glibc's figures, which its own allocator bypasses.
@@ -56,17 +57,21 @@ MemoryReading baseline_reading() {
 
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::Stable: return "stable";
-    case Verdict::TrackedLeak: return "leak";
-    case Verdict::UntrackedHeap: return "untracked heap growth";
-    case Verdict::AllocatorRetention: return "allocator retention";
-    case Verdict::OutsideMalloc: return "growth outside malloc";
+    case Verdict::Stable:
+      return "stable";
+    case Verdict::TrackedLeak:
+      return "leak";
+    case Verdict::UntrackedHeap:
+      return "untracked heap growth";
+    case Verdict::AllocatorRetention:
+      return "allocator retention";
+    case Verdict::OutsideMalloc:
+      return "growth outside malloc";
   }
   return "?";
 }
 
-MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now,
-                       std::size_t noise) {
+MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now, std::size_t noise) {
   const auto threshold = static_cast<std::int64_t>(noise);
   const std::int64_t tracked = growth(baseline.tracked_live, now.tracked_live);
   const std::int64_t in_use = growth(baseline.process.malloc_in_use, now.process.malloc_in_use);

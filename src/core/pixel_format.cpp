@@ -11,19 +11,26 @@ constexpr std::array kSamples = {SampleType::U8, SampleType::U16, SampleType::F3
 
 std::string_view layout_name(ChannelLayout layout) {
   switch (layout) {
-    case ChannelLayout::Gray: return "gray";
-    case ChannelLayout::GrayAlpha: return "graya";
-    case ChannelLayout::Rgb: return "rgb";
-    case ChannelLayout::Rgba: return "rgba";
+    case ChannelLayout::Gray:
+      return "gray";
+    case ChannelLayout::GrayAlpha:
+      return "graya";
+    case ChannelLayout::Rgb:
+      return "rgb";
+    case ChannelLayout::Rgba:
+      return "rgba";
   }
   return "?";
 }
 
 std::string_view sample_name(SampleType sample) {
   switch (sample) {
-    case SampleType::U8: return "8";
-    case SampleType::U16: return "16";
-    case SampleType::F32: return "f32";
+    case SampleType::U8:
+      return "8";
+    case SampleType::U16:
+      return "16";
+    case SampleType::F32:
+      return "f32";
   }
   return "?";
 }

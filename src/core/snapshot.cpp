@@ -32,13 +32,12 @@ BufferInfo describe(const detail::Storage& storage) {
     const auto pixel_bytes = static_cast<std::ptrdiff_t>(region.format().bytes_per_pixel());
     const Rect rect{static_cast<int>(offset % region.stride() / pixel_bytes),
                     static_cast<int>(offset / region.stride()), region.width(), region.height()};
-    info.regions.push_back(
-        {.rect = rect,
-         .format = region.format(),
-         .view_bytes = static_cast<std::size_t>(region.width()) * region.height() *
-                       region.format().bytes_per_pixel(),
-         .handles = region.references(),
-         .site = site_of(region.site())});
+    info.regions.push_back({.rect = rect,
+                            .format = region.format(),
+                            .view_bytes = static_cast<std::size_t>(region.width()) *
+                                          region.height() * region.format().bytes_per_pixel(),
+                            .handles = region.references(),
+                            .site = site_of(region.site())});
   });
   // Regions were listed first: each holds one reference, and was attached after taking it.
   const std::size_t references = storage.references();

@@ -29,8 +29,8 @@ constexpr std::size_t kSlack = kAlignment - kMallocAlignment;
 // aligned_alloc for image-sized blocks: memalign splits off small remainders, which makes the
 // next large request consolidate every fastbin (measured by bench/memory_bench).
 struct Block {
-  void* block = nullptr;          // what malloc returned: what free() takes
-  std::byte* header = nullptr;    // where the Storage goes, kAlignment-aligned
+  void* block = nullptr;        // what malloc returned: what free() takes
+  std::byte* header = nullptr;  // where the Storage goes, kAlignment-aligned
 };
 
 Block allocate_block(std::size_t payload_bytes) {
@@ -64,10 +64,10 @@ Storage* Storage::allocate(std::size_t bytes, std::string_view label,
                 {.path = {}, .operation = "allocate"});
   }
   if (bytes > SIZE_MAX - kHeaderBytes - kSlack) {
-    throw Error(ErrorCode::ImageTooLarge,
-                fmt::format("{} bytes for '{}' is more than this machine can address", bytes,
-                            label),
-                {.path = {}, .operation = "allocate"});
+    throw Error(
+        ErrorCode::ImageTooLarge,
+        fmt::format("{} bytes for '{}' is more than this machine can address", bytes, label),
+        {.path = {}, .operation = "allocate"});
   }
   if (budget) budget->charge(bytes, label, site);
 

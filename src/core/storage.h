@@ -127,8 +127,8 @@ class Storage final : public Owner {
 
  private:
   Storage(void* block, std::byte* data, std::size_t bytes, std::string_view label,
-          std::shared_ptr<BudgetState> budget, std::source_location site,
-          bool wrapped, std::function<void()> deleter);
+          std::shared_ptr<BudgetState> budget, std::source_location site, bool wrapped,
+          std::function<void()> deleter);
   ~Storage() = default;
   void destroy() noexcept override;
 

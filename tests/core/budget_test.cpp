@@ -38,8 +38,8 @@ TEST(Budget, ten_mebibytes_refuses_twelve_with_a_full_account_and_then_takes_eig
     EXPECT_EQ(error.code(), ErrorCode::OutOfBudget);
     EXPECT_EQ(error.operation(), "allocate");
     const std::string message = error.message();
-    EXPECT_NE(message.find("allocation of 12.0 MiB for 'decode' requested at " + this_file() +
-                           ":" + std::to_string(line)),
+    EXPECT_NE(message.find("allocation of 12.0 MiB for 'decode' requested at " + this_file() + ":" +
+                           std::to_string(line)),
               std::string::npos)
         << message;
     EXPECT_NE(message.find("budget 'thumbnail job'"), std::string::npos) << message;
@@ -69,11 +69,10 @@ TEST(Budget, the_error_names_the_three_largest_holders_with_their_sites) {
     FAIL();
   } catch (const Error& error) {
     const std::string message = error.message();
-    const std::string expected = "Largest holders: 1) 4.0 MiB 'largest' at " + this_file() + ":" +
-                                 std::to_string(second) + ", 2) 2.0 MiB 'middle' at " +
-                                 this_file() + ":" + std::to_string(third) +
-                                 ", 3) 1.0 MiB 'small' at " + this_file() + ":" +
-                                 std::to_string(first) + ".";
+    const std::string expected =
+        "Largest holders: 1) 4.0 MiB 'largest' at " + this_file() + ":" + std::to_string(second) +
+        ", 2) 2.0 MiB 'middle' at " + this_file() + ":" + std::to_string(third) +
+        ", 3) 1.0 MiB 'small' at " + this_file() + ":" + std::to_string(first) + ".";
     EXPECT_NE(message.find(expected), std::string::npos) << message;
     EXPECT_EQ(message.find("'tiny'"), std::string::npos) << "only three holders: " << message;
     EXPECT_NE(message.find("7.0 MiB live + 4.0 MiB requested > cap 10.0 MiB"), std::string::npos)

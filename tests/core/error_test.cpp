@@ -6,7 +6,8 @@ namespace tessera {
 namespace {
 
 TEST(Error, what_carries_code_operation_message_and_path) {
-  const Error error(ErrorCode::CorruptData, "truncated scan", {.path = "a.jpg", .operation = "decode"});
+  const Error error(ErrorCode::CorruptData, "truncated scan",
+                    {.path = "a.jpg", .operation = "decode"});
   EXPECT_STREQ(error.what(), "CorruptData in decode: truncated scan [file: a.jpg]");
   EXPECT_EQ(error.code(), ErrorCode::CorruptData);
   EXPECT_EQ(error.message(), "truncated scan");

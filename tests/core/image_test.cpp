@@ -38,9 +38,9 @@ TEST(Image, default_constructed_is_empty) {
 }
 
 TEST(Image, rows_are_aligned_and_padded_to_64_bytes) {
-  for (const PixelFormat format :
-       {PixelFormat::gray8(), PixelFormat::rgb8(), PixelFormat{ChannelLayout::Rgba, SampleType::F32},
-        PixelFormat{ChannelLayout::GrayAlpha, SampleType::U16}}) {
+  for (const PixelFormat format : {PixelFormat::gray8(), PixelFormat::rgb8(),
+                                   PixelFormat{ChannelLayout::Rgba, SampleType::F32},
+                                   PixelFormat{ChannelLayout::GrayAlpha, SampleType::U16}}) {
     for (const int width : {1, 3, 21, 64, 1921}) {
       const Image image = Image::create(width, 5, format);
       EXPECT_EQ(reinterpret_cast<std::uintptr_t>(image.data()) % 64, 0u);

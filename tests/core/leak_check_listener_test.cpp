@@ -41,7 +41,8 @@ TEST(LeakCheckListener, fails_a_leaking_test_and_names_the_allocating_line) {
   const int line = marked_line(DELIBERATE_LEAK_SOURCE);
   ASSERT_GT(line, 0) << "no LEAK-SITE marker in " << DELIBERATE_LEAK_SOURCE;
   // Without TESSERA_LEAK_CHECK, so that only the GoogleTest hook is under test.
-  const ProcessResult result = run_command(std::string("env -u TESSERA_LEAK_CHECK ") + DELIBERATE_LEAK_FIXTURE);
+  const ProcessResult result =
+      run_command(std::string("env -u TESSERA_LEAK_CHECK ") + DELIBERATE_LEAK_FIXTURE);
 
   EXPECT_NE(result.status, 0) << result.output;
   const std::string site = "tests/support/deliberate_leak.cpp:" + std::to_string(line);

@@ -20,8 +20,8 @@ TEST(PixelFormat, sizes_of_every_layout_and_sample_type) {
 
 TEST(PixelFormat, names_are_unique_and_parse_back) {
   std::set<std::string> names;
-  for (const auto layout : {ChannelLayout::Gray, ChannelLayout::GrayAlpha, ChannelLayout::Rgb,
-                            ChannelLayout::Rgba}) {
+  for (const auto layout :
+       {ChannelLayout::Gray, ChannelLayout::GrayAlpha, ChannelLayout::Rgb, ChannelLayout::Rgba}) {
     for (const auto sample : {SampleType::U8, SampleType::U16, SampleType::F32}) {
       const PixelFormat format{layout, sample};
       names.insert(format.name());

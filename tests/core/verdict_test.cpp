@@ -22,9 +22,9 @@ constexpr bool kGlibcMalloc = true;
 
 memory::MemoryReading reading(std::size_t tracked, std::size_t in_use, std::size_t held,
                               std::size_t rss) {
-  return {.tracked_live = tracked,
-          .process = {.rss = rss, .peak_rss = rss, .malloc_in_use = in_use,
-                      .malloc_free_held = held}};
+  return {
+      .tracked_live = tracked,
+      .process = {.rss = rss, .peak_rss = rss, .malloc_in_use = in_use, .malloc_free_held = held}};
 }
 
 TEST(Verdict, growth_of_tracked_bytes_is_a_leak_whatever_else_grew) {
@@ -54,9 +54,9 @@ TEST(Verdict, rss_growth_that_malloc_does_not_explain_is_outside_malloc) {
 
 TEST(Verdict, growth_of_process_figures_within_noise_is_stable) {
   const auto base = reading(0, 10 * MiB, 1 * MiB, 50 * MiB);
-  EXPECT_EQ(memory::classify(base, reading(0, 10 * MiB + 500'000, 1 * MiB + 300'000, 51 * MiB))
-                .verdict,
-            memory::Verdict::Stable);
+  EXPECT_EQ(
+      memory::classify(base, reading(0, 10 * MiB + 500'000, 1 * MiB + 300'000, 51 * MiB)).verdict,
+      memory::Verdict::Stable);
 }
 
 TEST(Verdict, any_growth_of_tracked_bytes_counts_because_they_are_exact) {

@@ -25,8 +25,9 @@ Image wrap_array(ForeignArray& array, int width, int height) {
   for (std::size_t i = 0; i < array.pixels.size(); ++i) {
     array.pixels[i] = static_cast<std::uint8_t>(i);
   }
-  return Image::wrap(array.pixels.data(), width, height, width * 3, PixelFormat::rgb8(),
-                     [&array] { ++array.deleter_calls; }, "numpy array");
+  return Image::wrap(
+      array.pixels.data(), width, height, width * 3, PixelFormat::rgb8(),
+      [&array] { ++array.deleter_calls; }, "numpy array");
 }
 
 TEST(Wrap, deleter_runs_once_when_the_last_handle_goes) {
@@ -103,7 +104,8 @@ TEST(Wrap, compact_of_a_wrapped_region_copies_into_tessera_memory_and_frees_the_
 TEST(Wrap, the_deleter_runs_after_tessera_let_go_of_the_pixels) {
   // The owner frees its memory in the deleter; nothing may touch it afterwards (ASan checks).
   auto* pixels = new std::uint8_t[64 * 64];
-  Image image = Image::wrap(pixels, 64, 64, 64, PixelFormat::gray8(), [pixels] { delete[] pixels; });
+  Image image =
+      Image::wrap(pixels, 64, 64, 64, PixelFormat::gray8(), [pixels] { delete[] pixels; });
   Image region = image.region({0, 0, 8, 8});
   image = {};
   region = {};

@@ -1,7 +1,7 @@
 // The tessera command line. Thin by design: every behaviour lives in the library.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 

@@ -9,9 +9,7 @@
 namespace tessera::cli {
 namespace {
 
-void heading(int step, std::string_view title) {
-  fmt::print("\n== {}. {} ==\n", step, title);
-}
+void heading(int step, std::string_view title) { fmt::print("\n== {}. {} ==\n", step, title); }
 
 void print_deltas(const memory::Snapshot& before, const memory::Snapshot& after) {
   const auto deltas = memory::compare(before, after);
@@ -40,20 +38,21 @@ int run_memory_demo(const MemoryDemoOptions& options) {
              options.photo_width, options.photo_height);
 
   heading(1, "a leak: a thumbnail cache that never evicts");
-  fmt::print("Each request loads a photo and caches a 10% crop of it. The crop is a region: it\n"
-             "shares the photo's storage. snapshot() before and after, then compare():\n");
+  fmt::print(
+      "Each request loads a photo and caches a 10% crop of it. The crop is a region: it\n"
+      "shares the photo's storage. snapshot() before and after, then compare():\n");
   std::vector<Image> cache;
   const auto before_requests = memory::snapshot();
   for (int i = 0; i < options.photos; ++i) {
     const Image photo = load_photo(options, i);
-    cache.push_back(photo.region({0, 0, std::max(1, photo.width() / 10),
-                                  std::max(1, photo.height() / 10)}));
+    cache.push_back(
+        photo.region({0, 0, std::max(1, photo.width() / 10), std::max(1, photo.height() / 10)}));
   }  // each photo handle is gone here, but its storage is not
   const auto after_requests = memory::snapshot();
   print_deltas(before_requests, after_requests);
   fmt::print("tracked live: {} in {} buffers for {} thumbnails\n",
-             memory::format_bytes(memory::counters().live_bytes),
-             memory::counters().live_buffers, cache.size());
+             memory::format_bytes(memory::counters().live_bytes), memory::counters().live_buffers,
+             cache.size());
 
   heading(2, "a pinned parent: the leak report says who keeps the memory alive");
   fmt::print("{}", memory::leak_report().to_string());
@@ -63,20 +62,20 @@ int run_memory_demo(const MemoryDemoOptions& options) {
   const auto after_compact = memory::snapshot();
   print_deltas(after_requests, after_compact);
   fmt::print("tracked live: {} in {} buffers; pinned buffers left: {}\n",
-             memory::format_bytes(memory::counters().live_bytes),
-             memory::counters().live_buffers, memory::pinned_buffers().size());
+             memory::format_bytes(memory::counters().live_bytes), memory::counters().live_buffers,
+             memory::pinned_buffers().size());
 
   heading(4, "a hard budget: a clear error instead of an OOM kill");
   {
     MemoryBudget budget(10 << 20, "demo job");
     try {
-      const Image too_big = Image::create(2048, 2048, PixelFormat::rgb8(),
-                                          {.label = "too big", .budget = &budget});
+      const Image too_big =
+          Image::create(2048, 2048, PixelFormat::rgb8(), {.label = "too big", .budget = &budget});
     } catch (const Error& error) {
       fmt::print("  refused: {}\n", error.what());
     }
-    const Image fits = Image::create(1024, 2048, PixelFormat::rgba8(),
-                                     {.label = "fits", .budget = &budget});
+    const Image fits =
+        Image::create(1024, 2048, PixelFormat::rgba8(), {.label = "fits", .budget = &budget});
     fmt::print("  the next image ({}) fits: budget '{}' holds {} of {}\n",
                memory::format_bytes(fits.storage_bytes()), budget.name(),
                memory::format_bytes(budget.used()), memory::format_bytes(budget.cap()));
@@ -85,11 +84,12 @@ int run_memory_demo(const MemoryDemoOptions& options) {
   cache.clear();
   if (options.leak_at_exit) {
     // Deliberately never freed: reachable from a global, so only tessera's check reports it.
-    static Image* forgotten = new Image(Image::create(640, 480, PixelFormat::rgb8(),
-                                                      {.label = "forgotten"}));
-    fmt::print("\nLeft one 640x480 image alive on purpose (--leak-at-exit, {}): run with "
-               "TESSERA_LEAK_CHECK=1 to see the exit-time check fail.\n",
-               memory::format_bytes(forgotten->storage_bytes()));
+    static Image* forgotten =
+        new Image(Image::create(640, 480, PixelFormat::rgb8(), {.label = "forgotten"}));
+    fmt::print(
+        "\nLeft one 640x480 image alive on purpose (--leak-at-exit, {}): run with "
+        "TESSERA_LEAK_CHECK=1 to see the exit-time check fail.\n",
+        memory::format_bytes(forgotten->storage_bytes()));
   }
   heading(5, "after releasing everything: the final report");
   fmt::print("{}", memory::leak_report().to_string());

@@ -23,9 +23,7 @@ namespace tessera::testing {
 
 class LeakCheckListener : public ::testing::EmptyTestEventListener {
  public:
-  void OnTestStart(const ::testing::TestInfo& /*test*/) override {
-    before_ = memory::snapshot();
-  }
+  void OnTestStart(const ::testing::TestInfo& /*test*/) override { before_ = memory::snapshot(); }
 
   void OnTestEnd(const ::testing::TestInfo& /*test*/) override {
     const memory::Snapshot after = memory::snapshot();

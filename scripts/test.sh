@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: the format gate, the release build with -Werror and its tests,
+# the sanitizer build (ASan + UBSan + LeakSanitizer) and its tests, and a benchmark smoke run.
+# Every test also runs under tessera's own leak check (TESSERA_LEAK_CHECK=1 and the per-test
+# GoogleTest hook). `.ci/run` runs exactly this.
+#
+#   bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CMAKE_GENERATOR=Ninja
+jobs=$(nproc)
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "setup: packages"
+TESSERA_SKIP_BUILD=1 bash scripts/setup.sh
+
+step "format: clang-format --dry-run --Werror"
+mapfile -t sources < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find include src tools tests bench -name '*.cpp' -o -name '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+echo "${#sources[@]} files formatted"
+
+step "release build (-Werror) and tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTESSERA_WERROR=ON
+cmake --build build --parallel "$jobs"
+ctest --test-dir build --output-on-failure --parallel "$jobs"
+
+step "benchmark smoke run (figures are for reading, not asserting)"
+build/bench/memory_bench --benchmark_repetitions=3 --benchmark_min_time=0.05 2>&1 | tail -7
+
+step "sanitizer build (address,undefined + LeakSanitizer) and tests"
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DTESSERA_SANITIZE=address,undefined -DTESSERA_WERROR=ON -DTESSERA_BUILD_BENCH=OFF
+cmake --build build-sanitize --parallel "$jobs"
+# allocator_may_return_null: an impossible request must come back as tessera's OutOfMemory
+# error, as it does with glibc, rather than abort inside ASan.
+ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs"
