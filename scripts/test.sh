@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: the format gate, the release build with -Werror and its tests,
-# the sanitizer build (ASan + UBSan + LeakSanitizer) and its tests, and a benchmark smoke run.
+# a benchmark smoke run, then the whole suite under ThreadSanitizer and, last, under
+# AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer.
 # Every test also runs under tessera's own leak check (TESSERA_LEAK_CHECK=1 and the per-test
 # GoogleTest hook). `.ci/run` runs exactly this.
 #
@@ -28,7 +29,14 @@ ctest --test-dir build --output-on-failure --parallel "$jobs"
 step "benchmark smoke run (figures are for reading, not asserting)"
 build/bench/memory_bench --benchmark_repetitions=3 --benchmark_min_time=0.05 2>&1 | tail -7
 
-step "sanitizer build (address,undefined + LeakSanitizer) and tests"
+step "thread sanitizer build and tests"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_SANITIZE=thread \
+  -DTESSERA_WERROR=ON -DTESSERA_BUILD_BENCH=OFF
+cmake --build build-tsan --parallel "$jobs"
+TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1 \
+  ctest --test-dir build-tsan --output-on-failure --parallel "$jobs"
+
+step "address sanitizer build (address,undefined + LeakSanitizer) and tests"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTESSERA_SANITIZE=address,undefined -DTESSERA_WERROR=ON -DTESSERA_BUILD_BENCH=OFF
 cmake --build build-sanitize --parallel "$jobs"

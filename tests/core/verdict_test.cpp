@@ -14,8 +14,8 @@ namespace {
 
 constexpr std::size_t MiB = std::size_t{1} << 20;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kGlibcMalloc = false;  // ASan's allocator bypasses glibc's, so mallinfo2 is blind
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kGlibcMalloc = false;  // sanitizers bring their own allocator: mallinfo2 is blind
 #else
 constexpr bool kGlibcMalloc = true;
 #endif
@@ -87,7 +87,7 @@ TEST(Verdict, live_images_in_a_real_process_read_as_a_leak) {
 }
 
 TEST(Verdict, fragmented_small_frees_in_a_real_process_read_as_retention) {
-  if (!kGlibcMalloc) GTEST_SKIP() << "mallinfo2 does not see AddressSanitizer's allocator";
+  if (!kGlibcMalloc) GTEST_SKIP() << "mallinfo2 does not see the sanitizer's allocator";
   const auto baseline = memory::read_memory();
   // 40,000 small blocks, then free all but every 64th: malloc keeps the holes between them.
   std::vector<void*> blocks(40'000);
@@ -104,7 +104,7 @@ TEST(Verdict, fragmented_small_frees_in_a_real_process_read_as_retention) {
 }
 
 TEST(Verdict, malloc_outside_tessera_in_a_real_process_reads_as_untracked_heap) {
-  if (!kGlibcMalloc) GTEST_SKIP() << "mallinfo2 does not see AddressSanitizer's allocator";
+  if (!kGlibcMalloc) GTEST_SKIP() << "mallinfo2 does not see the sanitizer's allocator";
   const auto baseline = memory::read_memory();
   std::vector<void*> blocks(8'000);  // like a codec's internal tables: 8 MB in small pieces
   for (void*& block : blocks) {
