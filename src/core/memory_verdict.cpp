@@ -26,6 +26,21 @@ std::int64_t growth(std::size_t before, std::size_t after) {
   return static_cast<std::int64_t>(after) - static_cast<std::int64_t>(before);
 }
 
+// How much each of the four figures grew from one reading to the next.
+struct Growth {
+  std::int64_t tracked;
+  std::int64_t in_use;
+  std::int64_t held;
+  std::int64_t rss;
+};
+
+Growth growth_between(const MemoryReading& before, const MemoryReading& after) {
+  return {growth(before.tracked_live, after.tracked_live),
+          growth(before.process.malloc_in_use, after.process.malloc_in_use),
+          growth(before.process.malloc_free_held, after.process.malloc_free_held),
+          growth(before.process.rss, after.process.rss)};
+}
+
 }  // namespace
 
 ProcessMemory read_process_memory() {
@@ -73,10 +88,7 @@ std::string_view to_string(Verdict verdict) {
 
 MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now, std::size_t noise) {
   const auto threshold = static_cast<std::int64_t>(noise);
-  const std::int64_t tracked = growth(baseline.tracked_live, now.tracked_live);
-  const std::int64_t in_use = growth(baseline.process.malloc_in_use, now.process.malloc_in_use);
-  const std::int64_t held = growth(baseline.process.malloc_free_held, now.process.malloc_free_held);
-  const std::int64_t rss = growth(baseline.process.rss, now.process.rss);
+  const auto [tracked, in_use, held, rss] = growth_between(baseline, now);
 
   MemoryVerdict result{.verdict = Verdict::Stable, .baseline = baseline, .now = now};
   if (tracked > 0) {
@@ -94,10 +106,7 @@ MemoryVerdict classify(const MemoryReading& baseline, const MemoryReading& now, 
 }
 
 std::string MemoryVerdict::to_string() const {
-  const std::int64_t tracked = growth(baseline.tracked_live, now.tracked_live);
-  const std::int64_t in_use = growth(baseline.process.malloc_in_use, now.process.malloc_in_use);
-  const std::int64_t held = growth(baseline.process.malloc_free_held, now.process.malloc_free_held);
-  const std::int64_t rss = growth(baseline.process.rss, now.process.rss);
+  const auto [tracked, in_use, held, rss] = growth_between(baseline, now);
 
   std::string reason;
   switch (verdict) {

@@ -84,37 +84,35 @@ std::string SiteDelta::to_string() const {
 
 std::vector<SiteDelta> compare(const Snapshot& before, const Snapshot& after) {
   struct Totals {
-    std::size_t bytes_before = 0, buffers_before = 0, bytes_after = 0, buffers_after = 0;
+    std::size_t bytes[2] = {0, 0};  // [0] before, [1] after
+    std::size_t buffers[2] = {0, 0};
     Site site;
     std::string label;
   };
   std::map<std::tuple<std::string, std::uint32_t>, Totals> by_site;
-  for (const BufferInfo& buffer : before.buffers) {
-    Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
-    totals.bytes_before += buffer.bytes;
-    ++totals.buffers_before;
-    totals.site = buffer.site;
-    totals.label = buffer.label;
-  }
-  for (const BufferInfo& buffer : after.buffers) {
-    Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
-    totals.bytes_after += buffer.bytes;
-    ++totals.buffers_after;
-    totals.site = buffer.site;
-    totals.label = buffer.label;
-  }
+  const auto add = [&by_site](const Snapshot& snapshot, int side) {
+    for (const BufferInfo& buffer : snapshot.buffers) {
+      Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
+      totals.bytes[side] += buffer.bytes;
+      ++totals.buffers[side];
+      totals.site = buffer.site;
+      totals.label = buffer.label;  // the newest buffer's label wins
+    }
+  };
+  add(before, 0);
+  add(after, 1);
 
   std::vector<SiteDelta> deltas;
   for (const auto& [key, totals] : by_site) {
     SiteDelta delta{
         .site = totals.site,
         .label = totals.label,
-        .bytes_delta = static_cast<std::int64_t>(totals.bytes_after) -
-                       static_cast<std::int64_t>(totals.bytes_before),
-        .buffers_delta = static_cast<std::int64_t>(totals.buffers_after) -
-                         static_cast<std::int64_t>(totals.buffers_before),
-        .bytes_after = totals.bytes_after,
-        .buffers_after = totals.buffers_after,
+        .bytes_delta =
+            static_cast<std::int64_t>(totals.bytes[1]) - static_cast<std::int64_t>(totals.bytes[0]),
+        .buffers_delta = static_cast<std::int64_t>(totals.buffers[1]) -
+                         static_cast<std::int64_t>(totals.buffers[0]),
+        .bytes_after = totals.bytes[1],
+        .buffers_after = totals.buffers[1],
     };
     if (delta.bytes_delta != 0 || delta.buffers_delta != 0) deltas.push_back(std::move(delta));
   }
