@@ -11,8 +11,12 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
+  # Codecs: each format on the library made for it.
+  libjpeg62-turbo-dev libspng-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # Reference decoders the codec tests compare against (djpeg, pngtopnm).
+  libjpeg-turbo-progs netpbm
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
 )

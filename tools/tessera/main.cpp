@@ -3,10 +3,15 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
+#include <string>
+#include <vector>
 
+#include "info_command.h"
 #include "memory_demo.h"
 #include "tessera/error.h"
+#include "tessera/profiler.h"
 
 namespace {
 
@@ -35,6 +40,42 @@ int main(int argc, char** argv) {
   demo_command->add_flag("--leak-at-exit", demo.leak_at_exit,
                          "Leave one image alive at exit (try with TESSERA_LEAK_CHECK=1)");
 
+  // Decoding limits, shared by every command that reads images.
+  std::uint64_t max_pixels = tessera::Limits{}.max_pixels;
+  bool unlimited = false;
+  const auto add_limit_options = [&](CLI::App* command) {
+    command->add_option("--max-pixels", max_pixels,
+                        "Refuse images with more pixels than this (default 2^30)");
+    command->add_flag("--unlimited", unlimited, "Lift the pixel limit (for files you trust)");
+  };
+
+  std::vector<std::string> info_paths;
+  auto* info_command = app.add_subcommand(
+      "info", "Print format, size, channels, depth, orientation, ICC and decode memory");
+  info_command->add_option("files", info_paths, "Image files")->required();
+  add_limit_options(info_command);
+
+  tessera::cli::ConvertOptions convert;
+  std::string subsampling = "420";
+  auto* convert_command =
+      app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
+  convert_command->add_option("input", convert.input, "Input image")->required();
+  convert_command->add_option("output", convert.output, "Output image (.jpg, .png)")->required();
+  convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG quality")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  convert_command->add_flag("--progressive", convert.encode.progressive, "Progressive JPEG");
+  convert_command->add_option("--subsampling", subsampling, "JPEG chroma subsampling")
+      ->check(CLI::IsMember({"444", "422", "420"}))
+      ->capture_default_str();
+  convert_command->add_option("--compression", convert.encode.png_compression, "PNG zlib level")
+      ->check(CLI::Range(0, 9))
+      ->capture_default_str();
+  bool keep_orientation = false;
+  convert_command->add_flag("--no-rotate", keep_orientation,
+                            "Keep pixels as stored instead of applying EXIF orientation");
+  add_limit_options(convert_command);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -43,7 +84,18 @@ int main(int argc, char** argv) {
   }
 
   try {
+    const tessera::Limits limits =
+        unlimited ? tessera::Limits::unlimited() : tessera::Limits{.max_pixels = max_pixels};
     if (*demo_command) return tessera::cli::run_memory_demo(demo);
+    if (*info_command) return tessera::cli::run_info(info_paths, limits);
+    if (*convert_command) {
+      convert.limits = limits;
+      convert.apply_orientation = !keep_orientation;
+      convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
+                                   : subsampling == "422" ? tessera::ChromaSubsampling::S422
+                                                          : tessera::ChromaSubsampling::S420;
+      return tessera::cli::run_convert(convert);
+    }
   } catch (const tessera::Error& error) {
     fmt::print(stderr, "tessera: {}\n", error.what());
     return kExitFailure;

@@ -1,0 +1,191 @@
+#pragma once
+// Reading and writing image files: decoders are row sources, encoders are row sinks.
+//
+// The format of an input is decided by its first bytes, never by its name; the format of an
+// output by its extension. Before a single pixel is allocated, a decoder checks the size the
+// header declares against Limits (a pixel cap, and the decode estimate against a memory
+// budget), so a 230-byte file that declares 35584x18696 pixels fails fast with a clear error.
+// After a fatal error a decoder refuses every later call ("bad state"), as libspng does.
+//
+// Encoders write to a temporary file beside the target and rename it into place only when
+// finish() succeeded: an error, an exception or a kill never leaves a partial file under the
+// final name.
+//
+// Thread safety: a Decoder or Encoder is used by one thread at a time; different ones are
+// independent.
+//
+//   auto image = tessera::read("photo.jpg");                       // EXIF orientation applied
+//   tessera::write(image, "photo.png", {.png_compression = 9});
+//
+//   auto decoder = tessera::open_decoder("huge.jpg", {.min_width = 500});  // shrink-on-load
+//   auto strip = tessera::Image::create(decoder->width(), 16, decoder->format());
+//   while (decoder->rows_read() < decoder->height()) { ... decoder->read_rows(...) ... }
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/image.h"
+#include "tessera/image_view.h"
+#include "tessera/pixel_format.h"
+
+namespace tessera {
+
+class MemoryBudget;
+
+enum class FileFormat { Jpeg, Png };
+
+// "jpeg", "png"
+std::string_view to_string(FileFormat format);
+
+// The format whose signature `bytes` start with; nullopt when none matches.
+std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
+
+// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", any case).
+// Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
+FileFormat format_for_extension(const std::filesystem::path& path);
+
+// What a decode may take. A value passed per call: there is no global to mutate.
+struct Limits {
+  std::uint64_t max_pixels = std::uint64_t{1} << 30;  // width x height of the stored image
+  // The decode estimate must fit in what this budget has left, and the pixels are charged to
+  // it. nullptr: the thread's BudgetScope, if any.
+  MemoryBudget* budget = nullptr;
+
+  static Limits unlimited() { return {.max_pixels = UINT64_MAX, .budget = nullptr}; }
+};
+
+// What the headers say, before any pixel is decoded.
+struct ImageInfo {
+  FileFormat format = FileFormat::Jpeg;
+  int width = 0;  // as stored, before orientation
+  int height = 0;
+  PixelFormat pixel_format;  // what a full decode delivers
+  int orientation = 1;       // EXIF orientation, 1..8 (1: as stored)
+  bool has_icc_profile = false;
+  bool progressive = false;  // progressive JPEG or interlaced PNG
+
+  // Bytes a full decode into one Image needs (what read() allocates, rows padded to 64).
+  std::size_t decode_bytes() const;
+};
+
+struct DecodeOptions {
+  Limits limits;
+  // read() turns and flips the pixels so that they display upright, as EXIF orientation says.
+  bool apply_orientation = true;
+  // Shrink-on-load: the decoder may deliver a smaller image, but never narrower or shorter
+  // than this (JPEG scales by 1/2, 1/4, 1/8 in the DCT domain). 0: full size.
+  int min_width = 0;
+  int min_height = 0;
+};
+
+// A row source. Rows come top to bottom, as stored (orientation is not applied here).
+class Decoder {
+ public:
+  virtual ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  const ImageInfo& info() const { return info_; }
+  const std::filesystem::path& path() const { return path_; }
+  // The rows this decoder delivers: the stored size, or smaller after shrink-on-load.
+  int width() const { return width_; }
+  int height() const { return height_; }
+  PixelFormat format() const { return format_; }
+  int rows_read() const { return rows_read_; }
+  // The embedded ICC profile, empty if there is none.
+  const std::vector<std::byte>& icc_profile() const { return icc_profile_; }
+
+  // Decodes the next rows.height() rows into `rows`, whose width and format must be width()
+  // and format(). Throws Error: CorruptData (and the file), or InvalidArgument for a mismatched
+  // view or reading past the end; after a decoding error every call throws.
+  void read_rows(const MutableImageView& rows);
+
+ protected:
+  Decoder(std::filesystem::path path, ImageInfo info);
+  // Sets the delivered size and format; subclasses call it once, before the first read.
+  void set_output(int width, int height, PixelFormat format);
+  virtual void decode_rows(const MutableImageView& rows) = 0;
+
+  std::vector<std::byte> icc_profile_;
+
+ private:
+  std::filesystem::path path_;
+  ImageInfo info_;
+  int width_ = 0;
+  int height_ = 0;
+  PixelFormat format_;
+  int rows_read_ = 0;
+  bool failed_ = false;
+};
+
+// Opens `path`, sniffs its format, reads its headers and checks them against options.limits.
+std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
+                                      const DecodeOptions& options = {});
+
+// The headers only: no pixel is decoded.
+ImageInfo probe(const std::filesystem::path& path);
+
+// The whole image, upright unless options say otherwise, charged to the limits' budget and
+// recorded against the caller's line.
+Image read(const std::filesystem::path& path, const DecodeOptions& options = {},
+           std::source_location site = std::source_location::current());
+
+enum class ChromaSubsampling { S444, S422, S420 };
+
+struct EncodeOptions {
+  int quality = 90;                                         // JPEG, 1..100
+  bool progressive = false;                                 // JPEG
+  ChromaSubsampling subsampling = ChromaSubsampling::S420;  // JPEG colour images
+  int png_compression = 6;                                  // PNG zlib level, 0..9
+  std::vector<std::byte> icc_profile;                       // embedded when the format can carry it
+};
+
+// A row sink. Rows go top to bottom; nothing appears under the target name before finish().
+class Encoder {
+ public:
+  virtual ~Encoder();  // without a successful finish(): the temporary file is removed
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+  PixelFormat format() const { return format_; }
+  int rows_written() const { return rows_written_; }
+
+  // Appends rows.height() rows; their width and format must be width() and format().
+  void write_rows(const ImageView& rows);
+  // Completes the file and renames it into place. Every row must have been written.
+  void finish();
+
+ protected:
+  Encoder(int width, int height, PixelFormat format);
+  virtual void encode_rows(const ImageView& rows) = 0;
+  virtual void finish_encoding() = 0;
+
+ private:
+  int width_;
+  int height_;
+  PixelFormat format_;
+  int rows_written_ = 0;
+  bool failed_ = false;
+  bool finished_ = false;
+};
+
+// An encoder for `path`, in the format its extension names. Formats that cannot store the
+// given pixel format say so (Error InvalidArgument), except that JPEG drops alpha and 16-bit
+// samples are reduced to 8 bits where the format has no 16-bit form.
+std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options = {});
+
+// Writes the whole image: open_encoder, every row, finish.
+void write(const Image& image, const std::filesystem::path& path,
+           const EncodeOptions& options = {});
+
+}  // namespace tessera

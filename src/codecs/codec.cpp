@@ -1,0 +1,164 @@
+// The front door of the codecs: which format a file is, and read/write/probe on top of the
+// per-format decoders and encoders.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+#include "codecs/file_io.h"
+#include "codecs/format_factories.h"
+#include "codecs/limits.h"
+#include "codecs/orientation.h"
+#include "tessera/codec.h"
+#include "tessera/error.h"
+
+namespace tessera {
+namespace {
+
+bool starts_with(const std::byte* bytes, std::size_t size, std::string_view signature,
+                 std::size_t offset = 0) {
+  return size >= offset + signature.size() &&
+         std::memcmp(bytes + offset, signature.data(), signature.size()) == 0;
+}
+
+// Formats tessera recognises but does not read (yet), so the error can name them.
+std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
+  if (starts_with(bytes, size, "GIF8")) return "GIF";
+  if (starts_with(bytes, size, {"II*\0", 4}) || starts_with(bytes, size, {"MM\0*", 4}))
+    return "TIFF";
+  if (starts_with(bytes, size, "RIFF") && starts_with(bytes, size, "WEBP", 8)) return "WebP";
+  if (starts_with(bytes, size, "ftyp", 4)) return "HEIF/AVIF";
+  if (starts_with(bytes, size, "BM")) return "BMP";
+  if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
+      bytes[1] <= std::byte{'7'}) {
+    return "PNM";
+  }
+  return {};
+}
+
+std::string describe_bytes(const std::byte* bytes, std::size_t size) {
+  std::string hex;
+  std::string text;
+  for (std::size_t i = 0; i < std::min<std::size_t>(size, 8); ++i) {
+    const auto value = std::to_integer<unsigned char>(bytes[i]);
+    hex += fmt::format("{}{:02x}", i == 0 ? "" : " ", value);
+    text += std::isprint(value) != 0 ? static_cast<char>(value) : '.';
+  }
+  return fmt::format("{} ('{}')", hex, text);
+}
+
+// A PNG signature with one or two bytes wrong is a damaged PNG, not some other format.
+bool damaged_png_signature(const std::byte* bytes, std::size_t size) {
+  constexpr std::string_view kSignature = "\x89PNG\r\n\x1A\n";
+  if (size < kSignature.size()) return false;
+  int matching = 0;
+  for (std::size_t i = 0; i < kSignature.size(); ++i) {
+    matching += bytes[i] == static_cast<std::byte>(kSignature[i]) ? 1 : 0;
+  }
+  return matching >= 6;
+}
+
+}  // namespace
+
+std::string_view to_string(FileFormat format) {
+  switch (format) {
+    case FileFormat::Jpeg:
+      return "jpeg";
+    case FileFormat::Png:
+      return "png";
+  }
+  return "?";
+}
+
+std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size) {
+  if (starts_with(bytes, size, "\xFF\xD8\xFF")) return FileFormat::Jpeg;
+  if (starts_with(bytes, size, "\x89PNG\r\n\x1A\n")) return FileFormat::Png;
+  return std::nullopt;
+}
+
+FileFormat format_for_extension(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;
+  if (extension == ".png") return FileFormat::Png;
+  throw Error(ErrorCode::UnsupportedFormat,
+              fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg or "
+                          ".png",
+                          extension.empty() ? "(no extension)" : extension),
+              {.path = path.string(), .operation = "encode"});
+}
+
+std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
+                                      const DecodeOptions& options) {
+  auto file = std::make_unique<codecs::InputFile>(path);
+  std::array<std::byte, 16> head{};
+  const std::size_t size = file->peek(head.data(), head.size());
+  const ErrorContext context{.path = path.string(), .operation = "open"};
+  if (size == 0) throw Error(ErrorCode::CorruptData, "the file is empty", context);
+  switch (const auto format = sniff_format(head.data(), size); format.value_or(FileFormat{-1})) {
+    case FileFormat::Jpeg:
+      return codecs::open_jpeg_decoder(std::move(file), path, options);
+    case FileFormat::Png:
+      return codecs::open_png_decoder(std::move(file), path, options);
+  }
+  if (damaged_png_signature(head.data(), size)) {
+    throw Error(ErrorCode::CorruptData,
+                fmt::format("a PNG whose signature is damaged: it starts with {}",
+                            describe_bytes(head.data(), size)),
+                context);
+  }
+  const std::string_view other = recognised_elsewhere(head.data(), size);
+  throw Error(ErrorCode::UnsupportedFormat,
+              other.empty()
+                  ? fmt::format("not an image format tessera knows; it starts with {}",
+                                describe_bytes(head.data(), size))
+                  : fmt::format("{} files are not supported yet (JPEG and PNG are)", other),
+              context);
+}
+
+ImageInfo probe(const std::filesystem::path& path) {
+  return open_decoder(path, {.limits = Limits::unlimited()})->info();
+}
+
+Image read(const std::filesystem::path& path, const DecodeOptions& options,
+           std::source_location site) {
+  const auto decoder = open_decoder(path, options);
+  const AllocationOptions allocation{.label = "decoded",
+                                     .budget = codecs::budget_of(options.limits)};
+  Image image =
+      Image::create(decoder->width(), decoder->height(), decoder->format(), allocation, site);
+  decoder->read_rows(image.mutable_view());
+  if (options.apply_orientation) {
+    image = codecs::apply_orientation(image, decoder->info().orientation, allocation);
+  }
+  return image;
+}
+
+std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options) {
+  if (width <= 0 || height <= 0) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("cannot encode an empty {}x{} image", width, height),
+                {.path = path.string(), .operation = "encode"});
+  }
+  switch (format_for_extension(path)) {
+    case FileFormat::Jpeg:
+      return codecs::open_jpeg_encoder(path, width, height, format, options);
+    case FileFormat::Png:
+      return codecs::open_png_encoder(path, width, height, format, options);
+  }
+  throw Error(ErrorCode::Internal, "no encoder for a known format",
+              {.path = path.string(), .operation = "encode"});
+}
+
+void write(const Image& image, const std::filesystem::path& path, const EncodeOptions& options) {
+  const auto encoder = open_encoder(path, image.width(), image.height(), image.format(), options);
+  encoder->write_rows(image.view());
+  encoder->finish();
+}
+
+}  // namespace tessera

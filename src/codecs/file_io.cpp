@@ -1,0 +1,96 @@
+#include "codecs/file_io.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+namespace {
+
+Error io_error(const std::filesystem::path& path, std::string_view what, int error_number) {
+  return Error(ErrorCode::Io, fmt::format("{}: {}", what, std::strerror(error_number)),
+               {.path = path.string(), .operation = "file"});
+}
+
+// The process umask, read without changing it (umask() itself is not thread-safe).
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0)
+      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  }
+  return 022;
+}
+
+}  // namespace
+
+InputFile::InputFile(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error(ErrorCode::Io, "is a directory, not an image file",
+                {.path = path.string(), .operation = "open"});
+  }
+  stream_ = std::fopen(path.c_str(), "rb");
+  if (stream_ == nullptr) throw io_error(path, "cannot open for reading", errno);
+}
+
+InputFile::~InputFile() {
+  if (stream_ != nullptr) std::fclose(stream_);
+}
+
+std::size_t InputFile::peek(void* buffer, std::size_t size) {
+  const std::size_t got = std::fread(buffer, 1, size, stream_);
+  std::rewind(stream_);
+  return got;
+}
+
+AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move(path)) {
+  const std::filesystem::path directory =
+      path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+  std::string name =
+      (directory / fmt::format(".{}{}XXXXXX", path_.filename().string(), kTemporaryMarker))
+          .string();
+  const int descriptor = mkostemp(name.data(), O_CLOEXEC);
+  if (descriptor < 0) throw io_error(path_, "cannot create a file in the output folder", errno);
+  temporary_ = name;
+  // mkstemp makes the file private (0600); the result should be an ordinary file.
+  fchmod(descriptor, 0666 & ~current_umask());
+  stream_ = fdopen(descriptor, "wb");
+  if (stream_ == nullptr) {
+    const int error_number = errno;
+    close(descriptor);
+    unlink(temporary_.c_str());
+    throw io_error(path_, "cannot open for writing", error_number);
+  }
+}
+
+AtomicOutputFile::~AtomicOutputFile() {
+  if (committed_) return;
+  if (stream_ != nullptr) std::fclose(stream_);
+  unlink(temporary_.c_str());
+}
+
+void AtomicOutputFile::commit() {
+  const bool flushed = std::fflush(stream_) == 0 && !std::ferror(stream_);
+  const int flush_error = errno;
+  const bool closed = std::fclose(stream_) == 0;
+  stream_ = nullptr;
+  if (!flushed || !closed) {
+    throw io_error(path_, "cannot finish writing (disk full?)", flushed ? errno : flush_error);
+  }
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    throw io_error(path_, "cannot move the finished file into place", errno);
+  }
+  committed_ = true;
+}
+
+}  // namespace tessera::codecs

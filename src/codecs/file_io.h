@@ -1,0 +1,51 @@
+#pragma once
+// Files as codecs need them: an input that is always closed, and an output that appears under
+// its final name only when complete.
+
+#include <cstdio>
+#include <filesystem>
+
+namespace tessera::codecs {
+
+// An open input file. Throws Error(Io) naming the file and the system's reason.
+class InputFile {
+ public:
+  explicit InputFile(const std::filesystem::path& path);
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  std::FILE* stream() const { return stream_; }
+  // Reads up to `size` bytes from the start, for sniffing, and rewinds.
+  std::size_t peek(void* buffer, std::size_t size);
+
+ private:
+  std::FILE* stream_ = nullptr;
+};
+
+// Writes to a temporary file beside `path` and renames it into place on commit(). Destroyed
+// without a commit (an error, an exception), it removes the temporary file: nothing partial
+// ever stands under the final name, and a kill leaves only a hidden ".name.tessera-XXXXXX".
+class AtomicOutputFile {
+ public:
+  explicit AtomicOutputFile(std::filesystem::path path);
+  ~AtomicOutputFile();
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+
+  std::FILE* stream() const { return stream_; }
+  const std::filesystem::path& path() const { return path_; }
+  // Flushes, closes and renames into place. Throws Error(Io) if any of it fails.
+  void commit();
+
+ private:
+  std::filesystem::path path_;
+  std::filesystem::path temporary_;
+  std::FILE* stream_ = nullptr;
+  bool committed_ = false;
+};
+
+// The prefix every temporary output starts with, so that a resumed batch can skip them.
+inline constexpr const char* kTemporaryMarker = ".tessera-";
+
+}  // namespace tessera::codecs

@@ -1,0 +1,215 @@
+// JPEG decoding on libjpeg-turbo's libjpeg API: scanlines, DCT-domain scaling, markers.
+
+#include <fmt/format.h>
+
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "codecs/exif_orientation.h"
+#include "codecs/format_factories.h"
+#include "codecs/jpeg/jpeg_error.h"
+#include "codecs/limits.h"
+#include "tessera/budget.h"
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+namespace {
+
+// A real progressive JPEG has about ten scans; thousands are a CPU bomb (libjpeg-turbo's
+// fuzzing advice is to stop at 500).
+constexpr int kMaxScans = 500;
+
+void on_progress(jpeg_common_struct* common) {
+  if (!common->is_decompressor) return;
+  const auto* decompress = reinterpret_cast<jpeg_decompress_struct*>(common);
+  if (decompress->input_scan_number > kMaxScans) {
+    stop_jpeg(common, ErrorCode::CorruptData,
+              "more than 500 scans: a progressive JPEG this fragmented is treated as hostile");
+  }
+}
+
+// Owns the libjpeg decompressor from the moment it exists. Never moves: libjpeg keeps pointers
+// to the error manager and progress monitor.
+struct JpegSource {
+  std::unique_ptr<InputFile> file;
+  JpegErrorManager errors;
+  jpeg_progress_mgr progress{};
+  jpeg_decompress_struct cinfo{};
+  bool created = false;
+
+  ~JpegSource() {
+    if (created) jpeg_destroy_decompress(&cinfo);
+  }
+};
+
+int orientation_from_markers(const jpeg_decompress_struct& cinfo) {
+  for (jpeg_saved_marker_ptr marker = cinfo.marker_list; marker != nullptr; marker = marker->next) {
+    if (marker->marker == JPEG_APP0 + 1 && marker->data_length >= 6 &&
+        std::memcmp(marker->data, "Exif\0\0", 6) == 0) {
+      return exif_orientation(marker->data, marker->data_length);
+    }
+  }
+  return 1;
+}
+
+// Whole-image coefficient buffers: what libjpeg holds for a progressive or multi-scan image.
+std::size_t coefficient_bytes(const jpeg_decompress_struct& cinfo) {
+  if (!cinfo.progressive_mode && !cinfo.buffered_image &&
+      cinfo.comps_in_scan == cinfo.num_components) {
+    return 0;
+  }
+  std::size_t bytes = 0;
+  for (int i = 0; i < cinfo.num_components; ++i) {
+    const jpeg_component_info& component = cinfo.comp_info[i];
+    bytes += static_cast<std::size_t>(component.width_in_blocks) * component.height_in_blocks *
+             DCTSIZE2 * sizeof(JCOEF);
+  }
+  return bytes;
+}
+
+// The largest DCT scaling (1/8, 1/4, 1/2) that keeps the image at least min_width x min_height.
+int scale_denominator(int width, int height, int min_width, int min_height) {
+  if (min_width <= 0 && min_height <= 0) return 1;
+  for (const int denominator : {8, 4, 2}) {
+    const int scaled_width = (width + denominator - 1) / denominator;
+    const int scaled_height = (height + denominator - 1) / denominator;
+    if (scaled_width >= min_width && scaled_height >= min_height) return denominator;
+  }
+  return 1;
+}
+
+class JpegDecoder final : public Decoder {
+ public:
+  JpegDecoder(const std::filesystem::path& path, const ImageInfo& info,
+              std::unique_ptr<JpegSource> source, std::vector<std::byte> icc_profile)
+      : Decoder(path, info), source_(std::move(source)) {
+    icc_profile_ = std::move(icc_profile);
+  }
+
+  void configure(const DecodeOptions& options) {
+    jpeg_decompress_struct& cinfo = source_->cinfo;
+    const bool transposes = info().orientation >= 5;
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = static_cast<unsigned>(scale_denominator(
+        info().width, info().height, transposes ? options.min_height : options.min_width,
+        transposes ? options.min_width : options.min_height));
+    cmyk_ = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : cmyk_ ? JCS_CMYK : JCS_RGB;
+    if (!guarded(source_->errors, [&cinfo] { jpeg_calc_output_dimensions(&cinfo); })) fail();
+    set_output(static_cast<int>(cinfo.output_width), static_cast<int>(cinfo.output_height),
+               info().pixel_format);
+    if (cmyk_) cmyk_row_.resize(static_cast<std::size_t>(cinfo.output_width) * 4);
+  }
+
+ private:
+  [[noreturn]] void fail() const { throw jpeg_error(source_->errors, "decode", path().c_str()); }
+
+  void decode_rows(const MutableImageView& rows) override {
+    jpeg_decompress_struct& cinfo = source_->cinfo;
+    if (!started_) {
+      if (!guarded(source_->errors, [&cinfo] { jpeg_start_decompress(&cinfo); })) fail();
+      started_ = true;
+    }
+    for (int y = 0; y < rows.height(); ++y) {
+      JSAMPROW target = cmyk_ ? cmyk_row_.data() : reinterpret_cast<JSAMPROW>(rows.row(y));
+      JDIMENSION read = 0;
+      if (!guarded(source_->errors,
+                   [&cinfo, &target, &read] { read = jpeg_read_scanlines(&cinfo, &target, 1); })) {
+        fail();
+      }
+      if (read != 1) {  // only a suspending source returns 0; ours never suspends
+        throw Error(ErrorCode::CorruptData, "libjpeg returned no scanline",
+                    {.path = path().string(), .operation = "decode"});
+      }
+      if (cmyk_) cmyk_to_rgb(rows.row<std::uint8_t>(y));
+    }
+  }
+
+  // Adobe writes CMYK inverted (0 = full ink), which libjpeg hands through unchanged.
+  void cmyk_to_rgb(std::uint8_t* out) const {
+    const bool inverted = source_->cinfo.saw_Adobe_marker != 0;
+    for (int x = 0; x < width(); ++x) {
+      const std::uint8_t* ink = cmyk_row_.data() + static_cast<std::size_t>(x) * 4;
+      const int k = inverted ? ink[3] : 255 - ink[3];
+      for (int c = 0; c < 3; ++c) {
+        const int value = inverted ? ink[c] : 255 - ink[c];
+        out[x * 3 + c] = static_cast<std::uint8_t>((value * k + 127) / 255);
+      }
+    }
+  }
+
+  std::unique_ptr<JpegSource> source_;
+  bool cmyk_ = false;
+  bool started_ = false;
+  std::vector<JSAMPLE> cmyk_row_;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
+                                           const std::filesystem::path& path,
+                                           const DecodeOptions& options) {
+  auto source = std::make_unique<JpegSource>();
+  source->file = std::move(file);
+  JpegErrorManager& errors = source->errors;
+  jpeg_decompress_struct& cinfo = source->cinfo;
+  const auto fail = [&]() -> Error { return jpeg_error(errors, "read header", path.c_str()); };
+
+  install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
+  if (!guarded(errors, [&cinfo] { jpeg_create_decompress(&cinfo); })) throw fail();
+  source->created = true;
+  source->progress.progress_monitor = on_progress;
+  cinfo.progress = &source->progress;
+  std::FILE* stream = source->file->stream();
+  if (!guarded(errors, [&cinfo, stream] {
+        jpeg_stdio_src(&cinfo, stream);
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);  // EXIF
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC
+        jpeg_read_header(&cinfo, TRUE);
+      })) {
+    throw fail();
+  }
+  if (cinfo.data_precision != 8) {
+    throw Error(
+        ErrorCode::UnsupportedFormat,
+        fmt::format("{}-bit JPEG is valid but not supported (8-bit only)", cinfo.data_precision),
+        {.path = path.string(), .operation = "read header"});
+  }
+
+  ImageInfo info;
+  info.format = FileFormat::Jpeg;
+  info.width = static_cast<int>(cinfo.image_width);
+  info.height = static_cast<int>(cinfo.image_height);
+  info.pixel_format = cinfo.num_components == 1 ? PixelFormat::gray8() : PixelFormat::rgb8();
+  info.orientation = orientation_from_markers(cinfo);
+  info.progressive = cinfo.progressive_mode != 0;
+
+  JOCTET* icc_data = nullptr;
+  unsigned icc_length = 0;
+  if (!guarded(errors, [&cinfo, &icc_data, &icc_length] {
+        jpeg_read_icc_profile(&cinfo, &icc_data, &icc_length);
+      })) {
+    throw fail();
+  }
+  std::vector<std::byte> icc(reinterpret_cast<std::byte*>(icc_data),
+                             reinterpret_cast<std::byte*>(icc_data) + icc_length);
+  std::free(icc_data);
+  info.has_icc_profile = !icc.empty();
+
+  const std::size_t working_bytes = coefficient_bytes(cinfo);
+  check_limits(info, working_bytes, options.limits, path);
+  if (const MemoryBudget* budget = budget_of(options.limits)) {
+    // libjpeg's own arrays may use what the budget has left after the pixels.
+    const std::size_t left = budget->cap() - std::min(budget->cap(), budget->used());
+    cinfo.mem->max_memory_to_use = static_cast<long>(
+        std::min<std::size_t>(left - std::min(left, info.decode_bytes()), LONG_MAX));
+  }
+
+  auto decoder = std::make_unique<JpegDecoder>(path, info, std::move(source), std::move(icc));
+  decoder->configure(options);
+  return decoder;
+}
+
+}  // namespace tessera::codecs

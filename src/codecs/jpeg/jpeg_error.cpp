@@ -1,0 +1,79 @@
+#include "codecs/jpeg/jpeg_error.h"
+
+#include <fmt/format.h>
+
+namespace tessera::codecs {
+namespace {
+
+JpegErrorManager& manager_of(jpeg_common_struct* common) {
+  return *reinterpret_cast<JpegErrorManager*>(common->err);
+}
+
+[[noreturn]] void on_error_exit(jpeg_common_struct* common) {
+  JpegErrorManager& manager = manager_of(common);
+  manager.message_code = common->err->msg_code;
+  (*common->err->format_message)(common, manager.message);
+  std::longjmp(manager.jump, 1);
+}
+
+// Warnings (msg_level -1) mean corrupt data that libjpeg worked around. Some are harmless (a
+// truncated file decodes with a grey tail, as djpeg does); a flood of them is a hostile file
+// spending our CPU, so past max_warnings it becomes an error.
+void on_emit_message(jpeg_common_struct* common, int message_level) {
+  if (message_level >= 0) return;  // trace messages
+  JpegErrorManager& manager = manager_of(common);
+  if (++manager.warnings <= manager.max_warnings) return;
+  manager.message_code = common->err->msg_code;
+  (*common->err->format_message)(common, manager.message);
+  manager.own_message = "too many corrupt-data warnings";
+  std::longjmp(manager.jump, 1);
+}
+
+}  // namespace
+
+void install_error_manager(jpeg_common_struct* common, JpegErrorManager& manager) {
+  common->err = jpeg_std_error(&manager.library);
+  manager.library.error_exit = on_error_exit;
+  manager.library.emit_message = on_emit_message;
+}
+
+void stop_jpeg(jpeg_common_struct* common, ErrorCode code, const char* message) {
+  JpegErrorManager& manager = manager_of(common);
+  manager.own_message = message;
+  manager.own_code = code;
+  std::longjmp(manager.jump, 1);
+}
+
+Error jpeg_error(const JpegErrorManager& manager, const char* operation, const char* path) {
+  const ErrorContext context{.path = path, .operation = operation};
+  if (manager.own_message != nullptr) {
+    return Error(manager.own_code,
+                 manager.message[0] != '\0'
+                     ? fmt::format("{} (last: {})", manager.own_message, manager.message)
+                     : std::string(manager.own_message),
+                 context);
+  }
+  switch (manager.message_code) {
+    case JERR_BAD_PRECISION:
+    case JERR_SOF_UNSUPPORTED:
+    case JERR_NOT_COMPILED:
+    case JERR_ARITH_NOTIMPL:
+    case JERR_CCIR601_NOTIMPL:
+      return Error(ErrorCode::UnsupportedFormat,
+                   fmt::format("valid JPEG that tessera cannot decode: {} (12-bit, lossless and "
+                               "hierarchical JPEG are not supported)",
+                               manager.message),
+                   context);
+    case JERR_NO_BACKING_STORE:
+    case JERR_OUT_OF_MEMORY:
+      return Error(ErrorCode::OutOfBudget,
+                   fmt::format("libjpeg needs more working memory than the budget allows ({})",
+                               manager.message),
+                   context);
+    default:
+      return Error(ErrorCode::CorruptData, fmt::format("not a valid JPEG: {}", manager.message),
+                   context);
+  }
+}
+
+}  // namespace tessera::codecs

@@ -1,0 +1,51 @@
+#pragma once
+// libjpeg reports errors by calling error_exit(), which must not return. We longjmp out of it
+// into guarded(), whose frame, like every frame between it and libjpeg, holds no object with a
+// destructor: the C++ rule for setjmp/longjmp. Callers turn the false it returns into an Error.
+
+// clang-format off
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
+#include <jerror.h>
+// clang-format on
+
+#include <type_traits>
+
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+
+struct JpegErrorManager {
+  jpeg_error_mgr library;  // first, so libjpeg's pointer to it is a pointer to the whole
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX] = {};
+  int message_code = 0;
+  int warnings = 0;
+  int max_warnings = 100;             // corrupt-data warnings tolerated before giving up
+  const char* own_message = nullptr;  // set when tessera itself stops the decode
+  ErrorCode own_code = ErrorCode::CorruptData;
+};
+
+// Installs `manager` as `common`'s error handler.
+void install_error_manager(jpeg_common_struct* common, JpegErrorManager& manager);
+
+// Stops the decode from inside a libjpeg callback (the progress monitor), with our message.
+[[noreturn]] void stop_jpeg(jpeg_common_struct* common, ErrorCode code, const char* message);
+
+// Runs call(); returns false if libjpeg reported a fatal error meanwhile.
+template <typename Call>
+bool guarded(JpegErrorManager& manager, Call&& call) {
+  static_assert(std::is_trivially_destructible_v<std::remove_reference_t<Call>>,
+                "nothing with a destructor may live in a frame that longjmp skips");
+  if (setjmp(manager.jump) != 0) return false;
+  call();
+  return true;
+}
+
+// The Error for the last failure: UnsupportedFormat for valid JPEG that this build cannot
+// decode (12-bit, lossless, hierarchical), OutOfBudget when libjpeg's working memory would
+// cross the budget, CorruptData otherwise.
+Error jpeg_error(const JpegErrorManager& manager, const char* operation, const char* path);
+
+}  // namespace tessera::codecs

@@ -1,0 +1,20 @@
+#pragma once
+// The checks every decoder runs on a header before allocating a single pixel.
+
+#include <cstddef>
+#include <filesystem>
+
+#include "tessera/codec.h"
+
+namespace tessera::codecs {
+
+// Throws Error(ImageTooLarge) when the stored image has more pixels than limits.max_pixels,
+// and Error(OutOfBudget) when the decode estimate (pixels plus `working_bytes` the codec needs
+// on top) does not fit in what the budget has left. Both messages say what to do.
+void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits& limits,
+                  const std::filesystem::path& path);
+
+// The budget the limits name, or the thread's current one, or nullptr.
+MemoryBudget* budget_of(const Limits& limits);
+
+}  // namespace tessera::codecs

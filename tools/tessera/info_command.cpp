@@ -1,0 +1,48 @@
+#include "info_command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "tessera/error.h"
+#include "tessera/profiler.h"
+
+namespace tessera::cli {
+
+int run_info(const std::vector<std::string>& paths, const Limits& limits) {
+  int status = 0;
+  for (const std::string& path : paths) {
+    try {
+      const auto decoder = open_decoder(path, {.limits = limits});
+      const ImageInfo& info = decoder->info();
+      fmt::print("{}: {} {}x{} {} ({} channel{}, {}-bit){}{}{}, full decode needs {}\n", path,
+                 to_string(info.format), info.width, info.height, info.pixel_format.name(),
+                 info.pixel_format.channels(), info.pixel_format.channels() == 1 ? "" : "s",
+                 info.pixel_format.bytes_per_sample() * 8,
+                 info.orientation != 1 ? fmt::format(", orientation {}", info.orientation) : "",
+                 info.has_icc_profile ? ", ICC profile" : "",
+                 info.progressive
+                     ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive")
+                     : "",
+                 memory::format_bytes(info.decode_bytes()));
+    } catch (const Error& error) {
+      fmt::print(stderr, "{}: {}\n", path, error.what());
+      status = 1;
+    }
+  }
+  return status;
+}
+
+int run_convert(const ConvertOptions& options) {
+  // The output format is checked first: a bad name should not cost a decode.
+  format_for_extension(options.output);
+  const auto decoder = open_decoder(options.input, {.limits = options.limits});
+  EncodeOptions encode = options.encode;
+  if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
+  const Image image = read(
+      options.input, {.limits = options.limits, .apply_orientation = options.apply_orientation});
+  write(image, options.output, encode);
+  return 0;
+}
+
+}  // namespace tessera::cli

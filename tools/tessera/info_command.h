@@ -1,0 +1,26 @@
+#pragma once
+// `tessera info FILE...` and `tessera convert IN OUT`.
+
+#include <string>
+#include <vector>
+
+#include "tessera/codec.h"
+
+namespace tessera::cli {
+
+// Prints one line per file; a file that cannot be read is reported and the rest go on.
+// Returns 0 when every file was read, 1 otherwise.
+int run_info(const std::vector<std::string>& paths, const Limits& limits);
+
+struct ConvertOptions {
+  std::string input;
+  std::string output;
+  EncodeOptions encode;
+  Limits limits;
+  bool apply_orientation = true;
+};
+
+// Reads, then writes in the format the output's extension names, carrying the ICC profile.
+int run_convert(const ConvertOptions& options);
+
+}  // namespace tessera::cli
