@@ -102,6 +102,11 @@ class Decoder {
   // The embedded ICC profile, empty if there is none.
   const std::vector<std::byte>& icc_profile() const { return icc_profile_; }
 
+  // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
+  // of a progressive JPEG here), so that errors found there come before the caller allocates
+  // rows. read_rows() calls it when needed; calling it twice does nothing.
+  void start();
+
   // Decodes the next rows.height() rows into `rows`, whose width and format must be width()
   // and format(). Throws Error: CorruptData (and the file), or InvalidArgument for a mismatched
   // view or reading past the end; after a decoding error every call throws.
@@ -111,6 +116,7 @@ class Decoder {
   Decoder(std::filesystem::path path, ImageInfo info);
   // Sets the delivered size and format; subclasses call it once, before the first read.
   void set_output(int width, int height, PixelFormat format);
+  virtual void begin_decoding() {}
   virtual void decode_rows(const MutableImageView& rows) = 0;
 
   std::vector<std::byte> icc_profile_;
@@ -122,6 +128,7 @@ class Decoder {
   int height_ = 0;
   PixelFormat format_;
   int rows_read_ = 0;
+  bool started_ = false;
   bool failed_ = false;
 };
 

@@ -74,7 +74,9 @@ std::string_view to_string(FileFormat format) {
 }
 
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size) {
-  if (starts_with(bytes, size, "\xFF\xD8\xFF")) return FileFormat::Jpeg;
+  // SOI alone, as libjpeg checks it: it skips junk before the next marker with a warning, and
+  // real files (and the github_197 regression) have such junk.
+  if (starts_with(bytes, size, "\xFF\xD8")) return FileFormat::Jpeg;
   if (starts_with(bytes, size, "\x89PNG\r\n\x1A\n")) return FileFormat::Png;
   return std::nullopt;
 }
@@ -127,6 +129,7 @@ ImageInfo probe(const std::filesystem::path& path) {
 Image read(const std::filesystem::path& path, const DecodeOptions& options,
            std::source_location site) {
   const auto decoder = open_decoder(path, options);
+  decoder->start();  // errors found before the first row come before the pixels are allocated
   const AllocationOptions allocation{.label = "decoded",
                                      .budget = codecs::budget_of(options.limits)};
   Image image =

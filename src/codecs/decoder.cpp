@@ -46,11 +46,23 @@ void Decoder::set_output(int width, int height, PixelFormat format) {
   format_ = format;
 }
 
-void Decoder::read_rows(const MutableImageView& rows) {
+void Decoder::start() {
   if (failed_) {
     throw Error(ErrorCode::CorruptData, "bad state: an earlier error ended this decode",
                 {.path = path_.string(), .operation = "decode"});
   }
+  if (started_) return;
+  try {
+    begin_decoding();
+  } catch (...) {
+    failed_ = true;
+    throw;
+  }
+  started_ = true;
+}
+
+void Decoder::read_rows(const MutableImageView& rows) {
+  start();
   check_rows(width_, format_, rows.width(), rows.format(), rows_read_, rows.height(), height_,
              "decode");
   try {

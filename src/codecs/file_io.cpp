@@ -15,9 +15,10 @@
 namespace tessera::codecs {
 namespace {
 
-Error io_error(const std::filesystem::path& path, std::string_view what, int error_number) {
+Error io_error(const std::filesystem::path& path, const char* operation, std::string_view what,
+               int error_number) {
   return Error(ErrorCode::Io, fmt::format("{}: {}", what, std::strerror(error_number)),
-               {.path = path.string(), .operation = "file"});
+               {.path = path.string(), .operation = operation});
 }
 
 // The process umask, read without changing it (umask() itself is not thread-safe).
@@ -40,7 +41,7 @@ InputFile::InputFile(const std::filesystem::path& path) {
                 {.path = path.string(), .operation = "open"});
   }
   stream_ = std::fopen(path.c_str(), "rb");
-  if (stream_ == nullptr) throw io_error(path, "cannot open for reading", errno);
+  if (stream_ == nullptr) throw io_error(path, "open", "cannot open for reading", errno);
 }
 
 InputFile::~InputFile() {
@@ -60,7 +61,8 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
       (directory / fmt::format(".{}{}XXXXXX", path_.filename().string(), kTemporaryMarker))
           .string();
   const int descriptor = mkostemp(name.data(), O_CLOEXEC);
-  if (descriptor < 0) throw io_error(path_, "cannot create a file in the output folder", errno);
+  if (descriptor < 0)
+    throw io_error(path_, "write", "cannot create a file in the output folder", errno);
   temporary_ = name;
   // mkstemp makes the file private (0600); the result should be an ordinary file.
   fchmod(descriptor, 0666 & ~current_umask());
@@ -69,7 +71,7 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
     const int error_number = errno;
     close(descriptor);
     unlink(temporary_.c_str());
-    throw io_error(path_, "cannot open for writing", error_number);
+    throw io_error(path_, "write", "cannot open for writing", error_number);
   }
 }
 
@@ -85,10 +87,11 @@ void AtomicOutputFile::commit() {
   const bool closed = std::fclose(stream_) == 0;
   stream_ = nullptr;
   if (!flushed || !closed) {
-    throw io_error(path_, "cannot finish writing (disk full?)", flushed ? errno : flush_error);
+    throw io_error(path_, "write", "cannot finish writing (disk full?)",
+                   flushed ? errno : flush_error);
   }
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    throw io_error(path_, "cannot move the finished file into place", errno);
+    throw io_error(path_, "write", "cannot move the finished file into place", errno);
   }
   committed_ = true;
 }

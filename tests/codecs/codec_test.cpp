@@ -36,7 +36,8 @@ class Codec : public ::testing::Test {
   // Every file in the folder, temporaries included.
   std::vector<std::string> listing() const {
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(folder_)) names.push_back(entry.path().filename());
+    for (const auto& entry : fs::directory_iterator(folder_))
+      names.push_back(entry.path().filename());
     std::sort(names.begin(), names.end());
     return names;
   }
@@ -52,9 +53,11 @@ Image random_image(int width, int height, PixelFormat format, unsigned seed) {
     std::byte* row = image.row(y);
     if (format.sample == SampleType::F32) {
       auto* samples = reinterpret_cast<float*>(row);
-      for (int i = 0; i < width * format.channels(); ++i) samples[i] = static_cast<float>(random() % 65536) / 65535.0f;
+      for (int i = 0; i < width * format.channels(); ++i)
+        samples[i] = static_cast<float>(random() % 65536) / 65535.0f;
     } else {
-      for (std::size_t i = 0; i < image.view().row_bytes(); ++i) row[i] = static_cast<std::byte>(random());
+      for (std::size_t i = 0; i < image.view().row_bytes(); ++i)
+        row[i] = static_cast<std::byte>(random());
     }
   }
   return image;
@@ -86,7 +89,8 @@ int max_difference(const Image& a, const Image& b) {
   int worst = 0;
   for (int y = 0; y < a.height(); ++y) {
     for (std::size_t i = 0; i < a.view().row_bytes(); ++i) {
-      worst = std::max(worst, std::abs(std::to_integer<int>(a.row(y)[i]) - std::to_integer<int>(b.row(y)[i])));
+      worst = std::max(
+          worst, std::abs(std::to_integer<int>(a.row(y)[i]) - std::to_integer<int>(b.row(y)[i])));
     }
   }
   return worst;
@@ -95,7 +99,8 @@ int max_difference(const Image& a, const Image& b) {
 TEST_F(Codec, png_round_trips_every_8_and_16_bit_format_exactly) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
-  for (const auto layout : {ChannelLayout::Gray, ChannelLayout::GrayAlpha, ChannelLayout::Rgb, ChannelLayout::Rgba}) {
+  for (const auto layout :
+       {ChannelLayout::Gray, ChannelLayout::GrayAlpha, ChannelLayout::Rgb, ChannelLayout::Rgba}) {
     for (const auto sample : {SampleType::U8, SampleType::U16}) {
       const PixelFormat format{layout, sample};
       SCOPED_TRACE(format.name());
@@ -143,7 +148,8 @@ TEST_F(Codec, jpeg_options_take_effect) {
   EXPECT_LT(fs::file_size(file("low.jpg")), fs::file_size(file("high.jpg")));
   write(colour, file("444.jpg"), {.quality = 90, .subsampling = ChromaSubsampling::S444});
   write(colour, file("420.jpg"), {.quality = 90, .subsampling = ChromaSubsampling::S420});
-  EXPECT_LT(max_difference(colour, read(file("444.jpg"))), max_difference(colour, read(file("420.jpg"))))
+  EXPECT_LT(max_difference(colour, read(file("444.jpg"))),
+            max_difference(colour, read(file("420.jpg"))))
       << "full chroma resolution must be closer to the original";
   EXPECT_THROW(write(colour, file("bad.jpg"), {.quality = 0}), Error);
 }
@@ -159,10 +165,12 @@ TEST_F(Codec, jpeg_drops_alpha_and_reduces_16_bits) {
 TEST_F(Codec, icc_profiles_are_carried_by_jpeg_and_png) {
   TESSERA_REQUIRE_CORPORA();
   std::ifstream stream(corpora() / "jpeg/libjpeg-turbo/testimages/test1.icc", std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  const std::string bytes((std::istreambuf_iterator<char>(stream)),
+                          std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 100u);
-  const std::vector<std::byte> profile(reinterpret_cast<const std::byte*>(bytes.data()),
-                                       reinterpret_cast<const std::byte*>(bytes.data()) + bytes.size());
+  const std::vector<std::byte> profile(
+      reinterpret_cast<const std::byte*>(bytes.data()),
+      reinterpret_cast<const std::byte*>(bytes.data()) + bytes.size());
   const Image image = gradient(32, 32);
   for (const char* name : {"icc.jpg", "icc.png"}) {
     SCOPED_TRACE(name);
@@ -258,7 +266,8 @@ TEST_F(Codec, the_pixel_limit_is_checked_before_allocating) {
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::ImageTooLarge);
-    EXPECT_NE(error.message().find("300x200 = 60000 pixels, over the limit of 50000"), std::string::npos)
+    EXPECT_NE(error.message().find("300x200 = 60000 pixels, over the limit of 50000"),
+              std::string::npos)
         << error.what();
   }
   EXPECT_EQ(memory::counters().total_allocations, before.total_allocations);

@@ -26,7 +26,13 @@ std::vector<unsigned char> exif_block(int value, bool little_endian) {
     block.push_back(static_cast<unsigned char>(little_endian ? v >> 8 : v));
   };
   const auto u32 = [&](int v) {
-    if (little_endian) { u16(v & 0xFFFF); u16(v >> 16); } else { u16(v >> 16); u16(v & 0xFFFF); }
+    if (little_endian) {
+      u16(v & 0xFFFF);
+      u16(v >> 16);
+    } else {
+      u16(v >> 16);
+      u16(v & 0xFFFF);
+    }
   };
   bytes({"Exif\0\0", 6});
   bytes(little_endian ? std::string_view{"II*\0", 4} : std::string_view{"MM\0*", 4});
@@ -36,8 +42,8 @@ std::vector<unsigned char> exif_block(int value, bool little_endian) {
   u16(3);       // SHORT
   u32(1);       // one value
   u16(value);
-  u16(0);       // padding to four bytes
-  u32(0);       // no next IFD
+  u16(0);  // padding to four bytes
+  u32(0);  // no next IFD
   return block;
 }
 
@@ -54,7 +60,8 @@ TEST(ExifOrientation, hostile_blocks_give_the_default_without_reading_out_of_bou
   const auto good = exif_block(6, true);
   for (std::size_t size = 0; size < good.size() - 4; ++size) {
     // Every truncation: the copy is exactly `size` bytes long, so ASan sees any overread.
-    const std::vector<unsigned char> cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(size));
+    const std::vector<unsigned char> cut(good.begin(),
+                                         good.begin() + static_cast<std::ptrdiff_t>(size));
     const int value = codecs::exif_orientation(cut.data(), cut.size());
     EXPECT_TRUE(value == 1 || value == 6) << size;
   }
@@ -83,7 +90,8 @@ Image letters() {
 std::vector<std::string> rows_of(const Image& image) {
   std::vector<std::string> rows;
   for (int y = 0; y < image.height(); ++y) {
-    rows.emplace_back(reinterpret_cast<const char*>(image.row(y)), static_cast<std::size_t>(image.width()));
+    rows.emplace_back(reinterpret_cast<const char*>(image.row(y)),
+                      static_cast<std::size_t>(image.width()));
   }
   return rows;
 }
@@ -91,17 +99,18 @@ std::vector<std::string> rows_of(const Image& image) {
 TEST(Orientation, each_exif_orientation_turns_the_picture_upright) {
   // What a viewer shows for each tag value, from the EXIF 2.3 specification's figures.
   const std::vector<std::vector<std::string>> upright = {
-      {"abc", "def"},        // 1: as stored
-      {"cba", "fed"},        // 2: mirrored left-right
-      {"fed", "cba"},        // 3: turned 180
-      {"def", "abc"},        // 4: mirrored top-bottom
-      {"ad", "be", "cf"},    // 5: transposed
-      {"da", "eb", "fc"},    // 6: stored turned 90 anticlockwise: turn 90 clockwise
-      {"fc", "eb", "da"},    // 7: transversed
-      {"cf", "be", "ad"},    // 8: stored turned 90 clockwise: turn 90 anticlockwise
+      {"abc", "def"},      // 1: as stored
+      {"cba", "fed"},      // 2: mirrored left-right
+      {"fed", "cba"},      // 3: turned 180
+      {"def", "abc"},      // 4: mirrored top-bottom
+      {"ad", "be", "cf"},  // 5: transposed
+      {"da", "eb", "fc"},  // 6: stored turned 90 anticlockwise: turn 90 clockwise
+      {"fc", "eb", "da"},  // 7: transversed
+      {"cf", "be", "ad"},  // 8: stored turned 90 clockwise: turn 90 anticlockwise
   };
   for (int orientation = 1; orientation <= 8; ++orientation) {
-    EXPECT_EQ(rows_of(codecs::apply_orientation(letters(), orientation, {})), upright[orientation - 1])
+    EXPECT_EQ(rows_of(codecs::apply_orientation(letters(), orientation, {})),
+              upright[orientation - 1])
         << "orientation " << orientation;
   }
 }

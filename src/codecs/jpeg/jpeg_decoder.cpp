@@ -106,12 +106,13 @@ class JpegDecoder final : public Decoder {
  private:
   [[noreturn]] void fail() const { throw jpeg_error(source_->errors, "decode", path().c_str()); }
 
+  void begin_decoding() override {
+    jpeg_decompress_struct& cinfo = source_->cinfo;
+    if (!guarded(source_->errors, [&cinfo] { jpeg_start_decompress(&cinfo); })) fail();
+  }
+
   void decode_rows(const MutableImageView& rows) override {
     jpeg_decompress_struct& cinfo = source_->cinfo;
-    if (!started_) {
-      if (!guarded(source_->errors, [&cinfo] { jpeg_start_decompress(&cinfo); })) fail();
-      started_ = true;
-    }
     for (int y = 0; y < rows.height(); ++y) {
       JSAMPROW target = cmyk_ ? cmyk_row_.data() : reinterpret_cast<JSAMPROW>(rows.row(y));
       JDIMENSION read = 0;
@@ -142,7 +143,6 @@ class JpegDecoder final : public Decoder {
 
   std::unique_ptr<JpegSource> source_;
   bool cmyk_ = false;
-  bool started_ = false;
   std::vector<JSAMPLE> cmyk_row_;
 };
 

@@ -65,10 +65,6 @@ class PngDecoder final : public Decoder {
  private:
   void decode_rows(const MutableImageView& rows) override {
     spng_ctx* context = context_->context;
-    if (!started_) {
-      start();
-      started_ = true;
-    }
     for (int y = 0; y < rows.height(); ++y) {
       if (interlaced_.empty()) {
         const int status = spng_decode_row(context, rows.row(y), rows.row_bytes());
@@ -86,7 +82,7 @@ class PngDecoder final : public Decoder {
 
   // Interlaced rows arrive pass by pass, so the whole image is decoded up front into tracked
   // memory (charged to the budget: the limits check counted it). Otherwise rows stream.
-  void start() {
+  void begin_decoding() override {
     spng_ctx* context = context_->context;
     if (!info().progressive) {
       check_spng(spng_decode_image(context, nullptr, 0, spng_format_,
@@ -116,7 +112,6 @@ class PngDecoder final : public Decoder {
   std::unique_ptr<SpngContext> context_;
   int spng_format_;
   MemoryBudget* budget_;
-  bool started_ = false;
   Image interlaced_;
 };
 
