@@ -15,8 +15,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
-  # Reference decoders the codec tests compare against (djpeg, libpng, Pillow).
-  libjpeg-turbo-progs netpbm libpng-dev python3-pil python3-numpy
+  # Reference decoders the codec tests compare against (djpeg, libpng).
+  libjpeg-turbo-progs libpng-dev
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
 )

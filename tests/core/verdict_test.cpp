@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "support/sanitizers.h"
 #include "tessera/image.h"
 #include "tessera/profiler.h"
 
@@ -14,11 +15,7 @@ namespace {
 
 constexpr std::size_t MiB = std::size_t{1} << 20;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kGlibcMalloc = false;  // sanitizers bring their own allocator: mallinfo2 is blind
-#else
-constexpr bool kGlibcMalloc = true;
-#endif
+constexpr bool kGlibcMalloc = !testing::kSanitized;  // mallinfo2 is blind under a sanitizer
 
 memory::MemoryReading reading(std::size_t tracked, std::size_t in_use, std::size_t held,
                               std::size_t rss) {
