@@ -144,6 +144,12 @@ ImageInfo probe(const std::filesystem::path& path);
 Image read(const std::filesystem::path& path, const DecodeOptions& options = {},
            std::source_location site = std::source_location::current());
 
+// The rest of an open decoder's image: all of it, upright unless options say otherwise, if no
+// row was read yet; otherwise the remaining rows as stored. For when the decoder was needed
+// first, e.g. for its ICC profile.
+Image read(Decoder& decoder, const DecodeOptions& options = {},
+           std::source_location site = std::source_location::current());
+
 enum class ChromaSubsampling { S444, S422, S420 };
 
 struct EncodeOptions {

@@ -129,14 +129,19 @@ ImageInfo probe(const std::filesystem::path& path) {
 Image read(const std::filesystem::path& path, const DecodeOptions& options,
            std::source_location site) {
   const auto decoder = open_decoder(path, options);
-  decoder->start();  // errors found before the first row come before the pixels are allocated
+  return read(*decoder, options, site);
+}
+
+Image read(Decoder& decoder, const DecodeOptions& options, std::source_location site) {
+  decoder.start();  // errors found before the first row come before the pixels are allocated
+  const bool whole_image = decoder.rows_read() == 0;
   const AllocationOptions allocation{.label = "decoded",
                                      .budget = codecs::budget_of(options.limits)};
-  Image image =
-      Image::create(decoder->width(), decoder->height(), decoder->format(), allocation, site);
-  decoder->read_rows(image.mutable_view());
-  if (options.apply_orientation) {
-    image = codecs::apply_orientation(image, decoder->info().orientation, allocation);
+  Image image = Image::create(decoder.width(), decoder.height() - decoder.rows_read(),
+                              decoder.format(), allocation, site);
+  decoder.read_rows(image.mutable_view());
+  if (options.apply_orientation && whole_image) {  // turning a remainder alone means nothing
+    image = codecs::apply_orientation(image, decoder.info().orientation, allocation);
   }
   return image;
 }

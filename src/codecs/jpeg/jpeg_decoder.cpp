@@ -11,6 +11,7 @@
 #include "codecs/format_factories.h"
 #include "codecs/jpeg/jpeg_error.h"
 #include "codecs/limits.h"
+#include "codecs/orientation.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 
@@ -90,7 +91,8 @@ class JpegDecoder final : public Decoder {
 
   void configure(const DecodeOptions& options) {
     jpeg_decompress_struct& cinfo = source_->cinfo;
-    const bool transposes = info().orientation >= 5;
+    // The hint is about the image as shown; a turned image is stored the other way round.
+    const bool transposes = orientation_transposes(info().orientation);
     cinfo.scale_num = 1;
     cinfo.scale_denom = static_cast<unsigned>(scale_denominator(
         info().width, info().height, transposes ? options.min_height : options.min_width,
