@@ -10,10 +10,10 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "support/median_table.h"
 #include "tessera/budget.h"
 #include "tessera/image.h"
 #include "tessera/profiler.h"
@@ -91,35 +91,11 @@ BENCHMARK(tracked_image_with_budget);
 BENCHMARK(tracked_image_profiling);
 BENCHMARK(region_create_release);
 
-// Keeps the console output and collects each benchmark's median for the ratio table.
-class MedianCollector : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-        medians[run.run_name.function_name] = run.GetAdjustedRealTime();
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> medians;  // nanoseconds per iteration
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults that make the ratio worth quoting on a noisy shared machine.
-  std::vector<char*> arguments(argv, argv + argc);
-  std::string repetitions = "--benchmark_repetitions=15";
-  std::string aggregates = "--benchmark_report_aggregates_only=true";
-  arguments.insert(arguments.begin() + 1, {repetitions.data(), aggregates.data()});
-  int count = static_cast<int>(arguments.size());
-  benchmark::Initialize(&count, arguments.data());
-
-  MedianCollector collector;
-  benchmark::RunSpecifiedBenchmarks(&collector);
-
-  const auto& medians = collector.medians;
+  // 15 repetitions: enough for a median worth quoting on a noisy shared machine.
+  const auto medians = tessera::bench::run_with_medians(argc, argv, 15);
   const auto plain = medians.find("plain_aligned_alloc");
   if (plain == medians.end()) return 0;  // filtered out: nothing to compare against
   fmt::print("\nallocate + free one {}x{} RGB image ({} bytes), medians:\n", kWidth, kHeight,

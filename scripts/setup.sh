@@ -15,6 +15,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # Reference decoders the codec tests compare against (djpeg, libpng).
   libjpeg-turbo-progs libpng-dev
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
