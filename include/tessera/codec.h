@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <source_location>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,6 +135,11 @@ class Decoder {
 
 // Opens `path`, sniffs its format, reads its headers and checks them against options.limits.
 std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
+                                      const DecodeOptions& options = {});
+
+// The same, for an image already in memory (an HTTP body, a fuzzer's input). `bytes` must
+// outlive the decoder; `name` stands for the path in errors.
+std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
                                       const DecodeOptions& options = {});
 
 // The headers only: no pixel is decoded.

@@ -94,9 +94,12 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
               {.path = path.string(), .operation = "encode"});
 }
 
-std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
-                                      const DecodeOptions& options) {
-  auto file = std::make_unique<codecs::InputFile>(path);
+namespace {
+
+// Sniffs the opened input and hands it to its format's decoder.
+std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
+                                    const std::filesystem::path& path,
+                                    const DecodeOptions& options) {
   std::array<std::byte, 16> head{};
   const std::size_t size = file->peek(head.data(), head.size());
   const ErrorContext context{.path = path.string(), .operation = "open"};
@@ -120,6 +123,20 @@ std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
                                 describe_bytes(head.data(), size))
                   : fmt::format("{} files are not supported yet (JPEG and PNG are)", other),
               context);
+}
+
+}  // namespace
+
+std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
+                                      const DecodeOptions& options) {
+  return open_input(std::make_unique<codecs::InputFile>(path), path, options);
+}
+
+std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
+                                      const DecodeOptions& options) {
+  const std::filesystem::path path(name);
+  return open_input(std::make_unique<codecs::InputFile>(bytes.data(), bytes.size(), path), path,
+                    options);
 }
 
 ImageInfo probe(const std::filesystem::path& path) {

@@ -44,6 +44,16 @@ InputFile::InputFile(const std::filesystem::path& path) {
   if (stream_ == nullptr) throw io_error(path, "open", "cannot open for reading", errno);
 }
 
+InputFile::InputFile(const void* data, std::size_t size, const std::filesystem::path& name) {
+  if (size == 0) {
+    throw Error(ErrorCode::CorruptData, "the file is empty",
+                {.path = name.string(), .operation = "open"});
+  }
+  // fmemopen only reads through the pointer in "rb" mode; the cast does not lead to writes.
+  stream_ = fmemopen(const_cast<void*>(data), size, "rb");
+  if (stream_ == nullptr) throw io_error(name, "open", "cannot read from memory", errno);
+}
+
 InputFile::~InputFile() {
   if (stream_ != nullptr) std::fclose(stream_);
 }

@@ -11,6 +11,9 @@ namespace tessera::codecs {
 class InputFile {
  public:
   explicit InputFile(const std::filesystem::path& path);
+  // Reads `size` bytes at `data`, which must outlive the InputFile, through the same stdio
+  // interface (fmemopen), so that codecs have a single input path.
+  InputFile(const void* data, std::size_t size, const std::filesystem::path& name);
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;

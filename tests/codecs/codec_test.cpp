@@ -334,3 +334,34 @@ TEST_F(Codec, a_decoder_refuses_every_call_after_an_error) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+TEST_F(Codec, decoding_from_memory_equals_decoding_the_file) {
+  write(random_image(33, 17, PixelFormat::rgba8(), 21), file("memory.png"));
+  write(gradient(40, 30), file("memory.jpg"));
+  for (const char* name : {"memory.png", "memory.jpg"}) {
+    SCOPED_TRACE(name);
+    std::ifstream stream(file(name), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(stream)),
+                            std::istreambuf_iterator<char>());
+    const std::span<const std::byte> span(reinterpret_cast<const std::byte*>(bytes.data()),
+                                          bytes.size());
+    const auto decoder = open_decoder(span, "upload");
+    EXPECT_TRUE(same_pixels(read(*decoder), read(file(name))));
+  }
+  const std::string junk = "not an image at all";
+  try {
+    (void)open_decoder(std::span(reinterpret_cast<const std::byte*>(junk.data()), junk.size()),
+                       "upload");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::UnsupportedFormat);
+    EXPECT_EQ(error.path(), "upload");
+  }
+  EXPECT_THROW((void)open_decoder(std::span<const std::byte>{}, "empty upload"), Error);
+}
+
+}  // namespace
+}  // namespace tessera
