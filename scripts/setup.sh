@@ -15,6 +15,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.
+  clang-16 libclang-rt-16-dev
   # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # Reference decoders the codec tests compare against (djpeg, libpng).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: the format gate, the release build with -Werror and its tests,
-# a benchmark smoke run, then the whole suite under ThreadSanitizer and, last, under
-# AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer.
+# a benchmark smoke run, the whole suite under ThreadSanitizer, a fuzzing smoke run of every
+# decoder, and, last, the suite under AddressSanitizer + UndefinedBehaviorSanitizer +
+# LeakSanitizer.
 # Every test also runs under tessera's own leak check (TESSERA_LEAK_CHECK=1 and the per-test
 # GoogleTest hook). `.ci/run` runs exactly this.
 #
@@ -35,6 +36,9 @@ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_SANITIZE=th
 cmake --build build-tsan --parallel "$jobs"
 TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1 \
   ctest --test-dir build-tsan --output-on-failure --parallel "$jobs"
+
+step "fuzzing: each decoder for ${FUZZ_SECONDS:-60}s (clang-16 libFuzzer, ASan + UBSan)"
+bash scripts/fuzz.sh
 
 step "address sanitizer build (address,undefined + LeakSanitizer) and tests"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,10 +1,10 @@
-// The hostile-input contract, on every file of ../shared/corpora (about 4,400: PngSuite and its
-// crashers, libjpeg-turbo's test images, seed corpora and CVE regressions, TIFF, WebP, HEIF and
-// libvips' test images): probe and a full decode under a 256 MiB budget each end in a decoded
-// image or a clear tessera::Error naming the file, never a crash, an Internal error, a hang or a
-// leak (the leak check runs on this test as on every other), and the process's peak RSS stays
-// under 400 MB (in plain builds: a sanitizer's shadow memory and quarantine inflate RSS). Files of
-// formats tessera does not read yet must say UnsupportedFormat.
+// The hostile-input contract, on every file of ../shared/corpora and tests/crashers/ (about
+// 4,400: PngSuite and its crashers, libjpeg-turbo's test images, seed corpora and CVE
+// regressions, TIFF, WebP, HEIF and libvips' test images): probe and a full decode under a
+// 256 MiB budget each end in a decoded image or a clear tessera::Error naming the file, never a
+// crash, an Internal error, a hang or a leak (the leak check runs on this test as on every
+// other), and the process's peak RSS stays under 400 MB (in plain builds: a sanitizer's shadow
+// memory and quarantine inflate RSS). Formats tessera does not read yet say UnsupportedFormat.
 
 #include <gtest/gtest.h>
 
@@ -25,8 +25,12 @@ using testing::corpora;
 
 TEST(Corpus, every_file_decodes_or_fails_clearly_within_budget_time_and_memory) {
   TESSERA_REQUIRE_CORPORA();
-  const auto files = testing::files_in(corpora(), [](const auto&) { return true; });
+  auto files = testing::files_in(corpora(), [](const auto&) { return true; });
   ASSERT_GT(files.size(), 4000u);
+  // Every input the fuzzers ever found (scripts/fuzz.sh) is held to the same contract.
+  const auto crashers = testing::files_in(
+      TESSERA_CRASHERS, [](const auto& path) { return path.filename().string()[0] != '.'; });
+  files.insert(files.end(), crashers.begin(), crashers.end());
   std::map<std::string, int> outcomes;
   for (const auto& file : files) {
     MemoryBudget budget(std::size_t{256} << 20, "corpus file");

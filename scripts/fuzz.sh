@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang-16, ASan + UBSan + LeakSanitizer) and runs each for a
+# while, seeded from ../shared/corpora. Any crash, sanitizer report, leak or timeout fails the
+# run and leaves the input in build-fuzz/findings/: add it under tests/crashers/<format>/, where
+# the test suite decodes it on every run from then on.
+#
+#   bash scripts/fuzz.sh            # 60 s per target
+#   FUZZ_SECONDS=600 bash scripts/fuzz.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+corpora=../shared/corpora
+
+CC=clang-16 CXX=clang++-16 CMAKE_GENERATOR=Ninja cmake -S . -B build-fuzz \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_FUZZ=ON -DTESSERA_SANITIZE=address,undefined \
+  -DTESSERA_BUILD_TESTS=OFF -DTESSERA_BUILD_BENCH=OFF >/dev/null
+cmake --build build-fuzz --parallel "$(nproc)"
+
+declare -A seeds=(
+  [jpeg]="$corpora/jpeg $corpora/afl/seeds/jpeg tests/crashers/jpeg"
+  [png]="$corpora/png $corpora/afl/seeds/png tests/crashers/png"
+)
+declare -A dictionaries=([jpeg]=$corpora/afl/dictionaries/jpeg.dict [png]=$corpora/afl/dictionaries/png.dict)
+
+mkdir -p build-fuzz/findings
+status=0
+for format in jpeg png; do
+  work=build-fuzz/corpus/$format  # new inputs go here; the seed folders are only read
+  mkdir -p "$work"
+  existing=()
+  for folder in ${seeds[$format]}; do [[ -d $folder ]] && existing+=("$folder"); done
+  dictionary=()
+  [[ -f ${dictionaries[$format]} ]] && dictionary=(-dict="${dictionaries[$format]}")
+  echo "== fuzzing $format for ${seconds}s (seeds: ${existing[*]}) =="
+  if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    "build-fuzz/fuzz/${format}_fuzzer" "$work" "${existing[@]}" "${dictionary[@]}" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=1048576 \
+    -artifact_prefix="build-fuzz/findings/${format}-" -print_final_stats=1 2>build-fuzz/$format.log; then
+    echo "FAIL: the $format fuzzer found a problem:"
+    grep -E "ERROR|SUMMARY|Test unit written" "build-fuzz/$format.log" | head -20
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "build-fuzz/$format.log" | tail -3
+done
+exit $status
