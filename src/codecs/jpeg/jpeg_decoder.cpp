@@ -10,6 +10,7 @@
 #include "codecs/exif_orientation.h"
 #include "codecs/format_factories.h"
 #include "codecs/jpeg/jpeg_error.h"
+#include "codecs/jpeg/jpeg_source.h"
 #include "codecs/limits.h"
 #include "codecs/orientation.h"
 #include "tessera/budget.h"
@@ -35,6 +36,7 @@ void on_progress(jpeg_common_struct* common) {
 // to the error manager and progress monitor.
 struct JpegSource {
   std::unique_ptr<InputFile> file;
+  JpegFileSource input;
   JpegErrorManager errors;
   jpeg_progress_mgr progress{};
   jpeg_decompress_struct cinfo{};
@@ -165,8 +167,9 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
   source->progress.progress_monitor = on_progress;
   cinfo.progress = &source->progress;
   std::FILE* stream = source->file->stream();
-  if (!guarded(errors, [&cinfo, stream] {
-        jpeg_stdio_src(&cinfo, stream);
+  JpegFileSource& input = source->input;
+  if (!guarded(errors, [&cinfo, &input, stream] {
+        use_file_source(cinfo, input, stream);
         jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);  // EXIF
         jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC
         jpeg_read_header(&cinfo, TRUE);
