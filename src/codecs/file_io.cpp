@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/fault_injection.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -40,6 +41,7 @@ InputFile::InputFile(const std::filesystem::path& path) {
     throw Error(ErrorCode::Io, "is a directory, not an image file",
                 {.path = path.string(), .operation = "open"});
   }
+  if (detail::inject_fault()) throw io_error(path, "open", "cannot open for reading", EIO);
   stream_ = std::fopen(path.c_str(), "rb");
   if (stream_ == nullptr) throw io_error(path, "open", "cannot open for reading", errno);
 }
@@ -70,9 +72,12 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
   std::string name =
       (directory / fmt::format(".{}{}XXXXXX", path_.filename().string(), kTemporaryMarker))
           .string();
-  const int descriptor = mkostemp(name.data(), O_CLOEXEC);
-  if (descriptor < 0)
-    throw io_error(path_, "write", "cannot create a file in the output folder", errno);
+  const bool injected = detail::inject_fault();
+  const int descriptor = injected ? -1 : mkostemp(name.data(), O_CLOEXEC);
+  if (descriptor < 0) {
+    throw io_error(path_, "write", "cannot create a file in the output folder",
+                   injected ? EIO : errno);
+  }
   temporary_ = name;
   // mkstemp makes the file private (0600); the result should be an ordinary file.
   fchmod(descriptor, 0666 & ~current_umask());
@@ -100,8 +105,10 @@ void AtomicOutputFile::commit() {
     throw io_error(path_, "write", "cannot finish writing (disk full?)",
                    flushed ? errno : flush_error);
   }
-  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    throw io_error(path_, "write", "cannot move the finished file into place", errno);
+  const bool injected = detail::inject_fault();
+  if (injected || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    throw io_error(path_, "write", "cannot move the finished file into place",
+                   injected ? EIO : errno);
   }
   committed_ = true;
 }

@@ -7,6 +7,7 @@
 
 #include "core/budget_state.h"
 #include "core/counters.h"
+#include "core/fault_injection.h"
 #include "core/registry.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -34,6 +35,7 @@ struct Block {
 };
 
 Block allocate_block(std::size_t payload_bytes) {
+  if (inject_fault()) return {};  // as if malloc had failed
   void* block = std::malloc(kSlack + kHeaderBytes + payload_bytes);
   if (block == nullptr) return {};
   const auto address = reinterpret_cast<std::uintptr_t>(block);
@@ -101,7 +103,10 @@ Storage* Storage::wrap(std::byte* data, std::size_t bytes, std::function<void()>
                        std::string_view label, std::source_location site) {
   apply_environment_once();
   const Block block = allocate_block(0);
-  if (block.block == nullptr) throw std::bad_alloc();
+  if (block.block == nullptr) {
+    throw Error(ErrorCode::OutOfMemory, "the system refused memory for a wrapped image's header",
+                {.path = {}, .operation = "wrap"});
+  }
   Storage* storage = nullptr;
   try {
     storage = new (block.header)

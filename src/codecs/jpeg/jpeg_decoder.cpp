@@ -164,6 +164,7 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
   install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
   if (!guarded(errors, [&cinfo] { jpeg_create_decompress(&cinfo); })) throw fail();
   source->created = true;
+  install_fault_points(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
   source->progress.progress_monitor = on_progress;
   cinfo.progress = &source->progress;
   std::FILE* stream = source->file->stream();

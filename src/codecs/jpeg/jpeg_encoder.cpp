@@ -39,6 +39,7 @@ class JpegEncoder final : public Encoder {
     install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
     if (!guarded(errors, [&cinfo] { jpeg_create_compress(&cinfo); })) fail();
     sink_->created = true;
+    install_fault_points(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
 
     layout_ = without_alpha(format.layout);  // JPEG has no alpha channel: it is dropped
     cinfo.image_width = static_cast<JDIMENSION>(width);

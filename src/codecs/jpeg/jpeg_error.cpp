@@ -29,7 +29,24 @@ void on_emit_message(jpeg_common_struct* common, int message_level) {
   std::longjmp(manager.jump, 1);
 }
 
+void* alloc_small_or_fail(jpeg_common_struct* common, int pool, std::size_t size) {
+  if (detail::inject_fault()) ERREXIT1(common, JERR_OUT_OF_MEMORY, 0);
+  return manager_of(common).library_alloc_small(common, pool, size);
+}
+
+void* alloc_large_or_fail(jpeg_common_struct* common, int pool, std::size_t size) {
+  if (detail::inject_fault()) ERREXIT1(common, JERR_OUT_OF_MEMORY, 0);
+  return manager_of(common).library_alloc_large(common, pool, size);
+}
+
 }  // namespace
+
+void install_fault_points(jpeg_common_struct* common, JpegErrorManager& manager) {
+  manager.library_alloc_small = common->mem->alloc_small;
+  manager.library_alloc_large = common->mem->alloc_large;
+  common->mem->alloc_small = alloc_small_or_fail;
+  common->mem->alloc_large = alloc_large_or_fail;
+}
 
 void install_error_manager(jpeg_common_struct* common, JpegErrorManager& manager) {
   common->err = jpeg_std_error(&manager.library);

@@ -12,6 +12,7 @@
 
 #include <type_traits>
 
+#include "core/fault_injection.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -25,19 +26,32 @@ struct JpegErrorManager {
   int max_warnings = 100;             // corrupt-data warnings tolerated before giving up
   const char* own_message = nullptr;  // set when tessera itself stops the decode
   ErrorCode own_code = ErrorCode::CorruptData;
+  // libjpeg's own allocators, which install_fault_points() wraps.
+  void* (*library_alloc_small)(jpeg_common_struct*, int, std::size_t) = nullptr;
+  void* (*library_alloc_large)(jpeg_common_struct*, int, std::size_t) = nullptr;
 };
 
 // Installs `manager` as `common`'s error handler.
 void install_error_manager(jpeg_common_struct* common, JpegErrorManager& manager);
 
+// Makes libjpeg's allocations fault points (testing::FaultInjection): call right after
+// jpeg_create_*, once the memory manager exists.
+void install_fault_points(jpeg_common_struct* common, JpegErrorManager& manager);
+
 // Stops the decode from inside a libjpeg callback (the progress monitor), with our message.
 [[noreturn]] void stop_jpeg(jpeg_common_struct* common, ErrorCode code, const char* message);
 
-// Runs call(); returns false if libjpeg reported a fatal error meanwhile.
+// Runs call(); returns false if libjpeg reported a fatal error meanwhile. Each call is a fault
+// point: an injected fault skips the call and fails as libjpeg would.
 template <typename Call>
 bool guarded(JpegErrorManager& manager, Call&& call) {
   static_assert(std::is_trivially_destructible_v<std::remove_reference_t<Call>>,
                 "nothing with a destructor may live in a frame that longjmp skips");
+  if (detail::inject_fault()) {
+    manager.own_message = "injected fault (testing::FaultInjection)";
+    manager.own_code = ErrorCode::Io;
+    return false;
+  }
   if (setjmp(manager.jump) != 0) return false;
   call();
   return true;

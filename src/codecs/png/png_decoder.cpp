@@ -8,6 +8,7 @@
 #include "codecs/format_factories.h"
 #include "codecs/limits.h"
 #include "codecs/png/spng_context.h"
+#include "core/fault_injection.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -125,8 +126,11 @@ bool has_chunk(int status, const std::filesystem::path& path) {
 }  // namespace
 
 void check_spng(int status, const char* operation, const std::filesystem::path& path) {
-  if (status == 0) return;
   const ErrorContext context{.path = path.string(), .operation = operation};
+  if (detail::inject_fault()) {
+    throw Error(ErrorCode::Io, "injected fault (testing::FaultInjection)", context);
+  }
+  if (status == 0) return;
   if (status == SPNG_EIO) {
     throw Error(ErrorCode::Io, "read or write failed", context);
   }

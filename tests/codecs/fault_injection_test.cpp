@@ -1,0 +1,128 @@
+// Fault injection along whole decodes and encodes: for every N, the N-th fault point (an
+// allocation by tessera or inside libjpeg/libspng, a library call, a file operation) fails, and
+// every run must end in a clean tessera::Error with nothing left behind: no live buffer, no
+// output file, no temporary. Under the sanitizer build, LeakSanitizer checks the libraries'
+// own memory too (it runs at exit, after all of these runs).
+
+#include "tessera/testing/fault_injection.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <functional>
+
+#include "support/corpora.h"
+#include "tessera/codec.h"
+#include "tessera/error.h"
+#include "tessera/profiler.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::FaultInjection;
+
+class FaultInjectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("tessera-faults-" + std::to_string(::getpid()));
+    fs::create_directories(folder_ / "out");
+  }
+  void TearDown() override {
+    FaultInjection::off();
+    fs::remove_all(folder_);
+  }
+
+  // Runs `operation` once per fault point it passes, failing that point; returns how many.
+  std::uint64_t fail_every_point(const std::string& name, const std::function<void()>& operation) {
+    SCOPED_TRACE(name);
+    FaultInjection::count();
+    operation();
+    const std::uint64_t points = FaultInjection::points();
+    FaultInjection::off();
+    clean_outputs();
+    const auto live = memory::counters().live_buffers;
+    for (std::uint64_t n = 1; n <= points; ++n) {
+      FaultInjection::fail_at(n);
+      try {
+        operation();
+        if (FaultInjection::fired())
+          ADD_FAILURE() << "fault " << n << " of " << points << " was swallowed";
+      } catch (const Error& error) {
+        EXPECT_TRUE(FaultInjection::fired())
+            << "fault " << n << ": an error nobody injected: " << error.what();
+        EXPECT_NE(error.code(), ErrorCode::Internal) << error.what();
+      } catch (const std::exception& other) {
+        ADD_FAILURE() << "fault " << n << " escaped as a non-tessera exception: " << other.what();
+      }
+      FaultInjection::off();
+      EXPECT_EQ(memory::counters().live_buffers, live) << "fault " << n << " left a buffer alive";
+      EXPECT_TRUE(outputs().empty()) << "fault " << n << " left " << outputs().front();
+      clean_outputs();
+    }
+    return points;
+  }
+
+  fs::path output(const std::string& name) const { return folder_ / "out" / name; }
+  std::vector<std::string> outputs() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(folder_ / "out"))
+      names.push_back(entry.path().filename());
+    return names;
+  }
+  void clean_outputs() const {
+    fs::remove_all(folder_ / "out");
+    fs::create_directories(folder_ / "out");
+  }
+
+  fs::path folder_;
+};
+
+Image photo_like(int width, int height, PixelFormat format) {
+  Image image = Image::create(width, height, format);
+  for (int y = 0; y < height; ++y) {
+    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
+      image.row(y)[i] = static_cast<std::byte>((i * 7 + static_cast<std::size_t>(y) * 3) % 251);
+    }
+  }
+  return image;
+}
+
+TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clean_error) {
+  TESSERA_REQUIRE_CORPORA();
+  const Image rgb = photo_like(96, 64, PixelFormat::rgb8());
+  write(rgb, folder_ / "baseline.jpg");
+  write(rgb, folder_ / "progressive.jpg", {.progressive = true});
+  write(photo_like(40, 30, {ChannelLayout::Rgba, SampleType::U16}), folder_ / "deep.png");
+  const fs::path interlaced = testing::corpora() / "png/tests/images/basi6a08.png";
+  const std::vector<std::pair<std::string, fs::path>> inputs = {
+      {"baseline JPEG", folder_ / "baseline.jpg"},
+      {"progressive JPEG", folder_ / "progressive.jpg"},
+      {"16-bit RGBA PNG", folder_ / "deep.png"},
+      {"interlaced PNG", interlaced}};
+  for (const auto& [name, path] : inputs) {
+    const std::uint64_t points = fail_every_point(name, [&path] { (void)read(path); });
+    EXPECT_GT(points, 5u) << name;
+    std::printf("  %-18s decode: %3llu fault points, each failed once\n", name.c_str(),
+                static_cast<unsigned long long>(points));
+  }
+  const std::uint64_t scaled = fail_every_point(
+      "scaled JPEG", [this] { (void)read(folder_ / "baseline.jpg", {.min_width = 12}); });
+  EXPECT_GT(scaled, 5u);
+}
+
+TEST_F(FaultInjectionTest,
+       every_fault_along_jpeg_and_png_encodes_ends_in_a_clean_error_and_no_file) {
+  const Image rgba = photo_like(80, 48, PixelFormat::rgba8());
+  const std::vector<std::byte> icc(600, std::byte{7});
+  for (const char* name : {"photo.jpg", "photo.png"}) {
+    const std::uint64_t points = fail_every_point(
+        name, [&] { write(rgba, output(name), {.progressive = true, .icc_profile = icc}); });
+    EXPECT_GT(points, 3u) << name;
+    std::printf("  %-18s encode: %3llu fault points, each failed once\n", name,
+                static_cast<unsigned long long>(points));
+  }
+}
+
+}  // namespace
+}  // namespace tessera
