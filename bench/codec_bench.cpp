@@ -1,5 +1,5 @@
-// Codec speed against OpenCV, in the same run, on the same files: decode and encode of JPEG
-// and PNG, and JPEG shrink-on-load. Prints each median and the tessera/OpenCV ratio (< 1 means
+// Codec speed against OpenCV, in the same run, on the same files: decode and encode of JPEG,
+// PNG and WebP, and JPEG shrink-on-load. Prints each median and the tessera/OpenCV ratio (< 1 means
 // tessera is faster). Targets from the codecs issue: JPEG decode ratio <= 1.05, and a 1/8
 // shrink-on-load at least 4x faster than a full decode.
 //
@@ -8,7 +8,7 @@
 // Both sides decode to 8-bit colour (OpenCV: BGR, tessera: RGB; the byte order costs neither),
 // apply EXIF orientation, and run on one thread. JPEG encodes at quality 90 with 4:2:0; PNG at
 // zlib level 6 with the default filter strategy (OpenCV's default is level 1 with RLE, which
-// would compare different work).
+// would compare different work); WebP lossy at quality 90.
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 struct Inputs {
   fs::path jpeg;  // the photograph as given
   fs::path png;   // the same pixels as PNG, written by tessera
+  fs::path webp;  // the same pixels as lossy WebP (quality 90), written by tessera
   fs::path output_folder;
   tessera::Image pixels;
   cv::Mat mat;  // the same pixels as OpenCV holds them
@@ -42,7 +43,8 @@ void tessera_jpeg_decode(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(tessera::read(inputs().jpeg).data());
 }
 void opencv_jpeg_decode(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(cv::imread(inputs().jpeg.string(), cv::IMREAD_COLOR).data);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cv::imread(inputs().jpeg.string(), cv::IMREAD_COLOR).data);
 }
 void tessera_jpeg_decode_eighth(benchmark::State& state) {
   const int width = inputs().pixels.width() / 8;
@@ -67,7 +69,8 @@ void tessera_png_decode(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(tessera::read(inputs().png).data());
 }
 void opencv_png_decode(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(cv::imread(inputs().png.string(), cv::IMREAD_UNCHANGED).data);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cv::imread(inputs().png.string(), cv::IMREAD_UNCHANGED).data);
 }
 void tessera_png_encode(benchmark::State& state) {
   const fs::path out = inputs().output_folder / "tessera.png";
@@ -77,8 +80,25 @@ void opencv_png_encode(benchmark::State& state) {
   const std::string out = (inputs().output_folder / "opencv.png").string();
   for (auto _ : state) {
     cv::imwrite(out, inputs().mat,
-                {cv::IMWRITE_PNG_COMPRESSION, 6, cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_DEFAULT});
+                {cv::IMWRITE_PNG_COMPRESSION, 6, cv::IMWRITE_PNG_STRATEGY,
+                 cv::IMWRITE_PNG_STRATEGY_DEFAULT});
   }
+}
+
+void tessera_webp_decode(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(tessera::read(inputs().webp).data());
+}
+void opencv_webp_decode(benchmark::State& state) {
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cv::imread(inputs().webp.string(), cv::IMREAD_UNCHANGED).data);
+}
+void tessera_webp_encode(benchmark::State& state) {
+  const fs::path out = inputs().output_folder / "tessera.webp";
+  for (auto _ : state) tessera::write(inputs().pixels, out, {.quality = 90});
+}
+void opencv_webp_encode(benchmark::State& state) {
+  const std::string out = (inputs().output_folder / "opencv.webp").string();
+  for (auto _ : state) cv::imwrite(out, inputs().mat, {cv::IMWRITE_WEBP_QUALITY, 90});
 }
 
 BENCHMARK(tessera_jpeg_decode)->Unit(benchmark::kMillisecond);
@@ -91,6 +111,10 @@ BENCHMARK(tessera_png_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(opencv_png_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(tessera_png_encode)->Unit(benchmark::kMillisecond);
 BENCHMARK(opencv_png_encode)->Unit(benchmark::kMillisecond);
+BENCHMARK(tessera_webp_decode)->Unit(benchmark::kMillisecond);
+BENCHMARK(opencv_webp_decode)->Unit(benchmark::kMillisecond);
+BENCHMARK(tessera_webp_encode)->Unit(benchmark::kMillisecond);
+BENCHMARK(opencv_webp_encode)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
@@ -109,6 +133,8 @@ int main(int argc, char** argv) {
   in.pixels = tessera::read(in.jpeg);
   in.png = in.output_folder / "photo.png";
   tessera::write(in.pixels, in.png);
+  in.webp = in.output_folder / "photo.webp";
+  tessera::write(in.pixels, in.webp, {.quality = 90});
   in.mat = cv::imread(in.jpeg.string(), cv::IMREAD_COLOR);
   fmt::print("photo: {} ({}x{}), PNG of the same pixels: {} KiB\n", in.jpeg.string(),
              in.pixels.width(), in.pixels.height(), fs::file_size(in.png) / 1024);
@@ -116,7 +142,8 @@ int main(int argc, char** argv) {
   const auto medians = tessera::bench::run_with_medians(argc, argv, 5);
 
   fmt::print("\n{:<22}{:>12}{:>12}{:>10}\n", "median (ms)", "tessera", "OpenCV", "ratio");
-  for (const char* work : {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode", "png_encode"}) {
+  for (const char* work : {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode",
+                           "png_encode", "webp_decode", "webp_encode"}) {
     const auto ours = medians.find(fmt::format("tessera_{}", work));
     const auto theirs = medians.find(fmt::format("opencv_{}", work));
     if (ours == medians.end() || theirs == medians.end()) continue;
@@ -127,11 +154,21 @@ int main(int argc, char** argv) {
     fmt::print("shrink-on-load 1/8 is {:.1f}x faster than tessera's full decode (target >= 4)\n",
                medians.at("tessera_jpeg_decode") / medians.at("tessera_jpeg_decode_eighth"));
   }
-  fmt::print("output sizes: JPEG q90 tessera {} KiB / OpenCV {} KiB, PNG level 6 tessera {} KiB / OpenCV {} KiB\n",
-             fs::exists(in.output_folder / "tessera.jpg") ? fs::file_size(in.output_folder / "tessera.jpg") / 1024 : 0,
-             fs::exists(in.output_folder / "opencv.jpg") ? fs::file_size(in.output_folder / "opencv.jpg") / 1024 : 0,
-             fs::exists(in.output_folder / "tessera.png") ? fs::file_size(in.output_folder / "tessera.png") / 1024 : 0,
-             fs::exists(in.output_folder / "opencv.png") ? fs::file_size(in.output_folder / "opencv.png") / 1024 : 0);
+  fmt::print(
+      "output sizes: JPEG q90 tessera {} KiB / OpenCV {} KiB, PNG level 6 tessera {} KiB / OpenCV "
+      "{} KiB\n",
+      fs::exists(in.output_folder / "tessera.jpg")
+          ? fs::file_size(in.output_folder / "tessera.jpg") / 1024
+          : 0,
+      fs::exists(in.output_folder / "opencv.jpg")
+          ? fs::file_size(in.output_folder / "opencv.jpg") / 1024
+          : 0,
+      fs::exists(in.output_folder / "tessera.png")
+          ? fs::file_size(in.output_folder / "tessera.png") / 1024
+          : 0,
+      fs::exists(in.output_folder / "opencv.png")
+          ? fs::file_size(in.output_folder / "opencv.png") / 1024
+          : 0);
   fs::remove_all(in.output_folder);
   return 0;
 }

@@ -40,15 +40,16 @@ namespace tessera {
 
 class MemoryBudget;
 
-enum class FileFormat { Jpeg, Png };
+enum class FileFormat { Jpeg, Png, Webp };
 
-// "jpeg", "png"
+// "jpeg", "png", "webp"
 std::string_view to_string(FileFormat format);
 
 // The format whose signature `bytes` start with; nullopt when none matches.
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
 
-// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", any case).
+// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", ".webp", any
+// case).
 // Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
 FileFormat format_for_extension(const std::filesystem::path& path);
 
@@ -71,6 +72,7 @@ struct ImageInfo {
   int orientation = 1;       // EXIF orientation, 1..8 (1: as stored)
   bool has_icc_profile = false;
   bool progressive = false;  // progressive JPEG or interlaced PNG
+  bool animated = false;     // an animation (WebP): only the first frame is decoded
 
   // Bytes a full decode into one Image needs (what read() allocates, rows padded to 64).
   std::size_t decode_bytes() const;
@@ -81,7 +83,8 @@ struct DecodeOptions {
   // read() turns and flips the pixels so that they display upright, as EXIF orientation says.
   bool apply_orientation = true;
   // Shrink-on-load: the decoder may deliver a smaller image, but never narrower or shorter
-  // than this (JPEG scales by 1/2, 1/4, 1/8 in the DCT domain). 0: full size.
+  // than this (JPEG scales by 1/2, 1/4, 1/8 in the DCT domain; WebP to the size asked, keeping
+  // the aspect ratio). 0: full size.
   int min_width = 0;
   int min_height = 0;
 };
@@ -159,10 +162,11 @@ Image read(Decoder& decoder, const DecodeOptions& options = {},
 enum class ChromaSubsampling { S444, S422, S420 };
 
 struct EncodeOptions {
-  int quality = 90;                                         // JPEG, 1..100
+  int quality = 90;                                         // JPEG and lossy WebP, 1..100
   bool progressive = false;                                 // JPEG
   ChromaSubsampling subsampling = ChromaSubsampling::S420;  // JPEG colour images
   int png_compression = 6;                                  // PNG zlib level, 0..9
+  bool lossless = false;                                    // WebP
   std::vector<std::byte> icc_profile;                       // embedded when the format can carry it
 };
 

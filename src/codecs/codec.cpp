@@ -29,7 +29,6 @@ std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) 
   if (starts_with(bytes, size, "GIF8")) return "GIF";
   if (starts_with(bytes, size, {"II*\0", 4}) || starts_with(bytes, size, {"MM\0*", 4}))
     return "TIFF";
-  if (starts_with(bytes, size, "RIFF") && starts_with(bytes, size, "WEBP", 8)) return "WebP";
   if (starts_with(bytes, size, "ftyp", 4)) return "HEIF/AVIF";
   if (starts_with(bytes, size, "BM")) return "BMP";
   if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
@@ -69,6 +68,8 @@ std::string_view to_string(FileFormat format) {
       return "jpeg";
     case FileFormat::Png:
       return "png";
+    case FileFormat::Webp:
+      return "webp";
   }
   return "?";
 }
@@ -78,6 +79,8 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   // real files (and the github_197 regression) have such junk.
   if (starts_with(bytes, size, "\xFF\xD8")) return FileFormat::Jpeg;
   if (starts_with(bytes, size, "\x89PNG\r\n\x1A\n")) return FileFormat::Png;
+  if (starts_with(bytes, size, "RIFF") && starts_with(bytes, size, "WEBP", 8))
+    return FileFormat::Webp;
   return std::nullopt;
 }
 
@@ -87,9 +90,10 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;
   if (extension == ".png") return FileFormat::Png;
+  if (extension == ".webp") return FileFormat::Webp;
   throw Error(ErrorCode::UnsupportedFormat,
-              fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg or "
-                          ".png",
+              fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
+                          ".png or .webp",
                           extension.empty() ? "(no extension)" : extension),
               {.path = path.string(), .operation = "encode"});
 }
@@ -109,6 +113,8 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       return codecs::open_jpeg_decoder(std::move(file), path, options);
     case FileFormat::Png:
       return codecs::open_png_decoder(std::move(file), path, options);
+    case FileFormat::Webp:
+      return codecs::open_webp_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -121,7 +127,7 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
               other.empty()
                   ? fmt::format("not an image format tessera knows; it starts with {}",
                                 describe_bytes(head.data(), size))
-                  : fmt::format("{} files are not supported yet (JPEG and PNG are)", other),
+                  : fmt::format("{} files are not supported yet (JPEG, PNG and WebP are)", other),
               context);
 }
 
@@ -175,6 +181,8 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
       return codecs::open_jpeg_encoder(path, width, height, format, options);
     case FileFormat::Png:
       return codecs::open_png_encoder(path, width, height, format, options);
+    case FileFormat::Webp:
+      return codecs::open_webp_encoder(path, width, height, format, options);
   }
   throw Error(ErrorCode::Internal, "no encoder for a known format",
               {.path = path.string(), .operation = "encode"});

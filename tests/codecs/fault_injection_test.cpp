@@ -1,5 +1,6 @@
 // Fault injection along whole decodes and encodes: for every N, the N-th fault point (an
-// allocation by tessera or inside libjpeg/libspng, a library call, a file operation) fails, and
+// allocation by tessera or inside libjpeg/libspng, a library call (libwebp's included), a file
+// operation) fails, and
 // every run must end in a clean tessera::Error with nothing left behind: no live buffer, no
 // output file, no temporary. Under the sanitizer build, LeakSanitizer checks the libraries'
 // own memory too (it runs at exit, after all of these runs).
@@ -94,12 +95,16 @@ TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clea
   write(rgb, folder_ / "baseline.jpg");
   write(rgb, folder_ / "progressive.jpg", {.progressive = true});
   write(photo_like(40, 30, {ChannelLayout::Rgba, SampleType::U16}), folder_ / "deep.png");
+  write(rgb, folder_ / "lossy.webp");
+  write(photo_like(40, 30, PixelFormat::rgba8()), folder_ / "alpha.webp", {.lossless = true});
   const fs::path interlaced = testing::corpora() / "png/tests/images/basi6a08.png";
   const std::vector<std::pair<std::string, fs::path>> inputs = {
       {"baseline JPEG", folder_ / "baseline.jpg"},
       {"progressive JPEG", folder_ / "progressive.jpg"},
       {"16-bit RGBA PNG", folder_ / "deep.png"},
-      {"interlaced PNG", interlaced}};
+      {"interlaced PNG", interlaced},
+      {"lossy WebP", folder_ / "lossy.webp"},
+      {"lossless WebP", folder_ / "alpha.webp"}};
   for (const auto& [name, path] : inputs) {
     const std::uint64_t points = fail_every_point(name, [&path] { (void)read(path); });
     EXPECT_GT(points, 5u) << name;
@@ -115,7 +120,7 @@ TEST_F(FaultInjectionTest,
        every_fault_along_jpeg_and_png_encodes_ends_in_a_clean_error_and_no_file) {
   const Image rgba = photo_like(80, 48, PixelFormat::rgba8());
   const std::vector<std::byte> icc(600, std::byte{7});
-  for (const char* name : {"photo.jpg", "photo.png"}) {
+  for (const char* name : {"photo.jpg", "photo.png", "photo.webp"}) {
     const std::uint64_t points = fail_every_point(
         name, [&] { write(rgba, output(name), {.progressive = true, .icc_profile = icc}); });
     EXPECT_GT(points, 3u) << name;

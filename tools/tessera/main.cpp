@@ -60,11 +60,13 @@ int main(int argc, char** argv) {
   auto* convert_command =
       app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
   convert_command->add_option("input", convert.input, "Input image")->required();
-  convert_command->add_option("output", convert.output, "Output image (.jpg, .png)")->required();
-  convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG quality")
+  convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp)")
+      ->required();
+  convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG and WebP quality")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   convert_command->add_flag("--progressive", convert.encode.progressive, "Progressive JPEG");
+  convert_command->add_flag("--lossless", convert.encode.lossless, "Lossless WebP");
   convert_command->add_option("--subsampling", subsampling, "JPEG chroma subsampling")
       ->check(CLI::IsMember({"444", "422", "420"}))
       ->capture_default_str();

@@ -1,0 +1,209 @@
+// WebP decoding on libwebp: the container through libwebpdemux (first frame of an animation,
+// ICC and EXIF chunks), the bitstream through WebPDecode with scaling for shrink-on-load.
+//
+// libwebp decodes a whole image into one output buffer (and lossless WebP needs the whole image
+// for its transforms), so this decoder reads the file and decodes it in start(), into tracked
+// memory charged to the budget (the limits check counted both), then hands out rows.
+
+#include <webp/decode.h>
+#include <webp/demux.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "codecs/exif_orientation.h"
+#include "codecs/format_factories.h"
+#include "codecs/limits.h"
+#include "codecs/orientation.h"
+#include "core/fault_injection.h"
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+namespace {
+
+struct DemuxerOwner {
+  WebPDemuxer* demuxer = nullptr;
+  ~DemuxerOwner() { WebPDemuxDelete(demuxer); }
+};
+
+Error webp_error(VP8StatusCode status, const std::filesystem::path& path) {
+  const ErrorContext context{.path = path.string(), .operation = "decode"};
+  switch (status) {
+    case VP8_STATUS_OUT_OF_MEMORY:
+      return Error(ErrorCode::OutOfMemory, "libwebp ran out of memory", context);
+    case VP8_STATUS_UNSUPPORTED_FEATURE:
+      return Error(ErrorCode::UnsupportedFormat, "a WebP feature libwebp does not support",
+                   context);
+    case VP8_STATUS_NOT_ENOUGH_DATA:
+      return Error(ErrorCode::CorruptData, "not a valid WebP: the file ends too early", context);
+    default:
+      return Error(ErrorCode::CorruptData,
+                   fmt::format("not a valid WebP: bitstream error (libwebp status {})",
+                               static_cast<int>(status)),
+                   context);
+  }
+}
+
+// The whole file, in tracked memory charged to the budget.
+memory::Buffer read_whole(InputFile& file, const std::filesystem::path& path,
+                          MemoryBudget* budget) {
+  std::FILE* stream = file.stream();
+  if (std::fseek(stream, 0, SEEK_END) != 0) {
+    throw Error(ErrorCode::Io, "cannot seek in the file",
+                {.path = path.string(), .operation = "read"});
+  }
+  const long size = std::ftell(stream);
+  std::rewind(stream);
+  if (size <= 0)
+    throw Error(ErrorCode::CorruptData, "the file is empty",
+                {.path = path.string(), .operation = "read"});
+  memory::Buffer bytes =
+      memory::allocate(static_cast<std::size_t>(size), {.label = "WebP file", .budget = budget});
+  if (std::fread(bytes.data(), 1, bytes.size(), stream) != bytes.size()) {
+    throw Error(ErrorCode::Io, "cannot read the whole file",
+                {.path = path.string(), .operation = "read"});
+  }
+  return bytes;
+}
+
+std::vector<std::byte> chunk(WebPDemuxer* demuxer, const char* fourcc) {
+  WebPChunkIterator iterator{};
+  std::vector<std::byte> bytes;
+  if (WebPDemuxGetChunk(demuxer, fourcc, 1, &iterator)) {
+    const auto* data = reinterpret_cast<const std::byte*>(iterator.chunk.bytes);
+    bytes.assign(data, data + iterator.chunk.size);
+    WebPDemuxReleaseChunkIterator(&iterator);
+  }
+  return bytes;
+}
+
+class WebpDecoder final : public Decoder {
+ public:
+  WebpDecoder(const std::filesystem::path& path, const ImageInfo& info, memory::Buffer file,
+              std::vector<std::byte> icc_profile, MemoryBudget* budget)
+      : Decoder(path, info), file_(std::move(file)), budget_(budget) {
+    icc_profile_ = std::move(icc_profile);
+  }
+
+  // The smallest size at least min_width x min_height with the image's aspect (never larger).
+  void configure(const DecodeOptions& options) {
+    const bool transposes = orientation_transposes(info().orientation);
+    const int min_width = transposes ? options.min_height : options.min_width;
+    const int min_height = transposes ? options.min_width : options.min_height;
+    const double factor = std::min(1.0, std::max(static_cast<double>(min_width) / info().width,
+                                                 static_cast<double>(min_height) / info().height));
+    if ((min_width > 0 || min_height > 0) && factor < 1.0) {
+      set_output(std::max(1, static_cast<int>(std::ceil(info().width * factor))),
+                 std::max(1, static_cast<int>(std::ceil(info().height * factor))),
+                 info().pixel_format);
+    }
+  }
+
+ private:
+  void begin_decoding() override {
+    DemuxerOwner owner;
+    const WebPData data{reinterpret_cast<const std::uint8_t*>(file_.data()), file_.size()};
+    owner.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);
+    if (owner.demuxer == nullptr) throw webp_error(VP8_STATUS_BITSTREAM_ERROR, path());
+    WebPIterator frame{};
+    if (!WebPDemuxGetFrame(owner.demuxer, 1, &frame)) {
+      throw Error(ErrorCode::CorruptData, "not a valid WebP: it has no image",
+                  {.path = path().string(), .operation = "decode"});
+    }
+    const WebPData bitstream = frame.fragment;
+    const int x_offset = frame.x_offset;
+    const int y_offset = frame.y_offset;
+    const int frame_width = frame.width;
+    const int frame_height = frame.height;
+    WebPDemuxReleaseIterator(&frame);
+
+    pixels_ =
+        Image::create(width(), height(), format(), {.label = "decoded WebP", .budget = budget_});
+    for (int y = 0; y < height(); ++y) std::memset(pixels_.row(y), 0, pixels_.view().row_bytes());
+    // An animation's first frame may cover part of the canvas; scaling applies to whole images.
+    const bool scaled = width() != info().width || height() != info().height;
+    const Rect place = scaled ? Rect{0, 0, width(), height()}
+                              : Rect{x_offset, y_offset, frame_width, frame_height};
+    if (!rect_fits(place, width(), height())) {
+      throw Error(ErrorCode::CorruptData,
+                  "not a valid WebP: the first frame lies outside the canvas",
+                  {.path = path().string(), .operation = "decode"});
+    }
+    const MutableImageView target = pixels_.mutable_view().subview(place);
+
+    WebPDecoderConfig config;
+    WebPInitDecoderConfig(&config);
+    config.output.colorspace = format().has_alpha() ? MODE_RGBA : MODE_RGB;
+    config.output.is_external_memory = 1;
+    config.output.u.RGBA.rgba = reinterpret_cast<std::uint8_t*>(target.data());
+    config.output.u.RGBA.stride = static_cast<int>(target.stride());
+    config.output.u.RGBA.size =
+        static_cast<std::size_t>(target.stride()) * static_cast<std::size_t>(target.height() - 1) +
+        target.row_bytes();
+    if (scaled) {
+      config.options.use_scaling = 1;
+      config.options.scaled_width = width();
+      config.options.scaled_height = height();
+    }
+    const VP8StatusCode status = detail::inject_fault()
+                                     ? VP8_STATUS_OUT_OF_MEMORY
+                                     : WebPDecode(bitstream.bytes, bitstream.size, &config);
+    WebPFreeDecBuffer(&config.output);  // frees nothing here (external memory), but is the rule
+    if (status != VP8_STATUS_OK) throw webp_error(status, path());
+    file_ = {};  // the compressed bytes are no longer needed
+  }
+
+  void decode_rows(const MutableImageView& rows) override {
+    for (int y = 0; y < rows.height(); ++y) {
+      std::memcpy(rows.row(y), pixels_.row(rows_read() + y), rows.row_bytes());
+    }
+    if (rows_read() + rows.height() == height()) pixels_ = {};
+  }
+
+  memory::Buffer file_;
+  MemoryBudget* budget_;
+  Image pixels_;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> open_webp_decoder(std::unique_ptr<InputFile> file,
+                                           const std::filesystem::path& path,
+                                           const DecodeOptions& options) {
+  MemoryBudget* budget = budget_of(options.limits);
+  memory::Buffer bytes = read_whole(*file, path, budget);
+  DemuxerOwner owner;
+  const WebPData data{reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
+  owner.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);
+  if (owner.demuxer == nullptr) {
+    throw Error(ErrorCode::CorruptData, "not a valid WebP: the container cannot be parsed",
+                {.path = path.string(), .operation = "read header"});
+  }
+  const std::uint32_t flags = WebPDemuxGetI(owner.demuxer, WEBP_FF_FORMAT_FLAGS);
+  ImageInfo info;
+  info.format = FileFormat::Webp;
+  info.width = static_cast<int>(WebPDemuxGetI(owner.demuxer, WEBP_FF_CANVAS_WIDTH));
+  info.height = static_cast<int>(WebPDemuxGetI(owner.demuxer, WEBP_FF_CANVAS_HEIGHT));
+  // A simple-format file with an alpha-carrying bitstream does not set the ALPHA flag.
+  WebPBitstreamFeatures features{};
+  const bool has_alpha = (flags & ALPHA_FLAG) != 0 ||
+                         (WebPGetFeatures(data.bytes, data.size, &features) == VP8_STATUS_OK &&
+                          features.has_alpha != 0);
+  info.pixel_format = has_alpha ? PixelFormat::rgba8() : PixelFormat::rgb8();
+  std::vector<std::byte> icc = chunk(owner.demuxer, "ICCP");
+  info.has_icc_profile = !icc.empty();
+  const std::vector<std::byte> exif = chunk(owner.demuxer, "EXIF");
+  info.orientation =
+      exif_orientation(reinterpret_cast<const unsigned char*>(exif.data()), exif.size());
+
+  // The decoded pixels are held whole before rows go out; the file is already charged.
+  check_limits(info, info.decode_bytes(), options.limits, path);
+  auto decoder =
+      std::make_unique<WebpDecoder>(path, info, std::move(bytes), std::move(icc), budget);
+  decoder->configure(options);
+  return decoder;
+}
+
+}  // namespace tessera::codecs
