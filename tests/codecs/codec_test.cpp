@@ -297,7 +297,8 @@ TEST_F(Codec, reading_in_strips_equals_reading_whole) {
   const Image original = random_image(61, 47, PixelFormat::rgba8(), 11);
   write(original, file("strips.png"));
   write(gradient(61, 47), file("strips.jpg"));
-  for (const char* name : {"strips.png", "strips.jpg"}) {
+  write(original, file("strips.webp"), {.lossless = true});
+  for (const char* name : {"strips.png", "strips.jpg", "strips.webp"}) {
     SCOPED_TRACE(name);
     const Image whole = read(file(name));
     const auto decoder = open_decoder(file(name));

@@ -2,8 +2,9 @@
 // ICC and EXIF chunks), the bitstream through WebPDecode with scaling for shrink-on-load.
 //
 // libwebp decodes a whole image into one output buffer (and lossless WebP needs the whole image
-// for its transforms), so this decoder reads the file and decodes it in start(), into tracked
-// memory charged to the budget (the limits check counted both), then hands out rows.
+// for its transforms), so the file is read whole into tracked memory, and the image is decoded
+// at the first read: straight into the caller's rows when they cover it all, as read()'s do,
+// otherwise into tracked memory that rows are served from. The limits check counts both.
 
 #include <webp/decode.h>
 #include <webp/demux.h>
@@ -102,37 +103,55 @@ class WebpDecoder final : public Decoder {
   }
 
  private:
+  // Finds the first frame; the decode itself waits for rows to put it in (see decode_rows).
   void begin_decoding() override {
-    DemuxerOwner owner;
     const WebPData data{reinterpret_cast<const std::uint8_t*>(file_.data()), file_.size()};
-    owner.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);
-    if (owner.demuxer == nullptr) throw webp_error(VP8_STATUS_BITSTREAM_ERROR, path());
+    demuxer_.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);
+    if (demuxer_.demuxer == nullptr) throw webp_error(VP8_STATUS_BITSTREAM_ERROR, path());
     WebPIterator frame{};
-    if (!WebPDemuxGetFrame(owner.demuxer, 1, &frame)) {
+    if (!WebPDemuxGetFrame(demuxer_.demuxer, 1, &frame)) {
       throw Error(ErrorCode::CorruptData, "not a valid WebP: it has no image",
                   {.path = path().string(), .operation = "decode"});
     }
-    const WebPData bitstream = frame.fragment;
-    const int x_offset = frame.x_offset;
-    const int y_offset = frame.y_offset;
-    const int frame_width = frame.width;
-    const int frame_height = frame.height;
-    WebPDemuxReleaseIterator(&frame);
-
-    pixels_ =
-        Image::create(width(), height(), format(), {.label = "decoded WebP", .budget = budget_});
-    for (int y = 0; y < height(); ++y) std::memset(pixels_.row(y), 0, pixels_.view().row_bytes());
+    bitstream_ = frame.fragment;
     // An animation's first frame may cover part of the canvas; scaling applies to whole images.
     const bool scaled = width() != info().width || height() != info().height;
-    const Rect place = scaled ? Rect{0, 0, width(), height()}
-                              : Rect{x_offset, y_offset, frame_width, frame_height};
-    if (!rect_fits(place, width(), height())) {
+    place_ = scaled ? Rect{0, 0, width(), height()}
+                    : Rect{frame.x_offset, frame.y_offset, frame.width, frame.height};
+    WebPDemuxReleaseIterator(&frame);
+    if (!rect_fits(place_, width(), height())) {
       throw Error(ErrorCode::CorruptData,
                   "not a valid WebP: the first frame lies outside the canvas",
                   {.path = path().string(), .operation = "decode"});
     }
-    const MutableImageView target = pixels_.mutable_view().subview(place);
+  }
 
+  // libwebp decodes whole images only. When the first request covers the whole image (as
+  // read() does), it decodes straight into it; otherwise into tracked memory, served in parts.
+  void decode_rows(const MutableImageView& rows) override {
+    if (rows_read() == 0 && rows.height() == height()) {
+      decode_into(rows);
+      release_input();
+      return;
+    }
+    if (pixels_.empty()) {
+      pixels_ =
+          Image::create(width(), height(), format(), {.label = "decoded WebP", .budget = budget_});
+      decode_into(pixels_.mutable_view());
+      release_input();
+    }
+    for (int y = 0; y < rows.height(); ++y) {
+      std::memcpy(rows.row(y), pixels_.row(rows_read() + y), rows.row_bytes());
+    }
+    if (rows_read() + rows.height() == height()) pixels_ = {};
+  }
+
+  void decode_into(const MutableImageView& canvas) {
+    const bool whole_canvas = place_ == Rect{0, 0, width(), height()};
+    if (!whole_canvas) {  // transparent around a partial first frame
+      for (int y = 0; y < canvas.height(); ++y) std::memset(canvas.row(y), 0, canvas.row_bytes());
+    }
+    const MutableImageView target = canvas.subview(place_);
     WebPDecoderConfig config;
     WebPInitDecoderConfig(&config);
     config.output.colorspace = format().has_alpha() ? MODE_RGBA : MODE_RGB;
@@ -142,29 +161,32 @@ class WebpDecoder final : public Decoder {
     config.output.u.RGBA.size =
         static_cast<std::size_t>(target.stride()) * static_cast<std::size_t>(target.height() - 1) +
         target.row_bytes();
-    if (scaled) {
+    if (width() != info().width || height() != info().height) {
       config.options.use_scaling = 1;
       config.options.scaled_width = width();
       config.options.scaled_height = height();
     }
     const VP8StatusCode status = detail::inject_fault()
                                      ? VP8_STATUS_OUT_OF_MEMORY
-                                     : WebPDecode(bitstream.bytes, bitstream.size, &config);
+                                     : WebPDecode(bitstream_.bytes, bitstream_.size, &config);
     WebPFreeDecBuffer(&config.output);  // frees nothing here (external memory), but is the rule
     if (status != VP8_STATUS_OK) throw webp_error(status, path());
-    file_ = {};  // the compressed bytes are no longer needed
   }
 
-  void decode_rows(const MutableImageView& rows) override {
-    for (int y = 0; y < rows.height(); ++y) {
-      std::memcpy(rows.row(y), pixels_.row(rows_read() + y), rows.row_bytes());
-    }
-    if (rows_read() + rows.height() == height()) pixels_ = {};
+  // The compressed bytes (and the demuxer pointing into them) are no longer needed.
+  void release_input() {
+    WebPDemuxDelete(demuxer_.demuxer);
+    demuxer_.demuxer = nullptr;
+    bitstream_ = {};
+    file_ = {};
   }
 
   memory::Buffer file_;
   MemoryBudget* budget_;
-  Image pixels_;
+  DemuxerOwner demuxer_;  // declared after file_: destroyed before the bytes it points into
+  WebPData bitstream_{};
+  Rect place_;
+  Image pixels_;  // only when rows are asked for in parts
 };
 
 }  // namespace
