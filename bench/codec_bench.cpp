@@ -1,7 +1,7 @@
 // Codec speed against OpenCV, in the same run, on the same files: decode and encode of JPEG,
-// PNG and WebP, and JPEG shrink-on-load. Prints each median and the tessera/OpenCV ratio (< 1 means
-// tessera is faster). Targets from the codecs issue: JPEG decode ratio <= 1.05, and a 1/8
-// shrink-on-load at least 4x faster than a full decode.
+// PNG, WebP and TIFF (LZW, OpenCV's default), and JPEG shrink-on-load. Prints each median and the
+// tessera/OpenCV ratio (< 1 means tessera is faster). Targets from the codecs issue: JPEG decode
+// ratio <= 1.05, and a 1/8 shrink-on-load at least 4x faster than a full decode.
 //
 //   build/bench/codec_bench [PHOTO.jpg]    # default: libvips' ultra-hdr.jpg, 3840x2160
 //
@@ -29,6 +29,7 @@ struct Inputs {
   fs::path jpeg;  // the photograph as given
   fs::path png;   // the same pixels as PNG, written by tessera
   fs::path webp;  // the same pixels as lossy WebP (quality 90), written by tessera
+  fs::path tiff;  // the same pixels as LZW TIFF in strips, written by tessera
   fs::path output_folder;
   tessera::Image pixels;
   cv::Mat mat;  // the same pixels as OpenCV holds them
@@ -101,6 +102,24 @@ void opencv_webp_encode(benchmark::State& state) {
   for (auto _ : state) cv::imwrite(out, inputs().mat, {cv::IMWRITE_WEBP_QUALITY, 90});
 }
 
+void tessera_tiff_decode(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(tessera::read(inputs().tiff).data());
+}
+void opencv_tiff_decode(benchmark::State& state) {
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cv::imread(inputs().tiff.string(), cv::IMREAD_UNCHANGED).data);
+}
+void tessera_tiff_encode(benchmark::State& state) {
+  const fs::path out = inputs().output_folder / "tessera.tif";
+  for (auto _ : state)
+    tessera::write(inputs().pixels, out, {.tiff_compression = tessera::TiffCompression::Lzw});
+}
+void opencv_tiff_encode(benchmark::State& state) {
+  const std::string out = (inputs().output_folder / "opencv.tif").string();
+  // OpenCV's default TIFF compression is LZW; tessera is asked for the same.
+  for (auto _ : state) cv::imwrite(out, inputs().mat);
+}
+
 BENCHMARK(tessera_jpeg_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(opencv_jpeg_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(tessera_jpeg_decode_eighth)->Unit(benchmark::kMillisecond);
@@ -115,6 +134,10 @@ BENCHMARK(tessera_webp_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(opencv_webp_decode)->Unit(benchmark::kMillisecond);
 BENCHMARK(tessera_webp_encode)->Unit(benchmark::kMillisecond);
 BENCHMARK(opencv_webp_encode)->Unit(benchmark::kMillisecond);
+BENCHMARK(tessera_tiff_decode)->Unit(benchmark::kMillisecond);
+BENCHMARK(opencv_tiff_decode)->Unit(benchmark::kMillisecond);
+BENCHMARK(tessera_tiff_encode)->Unit(benchmark::kMillisecond);
+BENCHMARK(opencv_tiff_encode)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
@@ -135,6 +158,8 @@ int main(int argc, char** argv) {
   tessera::write(in.pixels, in.png);
   in.webp = in.output_folder / "photo.webp";
   tessera::write(in.pixels, in.webp, {.quality = 90});
+  in.tiff = in.output_folder / "photo.tif";
+  tessera::write(in.pixels, in.tiff, {.tiff_compression = tessera::TiffCompression::Lzw});
   in.mat = cv::imread(in.jpeg.string(), cv::IMREAD_COLOR);
   fmt::print("photo: {} ({}x{}), PNG of the same pixels: {} KiB\n", in.jpeg.string(),
              in.pixels.width(), in.pixels.height(), fs::file_size(in.png) / 1024);
@@ -142,8 +167,9 @@ int main(int argc, char** argv) {
   const auto medians = tessera::bench::run_with_medians(argc, argv, 5);
 
   fmt::print("\n{:<22}{:>12}{:>12}{:>10}\n", "median (ms)", "tessera", "OpenCV", "ratio");
-  for (const char* work : {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode",
-                           "png_encode", "webp_decode", "webp_encode"}) {
+  for (const char* work :
+       {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode", "png_encode",
+        "webp_decode", "webp_encode", "tiff_decode", "tiff_encode"}) {
     const auto ours = medians.find(fmt::format("tessera_{}", work));
     const auto theirs = medians.find(fmt::format("opencv_{}", work));
     if (ours == medians.end() || theirs == medians.end()) continue;

@@ -12,15 +12,15 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
   # Codecs: each format on the library made for it.
-  libjpeg62-turbo-dev libspng-dev libwebp-dev
+  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.
   clang-16 libclang-rt-16-dev
   # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  # Reference decoders the codec tests compare against (djpeg, libpng).
-  libjpeg-turbo-progs libpng-dev
+  # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
+  libjpeg-turbo-progs libpng-dev python3-pil
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
 )

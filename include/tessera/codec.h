@@ -40,16 +40,16 @@ namespace tessera {
 
 class MemoryBudget;
 
-enum class FileFormat { Jpeg, Png, Webp };
+enum class FileFormat { Jpeg, Png, Webp, Tiff };
 
-// "jpeg", "png", "webp"
+// "jpeg", "png", "webp", "tiff"
 std::string_view to_string(FileFormat format);
 
 // The format whose signature `bytes` start with; nullopt when none matches.
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
 
-// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", ".webp", any
-// case).
+// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", ".webp",
+// ".tif", ".tiff", any case).
 // Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
 FileFormat format_for_extension(const std::filesystem::path& path);
 
@@ -160,14 +160,17 @@ Image read(Decoder& decoder, const DecodeOptions& options = {},
            std::source_location site = std::source_location::current());
 
 enum class ChromaSubsampling { S444, S422, S420 };
+enum class TiffCompression { None, Deflate, Lzw, Jpeg };
 
 struct EncodeOptions {
-  int quality = 90;                                         // JPEG and lossy WebP, 1..100
-  bool progressive = false;                                 // JPEG
-  ChromaSubsampling subsampling = ChromaSubsampling::S420;  // JPEG colour images
-  int png_compression = 6;                                  // PNG zlib level, 0..9
-  bool lossless = false;                                    // WebP
-  std::vector<std::byte> icc_profile;                       // embedded when the format can carry it
+  int quality = 90;          // JPEG, lossy WebP and JPEG-in-TIFF, 1..100
+  bool progressive = false;  // JPEG
+  ChromaSubsampling subsampling = ChromaSubsampling::S420;      // JPEG colour images
+  int png_compression = 6;                                      // PNG zlib level, 0..9
+  bool lossless = false;                                        // WebP
+  TiffCompression tiff_compression = TiffCompression::Deflate;  // TIFF
+  bool tiled = false;                  // TIFF: 256x256 tiles instead of strips
+  std::vector<std::byte> icc_profile;  // embedded when the format can carry it
 };
 
 // A row sink. Rows go top to bottom; nothing appears under the target name before finish().

@@ -27,8 +27,6 @@ bool starts_with(const std::byte* bytes, std::size_t size, std::string_view sign
 // Formats tessera recognises but does not read (yet), so the error can name them.
 std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
   if (starts_with(bytes, size, "GIF8")) return "GIF";
-  if (starts_with(bytes, size, {"II*\0", 4}) || starts_with(bytes, size, {"MM\0*", 4}))
-    return "TIFF";
   if (starts_with(bytes, size, "ftyp", 4)) return "HEIF/AVIF";
   if (starts_with(bytes, size, "BM")) return "BMP";
   if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
@@ -70,6 +68,8 @@ std::string_view to_string(FileFormat format) {
       return "png";
     case FileFormat::Webp:
       return "webp";
+    case FileFormat::Tiff:
+      return "tiff";
   }
   return "?";
 }
@@ -81,6 +81,11 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   if (starts_with(bytes, size, "\x89PNG\r\n\x1A\n")) return FileFormat::Png;
   if (starts_with(bytes, size, "RIFF") && starts_with(bytes, size, "WEBP", 8))
     return FileFormat::Webp;
+  // Classic TIFF (42) and BigTIFF (43), in either byte order.
+  if (starts_with(bytes, size, {"II*\0", 4}) || starts_with(bytes, size, {"MM\0*", 4}) ||
+      starts_with(bytes, size, {"II+\0", 4}) || starts_with(bytes, size, {"MM\0+", 4})) {
+    return FileFormat::Tiff;
+  }
   return std::nullopt;
 }
 
@@ -91,9 +96,10 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
   if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;
   if (extension == ".png") return FileFormat::Png;
   if (extension == ".webp") return FileFormat::Webp;
+  if (extension == ".tif" || extension == ".tiff") return FileFormat::Tiff;
   throw Error(ErrorCode::UnsupportedFormat,
               fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
-                          ".png or .webp",
+                          ".png, .webp, .tif or .tiff",
                           extension.empty() ? "(no extension)" : extension),
               {.path = path.string(), .operation = "encode"});
 }
@@ -115,6 +121,8 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       return codecs::open_png_decoder(std::move(file), path, options);
     case FileFormat::Webp:
       return codecs::open_webp_decoder(std::move(file), path, options);
+    case FileFormat::Tiff:
+      return codecs::open_tiff_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -123,12 +131,13 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
                 context);
   }
   const std::string_view other = recognised_elsewhere(head.data(), size);
-  throw Error(ErrorCode::UnsupportedFormat,
-              other.empty()
-                  ? fmt::format("not an image format tessera knows; it starts with {}",
-                                describe_bytes(head.data(), size))
-                  : fmt::format("{} files are not supported yet (JPEG, PNG and WebP are)", other),
-              context);
+  throw Error(
+      ErrorCode::UnsupportedFormat,
+      other.empty()
+          ? fmt::format("not an image format tessera knows; it starts with {}",
+                        describe_bytes(head.data(), size))
+          : fmt::format("{} files are not supported yet (JPEG, PNG, WebP and TIFF are)", other),
+      context);
 }
 
 }  // namespace
@@ -183,6 +192,8 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
       return codecs::open_png_encoder(path, width, height, format, options);
     case FileFormat::Webp:
       return codecs::open_webp_encoder(path, width, height, format, options);
+    case FileFormat::Tiff:
+      return codecs::open_tiff_encoder(path, width, height, format, options);
   }
   throw Error(ErrorCode::Internal, "no encoder for a known format",
               {.path = path.string(), .operation = "encode"});

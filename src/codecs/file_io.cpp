@@ -81,7 +81,8 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
   temporary_ = name;
   // mkstemp makes the file private (0600); the result should be an ordinary file.
   fchmod(descriptor, 0666 & ~current_umask());
-  stream_ = fdopen(descriptor, "wb");
+  // Read-write: libtiff seeks back over what it wrote, and may read it.
+  stream_ = fdopen(descriptor, "w+b");
   if (stream_ == nullptr) {
     const int error_number = errno;
     close(descriptor);

@@ -60,13 +60,19 @@ int main(int argc, char** argv) {
   auto* convert_command =
       app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
   convert_command->add_option("input", convert.input, "Input image")->required();
-  convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp)")
+  convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp, .tif)")
       ->required();
   convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG and WebP quality")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   convert_command->add_flag("--progressive", convert.encode.progressive, "Progressive JPEG");
   convert_command->add_flag("--lossless", convert.encode.lossless, "Lossless WebP");
+  std::string tiff_compression = "deflate";
+  convert_command->add_option("--tiff-compression", tiff_compression, "TIFF compression")
+      ->check(CLI::IsMember({"none", "deflate", "lzw", "jpeg"}))
+      ->capture_default_str();
+  convert_command->add_flag("--tiled", convert.encode.tiled,
+                            "TIFF in 256x256 tiles instead of strips");
   convert_command->add_option("--subsampling", subsampling, "JPEG chroma subsampling")
       ->check(CLI::IsMember({"444", "422", "420"}))
       ->capture_default_str();
@@ -96,6 +102,11 @@ int main(int argc, char** argv) {
       convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
                                    : subsampling == "422" ? tessera::ChromaSubsampling::S422
                                                           : tessera::ChromaSubsampling::S420;
+      convert.encode.tiff_compression = tiff_compression == "none"  ? tessera::TiffCompression::None
+                                        : tiff_compression == "lzw" ? tessera::TiffCompression::Lzw
+                                        : tiff_compression == "jpeg"
+                                            ? tessera::TiffCompression::Jpeg
+                                            : tessera::TiffCompression::Deflate;
       return tessera::cli::run_convert(convert);
     }
   } catch (const tessera::Error& error) {

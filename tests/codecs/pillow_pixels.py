@@ -1,0 +1,29 @@
+"""Prints an image as Pillow decodes it: "MODE WIDTH HEIGHT BITS\n", then the raw samples.
+
+BITS is the file's bits per sample (TIFF tag 258; 8 when absent).
+
+The TIFF tests' reference. Palette, bilevel and CMYK images are converted to RGB first, as
+tessera converts them; 16-bit grey is printed little-endian ("I;16"), swapped here because
+Pillow's convert("I;16") from big-endian clips samples to 255.
+
+Usage: /usr/bin/python3 pillow_pixels.py FILE
+"""
+import array
+import sys
+
+from PIL import Image
+
+image = Image.open(sys.argv[1])
+image.seek(0)
+bits = getattr(image, "tag_v2", {}).get(258, (8,))
+bits = bits[0] if isinstance(bits, tuple) else bits
+if image.mode in ("P", "1"):
+    image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+samples = image.tobytes()
+mode = image.mode
+if mode == "I;16B":
+    swapped = array.array("H", samples)
+    swapped.byteswap()
+    samples, mode = swapped.tobytes(), "I;16"
+sys.stdout.buffer.write(b"%s %d %d %d\n" % (mode.encode(), image.width, image.height, bits))
+sys.stdout.buffer.write(samples)

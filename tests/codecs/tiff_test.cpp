@@ -1,0 +1,190 @@
+// TIFF against Pillow: every TIFF picture of the shared corpora that both decode, in a layout
+// both deliver the same way (grey, grey + alpha, RGB, RGBA at 8 bits, 16-bit grey, 32-bit
+// float grey), decodes to the same samples (`pillow_pixels.py FILE`), associated alpha made
+// straight as Pillow makes it. Then round trips through
+// every compression, strips and tiles, and every pixel format.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <map>
+#include <sstream>
+
+#include "support/corpora.h"
+#include "support/run_command.h"
+#include "tessera/codec.h"
+#include "tessera/error.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::corpora;
+
+// Pillow's mode for each tessera format whose bytes it lays out identically.
+const std::map<std::string, PixelFormat>& comparable_modes() {
+  static const std::map<std::string, PixelFormat> modes = {
+      {"L", PixelFormat::gray8()},
+      {"LA", PixelFormat::gray_alpha8()},
+      {"RGB", PixelFormat::rgb8()},
+      {"RGBA", PixelFormat::rgba8()},
+      {"I;16", {ChannelLayout::Gray, SampleType::U16}},
+      {"F", {ChannelLayout::Gray, SampleType::F32}},
+  };
+  return modes;
+}
+
+TEST(TiffReference, pictures_decode_to_the_same_samples_as_pillow) {
+  TESSERA_REQUIRE_CORPORA();
+  int compared = 0;
+  for (const auto& file : testing::files_in(corpora() / "tiff/tests", [](const auto& path) {
+         const auto extension = path.extension();
+         return (extension == ".tif" || extension == ".tiff") &&
+                path.string().find("fuzz_images") == std::string::npos;
+       })) {
+    Image ours;
+    try {
+      ours = read(file, {.apply_orientation = false});
+    } catch (const Error&) {
+      continue;  // the corpus sweep holds failures to their own contract
+    }
+    const auto pillow =
+        testing::run_command("/usr/bin/python3 " + testing::shell_quote(PILLOW_PIXELS) + " " +
+                                 testing::shell_quote(file),
+                             false);
+    const std::size_t newline = pillow.output.find('\n');
+    if (pillow.status != 0 || newline == std::string::npos) continue;  // Pillow cannot read it
+    std::istringstream header(pillow.output.substr(0, newline));
+    std::string mode;
+    int width = 0, height = 0, bits = 0;
+    header >> mode >> width >> height >> bits;
+    const auto format = comparable_modes().find(mode);
+    if (format == comparable_modes().end() || format->second != ours.format()) continue;
+    // Both reduce deeper samples to 8 bits in 8-bit modes, libtiff rounding, Pillow truncating:
+    // two fair answers, not a defect to compare.
+    if (bits > 8 && format->second.sample == SampleType::U8) continue;
+    SCOPED_TRACE(file.string() + " (" + mode + ")");
+    const std::string samples = pillow.output.substr(newline + 1);
+    ASSERT_EQ(samples.size(), ours.view().row_bytes() * static_cast<std::size_t>(ours.height()));
+    for (int y = 0; y < ours.height(); ++y) {
+      ASSERT_EQ(std::memcmp(ours.row(y), samples.data() + ours.view().row_bytes() * y,
+                            ours.view().row_bytes()),
+                0)
+          << "row " << y << " differs";
+    }
+    ++compared;
+  }
+  std::printf("  %d TIFF pictures compared with Pillow\n", compared);
+  EXPECT_GE(compared, 40);
+}
+
+class TiffRoundTrip : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("tessera-tiff-" + std::to_string(::getpid()));
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+  fs::path folder_;
+};
+
+Image pattern(int width, int height, PixelFormat format) {
+  Image image = Image::create(width, height, format);
+  for (int y = 0; y < height; ++y) {
+    if (format.sample == SampleType::F32) {
+      for (int i = 0; i < width * format.channels(); ++i) {
+        image.mutable_view().row<float>(y)[i] = static_cast<float>((i + y * 3) % 97) / 96.0f;
+      }
+      continue;
+    }
+    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
+      image.row(y)[i] = static_cast<std::byte>((i * 3 + static_cast<std::size_t>(y) * 7) % 256);
+    }
+  }
+  return image;
+}
+
+bool same_pixels(const Image& a, const Image& b) {
+  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
+  for (int y = 0; y < a.height(); ++y) {
+    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
+  }
+  return true;
+}
+
+TEST_F(TiffRoundTrip,
+       every_format_through_every_lossless_compression_in_strips_and_tiles_is_exact) {
+  const std::vector<PixelFormat> formats = {PixelFormat::gray8(),
+                                            PixelFormat::gray_alpha8(),
+                                            PixelFormat::rgb8(),
+                                            PixelFormat::rgba8(),
+                                            {ChannelLayout::Gray, SampleType::U16},
+                                            {ChannelLayout::Rgb, SampleType::U16},
+                                            {ChannelLayout::Rgba, SampleType::U16},
+                                            {ChannelLayout::Rgb, SampleType::F32}};
+  for (const auto compression :
+       {TiffCompression::None, TiffCompression::Deflate, TiffCompression::Lzw}) {
+    for (const bool tiled : {false, true}) {
+      for (const PixelFormat format : formats) {
+        SCOPED_TRACE(format.name() + (tiled ? " tiled" : " strips") + " compression " +
+                     std::to_string(static_cast<int>(compression)));
+        // 300x270: tiles of 256 leave partial tiles on both edges.
+        const Image original = pattern(300, 270, format);
+        write(original, folder_ / "round.tiff", {.tiff_compression = compression, .tiled = tiled});
+        EXPECT_TRUE(same_pixels(original, read(folder_ / "round.tiff")));
+      }
+    }
+  }
+}
+
+// A smooth colour image: JPEG's fair case (a sawtooth would measure chroma subsampling).
+Image smooth(int width, int height) {
+  Image image = Image::create(width, height, PixelFormat::rgb8());
+  for (int y = 0; y < height; ++y) {
+    auto* row = image.mutable_view().row<std::uint8_t>(y);
+    for (int x = 0; x < width; ++x) {
+      row[x * 3] = static_cast<std::uint8_t>(x * 255 / width);
+      row[x * 3 + 1] = static_cast<std::uint8_t>(y * 255 / height);
+      row[x * 3 + 2] = static_cast<std::uint8_t>((x + y) * 255 / (width + height));
+    }
+  }
+  return image;
+}
+
+TEST_F(TiffRoundTrip, jpeg_compression_is_close_and_takes_8_bits_only) {
+  for (const bool tiled : {false, true}) {
+    const Image original = smooth(200, 130);
+    write(original, folder_ / "jpeg.tif",
+          {.quality = 95, .tiff_compression = TiffCompression::Jpeg, .tiled = tiled});
+    const Image decoded = read(folder_ / "jpeg.tif");
+    ASSERT_EQ(decoded.format(), PixelFormat::rgb8());
+    int worst = 0;
+    for (int y = 0; y < 130; ++y) {
+      for (std::size_t i = 0; i < original.view().row_bytes(); ++i) {
+        worst = std::max(worst, std::abs(std::to_integer<int>(original.row(y)[i]) -
+                                         std::to_integer<int>(decoded.row(y)[i])));
+      }
+    }
+    EXPECT_LE(worst, 8) << (tiled ? "tiled" : "strips");
+  }
+  EXPECT_THROW(write(pattern(8, 8, {ChannelLayout::Rgb, SampleType::U16}), folder_ / "deep.tif",
+                     {.tiff_compression = TiffCompression::Jpeg}),
+               Error);
+  EXPECT_FALSE(fs::exists(folder_ / "deep.tif"));
+}
+
+TEST_F(TiffRoundTrip, icc_is_carried_and_strips_equal_whole) {
+  const std::vector<std::byte> icc(500, std::byte{9});
+  const Image original = pattern(123, 77, PixelFormat::rgba8());
+  write(original, folder_ / "icc.tif", {.tiled = true, .icc_profile = icc});
+  const auto decoder = open_decoder(folder_ / "icc.tif");
+  EXPECT_EQ(decoder->icc_profile(), icc);
+  const Image assembled = Image::create(123, 77, PixelFormat::rgba8());
+  for (int y = 0; y < 77; y += 5)
+    decoder->read_rows(assembled.mutable_view().subview({0, y, 123, std::min(5, 77 - y)}));
+  EXPECT_TRUE(same_pixels(original, assembled));
+}
+
+}  // namespace
+}  // namespace tessera
