@@ -21,14 +21,15 @@ declare -A seeds=(
   [png]="$corpora/png $corpora/afl/seeds/png tests/crashers/png"
   [webp]="$corpora/webp $corpora/afl/seeds/webp tests/crashers/webp"
   [tiff]="$corpora/tiff $corpora/afl/seeds/tiff tests/crashers/tiff"
+  [gif]="$corpora/vips/test/test-suite/images $corpora/afl/seeds/gif tests/crashers/gif"
 )
 declare -A dictionaries=([jpeg]=$corpora/afl/dictionaries/jpeg.dict
   [png]=$corpora/afl/dictionaries/png.dict [webp]=$corpora/afl/dictionaries/webp.dict
-  [tiff]=$corpora/afl/dictionaries/tiff.dict)
+  [tiff]=$corpora/afl/dictionaries/tiff.dict [gif]=$corpora/afl/dictionaries/gif.dict)
 
 mkdir -p build-fuzz/findings
 status=0
-for format in jpeg png tiff webp; do
+for format in gif jpeg png tiff webp; do
   work=build-fuzz/corpus/$format  # new inputs go here; the seed folders are only read
   mkdir -p "$work"
   existing=()

@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
   # Codecs: each format on the library made for it.
-  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev
+  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.

@@ -40,9 +40,9 @@ namespace tessera {
 
 class MemoryBudget;
 
-enum class FileFormat { Jpeg, Png, Webp, Tiff };
+enum class FileFormat { Jpeg, Png, Webp, Tiff, Gif };  // GIF is read, not written
 
-// "jpeg", "png", "webp", "tiff"
+// "jpeg", "png", "webp", "tiff", "gif"
 std::string_view to_string(FileFormat format);
 
 // The format whose signature `bytes` start with; nullopt when none matches.
@@ -72,7 +72,7 @@ struct ImageInfo {
   int orientation = 1;       // EXIF orientation, 1..8 (1: as stored)
   bool has_icc_profile = false;
   bool progressive = false;  // progressive JPEG or interlaced PNG
-  bool animated = false;     // an animation (WebP): only the first frame is decoded
+  bool animated = false;     // an animated WebP: only the first frame is decoded (as for GIF)
 
   // Bytes a full decode into one Image needs (what read() allocates, rows padded to 64).
   std::size_t decode_bytes() const;

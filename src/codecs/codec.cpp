@@ -26,7 +26,6 @@ bool starts_with(const std::byte* bytes, std::size_t size, std::string_view sign
 
 // Formats tessera recognises but does not read (yet), so the error can name them.
 std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
-  if (starts_with(bytes, size, "GIF8")) return "GIF";
   if (starts_with(bytes, size, "ftyp", 4)) return "HEIF/AVIF";
   if (starts_with(bytes, size, "BM")) return "BMP";
   if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
@@ -70,6 +69,8 @@ std::string_view to_string(FileFormat format) {
       return "webp";
     case FileFormat::Tiff:
       return "tiff";
+    case FileFormat::Gif:
+      return "gif";
   }
   return "?";
 }
@@ -86,6 +87,8 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
       starts_with(bytes, size, {"II+\0", 4}) || starts_with(bytes, size, {"MM\0+", 4})) {
     return FileFormat::Tiff;
   }
+  if (starts_with(bytes, size, "GIF87a") || starts_with(bytes, size, "GIF89a"))
+    return FileFormat::Gif;
   return std::nullopt;
 }
 
@@ -97,6 +100,11 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
   if (extension == ".png") return FileFormat::Png;
   if (extension == ".webp") return FileFormat::Webp;
   if (extension == ".tif" || extension == ".tiff") return FileFormat::Tiff;
+  if (extension == ".gif") {
+    throw Error(ErrorCode::UnsupportedFormat,
+                "tessera reads GIF but does not write it; write .png (lossless) or .webp instead",
+                {.path = path.string(), .operation = "encode"});
+  }
   throw Error(ErrorCode::UnsupportedFormat,
               fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
                           ".png, .webp, .tif or .tiff",
@@ -123,6 +131,8 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       return codecs::open_webp_decoder(std::move(file), path, options);
     case FileFormat::Tiff:
       return codecs::open_tiff_decoder(std::move(file), path, options);
+    case FileFormat::Gif:
+      return codecs::open_gif_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -136,7 +146,8 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       other.empty()
           ? fmt::format("not an image format tessera knows; it starts with {}",
                         describe_bytes(head.data(), size))
-          : fmt::format("{} files are not supported yet (JPEG, PNG, WebP and TIFF are)", other),
+          : fmt::format("{} files are not supported yet (JPEG, PNG, WebP, TIFF and GIF are)",
+                        other),
       context);
 }
 
@@ -194,6 +205,8 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
       return codecs::open_webp_encoder(path, width, height, format, options);
     case FileFormat::Tiff:
       return codecs::open_tiff_encoder(path, width, height, format, options);
+    case FileFormat::Gif:
+      break;  // read only: format_for_extension never names it
   }
   throw Error(ErrorCode::Internal, "no encoder for a known format",
               {.path = path.string(), .operation = "encode"});

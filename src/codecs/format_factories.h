@@ -33,4 +33,8 @@ std::unique_ptr<Decoder> open_tiff_decoder(std::unique_ptr<InputFile> file,
 std::unique_ptr<Encoder> open_tiff_encoder(const std::filesystem::path& path, int width, int height,
                                            PixelFormat format, const EncodeOptions& options);
 
+std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
+                                          const std::filesystem::path& path,
+                                          const DecodeOptions& options);
+
 }  // namespace tessera::codecs

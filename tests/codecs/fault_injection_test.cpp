@@ -110,7 +110,9 @@ TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clea
       {"lossless WebP", folder_ / "alpha.webp"},
       {"TIFF strips", folder_ / "strips.tif"},
       {"TIFF tiles", folder_ / "tiles.tif"},
-      {"TIFF palette", testing::corpora() / "tiff/tests/libtiffpic/depth/flower-palette-08.tif"}};
+      {"TIFF palette", testing::corpora() / "tiff/tests/libtiffpic/depth/flower-palette-08.tif"},
+      {"interlaced GIF", testing::corpora() / "vips/test/test-suite/images/cogs.gif"},
+      {"GIF", testing::corpora() / "vips/test/test-suite/images/cramps.gif"}};
   for (const auto& [name, path] : inputs) {
     const std::uint64_t points = fail_every_point(name, [&path] { (void)read(path); });
     EXPECT_GE(points, 4u) << name;  // an operation that passed no fault point would test nothing

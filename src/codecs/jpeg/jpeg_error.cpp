@@ -70,6 +70,13 @@ Error jpeg_error(const JpegErrorManager& manager, const char* operation, const c
                      : std::string(manager.own_message),
                  context);
   }
+  // Only a real other precision (12 bits, or 16 in lossless JPEG) is valid JPEG that this 8-bit
+  // build cannot decode; precision 128 is a corrupt header.
+  const int precision = manager.library.msg_parm.i[0];
+  if (manager.message_code == JERR_BAD_PRECISION && precision != 12 && precision != 16) {
+    return Error(ErrorCode::CorruptData, fmt::format("not a valid JPEG: {}", manager.message),
+                 context);
+  }
   switch (manager.message_code) {
     case JERR_BAD_PRECISION:
     case JERR_SOF_UNSUPPORTED:
