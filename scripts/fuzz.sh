@@ -22,14 +22,16 @@ declare -A seeds=(
   [webp]="$corpora/webp $corpora/afl/seeds/webp tests/crashers/webp"
   [tiff]="$corpora/tiff $corpora/afl/seeds/tiff tests/crashers/tiff"
   [gif]="$corpora/vips/test/test-suite/images $corpora/afl/seeds/gif tests/crashers/gif"
+  [heif]="$corpora/heif tests/crashers/heif"
 )
 declare -A dictionaries=([jpeg]=$corpora/afl/dictionaries/jpeg.dict
   [png]=$corpora/afl/dictionaries/png.dict [webp]=$corpora/afl/dictionaries/webp.dict
-  [tiff]=$corpora/afl/dictionaries/tiff.dict [gif]=$corpora/afl/dictionaries/gif.dict)
+  [tiff]=$corpora/afl/dictionaries/tiff.dict [gif]=$corpora/afl/dictionaries/gif.dict
+  [heif]=$corpora/afl/dictionaries/heif.dict)
 
 mkdir -p build-fuzz/findings
 status=0
-for format in gif jpeg png tiff webp; do
+for format in gif heif jpeg png tiff webp; do
   work=build-fuzz/corpus/$format  # new inputs go here; the seed folders are only read
   mkdir -p "$work"
   existing=()

@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
   # Codecs: each format on the library made for it.
-  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev
+  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.
@@ -20,7 +20,7 @@ packages=(
   # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
-  libjpeg-turbo-progs libpng-dev python3-pil
+  libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
 )

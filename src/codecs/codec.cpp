@@ -26,7 +26,7 @@ bool starts_with(const std::byte* bytes, std::size_t size, std::string_view sign
 
 // Formats tessera recognises but does not read (yet), so the error can name them.
 std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
-  if (starts_with(bytes, size, "ftyp", 4)) return "HEIF/AVIF";
+  if (starts_with(bytes, size, "ftyp", 4)) return "MP4/QuickTime";
   if (starts_with(bytes, size, "BM")) return "BMP";
   if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
       bytes[1] <= std::byte{'7'}) {
@@ -71,6 +71,8 @@ std::string_view to_string(FileFormat format) {
       return "tiff";
     case FileFormat::Gif:
       return "gif";
+    case FileFormat::Heif:
+      return "heif";
   }
   return "?";
 }
@@ -89,6 +91,15 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   }
   if (starts_with(bytes, size, "GIF87a") || starts_with(bytes, size, "GIF89a"))
     return FileFormat::Gif;
+  // An ISO media file ("ftyp" box) whose major brand is an image one: HEIF or AVIF.
+  if (starts_with(bytes, size, "ftyp", 4) && size >= 12) {
+    const std::string_view brand(reinterpret_cast<const char*>(bytes) + 8, 4);
+    for (const std::string_view image_brand :
+         {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "mif2",
+          "avif", "avis"}) {
+      if (brand == image_brand) return FileFormat::Heif;
+    }
+  }
   return std::nullopt;
 }
 
@@ -100,6 +111,7 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
   if (extension == ".png") return FileFormat::Png;
   if (extension == ".webp") return FileFormat::Webp;
   if (extension == ".tif" || extension == ".tiff") return FileFormat::Tiff;
+  if (extension == ".heic" || extension == ".heif" || extension == ".avif") return FileFormat::Heif;
   if (extension == ".gif") {
     throw Error(ErrorCode::UnsupportedFormat,
                 "tessera reads GIF but does not write it; write .png (lossless) or .webp instead",
@@ -107,7 +119,7 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
   }
   throw Error(ErrorCode::UnsupportedFormat,
               fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
-                          ".png, .webp, .tif or .tiff",
+                          ".png, .webp, .tif, .tiff, .heic, .heif or .avif",
                           extension.empty() ? "(no extension)" : extension),
               {.path = path.string(), .operation = "encode"});
 }
@@ -133,6 +145,8 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       return codecs::open_tiff_decoder(std::move(file), path, options);
     case FileFormat::Gif:
       return codecs::open_gif_decoder(std::move(file), path, options);
+    case FileFormat::Heif:
+      return codecs::open_heif_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -146,8 +160,9 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       other.empty()
           ? fmt::format("not an image format tessera knows; it starts with {}",
                         describe_bytes(head.data(), size))
-          : fmt::format("{} files are not supported yet (JPEG, PNG, WebP, TIFF and GIF are)",
-                        other),
+          : fmt::format(
+                "{} files are not supported yet (JPEG, PNG, WebP, TIFF, GIF, HEIF and AVIF are)",
+                other),
       context);
 }
 
@@ -205,6 +220,8 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
       return codecs::open_webp_encoder(path, width, height, format, options);
     case FileFormat::Tiff:
       return codecs::open_tiff_encoder(path, width, height, format, options);
+    case FileFormat::Heif:
+      return codecs::open_heif_encoder(path, width, height, format, options);
     case FileFormat::Gif:
       break;  // read only: format_for_extension never names it
   }

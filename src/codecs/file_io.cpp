@@ -66,6 +66,25 @@ std::size_t InputFile::peek(void* buffer, std::size_t size) {
   return got;
 }
 
+memory::Buffer read_whole_file(InputFile& file, const std::filesystem::path& path,
+                               MemoryBudget* budget, std::string_view label) {
+  std::FILE* stream = file.stream();
+  if (std::fseek(stream, 0, SEEK_END) != 0)
+    throw io_error(path, "read", "cannot seek in the file", errno);
+  const long size = std::ftell(stream);
+  std::rewind(stream);
+  if (size <= 0) {
+    throw Error(ErrorCode::CorruptData, "the file is empty",
+                {.path = path.string(), .operation = "read"});
+  }
+  memory::Buffer bytes =
+      memory::allocate(static_cast<std::size_t>(size), {.label = label, .budget = budget});
+  if (std::fread(bytes.data(), 1, bytes.size(), stream) != bytes.size()) {
+    throw io_error(path, "read", "cannot read the whole file", errno != 0 ? errno : EIO);
+  }
+  return bytes;
+}
+
 AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move(path)) {
   const std::filesystem::path directory =
       path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");

@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
+
+#include "tessera/memory.h"
 
 namespace tessera::codecs {
 
@@ -25,6 +28,11 @@ class InputFile {
  private:
   std::FILE* stream_ = nullptr;
 };
+
+// The whole of `file` in tracked memory labelled `label`, charged to `budget` (may be null),
+// for codecs whose libraries decode from memory only (libwebp, libheif).
+memory::Buffer read_whole_file(InputFile& file, const std::filesystem::path& path,
+                               MemoryBudget* budget, std::string_view label);
 
 // Writes to a temporary file beside `path` and renames it into place on commit(). Destroyed
 // without a commit (an error, an exception), it removes the temporary file: nothing partial

@@ -37,4 +37,10 @@ std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
                                           const std::filesystem::path& path,
                                           const DecodeOptions& options);
 
+std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
+                                           const std::filesystem::path& path,
+                                           const DecodeOptions& options);
+std::unique_ptr<Encoder> open_heif_encoder(const std::filesystem::path& path, int width, int height,
+                                           PixelFormat format, const EncodeOptions& options);
+
 }  // namespace tessera::codecs

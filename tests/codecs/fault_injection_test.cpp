@@ -112,7 +112,9 @@ TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clea
       {"TIFF tiles", folder_ / "tiles.tif"},
       {"TIFF palette", testing::corpora() / "tiff/tests/libtiffpic/depth/flower-palette-08.tif"},
       {"interlaced GIF", testing::corpora() / "vips/test/test-suite/images/cogs.gif"},
-      {"GIF", testing::corpora() / "vips/test/test-suite/images/cramps.gif"}};
+      {"GIF", testing::corpora() / "vips/test/test-suite/images/cramps.gif"},
+      {"HEIC", testing::corpora() / "heif/libheif/examples/example.heic"},
+      {"AVIF", testing::corpora() / "heif/libheif/examples/example.avif"}};
   for (const auto& [name, path] : inputs) {
     const std::uint64_t points = fail_every_point(name, [&path] { (void)read(path); });
     EXPECT_GE(points, 4u) << name;  // an operation that passed no fault point would test nothing
@@ -128,7 +130,8 @@ TEST_F(FaultInjectionTest,
        every_fault_along_jpeg_and_png_encodes_ends_in_a_clean_error_and_no_file) {
   const Image rgba = photo_like(80, 48, PixelFormat::rgba8());
   const std::vector<std::byte> icc(600, std::byte{7});
-  for (const char* name : {"photo.jpg", "photo.png", "photo.webp", "photo.tif"}) {
+  for (const char* name :
+       {"photo.jpg", "photo.png", "photo.webp", "photo.tif", "photo.heic", "photo.avif"}) {
     const std::uint64_t points = fail_every_point(
         name, [&] { write(rgba, output(name), {.progressive = true, .icc_profile = icc}); });
     EXPECT_GT(points, 3u) << name;

@@ -47,28 +47,6 @@ Error webp_error(VP8StatusCode status, const std::filesystem::path& path) {
   }
 }
 
-// The whole file, in tracked memory charged to the budget.
-memory::Buffer read_whole(InputFile& file, const std::filesystem::path& path,
-                          MemoryBudget* budget) {
-  std::FILE* stream = file.stream();
-  if (std::fseek(stream, 0, SEEK_END) != 0) {
-    throw Error(ErrorCode::Io, "cannot seek in the file",
-                {.path = path.string(), .operation = "read"});
-  }
-  const long size = std::ftell(stream);
-  std::rewind(stream);
-  if (size <= 0)
-    throw Error(ErrorCode::CorruptData, "the file is empty",
-                {.path = path.string(), .operation = "read"});
-  memory::Buffer bytes =
-      memory::allocate(static_cast<std::size_t>(size), {.label = "WebP file", .budget = budget});
-  if (std::fread(bytes.data(), 1, bytes.size(), stream) != bytes.size()) {
-    throw Error(ErrorCode::Io, "cannot read the whole file",
-                {.path = path.string(), .operation = "read"});
-  }
-  return bytes;
-}
-
 std::vector<std::byte> chunk(WebPDemuxer* demuxer, const char* fourcc) {
   WebPChunkIterator iterator{};
   std::vector<std::byte> bytes;
@@ -195,7 +173,7 @@ std::unique_ptr<Decoder> open_webp_decoder(std::unique_ptr<InputFile> file,
                                            const std::filesystem::path& path,
                                            const DecodeOptions& options) {
   MemoryBudget* budget = budget_of(options.limits);
-  memory::Buffer bytes = read_whole(*file, path, budget);
+  memory::Buffer bytes = read_whole_file(*file, path, budget, "WebP file");
   DemuxerOwner owner;
   const WebPData data{reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
   owner.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);

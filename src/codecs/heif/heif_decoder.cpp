@@ -1,0 +1,131 @@
+// HEIF and AVIF decoding on libheif: the primary image, with the container's rotations and
+// mirrors applied by libheif (so orientation is 1), alpha kept, 10 and 12-bit samples delivered
+// as 16-bit. libheif decodes whole images, so the file is read into tracked memory and the
+// image decoded in start(); its planes are libheif's (codec-internal) memory, counted by the
+// limits check but not by tessera's tracker.
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "codecs/format_factories.h"
+#include "codecs/heif/heif_support.h"
+#include "codecs/limits.h"
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+namespace {
+
+// libheif's own per-side limit, below ours: a header beyond it never reaches our checks.
+constexpr int kMaxSide = 1 << 16;
+
+class HeifDecoder final : public Decoder {
+ public:
+  HeifDecoder(const std::filesystem::path& path, const ImageInfo& info, memory::Buffer file,
+              std::unique_ptr<HeifContextOwner> context, std::unique_ptr<HeifHandleOwner> handle,
+              int bits, std::vector<std::byte> icc_profile)
+      : Decoder(path, info),
+        file_(std::move(file)),
+        context_(std::move(context)),
+        handle_(std::move(handle)),
+        bits_(bits) {
+    icc_profile_ = std::move(icc_profile);
+  }
+
+ private:
+  void begin_decoding() override {
+    const bool alpha = format().has_alpha();
+    const heif_chroma chroma =
+        bits_ > 8
+            ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
+            : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
+    check_heif(
+        heif_decode_image(handle_->handle, &image_.image, heif_colorspace_RGB, chroma, nullptr),
+        path(), "decode");
+    int stride = 0;
+    plane_ = heif_image_get_plane_readonly(image_.image, heif_channel_interleaved, &stride);
+    stride_ = stride;
+    if (plane_ == nullptr ||
+        heif_image_get_width(image_.image, heif_channel_interleaved) != width() ||
+        heif_image_get_height(image_.image, heif_channel_interleaved) != height()) {
+      throw Error(ErrorCode::CorruptData,
+                  "not a valid HEIF/AVIF: the decoded image does not match its header",
+                  {.path = path().string(), .operation = "decode"});
+    }
+  }
+
+  void decode_rows(const MutableImageView& rows) override {
+    for (int y = 0; y < rows.height(); ++y) {
+      const std::uint8_t* in = plane_ + static_cast<std::ptrdiff_t>(rows_read() + y) * stride_;
+      if (bits_ <= 8) {
+        std::memcpy(rows.row(y), in, rows.row_bytes());
+        continue;
+      }
+      // 10 or 12 significant bits to the full 16-bit range, by bit replication.
+      auto* out = rows.row<std::uint16_t>(y);
+      const int shift = 16 - bits_;
+      for (std::size_t i = 0; i < rows.row_bytes() / 2; ++i) {
+        std::uint16_t value = 0;
+        std::memcpy(&value, in + i * 2, 2);
+        out[i] = static_cast<std::uint16_t>(value << shift | value >> (bits_ - shift));
+      }
+    }
+    if (rows_read() + rows.height() == height()) release();
+  }
+
+  void release() {
+    heif_image_release(image_.image);
+    image_.image = nullptr;
+    plane_ = nullptr;
+    file_ = {};
+  }
+
+  memory::Buffer file_;
+  std::unique_ptr<HeifContextOwner> context_;  // reads from file_: declared after it
+  std::unique_ptr<HeifHandleOwner> handle_;
+  int bits_;
+  HeifImageOwner image_;
+  const std::uint8_t* plane_ = nullptr;
+  std::ptrdiff_t stride_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
+                                           const std::filesystem::path& path,
+                                           const DecodeOptions& options) {
+  memory::Buffer bytes = read_whole_file(*file, path, budget_of(options.limits), "HEIF file");
+  auto context = std::make_unique<HeifContextOwner>();
+  if (context->context == nullptr)
+    throw Error(ErrorCode::OutOfMemory, "cannot create a libheif context");
+  heif_context_set_maximum_image_size_limit(context->context, kMaxSide);
+  check_heif(heif_context_read_from_memory_without_copy(context->context, bytes.data(),
+                                                        bytes.size(), nullptr),
+             path, "read header");
+  auto handle = std::make_unique<HeifHandleOwner>();
+  check_heif(heif_context_get_primary_image_handle(context->context, &handle->handle), path,
+             "read header");
+
+  const int bits = heif_image_handle_get_luma_bits_per_pixel(handle->handle);
+  const bool alpha = heif_image_handle_has_alpha_channel(handle->handle) != 0;
+  ImageInfo info;
+  info.format = FileFormat::Heif;
+  info.width = heif_image_handle_get_width(handle->handle);
+  info.height = heif_image_handle_get_height(handle->handle);
+  info.pixel_format = {alpha ? ChannelLayout::Rgba : ChannelLayout::Rgb,
+                       bits > 8 ? SampleType::U16 : SampleType::U8};
+  std::vector<std::byte> icc;
+  const heif_color_profile_type profile = heif_image_handle_get_color_profile_type(handle->handle);
+  if (profile == heif_color_profile_type_prof || profile == heif_color_profile_type_rICC) {
+    icc.resize(heif_image_handle_get_raw_color_profile_size(handle->handle));
+    check_heif(heif_image_handle_get_raw_color_profile(handle->handle, icc.data()), path,
+               "read header");
+  }
+  info.has_icc_profile = !icc.empty();
+  // libheif holds the YCbCr planes and the converted image: about twice the output.
+  check_limits(info, 2 * info.decode_bytes(), options.limits, path);
+  return std::make_unique<HeifDecoder>(path, info, std::move(bytes), std::move(context),
+                                       std::move(handle), bits, std::move(icc));
+}
+
+}  // namespace tessera::codecs
