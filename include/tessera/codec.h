@@ -40,17 +40,19 @@ namespace tessera {
 
 class MemoryBudget;
 
-// HEIF covers HEIC (HEVC) and AVIF (AV1); GIF is read, not written.
-enum class FileFormat { Jpeg, Png, Webp, Tiff, Gif, Heif };
+// HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is read, not
+// written.
+enum class FileFormat { Jpeg, Png, Webp, Tiff, Gif, Heif, Bmp, Pnm };
 
-// "jpeg", "png", "webp", "tiff", "gif", "heif"
+// "jpeg", "png", "webp", "tiff", "gif", "heif", "bmp", "pnm"
 std::string_view to_string(FileFormat format);
 
 // The format whose signature `bytes` start with; nullopt when none matches.
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
 
 // The format an output path asks for by its extension (".jpg", ".jpeg", ".png", ".webp",
-// ".tif", ".tiff", ".heic", ".heif" (HEVC), ".avif" (AV1), any case).
+// ".tif", ".tiff", ".heic", ".heif" (HEVC), ".avif" (AV1), ".bmp", ".pgm", ".ppm", ".pnm",
+// ".pam", any case).
 // Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
 FileFormat format_for_extension(const std::filesystem::path& path);
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
@@ -24,14 +25,28 @@ bool starts_with(const std::byte* bytes, std::size_t size, std::string_view sign
          std::memcmp(bytes + offset, signature.data(), signature.size()) == 0;
 }
 
-// Formats tessera recognises but does not read (yet), so the error can name them.
+// Formats tessera recognises but does not read, so the error can name them.
 std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
-  if (starts_with(bytes, size, "ftyp", 4)) return "MP4/QuickTime";
-  if (starts_with(bytes, size, "BM")) return "BMP";
-  if (size >= 2 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
-      bytes[1] <= std::byte{'7'}) {
-    return "PNM";
+  static constexpr std::pair<std::string_view, std::string_view> kSignatures[] = {
+      {{"\0\0\0\x0CjP  ", 8}, "JPEG 2000"},
+      {"\xFF\x4F\xFF\x51", "JPEG 2000"},
+      {{"\0\0\0\x0CJXL ", 8}, "JPEG XL"},
+      {"\xFF\x0A", "JPEG XL"},
+      {{"\0\0\1\0", 4}, "ICO"},
+      {"8BPS", "Photoshop (PSD)"},
+      {"%PDF", "PDF"},
+      {"<?xml", "XML or SVG"},
+      {"<svg", "SVG"},
+      {"\x76\x2F\x31\x01", "OpenEXR"},
+      {"SIMPLE  =", "FITS"},
+      {"#?RADIANCE", "Radiance HDR"},
+      {"II\xBC", "JPEG XR"},
+      {"qoif", "QOI"},
+  };
+  for (const auto& [signature, name] : kSignatures) {
+    if (starts_with(bytes, size, signature)) return name;
   }
+  if (starts_with(bytes, size, "ftyp", 4)) return "MP4/QuickTime";
   return {};
 }
 
@@ -73,6 +88,10 @@ std::string_view to_string(FileFormat format) {
       return "gif";
     case FileFormat::Heif:
       return "heif";
+    case FileFormat::Bmp:
+      return "bmp";
+    case FileFormat::Pnm:
+      return "pnm";
   }
   return "?";
 }
@@ -91,6 +110,12 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   }
   if (starts_with(bytes, size, "GIF87a") || starts_with(bytes, size, "GIF89a"))
     return FileFormat::Gif;
+  if (starts_with(bytes, size, "BM") && size >= 14) return FileFormat::Bmp;  // a whole file header
+  // "P1" to "P7" then whitespace: the Netpbm family.
+  if (size >= 3 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
+      bytes[1] <= std::byte{'7'} && std::isspace(std::to_integer<unsigned char>(bytes[2])) != 0) {
+    return FileFormat::Pnm;
+  }
   // An ISO media file ("ftyp" box) whose major brand is an image one: HEIF or AVIF.
   if (starts_with(bytes, size, "ftyp", 4) && size >= 12) {
     const std::string_view brand(reinterpret_cast<const char*>(bytes) + 8, 4);
@@ -112,16 +137,21 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
   if (extension == ".webp") return FileFormat::Webp;
   if (extension == ".tif" || extension == ".tiff") return FileFormat::Tiff;
   if (extension == ".heic" || extension == ".heif" || extension == ".avif") return FileFormat::Heif;
+  if (extension == ".bmp") return FileFormat::Bmp;
+  if (extension == ".pgm" || extension == ".ppm" || extension == ".pnm" || extension == ".pam") {
+    return FileFormat::Pnm;
+  }
   if (extension == ".gif") {
     throw Error(ErrorCode::UnsupportedFormat,
                 "tessera reads GIF but does not write it; write .png (lossless) or .webp instead",
                 {.path = path.string(), .operation = "encode"});
   }
-  throw Error(ErrorCode::UnsupportedFormat,
-              fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
-                          ".png, .webp, .tif, .tiff, .heic, .heif or .avif",
-                          extension.empty() ? "(no extension)" : extension),
-              {.path = path.string(), .operation = "encode"});
+  throw Error(
+      ErrorCode::UnsupportedFormat,
+      fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
+                  ".png, .webp, .tif, .tiff, .heic, .heif, .avif, .bmp, .pgm, .ppm, .pnm or .pam",
+                  extension.empty() ? "(no extension)" : extension),
+      {.path = path.string(), .operation = "encode"});
 }
 
 namespace {
@@ -147,6 +177,10 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       return codecs::open_gif_decoder(std::move(file), path, options);
     case FileFormat::Heif:
       return codecs::open_heif_decoder(std::move(file), path, options);
+    case FileFormat::Bmp:
+      return codecs::open_bmp_decoder(std::move(file), path, options);
+    case FileFormat::Pnm:
+      return codecs::open_pnm_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -160,9 +194,9 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       other.empty()
           ? fmt::format("not an image format tessera knows; it starts with {}",
                         describe_bytes(head.data(), size))
-          : fmt::format(
-                "{} files are not supported yet (JPEG, PNG, WebP, TIFF, GIF, HEIF and AVIF are)",
-                other),
+          : fmt::format("{} files are not supported (tessera reads JPEG, PNG, WebP, TIFF, GIF, "
+                        "HEIF, AVIF, BMP and Netpbm)",
+                        other),
       context);
 }
 
@@ -222,6 +256,10 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
       return codecs::open_tiff_encoder(path, width, height, format, options);
     case FileFormat::Heif:
       return codecs::open_heif_encoder(path, width, height, format, options);
+    case FileFormat::Bmp:
+      return codecs::open_bmp_encoder(path, width, height, format, options);
+    case FileFormat::Pnm:
+      return codecs::open_pnm_encoder(path, width, height, format, options);
     case FileFormat::Gif:
       break;  // read only: format_for_extension never names it
   }

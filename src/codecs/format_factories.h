@@ -43,4 +43,16 @@ std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
 std::unique_ptr<Encoder> open_heif_encoder(const std::filesystem::path& path, int width, int height,
                                            PixelFormat format, const EncodeOptions& options);
 
+std::unique_ptr<Decoder> open_bmp_decoder(std::unique_ptr<InputFile> file,
+                                          const std::filesystem::path& path,
+                                          const DecodeOptions& options);
+std::unique_ptr<Encoder> open_bmp_encoder(const std::filesystem::path& path, int width, int height,
+                                          PixelFormat format, const EncodeOptions& options);
+
+std::unique_ptr<Decoder> open_pnm_decoder(std::unique_ptr<InputFile> file,
+                                          const std::filesystem::path& path,
+                                          const DecodeOptions& options);
+std::unique_ptr<Encoder> open_pnm_encoder(const std::filesystem::path& path, int width, int height,
+                                          PixelFormat format, const EncodeOptions& options);
+
 }  // namespace tessera::codecs

@@ -114,7 +114,9 @@ TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clea
       {"interlaced GIF", testing::corpora() / "vips/test/test-suite/images/cogs.gif"},
       {"GIF", testing::corpora() / "vips/test/test-suite/images/cramps.gif"},
       {"HEIC", testing::corpora() / "heif/libheif/examples/example.heic"},
-      {"AVIF", testing::corpora() / "heif/libheif/examples/example.avif"}};
+      {"AVIF", testing::corpora() / "heif/libheif/examples/example.avif"},
+      {"BMP", testing::corpora() / "jpeg/libjpeg-turbo/testimages/vgl_6434_0018a.bmp"},
+      {"PPM", testing::corpora() / "jpeg/libjpeg-turbo/testimages/testorig.ppm"}};
   for (const auto& [name, path] : inputs) {
     const std::uint64_t points = fail_every_point(name, [&path] { (void)read(path); });
     EXPECT_GE(points, 4u) << name;  // an operation that passed no fault point would test nothing

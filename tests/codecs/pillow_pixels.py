@@ -2,8 +2,8 @@
 
 BITS is the file's bits per sample (TIFF tag 258; 8 when absent).
 
-The TIFF tests' reference. Palette, bilevel and CMYK images are converted to RGB first, as
-tessera converts them; 16-bit grey is printed little-endian ("I;16"), swapped here because
+The TIFF, GIF, BMP and Netpbm tests' reference. Palette images are converted to RGB(A) and
+bilevel ones to grey, as tessera converts them; 16-bit grey is printed little-endian ("I;16"), swapped here because
 Pillow's convert("I;16") from big-endian clips samples to 255.
 
 Usage: /usr/bin/python3 pillow_pixels.py FILE
@@ -17,8 +17,12 @@ image = Image.open(sys.argv[1])
 image.seek(0)
 bits = getattr(image, "tag_v2", {}).get(258, (8,))
 bits = bits[0] if isinstance(bits, tuple) else bits
-if image.mode in ("P", "1"):
+if image.mode == "P":
     image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+if image.mode == "1":  # bilevel: tessera delivers grey 0 and 255
+    image = image.convert("L")
+if image.mode == "I" and image.getextrema()[1] <= 65535:  # 16-bit PGM: Pillow widens to 32
+    image = image.convert("I;16")
 samples = image.tobytes()
 mode = image.mode
 if mode == "I;16B":

@@ -1,0 +1,112 @@
+// BMP encoding: 24-bit RGB (grey widened to RGB), or 32-bit BGRA with a V4 header's alpha mask
+// when there is alpha. Rows are written top-down (negative height), so they stream in order;
+// samples deeper than 8 bits are reduced.
+
+#include <fmt/format.h>
+
+#include <array>
+#include <vector>
+
+#include "codecs/file_io.h"
+#include "codecs/format_factories.h"
+#include "codecs/row_conversion.h"
+#include "tessera/error.h"
+
+namespace tessera::codecs {
+namespace {
+
+void put16(std::vector<std::uint8_t>& out, std::uint32_t value) {
+  out.push_back(static_cast<std::uint8_t>(value));
+  out.push_back(static_cast<std::uint8_t>(value >> 8));
+}
+void put32(std::vector<std::uint8_t>& out, std::uint32_t value) {
+  put16(out, value & 0xFFFF);
+  put16(out, value >> 16);
+}
+
+class BmpEncoder final : public Encoder {
+ public:
+  BmpEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format)
+      : Encoder(width, height, format), file_(path), alpha_(format.has_alpha()) {
+    const std::uint32_t bits = alpha_ ? 32 : 24;
+    stride_ = (static_cast<std::size_t>(width) * bits + 31) / 32 * 4;
+    const std::uint64_t data_bytes =
+        static_cast<std::uint64_t>(stride_) * static_cast<std::uint64_t>(height);
+    const std::uint32_t header_bytes = alpha_ ? 108 : 40;
+    if (data_bytes + 14 + header_bytes > UINT32_MAX) {
+      throw Error(ErrorCode::ImageTooLarge,
+                  fmt::format("a {}x{} image is too large for BMP (4 GiB at most)", width, height),
+                  {.path = path.string(), .operation = "encode"});
+    }
+    std::vector<std::uint8_t> header = {'B', 'M'};
+    put32(header, static_cast<std::uint32_t>(14 + header_bytes + data_bytes));
+    put32(header, 0);
+    put32(header, 14 + header_bytes);
+    put32(header, header_bytes);
+    put32(header, static_cast<std::uint32_t>(width));
+    put32(header, static_cast<std::uint32_t>(-height));  // top-down
+    put16(header, 1);
+    put16(header, bits);
+    put32(header, alpha_ ? 3 : 0);  // BI_BITFIELDS with the masks below, or BI_RGB
+    put32(header, static_cast<std::uint32_t>(data_bytes));
+    put32(header, 2835);  // 72 dpi
+    put32(header, 2835);
+    put32(header, 0);
+    put32(header, 0);
+    if (alpha_) {  // V4: masks for B, G, R, A bytes in memory order, then sRGB
+      put32(header, 0x00FF0000);
+      put32(header, 0x0000FF00);
+      put32(header, 0x000000FF);
+      put32(header, 0xFF000000);
+      put32(header, 0x73524742);  // 'sRGB'
+      header.resize(14 + 108, 0);
+    }
+    write(header.data(), header.size());
+  }
+
+ private:
+  void encode_rows(const ImageView& rows) override {
+    const int channels = alpha_ ? 4 : 3;
+    const int in_channels = rows.format().channels();
+    samples_.resize(static_cast<std::size_t>(rows.width()) * in_channels);
+    row_.assign(stride_, 0);
+    for (int y = 0; y < rows.height(); ++y) {
+      convert_row_to_u8(rows.row(y), rows.format(), rows.width(), rows.format().layout,
+                        samples_.data());
+      for (int x = 0; x < rows.width(); ++x) {
+        const std::uint8_t* in = samples_.data() + static_cast<std::size_t>(x) * in_channels;
+        const bool grey = in_channels <= 2;
+        std::uint8_t* out = row_.data() + static_cast<std::size_t>(x) * channels;
+        out[0] = grey ? in[0] : in[2];  // stored blue, green, red
+        out[1] = grey ? in[0] : in[1];
+        out[2] = in[0];
+        if (alpha_) out[3] = in[in_channels - 1];
+      }
+      write(row_.data(), row_.size());
+    }
+  }
+
+  void finish_encoding() override { file_.commit(); }
+
+  void write(const void* data, std::size_t size) {
+    if (std::fwrite(data, 1, size, file_.stream()) != size) {
+      throw Error(ErrorCode::Io, "cannot write the file (disk full?)",
+                  {.path = file_.path().string(), .operation = "encode"});
+    }
+  }
+
+  AtomicOutputFile file_;
+  bool alpha_;
+  std::size_t stride_ = 0;
+  std::vector<std::uint8_t> samples_;
+  std::vector<std::uint8_t> row_;
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> open_bmp_encoder(const std::filesystem::path& path, int width, int height,
+                                          PixelFormat format, const EncodeOptions&) {
+  return std::make_unique<BmpEncoder>(path, width, height, format);
+}
+
+}  // namespace tessera::codecs
