@@ -203,7 +203,8 @@ TEST_F(Codec, unknown_and_unsupported_inputs_are_named) {
   std::ofstream(file("notes.txt")) << "hello, not an image";
   expect_error(file("notes.txt"), ErrorCode::UnsupportedFormat, "68 65 6c 6c");
   std::ofstream(file("drawing.svg")) << "<?xml version";
-  expect_error(file("drawing.svg"), ErrorCode::UnsupportedFormat, "XML or SVG files are not supported");
+  expect_error(file("drawing.svg"), ErrorCode::UnsupportedFormat,
+               "XML or SVG files are not supported");
   std::ofstream(file("layers.psd")) << "8BPS\x00\x01....";
   expect_error(file("layers.psd"), ErrorCode::UnsupportedFormat,
                "Photoshop (PSD) files are not supported");

@@ -126,6 +126,10 @@ TEST_F(FaultInjectionTest, every_fault_along_jpeg_and_png_decodes_ends_in_a_clea
   const std::uint64_t scaled = fail_every_point(
       "scaled JPEG", [this] { (void)read(folder_ / "baseline.jpg", {.min_width = 12}); });
   EXPECT_GT(scaled, 5u);
+  const std::uint64_t dc_only = fail_every_point("progressive JPEG at 1/8", [this] {
+    (void)read(folder_ / "progressive.jpg", {.min_width = 12});
+  });
+  EXPECT_GT(dc_only, 5u);
 }
 
 TEST_F(FaultInjectionTest,

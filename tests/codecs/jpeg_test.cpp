@@ -2,6 +2,7 @@
 // `djpeg -pnm` prints, at full size and at each DCT scale (`djpeg -scale 1/N -pnm`).
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/corpora.h"
 #include "support/pnm.h"
@@ -56,22 +57,43 @@ TEST(JpegReference, test_images_decode_identical_to_djpeg) {
 
 TEST(JpegReference, shrink_on_load_matches_djpeg_scaling) {
   TESSERA_REQUIRE_CORPORA();
-  const auto file = corpora() / "jpeg/libjpeg-turbo/testimages/testorig.jpg";  // 227x149
-  for (const int denominator : {2, 4, 8}) {
-    SCOPED_TRACE(denominator);
-    const int min_width = (227 + denominator - 1) / denominator;
-    const auto decoder = open_decoder(file, {.min_width = min_width});
-    EXPECT_EQ(decoder->width(), min_width);
-    const Image image = read(file, {.min_width = min_width});
-    const auto reference = testing::parse_pnm(
-        run_command("djpeg -scale 1/" + std::to_string(denominator) + " -pnm " + shell_quote(file),
-                    false)
-            .output);
-    ASSERT_TRUE(reference.has_value());
-    EXPECT_EQ(mismatch(image, *reference), "");
+  // A baseline file, and progressive ones made by the reference encoder from the same pixels,
+  // in colour (4:2:0) and grey: their scaled decodes stop once the coefficients they need
+  // have arrived (grey at 1/8: after the DC scans).
+  const auto baseline = corpora() / "jpeg/libjpeg-turbo/testimages/testorig.jpg";  // 227x149
+  const auto progressive = std::filesystem::temp_directory_path() /
+                           ("tessera-progressive-" + std::to_string(::getpid()) + ".jpg");
+  ASSERT_EQ(run_command("cjpeg -progressive -quality 90 -outfile " + shell_quote(progressive) +
+                        " " + shell_quote(corpora() / "jpeg/libjpeg-turbo/testimages/testorig.ppm"))
+                .status,
+            0);
+  ASSERT_TRUE(probe(progressive).progressive);
+  const auto progressive_grey = std::filesystem::temp_directory_path() /
+                                ("tessera-progressive-grey-" + std::to_string(::getpid()) + ".jpg");
+  ASSERT_EQ(run_command("cjpeg -progressive -grayscale -quality 90 -outfile " +
+                        shell_quote(progressive_grey) + " " +
+                        shell_quote(corpora() / "jpeg/libjpeg-turbo/testimages/testorig.ppm"))
+                .status,
+            0);
+  for (const auto& file : {baseline, progressive, progressive_grey}) {
+    for (const int denominator : {2, 4, 8}) {
+      SCOPED_TRACE(file.filename().string() + " 1/" + std::to_string(denominator));
+      const int min_width = (227 + denominator - 1) / denominator;
+      const auto decoder = open_decoder(file, {.min_width = min_width});
+      EXPECT_EQ(decoder->width(), min_width);
+      const Image image = read(file, {.min_width = min_width});
+      const auto reference = testing::parse_pnm(
+          run_command(
+              "djpeg -scale 1/" + std::to_string(denominator) + " -pnm " + shell_quote(file), false)
+              .output);
+      ASSERT_TRUE(reference.has_value());
+      EXPECT_EQ(mismatch(image, *reference), "");
+    }
   }
+  std::filesystem::remove(progressive);
+  std::filesystem::remove(progressive_grey);
   // A hint larger than half the image gives the full size.
-  EXPECT_EQ(open_decoder(file, {.min_width = 200})->width(), 227);
+  EXPECT_EQ(open_decoder(baseline, {.min_width = 200})->width(), 227);
 }
 
 TEST(JpegReference, twelve_bit_and_lossless_jpegs_are_unsupported_not_corrupt) {

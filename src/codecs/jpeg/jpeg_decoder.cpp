@@ -72,6 +72,27 @@ std::size_t coefficient_bytes(const jpeg_decompress_struct& cinfo) {
   return bytes;
 }
 
+// Zigzag index -> natural (row-major) index of the 64 DCT coefficients (ITU T.81 figure A.6).
+constexpr int kNaturalOrder[DCTSIZE2] = {
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
+    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+// Whether every coefficient that each component's scaled IDCT reads (natural row and column
+// below its DCT_scaled_size) has arrived at full precision. coef_bits is indexed in zigzag
+// order and holds the current point transform, -1 before the first scan.
+bool needed_coefficients_complete(const jpeg_decompress_struct& cinfo) {
+  for (int c = 0; c < cinfo.num_components; ++c) {
+    const int size = cinfo.comp_info[c].DCT_scaled_size;
+    for (int k = 0; k < DCTSIZE2; ++k) {
+      const int natural = kNaturalOrder[k];
+      if (natural / DCTSIZE < size && natural % DCTSIZE < size && cinfo.coef_bits[c][k] != 0)
+        return false;
+    }
+  }
+  return true;
+}
+
 // The largest DCT scaling (1/8, 1/4, 1/2) that keeps the image at least min_width x min_height.
 int scale_denominator(int width, int height, int min_width, int min_height) {
   if (min_width <= 0 && min_height <= 0) return 1;
@@ -102,6 +123,15 @@ class JpegDecoder final : public Decoder {
     cmyk_ = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : cmyk_ ? JCS_CMYK : JCS_RGB;
     if (!guarded(source_->errors, [&cinfo] { jpeg_calc_output_dimensions(&cinfo); })) fail();
+    // A scaled IDCT reads only the low coefficients (DC alone at 1/8 when a component is not
+    // subsampled). A progressive file may finish those before its last scans, so decoding can
+    // stop early and skip the rest: the output is exactly a full decode's. Only worth it when
+    // no component needs all 64 coefficients.
+    early_stop_ = cinfo.progressive_mode != 0;
+    for (int c = 0; c < cinfo.num_components; ++c) {
+      early_stop_ = early_stop_ && cinfo.comp_info[c].DCT_scaled_size < DCTSIZE;
+    }
+    if (early_stop_) cinfo.buffered_image = TRUE;
     set_output(static_cast<int>(cinfo.output_width), static_cast<int>(cinfo.output_height),
                info().pixel_format);
     if (cmyk_) cmyk_row_.resize(static_cast<std::size_t>(cinfo.output_width) * 4);
@@ -113,6 +143,19 @@ class JpegDecoder final : public Decoder {
   void begin_decoding() override {
     jpeg_decompress_struct& cinfo = source_->cinfo;
     if (!guarded(source_->errors, [&cinfo] { jpeg_start_decompress(&cinfo); })) fail();
+    if (!early_stop_) return;
+    // Consume scans until every coefficient each component's IDCT reads is fully refined
+    // (point transform 0), then output from what has arrived.
+    if (!guarded(source_->errors, [&cinfo] {
+          for (;;) {
+            const int status = jpeg_consume_input(&cinfo);
+            if (status == JPEG_REACHED_EOI) break;
+            if (status == JPEG_SCAN_COMPLETED && needed_coefficients_complete(cinfo)) break;
+          }
+          jpeg_start_output(&cinfo, cinfo.input_scan_number);
+        })) {
+      fail();
+    }
   }
 
   void decode_rows(const MutableImageView& rows) override {
@@ -147,6 +190,7 @@ class JpegDecoder final : public Decoder {
 
   std::unique_ptr<JpegSource> source_;
   bool cmyk_ = false;
+  bool early_stop_ = false;
   std::vector<JSAMPLE> cmyk_row_;
 };
 
