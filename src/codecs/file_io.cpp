@@ -116,6 +116,12 @@ AtomicOutputFile::~AtomicOutputFile() {
   unlink(temporary_.c_str());
 }
 
+void AtomicOutputFile::write(const void* data, std::size_t size) {
+  if (detail::inject_fault() || std::fwrite(data, 1, size, stream_) != size) {
+    throw io_error(path_, "write", "cannot write the file (disk full?)", errno != 0 ? errno : EIO);
+  }
+}
+
 void AtomicOutputFile::commit() {
   const bool flushed = std::fflush(stream_) == 0 && !std::ferror(stream_);
   const int flush_error = errno;

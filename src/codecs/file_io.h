@@ -46,6 +46,8 @@ class AtomicOutputFile {
 
   std::FILE* stream() const { return stream_; }
   const std::filesystem::path& path() const { return path_; }
+  // Appends `size` bytes; throws Error(Io) when they cannot all be written (a full disk).
+  void write(const void* data, std::size_t size);
   // Flushes, closes and renames into place. Throws Error(Io) if any of it fails.
   void commit();
 

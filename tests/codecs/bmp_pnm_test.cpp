@@ -6,13 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "support/corpora.h"
-#include "support/run_command.h"
+#include "support/images.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 
@@ -38,70 +36,27 @@ TEST(BmpPnmReference, corpus_files_decode_to_the_same_samples_as_pillow) {
                 extension == ".ppm";
        })) {
     SCOPED_TRACE(file.string());
-    const auto pillow =
-        testing::run_command("/usr/bin/python3 " + testing::shell_quote(PILLOW_PIXELS) + " " +
-                                 testing::shell_quote(file),
-                             false);
-    const std::size_t newline = pillow.output.find('\n');
+    const testing::PillowImage pillow = testing::pillow_decode(file);
     Image ours;
     try {
       ours = read(file);
     } catch (const Error& error) {
       // Stricter than Pillow on a corrupt file is fine (it paints palette indices past the end
       // grey, tessera refuses them); refusing what Pillow reads for any other reason is not.
-      EXPECT_TRUE(pillow.status != 0 || newline == std::string::npos ||
-                  error.code() == ErrorCode::CorruptData)
+      EXPECT_TRUE(!pillow.decoded || error.code() == ErrorCode::CorruptData)
           << "Pillow decodes what tessera refuses: " << error.what();
       continue;
     }
-    if (pillow.status != 0 || newline == std::string::npos)
-      continue;  // tessera is the more lenient
-    std::istringstream header(pillow.output.substr(0, newline));
-    std::string mode;
-    header >> mode;
-    if (mode != pillow_mode_for(ours.format()))
-      continue;  // e.g. 16-bit PPM: Pillow 9.4 gives 8 bits
-    const std::string samples = pillow.output.substr(newline + 1);
-    ASSERT_EQ(samples.size(), ours.view().row_bytes() * static_cast<std::size_t>(ours.height()));
-    for (int y = 0; y < ours.height(); ++y) {
-      ASSERT_EQ(std::memcmp(ours.row(y), samples.data() + ours.view().row_bytes() * y,
-                            ours.view().row_bytes()),
-                0)
-          << "row " << y;
-    }
+    if (!pillow.decoded) continue;                                // tessera is the more lenient
+    if (pillow.mode != pillow_mode_for(ours.format())) continue;  // 16-bit PPM: Pillow gives 8
+    EXPECT_EQ(testing::mismatch_with(ours, pillow), "");
     ++compared;
   }
   std::printf("  %d BMP and Netpbm files compared with Pillow\n", compared);
   EXPECT_GE(compared, 20);
 }
 
-class BmpPnmRoundTrip : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("tessera-bmp-pnm-" + std::to_string(::getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  fs::path folder_;
-};
-
-Image pattern(int width, int height, PixelFormat format) {
-  Image image = Image::create(width, height, format);
-  for (int y = 0; y < height; ++y) {
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
-      image.row(y)[i] = static_cast<std::byte>((i * 11 + static_cast<std::size_t>(y) * 5) % 256);
-    }
-  }
-  return image;
-}
-
-bool same_pixels(const Image& a, const Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
-  }
-  return true;
-}
+class BmpPnmRoundTrip : public testing::ScratchFolderTest {};
 
 TEST_F(BmpPnmRoundTrip, netpbm_round_trips_every_layout_at_8_and_16_bits) {
   for (const auto layout :
@@ -109,12 +64,12 @@ TEST_F(BmpPnmRoundTrip, netpbm_round_trips_every_layout_at_8_and_16_bits) {
     for (const auto sample : {SampleType::U8, SampleType::U16}) {
       const PixelFormat format{layout, sample};
       SCOPED_TRACE(format.name());
-      const Image original = pattern(29, 13, format);
+      const Image original = testing::pattern(29, 13, format);
       const char* name = format.has_alpha()       ? "round.pam"
                          : format.channels() == 1 ? "round.pgm"
                                                   : "round.ppm";
       write(original, folder_ / name);
-      EXPECT_TRUE(same_pixels(original, read(folder_ / name)));
+      EXPECT_TRUE(testing::same_pixels(original, read(folder_ / name)));
     }
   }
 }
@@ -122,11 +77,11 @@ TEST_F(BmpPnmRoundTrip, netpbm_round_trips_every_layout_at_8_and_16_bits) {
 TEST_F(BmpPnmRoundTrip, bmp_round_trips_rgb_and_rgba_exactly_and_widens_grey) {
   for (const PixelFormat format : {PixelFormat::rgb8(), PixelFormat::rgba8()}) {
     SCOPED_TRACE(format.name());
-    const Image original = pattern(31, 17, format);  // odd width: row padding
+    const Image original = testing::pattern(31, 17, format);  // odd width: row padding
     write(original, folder_ / "round.bmp");
-    EXPECT_TRUE(same_pixels(original, read(folder_ / "round.bmp")));
+    EXPECT_TRUE(testing::same_pixels(original, read(folder_ / "round.bmp")));
   }
-  const Image grey = pattern(8, 4, PixelFormat::gray8());
+  const Image grey = testing::pattern(8, 4, PixelFormat::gray8());
   write(grey, folder_ / "grey.bmp");
   const Image widened = read(folder_ / "grey.bmp");
   ASSERT_EQ(widened.format(), PixelFormat::rgb8());

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "support/corpora.h"
+#include "support/images.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/profiler.h"
@@ -23,16 +24,8 @@ namespace {
 using testing::corpora;
 namespace fs = std::filesystem;
 
-class Codec : public ::testing::Test {
+class Codec : public testing::ScratchFolderTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("tessera-codec-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  fs::path file(const std::string& name) const { return folder_ / name; }
   // Every file in the folder, temporaries included.
   std::vector<std::string> listing() const {
     std::vector<std::string> names;
@@ -41,8 +34,6 @@ class Codec : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-
-  fs::path folder_;
 };
 
 // Random pixels of any format, from a fresh seed (printed on failure).
@@ -77,14 +68,6 @@ Image gradient(int width, int height) {
   return image;
 }
 
-bool same_pixels(const Image& a, const Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
-  }
-  return true;
-}
-
 int max_difference(const Image& a, const Image& b) {
   int worst = 0;
   for (int y = 0; y < a.height(); ++y) {
@@ -107,7 +90,7 @@ TEST_F(Codec, png_round_trips_every_8_and_16_bit_format_exactly) {
       const Image original = random_image(37, 23, format, seed);
       write(original, file("round.png"));
       const Image decoded = read(file("round.png"));
-      EXPECT_TRUE(same_pixels(original, decoded));
+      EXPECT_TRUE(testing::same_pixels(original, decoded));
     }
   }
 }
@@ -310,7 +293,7 @@ TEST_F(Codec, reading_in_strips_equals_reading_whole) {
     for (int y = 0; y < decoder->height(); y += 7) {
       decoder->read_rows(assembled.mutable_view().subview({0, y, 61, std::min(7, 47 - y)}));
     }
-    EXPECT_TRUE(same_pixels(whole, assembled));
+    EXPECT_TRUE(testing::same_pixels(whole, assembled));
     EXPECT_THROW(decoder->read_rows(assembled.mutable_view().subview({0, 0, 61, 1})), Error)
         << "reading past the end";
   }
@@ -354,7 +337,7 @@ TEST_F(Codec, decoding_from_memory_equals_decoding_the_file) {
     const std::span<const std::byte> span(reinterpret_cast<const std::byte*>(bytes.data()),
                                           bytes.size());
     const auto decoder = open_decoder(span, "upload");
-    EXPECT_TRUE(same_pixels(read(*decoder), read(file(name))));
+    EXPECT_TRUE(testing::same_pixels(read(*decoder), read(file(name))));
   }
   const std::string junk = "not an image at all";
   try {

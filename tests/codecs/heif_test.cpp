@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "support/corpora.h"
-#include "support/run_command.h"
+#include "support/images.h"
 #include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
@@ -21,23 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::corpora;
 
-class Heif : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("tessera-heif-" + std::to_string(::getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  fs::path folder_;
-};
-
-bool same_pixels(const Image& a, const Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
-  }
-  return true;
-}
+class Heif : public testing::ScratchFolderTest {};
 
 TEST_F(Heif, examples_decode_identical_to_heif_convert) {
   TESSERA_REQUIRE_CORPORA();
@@ -51,7 +35,7 @@ TEST_F(Heif, examples_decode_identical_to_heif_convert) {
     // With several top-level images, heif-convert numbers them; the primary comes first.
     fs::path written = reference;
     if (!fs::exists(written)) written = folder_ / (std::string(name) + "-1.png");
-    EXPECT_TRUE(same_pixels(read(file), read(written))) << converted.output;
+    EXPECT_TRUE(testing::same_pixels(read(file), read(written))) << converted.output;
   }
 }
 

@@ -9,10 +9,9 @@
 
 #include <cstring>
 #include <map>
-#include <sstream>
 
 #include "support/corpora.h"
-#include "support/run_command.h"
+#include "support/images.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 
@@ -49,69 +48,22 @@ TEST(TiffReference, pictures_decode_to_the_same_samples_as_pillow) {
     } catch (const Error&) {
       continue;  // the corpus sweep holds failures to their own contract
     }
-    const auto pillow =
-        testing::run_command("/usr/bin/python3 " + testing::shell_quote(PILLOW_PIXELS) + " " +
-                                 testing::shell_quote(file),
-                             false);
-    const std::size_t newline = pillow.output.find('\n');
-    if (pillow.status != 0 || newline == std::string::npos) continue;  // Pillow cannot read it
-    std::istringstream header(pillow.output.substr(0, newline));
-    std::string mode;
-    int width = 0, height = 0, bits = 0;
-    header >> mode >> width >> height >> bits;
-    const auto format = comparable_modes().find(mode);
+    const testing::PillowImage pillow = testing::pillow_decode(file);
+    if (!pillow.decoded) continue;  // Pillow cannot read it
+    const auto format = comparable_modes().find(pillow.mode);
     if (format == comparable_modes().end() || format->second != ours.format()) continue;
     // Both reduce deeper samples to 8 bits in 8-bit modes, libtiff rounding, Pillow truncating:
     // two fair answers, not a defect to compare.
-    if (bits > 8 && format->second.sample == SampleType::U8) continue;
-    SCOPED_TRACE(file.string() + " (" + mode + ")");
-    const std::string samples = pillow.output.substr(newline + 1);
-    ASSERT_EQ(samples.size(), ours.view().row_bytes() * static_cast<std::size_t>(ours.height()));
-    for (int y = 0; y < ours.height(); ++y) {
-      ASSERT_EQ(std::memcmp(ours.row(y), samples.data() + ours.view().row_bytes() * y,
-                            ours.view().row_bytes()),
-                0)
-          << "row " << y << " differs";
-    }
+    if (pillow.bits > 8 && format->second.sample == SampleType::U8) continue;
+    SCOPED_TRACE(file.string() + " (" + pillow.mode + ")");
+    EXPECT_EQ(testing::mismatch_with(ours, pillow), "");
     ++compared;
   }
   std::printf("  %d TIFF pictures compared with Pillow\n", compared);
   EXPECT_GE(compared, 40);
 }
 
-class TiffRoundTrip : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("tessera-tiff-" + std::to_string(::getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  fs::path folder_;
-};
-
-Image pattern(int width, int height, PixelFormat format) {
-  Image image = Image::create(width, height, format);
-  for (int y = 0; y < height; ++y) {
-    if (format.sample == SampleType::F32) {
-      for (int i = 0; i < width * format.channels(); ++i) {
-        image.mutable_view().row<float>(y)[i] = static_cast<float>((i + y * 3) % 97) / 96.0f;
-      }
-      continue;
-    }
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
-      image.row(y)[i] = static_cast<std::byte>((i * 3 + static_cast<std::size_t>(y) * 7) % 256);
-    }
-  }
-  return image;
-}
-
-bool same_pixels(const Image& a, const Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
-  }
-  return true;
-}
+class TiffRoundTrip : public testing::ScratchFolderTest {};
 
 TEST_F(TiffRoundTrip,
        every_format_through_every_lossless_compression_in_strips_and_tiles_is_exact) {
@@ -130,9 +82,9 @@ TEST_F(TiffRoundTrip,
         SCOPED_TRACE(format.name() + (tiled ? " tiled" : " strips") + " compression " +
                      std::to_string(static_cast<int>(compression)));
         // 300x270: tiles of 256 leave partial tiles on both edges.
-        const Image original = pattern(300, 270, format);
+        const Image original = testing::pattern(300, 270, format);
         write(original, folder_ / "round.tiff", {.tiff_compression = compression, .tiled = tiled});
-        EXPECT_TRUE(same_pixels(original, read(folder_ / "round.tiff")));
+        EXPECT_TRUE(testing::same_pixels(original, read(folder_ / "round.tiff")));
       }
     }
   }
@@ -168,22 +120,22 @@ TEST_F(TiffRoundTrip, jpeg_compression_is_close_and_takes_8_bits_only) {
     }
     EXPECT_LE(worst, 8) << (tiled ? "tiled" : "strips");
   }
-  EXPECT_THROW(write(pattern(8, 8, {ChannelLayout::Rgb, SampleType::U16}), folder_ / "deep.tif",
-                     {.tiff_compression = TiffCompression::Jpeg}),
+  EXPECT_THROW(write(testing::pattern(8, 8, {ChannelLayout::Rgb, SampleType::U16}),
+                     folder_ / "deep.tif", {.tiff_compression = TiffCompression::Jpeg}),
                Error);
   EXPECT_FALSE(fs::exists(folder_ / "deep.tif"));
 }
 
 TEST_F(TiffRoundTrip, icc_is_carried_and_strips_equal_whole) {
   const std::vector<std::byte> icc(500, std::byte{9});
-  const Image original = pattern(123, 77, PixelFormat::rgba8());
+  const Image original = testing::pattern(123, 77, PixelFormat::rgba8());
   write(original, folder_ / "icc.tif", {.tiled = true, .icc_profile = icc});
   const auto decoder = open_decoder(folder_ / "icc.tif");
   EXPECT_EQ(decoder->icc_profile(), icc);
   const Image assembled = Image::create(123, 77, PixelFormat::rgba8());
   for (int y = 0; y < 77; y += 5)
     decoder->read_rows(assembled.mutable_view().subview({0, y, 123, std::min(5, 77 - y)}));
-  EXPECT_TRUE(same_pixels(original, assembled));
+  EXPECT_TRUE(testing::same_pixels(original, assembled));
 }
 
 }  // namespace

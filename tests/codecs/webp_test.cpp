@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "support/corpora.h"
-#include "support/run_command.h"
+#include "support/images.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 
@@ -70,50 +70,24 @@ TEST(WebpConformance, every_vector_decodes_to_the_reference_decoders_bytes) {
   std::printf("  %d WebP conformance vectors compared with dwebp's md5s\n", compared);
 }
 
-class WebpRoundTrip : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("tessera-webp-" + std::to_string(::getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  fs::path folder_;
-};
-
-Image pattern(int width, int height, PixelFormat format) {
-  Image image = Image::create(width, height, format);
-  for (int y = 0; y < height; ++y) {
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
-      image.row(y)[i] = static_cast<std::byte>((i * 5 + static_cast<std::size_t>(y) * 9) % 256);
-    }
-  }
-  return image;
-}
-
-bool same_pixels(const Image& a, const Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.view().row_bytes()) != 0) return false;
-  }
-  return true;
-}
+class WebpRoundTrip : public testing::ScratchFolderTest {};
 
 TEST_F(WebpRoundTrip, lossless_is_exact_with_and_without_alpha) {
   for (const PixelFormat format : {PixelFormat::rgb8(), PixelFormat::rgba8()}) {
     SCOPED_TRACE(format.name());
-    const Image original = pattern(45, 31, format);
+    const Image original = testing::pattern(45, 31, format);
     write(original, folder_ / "exact.webp", {.lossless = true});
-    EXPECT_TRUE(same_pixels(original, read(folder_ / "exact.webp")));
+    EXPECT_TRUE(testing::same_pixels(original, read(folder_ / "exact.webp")));
   }
 }
 
 TEST_F(WebpRoundTrip, grey_is_stored_as_rgb_and_lossy_quality_takes_effect) {
-  const Image grey = pattern(64, 64, PixelFormat::gray8());
+  const Image grey = testing::pattern(64, 64, PixelFormat::gray8());
   write(grey, folder_ / "grey.webp", {.lossless = true});
   const Image decoded = read(folder_ / "grey.webp");
   ASSERT_EQ(decoded.format(), PixelFormat::rgb8());
   EXPECT_EQ(decoded.view().row<std::uint8_t>(10)[3 * 7 + 1], grey.view().row<std::uint8_t>(10)[7]);
-  const Image colour = pattern(128, 96, PixelFormat::rgb8());
+  const Image colour = testing::pattern(128, 96, PixelFormat::rgb8());
   write(colour, folder_ / "low.webp", {.quality = 10});
   write(colour, folder_ / "high.webp", {.quality = 95});
   EXPECT_LT(fs::file_size(folder_ / "low.webp"), fs::file_size(folder_ / "high.webp"));
@@ -121,7 +95,8 @@ TEST_F(WebpRoundTrip, grey_is_stored_as_rgb_and_lossy_quality_takes_effect) {
 
 TEST_F(WebpRoundTrip, icc_is_carried_and_shrink_on_load_keeps_the_aspect) {
   const std::vector<std::byte> icc(300, std::byte{42});
-  write(pattern(400, 200, PixelFormat::rgb8()), folder_ / "icc.webp", {.icc_profile = icc});
+  write(testing::pattern(400, 200, PixelFormat::rgb8()), folder_ / "icc.webp",
+        {.icc_profile = icc});
   const auto decoder = open_decoder(folder_ / "icc.webp", {.min_width = 100});
   EXPECT_EQ(decoder->icc_profile(), icc);
   EXPECT_EQ(decoder->width(), 100);
@@ -130,7 +105,7 @@ TEST_F(WebpRoundTrip, icc_is_carried_and_shrink_on_load_keeps_the_aspect) {
 }
 
 TEST_F(WebpRoundTrip, a_truncated_webp_is_corrupt_data) {
-  write(pattern(64, 64, PixelFormat::rgb8()), folder_ / "whole.webp");
+  write(testing::pattern(64, 64, PixelFormat::rgb8()), folder_ / "whole.webp");
   fs::copy_file(folder_ / "whole.webp", folder_ / "cut.webp");
   fs::resize_file(folder_ / "cut.webp", fs::file_size(folder_ / "whole.webp") / 2);
   try {

@@ -61,7 +61,7 @@ class BmpEncoder final : public Encoder {
       put32(header, 0x73524742);  // 'sRGB'
       header.resize(14 + 108, 0);
     }
-    write(header.data(), header.size());
+    file_.write(header.data(), header.size());
   }
 
  private:
@@ -82,18 +82,11 @@ class BmpEncoder final : public Encoder {
         out[2] = in[0];
         if (alpha_) out[3] = in[in_channels - 1];
       }
-      write(row_.data(), row_.size());
+      file_.write(row_.data(), row_.size());
     }
   }
 
   void finish_encoding() override { file_.commit(); }
-
-  void write(const void* data, std::size_t size) {
-    if (std::fwrite(data, 1, size, file_.stream()) != size) {
-      throw Error(ErrorCode::Io, "cannot write the file (disk full?)",
-                  {.path = file_.path().string(), .operation = "encode"});
-    }
-  }
 
   AtomicOutputFile file_;
   bool alpha_;

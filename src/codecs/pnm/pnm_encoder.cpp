@@ -27,7 +27,7 @@ class PnmEncoder final : public Encoder {
       header =
           fmt::format("P{}\n{} {}\n{}\n", format.channels() == 1 ? 5 : 6, width, height, maxval);
     }
-    write(header.data(), header.size());
+    file_.write(header.data(), header.size());
   }
 
  private:
@@ -35,7 +35,7 @@ class PnmEncoder final : public Encoder {
     const std::size_t samples = static_cast<std::size_t>(rows.width()) * rows.format().channels();
     for (int y = 0; y < rows.height(); ++y) {
       if (!sixteen_) {
-        write(rows.row(y), samples);
+        file_.write(rows.row(y), samples);
         continue;
       }
       wide_.resize(samples);
@@ -45,18 +45,11 @@ class PnmEncoder final : public Encoder {
         bytes_[i * 2] = static_cast<std::uint8_t>(wide_[i] >> 8);
         bytes_[i * 2 + 1] = static_cast<std::uint8_t>(wide_[i]);
       }
-      write(bytes_.data(), bytes_.size());
+      file_.write(bytes_.data(), bytes_.size());
     }
   }
 
   void finish_encoding() override { file_.commit(); }
-
-  void write(const void* data, std::size_t size) {
-    if (std::fwrite(data, 1, size, file_.stream()) != size) {
-      throw Error(ErrorCode::Io, "cannot write the file (disk full?)",
-                  {.path = file_.path().string(), .operation = "encode"});
-    }
-  }
 
   AtomicOutputFile file_;
   bool sixteen_;

@@ -130,9 +130,7 @@ class WebpEncoder final : public Encoder {
       bytes = mux.assembled.bytes;
       size = mux.assembled.size;
     }
-    if (std::fwrite(bytes, 1, size, file_.stream()) != size) {
-      throw Error(ErrorCode::Io, "cannot write the file (disk full?)", context);
-    }
+    file_.write(bytes, size);
     file_.commit();
   }
 
