@@ -54,20 +54,6 @@ Image random_image(int width, int height, PixelFormat format, unsigned seed) {
   return image;
 }
 
-// A smooth colour image, like a photograph as far as JPEG is concerned.
-Image gradient(int width, int height) {
-  Image image = Image::create(width, height, PixelFormat::rgb8());
-  for (int y = 0; y < height; ++y) {
-    auto* row = image.mutable_view().row<std::uint8_t>(y);
-    for (int x = 0; x < width; ++x) {
-      row[x * 3] = static_cast<std::uint8_t>(x * 255 / width);
-      row[x * 3 + 1] = static_cast<std::uint8_t>(y * 255 / height);
-      row[x * 3 + 2] = static_cast<std::uint8_t>(128 + 100 * std::sin((x + y) * 0.05));
-    }
-  }
-  return image;
-}
-
 int max_difference(const Image& a, const Image& b) {
   int worst = 0;
   for (int y = 0; y < a.height(); ++y) {
@@ -109,7 +95,7 @@ TEST_F(Codec, png_stores_float_samples_as_16_bits) {
 }
 
 TEST_F(Codec, jpeg_round_trip_keeps_size_and_grey_stays_one_channel) {
-  const Image colour = gradient(160, 90);
+  const Image colour = testing::smooth_rgb(160, 90);
   write(colour, file("colour.jpg"), {.quality = 95, .subsampling = ChromaSubsampling::S444});
   const Image decoded = read(file("colour.jpg"));
   EXPECT_EQ(decoded.format(), PixelFormat::rgb8());
@@ -123,7 +109,7 @@ TEST_F(Codec, jpeg_round_trip_keeps_size_and_grey_stays_one_channel) {
 }
 
 TEST_F(Codec, jpeg_options_take_effect) {
-  const Image colour = gradient(200, 120);
+  const Image colour = testing::smooth_rgb(200, 120);
   write(colour, file("progressive.jpg"), {.progressive = true});
   EXPECT_TRUE(probe(file("progressive.jpg")).progressive);
   write(colour, file("low.jpg"), {.quality = 10});
@@ -154,7 +140,7 @@ TEST_F(Codec, icc_profiles_are_carried_by_jpeg_and_png) {
   const std::vector<std::byte> profile(
       reinterpret_cast<const std::byte*>(bytes.data()),
       reinterpret_cast<const std::byte*>(bytes.data()) + bytes.size());
-  const Image image = gradient(32, 32);
+  const Image image = testing::smooth_rgb(32, 32);
   for (const char* name : {"icc.jpg", "icc.png"}) {
     SCOPED_TRACE(name);
     write(image, file(name), {.icc_profile = profile});
@@ -165,7 +151,7 @@ TEST_F(Codec, icc_profiles_are_carried_by_jpeg_and_png) {
 }
 
 TEST_F(Codec, the_format_comes_from_the_content_not_the_name) {
-  const Image image = gradient(20, 10);
+  const Image image = testing::smooth_rgb(20, 10);
   write(image, file("real.jpg"));
   fs::copy_file(file("real.jpg"), file("lies.png"));
   EXPECT_EQ(probe(file("lies.png")).format, FileFormat::Jpeg);
@@ -199,7 +185,7 @@ TEST_F(Codec, unknown_and_unsupported_inputs_are_named) {
 
 TEST_F(Codec, an_unknown_output_extension_is_refused_before_anything_is_written) {
   try {
-    write(gradient(4, 4), file("out.jp2"));
+    write(testing::smooth_rgb(4, 4), file("out.jp2"));
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::UnsupportedFormat);
@@ -209,7 +195,7 @@ TEST_F(Codec, an_unknown_output_extension_is_refused_before_anything_is_written)
 }
 
 TEST_F(Codec, an_unfinished_encode_leaves_no_file_and_no_temporary) {
-  const Image image = gradient(64, 64);
+  const Image image = testing::smooth_rgb(64, 64);
   for (const char* name : {"partial.jpg", "partial.png"}) {
     auto encoder = open_encoder(file(name), 64, 64, PixelFormat::rgb8());
     encoder->write_rows(image.view().subview({0, 0, 64, 32}));
@@ -226,7 +212,7 @@ TEST_F(Codec, a_failed_encode_keeps_the_previous_file_untouched) {
     EXPECT_THROW(encoder->write_rows(Image::create(9, 8, PixelFormat::rgb8()).view()), Error);
     // A mismatched view is refused before anything is written, so the encoder stays usable;
     // it is then dropped unfinished.
-    encoder->write_rows(gradient(8, 4).view());
+    encoder->write_rows(testing::smooth_rgb(8, 4).view());
   }
   std::ifstream stream(file("keep.png"));
   std::string content;
@@ -236,7 +222,7 @@ TEST_F(Codec, a_failed_encode_keeps_the_previous_file_untouched) {
 }
 
 TEST_F(Codec, a_finished_file_is_an_ordinary_file_with_no_temporary_left) {
-  write(gradient(8, 8), file("done.png"));
+  write(testing::smooth_rgb(8, 8), file("done.png"));
   EXPECT_EQ(listing(), std::vector<std::string>{"done.png"});
   struct stat status {};
   ASSERT_EQ(::stat(file("done.png").c_str(), &status), 0);
@@ -246,7 +232,7 @@ TEST_F(Codec, a_finished_file_is_an_ordinary_file_with_no_temporary_left) {
 }
 
 TEST_F(Codec, the_pixel_limit_is_checked_before_allocating) {
-  write(gradient(300, 200), file("big.png"));
+  write(testing::smooth_rgb(300, 200), file("big.png"));
   const auto before = memory::counters();
   try {
     (void)read(file("big.png"), {.limits = {.max_pixels = 50'000}});
@@ -262,7 +248,7 @@ TEST_F(Codec, the_pixel_limit_is_checked_before_allocating) {
 }
 
 TEST_F(Codec, the_decode_estimate_is_checked_against_the_budget_before_allocating) {
-  write(gradient(300, 200), file("big.jpg"));
+  write(testing::smooth_rgb(300, 200), file("big.jpg"));
   MemoryBudget budget(64 << 10, "small job");
   const auto before = memory::counters();
   try {
@@ -283,7 +269,7 @@ TEST_F(Codec, the_decode_estimate_is_checked_against_the_budget_before_allocatin
 TEST_F(Codec, reading_in_strips_equals_reading_whole) {
   const Image original = random_image(61, 47, PixelFormat::rgba8(), 11);
   write(original, file("strips.png"));
-  write(gradient(61, 47), file("strips.jpg"));
+  write(testing::smooth_rgb(61, 47), file("strips.jpg"));
   write(original, file("strips.webp"), {.lossless = true});
   for (const char* name : {"strips.png", "strips.jpg", "strips.webp"}) {
     SCOPED_TRACE(name);
@@ -328,7 +314,7 @@ namespace {
 
 TEST_F(Codec, decoding_from_memory_equals_decoding_the_file) {
   write(random_image(33, 17, PixelFormat::rgba8(), 21), file("memory.png"));
-  write(gradient(40, 30), file("memory.jpg"));
+  write(testing::smooth_rgb(40, 30), file("memory.jpg"));
   for (const char* name : {"memory.png", "memory.jpg"}) {
     SCOPED_TRACE(name);
     std::ifstream stream(file(name), std::ios::binary);

@@ -90,23 +90,9 @@ TEST_F(TiffRoundTrip,
   }
 }
 
-// A smooth colour image: JPEG's fair case (a sawtooth would measure chroma subsampling).
-Image smooth(int width, int height) {
-  Image image = Image::create(width, height, PixelFormat::rgb8());
-  for (int y = 0; y < height; ++y) {
-    auto* row = image.mutable_view().row<std::uint8_t>(y);
-    for (int x = 0; x < width; ++x) {
-      row[x * 3] = static_cast<std::uint8_t>(x * 255 / width);
-      row[x * 3 + 1] = static_cast<std::uint8_t>(y * 255 / height);
-      row[x * 3 + 2] = static_cast<std::uint8_t>((x + y) * 255 / (width + height));
-    }
-  }
-  return image;
-}
-
 TEST_F(TiffRoundTrip, jpeg_compression_is_close_and_takes_8_bits_only) {
   for (const bool tiled : {false, true}) {
-    const Image original = smooth(200, 130);
+    const Image original = testing::smooth_rgb(200, 130);
     write(original, folder_ / "jpeg.tif",
           {.quality = 95, .tiff_compression = TiffCompression::Jpeg, .tiled = tiled});
     const Image decoded = read(folder_ / "jpeg.tif");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -28,6 +29,20 @@ inline Image pattern(int width, int height, PixelFormat format, int seed = 0) {
     for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
       image.row(y)[i] =
           static_cast<std::byte>((i * 11 + static_cast<std::size_t>(y) * 5 + seed) % 256);
+    }
+  }
+  return image;
+}
+
+// A smooth colour image: lossy codecs' fair case (a sawtooth would measure chroma subsampling).
+inline Image smooth_rgb(int width, int height) {
+  Image image = Image::create(width, height, PixelFormat::rgb8());
+  for (int y = 0; y < height; ++y) {
+    auto* row = image.mutable_view().row<std::uint8_t>(y);
+    for (int x = 0; x < width; ++x) {
+      row[x * 3] = static_cast<std::uint8_t>(x * 255 / width);
+      row[x * 3 + 1] = static_cast<std::uint8_t>(y * 255 / height);
+      row[x * 3 + 2] = static_cast<std::uint8_t>(128 + 100 * std::sin((x + y) * 0.05));
     }
   }
   return image;
