@@ -42,6 +42,7 @@ for format in bmp gif heif jpeg png pnm tiff webp; do
   [[ -n ${dictionaries[$format]:-} && -f ${dictionaries[$format]} ]] && dictionary=(-dict="${dictionaries[$format]}")
   echo "== fuzzing $format for ${seconds}s (seeds: ${existing[*]}) =="
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer \
     "build-fuzz/fuzz/${format}_fuzzer" "$work" "${existing[@]}" "${dictionary[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=1048576 \
     -artifact_prefix="build-fuzz/findings/${format}-" -print_final_stats=1 2>build-fuzz/$format.log; then

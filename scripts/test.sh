@@ -47,6 +47,8 @@ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-sanitize --parallel "$jobs"
 # allocator_may_return_null: an impossible request must come back as tessera's OutOfMemory
 # error, as it does with glibc, rather than abort inside ASan.
+# Suppressions cover only known leaks inside codec libraries, each with its upstream report.
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs"
