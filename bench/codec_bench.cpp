@@ -212,9 +212,9 @@ int main(int argc, char** argv) {
   const auto medians = tessera::bench::run_with_medians(argc, argv, 5);
 
   fmt::print("\n{:<22}{:>12}{:>12}{:>10}\n", "median (ms)", "tessera", "OpenCV", "ratio");
-  for (const char* work :
-       {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode", "png_encode",
-        "webp_decode", "webp_encode", "tiff_decode", "tiff_encode"}) {
+  for (const char* work : {"jpeg_decode", "jpeg_decode_eighth", "jpeg_encode", "png_decode",
+                           "png_encode", "webp_decode", "webp_encode", "tiff_decode", "tiff_encode",
+                           "bmp_decode", "bmp_encode", "ppm_decode", "ppm_encode"}) {
     const auto ours = medians.find(fmt::format("tessera_{}", work));
     const auto theirs = medians.find(fmt::format("opencv_{}", work));
     if (ours == medians.end() || theirs == medians.end()) continue;

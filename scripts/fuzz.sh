@@ -31,6 +31,9 @@ declare -A dictionaries=([jpeg]=$corpora/afl/dictionaries/jpeg.dict
   [tiff]=$corpora/afl/dictionaries/tiff.dict [gif]=$corpora/afl/dictionaries/gif.dict
   [heif]=$corpora/afl/dictionaries/heif.dict [bmp]=$corpora/afl/dictionaries/bmp.dict)
 
+# Stack traces with names: clang-16's symbolizer, or any other that is installed.
+symbolizer=$(command -v llvm-symbolizer-16 || command -v /usr/lib/llvm-16/bin/llvm-symbolizer || command -v llvm-symbolizer || true)
+
 mkdir -p build-fuzz/findings
 status=0
 for format in bmp gif heif jpeg png pnm tiff webp; do
@@ -42,7 +45,7 @@ for format in bmp gif heif jpeg png pnm tiff webp; do
   [[ -n ${dictionaries[$format]:-} && -f ${dictionaries[$format]} ]] && dictionary=(-dict="${dictionaries[$format]}")
   echo "== fuzzing $format for ${seconds}s (seeds: ${existing[*]}) =="
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_SYMBOLIZER_PATH=$symbolizer \
     "build-fuzz/fuzz/${format}_fuzzer" "$work" "${existing[@]}" "${dictionary[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len=1048576 \
     -artifact_prefix="build-fuzz/findings/${format}-" -print_final_stats=1 2>build-fuzz/$format.log; then
