@@ -24,6 +24,18 @@ void check_rows(int width, PixelFormat format, int view_width, PixelFormat view_
   }
 }
 
+// Runs `work`; if it throws, marks the coder failed first: after an error every later call
+// refuses ("bad state"), as libspng's contexts do.
+template <typename Work>
+void poisoning_on_error(bool& failed, Work&& work) {
+  try {
+    work();
+  } catch (...) {
+    failed = true;
+    throw;
+  }
+}
+
 }  // namespace
 
 std::size_t ImageInfo::decode_bytes() const {
@@ -52,12 +64,7 @@ void Decoder::start() {
                 {.path = path_.string(), .operation = "decode"});
   }
   if (started_) return;
-  try {
-    begin_decoding();
-  } catch (...) {
-    failed_ = true;
-    throw;
-  }
+  poisoning_on_error(failed_, [&] { begin_decoding(); });
   started_ = true;
 }
 
@@ -65,12 +72,7 @@ void Decoder::read_rows(const MutableImageView& rows) {
   start();
   check_rows(width_, format_, rows.width(), rows.format(), rows_read_, rows.height(), height_,
              "decode");
-  try {
-    decode_rows(rows);
-  } catch (...) {
-    failed_ = true;
-    throw;
-  }
+  poisoning_on_error(failed_, [&] { decode_rows(rows); });
   rows_read_ += rows.height();
 }
 
@@ -88,12 +90,7 @@ void Encoder::write_rows(const ImageView& rows) {
   }
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,
              "encode");
-  try {
-    encode_rows(rows);
-  } catch (...) {
-    failed_ = true;
-    throw;
-  }
+  poisoning_on_error(failed_, [&] { encode_rows(rows); });
   rows_written_ += rows.height();
 }
 
@@ -105,12 +102,7 @@ void Encoder::finish() {
                             : fmt::format("finish() after {} of {} rows", rows_written_, height_),
                 {.path = {}, .operation = "encode"});
   }
-  try {
-    finish_encoding();
-  } catch (...) {
-    failed_ = true;
-    throw;
-  }
+  poisoning_on_error(failed_, [&] { finish_encoding(); });
   finished_ = true;
 }
 
