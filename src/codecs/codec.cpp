@@ -238,6 +238,29 @@ Image read(Decoder& decoder, const DecodeOptions& options, std::source_location 
   return image;
 }
 
+namespace {
+
+// The options the chosen format reads, checked before any file is created.
+void check_encode_options(FileFormat format, const EncodeOptions& options,
+                          const std::filesystem::path& path) {
+  const bool uses_quality =
+      format == FileFormat::Jpeg || format == FileFormat::Webp || format == FileFormat::Heif ||
+      (format == FileFormat::Tiff && options.tiff_compression == TiffCompression::Jpeg);
+  const ErrorContext context{.path = path.string(), .operation = "encode"};
+  if (uses_quality && (options.quality < 1 || options.quality > 100)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("{} quality {} is outside 1..100", to_string(format), options.quality),
+                context);
+  }
+  if (format == FileFormat::Png && (options.png_compression < 0 || options.png_compression > 9)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("PNG compression {} is outside 0..9", options.png_compression),
+                context);
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
                                       PixelFormat format, const EncodeOptions& options) {
   if (width <= 0 || height <= 0) {
@@ -245,7 +268,9 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
                 fmt::format("cannot encode an empty {}x{} image", width, height),
                 {.path = path.string(), .operation = "encode"});
   }
-  switch (format_for_extension(path)) {
+  const FileFormat format_of_output = format_for_extension(path);
+  check_encode_options(format_of_output, options, path);
+  switch (format_of_output) {
     case FileFormat::Jpeg:
       return codecs::open_jpeg_encoder(path, width, height, format, options);
     case FileFormat::Png:

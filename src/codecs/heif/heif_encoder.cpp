@@ -36,11 +36,6 @@ class HeifEncoder final : public Encoder {
   HeifEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
       : Encoder(width, height, format), file_(path), options_(options) {
-    if (options.quality < 1 || options.quality > 100) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("HEIF/AVIF quality {} is outside 1..100", options.quality),
-                  {.path = path.string(), .operation = "encode"});
-    }
     std::string extension = path.extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

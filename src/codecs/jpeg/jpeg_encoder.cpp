@@ -29,11 +29,6 @@ class JpegEncoder final : public Encoder {
   JpegEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
       : Encoder(width, height, format), file_(path), sink_(std::make_unique<JpegSink>()) {
-    if (options.quality < 1 || options.quality > 100) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("JPEG quality {} is outside 1..100", options.quality),
-                  {.path = path.string(), .operation = "encode"});
-    }
     jpeg_compress_struct& cinfo = sink_->cinfo;
     JpegErrorManager& errors = sink_->errors;
     install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);

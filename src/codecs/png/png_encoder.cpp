@@ -32,11 +32,6 @@ class PngEncoder final : public Encoder {
   PngEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
              const EncodeOptions& options)
       : Encoder(width, height, format), file_(path), context_(SPNG_CTX_ENCODER) {
-    if (options.png_compression < 0 || options.png_compression > 9) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("PNG compression {} is outside 0..9", options.png_compression),
-                  {.path = path.string(), .operation = "encode"});
-    }
     spng_ctx* ctx = context_.context;
     // Float samples are stored as 16 bits: PNG has no float form.
     sixteen_ = format.sample != SampleType::U8;

@@ -44,11 +44,6 @@ class TiffEncoder final : public Encoder {
           fmt::format("JPEG compression in TIFF takes 8-bit samples, not {}", format.name()),
           context);
     }
-    if (options.tiff_compression == TiffCompression::Jpeg &&
-        (options.quality < 1 || options.quality > 100)) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("JPEG quality {} is outside 1..100", options.quality), context);
-    }
     tiff_ = std::make_unique<TiffHandle>(file_.stream(), path, "w", std::size_t{256} << 20);
     TIFF* tiff = tiff_->get();
     const bool colour = format.channels() >= 3;

@@ -45,11 +45,6 @@ class WebpEncoder final : public Encoder {
   WebpEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
       : Encoder(width, height, format), file_(path), options_(options) {
-    if (options.quality < 1 || options.quality > 100) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("WebP quality {} is outside 1..100", options.quality),
-                  {.path = path.string(), .operation = "encode"});
-    }
     if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION) {
       throw Error(ErrorCode::ImageTooLarge,
                   fmt::format("WebP stores at most {} pixels a side; this image is {}x{}",
