@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
+  # Ops: portable SIMD with runtime dispatch, and threads over row strips.
+  libhwy-dev libtbb-dev
   # Codecs: each format on the library made for it.
   libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
   # Tests, benchmarks and the format gate.

@@ -1,0 +1,81 @@
+#pragma once
+// Geometry: crop, flip, rotate, resize, pad. Exact ops (crop, flip, rotate by multiples of 90,
+// pad) work on every pixel format; interpolating ones (resize, rotation by any angle) on u8.
+// The two forms and the error rules are those of tessera/ops/color.h.
+//
+// Angles: positive turns clockwise, as in libvips and ImageMagick (OpenCV's
+// getRotationMatrix2D turns counter-clockwise for positive angles).
+//
+//   auto thumb = tessera::ops::resize(photo.view(), tessera::ops::parse_resize_target("500x"));
+//   auto upright = tessera::ops::rotate(scan.view(), 90);
+
+#include <array>
+#include <source_location>
+#include <string_view>
+
+#include "tessera/image.h"
+
+namespace tessera::ops {
+
+// A copy of `rect` of src. For a view without a copy, use Image::region().
+Image crop(ImageView src, const Rect& rect, AllocationOptions options = {},
+           std::source_location site = std::source_location::current());
+
+enum class FlipAxis { Horizontal, Vertical, Both };
+// Mirrors left-right (Horizontal), top-bottom (Vertical) or both: cv::flip(1 / 0 / -1).
+Image flip(ImageView src, FlipAxis axis, AllocationOptions options = {},
+           std::source_location site = std::source_location::current());
+void flip(ImageView src, MutableImageView dst, FlipAxis axis);
+
+// A colour for new pixels (rotation corners, padding), in 0..255 per channel: gray uses the
+// first value, alpha the fourth.
+using Background = std::array<double, 4>;
+inline constexpr Background kBlack = {0, 0, 0, 255};
+
+struct RotateOptions {
+  Background background = kBlack;
+  // True: the output grows to hold the whole turned image. False: same size as the input.
+  bool expand = true;
+};
+// Turns by `degrees` clockwise. Multiples of 90 are exact and work on every format (like
+// cv::rotate); other angles use bilinear interpolation about the centre, like cv::warpAffine.
+Image rotate(ImageView src, double degrees, const RotateOptions& rotation = {},
+             AllocationOptions options = {},
+             std::source_location site = std::source_location::current());
+
+enum class ResizeKernel { Nearest, Linear, Area, Cubic, Lanczos3 };
+enum class ResizeFit {
+  Fill,    // exactly width x height (when both are given)
+  Inside,  // as large as fits inside width x height, keeping the aspect ratio
+  Cover,   // as small as covers width x height, keeping the aspect ratio
+};
+// What the user asked for: a factor ("50%", "0.5") or a size ("800x600", "500x", "x300").
+struct ResizeTarget {
+  double scale = 0;  // > 0 for a factor
+  int width = 0;     // 0: derived from height and the aspect ratio
+  int height = 0;    // 0: derived from width and the aspect ratio
+  ResizeFit fit = ResizeFit::Fill;
+};
+// Parses "50%", "0.5", "800x600", "500x", "x300"; Error(InvalidArgument) naming the text and
+// the accepted forms otherwise.
+ResizeTarget parse_resize_target(std::string_view text);
+// The output size `target` gives for a width x height input (at least 1x1).
+std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int height);
+
+// Resamples u8 images. Linear and Area match cv::resize (INTER_LINEAR, INTER_AREA) within one
+// level; Cubic is cv::resize's INTER_CUBIC; Lanczos3 (the default, as in libvips and sharp)
+// matches Pillow's LANCZOS within one level, antialiasing when it shrinks.
+Image resize(ImageView src, const ResizeTarget& target,
+             ResizeKernel kernel = ResizeKernel::Lanczos3, AllocationOptions options = {},
+             std::source_location site = std::source_location::current());
+void resize(ImageView src, MutableImageView dst, ResizeKernel kernel = ResizeKernel::Lanczos3);
+
+struct Padding {
+  int top = 0, right = 0, bottom = 0, left = 0;
+};
+// Adds borders of `background` around src.
+Image pad(ImageView src, const Padding& padding, const Background& background = kBlack,
+          AllocationOptions options = {},
+          std::source_location site = std::source_location::current());
+
+}  // namespace tessera::ops

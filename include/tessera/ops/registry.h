@@ -1,0 +1,95 @@
+#pragma once
+// The op registry: one descriptor per op, read by `tessera ops`, the CLI help, the pipeline
+// parser and (later) the Python bindings, so that no op's parameters are written twice.
+//
+// A descriptor says what an op is called, what it does in one line, its parameters (type,
+// default, range) and how it reads its input (a point op reads one pixel per output pixel; a
+// neighbourhood op reads a radius of rows around it; a whole-image op needs all of it). Its
+// `apply` runs the op on an image from arguments given as text, as a pipeline does:
+//
+//   const auto& blur = tessera::ops::find_op("blur");
+//   auto args = tessera::ops::bind_arguments(blur, {"5"});          // ksize=5, sigma=0
+//   tessera::Image soft = blur.apply(photo.view(), args);
+//   tessera::ops::bind_arguments(blur, {"4"});  // Error: blur: ksize must be an odd integer ...
+//
+// The registry is built once, on first use, and is read-only afterwards (thread-safe).
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/image.h"
+
+namespace tessera::ops {
+
+enum class Access {
+  Point,          // each output pixel from the input pixel at the same place
+  Neighbourhood,  // each output pixel from a window of input rows around it
+  WholeImage,     // needs the whole input (histograms, hysteresis, rotation, resize)
+};
+
+enum class ParamKind {
+  Integer,  // whole number within [min, max]
+  Number,   // real number within [min, max]
+  Choice,   // one of the words in `choices`
+  Text,     // parsed by the op itself (a rectangle, a size, a kernel, a colour)
+};
+
+struct ParamSpec {
+  std::string_view name;
+  ParamKind kind = ParamKind::Number;
+  std::string_view default_value;  // empty: the parameter is required
+  double min = 0;
+  double max = 0;
+  bool odd = false;          // Integer only: must be odd
+  std::string_view choices;  // Choice: "h|v|both"; Integer/Number: words accepted too
+  std::string_view doc;
+
+  // "odd integer in 1..255", "number in 0..10", "one of h|v|both", "WxH, W x, x H or N%".
+  std::string allowed() const;
+};
+
+class OpArguments;
+
+struct OpDescriptor {
+  std::string_view name;
+  std::string_view doc;
+  std::vector<ParamSpec> params;
+  Access access = Access::Point;
+  // Runs the op; the arguments must come from bind_arguments() for this descriptor.
+  std::function<Image(ImageView, const OpArguments&)> apply;
+  // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),
+  // run by bind_arguments() after each parameter passed its own check. May be empty.
+  std::function<void(const OpArguments&)> check;
+};
+
+// Validated argument values by parameter name, defaults filled in.
+class OpArguments {
+ public:
+  const std::string& text(std::string_view name) const;
+  double number(std::string_view name) const;
+  int integer(std::string_view name) const;
+  // "name=value name=value", in declaration order.
+  std::string describe() const;
+
+ private:
+  friend OpArguments bind_arguments(const OpDescriptor&, std::span<const std::string>);
+  std::vector<std::pair<std::string, std::string>> values_;
+};
+
+// Every op, in the order `tessera ops` lists them.
+const std::vector<OpDescriptor>& all_ops();
+// The op called `name`; Error(InvalidArgument) listing every op when there is none.
+const OpDescriptor& find_op(std::string_view name);
+
+// Positional values first, then name=value, checked against each parameter's range. Throws
+// Error(InvalidArgument) naming the op, the parameter and what it allows.
+OpArguments bind_arguments(const OpDescriptor& op, std::span<const std::string> tokens);
+
+// Checks one value against a parameter; the same check bind_arguments() makes, for the typed
+// C++ functions (so that `gaussian_blur(src, 4)` and `blur 4` fail with the same message).
+void check_parameter(std::string_view op, const ParamSpec& param, double value);
+
+}  // namespace tessera::ops

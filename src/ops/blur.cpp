@@ -1,0 +1,250 @@
+// Gaussian and box blur, and unsharp masking built on the Gaussian.
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "ops/descriptors.h"
+#include "ops/gaussian_kernel.h"
+#include "ops/separable.h"
+#include "tessera/ops/filters.h"
+
+namespace tessera::ops {
+namespace {
+
+using detail::Border;
+
+const ParamSpec kBlurSize{.name = "ksize",
+                          .kind = ParamKind::Integer,
+                          .default_value = "5",
+                          .min = 0,
+                          .max = 255,
+                          .odd = false,
+                          .doc = "odd kernel size, or 0 to derive it from sigma"};
+const ParamSpec kBlurSigma{.name = "sigma",
+                           .kind = ParamKind::Number,
+                           .default_value = "0",
+                           .min = 0,
+                           .max = 100,
+                           .doc = "standard deviation; 0 derives it from ksize"};
+const ParamSpec kBoxSize{.name = "ksize",
+                         .kind = ParamKind::Integer,
+                         .default_value = "3",
+                         .min = 1,
+                         .max = 255,
+                         .odd = true,
+                         .doc = "side of the square"};
+const ParamSpec kSharpenSigma{.name = "sigma",
+                              .kind = ParamKind::Number,
+                              .default_value = "1",
+                              .min = 0.1,
+                              .max = 100,
+                              .doc = "radius of the blur subtracted"};
+const ParamSpec kSharpenAmount{.name = "amount",
+                               .kind = ParamKind::Number,
+                               .default_value = "1",
+                               .min = 0,
+                               .max = 20,
+                               .doc = "strength: 1 adds the whole difference once"};
+const ParamSpec kSharpenThreshold{.name = "threshold",
+                                  .kind = ParamKind::Integer,
+                                  .default_value = "0",
+                                  .min = 0,
+                                  .max = 255,
+                                  .doc = "differences up to this are left alone"};
+
+void check_blur_size(int ksize, double sigma) {
+  check_parameter("blur", kBlurSize, ksize);
+  check_parameter("blur", kBlurSigma, sigma);
+  if (ksize == 0 && sigma == 0) detail::fail("blur", "give ksize or sigma (both are 0)");
+  if (ksize != 0 && ksize % 2 == 0) {
+    detail::fail("blur", fmt::format("ksize {} is not allowed: odd integer in 1..255, or 0 with "
+                                     "a sigma",
+                                     ksize));
+  }
+}
+
+void check_filter(std::string_view op, ImageView src, MutableImageView dst) {
+  detail::require_u8(op, src);
+  detail::require_destination(op, dst, src.width(), src.height(), src.format());
+  detail::require_no_overlap(op, src, dst);
+}
+
+// out = (sum over the window of kx * ky * x + 2^15) >> 16 with 8-bit fixed-point kernels:
+// OpenCV's bit-exact GaussianBlur path, whose row sums are exact in 16 bits.
+void separable_fixed_point(ImageView src, MutableImageView dst, const std::vector<int>& kx,
+                           const std::vector<int>& ky) {
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  detail::separable_pass<std::uint16_t>(
+      src, rx, ry, Border::Reflect101,
+      [&](const std::uint8_t* padded, std::uint16_t* out, int samples) {
+        for (int i = 0; i < samples; ++i) out[i] = 0;
+        for (std::size_t t = 0; t < kx.size(); ++t) {
+          const auto weight = static_cast<std::uint16_t>(kx[t]);
+          const std::uint8_t* in = padded + t * channels;
+          for (int i = 0; i < samples; ++i) out[i] += static_cast<std::uint16_t>(weight * in[i]);
+        }
+      },
+      [&](const std::uint16_t* const* rows, int y, int samples) {
+        std::uint8_t* out = dst.row<std::uint8_t>(y);
+        constexpr int kChunk = 512;
+        std::uint32_t acc[kChunk];
+        for (int start = 0; start < samples; start += kChunk) {
+          const int count = std::min(kChunk, samples - start);
+          for (int i = 0; i < count; ++i) acc[i] = 1u << 15;
+          for (std::size_t k = 0; k < ky.size(); ++k) {
+            const auto weight = static_cast<std::uint32_t>(ky[k]);
+            const std::uint16_t* in = rows[k] + start;
+            for (int i = 0; i < count; ++i) acc[i] += weight * in[i];
+          }
+          for (int i = 0; i < count; ++i) out[start + i] = static_cast<std::uint8_t>(acc[i] >> 16);
+        }
+      });
+}
+
+}  // namespace
+
+void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma) {
+  check_blur_size(ksize, sigma);
+  check_filter("blur", src, dst);
+  if (ksize == 0) ksize = detail::gaussian_size_for_sigma(sigma);
+  // As OpenCV: a one-pixel-wide side is not blurred along that side.
+  const int kw = src.width() == 1 ? 1 : ksize;
+  const int kh = src.height() == 1 ? 1 : ksize;
+  separable_fixed_point(src, dst, detail::gaussian_kernel_fixed(kw, sigma),
+                        detail::gaussian_kernel_fixed(kh, sigma));
+}
+
+Image gaussian_blur(ImageView src, int ksize, double sigma, AllocationOptions options,
+                    std::source_location site) {
+  return detail::into_new("blur", src, src.format(), options, site,
+                          [&](MutableImageView dst) { gaussian_blur(src, dst, ksize, sigma); });
+}
+
+void box_blur(ImageView src, MutableImageView dst, int ksize) {
+  check_parameter("box_blur", kBoxSize, ksize);
+  check_filter("box_blur", src, dst);
+  const int r = ksize / 2;
+  const int area = ksize * ksize;
+  if (area == 1) {  // the mean of one pixel: a copy, as cv::blur
+    for (int y = 0; y < src.height(); ++y) std::memcpy(dst.row(y), src.row(y), src.row_bytes());
+    return;
+  }
+  // cv::blur divides sums of up to 256 taps by a multiply and shift (23 bits) and larger ones
+  // in float; both round to nearest, and reproducing them keeps the results bit-identical.
+  const bool small = area <= 256;
+  std::uint64_t multiplier = 1;
+  std::uint64_t bias = 0;
+  if (small) {
+    const double exact = static_cast<double>(1 << 23) / area;
+    multiplier = static_cast<std::uint64_t>(std::floor(exact));
+    bias = static_cast<std::uint64_t>(area / 2);
+    if (exact - std::floor(exact) < 0.5) {
+      ++bias;
+    } else {
+      ++multiplier;
+    }
+  }
+  const float scale = 1.0f / static_cast<float>(area);
+  const int channels = src.format().channels();
+  detail::separable_pass<std::uint32_t>(
+      src, r, r, Border::Reflect101,
+      [&](const std::uint8_t* padded, std::uint32_t* out, int samples) {
+        for (int i = 0; i < samples; ++i) out[i] = 0;
+        for (int t = 0; t < ksize; ++t) {
+          const std::uint8_t* in = padded + t * channels;
+          for (int i = 0; i < samples; ++i) out[i] += in[i];
+        }
+      },
+      [&](const std::uint32_t* const* rows, int y, int samples) {
+        std::uint8_t* out = dst.row<std::uint8_t>(y);
+        for (int i = 0; i < samples; ++i) {
+          std::uint32_t sum = 0;
+          for (int k = 0; k < ksize; ++k) sum += rows[k][i];
+          out[i] = small ? static_cast<std::uint8_t>(((sum + bias) * multiplier) >> 23)
+                         : detail::saturate_u8(
+                               static_cast<int>(std::nearbyint(static_cast<float>(sum) * scale)));
+        }
+      });
+}
+
+Image box_blur(ImageView src, int ksize, AllocationOptions options, std::source_location site) {
+  return detail::into_new("box_blur", src, src.format(), options, site,
+                          [&](MutableImageView dst) { box_blur(src, dst, ksize); });
+}
+
+void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, int threshold) {
+  check_parameter("sharpen", kSharpenSigma, sigma);
+  check_parameter("sharpen", kSharpenAmount, amount);
+  check_parameter("sharpen", kSharpenThreshold, threshold);
+  check_filter("sharpen", src, dst);
+  // Blur into dst first, then combine in place: dst holds the blur only until it is read.
+  gaussian_blur(src, dst, 0, sigma);
+  const int channels = src.format().channels();
+  const bool alpha = src.format().has_alpha();
+  const auto gain = static_cast<float>(amount);
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const std::uint8_t* in = src.row<std::uint8_t>(y);
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      for (int i = 0; i < src.width() * channels; ++i) {
+        if (alpha && i % channels == channels - 1) {
+          out[i] = in[i];
+          continue;
+        }
+        const int difference = in[i] - out[i];
+        out[i] = std::abs(difference) <= threshold
+                     ? in[i]
+                     : detail::saturate_u8(static_cast<int>(
+                           std::lrint(static_cast<float>(in[i]) + gain * difference)));
+      }
+    }
+  });
+}
+
+Image sharpen(ImageView src, double sigma, double amount, int threshold, AllocationOptions options,
+              std::source_location site) {
+  return detail::into_new("sharpen", src, src.format(), options, site, [&](MutableImageView dst) {
+    sharpen(src, dst, sigma, amount, threshold);
+  });
+}
+
+namespace detail {
+
+std::vector<OpDescriptor> blur_ops() {
+  return {
+      {.name = "blur",
+       .doc = "Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)",
+       .params = {kBlurSize, kBlurSigma},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return gaussian_blur(src, args.integer("ksize"), args.number("sigma"));
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_blur_size(args.integer("ksize"), args.number("sigma"));
+           }},
+      {.name = "box_blur",
+       .doc = "mean over a square (OpenCV blur)",
+       .params = {kBoxSize},
+       .access = Access::Neighbourhood,
+       .apply = [](ImageView src,
+                   const OpArguments& args) { return box_blur(src, args.integer("ksize")); }},
+      {.name = "sharpen",
+       .doc = "unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold",
+       .params = {kSharpenSigma, kSharpenAmount, kSharpenThreshold},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return sharpen(src, args.number("sigma"), args.number("amount"),
+                            args.integer("threshold"));
+           }},
+  };
+}
+
+}  // namespace detail
+}  // namespace tessera::ops

@@ -1,0 +1,323 @@
+// Sobel derivatives and Canny edges.
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "ops/descriptors.h"
+#include "ops/separable.h"
+#include "tessera/ops/filters.h"
+
+namespace tessera::ops {
+namespace {
+
+using detail::Border;
+
+const ParamSpec kDx{.name = "dx",
+                    .kind = ParamKind::Integer,
+                    .default_value = "1",
+                    .min = 0,
+                    .max = 2,
+                    .doc = "order of the derivative across"};
+const ParamSpec kDy{.name = "dy",
+                    .kind = ParamKind::Integer,
+                    .default_value = "0",
+                    .min = 0,
+                    .max = 2,
+                    .doc = "order of the derivative down"};
+const ParamSpec kSobelSize{.name = "ksize",
+                           .kind = ParamKind::Integer,
+                           .default_value = "3",
+                           .min = 3,
+                           .max = 5,
+                           .odd = true,
+                           .doc = "3 or 5"};
+const ParamSpec kLow{.name = "low",
+                     .kind = ParamKind::Number,
+                     .min = 0,
+                     .max = 10000,
+                     .doc = "edges continue while the gradient stays above it"};
+const ParamSpec kHigh{.name = "high",
+                      .kind = ParamKind::Number,
+                      .min = 0,
+                      .max = 10000,
+                      .doc = "edges start where the gradient is above it (>= low)"};
+const ParamSpec kAperture{.name = "aperture",
+                          .kind = ParamKind::Integer,
+                          .default_value = "3",
+                          .min = 3,
+                          .max = 5,
+                          .odd = true,
+                          .doc = "Sobel size, 3 or 5"};
+const ParamSpec kNorm{.name = "norm",
+                      .kind = ParamKind::Choice,
+                      .default_value = "l1",
+                      .choices = "l1|l2",
+                      .doc = "gradient magnitude |dx|+|dy| or its L2 norm"};
+
+// cv::getDerivKernels for sizes 3 and 5: smoothing (order 0) or derivatives (order 1, 2).
+std::vector<int> derivative_kernel(int order, int ksize) {
+  if (ksize == 3) {
+    static const std::vector<int> kernels[] = {{1, 2, 1}, {-1, 0, 1}, {1, -2, 1}};
+    return kernels[order];
+  }
+  static const std::vector<int> kernels[] = {{1, 4, 6, 4, 1}, {-1, -2, 0, 2, 1}, {1, 0, -2, 0, 1}};
+  return kernels[order];
+}
+
+void check_sobel(int dx, int dy, int ksize) {
+  check_parameter("sobel", kDx, dx);
+  check_parameter("sobel", kDy, dy);
+  check_parameter("sobel", kSobelSize, ksize);
+  if (dx == 0 && dy == 0) detail::fail("sobel", "dx and dy are both 0: one must be 1 or 2");
+}
+
+void check_canny(double low, double high, int aperture) {
+  check_parameter("canny", kLow, low);
+  check_parameter("canny", kHigh, high);
+  check_parameter("canny", kAperture, aperture);
+  if (low > high) {
+    detail::fail("canny", fmt::format("low {} is above high {}: low must be <= high (e.g. canny "
+                                      "{} {})",
+                                      low, high, high, low));
+  }
+}
+
+// Derivative rows of a strip: for rows first..end-1 of a one-channel u8 image, the correlation
+// with kx across and ky down, into out (width values per row).
+void derivative_rows(ImageView src, int first, int end, const std::vector<int>& kx,
+                     const std::vector<int>& ky, Border border, std::int32_t* out) {
+  const int width = src.width();
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  const int samples = width * channels;
+  std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * rx) * channels);
+  const int rows = end - first + 2 * ry;
+  std::vector<std::int32_t> across(static_cast<std::size_t>(rows) * samples);
+  for (int r = 0; r < rows; ++r) {
+    detail::pad_row(src, detail::border_index(border, first - ry + r, src.height()), rx, border,
+                    padded.data());
+    std::int32_t* row = across.data() + static_cast<std::size_t>(r) * samples;
+    for (int i = 0; i < samples; ++i) row[i] = 0;
+    for (std::size_t t = 0; t < kx.size(); ++t) {
+      const int w = kx[t];
+      if (w == 0) continue;
+      const std::uint8_t* in = padded.data() + t * channels;
+      for (int i = 0; i < samples; ++i) row[i] += w * in[i];
+    }
+  }
+  for (int y = first; y < end; ++y) {
+    std::int32_t* result = out + static_cast<std::size_t>(y - first) * samples;
+    for (int i = 0; i < samples; ++i) result[i] = 0;
+    for (std::size_t k = 0; k < ky.size(); ++k) {
+      const int w = ky[k];
+      if (w == 0) continue;
+      const std::int32_t* in = across.data() + static_cast<std::size_t>(y - first + k) * samples;
+      for (int i = 0; i < samples; ++i) result[i] += w * in[i];
+    }
+  }
+}
+
+}  // namespace
+
+void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
+  check_sobel(dx, dy, ksize);
+  detail::require_u8("sobel", src);
+  detail::require_destination("sobel", dst, src.width(), src.height(), src.format());
+  detail::require_no_overlap("sobel", src, dst);
+  const std::vector<int> kx = derivative_kernel(dx, ksize);
+  const std::vector<int> ky = derivative_kernel(dy, ksize);
+  const int samples = src.width() * src.format().channels();
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    std::vector<std::int32_t> values(static_cast<std::size_t>(end - first) * samples);
+    derivative_rows(src, first, end, kx, ky, Border::Reflect101, values.data());
+    for (int y = first; y < end; ++y) {
+      const std::int32_t* in = values.data() + static_cast<std::size_t>(y - first) * samples;
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      // CV_16S saturation, then convertScaleAbs.
+      for (int i = 0; i < samples; ++i)
+        out[i] = static_cast<std::uint8_t>(std::min(std::abs(in[i]), 255));
+    }
+  });
+}
+
+Image sobel(ImageView src, int dx, int dy, int ksize, AllocationOptions options,
+            std::source_location site) {
+  return detail::into_new("sobel", src, src.format(), options, site,
+                          [&](MutableImageView dst) { sobel(src, dst, dx, dy, ksize); });
+}
+
+namespace {
+
+// Per-pixel state of Canny's edge map, with a one-pixel frame of kNotEdge around the image.
+constexpr std::uint8_t kCandidate = 0;  // a local maximum above `low`: an edge if connected
+constexpr std::uint8_t kNotEdge = 1;
+constexpr std::uint8_t kEdge = 2;  // a local maximum above `high`, or connected to one
+
+// OpenCV's fixed-point tan(22.5 deg), used to sort gradient directions into four sectors.
+constexpr int kCannyShift = 15;
+constexpr int kTan22 =
+    static_cast<int>(0.4142135623730950488016887242097 * (1 << kCannyShift) + 0.5);
+
+}  // namespace
+
+void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
+           GradientNorm norm) {
+  check_canny(low, high, aperture);
+  detail::require_gray("canny", src);
+  detail::require_destination("canny", dst, src.width(), src.height(), src.format());
+  const int width = src.width();
+  const int height = src.height();
+  // Thresholds as cv::Canny takes them: squared for the L2 norm, then floored.
+  double low_threshold = low, high_threshold = high;
+  if (norm == GradientNorm::L2) {
+    low_threshold = std::min(32767.0, low_threshold);
+    high_threshold = std::min(32767.0, high_threshold);
+    if (low_threshold > 0) low_threshold *= low_threshold;
+    if (high_threshold > 0) high_threshold *= high_threshold;
+  }
+  const auto low_level = static_cast<std::int64_t>(std::floor(low_threshold));
+  const auto high_level = static_cast<std::int64_t>(std::floor(high_threshold));
+
+  // The edge map is the one whole-image buffer Canny needs (hysteresis follows edges anywhere).
+  const int map_stride = width + 2;
+  Image map_image = Image::create(map_stride, height + 2, PixelFormat::gray8(), {.label = "canny"});
+  auto map = [&](int y) { return map_image.mutable_view().row<std::uint8_t>(y + 1) + 1; };
+  std::memset(map(-1) - 1, kNotEdge, map_stride);
+  std::memset(map(height) - 1, kNotEdge, map_stride);
+
+  const std::vector<int> smooth = derivative_kernel(0, aperture);
+  const std::vector<int> derive = derivative_kernel(1, aperture);
+  detail::parallel_rows(
+      height, detail::strip_rows(static_cast<std::size_t>(width) * 8), [&](int first, int end) {
+        // Gradients of rows first-1..end (one row more each side for the 3x3 maximum test).
+        const int from = std::max(first - 1, 0);
+        const int to = std::min(end + 1, height);
+        const std::size_t rows = to - from;
+        std::vector<std::int32_t> gx(rows * width), gy(rows * width);
+        derivative_rows(src, from, to, derive, smooth, Border::Replicate, gx.data());
+        derivative_rows(src, from, to, smooth, derive, Border::Replicate, gy.data());
+        // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
+        const std::size_t mag_stride = width + 2;
+        std::vector<std::int64_t> magnitude((end - first + 2) * mag_stride, 0);
+        for (int y = first - 1; y <= end; ++y) {
+          if (y < 0 || y >= height) continue;
+          std::int64_t* m = magnitude.data() + (y - first + 1) * mag_stride + 1;
+          const std::int32_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
+          const std::int32_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
+          for (int x = 0; x < width; ++x) {
+            m[x] = norm == GradientNorm::L2
+                       ? std::int64_t{ix[x]} * ix[x] + std::int64_t{iy[x]} * iy[x]
+                       : std::int64_t{std::abs(ix[x])} + std::abs(iy[x]);
+          }
+        }
+        for (int y = first; y < end; ++y) {
+          const std::int64_t* above = magnitude.data() + (y - first) * mag_stride + 1;
+          const std::int64_t* here = above + mag_stride;
+          const std::int64_t* below = here + mag_stride;
+          const std::int32_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
+          const std::int32_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
+          std::uint8_t* out = map(y);
+          out[-1] = out[width] = kNotEdge;
+          for (int x = 0; x < width; ++x) {
+            const std::int64_t m = here[x];
+            std::uint8_t state = kNotEdge;
+            if (m > low_level) {
+              // Keep m only if it is the maximum along the gradient direction (4 sectors).
+              const std::int64_t ax = std::abs(ix[x]);
+              const std::int64_t ay = std::int64_t{std::abs(iy[x])} << kCannyShift;
+              const std::int64_t tan22x = ax * kTan22;
+              bool maximum = false;
+              if (ay < tan22x) {
+                maximum = m > here[x - 1] && m >= here[x + 1];
+              } else {
+                const std::int64_t tan67x = tan22x + (ax << (kCannyShift + 1));
+                if (ay > tan67x) {
+                  maximum = m > above[x] && m >= below[x];
+                } else {
+                  const int s = (ix[x] ^ iy[x]) < 0 ? -1 : 1;
+                  maximum = m > above[x - s] && m > below[x + s];
+                }
+              }
+              if (maximum) state = m > high_level ? kEdge : kCandidate;
+            }
+            out[x] = state;
+          }
+        }
+      });
+
+  // Hysteresis: grow edges from the strong pixels into connected candidates (8-neighbours).
+  std::vector<std::uint8_t*> stack;
+  for (int y = 0; y < height; ++y) {
+    std::uint8_t* row = map(y);
+    for (int x = 0; x < width; ++x) {
+      if (row[x] == kEdge) stack.push_back(row + x);
+    }
+  }
+  const std::ptrdiff_t step = map_image.stride();
+  const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
+                                        1,         step - 1, step,      step + 1};
+  while (!stack.empty()) {
+    std::uint8_t* pixel = stack.back();
+    stack.pop_back();
+    for (const std::ptrdiff_t offset : neighbours) {
+      if (pixel[offset] == kCandidate) {
+        pixel[offset] = kEdge;
+        stack.push_back(pixel + offset);
+      }
+    }
+  }
+  detail::parallel_rows(height, detail::strip_rows(static_cast<std::size_t>(width)),
+                        [&](int first, int end) {
+                          for (int y = first; y < end; ++y) {
+                            const std::uint8_t* in = map(y);
+                            std::uint8_t* out = dst.row<std::uint8_t>(y);
+                            for (int x = 0; x < width; ++x) out[x] = in[x] == kEdge ? 255 : 0;
+                          }
+                        });
+}
+
+Image canny(ImageView src, double low, double high, int aperture, GradientNorm norm,
+            AllocationOptions options, std::source_location site) {
+  return detail::into_new("canny", src, src.format(), options, site, [&](MutableImageView dst) {
+    canny(src, dst, low, high, aperture, norm);
+  });
+}
+
+namespace detail {
+
+std::vector<OpDescriptor> edge_ops() {
+  return {
+      {.name = "sobel",
+       .doc = "|derivative| saturated to 8 bits (OpenCV Sobel to CV_16S, then convertScaleAbs)",
+       .params = {kDx, kDy, kSobelSize},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return sobel(src, args.integer("dx"), args.integer("dy"), args.integer("ksize"));
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_sobel(args.integer("dx"), args.integer("dy"), args.integer("ksize"));
+           }},
+      {.name = "canny",
+       .doc = "Canny edges of a gray image as 0/255 (OpenCV Canny); needs `gray` before it",
+       .params = {kLow, kHigh, kAperture, kNorm},
+       .access = Access::WholeImage,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return canny(src, args.number("low"), args.number("high"), args.integer("aperture"),
+                          args.text("norm") == "l2" ? GradientNorm::L2 : GradientNorm::L1);
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_canny(args.number("low"), args.number("high"), args.integer("aperture"));
+           }},
+  };
+}
+
+}  // namespace detail
+}  // namespace tessera::ops

@@ -1,0 +1,359 @@
+// Convolution with a user kernel, median, erode and dilate.
+
+#include "tessera/ops/filters.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "ops/descriptors.h"
+#include "ops/separable.h"
+
+namespace tessera::ops {
+namespace {
+
+using detail::Border;
+
+const ParamSpec kKernel{.name = "kernel",
+                        .kind = ParamKind::Text,
+                        .doc =
+                            "rows of numbers, rows separated by ';': \"-1 -1 -1; -1 16 -1; "
+                            "-1 -1 -1\" (odd sizes up to 15x15)"};
+const ParamSpec kDivisor{.name = "divisor",
+                         .kind = ParamKind::Number,
+                         .default_value = "1",
+                         .min = -1e6,
+                         .max = 1e6,
+                         .doc = "the weighted sum is divided by it"};
+const ParamSpec kOffset{.name = "offset",
+                        .kind = ParamKind::Number,
+                        .default_value = "0",
+                        .min = -255,
+                        .max = 255,
+                        .doc = "added after dividing"};
+const ParamSpec kMedianSize{.name = "ksize",
+                            .kind = ParamKind::Integer,
+                            .default_value = "3",
+                            .min = 3,
+                            .max = 5,
+                            .odd = true,
+                            .doc = "3 or 5"};
+const ParamSpec kMorphWidth{.name = "width",
+                            .kind = ParamKind::Integer,
+                            .default_value = "3",
+                            .min = 1,
+                            .max = 255,
+                            .odd = true,
+                            .doc = "width of the rectangle"};
+const ParamSpec kMorphHeight{.name = "height",
+                             .kind = ParamKind::Integer,
+                             .default_value = "0",
+                             .min = 0,
+                             .max = 255,
+                             .doc = "height of the rectangle (odd); 0 = same as width"};
+
+void check_filter(std::string_view op, ImageView src, MutableImageView dst) {
+  detail::require_u8(op, src);
+  detail::require_destination(op, dst, src.width(), src.height(), src.format());
+  detail::require_no_overlap(op, src, dst);
+}
+
+void check_kernel(const Kernel& kernel, double divisor) {
+  if (kernel.width < 1 || kernel.height < 1 || kernel.width > 15 || kernel.height > 15 ||
+      kernel.width % 2 == 0 || kernel.height % 2 == 0) {
+    detail::fail("convolve", fmt::format("kernel {}x{} is not allowed: odd sizes 1..15 on each "
+                                         "side",
+                                         kernel.width, kernel.height));
+  }
+  if (kernel.values.size() != static_cast<std::size_t>(kernel.width) * kernel.height) {
+    detail::fail("convolve",
+                 fmt::format("kernel has {} values, {}x{} needs {}", kernel.values.size(),
+                             kernel.width, kernel.height, kernel.width * kernel.height));
+  }
+  check_parameter("convolve", kDivisor, divisor);
+  if (divisor == 0) detail::fail("convolve", "divisor 0 is not allowed: a non-zero number");
+}
+
+bool all_integers(const Kernel& kernel) {
+  return std::all_of(kernel.values.begin(), kernel.values.end(),
+                     [](double v) { return std::floor(v) == v && std::fabs(v) < 65536; });
+}
+
+// "-1 -1 -1; -1 16 -1; -1 -1 -1" -> a 3x3 kernel.
+Kernel parse_kernel(const std::string& text) {
+  Kernel kernel;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string row = text.substr(start, end - start);
+    int count = 0;
+    const char* p = row.c_str();
+    while (true) {
+      while (*p == ' ' || *p == ',' || *p == '\t') ++p;
+      if (*p == '\0') break;
+      char* next = nullptr;
+      const double value = std::strtod(p, &next);
+      if (next == p) {
+        detail::fail("convolve", fmt::format("kernel '{}' is not allowed: {}", text, kKernel.doc));
+      }
+      kernel.values.push_back(value);
+      ++count;
+      p = next;
+    }
+    if (kernel.height == 0) kernel.width = count;
+    if (count != kernel.width) {
+      detail::fail("convolve", fmt::format("kernel '{}' has rows of different lengths", text));
+    }
+    ++kernel.height;
+    start = end + 1;
+  }
+  return kernel;
+}
+
+}  // namespace
+
+void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double divisor,
+              double offset) {
+  check_kernel(kernel, divisor);
+  check_parameter("convolve", kOffset, offset);
+  check_filter("convolve", src, dst);
+  const int rx = kernel.width / 2;
+  const int ry = kernel.height / 2;
+  const int channels = src.format().channels();
+  const int samples = src.width() * channels;
+  const bool integer = all_integers(kernel);
+  std::vector<int> weights(kernel.values.begin(), kernel.values.end());
+  std::vector<float> scaled(kernel.values.size());
+  for (std::size_t i = 0; i < scaled.size(); ++i) {
+    scaled[i] = static_cast<float>(kernel.values[i] / divisor);
+  }
+  const int min_rows = std::max(detail::strip_rows(src.row_bytes()), 2 * ry + 8);
+  detail::parallel_rows(src.height(), min_rows, [&](int first, int end) {
+    // The strip's input rows, padded left and right.
+    const int rows = end - first + 2 * ry;
+    const std::size_t padded_samples = static_cast<std::size_t>(src.width() + 2 * rx) * channels;
+    std::vector<std::uint8_t> padded(padded_samples * rows);
+    for (int r = 0; r < rows; ++r) {
+      detail::pad_row(src, detail::reflect101(first - ry + r, src.height()), rx, Border::Reflect101,
+                      padded.data() + r * padded_samples);
+    }
+    std::vector<std::int32_t> isum(samples);
+    std::vector<float> fsum(samples);
+    for (int y = first; y < end; ++y) {
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      if (integer) {
+        std::fill(isum.begin(), isum.end(), 0);
+      } else {
+        std::fill(fsum.begin(), fsum.end(), 0.0f);
+      }
+      for (int ky = 0; ky < kernel.height; ++ky) {
+        const std::uint8_t* row = padded.data() + (y - first + ky) * padded_samples;
+        for (int kx = 0; kx < kernel.width; ++kx) {
+          const std::size_t tap = static_cast<std::size_t>(ky) * kernel.width + kx;
+          const std::uint8_t* in = row + kx * channels;
+          if (integer) {
+            const int w = weights[tap];
+            if (w == 0) continue;
+            for (int i = 0; i < samples; ++i) isum[i] += w * in[i];
+          } else {
+            const float w = scaled[tap];
+            for (int i = 0; i < samples; ++i) fsum[i] += w * in[i];
+          }
+        }
+      }
+      for (int i = 0; i < samples; ++i) {
+        // Integer kernels: the exact sum, divided once, so every divisor rounds correctly.
+        const double value = integer ? isum[i] / divisor + offset : fsum[i] + offset;
+        out[i] =
+            detail::saturate_u8(static_cast<int>(std::clamp(std::nearbyint(value), -1.0, 256.0)));
+      }
+    }
+  });
+}
+
+Image convolve(ImageView src, const Kernel& kernel, double divisor, double offset,
+               AllocationOptions options, std::source_location site) {
+  return detail::into_new("convolve", src, src.format(), options, site, [&](MutableImageView dst) {
+    convolve(src, dst, kernel, divisor, offset);
+  });
+}
+
+namespace {
+
+inline void sort_pair(std::uint8_t& a, std::uint8_t& b) {
+  const std::uint8_t low = std::min(a, b);
+  b = std::max(a, b);
+  a = low;
+}
+
+// The median of nine values with 19 compare-exchanges (Paeth's network).
+inline std::uint8_t median_of_9(std::array<std::uint8_t, 9> p) {
+  sort_pair(p[1], p[2]), sort_pair(p[4], p[5]), sort_pair(p[7], p[8]);
+  sort_pair(p[0], p[1]), sort_pair(p[3], p[4]), sort_pair(p[6], p[7]);
+  sort_pair(p[1], p[2]), sort_pair(p[4], p[5]), sort_pair(p[7], p[8]);
+  sort_pair(p[0], p[3]), sort_pair(p[5], p[8]), sort_pair(p[4], p[7]);
+  sort_pair(p[3], p[6]), sort_pair(p[1], p[4]), sort_pair(p[2], p[5]);
+  sort_pair(p[4], p[7]), sort_pair(p[4], p[2]), sort_pair(p[6], p[4]);
+  sort_pair(p[4], p[2]);
+  return p[4];
+}
+
+}  // namespace
+
+void median(ImageView src, MutableImageView dst, int ksize) {
+  check_parameter("median", kMedianSize, ksize);
+  check_filter("median", src, dst);
+  const int r = ksize / 2;
+  const int channels = src.format().channels();
+  const int samples = src.width() * channels;
+  const std::size_t padded_samples = static_cast<std::size_t>(src.width() + 2 * r) * channels;
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    const int rows = end - first + 2 * r;
+    std::vector<std::uint8_t> padded(padded_samples * rows);
+    for (int row = 0; row < rows; ++row) {
+      detail::pad_row(src, detail::replicate(first - r + row, src.height()), r, Border::Replicate,
+                      padded.data() + row * padded_samples);
+    }
+    std::array<std::uint8_t, 25> window{};
+    for (int y = first; y < end; ++y) {
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      const std::uint8_t* top = padded.data() + (y - first) * padded_samples;
+      for (int i = 0; i < samples; ++i) {
+        int n = 0;
+        for (int ky = 0; ky < ksize; ++ky) {
+          for (int kx = 0; kx < ksize; ++kx)
+            window[n++] = top[ky * padded_samples + i + kx * channels];
+        }
+        if (ksize == 3) {
+          out[i] = median_of_9({window[0], window[1], window[2], window[3], window[4], window[5],
+                                window[6], window[7], window[8]});
+        } else {
+          std::nth_element(window.begin(), window.begin() + 12, window.begin() + 25);
+          out[i] = window[12];
+        }
+      }
+    }
+  });
+}
+
+Image median(ImageView src, int ksize, AllocationOptions options, std::source_location site) {
+  return detail::into_new("median", src, src.format(), options, site,
+                          [&](MutableImageView dst) { median(src, dst, ksize); });
+}
+
+namespace {
+
+void check_morphology_height(std::string_view op, int width, int height) {
+  check_parameter(op, kMorphWidth, width);
+  check_parameter(op, kMorphHeight, height);
+  if (height % 2 == 0 && height != 0) {
+    detail::fail(op, fmt::format("height {} is not allowed: {}", height, kMorphHeight.doc));
+  }
+}
+
+// Minimum or maximum over a width x height rectangle. Replicating the edge changes neither,
+// which is what ignoring pixels outside the image means.
+template <typename Pick>
+void morphology(std::string_view op, ImageView src, MutableImageView dst, int width, int height,
+                Pick pick) {
+  check_morphology_height(op, width, height);
+  if (height == 0) height = width;
+  check_filter(op, src, dst);
+  const int channels = src.format().channels();
+  detail::separable_pass<std::uint8_t>(
+      src, width / 2, height / 2, Border::Replicate,
+      [&](const std::uint8_t* padded, std::uint8_t* out, int samples) {
+        for (int i = 0; i < samples; ++i) out[i] = padded[i];
+        for (int t = 1; t < width; ++t) {
+          const std::uint8_t* in = padded + t * channels;
+          for (int i = 0; i < samples; ++i) out[i] = pick(out[i], in[i]);
+        }
+      },
+      [&](const std::uint8_t* const* rows, int y, int samples) {
+        std::uint8_t* out = dst.row<std::uint8_t>(y);
+        for (int i = 0; i < samples; ++i) out[i] = rows[0][i];
+        for (int k = 1; k < height; ++k) {
+          for (int i = 0; i < samples; ++i) out[i] = pick(out[i], rows[k][i]);
+        }
+      });
+}
+
+constexpr auto kMin = [](std::uint8_t a, std::uint8_t b) { return std::min(a, b); };
+constexpr auto kMax = [](std::uint8_t a, std::uint8_t b) { return std::max(a, b); };
+
+}  // namespace
+
+void erode(ImageView src, MutableImageView dst, int width, int height) {
+  morphology("erode", src, dst, width, height, kMin);
+}
+
+Image erode(ImageView src, int width, int height, AllocationOptions options,
+            std::source_location site) {
+  return detail::into_new("erode", src, src.format(), options, site,
+                          [&](MutableImageView dst) { erode(src, dst, width, height); });
+}
+
+void dilate(ImageView src, MutableImageView dst, int width, int height) {
+  morphology("dilate", src, dst, width, height, kMax);
+}
+
+Image dilate(ImageView src, int width, int height, AllocationOptions options,
+             std::source_location site) {
+  return detail::into_new("dilate", src, src.format(), options, site,
+                          [&](MutableImageView dst) { dilate(src, dst, width, height); });
+}
+
+namespace detail {
+
+std::vector<OpDescriptor> filter_ops() {
+  return {
+      {.name = "convolve",
+       .doc = "correlation with a kernel: sum / divisor + offset (OpenCV filter2D)",
+       .params = {kKernel, kDivisor, kOffset},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return convolve(src, parse_kernel(args.text("kernel")), args.number("divisor"),
+                             args.number("offset"));
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_kernel(parse_kernel(args.text("kernel")), args.number("divisor"));
+           }},
+      {.name = "median",
+       .doc = "median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)",
+       .params = {kMedianSize},
+       .access = Access::Neighbourhood,
+       .apply = [](ImageView src,
+                   const OpArguments& args) { return median(src, args.integer("ksize")); }},
+      {.name = "erode",
+       .doc = "minimum over a rectangle (OpenCV erode)",
+       .params = {kMorphWidth, kMorphHeight},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return erode(src, args.integer("width"), args.integer("height"));
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_morphology_height("erode", args.integer("width"), args.integer("height"));
+           }},
+      {.name = "dilate",
+       .doc = "maximum over a rectangle (OpenCV dilate)",
+       .params = {kMorphWidth, kMorphHeight},
+       .access = Access::Neighbourhood,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return dilate(src, args.integer("width"), args.integer("height"));
+           },
+       .check =
+           [](const OpArguments& args) {
+             check_morphology_height("dilate", args.integer("width"), args.integer("height"));
+           }},
+  };
+}
+
+}  // namespace detail
+}  // namespace tessera::ops

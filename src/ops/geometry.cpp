@@ -1,0 +1,380 @@
+// Crop, flip, rotate and pad; and the descriptors of every geometry op (resize included).
+
+#include "tessera/ops/geometry.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <numbers>
+
+#include "ops/descriptors.h"
+#include "ops/op_support.h"
+
+namespace tessera::ops {
+namespace {
+
+const ParamSpec kCropRect{.name = "rect",
+                          .kind = ParamKind::Text,
+                          .doc = "x,y,width,height in pixels, e.g. 100,100,800,600"};
+const ParamSpec kFlipAxis{.name = "axis",
+                          .kind = ParamKind::Choice,
+                          .default_value = "h",
+                          .choices = "h|v|both",
+                          .doc = "h mirrors left-right, v top-bottom"};
+const ParamSpec kAngle{.name = "angle",
+                       .kind = ParamKind::Number,
+                       .min = -360,
+                       .max = 360,
+                       .doc = "degrees clockwise; multiples of 90 are exact"};
+const ParamSpec kBackground{.name = "background",
+                            .kind = ParamKind::Text,
+                            .default_value = "0,0,0,255",
+                            .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)"};
+const ParamSpec kExpand{.name = "expand",
+                        .kind = ParamKind::Choice,
+                        .default_value = "yes",
+                        .choices = "yes|no",
+                        .doc = "grow the canvas to hold the whole image"};
+const ParamSpec kResizeSize{.name = "size",
+                            .kind = ParamKind::Text,
+                            .doc = "50%, 0.5, 800x600, 500x (width) or x300 (height)"};
+const ParamSpec kResizeKernel{.name = "kernel",
+                              .kind = ParamKind::Choice,
+                              .default_value = "lanczos3",
+                              .choices = "nearest|linear|area|cubic|lanczos3",
+                              .doc = "interpolation"};
+const ParamSpec kResizeFit{.name = "fit",
+                           .kind = ParamKind::Choice,
+                           .default_value = "fill",
+                           .choices = "fill|inside|cover",
+                           .doc = "for WxH: exact, fit inside, or cover (aspect kept)"};
+const ParamSpec kPadding{.name = "sides",
+                         .kind = ParamKind::Text,
+                         .doc = "all, or top,right,bottom,left in pixels (like CSS)"};
+
+// Comma-separated integers ("100,100,800,600"), or Error naming the op and the parameter.
+std::vector<double> numbers_in(std::string_view op, const ParamSpec& param,
+                               const std::string& text) {
+  std::vector<double> values;
+  const char* p = text.c_str();
+  while (*p != '\0') {
+    char* next = nullptr;
+    values.push_back(std::strtod(p, &next));
+    if (next == p || !std::isfinite(values.back())) {
+      detail::fail(op, fmt::format("{} '{}' is not allowed: {}", param.name, text, param.doc));
+    }
+    p = next;
+    if (*p == ',') ++p;
+  }
+  return values;
+}
+
+Rect parse_rect(const std::string& text) {
+  const auto v = numbers_in("crop", kCropRect, text);
+  if (v.size() != 4) {
+    detail::fail("crop", fmt::format("rect '{}' is not allowed: {}", text, kCropRect.doc));
+  }
+  return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
+          static_cast<int>(v[3])};
+}
+
+Background parse_background(std::string_view op, const std::string& text) {
+  const auto v = numbers_in(op, kBackground, text);
+  switch (v.size()) {
+    case 1:
+      return {v[0], v[0], v[0], 255};
+    case 3:
+      return {v[0], v[1], v[2], 255};
+    case 4:
+      return {v[0], v[1], v[2], v[3]};
+    default:
+      detail::fail(op, fmt::format("background '{}' is not allowed: {}", text, kBackground.doc));
+  }
+}
+
+Padding parse_padding(const std::string& text) {
+  const auto v = numbers_in("pad", kPadding, text);
+  for (double value : v) {
+    if (value < 0 || value > 100000) {
+      detail::fail("pad", fmt::format("sides '{}' is not allowed: 0..100000 pixels", text));
+    }
+  }
+  const auto i = [&](std::size_t k) { return static_cast<int>(v[k]); };
+  if (v.size() == 1) return {i(0), i(0), i(0), i(0)};
+  if (v.size() == 4) return {i(0), i(1), i(2), i(3)};
+  detail::fail("pad", fmt::format("sides '{}' is not allowed: {}", text, kPadding.doc));
+}
+
+// One pixel of `background` in `format`.
+std::vector<std::byte> background_pixel(const Background& colour, PixelFormat format) {
+  std::vector<std::byte> pixel(format.bytes_per_pixel());
+  const int channels = format.channels();
+  for (int c = 0; c < channels; ++c) {
+    const bool alpha = format.has_alpha() && c == channels - 1;
+    const double unit = std::clamp((alpha ? colour[3] : colour[c]) / 255.0, 0.0, 1.0);
+    switch (format.sample) {
+      case SampleType::U8:
+        pixel[c] = static_cast<std::byte>(std::lround(unit * 255));
+        break;
+      case SampleType::U16: {
+        const auto v = static_cast<std::uint16_t>(std::lround(unit * 65535));
+        std::memcpy(pixel.data() + 2 * c, &v, 2);
+        break;
+      }
+      case SampleType::F32: {
+        const auto v = static_cast<float>(unit);
+        std::memcpy(pixel.data() + 4 * c, &v, 4);
+        break;
+      }
+    }
+  }
+  return pixel;
+}
+
+// Rotation by a multiple of 90 degrees clockwise (quarter_turns 1..3): a pure permutation.
+Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions options,
+                      const std::source_location& site) {
+  const bool swap = quarter_turns % 2 == 1;
+  const int width = swap ? src.height() : src.width();
+  const int height = swap ? src.width() : src.height();
+  Image out = detail::new_output("rotate", width, height, src.format(), options, site);
+  const std::size_t pixel = src.format().bytes_per_pixel();
+  MutableImageView dst = out.mutable_view();
+  // Walk the output in tiles so that reads down the source's columns stay in cache.
+  constexpr int kTile = 64;
+  detail::parallel_rows((height + kTile - 1) / kTile, 1, [&](int first_tile, int end_tile) {
+    for (int ty = first_tile * kTile; ty < std::min(end_tile * kTile, height); ty += kTile) {
+      for (int tx = 0; tx < width; tx += kTile) {
+        for (int y = ty; y < std::min(ty + kTile, height); ++y) {
+          std::byte* out_row = dst.row(y);
+          for (int x = tx; x < std::min(tx + kTile, width); ++x) {
+            int sx = 0, sy = 0;
+            if (quarter_turns == 1) sx = y, sy = src.height() - 1 - x;
+            if (quarter_turns == 2) sx = src.width() - 1 - x, sy = src.height() - 1 - y;
+            if (quarter_turns == 3) sx = src.width() - 1 - y, sy = x;
+            std::memcpy(out_row + x * pixel, src.row(sy) + sx * pixel, pixel);
+          }
+        }
+      }
+    }
+  });
+  return out;
+}
+
+// Bilinear rotation about the centre, with coordinates in 1/32 pixel as cv::warpAffine
+// (INTER_LINEAR, BORDER_CONSTANT) computes them.
+Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
+                 AllocationOptions options, const std::source_location& site) {
+  detail::require_u8("rotate", src);
+  const double radians = degrees * std::numbers::pi / 180;
+  const double c = std::cos(radians), s = std::sin(radians);
+  int width = src.width(), height = src.height();
+  if (rotation.expand) {
+    width = std::max(
+        1, static_cast<int>(std::lround(std::fabs(src.width() * c) + std::fabs(src.height() * s))));
+    height = std::max(
+        1, static_cast<int>(std::lround(std::fabs(src.width() * s) + std::fabs(src.height() * c))));
+  }
+  Image out = detail::new_output("rotate", width, height, src.format(), options, site);
+  MutableImageView dst = out.mutable_view();
+  const int channels = src.format().channels();
+  const auto fill = background_pixel(rotation.background, src.format());
+  const double cx = (src.width() - 1) / 2.0, cy = (src.height() - 1) / 2.0;
+  const double ox = (width - 1) / 2.0, oy = (height - 1) / 2.0;
+  // Clockwise on screen (y down): the source point is the output point turned back,
+  // sx = a x + b y + e, sy = c x + d y + f.
+  const double a = c, b = s, e = cx - c * ox - s * oy;
+  const double cc = -s, d = c, f = cy + s * ox - c * oy;
+  // warpAffine's fixed point: each term in 1/1024 pixel, rounded; the sum (plus half a step)
+  // in 1/32 pixel; bilinear weights (32 - fx)(32 - fy) ... which sum to 32 * 32 exactly.
+  constexpr int kAbBits = 10, kInterBits = 5, kRoundDelta = 1 << (kAbBits - kInterBits - 1);
+  std::vector<long> across_x(width), across_y(width);
+  for (int x = 0; x < width; ++x) {
+    across_x[x] = std::lrint(a * x * (1 << kAbBits));
+    across_y[x] = std::lrint(cc * x * (1 << kAbBits));
+  }
+  detail::parallel_rows(height, 16, [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      std::uint8_t* row = dst.row<std::uint8_t>(y);
+      const long row_x = std::lrint((b * y + e) * (1 << kAbBits)) + kRoundDelta;
+      const long row_y = std::lrint((d * y + f) * (1 << kAbBits)) + kRoundDelta;
+      for (int x = 0; x < width; ++x) {
+        const long fx = (row_x + across_x[x]) >> (kAbBits - kInterBits);
+        const long fy = (row_y + across_y[x]) >> (kAbBits - kInterBits);
+        const long ix = fx >> kInterBits, iy = fy >> kInterBits;
+        const long wx = fx & 31, wy = fy & 31;
+        const long weights[4] = {(32 - wx) * (32 - wy), wx * (32 - wy), (32 - wx) * wy, wx * wy};
+        for (int ch = 0; ch < channels; ++ch) {
+          long value = 1 << 9;  // half of 32 * 32
+          for (int k = 0; k < 4; ++k) {
+            const long px = ix + (k & 1), py = iy + (k >> 1);
+            const bool inside = px >= 0 && py >= 0 && px < src.width() && py < src.height();
+            const long sample =
+                inside ? src.row<std::uint8_t>(static_cast<int>(py))[px * channels + ch]
+                       : static_cast<long>(fill[ch]);
+            value += weights[k] * sample;
+          }
+          row[x * channels + ch] = static_cast<std::uint8_t>(value >> 10);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+Image crop(ImageView src, const Rect& rect, AllocationOptions options, std::source_location site) {
+  if (src.empty()) detail::fail("crop", "the input image is empty");
+  if (!rect_fits(rect, src.width(), src.height())) {
+    detail::fail(
+        "crop", fmt::format("rectangle {},{} {}x{} does not fit in the {}x{} image", rect.x, rect.y,
+                            rect.width, rect.height, src.width(), src.height()));
+  }
+  const ImageView part = src.subview(rect);
+  Image out = detail::new_output("crop", rect.width, rect.height, src.format(), options, site);
+  for (int y = 0; y < rect.height; ++y) std::memcpy(out.row(y), part.row(y), part.row_bytes());
+  return out;
+}
+
+void flip(ImageView src, MutableImageView dst, FlipAxis axis) {
+  if (src.empty()) detail::fail("flip", "the input image is empty");
+  detail::require_destination("flip", dst, src.width(), src.height(), src.format());
+  detail::require_no_overlap("flip", src, dst);
+  const std::size_t pixel = src.format().bytes_per_pixel();
+  const bool mirror = axis != FlipAxis::Vertical;
+  const bool upside_down = axis != FlipAxis::Horizontal;
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const std::byte* in = src.row(upside_down ? src.height() - 1 - y : y);
+      std::byte* out = dst.row(y);
+      if (!mirror) {
+        std::memcpy(out, in, src.row_bytes());
+        continue;
+      }
+      for (int x = 0; x < src.width(); ++x) {
+        std::memcpy(out + x * pixel, in + (src.width() - 1 - x) * pixel, pixel);
+      }
+    }
+  });
+}
+
+Image flip(ImageView src, FlipAxis axis, AllocationOptions options, std::source_location site) {
+  return detail::into_new("flip", src, src.format(), options, site,
+                          [&](MutableImageView dst) { flip(src, dst, axis); });
+}
+
+Image rotate(ImageView src, double degrees, const RotateOptions& rotation,
+             AllocationOptions options, std::source_location site) {
+  if (src.empty()) detail::fail("rotate", "the input image is empty");
+  check_parameter("rotate", kAngle, degrees);
+  const double turns = degrees / 90;
+  if (std::floor(turns) == turns) {
+    const int quarter_turns = ((static_cast<int>(turns) % 4) + 4) % 4;
+    if (quarter_turns == 0) return crop(src, {0, 0, src.width(), src.height()}, options, site);
+    return rotate_quarters(src, quarter_turns, options, site);
+  }
+  return rotate_any(src, degrees, rotation, options, site);
+}
+
+Image pad(ImageView src, const Padding& padding, const Background& background,
+          AllocationOptions options, std::source_location site) {
+  if (src.empty()) detail::fail("pad", "the input image is empty");
+  if (std::min({padding.top, padding.right, padding.bottom, padding.left}) < 0) {
+    detail::fail("pad", "sides must not be negative");
+  }
+  const int width = src.width() + padding.left + padding.right;
+  const int height = src.height() + padding.top + padding.bottom;
+  Image out = detail::new_output("pad", width, height, src.format(), options, site);
+  const auto fill = background_pixel(background, src.format());
+  const std::size_t pixel = fill.size();
+  for (int y = 0; y < height; ++y) {
+    std::byte* row = out.row(y);
+    const int sy = y - padding.top;
+    const bool inside_rows = sy >= 0 && sy < src.height();
+    for (int x = 0; x < width; ++x) {
+      if (inside_rows && x == padding.left) {
+        std::memcpy(row + x * pixel, src.row(sy), src.row_bytes());
+        x += src.width() - 1;
+        continue;
+      }
+      std::memcpy(row + x * pixel, fill.data(), pixel);
+    }
+  }
+  return out;
+}
+
+namespace detail {
+
+std::vector<OpDescriptor> geometry_ops() {
+  return {
+      {.name = "crop",
+       .doc = "the rectangle x,y,width,height",
+       .params = {kCropRect},
+       .access = Access::Point,
+       .apply = [](ImageView src,
+                   const OpArguments& args) { return crop(src, parse_rect(args.text("rect"))); },
+       .check = [](const OpArguments& args) { parse_rect(args.text("rect")); }},
+      {.name = "flip",
+       .doc = "mirror left-right (h), top-bottom (v) or both (OpenCV flip)",
+       .params = {kFlipAxis},
+       .access = Access::WholeImage,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             const std::string& axis = args.text("axis");
+             return flip(src, axis == "v"      ? FlipAxis::Vertical
+                              : axis == "both" ? FlipAxis::Both
+                                               : FlipAxis::Horizontal);
+           }},
+      {.name = "rotate",
+       .doc = "turn clockwise; 90/180/270 exact, other angles bilinear (OpenCV warpAffine)",
+       .params = {kAngle, kBackground, kExpand},
+       .access = Access::WholeImage,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return rotate(src, args.number("angle"),
+                           {.background = parse_background("rotate", args.text("background")),
+                            .expand = args.text("expand") == "yes"});
+           },
+       .check =
+           [](const OpArguments& args) { parse_background("rotate", args.text("background")); }},
+      {.name = "resize",
+       .doc = "resample to a factor or a size (lanczos3 as Pillow; linear/area as OpenCV)",
+       .params = {kResizeSize, kResizeKernel, kResizeFit},
+       .access = Access::WholeImage,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             ResizeTarget target = parse_resize_target(args.text("size"));
+             const std::string& fit = args.text("fit");
+             target.fit = fit == "inside"  ? ResizeFit::Inside
+                          : fit == "cover" ? ResizeFit::Cover
+                                           : ResizeFit::Fill;
+             const std::string& kernel = args.text("kernel");
+             return resize(src, target,
+                           kernel == "nearest"  ? ResizeKernel::Nearest
+                           : kernel == "linear" ? ResizeKernel::Linear
+                           : kernel == "area"   ? ResizeKernel::Area
+                           : kernel == "cubic"  ? ResizeKernel::Cubic
+                                                : ResizeKernel::Lanczos3);
+           },
+       .check = [](const OpArguments& args) { parse_resize_target(args.text("size")); }},
+      {.name = "pad",
+       .doc = "add borders: all sides, or top,right,bottom,left",
+       .params = {kPadding, kBackground},
+       .access = Access::WholeImage,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return pad(src, parse_padding(args.text("sides")),
+                        parse_background("pad", args.text("background")));
+           },
+       .check =
+           [](const OpArguments& args) {
+             parse_padding(args.text("sides"));
+             parse_background("pad", args.text("background"));
+           }},
+  };
+}
+
+}  // namespace detail
+}  // namespace tessera::ops

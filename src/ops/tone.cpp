@@ -1,0 +1,320 @@
+// Tone: contrast, gamma, invert (256-entry tables), equalisation and thresholds (histograms).
+
+#include "tessera/ops/tone.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cfloat>
+#include <cmath>
+
+#include "ops/descriptors.h"
+#include "ops/lookup_table.h"
+#include "ops/simd/luma_rows.h"
+
+namespace tessera::ops {
+namespace {
+
+using detail::apply_lookup_table;
+using detail::LookupTable;
+
+const ParamSpec kAlpha{.name = "alpha",
+                       .kind = ParamKind::Number,
+                       .default_value = "1",
+                       .min = -100,
+                       .max = 100,
+                       .doc = "gain"};
+const ParamSpec kBeta{.name = "beta",
+                      .kind = ParamKind::Number,
+                      .default_value = "0",
+                      .min = -255,
+                      .max = 255,
+                      .doc = "offset added after the gain"};
+const ParamSpec kGamma{.name = "gamma",
+                       .kind = ParamKind::Number,
+                       .default_value = "2.2",
+                       .min = 0.01,
+                       .max = 100,
+                       .doc = "> 1 brightens mid-tones, < 1 darkens"};
+const ParamSpec kThresholdValue{.name = "value",
+                                .kind = ParamKind::Number,
+                                .default_value = "128",
+                                .min = 0,
+                                .max = 255,
+                                .choices = "otsu",
+                                .doc = "samples above it pass; otsu computes it"};
+const ParamSpec kThresholdType{.name = "type",
+                               .kind = ParamKind::Choice,
+                               .default_value = "binary",
+                               .choices = "binary|binary_inv|trunc|tozero|tozero_inv",
+                               .doc = "what passing and failing samples become"};
+const ParamSpec kThresholdMax{.name = "max",
+                              .kind = ParamKind::Number,
+                              .default_value = "255",
+                              .min = 0,
+                              .max = 255,
+                              .doc = "value of passing samples (binary)"};
+
+// Tone ops read and write u8 samples; the destination has src's format (in place allowed).
+void check_point_op(std::string_view op, ImageView src, MutableImageView dst) {
+  detail::require_u8(op, src);
+  detail::require_destination(op, dst, src.width(), src.height(), src.format());
+}
+
+std::uint8_t round_saturate(float value) {
+  return static_cast<std::uint8_t>(std::clamp(std::lrint(value), 0L, 255L));
+}
+
+}  // namespace
+
+void contrast(ImageView src, MutableImageView dst, double alpha, double beta) {
+  check_parameter("contrast", kAlpha, alpha);
+  check_parameter("contrast", kBeta, beta);
+  check_point_op("contrast", src, dst);
+  // OpenCV's convertScaleAbs computes in float: |x * alpha + beta|, rounded half to even.
+  const auto a = static_cast<float>(alpha);
+  const auto b = static_cast<float>(beta);
+  LookupTable table;
+  for (int x = 0; x < 256; ++x) table[x] = round_saturate(std::fabs(static_cast<float>(x) * a + b));
+  apply_lookup_table(src, dst, table);
+}
+
+Image contrast(ImageView src, double alpha, double beta, AllocationOptions options,
+               std::source_location site) {
+  return detail::into_new("contrast", src, src.format(), options, site,
+                          [&](MutableImageView dst) { contrast(src, dst, alpha, beta); });
+}
+
+void gamma(ImageView src, MutableImageView dst, double gamma) {
+  check_parameter("gamma", kGamma, gamma);
+  check_point_op("gamma", src, dst);
+  LookupTable table;
+  for (int x = 0; x < 256; ++x) {
+    table[x] = static_cast<std::uint8_t>(std::lround(255.0 * std::pow(x / 255.0, 1.0 / gamma)));
+  }
+  apply_lookup_table(src, dst, table);
+}
+
+Image gamma(ImageView src, double gamma_value, AllocationOptions options,
+            std::source_location site) {
+  return detail::into_new("gamma", src, src.format(), options, site,
+                          [&](MutableImageView dst) { gamma(src, dst, gamma_value); });
+}
+
+void invert(ImageView src, MutableImageView dst) {
+  check_point_op("invert", src, dst);
+  LookupTable table;
+  for (int x = 0; x < 256; ++x) table[x] = static_cast<std::uint8_t>(255 - x);
+  apply_lookup_table(src, dst, table);
+}
+
+Image invert(ImageView src, AllocationOptions options, std::source_location site) {
+  return detail::into_new("invert", src, src.format(), options, site,
+                          [&](MutableImageView dst) { invert(src, dst); });
+}
+
+namespace {
+
+using Histogram = std::array<std::uint64_t, 256>;
+
+Histogram histogram_of(ImageView gray) {
+  Histogram histogram{};
+  for (int y = 0; y < gray.height(); ++y) {
+    const std::uint8_t* row = gray.row<std::uint8_t>(y);
+    for (int x = 0; x < gray.width(); ++x) ++histogram[row[x]];
+  }
+  return histogram;
+}
+
+// cv::equalizeHist's table: the cumulative histogram scaled so the first used level maps to 0
+// and the last to 255 (float scale, rounded half to even).
+LookupTable equalisation_table(const Histogram& histogram, std::uint64_t total) {
+  LookupTable table{};
+  int first = 0;
+  while (first < 255 && histogram[first] == 0) ++first;
+  if (histogram[first] == total) {
+    table.fill(static_cast<std::uint8_t>(first));
+    return table;
+  }
+  const float scale = 255.0f / static_cast<float>(total - histogram[first]);
+  std::uint64_t sum = 0;
+  for (int level = first + 1; level < 256; ++level) {
+    sum += histogram[level];
+    table[level] = round_saturate(static_cast<float>(sum) * scale);
+  }
+  return table;
+}
+
+}  // namespace
+
+void equalize(ImageView src, MutableImageView dst) {
+  check_point_op("equalize", src, dst);
+  const std::uint64_t total = static_cast<std::uint64_t>(src.width()) * src.height();
+  const int channels = src.format().channels();
+  if (channels <= 2) {
+    Histogram histogram{};
+    for (int y = 0; y < src.height(); ++y) {
+      const std::uint8_t* row = src.row<std::uint8_t>(y);
+      for (int x = 0; x < src.width(); ++x) ++histogram[row[x * channels]];
+    }
+    apply_lookup_table(src, dst, equalisation_table(histogram, total));
+    return;
+  }
+  // Colour: equalise luma, keep chroma. With Cr and Cb unchanged, converting YCrCb back to RGB
+  // moves every channel by the change in Y, so each pixel shifts by (Y' - Y).
+  Histogram histogram{};
+  for (int y = 0; y < src.height(); ++y) {
+    const std::uint8_t* row = src.row<std::uint8_t>(y);
+    for (int x = 0; x < src.width(); ++x) ++histogram[simd::luma(row + x * channels)];
+  }
+  const LookupTable table = equalisation_table(histogram, total);
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const std::uint8_t* in = src.row<std::uint8_t>(y);
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      for (int x = 0; x < src.width(); ++x, in += channels, out += channels) {
+        const std::uint8_t luma = simd::luma(in);
+        const int shift = table[luma] - luma;
+        const std::uint8_t alpha = channels == 4 ? in[3] : 0;
+        for (int c = 0; c < 3; ++c) out[c] = detail::saturate_u8(in[c] + shift);
+        if (channels == 4) out[3] = alpha;
+      }
+    }
+  });
+}
+
+Image equalize(ImageView src, AllocationOptions options, std::source_location site) {
+  return detail::into_new("equalize", src, src.format(), options, site,
+                          [&](MutableImageView dst) { equalize(src, dst); });
+}
+
+int otsu_level(ImageView src) {
+  detail::require_gray("threshold", src);
+  const Histogram histogram = histogram_of(src);
+  // Otsu's between-class variance, in the order and precision cv::threshold computes it, so
+  // that ties resolve to the same level.
+  const double scale = 1.0 / (static_cast<double>(src.width()) * src.height());
+  double mean = 0;
+  for (int i = 0; i < 256; ++i) mean += i * static_cast<double>(histogram[i]);
+  mean *= scale;
+  double mean_below = 0, weight_below = 0, best_variance = 0;
+  int best = 0;
+  for (int i = 0; i < 256; ++i) {
+    const double p = histogram[i] * scale;
+    mean_below *= weight_below;
+    weight_below += p;
+    const double weight_above = 1.0 - weight_below;
+    if (std::min(weight_below, weight_above) < FLT_EPSILON ||
+        std::max(weight_below, weight_above) > 1.0 - FLT_EPSILON) {
+      continue;
+    }
+    mean_below = (mean_below + i * p) / weight_below;
+    const double mean_above = (mean - weight_below * mean_below) / weight_above;
+    const double variance =
+        weight_below * weight_above * (mean_below - mean_above) * (mean_below - mean_above);
+    if (variance > best_variance) {
+      best_variance = variance;
+      best = i;
+    }
+  }
+  return best;
+}
+
+double threshold(ImageView src, MutableImageView dst, const ThresholdOptions& options) {
+  constexpr std::string_view op = "threshold";
+  check_point_op(op, src, dst);
+  check_parameter(op, kThresholdMax, options.max_value);
+  double value = options.value;
+  if (options.method == ThresholdMethod::Otsu) {
+    value = otsu_level(src);
+  } else {
+    check_parameter(op, kThresholdValue, value);
+  }
+  // As cv::threshold on 8-bit data: the threshold is floored, the maximum rounded.
+  const int level = static_cast<int>(std::floor(value));
+  const auto max = static_cast<std::uint8_t>(std::lround(options.max_value));
+  LookupTable table;
+  for (int x = 0; x < 256; ++x) {
+    const bool above = x > level;
+    switch (options.type) {
+      case ThresholdType::Binary:
+        table[x] = above ? max : 0;
+        break;
+      case ThresholdType::BinaryInverse:
+        table[x] = above ? 0 : max;
+        break;
+      case ThresholdType::Truncate:
+        table[x] = static_cast<std::uint8_t>(above ? level : x);
+        break;
+      case ThresholdType::ToZero:
+        table[x] = static_cast<std::uint8_t>(above ? x : 0);
+        break;
+      case ThresholdType::ToZeroInverse:
+        table[x] = static_cast<std::uint8_t>(above ? 0 : x);
+        break;
+    }
+  }
+  apply_lookup_table(src, dst, table);
+  return value;
+}
+
+Image threshold(ImageView src, const ThresholdOptions& options, AllocationOptions allocation,
+                std::source_location site) {
+  return detail::into_new("threshold", src, src.format(), allocation, site,
+                          [&](MutableImageView dst) { threshold(src, dst, options); });
+}
+
+namespace detail {
+
+std::vector<OpDescriptor> tone_ops() {
+  return {
+      {.name = "contrast",
+       .doc = "alpha * x + beta per sample, saturated (OpenCV convertScaleAbs)",
+       .params = {kAlpha, kBeta},
+       .access = Access::Point,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             return contrast(src, args.number("alpha"), args.number("beta"));
+           }},
+      {.name = "gamma",
+       .doc = "gamma correction: 255 * (x / 255) ^ (1 / gamma)",
+       .params = {kGamma},
+       .access = Access::Point,
+       .apply = [](ImageView src,
+                   const OpArguments& args) { return gamma(src, args.number("gamma")); }},
+      {.name = "invert",
+       .doc = "255 - x on colour samples; alpha kept",
+       .params = {},
+       .access = Access::Point,
+       .apply = [](ImageView src, const OpArguments&) { return invert(src); }},
+      {.name = "equalize",
+       .doc = "histogram equalisation (gray: OpenCV equalizeHist; colour: of the luma)",
+       .params = {},
+       .access = Access::WholeImage,
+       .apply = [](ImageView src, const OpArguments&) { return equalize(src); }},
+      {.name = "threshold",
+       .doc = "fixed or Otsu threshold of a gray image (OpenCV threshold)",
+       .params = {kThresholdValue, kThresholdType, kThresholdMax},
+       .access = Access::Point,
+       .apply =
+           [](ImageView src, const OpArguments& args) {
+             ThresholdOptions options;
+             const std::string& type = args.text("type");
+             options.type = type == "binary_inv"   ? ThresholdType::BinaryInverse
+                            : type == "trunc"      ? ThresholdType::Truncate
+                            : type == "tozero"     ? ThresholdType::ToZero
+                            : type == "tozero_inv" ? ThresholdType::ToZeroInverse
+                                                   : ThresholdType::Binary;
+             options.max_value = args.number("max");
+             if (args.text("value") == "otsu") {
+               options.method = ThresholdMethod::Otsu;
+             } else {
+               options.value = args.number("value");
+             }
+             return threshold(src, options);
+           }},
+  };
+}
+
+}  // namespace detail
+}  // namespace tessera::ops
