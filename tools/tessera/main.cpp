@@ -10,6 +10,7 @@
 
 #include "info_command.h"
 #include "memory_demo.h"
+#include "ops_command.h"
 #include "tessera/error.h"
 #include "tessera/profiler.h"
 
@@ -84,6 +85,11 @@ int main(int argc, char** argv) {
                             "Keep pixels as stored instead of applying EXIF orientation");
   add_limit_options(convert_command);
 
+  std::vector<std::string> op_names;
+  auto* ops_command =
+      app.add_subcommand("ops", "List every image op with its parameters, defaults and ranges");
+  ops_command->add_option("names", op_names, "Show only these ops");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
     const tessera::Limits limits =
         unlimited ? tessera::Limits::unlimited() : tessera::Limits{.max_pixels = max_pixels};
     if (*demo_command) return tessera::cli::run_memory_demo(demo);
+    if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*info_command) return tessera::cli::run_info(info_paths, limits);
     if (*convert_command) {
       convert.limits = limits;

@@ -1,0 +1,144 @@
+// The registry: every op described once, arguments bound from text, bad ones refused with the
+// parameter and its allowed range named.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support/images.h"
+#include "tessera/error.h"
+#include "tessera/ops.h"
+
+namespace tessera {
+namespace {
+
+std::string bind_error(std::string_view op, std::vector<std::string> tokens) {
+  try {
+    ops::bind_arguments(ops::find_op(op), tokens);
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidArgument);
+    return error.message();
+  }
+  return "(accepted)";
+}
+
+TEST(Registry, bad_parameters_are_refused_naming_the_parameter_and_what_it_allows) {
+  EXPECT_EQ(bind_error("blur", {"4"}),
+            "blur: ksize 4 is not allowed: odd integer in 1..255, or 0 with a sigma");
+  EXPECT_EQ(bind_error("canny", {"150", "50"}),
+            "canny: low 150 is above high 50: low must be <= high (e.g. canny 50 150)");
+  EXPECT_EQ(bind_error("median", {"7"}), "median: ksize 7 is not allowed: odd integer in 3..5");
+  EXPECT_EQ(bind_error("flip", {"x"}), "flip: axis 'x' is not allowed: one of h|v|both");
+  EXPECT_EQ(bind_error("blur", {"5", "sigma=-1"}),
+            "blur: sigma -1 is not allowed: number in 0..100");
+  EXPECT_EQ(bind_error("blur", {"five"}), "blur: ksize 'five' is not a number: integer in 0..255");
+  EXPECT_EQ(bind_error("blur", {"radius=3"}),
+            "blur: unknown parameter 'radius'; it takes: ksize, sigma");
+  EXPECT_EQ(bind_error("invert", {"1"}), "invert: too many values: '1' (takes 0)");
+  EXPECT_EQ(bind_error("canny", {}), "canny: low is required: number in 0..10000");
+  EXPECT_EQ(bind_error("resize", {"big"}),
+            "resize: size 'big' is not allowed: a factor (50%, 0.5), a size (800x600), a width "
+            "(500x) or a height (x300)");
+  EXPECT_EQ(bind_error("threshold", {"otsu", "type=trunc"}), "(accepted)");
+  EXPECT_EQ(bind_error("sobel", {"0", "0"}), "sobel: dx and dy are both 0: one must be 1 or 2");
+}
+
+TEST(Registry, the_typed_functions_refuse_the_same_values_with_the_same_words) {
+  const Image image = testing::pattern(16, 16, PixelFormat::gray8());
+  try {
+    ops::gaussian_blur(image.view(), 4);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.message(), bind_error("blur", {"4"}));
+  }
+  try {
+    ops::canny(image.view(), 150, 50);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.message(), bind_error("canny", {"150", "50"}));
+  }
+}
+
+TEST(Registry, unknown_ops_are_refused_with_the_list_of_ops) {
+  try {
+    ops::find_op("blurr");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_NE(error.message().find("unknown op 'blurr'; the ops are: gray, rgb"), std::string::npos)
+        << error.message();
+  }
+}
+
+TEST(Registry, every_op_is_described_and_runs_from_text_with_its_defaults) {
+  std::set<std::string_view> names;
+  const Image rgb = testing::smooth_rgb(33, 21);
+  const std::map<std::string_view, std::vector<std::string>> required = {
+      {"canny", {"50", "150"}}, {"convolve", {"1 2 1; 2 4 2; 1 2 1", "divisor=16"}},
+      {"crop", {"2,3,10,8"}},   {"rotate", {"30"}},
+      {"resize", {"50%"}},      {"pad", {"2,4,6,8"}},
+      {"depth", {"u16"}}};
+  for (const auto& op : ops::all_ops()) {
+    SCOPED_TRACE(std::string(op.name));
+    EXPECT_TRUE(names.insert(op.name).second) << "listed twice";
+    EXPECT_FALSE(op.doc.empty());
+    for (const auto& param : op.params) {
+      EXPECT_FALSE(param.doc.empty()) << param.name;
+      EXPECT_FALSE(param.allowed().empty()) << param.name;
+    }
+    const auto it = required.find(op.name);
+    const auto args =
+        ops::bind_arguments(op, it == required.end() ? std::vector<std::string>{} : it->second);
+    const bool needs_gray = op.name == "canny" || op.name == "threshold";
+    const Image source = needs_gray ? ops::gray(rgb.view()) : rgb;
+    const Image result = op.apply(source.view(), args);
+    EXPECT_FALSE(result.empty());
+  }
+  for (const char* expected :
+       {"gray",     "rgb",    "rgba",     "strip_alpha", "swap_rb", "depth",    "contrast",
+        "gamma",    "invert", "equalize", "threshold",   "blur",    "box_blur", "sharpen",
+        "convolve", "median", "erode",    "dilate",      "sobel",   "canny",    "crop",
+        "flip",     "rotate", "resize",   "pad"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
+}
+
+TEST(Registry, results_from_text_equal_the_typed_calls) {
+  const Image rgb = testing::smooth_rgb(40, 30);
+  const auto& blur = ops::find_op("blur");
+  EXPECT_TRUE(testing::same_pixels(
+      blur.apply(rgb.view(), ops::bind_arguments(blur, std::vector<std::string>{"7", "sigma=2"})),
+      ops::gaussian_blur(rgb.view(), 7, 2)));
+  const auto& resize = ops::find_op("resize");
+  const Image half = resize.apply(
+      rgb.view(), ops::bind_arguments(resize, std::vector<std::string>{"20x", "kernel=area"}));
+  EXPECT_EQ(half.width(), 20);
+  EXPECT_EQ(half.height(), 15);
+  EXPECT_TRUE(
+      testing::same_pixels(half, ops::resize(rgb.view(), {.scale = 0.5}, ops::ResizeKernel::Area)));
+}
+
+TEST(Registry, resize_targets_parse_every_documented_form) {
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("50%"), 800, 600),
+            (std::array{400, 300}));
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("0.25"), 800, 600),
+            (std::array{200, 150}));
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("500x"), 1000, 750),
+            (std::array{500, 375}));
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("x300"), 800, 600),
+            (std::array{400, 300}));
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("640x640"), 800, 600),
+            (std::array{640, 640}));
+  auto inside = ops::parse_resize_target("640x640");
+  inside.fit = ops::ResizeFit::Inside;
+  EXPECT_EQ(ops::resize_output_size(inside, 800, 600), (std::array{640, 480}));
+  inside.fit = ops::ResizeFit::Cover;
+  EXPECT_EQ(ops::resize_output_size(inside, 800, 600), (std::array{853, 640}));
+  EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("1%"), 10, 10), (std::array{1, 1}));
+  for (const char* bad : {"", "x", "0%", "-5", "12y4", "axb", "10x-3", "1.5x2"}) {
+    EXPECT_THROW(ops::parse_resize_target(bad), Error) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace tessera
