@@ -43,7 +43,10 @@ void add_clamped(AxisWeights& axis, int in, int start, const std::vector<double>
 
 AxisWeights axis_weights(ResizeKernel kernel, int in, int out) {
   AxisWeights axis;
-  const double scale = static_cast<double>(in) / out;
+  // As each reference computes it: cv::resize takes the reciprocal of out / in, Pillow divides
+  // in by out. The last bit matters where x * scale lands on a whole number.
+  const double scale = kernel == ResizeKernel::Lanczos3 ? static_cast<double>(in) / out
+                                                        : 1.0 / (static_cast<double>(out) / in);
   switch (kernel) {
     case ResizeKernel::Nearest:
     case ResizeKernel::Linear: {
@@ -73,7 +76,7 @@ AxisWeights axis_weights(ResizeKernel kernel, int in, int out) {
     case ResizeKernel::Area: {
       if (scale <= 1) {  // enlarging: OpenCV's INTER_AREA weights
         axis.taps = std::min(2, in);
-        const double inverse = 1.0 / scale;
+        const double inverse = static_cast<double>(out) / in;
         for (int x = 0; x < out; ++x) {
           const int start = static_cast<int>(std::floor(x * scale));
           double fraction = (x + 1) - (start + 1) * inverse;

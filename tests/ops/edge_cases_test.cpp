@@ -203,3 +203,19 @@ TEST(OpsEdgeCases, depth_conversion_round_trips_and_maps_full_scale) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+// 81 -> 138 columns: 46 * 81 / 138 is exactly 27, and whether x * scale lands on 27 or just
+// below depends on how the scale was rounded. OpenCV takes 1 / (138 / 81); so must we.
+TEST(OpsEdgeCases, area_enlarging_rounds_its_scale_as_opencv_does) {
+  const Image image = noise(81, 35, 1);
+  const Image ours = ops::resize(image.view(), {.scale = 1.7}, ops::ResizeKernel::Area);
+  cv::Mat theirs;
+  cv::resize(as_mat(image.view()), theirs, cv::Size(138, 60), 0, 0, cv::INTER_AREA);
+  EXPECT_LE(testing::difference(ours.view(), theirs).largest, 1);
+}
+
+}  // namespace
+}  // namespace tessera
