@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <source_location>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "tessera/error.h"
 #include "tessera/image.h"
