@@ -29,6 +29,8 @@ ctest --test-dir build --output-on-failure --parallel "$jobs"
 
 step "benchmark smoke run (figures are for reading, not asserting)"
 build/bench/memory_bench --benchmark_repetitions=3 --benchmark_min_time=0.05 2>&1 | tail -7
+build/bench/ops_bench --benchmark_filter='/1920x1080/1t' --benchmark_repetitions=1 \
+  --benchmark_min_time=0.01 2>&1 | tail -22
 
 step "thread sanitizer build and tests"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_SANITIZE=thread \
