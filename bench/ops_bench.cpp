@@ -271,6 +271,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  // Medians in the benchmarks' unit (milliseconds).
   const auto medians = tessera::bench::run_with_medians(argc, argv, 5);
   fmt::print(
       "\n| op | size | threads | tessera ms | OpenCV ms | ratio |\n|---|---|---|---|---|---|\n");
