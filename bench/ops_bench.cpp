@@ -282,8 +282,7 @@ int main(int argc, char** argv) {
         const auto theirs = medians.find(bench_name("opencv", pair.name, photo, threads));
         if (ours == medians.end() || theirs == medians.end()) continue;
         fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} |\n", pair.name, photo.size_name,
-                   threads, ours->second / 1e6, theirs->second / 1e6,
-                   ours->second / theirs->second);
+                   threads, ours->second, theirs->second, ours->second / theirs->second);
       }
     }
   }
