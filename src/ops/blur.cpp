@@ -65,12 +65,6 @@ void check_blur_size(int ksize, double sigma) {
   }
 }
 
-void check_filter(std::string_view op, ImageView src, MutableImageView dst) {
-  detail::require_u8(op, src);
-  detail::require_destination(op, dst, src.width(), src.height(), src.format());
-  detail::require_no_overlap(op, src, dst);
-}
-
 // out = (sum over the window of kx * ky * x + 2^15) >> 16 with 8-bit fixed-point kernels:
 // OpenCV's bit-exact GaussianBlur path, whose row sums are exact in 16 bits.
 void separable_fixed_point(ImageView src, MutableImageView dst, const std::vector<int>& kx,
@@ -109,7 +103,7 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
 
 void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma) {
   check_blur_size(ksize, sigma);
-  check_filter("blur", src, dst);
+  detail::require_filter_arguments("blur", src, dst);
   if (ksize == 0) ksize = detail::gaussian_size_for_sigma(sigma);
   // As OpenCV: a one-pixel-wide side is not blurred along that side.
   const int kw = src.width() == 1 ? 1 : ksize;
@@ -126,7 +120,7 @@ Image gaussian_blur(ImageView src, int ksize, double sigma, AllocationOptions op
 
 void box_blur(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("box_blur", kBoxSize, ksize);
-  check_filter("box_blur", src, dst);
+  detail::require_filter_arguments("box_blur", src, dst);
   const int r = ksize / 2;
   const int area = ksize * ksize;
   if (area == 1) {  // the mean of one pixel: a copy, as cv::blur
@@ -180,7 +174,7 @@ void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, i
   check_parameter("sharpen", kSharpenSigma, sigma);
   check_parameter("sharpen", kSharpenAmount, amount);
   check_parameter("sharpen", kSharpenThreshold, threshold);
-  check_filter("sharpen", src, dst);
+  detail::require_filter_arguments("sharpen", src, dst);
   // Blur into dst first, then combine in place: dst holds the blur only until it is read.
   gaussian_blur(src, dst, 0, sigma);
   const int channels = src.format().channels();

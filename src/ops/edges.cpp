@@ -125,9 +125,7 @@ void derivative_rows(ImageView src, int first, int end, const std::vector<int>& 
 
 void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
   check_sobel(dx, dy, ksize);
-  detail::require_u8("sobel", src);
-  detail::require_destination("sobel", dst, src.width(), src.height(), src.format());
-  detail::require_no_overlap("sobel", src, dst);
+  detail::require_filter_arguments("sobel", src, dst);
   const std::vector<int> kx = derivative_kernel(dx, ksize);
   const std::vector<int> ky = derivative_kernel(dy, ksize);
   const int samples = src.width() * src.format().channels();

@@ -54,12 +54,6 @@ const ParamSpec kMorphHeight{.name = "height",
                              .max = 255,
                              .doc = "height of the rectangle (odd); 0 = same as width"};
 
-void check_filter(std::string_view op, ImageView src, MutableImageView dst) {
-  detail::require_u8(op, src);
-  detail::require_destination(op, dst, src.width(), src.height(), src.format());
-  detail::require_no_overlap(op, src, dst);
-}
-
 void check_kernel(const Kernel& kernel, double divisor) {
   if (kernel.width < 1 || kernel.height < 1 || kernel.width > 15 || kernel.height > 15 ||
       kernel.width % 2 == 0 || kernel.height % 2 == 0) {
@@ -118,7 +112,7 @@ void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double 
               double offset) {
   check_kernel(kernel, divisor);
   check_parameter("convolve", kOffset, offset);
-  check_filter("convolve", src, dst);
+  detail::require_filter_arguments("convolve", src, dst);
   const int rx = kernel.width / 2;
   const int ry = kernel.height / 2;
   const int channels = src.format().channels();
@@ -204,7 +198,7 @@ inline std::uint8_t median_of_9(std::array<std::uint8_t, 9> p) {
 
 void median(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("median", kMedianSize, ksize);
-  check_filter("median", src, dst);
+  detail::require_filter_arguments("median", src, dst);
   const int r = ksize / 2;
   const int channels = src.format().channels();
   const int samples = src.width() * channels;
@@ -260,7 +254,7 @@ void morphology(std::string_view op, ImageView src, MutableImageView dst, int wi
                 Pick pick) {
   check_morphology_height(op, width, height);
   if (height == 0) height = width;
-  check_filter(op, src, dst);
+  detail::require_filter_arguments(op, src, dst);
   const int channels = src.format().channels();
   detail::separable_pass<std::uint8_t>(
       src, width / 2, height / 2, Border::Replicate,

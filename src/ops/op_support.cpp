@@ -45,6 +45,12 @@ void require_no_overlap(std::string_view op, ImageView src, MutableImageView dst
   }
 }
 
+void require_filter_arguments(std::string_view op, ImageView src, MutableImageView dst) {
+  require_u8(op, src);
+  require_destination(op, dst, src.width(), src.height(), src.format());
+  require_no_overlap(op, src, dst);
+}
+
 Image new_output(std::string_view op, int width, int height, PixelFormat format,
                  AllocationOptions options, const std::source_location& site) {
   if (options.label == AllocationOptions{}.label) options.label = op;

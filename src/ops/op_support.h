@@ -30,6 +30,10 @@ void require_destination(std::string_view op, MutableImageView dst, int width, i
 // Requires dst and src to share no byte (neighbourhood ops read pixels dst would overwrite).
 void require_no_overlap(std::string_view op, ImageView src, MutableImageView dst);
 
+// A neighbourhood filter's arguments: u8 source, destination of the same size and format, and
+// no overlap between them.
+void require_filter_arguments(std::string_view op, ImageView src, MutableImageView dst);
+
 // A new image for an op's result, labelled with the op's name for the profiler.
 Image new_output(std::string_view op, int width, int height, PixelFormat format,
                  AllocationOptions options, const std::source_location& site);
