@@ -8,6 +8,7 @@
 #include "ops/descriptors.h"
 #include "ops/gaussian_kernel.h"
 #include "ops/separable.h"
+#include "ops/simd/weighted_rows.h"
 #include "tessera/ops/filters.h"
 
 namespace tessera::ops {
@@ -72,30 +73,17 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
   const int rx = static_cast<int>(kx.size()) / 2;
   const int ry = static_cast<int>(ky.size()) / 2;
   const int channels = src.format().channels();
+  const std::vector<std::uint16_t> across(kx.begin(), kx.end());
+  const std::vector<std::uint32_t> down(ky.begin(), ky.end());
   detail::separable_pass<std::uint16_t>(
       src, rx, ry, Border::Reflect101,
       [&](const std::uint8_t* padded, std::uint16_t* out, int samples) {
-        for (int i = 0; i < samples; ++i) out[i] = 0;
-        for (std::size_t t = 0; t < kx.size(); ++t) {
-          const auto weight = static_cast<std::uint16_t>(kx[t]);
-          const std::uint8_t* in = padded + t * channels;
-          for (int i = 0; i < samples; ++i) out[i] += static_cast<std::uint16_t>(weight * in[i]);
-        }
+        simd::weighted_row(padded, channels, across.data(), static_cast<int>(across.size()), out,
+                           samples);
       },
       [&](const std::uint16_t* const* rows, int y, int samples) {
-        std::uint8_t* out = dst.row<std::uint8_t>(y);
-        constexpr int kChunk = 512;
-        std::uint32_t acc[kChunk];
-        for (int start = 0; start < samples; start += kChunk) {
-          const int count = std::min(kChunk, samples - start);
-          for (int i = 0; i < count; ++i) acc[i] = 1u << 15;
-          for (std::size_t k = 0; k < ky.size(); ++k) {
-            const auto weight = static_cast<std::uint32_t>(ky[k]);
-            const std::uint16_t* in = rows[k] + start;
-            for (int i = 0; i < count; ++i) acc[i] += weight * in[i];
-          }
-          for (int i = 0; i < count; ++i) out[start + i] = static_cast<std::uint8_t>(acc[i] >> 16);
-        }
+        simd::weighted_column(rows, down.data(), static_cast<int>(down.size()), 1u << 15, 16,
+                              dst.row<std::uint8_t>(y), samples);
       });
 }
 
@@ -130,12 +118,12 @@ void box_blur(ImageView src, MutableImageView dst, int ksize) {
   // cv::blur divides sums of up to 256 taps by a multiply and shift (23 bits) and larger ones
   // in float; both round to nearest, and reproducing them keeps the results bit-identical.
   const bool small = area <= 256;
-  std::uint64_t multiplier = 1;
-  std::uint64_t bias = 0;
+  std::uint32_t multiplier = 1;
+  std::uint32_t bias = 0;
   if (small) {
     const double exact = static_cast<double>(1 << 23) / area;
-    multiplier = static_cast<std::uint64_t>(std::floor(exact));
-    bias = static_cast<std::uint64_t>(area / 2);
+    multiplier = static_cast<std::uint32_t>(std::floor(exact));
+    bias = static_cast<std::uint32_t>(area / 2);
     if (exact - std::floor(exact) < 0.5) {
       ++bias;
     } else {
@@ -144,23 +132,19 @@ void box_blur(ImageView src, MutableImageView dst, int ksize) {
   }
   const float scale = 1.0f / static_cast<float>(area);
   const int channels = src.format().channels();
-  detail::separable_pass<std::uint32_t>(
+  const std::vector<std::uint16_t> ones(ksize, 1);
+  // Row sums of up to 255 taps fit in 16 bits (255 * 255 < 2^16).
+  detail::separable_pass<std::uint16_t>(
       src, r, r, Border::Reflect101,
-      [&](const std::uint8_t* padded, std::uint32_t* out, int samples) {
-        for (int i = 0; i < samples; ++i) out[i] = 0;
-        for (int t = 0; t < ksize; ++t) {
-          const std::uint8_t* in = padded + t * channels;
-          for (int i = 0; i < samples; ++i) out[i] += in[i];
-        }
+      [&](const std::uint8_t* padded, std::uint16_t* out, int samples) {
+        simd::weighted_row(padded, channels, ones.data(), ksize, out, samples);
       },
-      [&](const std::uint32_t* const* rows, int y, int samples) {
+      [&](const std::uint16_t* const* rows, int y, int samples) {
         std::uint8_t* out = dst.row<std::uint8_t>(y);
-        for (int i = 0; i < samples; ++i) {
-          std::uint32_t sum = 0;
-          for (int k = 0; k < ksize; ++k) sum += rows[k][i];
-          out[i] = small ? static_cast<std::uint8_t>(((sum + bias) * multiplier) >> 23)
-                         : detail::saturate_u8(
-                               static_cast<int>(std::nearbyint(static_cast<float>(sum) * scale)));
+        if (small) {
+          simd::box_mean_fixed(rows, ksize, bias, multiplier, out, samples);
+        } else {
+          simd::box_mean_float(rows, ksize, scale, out, samples);
         }
       });
 }

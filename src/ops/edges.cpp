@@ -8,6 +8,7 @@
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
+#include "ops/simd/weighted_rows.h"
 #include "tessera/ops/filters.h"
 
 namespace tessera::ops {
@@ -58,12 +59,13 @@ const ParamSpec kNorm{.name = "norm",
                       .doc = "gradient magnitude |dx|+|dy| or its L2 norm"};
 
 // cv::getDerivKernels for sizes 3 and 5: smoothing (order 0) or derivatives (order 1, 2).
-std::vector<int> derivative_kernel(int order, int ksize) {
+std::vector<std::int16_t> derivative_kernel(int order, int ksize) {
   if (ksize == 3) {
-    static const std::vector<int> kernels[] = {{1, 2, 1}, {-1, 0, 1}, {1, -2, 1}};
+    static const std::vector<std::int16_t> kernels[] = {{1, 2, 1}, {-1, 0, 1}, {1, -2, 1}};
     return kernels[order];
   }
-  static const std::vector<int> kernels[] = {{1, 4, 6, 4, 1}, {-1, -2, 0, 2, 1}, {1, 0, -2, 0, 1}};
+  static const std::vector<std::int16_t> kernels[] = {
+      {1, 4, 6, 4, 1}, {-1, -2, 0, 2, 1}, {1, 0, -2, 0, 1}};
   return kernels[order];
 }
 
@@ -85,39 +87,31 @@ void check_canny(double low, double high, int aperture) {
   }
 }
 
-// Derivative rows of a strip: for rows first..end-1 of a one-channel u8 image, the correlation
-// with kx across and ky down, into out (width values per row).
-void derivative_rows(ImageView src, int first, int end, const std::vector<int>& kx,
-                     const std::vector<int>& ky, Border border, std::int32_t* out) {
+// Derivative rows of a strip: for rows first..end-1 of a u8 image, the correlation with kx
+// across and ky down, into out (samples values per row). Every kernel here keeps the sums
+// within 16 bits (at most 16 * 6 * 255 in magnitude), as OpenCV's CV_16S does.
+void derivative_rows(ImageView src, int first, int end, const std::vector<std::int16_t>& kx,
+                     const std::vector<std::int16_t>& ky, Border border, std::int16_t* out) {
   const int width = src.width();
   const int rx = static_cast<int>(kx.size()) / 2;
   const int ry = static_cast<int>(ky.size()) / 2;
   const int channels = src.format().channels();
-  const int samples = width * channels;
+  const std::size_t samples = static_cast<std::size_t>(width) * channels;
   std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * rx) * channels);
   const int rows = end - first + 2 * ry;
-  std::vector<std::int32_t> across(static_cast<std::size_t>(rows) * samples);
+  std::vector<std::int16_t> across(rows * samples);
   for (int r = 0; r < rows; ++r) {
     detail::pad_row(src, detail::border_index(border, first - ry + r, src.height()), rx, border,
                     padded.data());
-    std::int32_t* row = across.data() + static_cast<std::size_t>(r) * samples;
-    for (int i = 0; i < samples; ++i) row[i] = 0;
-    for (std::size_t t = 0; t < kx.size(); ++t) {
-      const int w = kx[t];
-      if (w == 0) continue;
-      const std::uint8_t* in = padded.data() + t * channels;
-      for (int i = 0; i < samples; ++i) row[i] += w * in[i];
-    }
+    simd::weighted_row(padded.data(), channels, kx.data(), static_cast<int>(kx.size()),
+                       across.data() + r * samples, samples);
   }
+  std::vector<const std::int16_t*> window(ky.size());
   for (int y = first; y < end; ++y) {
-    std::int32_t* result = out + static_cast<std::size_t>(y - first) * samples;
-    for (int i = 0; i < samples; ++i) result[i] = 0;
-    for (std::size_t k = 0; k < ky.size(); ++k) {
-      const int w = ky[k];
-      if (w == 0) continue;
-      const std::int32_t* in = across.data() + static_cast<std::size_t>(y - first + k) * samples;
-      for (int i = 0; i < samples; ++i) result[i] += w * in[i];
-    }
+    for (std::size_t k = 0; k < ky.size(); ++k)
+      window[k] = across.data() + (y - first + k) * samples;
+    simd::weighted_column(window.data(), ky.data(), static_cast<int>(ky.size()),
+                          out + (y - first) * samples, samples);
   }
 }
 
@@ -126,18 +120,14 @@ void derivative_rows(ImageView src, int first, int end, const std::vector<int>& 
 void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
   check_sobel(dx, dy, ksize);
   detail::require_filter_arguments("sobel", src, dst);
-  const std::vector<int> kx = derivative_kernel(dx, ksize);
-  const std::vector<int> ky = derivative_kernel(dy, ksize);
-  const int samples = src.width() * src.format().channels();
+  const std::vector<std::int16_t> kx = derivative_kernel(dx, ksize);
+  const std::vector<std::int16_t> ky = derivative_kernel(dy, ksize);
+  const std::size_t samples = static_cast<std::size_t>(src.width()) * src.format().channels();
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    std::vector<std::int32_t> values(static_cast<std::size_t>(end - first) * samples);
+    std::vector<std::int16_t> values((end - first) * samples);
     derivative_rows(src, first, end, kx, ky, Border::Reflect101, values.data());
     for (int y = first; y < end; ++y) {
-      const std::int32_t* in = values.data() + static_cast<std::size_t>(y - first) * samples;
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
-      // CV_16S saturation, then convertScaleAbs.
-      for (int i = 0; i < samples; ++i)
-        out[i] = static_cast<std::uint8_t>(std::min(std::abs(in[i]), 255));
+      simd::absolute_u8(values.data() + (y - first) * samples, dst.row<std::uint8_t>(y), samples);
     }
   });
 }
@@ -187,41 +177,37 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
   std::memset(map(-1) - 1, kNotEdge, map_stride);
   std::memset(map(height) - 1, kNotEdge, map_stride);
 
-  const std::vector<int> smooth = derivative_kernel(0, aperture);
-  const std::vector<int> derive = derivative_kernel(1, aperture);
+  const std::vector<std::int16_t> smooth = derivative_kernel(0, aperture);
+  const std::vector<std::int16_t> derive = derivative_kernel(1, aperture);
   detail::parallel_rows(
       height, detail::strip_rows(static_cast<std::size_t>(width) * 8), [&](int first, int end) {
         // Gradients of rows first-1..end (one row more each side for the 3x3 maximum test).
         const int from = std::max(first - 1, 0);
         const int to = std::min(end + 1, height);
         const std::size_t rows = to - from;
-        std::vector<std::int32_t> gx(rows * width), gy(rows * width);
+        std::vector<std::int16_t> gx(rows * width), gy(rows * width);
         derivative_rows(src, from, to, derive, smooth, Border::Replicate, gx.data());
         derivative_rows(src, from, to, smooth, derive, Border::Replicate, gy.data());
         // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
         const std::size_t mag_stride = width + 2;
-        std::vector<std::int64_t> magnitude((end - first + 2) * mag_stride, 0);
+        // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
+        std::vector<std::int32_t> magnitude((end - first + 2) * mag_stride, 0);
         for (int y = first - 1; y <= end; ++y) {
           if (y < 0 || y >= height) continue;
-          std::int64_t* m = magnitude.data() + (y - first + 1) * mag_stride + 1;
-          const std::int32_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
-          const std::int32_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
-          for (int x = 0; x < width; ++x) {
-            m[x] = norm == GradientNorm::L2
-                       ? std::int64_t{ix[x]} * ix[x] + std::int64_t{iy[x]} * iy[x]
-                       : std::int64_t{std::abs(ix[x])} + std::abs(iy[x]);
-          }
+          const std::size_t offset = static_cast<std::size_t>(y - from) * width;
+          simd::gradient_magnitude(gx.data() + offset, gy.data() + offset, norm == GradientNorm::L2,
+                                   magnitude.data() + (y - first + 1) * mag_stride + 1, width);
         }
         for (int y = first; y < end; ++y) {
-          const std::int64_t* above = magnitude.data() + (y - first) * mag_stride + 1;
-          const std::int64_t* here = above + mag_stride;
-          const std::int64_t* below = here + mag_stride;
-          const std::int32_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
-          const std::int32_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
+          const std::int32_t* above = magnitude.data() + (y - first) * mag_stride + 1;
+          const std::int32_t* here = above + mag_stride;
+          const std::int32_t* below = here + mag_stride;
+          const std::int16_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
+          const std::int16_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
           std::uint8_t* out = map(y);
           out[-1] = out[width] = kNotEdge;
           for (int x = 0; x < width; ++x) {
-            const std::int64_t m = here[x];
+            const std::int32_t m = here[x];
             std::uint8_t state = kNotEdge;
             if (m > low_level) {
               // Keep m only if it is the maximum along the gradient direction (4 sectors).

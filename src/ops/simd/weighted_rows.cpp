@@ -1,0 +1,253 @@
+// Weighted sums across and down rows with Highway, compiled for every SIMD target and picked
+// at run time. Each loop runs whole vectors, then finishes the last few samples in scalar code
+// that does the same arithmetic, so results never depend on the width or the target.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ops/simd/weighted_rows.cpp"
+#include <cmath>
+
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "ops/simd/weighted_rows.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace tessera::ops::simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// 16-bit sums of u8 taps; T is uint16_t (Gaussian) or int16_t (derivatives). Both wrap modulo
+// 2^16, so the scalar tail casts the same way.
+template <typename T>
+void WeightedRowImpl(const std::uint8_t* in, int step, const T* weights, int taps, T* out,
+                     std::size_t samples) {
+  const hn::ScalableTag<T> d;
+  const hn::Rebind<std::uint8_t, decltype(d)> d8;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    auto sum = hn::Zero(d);
+    for (int t = 0; t < taps; ++t) {
+      if (weights[t] == 0) continue;
+      const auto pixels =
+          hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
+      sum = hn::Add(sum, hn::Mul(pixels, hn::Set(d, weights[t])));
+    }
+    hn::StoreU(sum, d, out + i);
+  }
+  for (; i < samples; ++i) {
+    int sum = 0;
+    for (int t = 0; t < taps; ++t)
+      sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+    out[i] = static_cast<T>(sum);
+  }
+}
+
+void WeightedRowU16(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
+                    std::uint16_t* out, std::size_t samples) {
+  WeightedRowImpl(in, step, weights, taps, out, samples);
+}
+
+void WeightedRowI16(const std::uint8_t* in, int step, const std::int16_t* weights, int taps,
+                    std::int16_t* out, std::size_t samples) {
+  WeightedRowImpl(in, step, weights, taps, out, samples);
+}
+
+void WeightedColumnU8(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
+                      std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::Rebind<std::int32_t, decltype(d32)> di32;
+  const hn::Rebind<std::uint16_t, decltype(d32)> d16;
+  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
+  const std::size_t lanes = hn::Lanes(d32);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    auto sum = hn::Set(d32, rounding);
+    for (int k = 0; k < taps; ++k) {
+      const auto values = hn::PromoteTo(d32, hn::LoadU(d16, rows[k] + i));
+      sum = hn::Add(sum, hn::Mul(values, hn::Set(d32, weights[k])));
+    }
+    // Highway 1.0 demotes signed lanes to u8 only; the sums stay far below 2^31.
+    const auto result = hn::BitCast(di32, hn::ShiftRightSame(sum, shift));
+    hn::StoreU(hn::DemoteTo(d8, result), d8, out + i);
+  }
+  for (; i < samples; ++i) {
+    std::uint32_t sum = rounding;
+    for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+    sum >>= shift;
+    out[i] = static_cast<std::uint8_t>(sum > 255 ? 255 : sum);
+  }
+}
+
+void WeightedColumnI16(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
+                       std::int16_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::int16_t> d;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    auto sum = hn::Zero(d);
+    for (int k = 0; k < taps; ++k) {
+      if (weights[k] == 0) continue;
+      sum = hn::Add(sum, hn::Mul(hn::LoadU(d, rows[k] + i), hn::Set(d, weights[k])));
+    }
+    hn::StoreU(sum, d, out + i);
+  }
+  for (; i < samples; ++i) {
+    int sum = 0;
+    for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+    out[i] = static_cast<std::int16_t>(sum);
+  }
+}
+
+// The sum of a box column: rows[0][i] + ... + rows[taps-1][i] as u32 lanes.
+template <class D32>
+hn::Vec<D32> ColumnSum(D32 d32, const std::uint16_t* const* rows, int taps, std::size_t i) {
+  const hn::Rebind<std::uint16_t, D32> d16;
+  auto sum = hn::Zero(d32);
+  for (int k = 0; k < taps; ++k)
+    sum = hn::Add(sum, hn::PromoteTo(d32, hn::LoadU(d16, rows[k] + i)));
+  return sum;
+}
+
+// ((s * m) >> 23) without 64-bit lanes: with m = 256 mh + ml, it equals
+// (s * mh + ((s * ml) >> 8)) >> 15 exactly (the dropped fraction can never carry), and for
+// s < 2^17, m < 2^20 every term fits in 32 bits.
+std::uint32_t BoxMeanScalar(std::uint32_t s, std::uint32_t multiplier) {
+  return (s * (multiplier >> 8) + ((s * (multiplier & 255)) >> 8)) >> 15;
+}
+
+void BoxMeanFixed(const std::uint16_t* const* rows, int taps, std::uint32_t bias,
+                  std::uint32_t multiplier, std::uint8_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::Rebind<std::int32_t, decltype(d32)> di32;
+  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
+  const std::size_t lanes = hn::Lanes(d32);
+  const auto high = hn::Set(d32, multiplier >> 8);
+  const auto low = hn::Set(d32, multiplier & 255);
+  const auto vbias = hn::Set(d32, bias);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    const auto s = hn::Add(ColumnSum(d32, rows, taps, i), vbias);
+    const auto mean =
+        hn::ShiftRight<15>(hn::Add(hn::Mul(s, high), hn::ShiftRight<8>(hn::Mul(s, low))));
+    hn::StoreU(hn::DemoteTo(d8, hn::BitCast(di32, mean)), d8, out + i);
+  }
+  for (; i < samples; ++i) {
+    std::uint32_t sum = bias;
+    for (int k = 0; k < taps; ++k) sum += rows[k][i];
+    out[i] = static_cast<std::uint8_t>(BoxMeanScalar(sum, multiplier));
+  }
+}
+
+void BoxMeanFloat(const std::uint16_t* const* rows, int taps, float scale, std::uint8_t* out,
+                  std::size_t samples) {
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::Rebind<std::int32_t, decltype(d32)> di32;
+  const hn::Rebind<float, decltype(d32)> df;
+  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
+  const std::size_t lanes = hn::Lanes(d32);
+  const auto vscale = hn::Set(df, scale);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    const auto sum = hn::ConvertTo(df, hn::BitCast(di32, ColumnSum(d32, rows, taps, i)));
+    hn::StoreU(hn::DemoteTo(d8, hn::NearestInt(hn::Mul(sum, vscale))), d8, out + i);
+  }
+  for (; i < samples; ++i) {
+    std::uint32_t sum = 0;
+    for (int k = 0; k < taps; ++k) sum += rows[k][i];
+    const float mean = std::nearbyint(static_cast<float>(sum) * scale);
+    out[i] = static_cast<std::uint8_t>(mean > 255.0f ? 255.0f : mean);
+  }
+}
+
+void AbsoluteU8(const std::int16_t* in, std::uint8_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::int16_t> d;
+  const hn::Rebind<std::uint8_t, decltype(d)> d8;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    hn::StoreU(hn::DemoteTo(d8, hn::Abs(hn::LoadU(d, in + i))), d8, out + i);
+  }
+  for (; i < samples; ++i) {
+    const int magnitude = in[i] < 0 ? -in[i] : in[i];
+    out[i] = static_cast<std::uint8_t>(magnitude > 255 ? 255 : magnitude);
+  }
+}
+
+void GradientMagnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, std::int32_t* out,
+                       std::size_t samples) {
+  const hn::ScalableTag<std::int32_t> d32;
+  const hn::Rebind<std::int16_t, decltype(d32)> d16;
+  const std::size_t lanes = hn::Lanes(d32);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    const auto x = hn::PromoteTo(d32, hn::LoadU(d16, gx + i));
+    const auto y = hn::PromoteTo(d32, hn::LoadU(d16, gy + i));
+    const auto magnitude =
+        l2 ? hn::Add(hn::Mul(x, x), hn::Mul(y, y)) : hn::Add(hn::Abs(x), hn::Abs(y));
+    hn::StoreU(magnitude, d32, out + i);
+  }
+  for (; i < samples; ++i) {
+    const int x = gx[i];
+    const int y = gy[i];
+    out[i] = l2 ? x * x + y * y : (x < 0 ? -x : x) + (y < 0 ? -y : y);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace tessera::ops::simd
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace tessera::ops::simd {
+
+HWY_EXPORT(WeightedRowU16);
+HWY_EXPORT(WeightedRowI16);
+HWY_EXPORT(WeightedColumnU8);
+HWY_EXPORT(WeightedColumnI16);
+HWY_EXPORT(BoxMeanFixed);
+HWY_EXPORT(BoxMeanFloat);
+HWY_EXPORT(AbsoluteU8);
+HWY_EXPORT(GradientMagnitude);
+
+void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
+                  std::uint16_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedRowU16)(in, step, weights, taps, out, samples);
+}
+
+void weighted_row(const std::uint8_t* in, int step, const std::int16_t* weights, int taps,
+                  std::int16_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedRowI16)(in, step, weights, taps, out, samples);
+}
+
+void weighted_column(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
+                     std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnU8)(rows, weights, taps, rounding, shift, out, samples);
+}
+
+void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
+                     std::int16_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnI16)(rows, weights, taps, out, samples);
+}
+
+void box_mean_fixed(const std::uint16_t* const* rows, int taps, std::uint32_t bias,
+                    std::uint32_t multiplier, std::uint8_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(BoxMeanFixed)(rows, taps, bias, multiplier, out, samples);
+}
+
+void box_mean_float(const std::uint16_t* const* rows, int taps, float scale, std::uint8_t* out,
+                    std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(BoxMeanFloat)(rows, taps, scale, out, samples);
+}
+
+void absolute_u8(const std::int16_t* in, std::uint8_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(AbsoluteU8)(in, out, samples);
+}
+
+void gradient_magnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, std::int32_t* out,
+                        std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(GradientMagnitude)(gx, gy, l2, out, samples);
+}
+
+}  // namespace tessera::ops::simd
+#endif

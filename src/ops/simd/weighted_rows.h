@@ -1,0 +1,44 @@
+#pragma once
+// The inner loops of the separable filters, vectorised (see weighted_rows.cpp): weighted sums
+// across a padded row and down a window of rows, in the integer widths OpenCV uses, so the
+// results stay bit-identical to its fixed-point kernels.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tessera::ops::simd {
+
+// out[i] = sum over t < taps of weights[t] * in[t * step + i], for i < samples, in 16-bit
+// arithmetic (exact whenever the true sum fits, as it does for every kernel tessera builds).
+// `in` is a padded row: in[t * step + i] is tap t of sample i.
+void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
+                  std::uint16_t* out, std::size_t samples);
+void weighted_row(const std::uint8_t* in, int step, const std::int16_t* weights, int taps,
+                  std::int16_t* out, std::size_t samples);
+
+// out[i] = (sum over k < taps of weights[k] * rows[k][i] + rounding) >> shift, for i < samples,
+// in 32-bit arithmetic, saturated to 8 bits.
+void weighted_column(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
+                     std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples);
+
+// out[i] = sum over k < taps of weights[k] * rows[k][i], in 16-bit arithmetic.
+void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
+                     std::int16_t* out, std::size_t samples);
+
+// The mean of a box from its row sums, with cv::blur's rounding: out[i] =
+// ((sum + bias) * multiplier) >> 23 where sum = rows[0][i] + ... + rows[taps-1][i].
+// Needs sum + bias < 2^17 and multiplier < 2^20 (boxes of up to 256 pixels).
+void box_mean_fixed(const std::uint16_t* const* rows, int taps, std::uint32_t bias,
+                    std::uint32_t multiplier, std::uint8_t* out, std::size_t samples);
+// The same for larger boxes, in float: out[i] = round-to-even(sum * scale), saturated.
+void box_mean_float(const std::uint16_t* const* rows, int taps, float scale, std::uint8_t* out,
+                    std::size_t samples);
+
+// out[i] = min(|in[i]|, 255): OpenCV's convertScaleAbs of a CV_16S derivative.
+void absolute_u8(const std::int16_t* in, std::uint8_t* out, std::size_t samples);
+
+// out[i] = |gx[i]| + |gy[i]| (l2 false) or gx[i]^2 + gy[i]^2 (l2 true): Canny's magnitude.
+void gradient_magnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, std::int32_t* out,
+                        std::size_t samples);
+
+}  // namespace tessera::ops::simd
