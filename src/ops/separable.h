@@ -3,10 +3,10 @@
 //
 // For each strip of output rows, every input row it needs is padded left and right by the
 // border rule, run through `horizontal` into a row of intermediate sums, and the output row is
-// made by `vertical` from the 2 * radius_y + 1 intermediate rows around it. Intermediate rows
-// are computed once per strip (a strip recomputes only its 2 * radius_y border rows), so the
-// memory held is (strip height + 2 * radius_y) intermediate rows per running strip, whatever
-// the image height.
+// made by `vertical` from the 2 * radius_y + 1 intermediate rows around it. The intermediate
+// rows live in a ring of that many rows, so each is computed once per strip and stays in cache
+// until the last output row that needs it: a running strip holds (2 * radius_y + 1) rows of
+// sums, whatever the image height.
 
 #include <cstdint>
 #include <vector>
@@ -41,19 +41,22 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
   const int window = 2 * radius_y + 1;
   const int min_rows = std::max(strip_rows(src.row_bytes()), 2 * radius_y + 8);
   parallel_rows(height, min_rows, [&](int first, int end) {
-    const int rows = end - first + 2 * radius_y;
     std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * radius_x) * channels);
-    std::vector<Sum> sums(static_cast<std::size_t>(rows) * samples);
-    for (int r = 0; r < rows; ++r) {
-      pad_row(src, border_index(border, first - radius_y + r, height), radius_x, border,
-              padded.data());
-      horizontal(padded.data(), sums.data() + static_cast<std::size_t>(r) * samples, samples);
-    }
+    std::vector<Sum> ring(static_cast<std::size_t>(window) * samples);
+    // Source row r (which may lie outside the image) goes to slot (r - top) % window.
+    const int top = first - radius_y;
+    auto slot = [&](int source_row) {
+      return ring.data() + static_cast<std::size_t>((source_row - top) % window) * samples;
+    };
+    auto fill = [&](int source_row) {
+      pad_row(src, border_index(border, source_row, height), radius_x, border, padded.data());
+      horizontal(padded.data(), slot(source_row), samples);
+    };
+    for (int r = top; r < first + radius_y; ++r) fill(r);
     std::vector<const Sum*> window_rows(window);
     for (int y = first; y < end; ++y) {
-      for (int k = 0; k < window; ++k) {
-        window_rows[k] = sums.data() + static_cast<std::size_t>(y - first + k) * samples;
-      }
+      fill(y + radius_y);
+      for (int k = 0; k < window; ++k) window_rows[k] = slot(y - radius_y + k);
       vertical(window_rows.data(), y, samples);
     }
   });

@@ -24,13 +24,28 @@ void WeightedRowImpl(const std::uint8_t* in, int step, const T* weights, int tap
   const hn::ScalableTag<T> d;
   const hn::Rebind<std::uint8_t, decltype(d)> d8;
   const std::size_t lanes = hn::Lanes(d);
+  auto load = [&](int t, std::size_t i) {
+    return hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
+  };
+  // Gaussian and Sobel smoothing kernels are symmetric, Sobel's first derivative antisymmetric:
+  // both take one multiply per pair of taps, on their sum or difference.
+  bool symmetric = true, antisymmetric = true;
+  for (int t = 0; t < taps / 2; ++t) {
+    symmetric = symmetric && weights[t] == weights[taps - 1 - t];
+    antisymmetric = antisymmetric && weights[t] == -weights[taps - 1 - t];
+  }
+  const bool paired = taps > 1 && (symmetric || antisymmetric);
+  const int multiplies = paired ? (taps + 1) / 2 : taps;
   std::size_t i = 0;
   for (; i + lanes <= samples; i += lanes) {
     auto sum = hn::Zero(d);
-    for (int t = 0; t < taps; ++t) {
+    for (int t = 0; t < multiplies; ++t) {
       if (weights[t] == 0) continue;
-      const auto pixels =
-          hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
+      auto pixels = load(t, i);
+      if (paired && t != taps - 1 - t) {
+        pixels = symmetric ? hn::Add(pixels, load(taps - 1 - t, i))
+                           : hn::Sub(pixels, load(taps - 1 - t, i));
+      }
       sum = hn::Add(sum, hn::Mul(pixels, hn::Set(d, weights[t])));
     }
     hn::StoreU(sum, d, out + i);
@@ -60,11 +75,18 @@ void WeightedColumnU8(const std::uint16_t* const* rows, const std::uint32_t* wei
   const hn::Rebind<std::uint16_t, decltype(d32)> d16;
   const hn::Rebind<std::uint8_t, decltype(d32)> d8;
   const std::size_t lanes = hn::Lanes(d32);
+  // A symmetric kernel (every Gaussian) adds each pair of rows before the one multiply.
+  bool symmetric = true;
+  for (int k = 0; k < taps / 2; ++k) symmetric = symmetric && weights[k] == weights[taps - 1 - k];
+  const int multiplies = symmetric ? (taps + 1) / 2 : taps;
   std::size_t i = 0;
   for (; i + lanes <= samples; i += lanes) {
     auto sum = hn::Set(d32, rounding);
-    for (int k = 0; k < taps; ++k) {
-      const auto values = hn::PromoteTo(d32, hn::LoadU(d16, rows[k] + i));
+    for (int k = 0; k < multiplies; ++k) {
+      auto values = hn::PromoteTo(d32, hn::LoadU(d16, rows[k] + i));
+      if (symmetric && k != taps - 1 - k) {
+        values = hn::Add(values, hn::PromoteTo(d32, hn::LoadU(d16, rows[taps - 1 - k] + i)));
+      }
       sum = hn::Add(sum, hn::Mul(values, hn::Set(d32, weights[k])));
     }
     // Highway 1.0 demotes signed lanes to u8 only; the sums stay far below 2^31.
