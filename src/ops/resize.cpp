@@ -8,6 +8,8 @@
 
 #include "ops/op_support.h"
 #include "ops/resample_weights.h"
+#include "ops/simd/halve.h"
+#include "ops/simd/weighted_rows.h"
 #include "tessera/ops/geometry.h"
 
 namespace tessera::ops {
@@ -34,62 +36,131 @@ FixedAxis to_fixed(const detail::AxisWeights& axis, int bits) {
   return fixed;
 }
 
-void resample(ImageView src, MutableImageView dst, ResizeKernel kernel) {
-  const bool pillow = kernel == ResizeKernel::Lanczos3;
-  const int bits = pillow ? 22 : 11;
-  const FixedAxis across = to_fixed(detail::axis_weights(kernel, src.width(), dst.width()), bits);
-  const FixedAxis down = to_fixed(detail::axis_weights(kernel, src.height(), dst.height()), bits);
+// Pillow's scheme (lanczos3): across first, each row rounded to 8 bits, then down.
+void resample_pillow(ImageView src, MutableImageView dst, const FixedAxis& across,
+                     const FixedAxis& down, int bits) {
   const int channels = src.format().channels();
-  const int out_samples = dst.width() * channels;
+  const std::size_t out_samples = static_cast<std::size_t>(dst.width()) * channels;
   const bool same_width = src.width() == dst.width();
-  const std::int64_t half = std::int64_t{1} << (bits - 1);
-
-  detail::parallel_rows(dst.height(), 8, [&](int first, int end) {
-    // Input rows this strip reads.
+  const bool same_height = src.height() == dst.height();
+  const std::int32_t half = std::int32_t{1} << (bits - 1);
+  // Strips overlap by the vertical taps, which are resampled across once per strip: tall
+  // strips keep that repeated work small.
+  detail::parallel_rows(dst.height(), std::max(8, 4 * down.taps), [&](int first, int end) {
+    // The input rows this strip reads, resampled across.
     const int low = down.first[first];
     const int high = down.first[end - 1] + down.taps;
-    std::vector<std::int32_t> rows(static_cast<std::size_t>(high - low) * out_samples);
+    std::vector<std::uint8_t> rows((high - low) * out_samples);
     for (int y = low; y < high; ++y) {
       const std::uint8_t* in = src.row<std::uint8_t>(y);
-      std::int32_t* out = rows.data() + static_cast<std::size_t>(y - low) * out_samples;
-      if (same_width && pillow) {  // Pillow skips the pass that does not change the size
-        for (int i = 0; i < out_samples; ++i) out[i] = in[i];
+      std::uint8_t* out = rows.data() + (y - low) * out_samples;
+      if (same_width) {  // Pillow skips the pass that does not change the size
+        std::memcpy(out, in, out_samples);
         continue;
       }
       for (int x = 0; x < dst.width(); ++x) {
         const std::uint8_t* taps = in + across.first[x] * channels;
         const std::int32_t* w = across.weights.data() + static_cast<std::size_t>(x) * across.taps;
         for (int c = 0; c < channels; ++c) {
-          std::int64_t sum = pillow ? half : 0;
-          for (int t = 0; t < across.taps; ++t) sum += std::int64_t{w[t]} * taps[t * channels + c];
-          out[x * channels + c] = pillow ? detail::saturate_u8(static_cast<int>(sum >> bits))
-                                         : static_cast<std::int32_t>(sum);
+          std::int32_t sum = half;
+          for (int t = 0; t < across.taps; ++t) sum += w[t] * taps[t * channels + c];
+          out[x * channels + c] = detail::saturate_u8(sum >> bits);
         }
       }
     }
-    const bool same_height = src.height() == dst.height();
-    std::vector<std::int64_t> sums(out_samples);
+    std::vector<const std::uint8_t*> window(down.taps);
+    std::vector<std::int32_t> sums(out_samples);
     for (int y = first; y < end; ++y) {
       std::uint8_t* out = dst.row<std::uint8_t>(y);
-      if (same_height && pillow) {
-        const std::int32_t* row = rows.data() + static_cast<std::size_t>(y - low) * out_samples;
-        for (int i = 0; i < out_samples; ++i) out[i] = static_cast<std::uint8_t>(row[i]);
+      const std::uint8_t* top = rows.data() + (down.first[y] - low) * out_samples;
+      if (same_height) {
+        std::memcpy(out, top, out_samples);
         continue;
       }
-      std::fill(sums.begin(), sums.end(), pillow ? half : std::int64_t{1} << (2 * bits - 1));
-      const std::int32_t* w = down.weights.data() + static_cast<std::size_t>(y) * down.taps;
-      for (int t = 0; t < down.taps; ++t) {
-        const std::int32_t* row =
-            rows.data() + static_cast<std::size_t>(down.first[y] + t - low) * out_samples;
-        for (int i = 0; i < out_samples; ++i) sums[i] += std::int64_t{w[t]} * row[i];
-      }
-      const int shift = pillow ? bits : 2 * bits;
-      for (int i = 0; i < out_samples; ++i) {
-        out[i] = detail::saturate_u8(
-            static_cast<int>(std::clamp<std::int64_t>(sums[i] >> shift, -1, 256)));
+      for (int t = 0; t < down.taps; ++t) window[t] = top + t * out_samples;
+      simd::weighted_column(window.data(),
+                            down.weights.data() + static_cast<std::size_t>(y) * down.taps,
+                            down.taps, sums.data(), out_samples);
+      for (std::size_t i = 0; i < out_samples; ++i)
+        out[i] = detail::saturate_u8((sums[i] + half) >> bits);
+    }
+  });
+}
+
+// Across one row of column sums (weights scaled by 2^bits each way): out = round(sum / 2^2bits).
+template <int kChannels>
+void resample_across(const std::int32_t* column, const FixedAxis& across, int width, int bits,
+                     std::uint8_t* out) {
+  const std::int32_t half = std::int32_t{1} << (2 * bits - 1);
+  for (int x = 0; x < width; ++x) {
+    const std::int32_t* taps = column + across.first[x] * kChannels;
+    const std::int32_t* w = across.weights.data() + static_cast<std::size_t>(x) * across.taps;
+    std::int32_t sums[kChannels];
+    for (int c = 0; c < kChannels; ++c) sums[c] = half;
+    for (int t = 0; t < across.taps; ++t) {
+      for (int c = 0; c < kChannels; ++c) sums[c] += w[t] * taps[t * kChannels + c];
+    }
+    for (int c = 0; c < kChannels; ++c)
+      out[x * kChannels + c] = detail::saturate_u8(sums[c] >> (2 * bits));
+  }
+}
+
+// OpenCV's scheme (linear, cubic, area): 11-bit weights each way, rounded once at the end.
+// Down first, so the pass that cannot use whole vectors runs on output rows only.
+void resample_opencv(ImageView src, MutableImageView dst, const FixedAxis& across,
+                     const FixedAxis& down, int bits) {
+  const int channels = src.format().channels();
+  const std::size_t in_samples = static_cast<std::size_t>(src.width()) * channels;
+  detail::parallel_rows(dst.height(), 8, [&](int first, int end) {
+    std::vector<const std::uint8_t*> window(down.taps);
+    std::vector<std::int32_t> column(in_samples);
+    for (int y = first; y < end; ++y) {
+      for (int t = 0; t < down.taps; ++t) window[t] = src.row<std::uint8_t>(down.first[y] + t);
+      simd::weighted_column(window.data(),
+                            down.weights.data() + static_cast<std::size_t>(y) * down.taps,
+                            down.taps, column.data(), in_samples);
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      switch (channels) {
+        case 1:
+          resample_across<1>(column.data(), across, dst.width(), bits, out);
+          break;
+        case 2:
+          resample_across<2>(column.data(), across, dst.width(), bits, out);
+          break;
+        case 3:
+          resample_across<3>(column.data(), across, dst.width(), bits, out);
+          break;
+        default:
+          resample_across<4>(column.data(), across, dst.width(), bits, out);
+          break;
       }
     }
   });
+}
+
+void resample(ImageView src, MutableImageView dst, ResizeKernel kernel) {
+  const bool pillow = kernel == ResizeKernel::Lanczos3;
+  // Exactly half size: linear and area weights are then all 1/2 each way (cv::resize takes
+  // the same shortcut), so a 2x2 mean gives the same result at a fraction of the cost.
+  if (!pillow && kernel != ResizeKernel::Cubic && src.width() == 2 * dst.width() &&
+      src.height() == 2 * dst.height()) {
+    detail::parallel_rows(
+        dst.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+          for (int y = first; y < end; ++y) {
+            simd::halve_row(src.row<std::uint8_t>(2 * y), src.row<std::uint8_t>(2 * y + 1),
+                            dst.row<std::uint8_t>(y), dst.width(), src.format().channels());
+          }
+        });
+    return;
+  }
+  const int bits = pillow ? 22 : 11;
+  const FixedAxis across = to_fixed(detail::axis_weights(kernel, src.width(), dst.width()), bits);
+  const FixedAxis down = to_fixed(detail::axis_weights(kernel, src.height(), dst.height()), bits);
+  if (pillow) {
+    resample_pillow(src, dst, across, down, bits);
+  } else {
+    resample_opencv(src, dst, across, down, bits);
+  }
 }
 
 void resample_nearest(ImageView src, MutableImageView dst) {

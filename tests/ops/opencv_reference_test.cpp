@@ -338,6 +338,26 @@ TEST_F(OpenCvReference, resize_linear_and_area_are_within_one_level_of_cv_resize
   }
 }
 
+TEST_F(OpenCvReference, halving_even_sizes_is_identical_to_cv_resize_linear_and_area) {
+  // cv::resize(even, dst, cv::Size(w / 2, h / 2), 0, 0, INTER_LINEAR / INTER_AREA): both
+  // take the 2x2-mean shortcut, as tessera does, so here the results are equal, not within 1.
+  const std::pair<ops::ResizeKernel, int> kernels[] = {
+      {ops::ResizeKernel::Linear, cv::INTER_LINEAR}, {ops::ResizeKernel::Area, cv::INTER_AREA}};
+  for (const auto& [kernel, code] : kernels) {
+    expect_matches_opencv(
+        "halve", Match::Exact,
+        [&](ImageView src) {
+          const ImageView even = src.subview({0, 0, src.width() & ~1, src.height() & ~1});
+          return ops::resize(even, {.width = even.width() / 2, .height = even.height() / 2},
+                             kernel);
+        },
+        [&](const cv::Mat& src, cv::Mat& dst) {
+          const cv::Mat even = src(cv::Rect(0, 0, src.cols & ~1, src.rows & ~1));
+          cv::resize(even, dst, cv::Size(even.cols / 2, even.rows / 2), 0, 0, code);
+        });
+  }
+}
+
 TEST_F(OpenCvReference, rotation_by_any_angle_is_within_one_level_of_warpAffine_on_99_percent) {
   // cv::warpAffine(src, dst, M, size, INTER_LINEAR, BORDER_CONSTANT, background), with M the
   // clockwise turn about the centre that ops::rotate makes (expand = false).

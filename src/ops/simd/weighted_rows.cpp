@@ -101,6 +101,27 @@ void WeightedColumnU8(const std::uint16_t* const* rows, const std::uint32_t* wei
   }
 }
 
+void WeightedColumnI32(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
+                       std::int32_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::int32_t> d32;
+  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
+  const std::size_t lanes = hn::Lanes(d32);
+  std::size_t i = 0;
+  for (; i + lanes <= samples; i += lanes) {
+    auto sum = hn::Zero(d32);
+    for (int k = 0; k < taps; ++k) {
+      const auto values = hn::PromoteTo(d32, hn::LoadU(d8, rows[k] + i));
+      sum = hn::Add(sum, hn::Mul(values, hn::Set(d32, weights[k])));
+    }
+    hn::StoreU(sum, d32, out + i);
+  }
+  for (; i < samples; ++i) {
+    std::int32_t sum = 0;
+    for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+    out[i] = sum;
+  }
+}
+
 void WeightedColumnI16(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
                        std::int16_t* out, std::size_t samples) {
   const hn::ScalableTag<std::int16_t> d;
@@ -227,6 +248,7 @@ HWY_EXPORT(WeightedRowU16);
 HWY_EXPORT(WeightedRowI16);
 HWY_EXPORT(WeightedColumnU8);
 HWY_EXPORT(WeightedColumnI16);
+HWY_EXPORT(WeightedColumnI32);
 HWY_EXPORT(BoxMeanFixed);
 HWY_EXPORT(BoxMeanFloat);
 HWY_EXPORT(AbsoluteU8);
@@ -245,6 +267,11 @@ void weighted_row(const std::uint8_t* in, int step, const std::int16_t* weights,
 void weighted_column(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
                      std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnU8)(rows, weights, taps, rounding, shift, out, samples);
+}
+
+void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
+                     std::int32_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnI32)(rows, weights, taps, out, samples);
 }
 
 void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,

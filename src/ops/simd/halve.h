@@ -1,0 +1,16 @@
+#pragma once
+// Halving an image in both directions by 2x2 means, vectorised (see halve.cpp). This is what
+// cv::resize does for INTER_AREA and INTER_LINEAR at exactly half size, and what their
+// weights reduce to: (a + b + c + d + 2) >> 2.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tessera::ops::simd {
+
+// out[x] (x < out_width pixels of `channels` samples) = the rounded mean of pixels 2x and
+// 2x + 1 of rows `top` and `bottom`.
+void halve_row(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
+               std::size_t out_width, int channels);
+
+}  // namespace tessera::ops::simd
