@@ -10,6 +10,7 @@
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
+#include "ops/simd/rank_rows.h"
 
 namespace tessera::ops {
 namespace {
@@ -174,28 +175,6 @@ Image convolve(ImageView src, const Kernel& kernel, double divisor, double offse
   });
 }
 
-namespace {
-
-inline void sort_pair(std::uint8_t& a, std::uint8_t& b) {
-  const std::uint8_t low = std::min(a, b);
-  b = std::max(a, b);
-  a = low;
-}
-
-// The median of nine values with 19 compare-exchanges (Paeth's network).
-inline std::uint8_t median_of_9(std::array<std::uint8_t, 9> p) {
-  sort_pair(p[1], p[2]), sort_pair(p[4], p[5]), sort_pair(p[7], p[8]);
-  sort_pair(p[0], p[1]), sort_pair(p[3], p[4]), sort_pair(p[6], p[7]);
-  sort_pair(p[1], p[2]), sort_pair(p[4], p[5]), sort_pair(p[7], p[8]);
-  sort_pair(p[0], p[3]), sort_pair(p[5], p[8]), sort_pair(p[4], p[7]);
-  sort_pair(p[3], p[6]), sort_pair(p[1], p[4]), sort_pair(p[2], p[5]);
-  sort_pair(p[4], p[7]), sort_pair(p[4], p[2]), sort_pair(p[6], p[4]);
-  sort_pair(p[4], p[2]);
-  return p[4];
-}
-
-}  // namespace
-
 void median(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("median", kMedianSize, ksize);
   detail::require_filter_arguments("median", src, dst);
@@ -210,24 +189,11 @@ void median(ImageView src, MutableImageView dst, int ksize) {
       detail::pad_row(src, detail::replicate(first - r + row, src.height()), r, Border::Replicate,
                       padded.data() + row * padded_samples);
     }
-    std::array<std::uint8_t, 25> window{};
+    std::vector<const std::uint8_t*> window(ksize);
     for (int y = first; y < end; ++y) {
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
       const std::uint8_t* top = padded.data() + (y - first) * padded_samples;
-      for (int i = 0; i < samples; ++i) {
-        int n = 0;
-        for (int ky = 0; ky < ksize; ++ky) {
-          for (int kx = 0; kx < ksize; ++kx)
-            window[n++] = top[ky * padded_samples + i + kx * channels];
-        }
-        if (ksize == 3) {
-          out[i] = median_of_9({window[0], window[1], window[2], window[3], window[4], window[5],
-                                window[6], window[7], window[8]});
-        } else {
-          std::nth_element(window.begin(), window.begin() + 12, window.begin() + 25);
-          out[i] = window[12];
-        }
-      }
+      for (int k = 0; k < ksize; ++k) window[k] = top + k * padded_samples;
+      simd::median_row(window.data(), ksize, channels, dst.row<std::uint8_t>(y), samples);
     }
   });
 }
@@ -249,38 +215,40 @@ void check_morphology_height(std::string_view op, int width, int height) {
 
 // Minimum or maximum over a width x height rectangle. Replicating the edge changes neither,
 // which is what ignoring pixels outside the image means.
-template <typename Pick>
 void morphology(std::string_view op, ImageView src, MutableImageView dst, int width, int height,
-                Pick pick) {
+                simd::Extreme extreme) {
   check_morphology_height(op, width, height);
   if (height == 0) height = width;
   detail::require_filter_arguments(op, src, dst);
+  // Down first, straight from the source rows, then across one padded row: two passes and
+  // no copies. Replicating the column extremes at the edges equals replicating the image.
   const int channels = src.format().channels();
-  detail::separable_pass<std::uint8_t>(
-      src, width / 2, height / 2, Border::Replicate,
-      [&](const std::uint8_t* padded, std::uint8_t* out, int samples) {
-        for (int i = 0; i < samples; ++i) out[i] = padded[i];
-        for (int t = 1; t < width; ++t) {
-          const std::uint8_t* in = padded + t * channels;
-          for (int i = 0; i < samples; ++i) out[i] = pick(out[i], in[i]);
-        }
-      },
-      [&](const std::uint8_t* const* rows, int y, int samples) {
-        std::uint8_t* out = dst.row<std::uint8_t>(y);
-        for (int i = 0; i < samples; ++i) out[i] = rows[0][i];
-        for (int k = 1; k < height; ++k) {
-          for (int i = 0; i < samples; ++i) out[i] = pick(out[i], rows[k][i]);
-        }
-      });
+  const int radius_x = width / 2;
+  const int radius_y = height / 2;
+  const std::size_t samples = static_cast<std::size_t>(src.width()) * channels;
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    std::vector<std::uint8_t> column(static_cast<std::size_t>(src.width() + 2 * radius_x) *
+                                     channels);
+    std::uint8_t* inside = column.data() + radius_x * channels;
+    std::vector<const std::uint8_t*> window(height);
+    for (int y = first; y < end; ++y) {
+      for (int k = 0; k < height; ++k) {
+        window[k] = src.row<std::uint8_t>(detail::replicate(y - radius_y + k, src.height()));
+      }
+      simd::extreme_column(window.data(), height, extreme, inside, samples);
+      for (int i = 1; i <= radius_x; ++i) {
+        std::memcpy(inside - i * channels, inside, channels);
+        std::memcpy(inside + samples + (i - 1) * channels, inside + samples - channels, channels);
+      }
+      simd::extreme_row(column.data(), channels, width, extreme, dst.row<std::uint8_t>(y), samples);
+    }
+  });
 }
-
-constexpr auto kMin = [](std::uint8_t a, std::uint8_t b) { return std::min(a, b); };
-constexpr auto kMax = [](std::uint8_t a, std::uint8_t b) { return std::max(a, b); };
 
 }  // namespace
 
 void erode(ImageView src, MutableImageView dst, int width, int height) {
-  morphology("erode", src, dst, width, height, kMin);
+  morphology("erode", src, dst, width, height, simd::Extreme::Minimum);
 }
 
 Image erode(ImageView src, int width, int height, AllocationOptions options,
@@ -290,7 +258,7 @@ Image erode(ImageView src, int width, int height, AllocationOptions options,
 }
 
 void dilate(ImageView src, MutableImageView dst, int width, int height) {
-  morphology("dilate", src, dst, width, height, kMax);
+  morphology("dilate", src, dst, width, height, simd::Extreme::Maximum);
 }
 
 Image dilate(ImageView src, int width, int height, AllocationOptions options,

@@ -1,0 +1,25 @@
+#pragma once
+// Rank filters' inner loops, vectorised (see rank_rows.cpp): minimum and maximum across a
+// padded row and down a window of rows (erode, dilate), and medians of k x k neighbourhoods.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tessera::ops::simd {
+
+enum class Extreme { Minimum, Maximum };
+
+// out[i] = the minimum or maximum of in[t * step + i] over t < taps, for i < samples.
+void extreme_row(const std::uint8_t* in, int step, int taps, Extreme extreme, std::uint8_t* out,
+                 std::size_t samples);
+
+// out[i] = the minimum or maximum of rows[k][i] over k < taps.
+void extreme_column(const std::uint8_t* const* rows, int taps, Extreme extreme, std::uint8_t* out,
+                    std::size_t samples);
+
+// out[i] = the median of rows[ky][kx * step + i] over the ksize x ksize window (ksize 3 or 5),
+// where rows are padded rows starting at each window's left-most column.
+void median_row(const std::uint8_t* const* rows, int ksize, int step, std::uint8_t* out,
+                std::size_t samples);
+
+}  // namespace tessera::ops::simd
