@@ -10,6 +10,7 @@
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
+#include "ops/simd/convolve_rows.h"
 #include "ops/simd/rank_rows.h"
 
 namespace tessera::ops {
@@ -119,7 +120,7 @@ void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double 
   const int channels = src.format().channels();
   const int samples = src.width() * channels;
   const bool integer = all_integers(kernel);
-  std::vector<int> weights(kernel.values.begin(), kernel.values.end());
+  std::vector<std::int32_t> weights(kernel.values.begin(), kernel.values.end());
   std::vector<float> scaled(kernel.values.size());
   for (std::size_t i = 0; i < scaled.size(); ++i) {
     scaled[i] = static_cast<float>(kernel.values[i] / divisor);
@@ -134,35 +135,30 @@ void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double 
       detail::pad_row(src, detail::reflect101(first - ry + r, src.height()), rx, Border::Reflect101,
                       padded.data() + r * padded_samples);
     }
-    std::vector<std::int32_t> isum(samples);
-    std::vector<float> fsum(samples);
+    std::vector<const std::uint8_t*> window(kernel.height);
+    std::vector<float> sums(samples);
     for (int y = first; y < end; ++y) {
       std::uint8_t* out = dst.row<std::uint8_t>(y);
-      if (integer) {
-        std::fill(isum.begin(), isum.end(), 0);
-      } else {
-        std::fill(fsum.begin(), fsum.end(), 0.0f);
-      }
       for (int ky = 0; ky < kernel.height; ++ky) {
-        const std::uint8_t* row = padded.data() + (y - first + ky) * padded_samples;
+        window[ky] = padded.data() + (y - first + ky) * padded_samples;
+      }
+      if (integer) {  // the exact sum, divided once, so every divisor rounds correctly
+        simd::convolve_row(window.data(), channels, weights.data(), kernel.width, kernel.height,
+                           divisor, offset, out, samples);
+        continue;
+      }
+      // Fractional kernels: float sums in tap order, as filter2D accumulates them.
+      std::fill(sums.begin(), sums.end(), 0.0f);
+      for (int ky = 0; ky < kernel.height; ++ky) {
         for (int kx = 0; kx < kernel.width; ++kx) {
-          const std::size_t tap = static_cast<std::size_t>(ky) * kernel.width + kx;
-          const std::uint8_t* in = row + kx * channels;
-          if (integer) {
-            const int w = weights[tap];
-            if (w == 0) continue;
-            for (int i = 0; i < samples; ++i) isum[i] += w * in[i];
-          } else {
-            const float w = scaled[tap];
-            for (int i = 0; i < samples; ++i) fsum[i] += w * in[i];
-          }
+          const float w = scaled[static_cast<std::size_t>(ky) * kernel.width + kx];
+          const std::uint8_t* in = window[ky] + kx * channels;
+          for (int i = 0; i < samples; ++i) sums[i] += w * in[i];
         }
       }
       for (int i = 0; i < samples; ++i) {
-        // Integer kernels: the exact sum, divided once, so every divisor rounds correctly.
-        const double value = integer ? isum[i] / divisor + offset : fsum[i] + offset;
-        out[i] =
-            detail::saturate_u8(static_cast<int>(std::clamp(std::nearbyint(value), -1.0, 256.0)));
+        out[i] = detail::saturate_u8(
+            static_cast<int>(std::clamp(std::nearbyint(sums[i] + offset), -1.0, 256.0)));
       }
     }
   });
