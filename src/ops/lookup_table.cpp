@@ -1,5 +1,7 @@
 #include "ops/lookup_table.h"
 
+#include "ops/simd/lookup_rows.h"
+
 namespace tessera::ops::detail {
 
 void apply_lookup_table(ImageView src, MutableImageView dst, const LookupTable& table) {
@@ -10,7 +12,7 @@ void apply_lookup_table(ImageView src, MutableImageView dst, const LookupTable& 
       const std::uint8_t* in = src.row<std::uint8_t>(y);
       std::uint8_t* out = dst.row<std::uint8_t>(y);
       if (colour_channels == channels) {
-        for (std::size_t i = 0; i < src.row_bytes(); ++i) out[i] = table[in[i]];
+        simd::lookup_row(in, out, src.row_bytes(), table.data());
         continue;
       }
       for (int x = 0; x < src.width(); ++x) {

@@ -7,6 +7,8 @@
 #include <array>
 #include <cfloat>
 #include <cmath>
+#include <mutex>
+#include <vector>
 
 #include "ops/descriptors.h"
 #include "ops/lookup_table.h"
@@ -117,12 +119,41 @@ namespace {
 
 using Histogram = std::array<std::uint64_t, 256>;
 
-Histogram histogram_of(ImageView gray) {
+// The histogram of the first sample of each pixel (gray, gray + alpha) or of its luma
+// (RGB, RGBA), counted in strips on all cores. Each strip counts into four tables in turn,
+// because neighbouring pixels often share a level and one table would make every increment
+// wait for the one before it.
+Histogram histogram_of(ImageView src) {
   Histogram histogram{};
-  for (int y = 0; y < gray.height(); ++y) {
-    const std::uint8_t* row = gray.row<std::uint8_t>(y);
-    for (int x = 0; x < gray.width(); ++x) ++histogram[row[x]];
-  }
+  std::mutex merging;
+  const int width = src.width();
+  const int channels = src.format().channels();
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    std::array<std::array<std::uint32_t, 256>, 4> counts{};
+    std::vector<std::uint8_t> lumas(channels >= 3 ? width : 0);
+    for (int y = first; y < end; ++y) {
+      const std::uint8_t* row = src.row<std::uint8_t>(y);
+      int step = channels;
+      if (channels >= 3) {
+        simd::luma_row(row, lumas.data(), width, channels);
+        row = lumas.data();
+        step = 1;
+      }
+      int x = 0;
+      for (; x + 4 <= width; x += 4) {
+        ++counts[0][row[x * step]];
+        ++counts[1][row[(x + 1) * step]];
+        ++counts[2][row[(x + 2) * step]];
+        ++counts[3][row[(x + 3) * step]];
+      }
+      for (; x < width; ++x) ++counts[0][row[x * step]];
+    }
+    const std::lock_guard lock(merging);
+    for (int level = 0; level < 256; ++level) {
+      histogram[level] +=
+          std::uint64_t{counts[0][level]} + counts[1][level] + counts[2][level] + counts[3][level];
+    }
+  });
   return histogram;
 }
 
@@ -151,22 +182,13 @@ void equalize(ImageView src, MutableImageView dst) {
   check_point_op("equalize", src, dst);
   const std::uint64_t total = static_cast<std::uint64_t>(src.width()) * src.height();
   const int channels = src.format().channels();
+  const Histogram histogram = histogram_of(src);
   if (channels <= 2) {
-    Histogram histogram{};
-    for (int y = 0; y < src.height(); ++y) {
-      const std::uint8_t* row = src.row<std::uint8_t>(y);
-      for (int x = 0; x < src.width(); ++x) ++histogram[row[x * channels]];
-    }
     apply_lookup_table(src, dst, equalisation_table(histogram, total));
     return;
   }
   // Colour: equalise luma, keep chroma. With Cr and Cb unchanged, converting YCrCb back to RGB
   // moves every channel by the change in Y, so each pixel shifts by (Y' - Y).
-  Histogram histogram{};
-  for (int y = 0; y < src.height(); ++y) {
-    const std::uint8_t* row = src.row<std::uint8_t>(y);
-    for (int x = 0; x < src.width(); ++x) ++histogram[simd::luma(row + x * channels)];
-  }
   const LookupTable table = equalisation_table(histogram, total);
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     for (int y = first; y < end; ++y) {
