@@ -132,6 +132,35 @@ std::vector<std::byte> background_pixel(const Background& colour, PixelFormat fo
   return pixel;
 }
 
+// out[i] = the pixel at in + i * step, for i < count. Pixel sizes are compile-time constants
+// here so each copy is a plain move rather than a call to memcpy.
+template <std::size_t kPixel>
+void copy_pixels(std::byte* out, const std::byte* in, std::ptrdiff_t step, int count) {
+  for (int i = 0; i < count; ++i, in += step) std::memcpy(out + i * kPixel, in, kPixel);
+}
+
+void copy_pixels(std::size_t pixel, std::byte* out, const std::byte* in, std::ptrdiff_t step,
+                 int count) {
+  switch (pixel) {
+    case 1:
+      return copy_pixels<1>(out, in, step, count);
+    case 2:
+      return copy_pixels<2>(out, in, step, count);
+    case 3:
+      return copy_pixels<3>(out, in, step, count);
+    case 4:
+      return copy_pixels<4>(out, in, step, count);
+    case 6:
+      return copy_pixels<6>(out, in, step, count);
+    case 8:
+      return copy_pixels<8>(out, in, step, count);
+    case 12:
+      return copy_pixels<12>(out, in, step, count);
+    default:
+      return copy_pixels<16>(out, in, step, count);
+  }
+}
+
 // Rotation by a multiple of 90 degrees clockwise (quarter_turns 1..3): a pure permutation.
 Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions options,
                       const std::source_location& site) {
@@ -146,15 +175,18 @@ Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions option
   detail::parallel_rows((height + kTile - 1) / kTile, 1, [&](int first_tile, int end_tile) {
     for (int ty = first_tile * kTile; ty < std::min(end_tile * kTile, height); ty += kTile) {
       for (int tx = 0; tx < width; tx += kTile) {
+        const int count = std::min(tx + kTile, width) - tx;
         for (int y = ty; y < std::min(ty + kTile, height); ++y) {
-          std::byte* out_row = dst.row(y);
-          for (int x = tx; x < std::min(tx + kTile, width); ++x) {
-            int sx = 0, sy = 0;
-            if (quarter_turns == 1) sx = y, sy = src.height() - 1 - x;
-            if (quarter_turns == 2) sx = src.width() - 1 - x, sy = src.height() - 1 - y;
-            if (quarter_turns == 3) sx = src.width() - 1 - y, sy = x;
-            std::memcpy(out_row + x * pixel, src.row(sy) + sx * pixel, pixel);
+          // Output pixel (x, y) comes from source (sx, sy); along the row it steps by `step`.
+          int sx = 0, sy = 0;
+          std::ptrdiff_t step = 0;
+          if (quarter_turns == 1) sx = y, sy = src.height() - 1 - tx, step = -src.stride();
+          if (quarter_turns == 2) {
+            sx = src.width() - 1 - tx, sy = src.height() - 1 - y;
+            step = -static_cast<std::ptrdiff_t>(pixel);
           }
+          if (quarter_turns == 3) sx = src.width() - 1 - y, sy = tx, step = src.stride();
+          copy_pixels(pixel, dst.row(y) + tx * pixel, src.row(sy) + sx * pixel, step, count);
         }
       }
     }
@@ -253,9 +285,8 @@ void flip(ImageView src, MutableImageView dst, FlipAxis axis) {
         std::memcpy(out, in, src.row_bytes());
         continue;
       }
-      for (int x = 0; x < src.width(); ++x) {
-        std::memcpy(out + x * pixel, in + (src.width() - 1 - x) * pixel, pixel);
-      }
+      copy_pixels(pixel, out, in + (src.width() - 1) * pixel, -static_cast<std::ptrdiff_t>(pixel),
+                  src.width());
     }
   });
 }
