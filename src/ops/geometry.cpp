@@ -194,6 +194,54 @@ Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions option
   return out;
 }
 
+// One output row of a bilinear warp: source positions in 1/32 pixel, the row's start plus a
+// per-column offset; samples outside the source take the background.
+struct BilinearRow {
+  ImageView src;
+  const std::byte* fill;
+  long row_x, row_y;
+  const long* across_x;
+  const long* across_y;
+
+  template <int kChannels>
+  void run(std::uint8_t* out, int width) const {
+    constexpr int kInterBits = 5;
+    constexpr int kShift = 10 - kInterBits;
+    const std::ptrdiff_t stride = src.stride();
+    for (int x = 0; x < width; ++x, out += kChannels) {
+      const long fx = (row_x + across_x[x]) >> kShift;
+      const long fy = (row_y + across_y[x]) >> kShift;
+      const long ix = fx >> kInterBits, iy = fy >> kInterBits;
+      const int wx = static_cast<int>(fx & 31), wy = static_cast<int>(fy & 31);
+      const int weights[4] = {(32 - wx) * (32 - wy), wx * (32 - wy), (32 - wx) * wy, wx * wy};
+      if (ix >= 0 && iy >= 0 && ix + 1 < src.width() && iy + 1 < src.height()) {
+        // All four neighbours inside: the common case, without per-tap checks.
+        const std::uint8_t* top = src.row<std::uint8_t>(static_cast<int>(iy)) + ix * kChannels;
+        const std::uint8_t* bottom = top + stride;
+        for (int ch = 0; ch < kChannels; ++ch) {
+          out[ch] = static_cast<std::uint8_t>(
+              (weights[0] * top[ch] + weights[1] * top[kChannels + ch] + weights[2] * bottom[ch] +
+               weights[3] * bottom[kChannels + ch] + (1 << 9)) >>
+              10);
+        }
+        continue;
+      }
+      for (int ch = 0; ch < kChannels; ++ch) {
+        int value = 1 << 9;  // half of 32 * 32
+        for (int k = 0; k < 4; ++k) {
+          const long px = ix + (k & 1), py = iy + (k >> 1);
+          const bool inside = px >= 0 && py >= 0 && px < src.width() && py < src.height();
+          const int sample = inside
+                                 ? src.row<std::uint8_t>(static_cast<int>(py))[px * kChannels + ch]
+                                 : static_cast<int>(fill[ch]);
+          value += weights[k] * sample;
+        }
+        out[ch] = static_cast<std::uint8_t>(value >> 10);
+      }
+    }
+  }
+};
+
 // Bilinear rotation about the centre, with coordinates in 1/32 pixel as cv::warpAffine
 // (INTER_LINEAR, BORDER_CONSTANT) computes them.
 Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
@@ -220,7 +268,7 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
   const double cc = -s, d = c, f = cy + s * ox - c * oy;
   // warpAffine's fixed point: each term in 1/1024 pixel, rounded; the sum (plus half a step)
   // in 1/32 pixel; bilinear weights (32 - fx)(32 - fy) ... which sum to 32 * 32 exactly.
-  constexpr int kAbBits = 10, kInterBits = 5, kRoundDelta = 1 << (kAbBits - kInterBits - 1);
+  constexpr int kAbBits = 10, kRoundDelta = 1 << (kAbBits - 5 - 1);
   std::vector<long> across_x(width), across_y(width);
   for (int x = 0; x < width; ++x) {
     across_x[x] = std::lrint(a * x * (1 << kAbBits));
@@ -228,27 +276,23 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
   }
   detail::parallel_rows(height, 16, [&](int first, int end) {
     for (int y = first; y < end; ++y) {
-      std::uint8_t* row = dst.row<std::uint8_t>(y);
       const long row_x = std::lrint((b * y + e) * (1 << kAbBits)) + kRoundDelta;
       const long row_y = std::lrint((d * y + f) * (1 << kAbBits)) + kRoundDelta;
-      for (int x = 0; x < width; ++x) {
-        const long fx = (row_x + across_x[x]) >> (kAbBits - kInterBits);
-        const long fy = (row_y + across_y[x]) >> (kAbBits - kInterBits);
-        const long ix = fx >> kInterBits, iy = fy >> kInterBits;
-        const long wx = fx & 31, wy = fy & 31;
-        const long weights[4] = {(32 - wx) * (32 - wy), wx * (32 - wy), (32 - wx) * wy, wx * wy};
-        for (int ch = 0; ch < channels; ++ch) {
-          long value = 1 << 9;  // half of 32 * 32
-          for (int k = 0; k < 4; ++k) {
-            const long px = ix + (k & 1), py = iy + (k >> 1);
-            const bool inside = px >= 0 && py >= 0 && px < src.width() && py < src.height();
-            const long sample =
-                inside ? src.row<std::uint8_t>(static_cast<int>(py))[px * channels + ch]
-                       : static_cast<long>(fill[ch]);
-            value += weights[k] * sample;
-          }
-          row[x * channels + ch] = static_cast<std::uint8_t>(value >> 10);
-        }
+      const BilinearRow line{src, fill.data(), row_x, row_y, across_x.data(), across_y.data()};
+      std::uint8_t* row = dst.row<std::uint8_t>(y);
+      switch (channels) {
+        case 1:
+          line.run<1>(row, width);
+          break;
+        case 2:
+          line.run<2>(row, width);
+          break;
+        case 3:
+          line.run<3>(row, width);
+          break;
+        default:
+          line.run<4>(row, width);
+          break;
       }
     }
   });
