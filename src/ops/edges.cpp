@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
+#include "ops/simd/canny_rows.h"
+#include "ops/simd/lookup_rows.h"
 #include "ops/simd/weighted_rows.h"
 #include "tessera/ops/filters.h"
 
@@ -138,19 +142,10 @@ Image sobel(ImageView src, int dx, int dy, int ksize, AllocationOptions options,
                           [&](MutableImageView dst) { sobel(src, dst, dx, dy, ksize); });
 }
 
-namespace {
-
-// Per-pixel state of Canny's edge map, with a one-pixel frame of kNotEdge around the image.
-constexpr std::uint8_t kCandidate = 0;  // a local maximum above `low`: an edge if connected
-constexpr std::uint8_t kNotEdge = 1;
-constexpr std::uint8_t kEdge = 2;  // a local maximum above `high`, or connected to one
-
-// OpenCV's fixed-point tan(22.5 deg), used to sort gradient directions into four sectors.
-constexpr int kCannyShift = 15;
-constexpr int kTan22 =
-    static_cast<int>(0.4142135623730950488016887242097 * (1 << kCannyShift) + 0.5);
-
-}  // namespace
+// The edge map's states and the suppression of one row.
+using simd::kCandidate;
+using simd::kEdge;
+using simd::kNotEdge;
 
 void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
            GradientNorm norm) {
@@ -167,8 +162,9 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
     if (low_threshold > 0) low_threshold *= low_threshold;
     if (high_threshold > 0) high_threshold *= high_threshold;
   }
-  const auto low_level = static_cast<std::int64_t>(std::floor(low_threshold));
-  const auto high_level = static_cast<std::int64_t>(std::floor(high_threshold));
+  // (At most 32767^2: magnitudes and levels compare in 32 bits.)
+  const auto low_level = static_cast<std::int32_t>(std::floor(low_threshold));
+  const auto high_level = static_cast<std::int32_t>(std::floor(high_threshold));
 
   // The edge map is the one whole-image buffer Canny needs (hysteresis follows edges anywhere).
   const int map_stride = width + 2;
@@ -177,6 +173,9 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
   std::memset(map(-1) - 1, kNotEdge, map_stride);
   std::memset(map(height) - 1, kNotEdge, map_stride);
 
+  // Strong pixels found by each strip: the seeds hysteresis grows edges from.
+  std::mutex merging;
+  std::vector<std::uint8_t*> stack;
   const std::vector<std::int16_t> smooth = derivative_kernel(0, aperture);
   const std::vector<std::int16_t> derive = derivative_kernel(1, aperture);
   detail::parallel_rows(
@@ -190,6 +189,7 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
         derivative_rows(src, from, to, smooth, derive, Border::Replicate, gy.data());
         // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
         const std::size_t mag_stride = width + 2;
+        std::vector<std::uint8_t*> strong;
         // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
         std::vector<std::int32_t> magnitude((end - first + 2) * mag_stride, 0);
         for (int y = first - 1; y <= end; ++y) {
@@ -204,43 +204,14 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
           const std::int32_t* below = here + mag_stride;
           const std::int16_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
           const std::int16_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
-          std::uint8_t* out = map(y);
-          out[-1] = out[width] = kNotEdge;
-          for (int x = 0; x < width; ++x) {
-            const std::int32_t m = here[x];
-            std::uint8_t state = kNotEdge;
-            if (m > low_level) {
-              // Keep m only if it is the maximum along the gradient direction (4 sectors).
-              const std::int64_t ax = std::abs(ix[x]);
-              const std::int64_t ay = std::int64_t{std::abs(iy[x])} << kCannyShift;
-              const std::int64_t tan22x = ax * kTan22;
-              bool maximum = false;
-              if (ay < tan22x) {
-                maximum = m > here[x - 1] && m >= here[x + 1];
-              } else {
-                const std::int64_t tan67x = tan22x + (ax << (kCannyShift + 1));
-                if (ay > tan67x) {
-                  maximum = m > above[x] && m >= below[x];
-                } else {
-                  const int s = (ix[x] ^ iy[x]) < 0 ? -1 : 1;
-                  maximum = m > above[x - s] && m > below[x + s];
-                }
-              }
-              if (maximum) state = m > high_level ? kEdge : kCandidate;
-            }
-            out[x] = state;
-          }
+          simd::suppress_row({above, here, below, ix, iy, width, low_level, high_level}, map(y),
+                             strong);
         }
+        const std::lock_guard lock(merging);
+        stack.insert(stack.end(), strong.begin(), strong.end());
       });
 
   // Hysteresis: grow edges from the strong pixels into connected candidates (8-neighbours).
-  std::vector<std::uint8_t*> stack;
-  for (int y = 0; y < height; ++y) {
-    std::uint8_t* row = map(y);
-    for (int x = 0; x < width; ++x) {
-      if (row[x] == kEdge) stack.push_back(row + x);
-    }
-  }
   const std::ptrdiff_t step = map_image.stride();
   const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
                                         1,         step - 1, step,      step + 1};
@@ -254,14 +225,15 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
       }
     }
   }
-  detail::parallel_rows(height, detail::strip_rows(static_cast<std::size_t>(width)),
-                        [&](int first, int end) {
-                          for (int y = first; y < end; ++y) {
-                            const std::uint8_t* in = map(y);
-                            std::uint8_t* out = dst.row<std::uint8_t>(y);
-                            for (int x = 0; x < width; ++x) out[x] = in[x] == kEdge ? 255 : 0;
-                          }
-                        });
+  // Edges to 255, everything else to 0.
+  std::array<std::uint8_t, 256> output_levels{};
+  output_levels[kEdge] = 255;
+  detail::parallel_rows(
+      height, detail::strip_rows(static_cast<std::size_t>(width)), [&](int first, int end) {
+        for (int y = first; y < end; ++y) {
+          simd::lookup_row(map(y), dst.row<std::uint8_t>(y), width, output_levels.data());
+        }
+      });
 }
 
 Image canny(ImageView src, double low, double high, int aperture, GradientNorm norm,

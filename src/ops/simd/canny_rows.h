@@ -1,0 +1,33 @@
+#pragma once
+// Canny's non-maximum suppression, one row at a time, vectorised (see canny_rows.cpp).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tessera::ops::simd {
+
+// Per-pixel state of Canny's edge map.
+inline constexpr std::uint8_t kCandidate = 0;  // a local maximum above `low`: an edge if connected
+inline constexpr std::uint8_t kNotEdge = 1;
+inline constexpr std::uint8_t kEdge = 2;  // a local maximum above `high`, or connected to one
+
+// One row of gradients with the magnitudes of its neighbours. above, here and below hold a
+// zero at index -1 and at index width.
+struct GradientRow {
+  const std::int32_t* above;
+  const std::int32_t* here;
+  const std::int32_t* below;
+  const std::int16_t* gx;
+  const std::int16_t* gy;
+  int width;
+  std::int32_t low, high;
+};
+
+// Writes out[-1..width] (the map row with its frame): kEdge where the magnitude is a maximum
+// along the gradient direction (OpenCV's four sectors, in its fixed point) and above `high`,
+// kCandidate where such a maximum is above `low` only, kNotEdge elsewhere. Appends the kEdge
+// pixels to `strong`.
+void suppress_row(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong);
+
+}  // namespace tessera::ops::simd
