@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <mutex>
 
 #include "ops/descriptors.h"
@@ -91,31 +92,46 @@ void check_canny(double low, double high, int aperture) {
   }
 }
 
-// Derivative rows of a strip: for rows first..end-1 of a u8 image, the correlation with kx
-// across and ky down, into out (samples values per row). Every kernel here keeps the sums
-// within 16 bits (at most 16 * 6 * 255 in magnitude), as OpenCV's CV_16S does.
-void derivative_rows(ImageView src, int first, int end, const std::vector<std::int16_t>& kx,
-                     const std::vector<std::int16_t>& ky, Border border, std::int16_t* out) {
+// One correlation for derivative_rows: `across` then `down`, into `out`.
+struct Derivative {
+  const std::vector<std::int16_t>& across;
+  const std::vector<std::int16_t>& down;
+  std::int16_t* out;
+};
+
+// Derivative rows of a strip: for rows first..end-1 of a u8 image, each correlation (all of one
+// kernel size) into its out (samples values per row). Each input row is padded once for all of
+// them. Every kernel here keeps the sums within 16 bits (at most 16 * 6 * 255 in magnitude), as
+// OpenCV's CV_16S does.
+void derivative_rows(ImageView src, int first, int end,
+                     std::initializer_list<Derivative> derivatives, Border border) {
   const int width = src.width();
-  const int rx = static_cast<int>(kx.size()) / 2;
-  const int ry = static_cast<int>(ky.size()) / 2;
+  const int size = static_cast<int>(derivatives.begin()->across.size());
+  const int radius = size / 2;
   const int channels = src.format().channels();
   const std::size_t samples = static_cast<std::size_t>(width) * channels;
-  std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * rx) * channels);
-  const int rows = end - first + 2 * ry;
-  std::vector<std::int16_t> across(rows * samples);
+  std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * radius) * channels);
+  const int rows = end - first + 2 * radius;
+  const std::size_t plane = rows * samples;
+  std::vector<std::int16_t> across(derivatives.size() * plane);
   for (int r = 0; r < rows; ++r) {
-    detail::pad_row(src, detail::border_index(border, first - ry + r, src.height()), rx, border,
-                    padded.data());
-    simd::weighted_row(padded.data(), channels, kx.data(), static_cast<int>(kx.size()),
-                       across.data() + r * samples, samples);
+    detail::pad_row(src, detail::border_index(border, first - radius + r, src.height()), radius,
+                    border, padded.data());
+    std::int16_t* row = across.data() + r * samples;
+    for (const Derivative& derivative : derivatives) {
+      simd::weighted_row(padded.data(), channels, derivative.across.data(), size, row, samples);
+      row += plane;
+    }
   }
-  std::vector<const std::int16_t*> window(ky.size());
-  for (int y = first; y < end; ++y) {
-    for (std::size_t k = 0; k < ky.size(); ++k)
-      window[k] = across.data() + (y - first + k) * samples;
-    simd::weighted_column(window.data(), ky.data(), static_cast<int>(ky.size()),
-                          out + (y - first) * samples, samples);
+  std::vector<const std::int16_t*> window(size);
+  const std::int16_t* sums = across.data();
+  for (const Derivative& derivative : derivatives) {
+    for (int y = first; y < end; ++y) {
+      for (int k = 0; k < size; ++k) window[k] = sums + (y - first + k) * samples;
+      simd::weighted_column(window.data(), derivative.down.data(), size,
+                            derivative.out + (y - first) * samples, samples);
+    }
+    sums += plane;
   }
 }
 
@@ -129,7 +145,7 @@ void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
   const std::size_t samples = static_cast<std::size_t>(src.width()) * src.format().channels();
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     std::vector<std::int16_t> values((end - first) * samples);
-    derivative_rows(src, first, end, kx, ky, Border::Reflect101, values.data());
+    derivative_rows(src, first, end, {{kx, ky, values.data()}}, Border::Reflect101);
     for (int y = first; y < end; ++y) {
       simd::absolute_u8(values.data() + (y - first) * samples, dst.row<std::uint8_t>(y), samples);
     }
@@ -185,8 +201,8 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
         const int to = std::min(end + 1, height);
         const std::size_t rows = to - from;
         std::vector<std::int16_t> gx(rows * width), gy(rows * width);
-        derivative_rows(src, from, to, derive, smooth, Border::Replicate, gx.data());
-        derivative_rows(src, from, to, smooth, derive, Border::Replicate, gy.data());
+        derivative_rows(src, from, to, {{derive, smooth, gx.data()}, {smooth, derive, gy.data()}},
+                        Border::Replicate);
         // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
         const std::size_t mag_stride = width + 2;
         std::vector<std::uint8_t*> strong;
