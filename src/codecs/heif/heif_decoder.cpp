@@ -16,8 +16,10 @@
 namespace tessera::codecs {
 namespace {
 
-// libheif's own per-side limit, below ours: a header beyond it never reaches our checks.
-constexpr int kMaxSide = 1 << 16;
+// libheif's own per-side limit, applied before our checks. It stays at libheif 1.15's default:
+// raised to 65536, a 64x64 file whose HEVC stream claims 65535x65535 got past it and crashed
+// inside heif_decode_image (a memset of -65536 bytes; tests/crashers/heif/).
+constexpr int kMaxSide = 1 << 15;
 
 class HeifDecoder final : public Decoder {
  public:
