@@ -13,6 +13,7 @@
 #include "ops/descriptors.h"
 #include "ops/lookup_table.h"
 #include "ops/simd/luma_rows.h"
+#include "ops/simd/threshold_rows.h"
 
 namespace tessera::ops {
 namespace {
@@ -255,6 +256,17 @@ double threshold(ImageView src, MutableImageView dst, const ThresholdOptions& op
   // As cv::threshold on 8-bit data: the threshold is floored, the maximum rounded.
   const int level = static_cast<int>(std::floor(value));
   const auto max = static_cast<std::uint8_t>(std::lround(options.max_value));
+  if (level >= 0 && level <= 254 && !src.format().has_alpha()) {
+    // The common case: compare and select, no table.
+    detail::parallel_rows(
+        src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+          for (int y = first; y < end; ++y) {
+            simd::threshold_row(src.row<std::uint8_t>(y), dst.row<std::uint8_t>(y), src.row_bytes(),
+                                options.type, static_cast<std::uint8_t>(level), max);
+          }
+        });
+    return value;
+  }
   LookupTable table;
   for (int x = 0; x < 256; ++x) {
     const bool above = x > level;
