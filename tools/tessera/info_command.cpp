@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "tessera/error.h"
+#include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 
 namespace tessera::cli {
@@ -34,13 +36,21 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
 }
 
 int run_convert(const ConvertOptions& options) {
-  // The output format is checked first: a bad name should not cost a decode.
+  // The pipeline and the output format are checked first: a mistake should not cost a decode.
+  std::optional<pipeline::Pipeline> stages;
+  if (!options.pipeline.empty()) stages = pipeline::parse(options.pipeline);
   format_for_extension(options.output);
   const auto decoder = open_decoder(options.input, {.limits = options.limits});
   EncodeOptions encode = options.encode;
   if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
-  const Image image = read(
-      options.input, {.limits = options.limits, .apply_orientation = options.apply_orientation});
+  Image image = read(options.input,
+                     {.limits = options.limits, .apply_orientation = options.apply_orientation});
+  if (stages) {
+    const bool was_colour = image.format().channels() >= 3;
+    image = pipeline::run_whole(*stages, image.view());
+    // A colour profile does not describe gray pixels.
+    if (was_colour && image.format().channels() < 3) encode.icc_profile.clear();
+  }
   write(image, options.output, encode);
   return 0;
 }

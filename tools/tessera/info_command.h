@@ -18,9 +18,12 @@ struct ConvertOptions {
   EncodeOptions encode;
   Limits limits;
   bool apply_orientation = true;
+  std::string pipeline;  // e.g. "gray | blur 5"; empty: convert only
 };
 
-// Reads, then writes in the format the output's extension names, carrying the ICC profile.
+// Reads, runs the pipeline if there is one, then writes in the format the output's extension
+// names, carrying the ICC profile while the image stays in colour. A bad pipeline or output
+// name is refused before the input is opened.
 int run_convert(const ConvertOptions& options);
 
 }  // namespace tessera::cli

@@ -12,6 +12,7 @@
 #include "memory_demo.h"
 #include "ops_command.h"
 #include "tessera/error.h"
+#include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 
 namespace {
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
   convert_command->add_option("input", convert.input, "Input image")->required();
   convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp, .tif)")
       ->required();
+  convert_command->add_option("-p,--pipeline", convert.pipeline,
+                              "Ops to run, e.g. 'gray | blur 5 | canny 50 150 | rgb' (see "
+                              "`tessera ops`)");
   convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG and WebP quality")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
@@ -95,6 +99,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? 0 : kExitUsage;
+  }
+
+  // A bad pipeline is a usage error, reported before any file is touched.
+  if (*convert_command && !convert.pipeline.empty()) {
+    try {
+      tessera::pipeline::parse(convert.pipeline);
+    } catch (const tessera::Error& error) {
+      fmt::print(stderr, "tessera: {}\n", error.message());
+      return kExitUsage;
+    }
   }
 
   try {
