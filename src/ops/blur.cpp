@@ -55,6 +55,11 @@ const ParamSpec kSharpenThreshold{.name = "threshold",
                                   .max = 255,
                                   .doc = "differences up to this are left alone"};
 
+// The kernel size blur uses: ksize, or the one sigma calls for when ksize is 0.
+int blur_size(int ksize, double sigma) {
+  return ksize == 0 ? detail::gaussian_size_for_sigma(sigma) : ksize;
+}
+
 void check_blur_size(int ksize, double sigma) {
   check_parameter("blur", kBlurSize, ksize);
   check_parameter("blur", kBlurSigma, sigma);
@@ -92,7 +97,7 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
 void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma) {
   check_blur_size(ksize, sigma);
   detail::require_filter_arguments("blur", src, dst);
-  if (ksize == 0) ksize = detail::gaussian_size_for_sigma(sigma);
+  ksize = blur_size(ksize, sigma);
   // As OpenCV: a one-pixel-wide side is not blurred along that side.
   const int kw = src.width() == 1 ? 1 : ksize;
   const int kh = src.height() == 1 ? 1 : ksize;
@@ -198,6 +203,9 @@ std::vector<OpDescriptor> blur_ops() {
        .doc = "Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)",
        .params = {kBlurSize, kBlurSigma},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return blur_size(args.integer("ksize"), args.number("sigma")) / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return gaussian_blur(src, args.integer("ksize"), args.number("sigma"));
@@ -210,12 +218,18 @@ std::vector<OpDescriptor> blur_ops() {
        .doc = "mean over a square (OpenCV blur)",
        .params = {kBoxSize},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       },
        .apply = [](ImageView src,
                    const OpArguments& args) { return box_blur(src, args.integer("ksize")); }},
       {.name = "sharpen",
        .doc = "unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold",
        .params = {kSharpenSigma, kSharpenAmount, kSharpenThreshold},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return detail::gaussian_size_for_sigma(args.number("sigma")) / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return sharpen(src, args.number("sigma"), args.number("amount"),

@@ -267,6 +267,9 @@ std::vector<OpDescriptor> edge_ops() {
        .doc = "|derivative| saturated to 8 bits (OpenCV Sobel to CV_16S, then convertScaleAbs)",
        .params = {kDx, kDy, kSobelSize},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return sobel(src, args.integer("dx"), args.integer("dy"), args.integer("ksize"));

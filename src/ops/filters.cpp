@@ -271,6 +271,9 @@ std::vector<OpDescriptor> filter_ops() {
        .doc = "correlation with a kernel: sum / divisor + offset (OpenCV filter2D)",
        .params = {kKernel, kDivisor, kOffset},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return parse_kernel(args.text("kernel")).height / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return convolve(src, parse_kernel(args.text("kernel")), args.number("divisor"),
@@ -284,12 +287,19 @@ std::vector<OpDescriptor> filter_ops() {
        .doc = "median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)",
        .params = {kMedianSize},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       },
        .apply = [](ImageView src,
                    const OpArguments& args) { return median(src, args.integer("ksize")); }},
       {.name = "erode",
        .doc = "minimum over a rectangle (OpenCV erode)",
        .params = {kMorphWidth, kMorphHeight},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         const int height = args.integer("height");
+         return (height == 0 ? args.integer("width") : height) / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return erode(src, args.integer("width"), args.integer("height"));
@@ -302,6 +312,10 @@ std::vector<OpDescriptor> filter_ops() {
        .doc = "maximum over a rectangle (OpenCV dilate)",
        .params = {kMorphWidth, kMorphHeight},
        .access = Access::Neighbourhood,
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         const int height = args.integer("height");
+         return (height == 0 ? args.integer("width") : height) / 2;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return dilate(src, args.integer("width"), args.integer("height"));

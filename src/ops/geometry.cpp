@@ -388,6 +388,8 @@ std::vector<OpDescriptor> geometry_ops() {
        .doc = "the rectangle x,y,width,height",
        .params = {kCropRect},
        .access = Access::Point,
+       // Not yet streamed: it changes the size (the executor takes it whole).
+       .rows_around = [](const OpArguments&) -> std::optional<int> { return std::nullopt; },
        .apply = [](ImageView src,
                    const OpArguments& args) { return crop(src, parse_rect(args.text("rect"))); },
        .check = [](const OpArguments& args) { parse_rect(args.text("rect")); }},

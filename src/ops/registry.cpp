@@ -115,6 +115,12 @@ std::string OpArguments::describe() const {
   return text;
 }
 
+std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& arguments) {
+  if (op.rows_around) return op.rows_around(arguments);
+  if (op.access == Access::Point) return 0;
+  return std::nullopt;
+}
+
 const std::vector<OpDescriptor>& all_ops() {
   static const std::vector<OpDescriptor> ops = [] {
     std::vector<OpDescriptor> list;

@@ -330,6 +330,11 @@ std::vector<OpDescriptor> tone_ops() {
        .doc = "fixed or Otsu threshold of a gray image (OpenCV threshold)",
        .params = {kThresholdValue, kThresholdType, kThresholdMax},
        .access = Access::Point,
+       // Otsu's level comes from the histogram of the whole image.
+       .rows_around = [](const OpArguments& args) -> std::optional<int> {
+         if (args.text("value") == "otsu") return std::nullopt;
+         return 0;
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              ThresholdOptions options;

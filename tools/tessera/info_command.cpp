@@ -7,6 +7,7 @@
 
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
 
 namespace tessera::cli {
@@ -43,15 +44,23 @@ int run_convert(const ConvertOptions& options) {
   const auto decoder = open_decoder(options.input, {.limits = options.limits});
   EncodeOptions encode = options.encode;
   if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
-  Image image = read(options.input,
-                     {.limits = options.limits, .apply_orientation = options.apply_orientation});
-  if (stages) {
-    const bool was_colour = image.format().channels() >= 3;
-    image = pipeline::run_whole(*stages, image.view());
-    // A colour profile does not describe gray pixels.
-    if (was_colour && image.format().channels() < 3) encode.icc_profile.clear();
+  if (!stages) {
+    write(
+        read(*decoder, {.limits = options.limits, .apply_orientation = options.apply_orientation}),
+        options.output, encode);
+    return 0;
   }
-  write(image, options.output, encode);
+  // Streamed: rows go from the decoder through the stages to the encoder in strips. An image
+  // stored sideways or upside down is turned upright first, which needs it whole.
+  pipeline::EncoderSink sink(options.output, encode);
+  if (decoder->info().orientation == 1 || !options.apply_orientation) {
+    pipeline::DecoderSource source(*decoder);
+    pipeline::run_streaming(*stages, source, sink);
+  } else {
+    const Image upright = read(*decoder, {.limits = options.limits, .apply_orientation = true});
+    pipeline::ImageSource source(upright.view());
+    pipeline::run_streaming(*stages, source, sink);
+  }
   return 0;
 }
 

@@ -15,6 +15,7 @@
 // The registry is built once, on first use, and is read-only afterwards (thread-safe).
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,12 +59,20 @@ struct OpDescriptor {
   std::string_view doc;
   std::vector<ParamSpec> params;
   Access access = Access::Point;
+  // For streaming: how many input rows above and below each output row the op reads with
+  // these arguments (0 for a point op, the kernel's half height for a neighbourhood op), or
+  // nullopt when it needs the whole image or changes the size. Empty: 0 for Point access,
+  // nullopt otherwise.
+  std::function<std::optional<int>(const OpArguments&)> rows_around;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),
   // run by bind_arguments() after each parameter passed its own check. May be empty.
   std::function<void(const OpArguments&)> check;
 };
+
+// rows_around for `op` with `arguments`, with the defaults above applied.
+std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& arguments);
 
 // Validated argument values by parameter name, defaults filled in.
 class OpArguments {

@@ -1,0 +1,109 @@
+#pragma once
+// Streaming execution: a pipeline run strip by strip, from a row source to a row sink.
+//
+// Stages that read a few rows around each output row (point and neighbourhood ops, see
+// OpDescriptor::rows_around) run on strips of the image: each strip is read with as many
+// extra rows above and below as the chain of stages needs, every stage runs on it, and only
+// the strip's own rows are kept, so results equal running the ops on the whole image. A stage
+// that needs the whole image (equalize, Canny's hysteresis, resize for now) gets it: the rows
+// before it are gathered into one image, which is charged to the memory budget like any other.
+//
+//   auto decoder = tessera::open_decoder("photo.jpg");
+//   auto encoder = ...;
+//   tessera::pipeline::DecoderSource source(*decoder);
+//   tessera::pipeline::EncoderSink sink("edges.png", encode_options);
+//   tessera::pipeline::run_streaming(pipeline, source, sink);
+
+#include <filesystem>
+#include <memory>
+
+#include "tessera/codec.h"
+#include "tessera/image.h"
+#include "tessera/pipeline/pipeline.h"
+
+namespace tessera::pipeline {
+
+// Rows top to bottom.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual int width() const = 0;
+  virtual int height() const = 0;
+  virtual PixelFormat format() const = 0;
+  // The next rows.height() rows.
+  virtual void read(const MutableImageView& rows) = 0;
+};
+
+// Receives rows top to bottom, after one begin() that says what they will be.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void begin(int width, int height, PixelFormat format) = 0;
+  virtual void write(const ImageView& rows) = 0;
+  virtual void finish() = 0;
+};
+
+// The rows of an image in memory.
+class ImageSource final : public RowSource {
+ public:
+  explicit ImageSource(ImageView image) : image_(image) {}
+  int width() const override { return image_.width(); }
+  int height() const override { return image_.height(); }
+  PixelFormat format() const override { return image_.format(); }
+  void read(const MutableImageView& rows) override;
+
+ private:
+  ImageView image_;
+  int next_ = 0;
+};
+
+// Gathers the rows into one image.
+class ImageSink final : public RowSink {
+ public:
+  void begin(int width, int height, PixelFormat format) override;
+  void write(const ImageView& rows) override;
+  void finish() override {}
+  Image& image() { return image_; }
+
+ private:
+  Image image_;
+  int next_ = 0;
+};
+
+// The rows of a decoder, as stored.
+class DecoderSource final : public RowSource {
+ public:
+  explicit DecoderSource(Decoder& decoder) : decoder_(decoder) {}
+  int width() const override { return decoder_.width(); }
+  int height() const override { return decoder_.height(); }
+  PixelFormat format() const override { return decoder_.format(); }
+  void read(const MutableImageView& rows) override { decoder_.read_rows(rows); }
+
+ private:
+  Decoder& decoder_;
+};
+
+// Encodes the rows to `path` (format from its extension); the file appears on finish() only.
+class EncoderSink final : public RowSink {
+ public:
+  EncoderSink(std::filesystem::path path, EncodeOptions options)
+      : path_(std::move(path)), options_(std::move(options)) {}
+  void begin(int width, int height, PixelFormat format) override;
+  void write(const ImageView& rows) override { encoder_->write_rows(rows); }
+  void finish() override { encoder_->finish(); }
+
+ private:
+  std::filesystem::path path_;
+  EncodeOptions options_;
+  std::unique_ptr<Encoder> encoder_;
+};
+
+struct StreamOptions {
+  int strip_rows = 64;  // output rows per strip
+};
+
+// Runs every stage of `pipeline` on the rows of `source` and writes the result to `sink`.
+void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
+                   const StreamOptions& options = {});
+
+}  // namespace tessera::pipeline
