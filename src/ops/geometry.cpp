@@ -132,6 +132,28 @@ std::vector<std::byte> background_pixel(const Background& colour, PixelFormat fo
   return pixel;
 }
 
+void require_fits(const Rect& rect, int width, int height) {
+  if (!rect_fits(rect, width, height)) {
+    detail::fail("crop", fmt::format("rectangle {},{} {}x{} does not fit in the {}x{} image",
+                                     rect.x, rect.y, rect.width, rect.height, width, height));
+  }
+}
+
+// The size rotate() gives: sides swap for odd quarter turns; other angles keep the size, or
+// grow to hold the whole turned image with `expand`.
+std::array<int, 2> rotated_size(int width, int height, double degrees, bool expand) {
+  const double turns = degrees / 90;
+  if (std::floor(turns) == turns) {
+    const int quarter_turns = ((static_cast<int>(turns) % 4) + 4) % 4;
+    return quarter_turns % 2 == 1 ? std::array{height, width} : std::array{width, height};
+  }
+  if (!expand) return {width, height};
+  const double radians = degrees * std::numbers::pi / 180;
+  const double c = std::cos(radians), s = std::sin(radians);
+  return {std::max(1, static_cast<int>(std::lround(std::fabs(width * c) + std::fabs(height * s)))),
+          std::max(1, static_cast<int>(std::lround(std::fabs(width * s) + std::fabs(height * c))))};
+}
+
 // out[i] = the pixel at in + i * step, for i < count. Pixel sizes are compile-time constants
 // here so each copy is a plain move rather than a call to memcpy.
 template <std::size_t kPixel>
@@ -249,13 +271,7 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
   detail::require_u8("rotate", src);
   const double radians = degrees * std::numbers::pi / 180;
   const double c = std::cos(radians), s = std::sin(radians);
-  int width = src.width(), height = src.height();
-  if (rotation.expand) {
-    width = std::max(
-        1, static_cast<int>(std::lround(std::fabs(src.width() * c) + std::fabs(src.height() * s))));
-    height = std::max(
-        1, static_cast<int>(std::lround(std::fabs(src.width() * s) + std::fabs(src.height() * c))));
-  }
+  const auto [width, height] = rotated_size(src.width(), src.height(), degrees, rotation.expand);
   Image out = detail::new_output("rotate", width, height, src.format(), options, site);
   MutableImageView dst = out.mutable_view();
   const int channels = src.format().channels();
@@ -303,11 +319,7 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
 
 Image crop(ImageView src, const Rect& rect, AllocationOptions options, std::source_location site) {
   if (src.empty()) detail::fail("crop", "the input image is empty");
-  if (!rect_fits(rect, src.width(), src.height())) {
-    detail::fail(
-        "crop", fmt::format("rectangle {},{} {}x{} does not fit in the {}x{} image", rect.x, rect.y,
-                            rect.width, rect.height, src.width(), src.height()));
-  }
+  require_fits(rect, src.width(), src.height());
   const ImageView part = src.subview(rect);
   Image out = detail::new_output("crop", rect.width, rect.height, src.format(), options, site);
   for (int y = 0; y < rect.height; ++y) std::memcpy(out.row(y), part.row(y), part.row_bytes());
@@ -382,6 +394,20 @@ Image pad(ImageView src, const Padding& padding, const Background& background,
 
 namespace detail {
 
+namespace {
+
+// resize's size and fit arguments.
+ResizeTarget resize_target(const OpArguments& args) {
+  ResizeTarget target = parse_resize_target(args.text("size"));
+  const std::string& fit = args.text("fit");
+  target.fit = fit == "inside"  ? ResizeFit::Inside
+               : fit == "cover" ? ResizeFit::Cover
+                                : ResizeFit::Fill;
+  return target;
+}
+
+}  // namespace
+
 std::vector<OpDescriptor> geometry_ops() {
   return {
       {.name = "crop",
@@ -390,6 +416,12 @@ std::vector<OpDescriptor> geometry_ops() {
        .access = Access::Point,
        // Not yet streamed: it changes the size (the executor takes it whole).
        .rows_around = [](const OpArguments&) -> std::optional<int> { return std::nullopt; },
+       .output_size =
+           [](int width, int height, const OpArguments& args) {
+             const Rect rect = parse_rect(args.text("rect"));
+             require_fits(rect, width, height);
+             return std::array{rect.width, rect.height};
+           },
        .apply = [](ImageView src,
                    const OpArguments& args) { return crop(src, parse_rect(args.text("rect"))); },
        .check = [](const OpArguments& args) { parse_rect(args.text("rect")); }},
@@ -408,6 +440,10 @@ std::vector<OpDescriptor> geometry_ops() {
        .doc = "turn clockwise; 90/180/270 exact, other angles bilinear (OpenCV warpAffine)",
        .params = {kAngle, kBackground, kExpand},
        .access = Access::WholeImage,
+       .output_size =
+           [](int width, int height, const OpArguments& args) {
+             return rotated_size(width, height, args.number("angle"), args.text("expand") == "yes");
+           },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return rotate(src, args.number("angle"),
@@ -420,15 +456,14 @@ std::vector<OpDescriptor> geometry_ops() {
        .doc = "resample to a factor or a size (lanczos3 as Pillow; linear/area as OpenCV)",
        .params = {kResizeSize, kResizeKernel, kResizeFit},
        .access = Access::WholeImage,
+       .output_size =
+           [](int width, int height, const OpArguments& args) {
+             return resize_output_size(resize_target(args), width, height);
+           },
        .apply =
            [](ImageView src, const OpArguments& args) {
-             ResizeTarget target = parse_resize_target(args.text("size"));
-             const std::string& fit = args.text("fit");
-             target.fit = fit == "inside"  ? ResizeFit::Inside
-                          : fit == "cover" ? ResizeFit::Cover
-                                           : ResizeFit::Fill;
              const std::string& kernel = args.text("kernel");
-             return resize(src, target,
+             return resize(src, resize_target(args),
                            kernel == "nearest"  ? ResizeKernel::Nearest
                            : kernel == "linear" ? ResizeKernel::Linear
                            : kernel == "area"   ? ResizeKernel::Area
@@ -440,6 +475,11 @@ std::vector<OpDescriptor> geometry_ops() {
        .doc = "add borders: all sides, or top,right,bottom,left",
        .params = {kPadding, kBackground},
        .access = Access::WholeImage,
+       .output_size =
+           [](int width, int height, const OpArguments& args) {
+             const Padding sides = parse_padding(args.text("sides"));
+             return std::array{width + sides.left + sides.right, height + sides.top + sides.bottom};
+           },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return pad(src, parse_padding(args.text("sides")),

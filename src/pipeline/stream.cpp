@@ -12,33 +12,12 @@
 namespace tessera::pipeline {
 namespace {
 
-// Consecutive stages that run on strips, or one stage that needs the whole image.
-struct Segment {
-  std::vector<const Stage*> stages;
-  int rows_around = 0;  // local: the rows each strip needs above and below, for all its stages
-  bool whole = false;
-};
-
-std::vector<Segment> segments_of(const Pipeline& pipeline) {
-  std::vector<Segment> segments;
-  for (const Stage& stage : pipeline.stages) {
-    const std::optional<int> around = ops::rows_around(*stage.op, stage.arguments);
-    if (!around) {
-      segments.push_back({{&stage}, 0, true});
-      continue;
-    }
-    if (segments.empty() || segments.back().whole) segments.emplace_back();
-    segments.back().stages.push_back(&stage);
-    segments.back().rows_around += *around;
-  }
-  return segments;
-}
-
 // Runs a segment's stages on one strip (rows of the segment's input).
-Image run_stages(const Segment& segment, ImageView strip) {
+Image run_stages(const Plan& plan, const Segment& segment, ImageView strip) {
   Image current;
   ImageView view = strip;
-  for (const Stage* stage : segment.stages) {
+  for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
+    const Stage* stage = &plan.stages[i].stage;
     current = stage->op->apply(view, stage->arguments);
     if (current.width() != view.width() || current.height() != view.height()) {
       throw Error(
@@ -53,7 +32,8 @@ Image run_stages(const Segment& segment, ImageView strip) {
 // Streams `source` through a local segment into `sink`, strip_rows output rows at a time.
 // The window holds the strip's input rows plus rows_around on each side; rows shared with the
 // next strip are moved to its top rather than read again.
-void stream_local(const Segment& segment, RowSource& source, RowSink& sink, int strip_rows) {
+void stream_local(const Plan& plan, const Segment& segment, RowSource& source, RowSink& sink) {
+  const int strip_rows = plan.strip_rows;
   const int width = source.width();
   const int height = source.height();
   const int around = segment.rows_around;
@@ -77,7 +57,8 @@ void stream_local(const Segment& segment, RowSource& source, RowSink& sink, int 
       source.read(rows.subview({0, end - first, width, need_end - end}));
       end = need_end;
     }
-    const Image result = run_stages(segment, window.view().subview({0, 0, width, end - first}));
+    const Image result =
+        run_stages(plan, segment, window.view().subview({0, 0, width, end - first}));
     if (!begun) {
       sink.begin(result.width(), height, result.format());
       begun = true;
@@ -90,23 +71,19 @@ void stream_local(const Segment& segment, RowSource& source, RowSink& sink, int 
 
 void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options) {
-  if (pipeline.stages.empty()) {
-    throw Error(ErrorCode::InvalidArgument, "pipeline: no stages to run",
-                {.operation = "run pipeline"});
-  }
-  if (options.strip_rows < 1) {
-    throw Error(
-        ErrorCode::InvalidArgument,
-        fmt::format("pipeline: strip_rows {} is not allowed: at least 1", options.strip_rows));
-  }
-  const std::vector<Segment> segments = segments_of(pipeline);
+  run_streaming(
+      plan(pipeline, {source.width(), source.height(), source.format()}, options.strip_rows),
+      source, sink);
+}
+
+void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
   // The image between segments, when a segment needs it whole or leaves it whole.
   Image held;
   std::optional<ImageSource> held_source;
   RowSource* input = &source;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    const Segment& segment = segments[i];
-    const bool last = i + 1 == segments.size();
+  for (std::size_t i = 0; i < plan.segments.size(); ++i) {
+    const Segment& segment = plan.segments[i];
+    const bool last = i + 1 == plan.segments.size();
     if (segment.whole) {
       if (!held_source) {  // gather the input: this stage needs all of it
         Image gathered = Image::create(input->width(), input->height(), input->format(),
@@ -114,7 +91,7 @@ void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
         input->read(gathered.mutable_view());
         held = std::move(gathered);
       }
-      const Stage& stage = *segment.stages.front();
+      const Stage& stage = plan.stages[segment.first].stage;
       Image result = stage.op->apply(held.view(), stage.arguments);
       held = std::move(result);
       held_source.emplace(held.view());
@@ -126,12 +103,12 @@ void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
       continue;
     }
     if (last) {
-      stream_local(segment, *input, sink, options.strip_rows);
+      stream_local(plan, segment, *input, sink);
       continue;
     }
-    // A local segment before a whole stage: its rows are gathered for that stage.
+    // A strip segment before a whole stage: its rows are gathered for that stage.
     ImageSink gathered;
-    stream_local(segment, *input, gathered, options.strip_rows);
+    stream_local(plan, segment, *input, gathered);
     held = std::move(gathered.image());
     held_source.emplace(held.view());
     input = &*held_source;

@@ -40,5 +40,28 @@ status=$?
 grep -qF "canny" "$out/colour.out" || fail "the failing op is named"
 [[ ! -e "$out/colour.png" ]] || fail "a failed run leaves no output"
 
+# --estimate prints the plan from the headers and converts nothing.
+"$tessera" convert "$photo" "$out/est.png" -p "gray | blur 5 | canny 50 150 | rgb" --estimate \
+  >"$out/est.out" 2>&1 || fail "--estimate exits 0"
+grep -qF "canny 50 150" "$out/est.out" || fail "--estimate lists the stages"
+grep -qF "(whole image)" "$out/est.out" || fail "--estimate says which stage takes the image whole"
+grep -qE "peak memory about [0-9.]+ (KiB|MiB)" "$out/est.out" || fail "--estimate prints the peak"
+[[ ! -e "$out/est.png" ]] || fail "--estimate writes nothing"
+
+# --memory: refused up front below the estimate, run within it.
+"$tessera" convert "$photo" "$out/tight.png" -p "gray | blur 5 | canny 50 150 | rgb" --memory 10K \
+  >"$out/tight.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "a job over --memory exits 1 (got $status)"
+grep -qF "OutOfBudget" "$out/tight.out" || fail "a job over --memory is OutOfBudget"
+grep -qF "more than --memory 10.0 KiB" "$out/tight.out" || fail "the refusal names the estimate and limit"
+[[ ! -e "$out/tight.png" ]] || fail "a refused job writes nothing"
+"$tessera" convert "$photo" "$out/roomy.png" -p "gray | blur 5 | canny 50 150 | rgb" --memory 8M ||
+  fail "the job runs within --memory 8M"
+cmp -s "$out/roomy.png" "$out/edges.png" || fail "a budgeted run gives the same pixels"
+"$tessera" convert "$photo" "$out/x.png" --memory lots >/dev/null 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "a bad --memory value exits 2 (got $status)"
+
 echo "$((failures == 0 ? 1 : 0)) passed, $failures failed"
 exit $((failures > 0))

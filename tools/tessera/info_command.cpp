@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <optional>
 
+#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/plan.h"
 #include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
 
@@ -44,6 +46,38 @@ int run_convert(const ConvertOptions& options) {
   const auto decoder = open_decoder(options.input, {.limits = options.limits});
   EncodeOptions encode = options.encode;
   if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
+
+  // The peak, from the headers: an image stored sideways or upside down is decoded whole to
+  // turn it upright; otherwise rows stream from the decoder.
+  const ImageInfo& info = decoder->info();
+  const bool turn = info.orientation != 1 && options.apply_orientation;
+  const bool sideways = turn && info.orientation >= 5;
+  const pipeline::Shape upright{sideways ? decoder->height() : decoder->width(),
+                                sideways ? decoder->width() : decoder->height(), decoder->format()};
+  std::optional<pipeline::Plan> plan;
+  if (stages) plan = pipeline::plan(*stages, upright);
+  const std::size_t whole_decode = pipeline::image_bytes(upright);
+  const std::size_t estimate = plan ? plan->peak_bytes + (turn ? whole_decode : 0) : whole_decode;
+  if (options.estimate) {
+    if (plan) fmt::print("{}", plan->describe());
+    fmt::print("{}: {}x{} {}, peak memory about {}{}\n", options.input, upright.width,
+               upright.height, upright.format.name(), memory::format_bytes(estimate),
+               turn ? " (decoded whole to turn it upright)" : "");
+    return 0;
+  }
+  std::optional<MemoryBudget> budget;
+  std::optional<BudgetScope> scope;
+  if (options.memory != 0) {
+    if (estimate > options.memory) {
+      throw Error(ErrorCode::OutOfBudget,
+                  fmt::format("the job needs about {}, more than --memory {}: raise the limit, "
+                              "or shrink early in the pipeline (e.g. resize first)",
+                              memory::format_bytes(estimate), memory::format_bytes(options.memory)),
+                  {.path = options.input, .operation = "plan"});
+    }
+    budget.emplace(options.memory, "--memory");
+    scope.emplace(*budget);
+  }
   if (!stages) {
     write(
         read(*decoder, {.limits = options.limits, .apply_orientation = options.apply_orientation}),
@@ -53,13 +87,13 @@ int run_convert(const ConvertOptions& options) {
   // Streamed: rows go from the decoder through the stages to the encoder in strips. An image
   // stored sideways or upside down is turned upright first, which needs it whole.
   pipeline::EncoderSink sink(options.output, encode);
-  if (decoder->info().orientation == 1 || !options.apply_orientation) {
+  if (!turn) {
     pipeline::DecoderSource source(*decoder);
-    pipeline::run_streaming(*stages, source, sink);
+    pipeline::run_streaming(*plan, source, sink);
   } else {
-    const Image upright = read(*decoder, {.limits = options.limits, .apply_orientation = true});
-    pipeline::ImageSource source(upright.view());
-    pipeline::run_streaming(*stages, source, sink);
+    const Image pixels = read(*decoder, {.limits = options.limits, .apply_orientation = true});
+    pipeline::ImageSource source(pixels.view());
+    pipeline::run_streaming(*plan, source, sink);
   }
   return 0;
 }

@@ -18,12 +18,16 @@ struct ConvertOptions {
   EncodeOptions encode;
   Limits limits;
   bool apply_orientation = true;
-  std::string pipeline;  // e.g. "gray | blur 5"; empty: convert only
+  std::string pipeline;    // e.g. "gray | blur 5"; empty: convert only
+  bool estimate = false;   // print the plan and its peak memory, convert nothing
+  std::size_t memory = 0;  // a hard cap on tracked memory; 0: none
 };
 
 // Reads, runs the pipeline if there is one, then writes in the format the output's extension
 // names, carrying the ICC profile while the image stays in colour. A bad pipeline or output
-// name is refused before the input is opened.
+// name is refused before the input is opened; a job whose estimate exceeds `memory` is refused
+// before any pixel is decoded, and one that would cross it while running stops with
+// OutOfBudget. Either way no output file is left.
 int run_convert(const ConvertOptions& options);
 
 }  // namespace tessera::cli

@@ -67,6 +67,12 @@ int main(int argc, char** argv) {
   convert_command->add_option("-p,--pipeline", convert.pipeline,
                               "Ops to run, e.g. 'gray | blur 5 | canny 50 150 | rgb' (see "
                               "`tessera ops`)");
+  convert_command->add_flag("--estimate", convert.estimate,
+                            "Print the plan and its peak memory from the headers; convert nothing");
+  std::string memory_limit;
+  convert_command->add_option("--memory", memory_limit,
+                              "Refuse the job if its estimate is above this, and stop it if it "
+                              "would go above (e.g. 512M, 1.5G)");
   convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG and WebP quality")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
@@ -101,10 +107,11 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : kExitUsage;
   }
 
-  // A bad pipeline is a usage error, reported before any file is touched.
-  if (*convert_command && !convert.pipeline.empty()) {
+  // A bad pipeline or memory limit is a usage error, reported before any file is touched.
+  if (*convert_command) {
     try {
-      tessera::pipeline::parse(convert.pipeline);
+      if (!convert.pipeline.empty()) tessera::pipeline::parse(convert.pipeline);
+      if (!memory_limit.empty()) convert.memory = tessera::memory::parse_bytes(memory_limit);
     } catch (const tessera::Error& error) {
       fmt::print(stderr, "tessera: {}\n", error.message());
       return kExitUsage;

@@ -14,6 +14,7 @@
 //
 // The registry is built once, on first use, and is read-only afterwards (thread-safe).
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <span>
@@ -64,6 +65,9 @@ struct OpDescriptor {
   // nullopt when it needs the whole image or changes the size. Empty: 0 for Point access,
   // nullopt otherwise.
   std::function<std::optional<int>(const OpArguments&)> rows_around;
+  // The output's width and height for an input of width x height; throws Error as the op would
+  // (a crop that does not fit). Empty: the op keeps the size.
+  std::function<std::array<int, 2>(int width, int height, const OpArguments&)> output_size;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),

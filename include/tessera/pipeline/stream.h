@@ -20,6 +20,7 @@
 #include "tessera/codec.h"
 #include "tessera/image.h"
 #include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/plan.h"
 
 namespace tessera::pipeline {
 
@@ -103,7 +104,11 @@ struct StreamOptions {
 };
 
 // Runs every stage of `pipeline` on the rows of `source` and writes the result to `sink`.
+// Plans first (see plan.h), so a chain an op cannot take is refused before any row is read.
 void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options = {});
+
+// The same with a plan made for this source's size and format.
+void run_streaming(const Plan& plan, RowSource& source, RowSink& sink);
 
 }  // namespace tessera::pipeline
