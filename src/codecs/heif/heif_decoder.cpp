@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "codecs/format_factories.h"
@@ -20,6 +21,14 @@ namespace {
 // raised to 65536, a 64x64 file whose HEVC stream claims 65535x65535 got past it and crashed
 // inside heif_decode_image (a memset of -65536 bytes; tests/crashers/heif/).
 constexpr int kMaxSide = 1 << 15;
+
+// The largest side libheif may make while decoding an image of width x height: the larger side
+// rounded up to whole 512-pixel tiles, plus one more tile of slack for tiles that overhang.
+int decode_side_limit(int width, int height) {
+  constexpr int kTile = 512;
+  const int side = std::max(width, height);
+  return std::min(kMaxSide, (side + kTile - 1) / kTile * kTile + kTile);
+}
 
 class HeifDecoder final : public Decoder {
  public:
@@ -41,9 +50,20 @@ class HeifDecoder final : public Decoder {
         bits_ > 8
             ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
             : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
-    check_heif(
-        heif_decode_image(handle_->handle, &image_.image, heif_colorspace_RGB, chroma, nullptr),
-        path(), "decode");
+    try {
+      check_heif(
+          heif_decode_image(handle_->handle, &image_.image, heif_colorspace_RGB, chroma, nullptr),
+          path(), "decode");
+    } catch (const Error& error) {
+      // The header's size passed our limits; a part larger than the image it makes up (see
+      // decode_side_limit) means the file contradicts itself.
+      if (error.code() != ErrorCode::ImageTooLarge) throw;
+      throw Error(ErrorCode::CorruptData,
+                  fmt::format("not a valid HEIF/AVIF: a part of the {}x{} image claims a larger "
+                              "size ({})",
+                              width(), height(), error.message()),
+                  {.path = path().string(), .operation = "decode"});
+    }
     int stride = 0;
     plane_ = heif_image_get_plane_readonly(image_.image, heif_channel_interleaved, &stride);
     stride_ = stride;
@@ -126,6 +146,12 @@ std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
   info.has_icc_profile = !icc.empty();
   // libheif holds the YCbCr planes and the converted image: about twice the output.
   check_limits(info, 2 * info.decode_bytes(), options.limits, path);
+  // Only now is the primary image's size known, and nothing libheif builds to decode it (grid
+  // tiles, an overlay's canvas, the alpha plane) has any reason to be much larger. Without
+  // this bound an 818-byte file whose overlay claims a 32767x32767 canvas made libheif fill
+  // 6 GB (tests/crashers/heif/overlay-canvas-6gb.heic).
+  heif_context_set_maximum_image_size_limit(context->context,
+                                            decode_side_limit(info.width, info.height));
   return std::make_unique<HeifDecoder>(path, info, std::move(bytes), std::move(context),
                                        std::move(handle), bits, std::move(icc));
 }

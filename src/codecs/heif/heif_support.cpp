@@ -11,7 +11,9 @@ void check_heif(const heif_error& error, const std::filesystem::path& path, cons
   if (detail::inject_fault())
     throw Error(ErrorCode::Io, "injected fault (testing::FaultInjection)", context);
   if (error.code == heif_error_Ok) return;
-  const std::string reason = error.message != nullptr ? error.message : "unknown libheif error";
+  std::string reason = error.message != nullptr ? error.message : "unknown libheif error";
+  // Some of libheif's messages end in a newline; ours go on after them.
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
   if (error.subcode == heif_suberror_Security_limit_exceeded) {
     throw Error(ErrorCode::ImageTooLarge,
                 fmt::format("libheif's size limit refuses it: {}", reason), context);
