@@ -396,6 +396,49 @@ namespace detail {
 
 namespace {
 
+ResizeKernel resize_kernel(const OpArguments& args) {
+  const std::string& kernel = args.text("kernel");
+  return kernel == "nearest"  ? ResizeKernel::Nearest
+         : kernel == "linear" ? ResizeKernel::Linear
+         : kernel == "area"   ? ResizeKernel::Area
+         : kernel == "cubic"  ? ResizeKernel::Cubic
+                              : ResizeKernel::Lanczos3;
+}
+
+// crop, streamed: output row y is input row y + rect.y, columns rect.x ...
+class CropRows final : public RowMapper {
+ public:
+  explicit CropRows(const Rect& rect) : rect_(rect) {}
+  std::array<int, 2> input_rows(int first, int end) const override {
+    return {first + rect_.y, end + rect_.y};
+  }
+  void run(ImageView window, int window_top, MutableImageView out, int out_top) const override {
+    for (int y = 0; y < out.height(); ++y) {
+      const ImageView row =
+          window.subview({rect_.x, out_top + y + rect_.y - window_top, rect_.width, 1});
+      std::memcpy(out.row(y), row.row(0), row.row_bytes());
+    }
+  }
+
+ private:
+  Rect rect_;
+};
+
+// resize, streamed.
+class ResizeRows final : public RowMapper {
+ public:
+  explicit ResizeRows(RowResizer resizer) : resizer_(std::move(resizer)) {}
+  std::array<int, 2> input_rows(int first, int end) const override {
+    return resizer_.source_rows(first, end);
+  }
+  void run(ImageView window, int window_top, MutableImageView out, int out_top) const override {
+    resizer_.run(window, window_top, out, out_top);
+  }
+
+ private:
+  RowResizer resizer_;
+};
+
 // resize's size and fit arguments.
 ResizeTarget resize_target(const OpArguments& args) {
   ResizeTarget target = parse_resize_target(args.text("size"));
@@ -422,6 +465,12 @@ std::vector<OpDescriptor> geometry_ops() {
              require_fits(rect, width, height);
              return std::array{rect.width, rect.height};
            },
+       .row_mapper = [](int width, int height, PixelFormat,
+                        const OpArguments& args) -> std::unique_ptr<RowMapper> {
+         const Rect rect = parse_rect(args.text("rect"));
+         require_fits(rect, width, height);
+         return std::make_unique<CropRows>(rect);
+       },
        .apply = [](ImageView src,
                    const OpArguments& args) { return crop(src, parse_rect(args.text("rect"))); },
        .check = [](const OpArguments& args) { parse_rect(args.text("rect")); }},
@@ -460,15 +509,16 @@ std::vector<OpDescriptor> geometry_ops() {
            [](int width, int height, const OpArguments& args) {
              return resize_output_size(resize_target(args), width, height);
            },
+       .row_mapper = [](int width, int height, PixelFormat format,
+                        const OpArguments& args) -> std::unique_ptr<RowMapper> {
+         const auto [out_width, out_height] =
+             resize_output_size(resize_target(args), width, height);
+         return std::make_unique<ResizeRows>(
+             RowResizer(width, height, out_width, out_height, format, resize_kernel(args)));
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
-             const std::string& kernel = args.text("kernel");
-             return resize(src, resize_target(args),
-                           kernel == "nearest"  ? ResizeKernel::Nearest
-                           : kernel == "linear" ? ResizeKernel::Linear
-                           : kernel == "area"   ? ResizeKernel::Area
-                           : kernel == "cubic"  ? ResizeKernel::Cubic
-                                                : ResizeKernel::Lanczos3);
+             return resize(src, resize_target(args), resize_kernel(args));
            },
        .check = [](const OpArguments& args) { parse_resize_target(args.text("size")); }},
       {.name = "pad",

@@ -36,29 +36,49 @@ FixedAxis to_fixed(const detail::AxisWeights& axis, int bits) {
   return fixed;
 }
 
+// Source rows read from a window that holds rows top .. top + window.height() - 1.
+struct SourceRows {
+  ImageView window;
+  int top = 0;
+  const std::uint8_t* row(int y) const { return window.row<std::uint8_t>(y - top); }
+  const std::byte* bytes(int y) const { return window.row(y - top); }
+};
+
+// Output rows top .. top + out.height() - 1.
+struct OutputRows {
+  MutableImageView out;
+  int top = 0;
+  int first() const { return top; }
+  int end() const { return top + out.height(); }
+  std::uint8_t* row(int y) const { return out.row<std::uint8_t>(y - top); }
+  std::byte* bytes(int y) const { return out.row(y - top); }
+};
+
 // Pillow's scheme (lanczos3): across first, each row rounded to 8 bits, then down.
-void resample_pillow(ImageView src, MutableImageView dst, const FixedAxis& across,
-                     const FixedAxis& down, int bits) {
-  const int channels = src.format().channels();
-  const std::size_t out_samples = static_cast<std::size_t>(dst.width()) * channels;
-  const bool same_width = src.width() == dst.width();
-  const bool same_height = src.height() == dst.height();
+void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst,
+                     const FixedAxis& across, const FixedAxis& down, int bits, bool same_height) {
+  const int channels = src.window.format().channels();
+  const int out_width = dst.out.width();
+  const std::size_t out_samples = static_cast<std::size_t>(out_width) * channels;
+  const bool same_width = src_width == out_width;
   const std::int32_t half = std::int32_t{1} << (bits - 1);
   // Strips overlap by the vertical taps, which are resampled across once per strip: tall
   // strips keep that repeated work small.
-  detail::parallel_rows(dst.height(), std::max(8, 4 * down.taps), [&](int first, int end) {
+  detail::parallel_rows(dst.out.height(), std::max(8, 4 * down.taps), [&](int from, int to) {
+    const int first = dst.first() + from;
+    const int end = dst.first() + to;
     // The input rows this strip reads, resampled across.
     const int low = down.first[first];
     const int high = down.first[end - 1] + down.taps;
     std::vector<std::uint8_t> rows((high - low) * out_samples);
     for (int y = low; y < high; ++y) {
-      const std::uint8_t* in = src.row<std::uint8_t>(y);
+      const std::uint8_t* in = src.row(y);
       std::uint8_t* out = rows.data() + (y - low) * out_samples;
       if (same_width) {  // Pillow skips the pass that does not change the size
         std::memcpy(out, in, out_samples);
         continue;
       }
-      for (int x = 0; x < dst.width(); ++x) {
+      for (int x = 0; x < out_width; ++x) {
         const std::uint8_t* taps = in + across.first[x] * channels;
         const std::int32_t* w = across.weights.data() + static_cast<std::size_t>(x) * across.taps;
         for (int c = 0; c < channels; ++c) {
@@ -71,7 +91,7 @@ void resample_pillow(ImageView src, MutableImageView dst, const FixedAxis& acros
     std::vector<const std::uint8_t*> window(down.taps);
     std::vector<std::int32_t> sums(out_samples);
     for (int y = first; y < end; ++y) {
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      std::uint8_t* out = dst.row(y);
       const std::uint8_t* top = rows.data() + (down.first[y] - low) * out_samples;
       if (same_height) {
         std::memcpy(out, top, out_samples);
@@ -107,81 +127,41 @@ void resample_across(const std::int32_t* column, const FixedAxis& across, int wi
 
 // OpenCV's scheme (linear, cubic, area): 11-bit weights each way, rounded once at the end.
 // Down first, so the pass that cannot use whole vectors runs on output rows only.
-void resample_opencv(ImageView src, MutableImageView dst, const FixedAxis& across,
+void resample_opencv(const SourceRows& src, const OutputRows& dst, const FixedAxis& across,
                      const FixedAxis& down, int bits) {
-  const int channels = src.format().channels();
-  const std::size_t in_samples = static_cast<std::size_t>(src.width()) * channels;
-  detail::parallel_rows(dst.height(), 8, [&](int first, int end) {
+  const int channels = src.window.format().channels();
+  const std::size_t in_samples = static_cast<std::size_t>(src.window.width()) * channels;
+  const int out_width = dst.out.width();
+  detail::parallel_rows(dst.out.height(), 8, [&](int from, int to) {
     std::vector<const std::uint8_t*> window(down.taps);
     std::vector<std::int32_t> column(in_samples);
-    for (int y = first; y < end; ++y) {
-      for (int t = 0; t < down.taps; ++t) window[t] = src.row<std::uint8_t>(down.first[y] + t);
+    for (int y = dst.first() + from; y < dst.first() + to; ++y) {
+      for (int t = 0; t < down.taps; ++t) window[t] = src.row(down.first[y] + t);
       simd::weighted_column(window.data(),
                             down.weights.data() + static_cast<std::size_t>(y) * down.taps,
                             down.taps, column.data(), in_samples);
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      std::uint8_t* out = dst.row(y);
       switch (channels) {
         case 1:
-          resample_across<1>(column.data(), across, dst.width(), bits, out);
+          resample_across<1>(column.data(), across, out_width, bits, out);
           break;
         case 2:
-          resample_across<2>(column.data(), across, dst.width(), bits, out);
+          resample_across<2>(column.data(), across, out_width, bits, out);
           break;
         case 3:
-          resample_across<3>(column.data(), across, dst.width(), bits, out);
+          resample_across<3>(column.data(), across, out_width, bits, out);
           break;
         default:
-          resample_across<4>(column.data(), across, dst.width(), bits, out);
+          resample_across<4>(column.data(), across, out_width, bits, out);
           break;
       }
     }
   });
 }
 
-void resample(ImageView src, MutableImageView dst, ResizeKernel kernel) {
-  const bool pillow = kernel == ResizeKernel::Lanczos3;
-  // Exactly half size: linear and area weights are then all 1/2 each way (cv::resize takes
-  // the same shortcut), so a 2x2 mean gives the same result at a fraction of the cost.
-  if (!pillow && kernel != ResizeKernel::Cubic && src.width() == 2 * dst.width() &&
-      src.height() == 2 * dst.height()) {
-    detail::parallel_rows(
-        dst.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-          for (int y = first; y < end; ++y) {
-            simd::halve_row(src.row<std::uint8_t>(2 * y), src.row<std::uint8_t>(2 * y + 1),
-                            dst.row<std::uint8_t>(y), dst.width(), src.format().channels());
-          }
-        });
-    return;
-  }
-  const int bits = pillow ? 22 : 11;
-  const FixedAxis across = to_fixed(detail::axis_weights(kernel, src.width(), dst.width()), bits);
-  const FixedAxis down = to_fixed(detail::axis_weights(kernel, src.height(), dst.height()), bits);
-  if (pillow) {
-    resample_pillow(src, dst, across, down, bits);
-  } else {
-    resample_opencv(src, dst, across, down, bits);
-  }
-}
-
-void resample_nearest(ImageView src, MutableImageView dst) {
-  const std::size_t pixel = src.format().bytes_per_pixel();
-  std::vector<int> columns(dst.width());
-  for (int x = 0; x < dst.width(); ++x) {
-    columns[x] =
-        std::min(static_cast<int>(std::floor(x * (static_cast<double>(src.width()) / dst.width()))),
-                 src.width() - 1);
-  }
-  detail::parallel_rows(dst.height(), 16, [&](int first, int end) {
-    for (int y = first; y < end; ++y) {
-      const int sy = std::min(
-          static_cast<int>(std::floor(y * (static_cast<double>(src.height()) / dst.height()))),
-          src.height() - 1);
-      const std::byte* in = src.row(sy);
-      std::byte* out = dst.row(y);
-      for (int x = 0; x < dst.width(); ++x)
-        std::memcpy(out + x * pixel, in + columns[x] * pixel, pixel);
-    }
-  });
+// The source index nearest-neighbour sampling takes for output index i of `out` (of `in`).
+int nearest_index(int i, int in, int out) {
+  return std::min(static_cast<int>(std::floor(i * (static_cast<double>(in) / out))), in - 1);
 }
 
 std::optional<double> number_in(std::string_view text) {
@@ -244,15 +224,97 @@ std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int
   return {at_least_one(width * s), at_least_one(height * s)};
 }
 
+struct RowResizer::Weights {
+  FixedAxis across;
+  FixedAxis down;
+  std::vector<int> columns;  // nearest: the source column of each output column
+};
+
+RowResizer::RowResizer(int src_width, int src_height, int dst_width, int dst_height,
+                       PixelFormat format, ResizeKernel kernel)
+    : src_width_(src_width),
+      src_height_(src_height),
+      dst_width_(dst_width),
+      dst_height_(dst_height),
+      format_(format),
+      kernel_(kernel),
+      weights_(std::make_shared<Weights>()) {
+  if (src_width < 1 || src_height < 1 || dst_width < 1 || dst_height < 1) {
+    detail::fail("resize", fmt::format("cannot resize {}x{} to {}x{}", src_width, src_height,
+                                       dst_width, dst_height));
+  }
+  if (kernel == ResizeKernel::Nearest) {
+    for (int x = 0; x < dst_width; ++x)
+      weights_->columns.push_back(nearest_index(x, src_width, dst_width));
+    return;
+  }
+  if (format.sample != SampleType::U8) {
+    detail::fail("resize", fmt::format("needs 8-bit samples, got {} (convert with depth u8 "
+                                       "first, or use kernel=nearest)",
+                                       format.name()));
+  }
+  // Exactly half size: linear and area weights are then all 1/2 each way (cv::resize takes
+  // the same shortcut), so a 2x2 mean gives the same result at a fraction of the cost.
+  halve_ = kernel != ResizeKernel::Lanczos3 && kernel != ResizeKernel::Cubic &&
+           src_width == 2 * dst_width && src_height == 2 * dst_height;
+  if (halve_) return;
+  const int bits = kernel == ResizeKernel::Lanczos3 ? 22 : 11;
+  weights_->across = to_fixed(detail::axis_weights(kernel, src_width, dst_width), bits);
+  weights_->down = to_fixed(detail::axis_weights(kernel, src_height, dst_height), bits);
+}
+
+std::array<int, 2> RowResizer::source_rows(int first, int end) const {
+  if (kernel_ == ResizeKernel::Nearest) {
+    return {nearest_index(first, src_height_, dst_height_),
+            nearest_index(end - 1, src_height_, dst_height_) + 1};
+  }
+  if (halve_) return {2 * first, 2 * end};
+  const FixedAxis& down = weights_->down;
+  return {down.first[first], down.first[end - 1] + down.taps};
+}
+
+void RowResizer::run(ImageView window, int window_top, MutableImageView out, int out_top) const {
+  const SourceRows src{window, window_top};
+  const OutputRows dst{out, out_top};
+  if (kernel_ == ResizeKernel::Nearest) {
+    const std::size_t pixel = format_.bytes_per_pixel();
+    detail::parallel_rows(out.height(), 16, [&](int from, int to) {
+      for (int y = dst.first() + from; y < dst.first() + to; ++y) {
+        const std::byte* in = src.bytes(nearest_index(y, src_height_, dst_height_));
+        std::byte* row = dst.bytes(y);
+        for (int x = 0; x < dst_width_; ++x)
+          std::memcpy(row + x * pixel, in + weights_->columns[x] * pixel, pixel);
+      }
+    });
+    return;
+  }
+  if (halve_) {
+    detail::parallel_rows(out.height(), detail::strip_rows(window.row_bytes()),
+                          [&](int from, int to) {
+                            for (int y = dst.first() + from; y < dst.first() + to; ++y) {
+                              simd::halve_row(src.row(2 * y), src.row(2 * y + 1), dst.row(y),
+                                              dst_width_, format_.channels());
+                            }
+                          });
+    return;
+  }
+  if (kernel_ == ResizeKernel::Lanczos3) {
+    resample_pillow(src, src_width_, dst, weights_->across, weights_->down, 22,
+                    src_height_ == dst_height_);
+  } else {
+    resample_opencv(src, dst, weights_->across, weights_->down, 11);
+  }
+}
+
 void resize(ImageView src, MutableImageView dst, ResizeKernel kernel) {
   if (src.empty()) detail::fail("resize", "the input image is empty");
   if (dst.empty() || dst.format() != src.format()) {
     detail::fail("resize", fmt::format("the destination must be a {} image", src.format().name()));
   }
   detail::require_no_overlap("resize", src, dst);
-  if (kernel == ResizeKernel::Nearest) return resample_nearest(src, dst);
-  detail::require_u8("resize", src);
-  resample(src, dst, kernel);
+  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  RowResizer(src.width(), src.height(), dst.width(), dst.height(), src.format(), kernel)
+      .run(src, 0, dst, 0);
 }
 
 Image resize(ImageView src, const ResizeTarget& target, ResizeKernel kernel,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "tessera/error.h"
@@ -32,41 +33,72 @@ PixelFormat probe_format(const Stage& stage, const Shape& input) {
   return stage.op->apply(blank.view(), stage.arguments).format();
 }
 
-// Mirrors the executor (stream.cpp): a strip segment holds its window of input rows and two
-// stage results at a time; a whole stage holds its input, its result and scratch; between segments
-// the executor holds the image a whole stage made or a strip segment gathered for one.
+// Mirrors the executor (stream.cpp). The source is read in bands of strip_rows rows. A Strips
+// segment holds its window of input rows and two stage results of a band each; a Rows stage
+// its window and one band of output; a Whole stage
+// its gathered input, its result and scratch as large again (Canny's edge map, with a frame).
+// Segments run at the same time, passing bands along, so their holdings add up, except that a
+// Whole stage's input is gathered before and its result is handed on after.
 std::size_t estimate_peak(const Plan& plan) {
+  // What the streaming steps hold together, starting with the band the source is read into.
+  std::size_t streaming = image_bytes(
+      {plan.input.width, std::min(plan.strip_rows, plan.input.height), plan.input.format});
   std::size_t peak = 0;
-  std::size_t held = 0;  // the image between segments, when there is one
-  for (std::size_t s = 0; s < plan.segments.size(); ++s) {
-    const Segment& segment = plan.segments[s];
+  for (const Segment& segment : plan.segments) {
     const Shape& in = plan.stages[segment.first].input;
     const Shape& out = plan.stages[segment.first + segment.count - 1].output;
-    const bool last = s + 1 == plan.segments.size();
-    const bool next_whole = !last && plan.segments[s + 1].whole;
-    if (segment.whole) {
-      const std::size_t input = held != 0 ? held : image_bytes(in);
-      // The result, and as much again for the op's own work (Canny's edge map, which has a
-      // one-pixel frame).
-      const std::size_t output = image_bytes(out);
-      const std::size_t scratch = image_bytes({out.width + 2, out.height + 2, out.format});
-      peak = std::max(peak, input + output + scratch);
-      held = output;
-      continue;
+    switch (segment.mode) {
+      case RunMode::Strips: {
+        std::size_t largest = 0;
+        for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
+          const Shape& result = plan.stages[i].output;
+          largest =
+              std::max(largest, image_bytes({result.width, segment.window_rows, result.format}));
+        }
+        streaming += image_bytes({in.width, segment.window_rows, in.format}) + 2 * largest;
+        break;
+      }
+      case RunMode::Rows:
+        streaming += image_bytes({in.width, segment.window_rows, in.format}) +
+                     image_bytes({out.width, segment.band_rows, out.format});
+        break;
+      case RunMode::Whole: {
+        const std::size_t scratch = image_bytes({out.width + 2, out.height + 2, out.format});
+        // Gathering: everything before streams into the input image.
+        peak = std::max(peak, streaming + image_bytes(in));
+        // Running (the steps before it are done and have let go of their rows): the input,
+        // the result and the scratch; then the result streams on.
+        peak = std::max(peak, image_bytes(in) + image_bytes(out) + scratch);
+        streaming = image_bytes(out);
+        break;
+      }
     }
-    const int rows = std::min(in.height, plan.strip_rows + 2 * segment.rows_around);
-    std::size_t strips = image_bytes({in.width, rows, in.format});
-    std::size_t largest = 0;
-    for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
-      largest = std::max(
-          largest, image_bytes({plan.stages[i].output.width, rows, plan.stages[i].output.format}));
-    }
-    strips += 2 * largest;
-    const std::size_t gathered = next_whole ? image_bytes(out) : 0;
-    peak = std::max(peak, held + strips + gathered);
-    held = gathered;
+    peak = std::max(peak, streaming);
   }
   return peak;
+}
+
+// Band and window sizes: strip_rows output rows for strips; for a Rows stage, as many output
+// rows as strip_rows input rows make (at least one), so that a resize's window stays near
+// strip_rows rows however much it shrinks.
+void size_bands(Plan& plan) {
+  for (Segment& segment : plan.segments) {
+    const StagePlan& first = plan.stages[segment.first];
+    const Shape& out = plan.stages[segment.first + segment.count - 1].output;
+    if (segment.mode == RunMode::Strips) {
+      segment.band_rows = std::min(plan.strip_rows, out.height);
+      segment.window_rows = std::min(first.input.height, plan.strip_rows + 2 * segment.rows_around);
+    } else if (segment.mode == RunMode::Rows) {
+      segment.band_rows = std::clamp(static_cast<int>(static_cast<std::int64_t>(plan.strip_rows) *
+                                                      out.height / first.input.height),
+                                     1, out.height);
+      for (int y = 0; y < out.height; y += segment.band_rows) {
+        const auto [from, to] =
+            first.mapper->input_rows(y, std::min(out.height, y + segment.band_rows));
+        segment.window_rows = std::max(segment.window_rows, to - from);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -89,7 +121,7 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
   Shape shape = input;
   for (std::size_t i = 0; i < pipeline.stages.size(); ++i) {
     const Stage& stage = pipeline.stages[i];
-    StagePlan step{stage, shape, shape, ops::rows_around(*stage.op, stage.arguments)};
+    StagePlan step{stage, shape, shape};
     try {
       if (stage.op->output_size) {
         const auto [width, height] =
@@ -98,26 +130,31 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
       } else {
         step.output.format = probe_format(stage, shape);
       }
+      const std::optional<int> around = ops::rows_around(*stage.op, stage.arguments);
+      const bool same_size = step.output.width == shape.width && step.output.height == shape.height;
+      if (around && same_size) {
+        step.mode = RunMode::Strips;
+        step.rows_around = *around;
+      } else if (stage.op->row_mapper) {
+        step.mode = RunMode::Rows;
+        step.mapper =
+            stage.op->row_mapper(shape.width, shape.height, shape.format, stage.arguments);
+      }
     } catch (const Error& error) {
       refuse(stage, i, error);
     }
-    // A stage runs on strips only if it keeps the size; the rest take the image whole.
-    if (step.output.width != shape.width || step.output.height != shape.height) {
-      step.rows_around.reset();
-    }
-    if (!step.rows_around) {
-      result.segments.push_back({i, 1, 0, true});
-    } else {
-      if (result.segments.empty() || result.segments.back().whole) {
-        result.segments.push_back({i, 0, 0, false});
-      }
+    if (step.mode == RunMode::Strips && !result.segments.empty() &&
+        result.segments.back().mode == RunMode::Strips) {
       result.segments.back().count += 1;
-      result.segments.back().rows_around += *step.rows_around;
+      result.segments.back().rows_around += step.rows_around;
+    } else {
+      result.segments.push_back({i, 1, step.mode, step.rows_around, 0, 0});
     }
     shape = step.output;
-    result.stages.push_back(step);
+    result.stages.push_back(std::move(step));
   }
   result.output = shape;
+  size_bands(result);
   result.peak_bytes = estimate_peak(result);
   return result;
 }
@@ -126,9 +163,11 @@ std::string Plan::describe() const {
   std::string text =
       fmt::format("input     {}x{} {}\n", input.width, input.height, input.format.name());
   for (const StagePlan& step : stages) {
-    const std::string how = step.rows_around ? fmt::format("strips of {} rows, {} around",
-                                                           strip_rows, *step.rows_around)
-                                             : std::string("whole image");
+    const std::string how =
+        step.mode == RunMode::Strips
+            ? fmt::format("strips of {} rows, {} around", strip_rows, step.rows_around)
+        : step.mode == RunMode::Rows ? std::string("streamed rows")
+                                     : std::string("whole image");
     text += fmt::format("{:<40} -> {}x{} {}  ({})\n", step.stage.text, step.output.width,
                         step.output.height, step.output.format.name(), how);
   }

@@ -1,10 +1,14 @@
-// The strip executor (see tessera/pipeline/stream.h).
+// The executor (see tessera/pipeline/stream.h): one step per segment of the plan, chained so
+// that each passes the rows it makes to the next as soon as they are done. Rows are pushed
+// from the source through the chain in bands; only a Whole step waits for all of its input.
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "tessera/error.h"
 #include "tessera/pipeline/stream.h"
@@ -12,60 +16,202 @@
 namespace tessera::pipeline {
 namespace {
 
-// Runs a segment's stages on one strip (rows of the segment's input).
-Image run_stages(const Plan& plan, const Segment& segment, ImageView strip) {
-  Image current;
-  ImageView view = strip;
-  for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
-    const Stage* stage = &plan.stages[i].stage;
-    current = stage->op->apply(view, stage->arguments);
-    if (current.width() != view.width() || current.height() != view.height()) {
-      throw Error(
-          ErrorCode::Internal,
-          fmt::format("pipeline: '{}' changed the size, so it cannot run on strips", stage->text));
-    }
-    view = current.view();
-  }
-  return current;
-}
+// Input rows first .. end-1 of a step, in an image of `capacity` rows; row first at the top.
+class RowWindow {
+ public:
+  RowWindow(int width, int capacity, PixelFormat format)
+      : rows_(Image::create(width, std::max(capacity, 1), format, {.label = "pipeline window"})) {}
 
-// Streams `source` through a local segment into `sink`, strip_rows output rows at a time.
-// The window holds the strip's input rows plus rows_around on each side; rows shared with the
-// next strip are moved to its top rather than read again.
-void stream_local(const Plan& plan, const Segment& segment, RowSource& source, RowSink& sink) {
-  const int strip_rows = plan.strip_rows;
-  const int width = source.width();
-  const int height = source.height();
-  const int around = segment.rows_around;
-  const int capacity = std::min(height, strip_rows + 2 * around);
-  Image window = Image::create(width, capacity, source.format(), {.label = "pipeline strip"});
-  const MutableImageView rows = window.mutable_view();
-  int first = 0;  // input row held in window row 0
-  int end = 0;    // input rows first..end-1 are held
-  bool begun = false;
-  for (int y = 0; y < height; y += strip_rows) {
-    const int last = std::min(height, y + strip_rows);
-    const int need_first = std::max(0, y - around);
-    const int need_end = std::min(height, last + around);
-    const int keep = std::max(0, end - need_first);
-    for (int r = 0; r < keep; ++r) {
-      std::memcpy(rows.row(r), rows.row(need_first - first + r), rows.row_bytes());
+  int first() const { return first_; }
+  int end() const { return end_; }
+  // Appends input row `end()`.
+  void append(const std::byte* row) {
+    if (end_ - first_ >= rows_.height()) {
+      throw Error(ErrorCode::Internal, "pipeline: a window overflowed its planned rows");
     }
-    first = need_first;
-    end = std::max(end, need_first);
-    if (need_end > end) {
-      source.read(rows.subview({0, end - first, width, need_end - end}));
-      end = need_end;
-    }
-    const Image result =
-        run_stages(plan, segment, window.view().subview({0, 0, width, end - first}));
-    if (!begun) {
-      sink.begin(result.width(), height, result.format());
-      begun = true;
-    }
-    sink.write(result.view().subview({0, y - first, result.width(), last - y}));
+    const MutableImageView view = rows_.mutable_view();
+    std::memcpy(view.row(end_ - first_), row, view.row_bytes());
+    ++end_;
   }
-}
+  // Forgets the rows before `row`, moving the rest to the top; past the end, the window
+  // empties and starts again at `row`.
+  void drop_before(int row) {
+    if (row <= first_) return;
+    const MutableImageView view = rows_.mutable_view();
+    const int keep = std::max(0, end_ - row);
+    for (int r = 0; r < keep; ++r) {
+      std::memcpy(view.row(r), view.row(row - first_ + r), view.row_bytes());
+    }
+    first_ = row;
+    end_ = std::max(end_, row);
+  }
+  // Input rows [from, to), which the window must hold.
+  ImageView rows(int from, int to) const {
+    return rows_.view().subview({0, from - first_, rows_.width(), to - from});
+  }
+
+ private:
+  Image rows_;
+  int first_ = 0;
+  int end_ = 0;
+};
+
+// Consecutive size-keeping stages on bands of rows: each band is run with rows_around extra
+// input rows on each side and only its own rows are passed on, so results equal whole-image
+// runs (at the image's edges the window's edge is the image's edge).
+class StripStep final : public RowSink {
+ public:
+  StripStep(const Plan& plan, const Segment& segment, RowSink& next)
+      : plan_(plan), segment_(segment), next_(next) {}
+
+  void begin(int width, int height, PixelFormat format) override {
+    height_ = height;
+    width_ = width;
+    format_ = format;
+    const Shape& out = plan_.stages[segment_.first + segment_.count - 1].output;
+    next_.begin(out.width, out.height, out.format);
+  }
+  void write(const ImageView& rows) override {
+    // Made on the first rows, not in begin(): while a Whole step before this one gathers and
+    // runs, this step holds nothing.
+    if (!window_) window_.emplace(width_, segment_.window_rows, format_);
+    for (int y = 0; y < rows.height(); ++y) {
+      window_->append(rows.row(y));
+      while (band_ < height_ && window_->end() >= needed_end()) run_band();
+    }
+  }
+  void finish() override {
+    while (band_ < height_) run_band();
+    window_.reset();  // before the steps after this one finish (a Whole step runs then)
+    next_.finish();
+  }
+
+ private:
+  int band_end() const { return std::min(height_, band_ + segment_.band_rows); }
+  int needed_first() const { return std::max(0, band_ - segment_.rows_around); }
+  int needed_end() const { return std::min(height_, band_end() + segment_.rows_around); }
+
+  void run_band() {
+    const int from = needed_first();
+    Image current;
+    ImageView view = window_->rows(from, needed_end());
+    for (std::size_t i = segment_.first; i < segment_.first + segment_.count; ++i) {
+      const Stage& stage = plan_.stages[i].stage;
+      current = stage.op->apply(view, stage.arguments);
+      view = current.view();
+    }
+    next_.write(view.subview({0, band_ - from, view.width(), band_end() - band_}));
+    band_ = band_end();
+    window_->drop_before(needed_first());
+  }
+
+  const Plan& plan_;
+  const Segment& segment_;
+  RowSink& next_;
+  std::optional<RowWindow> window_;
+  int width_ = 0;
+  int height_ = 0;
+  PixelFormat format_;
+  int band_ = 0;  // the first output row not yet passed on
+};
+
+// A size-changing stage that streams (resize, crop): bands of output rows from windows of the
+// input rows they read.
+class RowsStep final : public RowSink {
+ public:
+  RowsStep(const Plan& plan, const Segment& segment, RowSink& next)
+      : stage_(plan.stages[segment.first]), segment_(segment), next_(next) {}
+
+  void begin(int width, int, PixelFormat format) override {
+    width_ = width;
+    format_ = format;
+    next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
+  }
+  void write(const ImageView& rows) override {
+    if (!window_) {  // on the first rows, as StripStep
+      window_.emplace(width_, segment_.window_rows, format_);
+      band_image_ = Image::create(stage_.output.width, segment_.band_rows, stage_.output.format,
+                                  {.label = "pipeline band"});
+    }
+    for (int y = 0; y < rows.height(); ++y) {
+      const int row = next_row_++;
+      // Rows no band reads (above a crop, below the last band) are not kept.
+      if (band_ >= stage_.output.height || row < needed()[0]) continue;
+      if (window_->end() < row) window_->drop_before(row);
+      window_->append(rows.row(y));
+      while (band_ < stage_.output.height && window_->end() >= needed()[1]) run_band();
+    }
+  }
+  void finish() override {
+    if (band_ < stage_.output.height) {
+      throw Error(ErrorCode::Internal, "pipeline: the input ended before a streamed stage's rows");
+    }
+    window_.reset();  // before the steps after this one finish (a Whole step runs then)
+    band_image_ = Image();
+    next_.finish();
+  }
+
+ private:
+  int band_end() const { return std::min(stage_.output.height, band_ + segment_.band_rows); }
+  std::array<int, 2> needed() const { return stage_.mapper->input_rows(band_, band_end()); }
+
+  void run_band() {
+    const auto [from, to] = needed();
+    const MutableImageView out =
+        band_image_.mutable_view().subview({0, 0, band_image_.width(), band_end() - band_});
+    stage_.mapper->run(window_->rows(from, to), from, out, band_);
+    next_.write(out);
+    band_ = band_end();
+    if (band_ < stage_.output.height) window_->drop_before(needed()[0]);
+  }
+
+  const StagePlan& stage_;
+  const Segment& segment_;
+  RowSink& next_;
+  std::optional<RowWindow> window_;
+  Image band_image_;
+  int width_ = 0;
+  PixelFormat format_;
+  int band_ = 0;      // the first output row not yet passed on
+  int next_row_ = 0;  // the index of the next input row to arrive
+};
+
+// A stage that needs the whole image: its input is gathered, it runs once all rows are in, and
+// its result is passed on in bands (so the steps after it stream again).
+class WholeStep final : public RowSink {
+ public:
+  WholeStep(const Plan& plan, const Segment& segment, RowSink& next)
+      : stage_(plan.stages[segment.first]), band_rows_(plan.strip_rows), next_(next) {}
+
+  void begin(int width, int height, PixelFormat format) override {
+    input_ = Image::create(width, height, format, {.label = "pipeline whole image"});
+    next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
+  }
+  void write(const ImageView& rows) override {
+    const MutableImageView view = input_.mutable_view();
+    for (int y = 0; y < rows.height(); ++y) {
+      std::memcpy(view.row(received_ + y), rows.row(y), rows.row_bytes());
+    }
+    received_ += rows.height();
+  }
+  void finish() override {
+    Image result = stage_.stage.op->apply(input_.view(), stage_.stage.arguments);
+    input_ = Image();  // the input goes before the bands flow on
+    for (int y = 0; y < result.height(); y += band_rows_) {
+      next_.write(
+          result.view().subview({0, y, result.width(), std::min(band_rows_, result.height() - y)}));
+    }
+    result = Image();
+    next_.finish();
+  }
+
+ private:
+  const StagePlan& stage_;
+  int band_rows_;
+  RowSink& next_;
+  Image input_;
+  int received_ = 0;
+};
 
 }  // namespace
 
@@ -77,43 +223,44 @@ void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
 }
 
 void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
-  // The image between segments, when a segment needs it whole or leaves it whole.
-  Image held;
-  std::optional<ImageSource> held_source;
-  RowSource* input = &source;
-  for (std::size_t i = 0; i < plan.segments.size(); ++i) {
-    const Segment& segment = plan.segments[i];
-    const bool last = i + 1 == plan.segments.size();
-    if (segment.whole) {
-      if (!held_source) {  // gather the input: this stage needs all of it
-        Image gathered = Image::create(input->width(), input->height(), input->format(),
-                                       {.label = "pipeline whole image"});
-        input->read(gathered.mutable_view());
-        held = std::move(gathered);
-      }
-      const Stage& stage = plan.stages[segment.first].stage;
-      Image result = stage.op->apply(held.view(), stage.arguments);
-      held = std::move(result);
-      held_source.emplace(held.view());
-      input = &*held_source;
-      if (last) {
-        sink.begin(held.width(), held.height(), held.format());
-        sink.write(held.view());
-      }
-      continue;
-    }
-    if (last) {
-      stream_local(plan, segment, *input, sink);
-      continue;
-    }
-    // A strip segment before a whole stage: its rows are gathered for that stage.
-    ImageSink gathered;
-    stream_local(plan, segment, *input, gathered);
-    held = std::move(gathered.image());
-    held_source.emplace(held.view());
-    input = &*held_source;
+  if (source.width() != plan.input.width || source.height() != plan.input.height ||
+      source.format() != plan.input.format) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("pipeline: the plan is for {}x{} {}, the source is {}x{} {}",
+                            plan.input.width, plan.input.height, plan.input.format.name(),
+                            source.width(), source.height(), source.format().name()));
   }
-  sink.finish();
+  // Built back to front, each step handing its rows to the one after it.
+  std::vector<std::unique_ptr<RowSink>> steps;
+  RowSink* next = &sink;
+  for (auto segment = plan.segments.rbegin(); segment != plan.segments.rend(); ++segment) {
+    switch (segment->mode) {
+      case RunMode::Strips:
+        steps.push_back(std::make_unique<StripStep>(plan, *segment, *next));
+        break;
+      case RunMode::Rows:
+        steps.push_back(std::make_unique<RowsStep>(plan, *segment, *next));
+        break;
+      case RunMode::Whole:
+        steps.push_back(std::make_unique<WholeStep>(plan, *segment, *next));
+        break;
+    }
+    next = steps.back().get();
+  }
+  // The source's rows go in bands of strip_rows.
+  RowSink& first = *next;
+  first.begin(source.width(), source.height(), source.format());
+  const int band_rows = std::min(plan.strip_rows, source.height());
+  Image band =
+      Image::create(source.width(), band_rows, source.format(), {.label = "pipeline input"});
+  for (int y = 0; y < source.height(); y += band_rows) {
+    const int rows = std::min(band_rows, source.height() - y);
+    const MutableImageView view = band.mutable_view().subview({0, 0, band.width(), rows});
+    source.read(view);
+    first.write(view);
+  }
+  band = Image();
+  first.finish();
 }
 
 }  // namespace tessera::pipeline

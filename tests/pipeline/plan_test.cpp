@@ -33,19 +33,22 @@ TEST(PipelinePlan, every_stage_gets_its_size_and_format_and_how_it_runs) {
   ASSERT_EQ(plan.stages.size(), 4u);
   EXPECT_EQ(plan.stages[0].output.format, PixelFormat::gray8());
   EXPECT_EQ(plan.stages[1].rows_around, 2);
-  EXPECT_FALSE(plan.stages[2].rows_around.has_value());  // hysteresis needs the whole image
+  EXPECT_EQ(plan.stages[2].mode, pipeline::RunMode::Whole);  // hysteresis needs the whole image
   EXPECT_EQ(plan.output.format, PixelFormat::rgb8());
   EXPECT_EQ(plan.output.width, 4000);
   // gray and blur run on strips together, canny whole, rgb on strips.
   ASSERT_EQ(plan.segments.size(), 3u);
   EXPECT_EQ(plan.segments[0].count, 2u);
   EXPECT_EQ(plan.segments[0].rows_around, 2);
-  EXPECT_TRUE(plan.segments[1].whole);
+  EXPECT_EQ(plan.segments[1].mode, pipeline::RunMode::Whole);
+  EXPECT_EQ(plan.segments[2].mode, pipeline::RunMode::Strips);
 
   const auto shrink =
       pipeline::plan(pipeline::parse("crop 100,100,4800,4800 | resize 0.9 | sharpen"),
                      {5000, 5000, PixelFormat::rgb8()});
   EXPECT_EQ(shrink.stages[0].output.width, 4800);
+  EXPECT_EQ(shrink.stages[0].mode, pipeline::RunMode::Rows);  // crop and resize stream
+  EXPECT_EQ(shrink.stages[1].mode, pipeline::RunMode::Rows);
   EXPECT_EQ(shrink.stages[1].output.width, 4320);
   EXPECT_EQ(shrink.output.height, 4320);
   EXPECT_EQ(

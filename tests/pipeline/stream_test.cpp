@@ -65,7 +65,11 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
       "gray | equalize | blur 3 | threshold otsu",
       "invert | contrast 1.3 -20 | gamma 1.4 | threshold 100 trunc",
       "resize 50% linear | sharpen",
+      "resize 37% area | resize 170% cubic",
+      "resize 0.2 | blur 3 | resize 300% nearest",
+      "resize 45x lanczos3",
       "crop 3,5,40,30 | blur 3",
+      "crop 0,1,5,1 | resize 3x7 linear",
       "rotate 90 | blur 7 | flip v",
       "rgba | blur 3 | strip_alpha",
   };

@@ -10,6 +10,7 @@
 //   auto upright = tessera::ops::rotate(scan.view(), 90);
 
 #include <array>
+#include <memory>
 #include <source_location>
 #include <string_view>
 
@@ -69,6 +70,33 @@ Image resize(ImageView src, const ResizeTarget& target,
              ResizeKernel kernel = ResizeKernel::Lanczos3, AllocationOptions options = {},
              std::source_location site = std::source_location::current());
 void resize(ImageView src, MutableImageView dst, ResizeKernel kernel = ResizeKernel::Lanczos3);
+
+// Resize in row ranges, for streaming: made once for the two sizes, then any band of output
+// rows is computed from a window holding just the source rows it reads. resize() is this with
+// the whole image as the window.
+//
+//   ops::RowResizer resizer(40000, 30000, 4000, 3000, PixelFormat::rgb8(), ResizeKernel::Area);
+//   auto [first, end] = resizer.source_rows(0, 8);   // source rows output rows 0..7 read
+//   resizer.run(window, first, out_rows, 0);          // window holds rows first..end-1
+class RowResizer {
+ public:
+  RowResizer(int src_width, int src_height, int dst_width, int dst_height, PixelFormat format,
+             ResizeKernel kernel);
+
+  // The source rows [first, end) that output rows [out_first, out_end) read.
+  std::array<int, 2> source_rows(int out_first, int out_end) const;
+  // Output rows out_top .. out_top + out.height() - 1, from `window`, which holds source rows
+  // window_top .. window_top + window.height() - 1 (at least those source_rows() names).
+  void run(ImageView window, int window_top, MutableImageView out, int out_top) const;
+
+ private:
+  struct Weights;
+  int src_width_, src_height_, dst_width_, dst_height_;
+  PixelFormat format_;
+  ResizeKernel kernel_;
+  bool halve_ = false;
+  std::shared_ptr<Weights> weights_;  // shared: copies of a resizer are cheap
+};
 
 struct Padding {
   int top = 0, right = 0, bottom = 0, left = 0;

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,18 @@ struct ParamSpec {
 
 class OpArguments;
 
+// An op that changes the size but can still stream (resize, crop): it computes any band of
+// output rows from a window holding just the input rows that band reads.
+class RowMapper {
+ public:
+  virtual ~RowMapper() = default;
+  // The input rows [first, end) that output rows [out_first, out_end) read.
+  virtual std::array<int, 2> input_rows(int out_first, int out_end) const = 0;
+  // Output rows out_top .. out_top + out.height() - 1, from `window`, which holds input rows
+  // window_top .. window_top + window.height() - 1.
+  virtual void run(ImageView window, int window_top, MutableImageView out, int out_top) const = 0;
+};
+
 struct OpDescriptor {
   std::string_view name;
   std::string_view doc;
@@ -68,6 +81,11 @@ struct OpDescriptor {
   // The output's width and height for an input of width x height; throws Error as the op would
   // (a crop that does not fit). Empty: the op keeps the size.
   std::function<std::array<int, 2>(int width, int height, const OpArguments&)> output_size;
+  // For streaming an op that changes the size: its row mapper for an input of this size and
+  // format. Empty: the op takes the image whole.
+  std::function<std::unique_ptr<RowMapper>(int width, int height, PixelFormat format,
+                                           const OpArguments&)>
+      row_mapper;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),

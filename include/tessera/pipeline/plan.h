@@ -10,6 +10,7 @@
 //   pipeline, stage 1 'canny 50 150' (column 1): canny: needs a gray image (one channel) ...
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,19 +27,30 @@ struct Shape {
 };
 
 // A plan owns copies of its stages, so it outlives the Pipeline it was made from.
+// How a stage runs.
+enum class RunMode {
+  Strips,  // size kept: on bands of rows with rows_around extra rows each side
+  Rows,    // size changed, streamed by a RowMapper (resize, crop)
+  Whole,   // on the whole image (equalize, Canny's hysteresis, rotate, ...)
+};
+
 struct StagePlan {
   Stage stage;
   Shape input;
   Shape output;
-  std::optional<int> rows_around;  // on strips with this many rows around; nullopt: whole image
+  RunMode mode = RunMode::Whole;
+  int rows_around = 0;                           // Strips
+  std::shared_ptr<const ops::RowMapper> mapper;  // Rows
 };
 
-// Consecutive stages that run on strips, or one stage that needs the whole image.
+// Consecutive Strips stages run together; a Rows or Whole stage is a segment of its own.
 struct Segment {
   std::size_t first = 0;  // index of its first stage
   std::size_t count = 0;
-  int rows_around = 0;  // strips: the rows each strip reads above and below, for all its stages
-  bool whole = false;
+  RunMode mode = RunMode::Strips;
+  int rows_around = 0;  // Strips: the rows each band reads above and below, for all its stages
+  int band_rows = 0;    // output rows per band (Strips, Rows)
+  int window_rows = 0;  // input rows the segment holds at most (Strips, Rows)
 };
 
 struct Plan {
