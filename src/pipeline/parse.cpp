@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <optional>
 
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
@@ -27,12 +26,20 @@ struct Token {
 // ('...' or "...") whole.
 std::vector<std::vector<Token>> tokenize(std::string_view text) {
   std::vector<std::vector<Token>> stages(1);
-  std::optional<Token> current;
+  // (A flag rather than std::optional<Token>: GCC 12 at -O2 warns that an optional string
+  // may be used uninitialised.)
+  Token current;
+  bool in_token = false;
   char quote = 0;
   std::size_t quote_start = 0;
   auto finish_token = [&] {
-    if (current) stages.back().push_back(std::move(*current));
-    current.reset();
+    if (in_token) stages.back().push_back(std::move(current));
+    current = Token{};
+    in_token = false;
+  };
+  auto start_token = [&](std::size_t at) {
+    if (!in_token) current = Token{"", at};
+    in_token = true;
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -40,12 +47,12 @@ std::vector<std::vector<Token>> tokenize(std::string_view text) {
       if (c == quote) {
         quote = 0;
       } else {
-        current->text += c;
+        current.text += c;
       }
       continue;
     }
     if (c == '"' || c == '\'') {
-      if (!current) current = Token{"", i};
+      start_token(i);
       quote = c;
       quote_start = i;
       continue;
@@ -60,8 +67,8 @@ std::vector<std::vector<Token>> tokenize(std::string_view text) {
       finish_token();
       continue;
     }
-    if (!current) current = Token{"", i};
-    current->text += c;
+    start_token(i);
+    current.text += c;
   }
   if (quote != 0) refuse(text, quote_start, fmt::format("a {} quote that is never closed", quote));
   finish_token();
