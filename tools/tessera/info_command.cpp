@@ -9,6 +9,7 @@
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pipeline/plan.h"
+#include "tessera/pipeline/shrink_on_load.h"
 #include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
 
@@ -43,7 +44,19 @@ int run_convert(const ConvertOptions& options) {
   std::optional<pipeline::Pipeline> stages;
   if (!options.pipeline.empty()) stages = pipeline::parse(options.pipeline);
   format_for_extension(options.output);
-  const auto decoder = open_decoder(options.input, {.limits = options.limits});
+  const DecodeOptions decode{.limits = options.limits,
+                             .apply_orientation = options.apply_orientation};
+  auto decoder = open_decoder(options.input, decode);
+  // A pipeline that starts by shrinking lets the decoder deliver fewer pixels.
+  bool shrunk = false;
+  if (stages) {
+    pipeline::LoadPlan load = pipeline::shrink_on_load(*stages, decoder->info(), decode);
+    if (load.shrinks) {
+      decoder = open_decoder(options.input, load.options);
+      stages = std::move(load.pipeline);
+      shrunk = true;
+    }
+  }
   EncodeOptions encode = options.encode;
   if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
 
@@ -62,7 +75,9 @@ int run_convert(const ConvertOptions& options) {
     if (plan) fmt::print("{}", plan->describe());
     fmt::print("{}: {}x{} {}, peak memory about {}{}\n", options.input, upright.width,
                upright.height, upright.format.name(), memory::format_bytes(estimate),
-               turn ? " (decoded whole to turn it upright)" : "");
+               turn     ? " (decoded whole to turn it upright)"
+               : shrunk ? fmt::format(" (shrunk on load from {}x{})", info.width, info.height)
+                        : "");
     return 0;
   }
   std::optional<MemoryBudget> budget;

@@ -1,0 +1,37 @@
+#include "tessera/pipeline/shrink_on_load.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+namespace tessera::pipeline {
+
+LoadPlan shrink_on_load(const Pipeline& pipeline, const ImageInfo& info,
+                        const DecodeOptions& base) {
+  LoadPlan load{base, pipeline, false};
+  if (pipeline.stages.empty() || pipeline.stages.front().op->name != "resize") return load;
+  if (info.format != FileFormat::Jpeg && info.format != FileFormat::Webp) return load;
+  const Stage& resize = pipeline.stages.front();
+  // Only kernels that average over what they shrink (as the DCT-domain shrink does) give the
+  // same picture either way; linear, cubic and nearest sample, so a smaller decode would change
+  // their result (less aliasing, but not what was asked for).
+  const std::string& kernel = resize.arguments.text("kernel");
+  if (kernel != "lanczos3" && kernel != "area") return load;
+  // The decoders take the minimum for the upright image and turn it themselves.
+  const bool sideways = base.apply_orientation && info.orientation >= 5;
+  const int width = sideways ? info.height : info.width;
+  const int height = sideways ? info.width : info.height;
+  const auto [out_width, out_height] = resize.op->output_size(width, height, resize.arguments);
+  // Worth it only when the decoder can skip at least half of each side.
+  if (2 * out_width > width || 2 * out_height > height) return load;
+  load.options.min_width = out_width;
+  load.options.min_height = out_height;
+  const std::vector<std::string> pinned = {fmt::format("{}x{}", out_width, out_height),
+                                           "kernel=" + resize.arguments.text("kernel"), "fit=fill"};
+  load.pipeline.stages.front().arguments = ops::bind_arguments(*resize.op, pinned);
+  load.shrinks = true;
+  return load;
+}
+
+}  // namespace tessera::pipeline

@@ -1,0 +1,75 @@
+// Shrink-on-load: taken only where it saves decoding, and visually the same as decoding the
+// whole image and resizing it.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/corpora.h"
+#include "tessera/codec.h"
+#include "tessera/pipeline/shrink_on_load.h"
+#include "tessera/pipeline/stream.h"
+
+namespace tessera {
+namespace {
+
+std::filesystem::path photo() {
+  return std::filesystem::path(TESSERA_CORPORA) / "vips/test/test-suite/images/ultra-hdr.jpg";
+}
+
+// Peak signal-to-noise ratio of b against a, in dB.
+double psnr(ImageView a, ImageView b) {
+  double squared = 0;
+  for (int y = 0; y < a.height(); ++y) {
+    const auto* pa = a.row<std::uint8_t>(y);
+    const auto* pb = b.row<std::uint8_t>(y);
+    for (std::size_t i = 0; i < a.row_bytes(); ++i) {
+      const double d = static_cast<double>(pa[i]) - pb[i];
+      squared += d * d;
+    }
+  }
+  const double mean = squared / (static_cast<double>(a.height()) * a.row_bytes());
+  return 10 * std::log10(255.0 * 255.0 / std::max(mean, 1e-12));
+}
+
+TEST(ShrinkOnLoad, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
+  TESSERA_REQUIRE_CORPORA();
+  for (const char* text : {"resize 500x", "resize 10% | sharpen", "resize 800x600 area"}) {
+    SCOPED_TRACE(text);
+    const auto stages = pipeline::parse(text);
+    auto full = open_decoder(photo());
+    const auto load = pipeline::shrink_on_load(stages, full->info(), {});
+    ASSERT_TRUE(load.shrinks);
+    auto small = open_decoder(photo(), load.options);
+    EXPECT_LE(small->width(), full->width() / 2);  // the decoder skipped most pixels
+    pipeline::DecoderSource source(*small);
+    pipeline::ImageSink sink;
+    pipeline::run_streaming(load.pipeline, source, sink);
+    const Image whole = read(*full);
+    const Image reference = pipeline::run_whole(stages, whole.view());
+    ASSERT_EQ(sink.image().width(), reference.width());
+    ASSERT_EQ(sink.image().height(), reference.height());
+    // The DCT-domain shrink differs from a full decode by sub-level noise; 35 dB is well past
+    // what an eye can tell apart.
+    EXPECT_GT(psnr(reference.view(), sink.image().view()), 35.0);
+  }
+}
+
+TEST(ShrinkOnLoad, is_not_taken_where_it_would_not_help_or_would_change_the_result) {
+  TESSERA_REQUIRE_CORPORA();
+  auto decoder = open_decoder(photo());
+  // Not a leading resize, not by half, or a kernel that samples rather than averages (its
+  // result from a smaller decode would alias less than from the full one: a different picture).
+  for (const char* text : {"gray | resize 500x", "blur 3", "resize 60%", "crop 0,0,100,100",
+                           "resize 10% linear", "resize 10% nearest", "resize 10% cubic"}) {
+    EXPECT_FALSE(pipeline::shrink_on_load(pipeline::parse(text), decoder->info(), {}).shrinks)
+        << text;
+  }
+  // Not a format whose decoder can shrink.
+  ImageInfo png = decoder->info();
+  png.format = FileFormat::Png;
+  EXPECT_FALSE(pipeline::shrink_on_load(pipeline::parse("resize 10%"), png, {}).shrinks);
+}
+
+}  // namespace
+}  // namespace tessera
