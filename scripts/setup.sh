@@ -21,6 +21,8 @@ packages=(
   clang-16 libclang-rt-16-dev
   # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # libvips, the pipeline benchmark's other rival (bench/rivals/); never linked into tessera.
+  libvips-dev libvips-tools
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
   # Measures peak RSS for benchmarks (/usr/bin/time -v).

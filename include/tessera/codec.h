@@ -90,6 +90,11 @@ struct DecodeOptions {
   // the aspect ratio). 0: full size.
   int min_width = 0;
   int min_height = 0;
+  // Deliver one channel of luma where the file stores it (a JPEG's Y): all a gray pipeline
+  // reads, at the cost of neither chroma upsampling nor colour conversion. It is what OpenCV's
+  // IMREAD_GRAYSCALE gives; it can differ by a level from converting the decoded RGB. Other
+  // formats ignore it.
+  bool luma_only = false;
 };
 
 // A row source. Rows come top to bottom, as stored (orientation is not applied here).

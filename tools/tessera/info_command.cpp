@@ -7,9 +7,9 @@
 
 #include "tessera/budget.h"
 #include "tessera/error.h"
+#include "tessera/pipeline/load_plan.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pipeline/plan.h"
-#include "tessera/pipeline/shrink_on_load.h"
 #include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
 
@@ -50,11 +50,11 @@ int run_convert(const ConvertOptions& options) {
   // A pipeline that starts by shrinking lets the decoder deliver fewer pixels.
   bool shrunk = false;
   if (stages) {
-    pipeline::LoadPlan load = pipeline::shrink_on_load(*stages, decoder->info(), decode);
-    if (load.shrinks) {
+    pipeline::LoadPlan load = pipeline::plan_load(*stages, decoder->info(), decode);
+    if (load.changed()) {
       decoder = open_decoder(options.input, load.options);
       stages = std::move(load.pipeline);
-      shrunk = true;
+      shrunk = load.shrinks;
     }
   }
   EncodeOptions encode = options.encode;

@@ -122,6 +122,8 @@ class JpegDecoder final : public Decoder {
         transposes ? options.min_width : options.min_height));
     cmyk_ = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : cmyk_ ? JCS_CMYK : JCS_RGB;
+    const bool luma = options.luma_only && cinfo.jpeg_color_space == JCS_YCbCr;
+    if (luma) cinfo.out_color_space = JCS_GRAYSCALE;
     if (!guarded(source_->errors, [&cinfo] { jpeg_calc_output_dimensions(&cinfo); })) fail();
     // A scaled IDCT reads only the low coefficients (DC alone at 1/8 when a component is not
     // subsampled). A progressive file may finish those before its last scans, so decoding can
@@ -133,7 +135,7 @@ class JpegDecoder final : public Decoder {
     }
     if (early_stop_) cinfo.buffered_image = TRUE;
     set_output(static_cast<int>(cinfo.output_width), static_cast<int>(cinfo.output_height),
-               info().pixel_format);
+               luma ? PixelFormat::gray8() : info().pixel_format);
     if (cmyk_) cmyk_row_.resize(static_cast<std::size_t>(cinfo.output_width) * 4);
   }
 

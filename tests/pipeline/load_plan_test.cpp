@@ -1,4 +1,5 @@
-// Shrink-on-load: taken only where it saves decoding, and visually the same as decoding the
+// Decoding only what a pipeline needs: luma for a gray pipeline, fewer pixels for a shrinking
+// one; taken only where it saves decoding, and a shrunk decode looks the same as decoding the
 // whole image and resizing it.
 
 #include <gtest/gtest.h>
@@ -7,7 +8,7 @@
 
 #include "support/corpora.h"
 #include "tessera/codec.h"
-#include "tessera/pipeline/shrink_on_load.h"
+#include "tessera/pipeline/load_plan.h"
 #include "tessera/pipeline/stream.h"
 
 namespace tessera {
@@ -32,13 +33,13 @@ double psnr(ImageView a, ImageView b) {
   return 10 * std::log10(255.0 * 255.0 / std::max(mean, 1e-12));
 }
 
-TEST(ShrinkOnLoad, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
+TEST(LoadPlan, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
   TESSERA_REQUIRE_CORPORA();
   for (const char* text : {"resize 500x", "resize 10% | sharpen", "resize 800x600 area"}) {
     SCOPED_TRACE(text);
     const auto stages = pipeline::parse(text);
     auto full = open_decoder(photo());
-    const auto load = pipeline::shrink_on_load(stages, full->info(), {});
+    const auto load = pipeline::plan_load(stages, full->info(), {});
     ASSERT_TRUE(load.shrinks);
     auto small = open_decoder(photo(), load.options);
     EXPECT_LE(small->width(), full->width() / 2);  // the decoder skipped most pixels
@@ -55,20 +56,26 @@ TEST(ShrinkOnLoad, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
   }
 }
 
-TEST(ShrinkOnLoad, is_not_taken_where_it_would_not_help_or_would_change_the_result) {
+TEST(LoadPlan, is_not_taken_where_it_would_not_help_or_would_change_the_result) {
   TESSERA_REQUIRE_CORPORA();
   auto decoder = open_decoder(photo());
   // Not a leading resize, not by half, or a kernel that samples rather than averages (its
   // result from a smaller decode would alias less than from the full one: a different picture).
-  for (const char* text : {"gray | resize 500x", "blur 3", "resize 60%", "crop 0,0,100,100",
+  for (const char* text : {"invert | resize 500x", "blur 3", "resize 60%", "crop 0,0,100,100",
                            "resize 10% linear", "resize 10% nearest", "resize 10% cubic"}) {
-    EXPECT_FALSE(pipeline::shrink_on_load(pipeline::parse(text), decoder->info(), {}).shrinks)
-        << text;
+    EXPECT_FALSE(pipeline::plan_load(pipeline::parse(text), decoder->info(), {}).shrinks) << text;
   }
+  // A leading gray comes from the decoder, and a resize after it can still shrink; a lone
+  // gray stays a stage (the pipeline needs one).
+  const auto both = pipeline::plan_load(pipeline::parse("gray | resize 500x"), decoder->info(), {});
+  EXPECT_TRUE(both.luma && both.shrinks && both.options.luma_only);
+  EXPECT_EQ(both.pipeline.stages.size(), 1u);
+  EXPECT_FALSE(pipeline::plan_load(pipeline::parse("gray"), decoder->info(), {}).luma);
   // Not a format whose decoder can shrink.
   ImageInfo png = decoder->info();
   png.format = FileFormat::Png;
-  EXPECT_FALSE(pipeline::shrink_on_load(pipeline::parse("resize 10%"), png, {}).shrinks);
+  const auto for_png = pipeline::plan_load(pipeline::parse("gray | resize 10%"), png, {});
+  EXPECT_FALSE(for_png.changed());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "tessera/pipeline/shrink_on_load.h"
+#include "tessera/pipeline/load_plan.h"
 
 #include <fmt/format.h>
 
@@ -7,12 +7,18 @@
 
 namespace tessera::pipeline {
 
-LoadPlan shrink_on_load(const Pipeline& pipeline, const ImageInfo& info,
-                        const DecodeOptions& base) {
-  LoadPlan load{base, pipeline, false};
-  if (pipeline.stages.empty() || pipeline.stages.front().op->name != "resize") return load;
+LoadPlan plan_load(const Pipeline& pipeline, const ImageInfo& info, const DecodeOptions& base) {
+  LoadPlan load{base, pipeline};
+  std::vector<Stage>& stages = load.pipeline.stages;
+  if (info.format == FileFormat::Jpeg && info.pixel_format.channels() >= 3 && stages.size() > 1 &&
+      stages.front().op->name == "gray") {
+    load.options.luma_only = true;
+    stages.erase(stages.begin());
+    load.luma = true;
+  }
+  if (stages.empty() || stages.front().op->name != "resize") return load;
   if (info.format != FileFormat::Jpeg && info.format != FileFormat::Webp) return load;
-  const Stage& resize = pipeline.stages.front();
+  const Stage& resize = stages.front();
   // Only kernels that average over what they shrink (as the DCT-domain shrink does) give the
   // same picture either way; linear, cubic and nearest sample, so a smaller decode would change
   // their result (less aliasing, but not what was asked for).
@@ -29,7 +35,7 @@ LoadPlan shrink_on_load(const Pipeline& pipeline, const ImageInfo& info,
   load.options.min_height = out_height;
   const std::vector<std::string> pinned = {fmt::format("{}x{}", out_width, out_height),
                                            "kernel=" + resize.arguments.text("kernel"), "fit=fill"};
-  load.pipeline.stages.front().arguments = ops::bind_arguments(*resize.op, pinned);
+  stages.front().arguments = ops::bind_arguments(*resize.op, pinned);
   load.shrinks = true;
   return load;
 }
