@@ -163,11 +163,13 @@ using simd::kCandidate;
 using simd::kEdge;
 using simd::kNotEdge;
 
-void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
-           GradientNorm norm) {
-  check_canny(low, high, aperture);
-  detail::require_gray("canny", src);
-  detail::require_destination("canny", dst, src.width(), src.height(), src.format());
+namespace {
+
+// Canny's edge map after hysteresis: a (width + 2) x (height + 2) image whose interior holds
+// kEdge, kCandidate or kNotEdge per pixel, framed by kNotEdge. Allocated with `options` at
+// `site`: it is the one whole-image buffer Canny needs (hysteresis follows edges anywhere).
+Image edge_map(ImageView src, double low, double high, int aperture, GradientNorm norm,
+               AllocationOptions options, const std::source_location& site) {
   const int width = src.width();
   const int height = src.height();
   // Thresholds as cv::Canny takes them: squared for the L2 norm, then floored.
@@ -182,9 +184,9 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
   const auto low_level = static_cast<std::int32_t>(std::floor(low_threshold));
   const auto high_level = static_cast<std::int32_t>(std::floor(high_threshold));
 
-  // The edge map is the one whole-image buffer Canny needs (hysteresis follows edges anywhere).
   const int map_stride = width + 2;
-  Image map_image = Image::create(map_stride, height + 2, PixelFormat::gray8(), {.label = "canny"});
+  Image map_image =
+      detail::new_output("canny", map_stride, height + 2, PixelFormat::gray8(), options, site);
   auto map = [&](int y) { return map_image.mutable_view().row<std::uint8_t>(y + 1) + 1; };
   std::memset(map(-1) - 1, kNotEdge, map_stride);
   std::memset(map(height) - 1, kNotEdge, map_stride);
@@ -241,22 +243,42 @@ void canny(ImageView src, MutableImageView dst, double low, double high, int ape
       }
     }
   }
-  // Edges to 255, everything else to 0.
-  std::array<std::uint8_t, 256> output_levels{};
-  output_levels[kEdge] = 255;
-  detail::parallel_rows(
-      height, detail::strip_rows(static_cast<std::size_t>(width)), [&](int first, int end) {
-        for (int y = first; y < end; ++y) {
-          simd::lookup_row(map(y), dst.row<std::uint8_t>(y), width, output_levels.data());
-        }
-      });
+  return map_image;
+}
+
+// out = 255 where the map says kEdge, else 0 (in == out is allowed).
+void edges_from_map(ImageView map, MutableImageView out) {
+  std::array<std::uint8_t, 256> levels{};
+  levels[kEdge] = 255;
+  detail::parallel_rows(out.height(), detail::strip_rows(out.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      simd::lookup_row(map.row<std::uint8_t>(y), out.row<std::uint8_t>(y), out.width(),
+                       levels.data());
+    }
+  });
+}
+
+}  // namespace
+
+void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
+           GradientNorm norm) {
+  check_canny(low, high, aperture);
+  detail::require_gray("canny", src);
+  detail::require_destination("canny", dst, src.width(), src.height(), src.format());
+  const Image map = edge_map(src, low, high, aperture, norm, {}, std::source_location::current());
+  edges_from_map(map.view().subview({1, 1, src.width(), src.height()}), dst);
 }
 
 Image canny(ImageView src, double low, double high, int aperture, GradientNorm norm,
             AllocationOptions options, std::source_location site) {
-  return detail::into_new("canny", src, src.format(), options, site, [&](MutableImageView dst) {
-    canny(src, dst, low, high, aperture, norm);
-  });
+  check_canny(low, high, aperture);
+  detail::require_gray("canny", src);
+  // The edges are written over the map's interior and returned as a region of it: one
+  // whole-image buffer instead of two.
+  const Image map = edge_map(src, low, high, aperture, norm, options, site);
+  const Rect interior{1, 1, src.width(), src.height()};
+  edges_from_map(map.view().subview(interior), map.mutable_view().subview(interior));
+  return map.region(interior, site);
 }
 
 namespace detail {
