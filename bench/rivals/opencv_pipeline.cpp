@@ -34,8 +34,7 @@ int main(int argc, char** argv) {
     const cv::Mat cropped = image(cv::Rect(100, 100, image.cols - 200, image.rows - 200));
     cv::Mat shrunk;
     cv::resize(cropped, shrunk, cv::Size(), 0.9, 0.9, cv::INTER_LINEAR);
-    const cv::Mat kernel =
-        (cv::Mat_<float>(3, 3) << -1, -1, -1, -1, 16, -1, -1, -1, -1) / 8.0f;
+    const cv::Mat kernel = (cv::Mat_<float>(3, 3) << -1, -1, -1, -1, 16, -1, -1, -1, -1) / 8.0f;
     cv::Mat sharp;
     cv::filter2D(shrunk, sharp, -1, kernel);
     // Uncompressed, as libvips and tessera write it in this task.
@@ -48,11 +47,13 @@ int main(int argc, char** argv) {
     const cv::Mat small = cv::imread(in, cv::IMREAD_REDUCED_COLOR_8);
     if (small.empty()) return fail("cannot read the input");
     const int width = 500;
-    const int height = static_cast<int>(small.rows * (static_cast<double>(width) / small.cols) + 0.5);
+    const int height =
+        static_cast<int>(small.rows * (static_cast<double>(width) / small.cols) + 0.5);
     cv::Mat thumb;
     cv::resize(small, thumb, cv::Size(width, height), 0, 0, cv::INTER_AREA);
-    return cv::imwrite(out, thumb, {cv::IMWRITE_JPEG_QUALITY, 90}) ? 0
-                                                                   : fail("cannot write the output");
+    return cv::imwrite(out, thumb, {cv::IMWRITE_JPEG_QUALITY, 90})
+               ? 0
+               : fail("cannot write the output");
   }
   if (task == "seed" || task == "seed-gray") {
     cv::Mat gray;

@@ -33,16 +33,23 @@ PixelFormat probe_format(const Stage& stage, const Shape& input) {
   return stage.op->apply(blank.view(), stage.arguments).format();
 }
 
-// Mirrors the executor (stream.cpp). The source is read in bands of strip_rows rows. A Strips
+// Mirrors the executor (stream.cpp). The source is read, and the sink written, through queues
+// of bands of strip_rows rows. A Strips
 // segment holds its window of input rows and two stage results of a band each; a Rows stage
 // its window and one band of output; a Whole stage
 // its gathered input, its result and scratch as large again (Canny's edge map, with a frame).
 // Segments run at the same time, passing bands along, so their holdings add up, except that a
 // Whole stage's input is gathered before and its result is handed on after.
 std::size_t estimate_peak(const Plan& plan) {
-  // What the streaming steps hold together, starting with the band the source is read into.
-  std::size_t streaming = image_bytes(
-      {plan.input.width, std::min(plan.strip_rows, plan.input.height), plan.input.format});
+  // The queues the source is read into and the sink written from, three bands each, are held
+  // all along; then what the streaming steps hold together.
+  constexpr std::size_t kQueuedBands = 3;
+  const std::size_t queues =
+      kQueuedBands * (image_bytes({plan.input.width, std::min(plan.strip_rows, plan.input.height),
+                                   plan.input.format}) +
+                      image_bytes({plan.output.width, std::min(plan.strip_rows, plan.output.height),
+                                   plan.output.format}));
+  std::size_t streaming = queues;
   std::size_t peak = 0;
   for (const Segment& segment : plan.segments) {
     const Shape& in = plan.stages[segment.first].input;
@@ -68,8 +75,8 @@ std::size_t estimate_peak(const Plan& plan) {
         peak = std::max(peak, streaming + image_bytes(in));
         // Running (the steps before it are done and have let go of their rows): the input,
         // the result and the scratch; then the result streams on.
-        peak = std::max(peak, image_bytes(in) + image_bytes(out) + scratch);
-        streaming = image_bytes(out);
+        peak = std::max(peak, queues + image_bytes(in) + image_bytes(out) + scratch);
+        streaming = queues + image_bytes(out);
         break;
       }
     }

@@ -6,10 +6,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <thread>
+#include <utility>
 #include <vector>
 
+#include "pipeline/band_queue.h"
+#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/stream.h"
 
@@ -213,6 +218,78 @@ class WholeStep final : public RowSink {
   int received_ = 0;
 };
 
+// Runs `body` on a thread of its own under the caller's memory budget, and joins it when it
+// goes out of scope (after `on_exit`, which tells it to stop early if it is still running).
+class BudgetedThread {
+ public:
+  template <typename Body, typename OnExit>
+  BudgetedThread(Body&& body, OnExit&& on_exit)
+      : on_exit_(std::forward<OnExit>(on_exit)),
+        thread_([budget = current_budget(), body = std::forward<Body>(body)]() mutable {
+          std::optional<BudgetScope> scope;
+          if (budget != nullptr) scope.emplace(*budget);
+          body();
+        }) {}
+  ~BudgetedThread() { join(); }
+  BudgetedThread(const BudgetedThread&) = delete;
+  BudgetedThread& operator=(const BudgetedThread&) = delete;
+  void join() {
+    if (!thread_.joinable()) return;
+    on_exit_();
+    thread_.join();
+  }
+
+ private:
+  std::function<void()> on_exit_;
+  std::thread thread_;
+};
+
+// The last sink, written by a thread of its own from a queue of bands (encoding overlaps with
+// the ops). begin() runs on the caller's thread, so the encoder's file is made there.
+class WriteBehind final : public RowSink {
+ public:
+  WriteBehind(RowSink& sink, int band_rows) : sink_(sink), band_rows_(band_rows) {}
+
+  void begin(int width, int height, PixelFormat format) override {
+    sink_.begin(width, height, format);
+    queue_.emplace(width, std::min(band_rows_, height), format, 3);
+    writer_.emplace(
+        [this] {
+          try {
+            while (const auto band = queue_->acquire_full()) {
+              sink_.write(*band);
+              queue_->release();
+            }
+          } catch (...) {
+            queue_->stop(std::current_exception());
+          }
+        },
+        [this] { queue_->finish(); });
+  }
+  void write(const ImageView& rows) override {
+    for (int y = 0; y < rows.height(); y += queue_->rows()) {
+      const int count = std::min(queue_->rows(), rows.height() - y);
+      const auto band = queue_->acquire_free();
+      if (!band) std::rethrow_exception(queue_->consumer_error());
+      for (int r = 0; r < count; ++r) {
+        std::memcpy(band->row(r), rows.row(y + r), rows.row_bytes());
+      }
+      queue_->publish(count);
+    }
+  }
+  void finish() override {
+    writer_->join();
+    if (const auto error = queue_->consumer_error()) std::rethrow_exception(error);
+    sink_.finish();
+  }
+
+ private:
+  RowSink& sink_;
+  int band_rows_;
+  std::optional<detail::BandQueue> queue_;
+  std::optional<BudgetedThread> writer_;  // after queue_: joined before the queue goes
+};
+
 }  // namespace
 
 void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
@@ -231,8 +308,9 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
                             source.width(), source.height(), source.format().name()));
   }
   // Built back to front, each step handing its rows to the one after it.
+  WriteBehind behind(sink, plan.strip_rows);
   std::vector<std::unique_ptr<RowSink>> steps;
-  RowSink* next = &sink;
+  RowSink* next = &behind;
   for (auto segment = plan.segments.rbegin(); segment != plan.segments.rend(); ++segment) {
     switch (segment->mode) {
       case RunMode::Strips:
@@ -247,19 +325,35 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
     }
     next = steps.back().get();
   }
-  // The source's rows go in bands of strip_rows.
+  // The source's rows go in bands of strip_rows, read a few bands ahead on a thread of their
+  // own.
   RowSink& first = *next;
+  source.start();
   first.begin(source.width(), source.height(), source.format());
   const int band_rows = std::min(plan.strip_rows, source.height());
-  Image band =
-      Image::create(source.width(), band_rows, source.format(), {.label = "pipeline input"});
-  for (int y = 0; y < source.height(); y += band_rows) {
-    const int rows = std::min(band_rows, source.height() - y);
-    const MutableImageView view = band.mutable_view().subview({0, 0, band.width(), rows});
-    source.read(view);
-    first.write(view);
+  detail::BandQueue input(source.width(), band_rows, source.format(), 3);
+  {
+    BudgetedThread reader(
+        [&] {
+          try {
+            for (int y = 0; y < source.height(); y += band_rows) {
+              const auto band = input.acquire_free();
+              if (!band) return;  // the steps failed and stopped
+              const int rows = std::min(band_rows, source.height() - y);
+              source.read(band->subview({0, 0, band->width(), rows}));
+              input.publish(rows);
+            }
+            input.finish();
+          } catch (...) {
+            input.fail(std::current_exception());
+          }
+        },
+        [&] { input.stop(); });
+    while (const auto band = input.acquire_full()) {
+      first.write(*band);
+      input.release();
+    }
   }
-  band = Image();
   first.finish();
 }
 

@@ -121,9 +121,69 @@ TEST(PipelineStream, local_stages_hold_strips_not_the_image) {
   memory::reset_peak();
   pipeline::run_streaming(stages, source, sink, {.strip_rows = 32});
   const std::size_t held = memory::counters().peak_bytes - before;
-  // A window of 32 + 2 * 4 RGB rows and a few gray strips: well under one gray plane (3 MB).
+  // Queues of three 32-row bands in and out, a window of 32 + 2 * 4 RGB rows and a few gray
+  // strips: well under one gray plane (3 MB), let alone the 9 MB image.
   EXPECT_GT(held, 40u * 1000 * 3);  // at least the window
-  EXPECT_LT(held, 400'000u) << "the executor held " << held << " bytes";
+  EXPECT_LT(held, 1'000'000u) << "the executor held " << held << " bytes";
+}
+
+// A source whose rows run out partway, as a truncated file's do.
+class FailingSource final : public pipeline::RowSource {
+ public:
+  explicit FailingSource(int fail_at) : fail_at_(fail_at) {}
+  int width() const override { return 50; }
+  int height() const override { return 400; }
+  PixelFormat format() const override { return PixelFormat::rgb8(); }
+  void read(const MutableImageView& rows) override {
+    if (next_ + rows.height() > fail_at_) throw Error(ErrorCode::CorruptData, "truncated");
+    for (int y = 0; y < rows.height(); ++y) std::memset(rows.row(y), 7, rows.row_bytes());
+    next_ += rows.height();
+  }
+
+ private:
+  int fail_at_;
+  int next_ = 0;
+};
+
+// A sink that fails partway, as a full disk does.
+class FailingSink final : public pipeline::RowSink {
+ public:
+  void begin(int, int, PixelFormat) override {}
+  void write(const ImageView& rows) override {
+    received_ += rows.height();
+    if (received_ > 100) throw Error(ErrorCode::Io, "disk full");
+  }
+  void finish() override { ADD_FAILURE() << "finish() after a failed write"; }
+
+ private:
+  int received_ = 0;
+};
+
+TEST(PipelineStream, errors_on_the_reading_and_writing_threads_reach_the_caller) {
+  for (const char* text : {"blur 5", "equalize | blur 3", "resize 30% | sharpen"}) {
+    SCOPED_TRACE(text);
+    const auto stages = pipeline::parse(text);
+    for (int fail_at : {0, 1, 150, 399}) {
+      FailingSource source(fail_at);
+      pipeline::ImageSink sink;
+      try {
+        pipeline::run_streaming(stages, source, sink, {.strip_rows = 16});
+        ADD_FAILURE() << "no error from a source failing at row " << fail_at;
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), ErrorCode::CorruptData);
+      }
+    }
+    std::mt19937 random(3);
+    const Image photo = random_rgb(50, 400, random);
+    pipeline::ImageSource source(photo.view());
+    FailingSink sink;
+    try {
+      pipeline::run_streaming(stages, source, sink, {.strip_rows = 16});
+      ADD_FAILURE() << "no error from a failing sink";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::Io);
+    }
+  }
 }
 
 TEST(PipelineStream, a_strip_height_below_one_is_refused) {

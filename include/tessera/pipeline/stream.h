@@ -31,6 +31,9 @@ class RowSource {
   virtual int width() const = 0;
   virtual int height() const = 0;
   virtual PixelFormat format() const = 0;
+  // Work before the first row (a decoder's start()): called on the thread that runs the
+  // pipeline, so that what it allocates is charged to that thread's budget.
+  virtual void start() {}
   // The next rows.height() rows.
   virtual void read(const MutableImageView& rows) = 0;
 };
@@ -78,6 +81,7 @@ class DecoderSource final : public RowSource {
   int width() const override { return decoder_.width(); }
   int height() const override { return decoder_.height(); }
   PixelFormat format() const override { return decoder_.format(); }
+  void start() override { decoder_.start(); }
   void read(const MutableImageView& rows) override { decoder_.read_rows(rows); }
 
  private:
@@ -102,6 +106,10 @@ class EncoderSink final : public RowSink {
 struct StreamOptions {
   int strip_rows = 64;  // output rows per strip
 };
+
+// The source is read on a thread of its own a few bands ahead, and the sink written on another
+// a few bands behind, so that decoding and encoding (one core each, inside the codec
+// libraries) overlap with the ops. Both threads charge the caller's memory budget.
 
 // Runs every stage of `pipeline` on the rows of `source` and writes the result to `sink`.
 // Plans first (see plan.h), so a chain an op cannot take is refused before any row is read.
