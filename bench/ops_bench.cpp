@@ -23,6 +23,7 @@
 #include "support/median_table.h"
 #include "tessera/codec.h"
 #include "tessera/ops.h"
+#include "tessera/pipeline/stream.h"
 
 namespace {
 
@@ -206,6 +207,23 @@ std::vector<OpPair> op_pairs() {
          const auto soft = ops::gaussian_blur(gray.view(), 5);
          const auto edges = ops::canny(soft.view(), 50, 150);
          benchmark::DoNotOptimize(ops::rgb(edges.view()).data());
+       },
+       [](const cv::Mat& s) {
+         cv::Mat gray, soft, edges, out;
+         cv::cvtColor(s, gray, cv::COLOR_RGB2GRAY);
+         cv::GaussianBlur(gray, soft, {5, 5}, 0);
+         cv::Canny(soft, edges, 50, 150);
+         cv::cvtColor(edges, out, cv::COLOR_GRAY2RGB);
+         benchmark::DoNotOptimize(out.data);
+       }},
+      // The same as one call: the pipeline executor streaming the image through the stages.
+      {"seed pipeline streamed", false,
+       [](const auto& s) {
+         static const auto stages = tessera::pipeline::parse("gray | blur 5 | canny 50 150 | rgb");
+         tessera::pipeline::ImageSource source(s.view());
+         tessera::pipeline::ImageSink sink;
+         tessera::pipeline::run_streaming(stages, source, sink);
+         benchmark::DoNotOptimize(sink.image().data());
        },
        [](const cv::Mat& s) {
          cv::Mat gray, soft, edges, out;
