@@ -306,6 +306,7 @@ std::vector<OpDescriptor> tone_ops() {
        .doc = "alpha * x + beta per sample, saturated (OpenCV convertScaleAbs)",
        .params = {kAlpha, kBeta},
        .access = Access::Point,
+       .per_sample = true,
        .apply =
            [](ImageView src, const OpArguments& args) {
              return contrast(src, args.number("alpha"), args.number("beta"));
@@ -314,12 +315,14 @@ std::vector<OpDescriptor> tone_ops() {
        .doc = "gamma correction: 255 * (x / 255) ^ (1 / gamma)",
        .params = {kGamma},
        .access = Access::Point,
+       .per_sample = true,
        .apply = [](ImageView src,
                    const OpArguments& args) { return gamma(src, args.number("gamma")); }},
       {.name = "invert",
        .doc = "255 - x on colour samples; alpha kept",
        .params = {},
        .access = Access::Point,
+       .per_sample = true,
        .apply = [](ImageView src, const OpArguments&) { return invert(src); }},
       {.name = "equalize",
        .doc = "histogram equalisation (gray: OpenCV equalizeHist; colour: of the luma)",
@@ -330,6 +333,7 @@ std::vector<OpDescriptor> tone_ops() {
        .doc = "fixed or Otsu threshold of a gray image (OpenCV threshold)",
        .params = {kThresholdValue, kThresholdType, kThresholdMax},
        .access = Access::Point,
+       .per_sample = true,
        // Otsu's level comes from the histogram of the whole image.
        .rows_around = [](const OpArguments& args) -> std::optional<int> {
          if (args.text("value") == "otsu") return std::nullopt;

@@ -150,8 +150,11 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
     } catch (const Error& error) {
       refuse(stage, i, error);
     }
-    if (step.mode == RunMode::Strips && !result.segments.empty() &&
-        result.segments.back().mode == RunMode::Strips) {
+    const bool joins_strips = step.mode == RunMode::Strips && !result.segments.empty() &&
+                              result.segments.back().mode == RunMode::Strips;
+    step.fused = joins_strips && stage.op->per_sample &&
+                 result.stages.back().stage.op->per_sample && shape.format.sample == SampleType::U8;
+    if (joins_strips) {
       result.segments.back().count += 1;
       result.segments.back().rows_around += step.rows_around;
     } else {
@@ -171,7 +174,8 @@ std::string Plan::describe() const {
       fmt::format("input     {}x{} {}\n", input.width, input.height, input.format.name());
   for (const StagePlan& step : stages) {
     const std::string how =
-        step.mode == RunMode::Strips
+        step.fused ? std::string("one table with the stage before")
+        : step.mode == RunMode::Strips
             ? fmt::format("strips of {} rows, {} around", strip_rows, step.rows_around)
         : step.mode == RunMode::Rows ? std::string("streamed rows")
                                      : std::string("whole image");

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "ops/lookup_table.h"
 #include "pipeline/band_queue.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -61,13 +62,37 @@ class RowWindow {
   int end_ = 0;
 };
 
+// The table of a per-sample op: the op run on one row holding every level 0..255.
+ops::detail::LookupTable table_of(const Stage& stage) {
+  Image levels = Image::create(256, 1, PixelFormat::gray8(), {.label = "pipeline table"});
+  for (int level = 0; level < 256; ++level) {
+    levels.mutable_view().row<std::uint8_t>(0)[level] = static_cast<std::uint8_t>(level);
+  }
+  const Image mapped = stage.op->apply(levels.view(), stage.arguments);
+  ops::detail::LookupTable table;
+  std::memcpy(table.data(), mapped.view().row(0), table.size());
+  return table;
+}
+
 // Consecutive size-keeping stages on bands of rows: each band is run with rows_around extra
 // input rows on each side and only its own rows are passed on, so results equal whole-image
 // runs (at the image's edges the window's edge is the image's edge).
 class StripStep final : public RowSink {
  public:
   StripStep(const Plan& plan, const Segment& segment, RowSink& next)
-      : plan_(plan), segment_(segment), next_(next) {}
+      : plan_(plan), segment_(segment), next_(next) {
+    // Each stage runs by itself, except that fused ones join the run before them as one table.
+    for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
+      if (!plan.stages[i].fused) {
+        runs_.push_back({i, std::nullopt});
+        continue;
+      }
+      Run& run = runs_.back();
+      if (!run.table) run.table = table_of(plan.stages[run.stage].stage);
+      const ops::detail::LookupTable after = table_of(plan.stages[i].stage);
+      for (auto& level : *run.table) level = after[level];
+    }
+  }
 
   void begin(int width, int height, PixelFormat format) override {
     height_ = height;
@@ -100,9 +125,16 @@ class StripStep final : public RowSink {
     const int from = needed_first();
     Image current;
     ImageView view = window_->rows(from, needed_end());
-    for (std::size_t i = segment_.first; i < segment_.first + segment_.count; ++i) {
-      const Stage& stage = plan_.stages[i].stage;
-      current = stage.op->apply(view, stage.arguments);
+    for (const Run& run : runs_) {
+      if (run.table) {
+        Image next = Image::create(view.width(), view.height(), view.format(),
+                                   {.label = "pipeline fused table"});
+        ops::detail::apply_lookup_table(view, next.mutable_view(), *run.table);
+        current = std::move(next);
+      } else {
+        const Stage& stage = plan_.stages[run.stage].stage;
+        current = stage.op->apply(view, stage.arguments);
+      }
       view = current.view();
     }
     next_.write(view.subview({0, band_ - from, view.width(), band_end() - band_}));
@@ -110,9 +142,16 @@ class StripStep final : public RowSink {
     window_->drop_before(needed_first());
   }
 
+  // A stage, or several per-sample stages composed into one table.
+  struct Run {
+    std::size_t stage;
+    std::optional<ops::detail::LookupTable> table;
+  };
+
   const Plan& plan_;
   const Segment& segment_;
   RowSink& next_;
+  std::vector<Run> runs_;
   std::optional<RowWindow> window_;
   int width_ = 0;
   int height_ = 0;

@@ -56,6 +56,16 @@ TEST(PipelinePlan, every_stage_gets_its_size_and_format_and_how_it_runs) {
           .output.height,
       667);
   EXPECT_NE(shrink.describe().find("resize 0.9"), std::string::npos);
+
+  // Neighbouring per-sample ops on 8-bit samples become one table.
+  const auto tones = pipeline::plan(
+      pipeline::parse("invert | contrast 1.2 | blur 3 | gamma 2 | threshold 100 | gray | invert"),
+      {640, 480, PixelFormat::rgb8()});
+  EXPECT_FALSE(tones.stages[0].fused);
+  EXPECT_TRUE(tones.stages[1].fused);
+  EXPECT_FALSE(tones.stages[3].fused);  // after a blur
+  EXPECT_TRUE(tones.stages[4].fused);
+  EXPECT_FALSE(tones.stages[6].fused);  // after gray, which is not per-sample
 }
 
 TEST(PipelinePlan, a_stage_that_cannot_take_its_input_is_refused_by_name_before_any_pixel) {

@@ -72,6 +72,8 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
       "crop 0,1,5,1 | resize 3x7 linear",
       "rotate 90 | blur 7 | flip v",
       "rgba | blur 3 | strip_alpha",
+      "rgba | invert | gamma 2 | contrast 0.5 9 | strip_alpha",  // one table, alpha kept
+      "gray | threshold 90 tozero | invert | blur 3 | contrast 2",
   };
   const int sizes[][2] = {{61, 47}, {13, 90}, {1, 1}, {5, 2}};
   int compared = 0;

@@ -73,6 +73,10 @@ struct OpDescriptor {
   std::string_view doc;
   std::vector<ParamSpec> params;
   Access access = Access::Point;
+  // Each output sample is a function of the input sample at the same place alone, the same for
+  // every colour channel (alpha kept): on 8-bit images, a 256-entry table. The pipeline fuses
+  // neighbouring ops of this kind into one table.
+  bool per_sample = false;
   // For streaming: how many input rows above and below each output row the op reads with
   // these arguments (0 for a point op, the kernel's half height for a neighbourhood op), or
   // nullopt when it needs the whole image or changes the size. Empty: 0 for Point access,

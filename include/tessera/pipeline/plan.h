@@ -41,6 +41,9 @@ struct StagePlan {
   RunMode mode = RunMode::Whole;
   int rows_around = 0;                           // Strips
   std::shared_ptr<const ops::RowMapper> mapper;  // Rows
+  // Strips: a per-sample op on 8-bit samples right after another; the executor applies both
+  // (and any more that follow) as one 256-entry table, in one pass.
+  bool fused = false;
 };
 
 // Consecutive Strips stages run together; a Rows or Whole stage is a segment of its own.
