@@ -8,7 +8,9 @@
 #include <cstring>
 #include <initializer_list>
 #include <mutex>
+#include <optional>
 
+#include "ops/canny_map.h"
 #include "ops/descriptors.h"
 #include "ops/separable.h"
 #include "ops/simd/canny_rows.h"
@@ -103,20 +105,27 @@ struct Derivative {
 // kernel size) into its out (samples values per row). Each input row is padded once for all of
 // them. Every kernel here keeps the sums within 16 bits (at most 16 * 6 * 255 in magnitude), as
 // OpenCV's CV_16S does.
-void derivative_rows(ImageView src, int first, int end,
+// Rows of an image of `height` rows, of which `window` holds rows top .. top + window.height() - 1.
+struct RowWindow {
+  ImageView window;
+  int top = 0;
+  int height = 0;
+};
+
+void derivative_rows(const RowWindow& src, int first, int end,
                      std::initializer_list<Derivative> derivatives, Border border) {
-  const int width = src.width();
+  const int width = src.window.width();
   const int size = static_cast<int>(derivatives.begin()->across.size());
   const int radius = size / 2;
-  const int channels = src.format().channels();
+  const int channels = src.window.format().channels();
   const std::size_t samples = static_cast<std::size_t>(width) * channels;
   std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * radius) * channels);
   const int rows = end - first + 2 * radius;
   const std::size_t plane = rows * samples;
   std::vector<std::int16_t> across(derivatives.size() * plane);
   for (int r = 0; r < rows; ++r) {
-    detail::pad_row(src, detail::border_index(border, first - radius + r, src.height()), radius,
-                    border, padded.data());
+    const int y = detail::border_index(border, first - radius + r, src.height);
+    detail::pad_row(src.window, y - src.top, radius, border, padded.data());
     std::int16_t* row = across.data() + r * samples;
     for (const Derivative& derivative : derivatives) {
       simd::weighted_row(padded.data(), channels, derivative.across.data(), size, row, samples);
@@ -145,7 +154,8 @@ void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
   const std::size_t samples = static_cast<std::size_t>(src.width()) * src.format().channels();
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     std::vector<std::int16_t> values((end - first) * samples);
-    derivative_rows(src, first, end, {{kx, ky, values.data()}}, Border::Reflect101);
+    derivative_rows({src, 0, src.height()}, first, end, {{kx, ky, values.data()}},
+                    Border::Reflect101);
     for (int y = first; y < end; ++y) {
       simd::absolute_u8(values.data() + (y - first) * samples, dst.row<std::uint8_t>(y), samples);
     }
@@ -165,87 +175,6 @@ using simd::kNotEdge;
 
 namespace {
 
-// Canny's edge map after hysteresis: a (width + 2) x (height + 2) image whose interior holds
-// kEdge, kCandidate or kNotEdge per pixel, framed by kNotEdge. Allocated with `options` at
-// `site`: it is the one whole-image buffer Canny needs (hysteresis follows edges anywhere).
-Image edge_map(ImageView src, double low, double high, int aperture, GradientNorm norm,
-               AllocationOptions options, const std::source_location& site) {
-  const int width = src.width();
-  const int height = src.height();
-  // Thresholds as cv::Canny takes them: squared for the L2 norm, then floored.
-  double low_threshold = low, high_threshold = high;
-  if (norm == GradientNorm::L2) {
-    low_threshold = std::min(32767.0, low_threshold);
-    high_threshold = std::min(32767.0, high_threshold);
-    if (low_threshold > 0) low_threshold *= low_threshold;
-    if (high_threshold > 0) high_threshold *= high_threshold;
-  }
-  // (At most 32767^2: magnitudes and levels compare in 32 bits.)
-  const auto low_level = static_cast<std::int32_t>(std::floor(low_threshold));
-  const auto high_level = static_cast<std::int32_t>(std::floor(high_threshold));
-
-  const int map_stride = width + 2;
-  Image map_image =
-      detail::new_output("canny", map_stride, height + 2, PixelFormat::gray8(), options, site);
-  auto map = [&](int y) { return map_image.mutable_view().row<std::uint8_t>(y + 1) + 1; };
-  std::memset(map(-1) - 1, kNotEdge, map_stride);
-  std::memset(map(height) - 1, kNotEdge, map_stride);
-
-  // Strong pixels found by each strip: the seeds hysteresis grows edges from.
-  std::mutex merging;
-  std::vector<std::uint8_t*> stack;
-  const std::vector<std::int16_t> smooth = derivative_kernel(0, aperture);
-  const std::vector<std::int16_t> derive = derivative_kernel(1, aperture);
-  detail::parallel_rows(
-      height, detail::strip_rows(static_cast<std::size_t>(width) * 8), [&](int first, int end) {
-        // Gradients of rows first-1..end (one row more each side for the 3x3 maximum test).
-        const int from = std::max(first - 1, 0);
-        const int to = std::min(end + 1, height);
-        const std::size_t rows = to - from;
-        std::vector<std::int16_t> gx(rows * width), gy(rows * width);
-        derivative_rows(src, from, to, {{derive, smooth, gx.data()}, {smooth, derive, gy.data()}},
-                        Border::Replicate);
-        // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
-        const std::size_t mag_stride = width + 2;
-        std::vector<std::uint8_t*> strong;
-        // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
-        std::vector<std::int32_t> magnitude((end - first + 2) * mag_stride, 0);
-        for (int y = first - 1; y <= end; ++y) {
-          if (y < 0 || y >= height) continue;
-          const std::size_t offset = static_cast<std::size_t>(y - from) * width;
-          simd::gradient_magnitude(gx.data() + offset, gy.data() + offset, norm == GradientNorm::L2,
-                                   magnitude.data() + (y - first + 1) * mag_stride + 1, width);
-        }
-        for (int y = first; y < end; ++y) {
-          const std::int32_t* above = magnitude.data() + (y - first) * mag_stride + 1;
-          const std::int32_t* here = above + mag_stride;
-          const std::int32_t* below = here + mag_stride;
-          const std::int16_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
-          const std::int16_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
-          simd::suppress_row({above, here, below, ix, iy, width, low_level, high_level}, map(y),
-                             strong);
-        }
-        const std::lock_guard lock(merging);
-        stack.insert(stack.end(), strong.begin(), strong.end());
-      });
-
-  // Hysteresis: grow edges from the strong pixels into connected candidates (8-neighbours).
-  const std::ptrdiff_t step = map_image.stride();
-  const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
-                                        1,         step - 1, step,      step + 1};
-  while (!stack.empty()) {
-    std::uint8_t* pixel = stack.back();
-    stack.pop_back();
-    for (const std::ptrdiff_t offset : neighbours) {
-      if (pixel[offset] == kCandidate) {
-        pixel[offset] = kEdge;
-        stack.push_back(pixel + offset);
-      }
-    }
-  }
-  return map_image;
-}
-
 // out = 255 where the map says kEdge, else 0 (in == out is allowed).
 void edges_from_map(ImageView map, MutableImageView out) {
   std::array<std::uint8_t, 256> levels{};
@@ -260,26 +189,153 @@ void edges_from_map(ImageView map, MutableImageView out) {
 
 }  // namespace
 
+namespace detail {
+
+CannyMap::CannyMap(int width, int height, double low, double high, int aperture, GradientNorm norm,
+                   AllocationOptions options, const std::source_location& site)
+    : width_(width),
+      height_(height),
+      l2_(norm == GradientNorm::L2),
+      smooth_(derivative_kernel(0, aperture)),
+      derive_(derivative_kernel(1, aperture)) {
+  // Thresholds as cv::Canny takes them: squared for the L2 norm, then floored.
+  double low_threshold = low, high_threshold = high;
+  if (l2_) {
+    low_threshold = std::min(32767.0, low_threshold);
+    high_threshold = std::min(32767.0, high_threshold);
+    if (low_threshold > 0) low_threshold *= low_threshold;
+    if (high_threshold > 0) high_threshold *= high_threshold;
+  }
+  // (At most 32767^2: magnitudes and levels compare in 32 bits.)
+  low_ = static_cast<std::int32_t>(std::floor(low_threshold));
+  high_ = static_cast<std::int32_t>(std::floor(high_threshold));
+  map_ = new_output("canny", width + 2, height + 2, PixelFormat::gray8(), options, site);
+  std::memset(map(-1) - 1, kNotEdge, width + 2);
+  std::memset(map(height) - 1, kNotEdge, width + 2);
+}
+
+std::uint8_t* CannyMap::map(int y) { return map_.mutable_view().row<std::uint8_t>(y + 1) + 1; }
+
+int CannyMap::rows_around() const { return 1 + static_cast<int>(smooth_.size()) / 2; }
+
+void CannyMap::suppress(ImageView window, int window_top, int first, int end) {
+  const RowWindow source{window, window_top, height_};
+  const int width = width_;
+  const int height = height_;
+  std::mutex merging;
+  parallel_rows(
+      end - first, strip_rows(static_cast<std::size_t>(width) * 8), [&](int from_, int to_) {
+        const int band_first = first + from_;
+        const int band_end = first + to_;
+        // Gradients of rows band_first-1 .. band_end (one row more each side for the 3x3 test).
+        const int from = std::max(band_first - 1, 0);
+        const int to = std::min(band_end + 1, height);
+        const std::size_t rows = to - from;
+        std::vector<std::int16_t> gx(rows * width), gy(rows * width);
+        derivative_rows(source, from, to,
+                        {{derive_, smooth_, gx.data()}, {smooth_, derive_, gy.data()}},
+                        Border::Replicate);
+        // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
+        const std::size_t mag_stride = width + 2;
+        std::vector<std::uint8_t*> strong;
+        // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
+        std::vector<std::int32_t> magnitude((band_end - band_first + 2) * mag_stride, 0);
+        for (int y = band_first - 1; y <= band_end; ++y) {
+          if (y < 0 || y >= height) continue;
+          const std::size_t offset = static_cast<std::size_t>(y - from) * width;
+          simd::gradient_magnitude(gx.data() + offset, gy.data() + offset, l2_,
+                                   magnitude.data() + (y - band_first + 1) * mag_stride + 1, width);
+        }
+        for (int y = band_first; y < band_end; ++y) {
+          const std::int32_t* above = magnitude.data() + (y - band_first) * mag_stride + 1;
+          const std::int32_t* here = above + mag_stride;
+          const std::int32_t* below = here + mag_stride;
+          const std::int16_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
+          const std::int16_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
+          simd::suppress_row({above, here, below, ix, iy, width, low_, high_}, map(y), strong);
+        }
+        const std::lock_guard lock(merging);
+        strong_.insert(strong_.end(), strong.begin(), strong.end());
+      });
+}
+
+Image CannyMap::finish() {
+  // Hysteresis: grow edges from the strong pixels into connected candidates (8-neighbours).
+  const std::ptrdiff_t step = map_.stride();
+  const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
+                                        1,         step - 1, step,      step + 1};
+  while (!strong_.empty()) {
+    std::uint8_t* pixel = strong_.back();
+    strong_.pop_back();
+    for (const std::ptrdiff_t offset : neighbours) {
+      if (pixel[offset] == kCandidate) {
+        pixel[offset] = kEdge;
+        strong_.push_back(pixel + offset);
+      }
+    }
+  }
+  // The edges are written over the map's interior and returned as a region of it: one
+  // whole-image buffer instead of two.
+  const Rect interior{1, 1, width_, height_};
+  edges_from_map(map_.view().subview(interior), map_.mutable_view().subview(interior));
+  return map_.region(interior);
+}
+
+}  // namespace detail
+
+namespace {}  // namespace
+
 void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
            GradientNorm norm) {
   check_canny(low, high, aperture);
   detail::require_gray("canny", src);
   detail::require_destination("canny", dst, src.width(), src.height(), src.format());
-  const Image map = edge_map(src, low, high, aperture, norm, {}, std::source_location::current());
-  edges_from_map(map.view().subview({1, 1, src.width(), src.height()}), dst);
+  detail::CannyMap map(src.width(), src.height(), low, high, aperture, norm, {},
+                       std::source_location::current());
+  map.suppress(src, 0, 0, src.height());
+  const Image edges = map.finish();
+  for (int y = 0; y < src.height(); ++y) std::memcpy(dst.row(y), edges.row(y), dst.row_bytes());
 }
 
 Image canny(ImageView src, double low, double high, int aperture, GradientNorm norm,
             AllocationOptions options, std::source_location site) {
   check_canny(low, high, aperture);
   detail::require_gray("canny", src);
-  // The edges are written over the map's interior and returned as a region of it: one
-  // whole-image buffer instead of two.
-  const Image map = edge_map(src, low, high, aperture, norm, options, site);
-  const Rect interior{1, 1, src.width(), src.height()};
-  edges_from_map(map.view().subview(interior), map.mutable_view().subview(interior));
-  return map.region(interior, site);
+  detail::CannyMap map(src.width(), src.height(), low, high, aperture, norm, options, site);
+  map.suppress(src, 0, 0, src.height());
+  return map.finish();
 }
+
+namespace {
+
+// canny, fed band by band by the pipeline.
+class CannyConsumer final : public RowConsumer {
+ public:
+  CannyConsumer(int width, int height, double low, double high, int aperture, GradientNorm norm)
+      : width_(width), height_(height), low_(low), high_(high), aperture_(aperture), norm_(norm) {}
+  int rows_around() const override { return 1 + aperture_ / 2; }
+  void consume(ImageView window, int window_top, int first, int end) override {
+    if (!map_) {
+      map_.emplace(width_, height_, low_, high_, aperture_, norm_, AllocationOptions{},
+                   std::source_location::current());
+    }
+    map_->suppress(window, window_top, first, end);
+  }
+  Image finish() override { return map_->finish(); }
+
+ private:
+  int width_, height_;
+  double low_, high_;
+  int aperture_;
+  GradientNorm norm_;
+  std::optional<detail::CannyMap> map_;
+};
+
+GradientNorm norm_of(const OpArguments& args) {
+  return args.text("norm") == "l2" ? GradientNorm::L2 : GradientNorm::L1;
+}
+
+}  // namespace
 
 namespace detail {
 
@@ -304,10 +360,16 @@ std::vector<OpDescriptor> edge_ops() {
        .doc = "Canny edges of a gray image as 0/255 (OpenCV Canny); needs `gray` before it",
        .params = {kLow, kHigh, kAperture, kNorm},
        .access = Access::WholeImage,
+       .row_consumer = [](int width, int height, PixelFormat,
+                          const OpArguments& args) -> std::unique_ptr<RowConsumer> {
+         return std::make_unique<CannyConsumer>(width, height, args.number("low"),
+                                                args.number("high"), args.integer("aperture"),
+                                                norm_of(args));
+       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return canny(src, args.number("low"), args.number("high"), args.integer("aperture"),
-                          args.text("norm") == "l2" ? GradientNorm::L2 : GradientNorm::L1);
+                          norm_of(args));
            },
        .check =
            [](const OpArguments& args) {

@@ -71,6 +71,14 @@ std::size_t estimate_peak(const Plan& plan) {
         break;
       case RunMode::Whole: {
         const std::size_t scratch = image_bytes({out.width + 2, out.height + 2, out.format});
+        if (plan.stages[segment.first].consumes_rows) {
+          // Band by band into its own buffer (a framed output-sized image, as Canny's map),
+          // which then is the result that streams on.
+          peak = std::max(
+              peak, streaming + image_bytes({in.width, segment.window_rows, in.format}) + scratch);
+          streaming = queues + scratch;
+          break;
+        }
         // Gathering: everything before streams into the input image.
         peak = std::max(peak, streaming + image_bytes(in));
         // Running (the steps before it are done and have let go of their rows): the input,
@@ -92,7 +100,7 @@ void size_bands(Plan& plan) {
   for (Segment& segment : plan.segments) {
     const StagePlan& first = plan.stages[segment.first];
     const Shape& out = plan.stages[segment.first + segment.count - 1].output;
-    if (segment.mode == RunMode::Strips) {
+    if (segment.mode == RunMode::Strips || first.consumes_rows) {
       segment.band_rows = std::min(plan.strip_rows, out.height);
       segment.window_rows = std::min(first.input.height, plan.strip_rows + 2 * segment.rows_around);
     } else if (segment.mode == RunMode::Rows) {
@@ -146,6 +154,12 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
         step.mode = RunMode::Rows;
         step.mapper =
             stage.op->row_mapper(shape.width, shape.height, shape.format, stage.arguments);
+      } else if (stage.op->row_consumer) {
+        // A consumer allocates on first use, so making one to ask it costs nothing.
+        step.consumes_rows = true;
+        step.rows_around =
+            stage.op->row_consumer(shape.width, shape.height, shape.format, stage.arguments)
+                ->rows_around();
       }
     } catch (const Error& error) {
       refuse(stage, i, error);
@@ -175,6 +189,8 @@ std::string Plan::describe() const {
   for (const StagePlan& step : stages) {
     const std::string how =
         step.fused ? std::string("one table with the stage before")
+        : step.consumes_rows
+            ? fmt::format("whole image, taken in bands, {} around", step.rows_around)
         : step.mode == RunMode::Strips
             ? fmt::format("strips of {} rows, {} around", strip_rows, step.rows_around)
         : step.mode == RunMode::Rows ? std::string("streamed rows")

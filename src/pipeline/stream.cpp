@@ -74,13 +74,70 @@ ops::detail::LookupTable table_of(const Stage& stage) {
   return table;
 }
 
-// Consecutive size-keeping stages on bands of rows: each band is run with rows_around extra
-// input rows on each side and only its own rows are passed on, so results equal whole-image
-// runs (at the image's edges the window's edge is the image's edge).
-class StripStep final : public RowSink {
+// Takes input rows as they come into a window and, for each band of band_rows rows, calls
+// run_band() once the window holds the band and rows_around rows beyond it on each side (as far
+// as the image goes): at the image's edges the window's edge is the image's edge, so the ops'
+// own border rules apply there.
+class BandedStep : public RowSink {
+ public:
+  BandedStep(const Segment& segment, RowSink& next) : next_(next), segment_(segment) {}
+
+  void begin(int width, int height, PixelFormat format) override {
+    width_ = width;
+    height_ = height;
+    format_ = format;
+  }
+  void write(const ImageView& rows) override {
+    // Made on the first rows, not in begin(): while a Whole step before this one gathers and
+    // runs, this step holds nothing.
+    if (!window_) window_.emplace(width_, segment_.window_rows, format_);
+    for (int y = 0; y < rows.height(); ++y) {
+      window_->append(rows.row(y));
+      while (band_ < height_ && window_->end() >= needed_end()) next_band();
+    }
+  }
+  void finish() override {
+    while (band_ < height_) next_band();
+    window_.reset();  // before the steps after this one finish (a Whole step runs then)
+    finish_bands();
+  }
+
+ protected:
+  // Input rows [from, to) hold the band [first, end) and the rows around it.
+  virtual void run_band(ImageView rows, int from, int first, int end) = 0;
+  // After the last band.
+  virtual void finish_bands() = 0;
+
+  RowSink& next_;
+
+ private:
+  int band_end() const { return std::min(height_, band_ + segment_.band_rows); }
+  int needed_first() const { return std::max(0, band_ - segment_.rows_around); }
+  int needed_end() const { return std::min(height_, band_end() + segment_.rows_around); }
+
+  void next_band() {
+    const int from = needed_first();
+    run_band(window_->rows(from, needed_end()), from, band_, band_end());
+    band_ = band_end();
+    window_->drop_before(needed_first());
+  }
+
+  const Segment& segment_;
+  std::optional<RowWindow> window_;
+  int width_ = 0;
+  int height_ = 0;
+  PixelFormat format_;
+  int band_ = 0;  // the first row of the next band
+};
+
+// Consecutive size-keeping stages on bands of rows: every stage runs on the band and the rows
+// around it, and only the band's own rows are passed on, so results equal whole-image runs.
+class StripStep final : public BandedStep {
  public:
   StripStep(const Plan& plan, const Segment& segment, RowSink& next)
-      : plan_(plan), segment_(segment), next_(next) {
+      : BandedStep(segment, next),
+        plan_(plan),
+        out_(plan.stages[segment.first + segment.count - 1].output) {
     // Each stage runs by itself, except that fused ones join the run before them as one table.
     for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
       if (!plan.stages[i].fused) {
@@ -95,36 +152,14 @@ class StripStep final : public RowSink {
   }
 
   void begin(int width, int height, PixelFormat format) override {
-    height_ = height;
-    width_ = width;
-    format_ = format;
-    const Shape& out = plan_.stages[segment_.first + segment_.count - 1].output;
-    next_.begin(out.width, out.height, out.format);
-  }
-  void write(const ImageView& rows) override {
-    // Made on the first rows, not in begin(): while a Whole step before this one gathers and
-    // runs, this step holds nothing.
-    if (!window_) window_.emplace(width_, segment_.window_rows, format_);
-    for (int y = 0; y < rows.height(); ++y) {
-      window_->append(rows.row(y));
-      while (band_ < height_ && window_->end() >= needed_end()) run_band();
-    }
-  }
-  void finish() override {
-    while (band_ < height_) run_band();
-    window_.reset();  // before the steps after this one finish (a Whole step runs then)
-    next_.finish();
+    BandedStep::begin(width, height, format);
+    next_.begin(out_.width, out_.height, out_.format);
   }
 
  private:
-  int band_end() const { return std::min(height_, band_ + segment_.band_rows); }
-  int needed_first() const { return std::max(0, band_ - segment_.rows_around); }
-  int needed_end() const { return std::min(height_, band_end() + segment_.rows_around); }
-
-  void run_band() {
-    const int from = needed_first();
+  void run_band(ImageView rows, int from, int first, int end) override {
     Image current;
-    ImageView view = window_->rows(from, needed_end());
+    ImageView view = rows;
     for (const Run& run : runs_) {
       if (run.table) {
         Image next = Image::create(view.width(), view.height(), view.format(),
@@ -137,10 +172,9 @@ class StripStep final : public RowSink {
       }
       view = current.view();
     }
-    next_.write(view.subview({0, band_ - from, view.width(), band_end() - band_}));
-    band_ = band_end();
-    window_->drop_before(needed_first());
+    next_.write(view.subview({0, first - from, view.width(), end - first}));
   }
+  void finish_bands() override { next_.finish(); }
 
   // A stage, or several per-sample stages composed into one table.
   struct Run {
@@ -149,14 +183,43 @@ class StripStep final : public RowSink {
   };
 
   const Plan& plan_;
-  const Segment& segment_;
-  RowSink& next_;
+  Shape out_;
   std::vector<Run> runs_;
-  std::optional<RowWindow> window_;
-  int width_ = 0;
-  int height_ = 0;
-  PixelFormat format_;
-  int band_ = 0;  // the first output row not yet passed on
+};
+
+// A whole-image stage that takes its input band by band (ops::RowConsumer: Canny), so the
+// input is never gathered; its result is passed on in bands at the end.
+class ConsumeStep final : public BandedStep {
+ public:
+  ConsumeStep(const Plan& plan, const Segment& segment, RowSink& next)
+      : BandedStep(segment, next),
+        stage_(plan.stages[segment.first]),
+        band_rows_(plan.strip_rows) {}
+
+  void begin(int width, int height, PixelFormat format) override {
+    BandedStep::begin(width, height, format);
+    consumer_ = stage_.stage.op->row_consumer(width, height, format, stage_.stage.arguments);
+    next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
+  }
+
+ private:
+  void run_band(ImageView rows, int from, int first, int end) override {
+    consumer_->consume(rows, from, first, end);
+  }
+  void finish_bands() override {
+    Image result = consumer_->finish();
+    consumer_.reset();
+    for (int y = 0; y < result.height(); y += band_rows_) {
+      next_.write(
+          result.view().subview({0, y, result.width(), std::min(band_rows_, result.height() - y)}));
+    }
+    result = Image();
+    next_.finish();
+  }
+
+  const StagePlan& stage_;
+  int band_rows_;
+  std::unique_ptr<ops::RowConsumer> consumer_;
 };
 
 // A size-changing stage that streams (resize, crop): bands of output rows from windows of the
@@ -359,7 +422,11 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
         steps.push_back(std::make_unique<RowsStep>(plan, *segment, *next));
         break;
       case RunMode::Whole:
-        steps.push_back(std::make_unique<WholeStep>(plan, *segment, *next));
+        if (plan.stages[segment->first].consumes_rows) {
+          steps.push_back(std::make_unique<ConsumeStep>(plan, *segment, *next));
+        } else {
+          steps.push_back(std::make_unique<WholeStep>(plan, *segment, *next));
+        }
         break;
     }
     next = steps.back().get();

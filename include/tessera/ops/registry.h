@@ -56,6 +56,21 @@ struct ParamSpec {
 
 class OpArguments;
 
+// An op that needs the whole image but can take its input in bands of rows as they arrive
+// (Canny: non-maximum suppression band by band into its edge map, hysteresis at the end), so
+// that a pipeline need not gather the input first. Made cheaply; it allocates on first use.
+class RowConsumer {
+ public:
+  virtual ~RowConsumer() = default;
+  // Input rows a band needs beyond its own on each side.
+  virtual int rows_around() const = 0;
+  // Takes rows [first, end) of the input, from `window`, which holds input rows window_top ..
+  // window_top + window.height() - 1 (rows_around() beyond the band, as far as the image goes).
+  virtual void consume(ImageView window, int window_top, int first, int end) = 0;
+  // Every row has been consumed: the output.
+  virtual Image finish() = 0;
+};
+
 // An op that changes the size but can still stream (resize, crop): it computes any band of
 // output rows from a window holding just the input rows that band reads.
 class RowMapper {
@@ -90,6 +105,11 @@ struct OpDescriptor {
   std::function<std::unique_ptr<RowMapper>(int width, int height, PixelFormat format,
                                            const OpArguments&)>
       row_mapper;
+  // For a whole-image op that can take its input in bands: its consumer for an input of this
+  // size and format. Empty: the input is gathered into one image first.
+  std::function<std::unique_ptr<RowConsumer>(int width, int height, PixelFormat format,
+                                             const OpArguments&)>
+      row_consumer;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),

@@ -44,6 +44,9 @@ struct StagePlan {
   // Strips: a per-sample op on 8-bit samples right after another; the executor applies both
   // (and any more that follow) as one 256-entry table, in one pass.
   bool fused = false;
+  // Whole: the op takes its input band by band as it arrives (ops::RowConsumer, Canny), so the
+  // input is never gathered.
+  bool consumes_rows = false;
 };
 
 // Consecutive Strips stages run together; a Rows or Whole stage is a segment of its own.
@@ -51,7 +54,7 @@ struct Segment {
   std::size_t first = 0;  // index of its first stage
   std::size_t count = 0;
   RunMode mode = RunMode::Strips;
-  int rows_around = 0;  // Strips: the rows each band reads above and below, for all its stages
+  int rows_around = 0;  // Strips (and Whole stages that consume rows): rows a band reads beyond it
   int band_rows = 0;    // output rows per band (Strips, Rows)
   int window_rows = 0;  // input rows the segment holds at most (Strips, Rows)
 };
