@@ -104,9 +104,11 @@ void size_bands(Plan& plan) {
       segment.band_rows = std::min(plan.strip_rows, out.height);
       segment.window_rows = std::min(first.input.height, plan.strip_rows + 2 * segment.rows_around);
     } else if (segment.mode == RunMode::Rows) {
+      // (At most strip_rows output rows too: an enlarging resize makes bands of output, not of
+      // input, strip_rows tall.)
       segment.band_rows = std::clamp(static_cast<int>(static_cast<std::int64_t>(plan.strip_rows) *
                                                       out.height / first.input.height),
-                                     1, out.height);
+                                     1, std::min(plan.strip_rows, out.height));
       for (int y = 0; y < out.height; y += segment.band_rows) {
         const auto [from, to] =
             first.mapper->input_rows(y, std::min(out.height, y + segment.band_rows));
