@@ -31,8 +31,13 @@ LoadPlan plan_load(const Pipeline& pipeline, const ImageInfo& info, const Decode
   const auto [out_width, out_height] = resize.op->output_size(width, height, resize.arguments);
   // Worth it only when the decoder can skip at least half of each side.
   if (2 * out_width > width || 2 * out_height > height) return load;
-  load.options.min_width = out_width;
-  load.options.min_height = out_height;
+  // JPEG's DCT scaling averages like the resize; libwebp's rescaler to the exact size smooths
+  // away detail lanczos keeps, so WebP is decoded at twice the output size at least and the
+  // resize still makes the last halving.
+  const int margin = info.format == FileFormat::Webp ? 2 : 1;
+  if (2 * margin * out_width > width || 2 * margin * out_height > height) return load;
+  load.options.min_width = margin * out_width;
+  load.options.min_height = margin * out_height;
   const std::vector<std::string> pinned = {fmt::format("{}x{}", out_width, out_height),
                                            "kernel=" + resize.arguments.text("kernel"), "fit=fill"};
   stages.front().arguments = ops::bind_arguments(*resize.op, pinned);

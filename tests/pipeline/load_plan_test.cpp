@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <string>
 
 #include "support/corpora.h"
 #include "tessera/codec.h"
@@ -54,6 +58,27 @@ TEST(LoadPlan, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
     // what an eye can tell apart.
     EXPECT_GT(psnr(reference.view(), sink.image().view()), 35.0);
   }
+}
+
+TEST(LoadPlan, webp_decodes_at_twice_the_output_size_and_looks_the_same) {
+  TESSERA_REQUIRE_CORPORA();
+  const auto webp = std::filesystem::temp_directory_path() /
+                    ("tessera-load-plan-" + std::to_string(::getpid()) + ".webp");
+  write(read(photo()), webp, {.quality = 90});
+  const auto stages = pipeline::parse("resize 20% | sharpen");
+  auto full = open_decoder(webp);
+  const auto load = pipeline::plan_load(stages, full->info(), {});
+  ASSERT_TRUE(load.shrinks);
+  auto small = open_decoder(webp, load.options);
+  EXPECT_LT(small->width(), full->width() / 2);
+  pipeline::DecoderSource source(*small);
+  pipeline::ImageSink sink;
+  pipeline::run_streaming(load.pipeline, source, sink);
+  const Image whole = read(*full);
+  const Image reference = pipeline::run_whole(stages, whole.view());
+  std::filesystem::remove(webp);
+  ASSERT_EQ(sink.image().width(), reference.width());
+  EXPECT_GT(psnr(reference.view(), sink.image().view()), 35.0);
 }
 
 TEST(LoadPlan, is_not_taken_where_it_would_not_help_or_would_change_the_result) {

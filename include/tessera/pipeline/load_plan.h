@@ -8,7 +8,8 @@
 // - Shrink-on-load: a pipeline whose first stage (after that) shrinks by half or more with
 //   `resize` (lanczos3 or area, the kernels that average like the decoder's shrink does) lets
 //   the JPEG or WebP decoder deliver a smaller image (JPEG at 1/2, 1/4 or 1/8 in the DCT
-//   domain), no smaller than the resize's output, so the resize still makes the final pixels.
+//   domain, no smaller than the resize's output; WebP at no less than twice it, since libwebp's
+//   rescaler smooths more than lanczos3), so the resize still makes the final pixels.
 //   The resize is pinned to its absolute size, since "50%" of a smaller decode would be
 //   another size.
 
