@@ -7,10 +7,8 @@
 
 #include "tessera/budget.h"
 #include "tessera/error.h"
-#include "tessera/pipeline/load_plan.h"
+#include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
-#include "tessera/pipeline/plan.h"
-#include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
 
 namespace tessera::cli {
@@ -40,76 +38,33 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
 }
 
 int run_convert(const ConvertOptions& options) {
-  // The pipeline and the output format are checked first: a mistake should not cost a decode.
+  // The pipeline is checked before anything is opened.
   std::optional<pipeline::Pipeline> stages;
   if (!options.pipeline.empty()) stages = pipeline::parse(options.pipeline);
-  format_for_extension(options.output);
-  const DecodeOptions decode{.limits = options.limits,
-                             .apply_orientation = options.apply_orientation};
-  auto decoder = open_decoder(options.input, decode);
-  // A pipeline that starts by shrinking lets the decoder deliver fewer pixels.
-  bool shrunk = false;
-  if (stages) {
-    pipeline::LoadPlan load = pipeline::plan_load(*stages, decoder->info(), decode);
-    if (load.changed()) {
-      decoder = open_decoder(options.input, load.options);
-      stages = std::move(load.pipeline);
-      shrunk = load.shrinks;
-    }
-  }
-  EncodeOptions encode = options.encode;
-  if (encode.icc_profile.empty()) encode.icc_profile = decoder->icc_profile();
-
-  // The peak, from the headers: an image stored sideways or upside down is decoded whole to
-  // turn it upright; otherwise rows stream from the decoder.
-  const ImageInfo& info = decoder->info();
-  const bool turn = info.orientation != 1 && options.apply_orientation;
-  const bool sideways = turn && info.orientation >= 5;
-  const pipeline::Shape upright{sideways ? decoder->height() : decoder->width(),
-                                sideways ? decoder->width() : decoder->height(), decoder->format()};
-  std::optional<pipeline::Plan> plan;
-  if (stages) plan = pipeline::plan(*stages, upright);
-  const std::size_t whole_decode = pipeline::image_bytes(upright);
-  const std::size_t estimate = plan ? plan->peak_bytes + (turn ? whole_decode : 0) : whole_decode;
+  pipeline::Job job = pipeline::Job::prepare(options.input, options.output,
+                                             {.limits = options.limits,
+                                              .apply_orientation = options.apply_orientation,
+                                              .encode = options.encode,
+                                              .pipeline = stages ? &*stages : nullptr});
   if (options.estimate) {
-    if (plan) fmt::print("{}", plan->describe());
-    fmt::print("{}: {}x{} {}, peak memory about {}{}\n", options.input, upright.width,
-               upright.height, upright.format.name(), memory::format_bytes(estimate),
-               turn     ? " (decoded whole to turn it upright)"
-               : shrunk ? fmt::format(" (shrunk on load from {}x{})", info.width, info.height)
-                        : "");
+    fmt::print("{}", job.describe());
     return 0;
   }
   std::optional<MemoryBudget> budget;
   std::optional<BudgetScope> scope;
   if (options.memory != 0) {
-    if (estimate > options.memory) {
-      throw Error(ErrorCode::OutOfBudget,
-                  fmt::format("the job needs about {}, more than --memory {}: raise the limit, "
-                              "or shrink early in the pipeline (e.g. resize first)",
-                              memory::format_bytes(estimate), memory::format_bytes(options.memory)),
-                  {.path = options.input, .operation = "plan"});
+    if (job.estimate() > options.memory) {
+      throw Error(
+          ErrorCode::OutOfBudget,
+          fmt::format("the job needs about {}, more than --memory {}: raise the limit, "
+                      "or shrink early in the pipeline (e.g. resize first)",
+                      memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
+          {.path = options.input, .operation = "plan"});
     }
     budget.emplace(options.memory, "--memory");
     scope.emplace(*budget);
   }
-  if (!stages) {
-    write(
-        read(*decoder, {.limits = options.limits, .apply_orientation = options.apply_orientation}),
-        options.output, encode);
-    return 0;
-  }
-  // Streamed: rows go from the decoder through the stages to the encoder in strips. An image
-  // stored sideways or upside down is turned upright first, which needs it whole.
-  pipeline::EncoderSink sink(options.output, encode);
-  if (!turn) {
-    pipeline::DecoderSource source(*decoder);
-    pipeline::run_streaming(*plan, source, sink);
-  } else {
-    const Image pixels = read(*decoder, {.limits = options.limits, .apply_orientation = true});
-    pipeline::ImageSource source(pixels.view());
-    pipeline::run_streaming(*plan, source, sink);
-  }
+  job.run();
   return 0;
 }
 

@@ -1,0 +1,60 @@
+#pragma once
+// One image through a pipeline to a file: what `tessera convert` runs, and each file of
+// `tessera batch`. Prepared from the headers (the pipeline checked, the decoder opened with
+// what the pipeline needs, the plan and its peak made), then run.
+//
+//   auto job = tessera::pipeline::Job::prepare("in.jpg", "out.jpg", {.pipeline = &stages});
+//   if (job.estimate() > cap) ...;   // before a pixel is decoded
+//   job.run();                        // under the caller's BudgetScope, if any
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tessera/codec.h"
+#include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/plan.h"
+
+namespace tessera::pipeline {
+
+struct JobOptions {
+  Limits limits;
+  bool apply_orientation = true;
+  EncodeOptions encode;
+  const Pipeline* pipeline = nullptr;  // nullptr: convert only
+};
+
+class Job {
+ public:
+  // Opens the input's decoder and plans. Throws Error for an output format tessera cannot
+  // write, an input it cannot read, or a pipeline the image cannot take.
+  static Job prepare(const std::filesystem::path& input, const std::filesystem::path& output,
+                     const JobOptions& options);
+  Job(Job&&) noexcept;
+  Job& operator=(Job&&) noexcept;
+  ~Job();
+
+  // The peak tracked memory the job takes, from the headers.
+  std::size_t estimate() const { return estimate_; }
+  // The plan, one line per stage, and a line with the size and the estimate.
+  std::string describe() const;
+  // Decodes, runs the pipeline and writes the output (to a temporary name, renamed when
+  // complete). Throws Error; no output is left then.
+  void run();
+
+ private:
+  Job() = default;
+
+  std::filesystem::path input_, output_;
+  JobOptions options_;
+  std::unique_ptr<Decoder> decoder_;
+  std::optional<Plan> plan_;
+  EncodeOptions encode_;
+  bool turn_ = false;    // EXIF orientation: decoded whole to turn it upright
+  bool shrunk_ = false;  // the decoder shrinks on load
+  Shape upright_;
+  std::size_t estimate_ = 0;
+};
+
+}  // namespace tessera::pipeline

@@ -1,0 +1,80 @@
+// One image through a pipeline to a file (see tessera/pipeline/job.h).
+
+#include "tessera/pipeline/job.h"
+
+#include <fmt/format.h>
+
+#include "tessera/pipeline/load_plan.h"
+#include "tessera/pipeline/stream.h"
+#include "tessera/profiler.h"
+
+namespace tessera::pipeline {
+
+Job::Job(Job&&) noexcept = default;
+Job& Job::operator=(Job&&) noexcept = default;
+Job::~Job() = default;
+
+Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path& output,
+                 const JobOptions& options) {
+  Job job;
+  job.input_ = input;
+  job.output_ = output;
+  job.options_ = options;
+  // The output format first: a wrong name should not cost a decode.
+  format_for_extension(output);
+  const DecodeOptions decode{.limits = options.limits,
+                             .apply_orientation = options.apply_orientation};
+  job.decoder_ = open_decoder(input, decode);
+  // Decode only what the pipeline needs (luma, fewer pixels): a decoder opened for that.
+  std::optional<Pipeline> stages;
+  if (options.pipeline != nullptr) {
+    LoadPlan load = plan_load(*options.pipeline, job.decoder_->info(), decode);
+    if (load.changed()) job.decoder_ = open_decoder(input, load.options);
+    job.shrunk_ = load.shrinks;
+    stages = std::move(load.pipeline);
+  }
+  job.encode_ = options.encode;
+  if (job.encode_.icc_profile.empty()) job.encode_.icc_profile = job.decoder_->icc_profile();
+  // An image stored sideways or upside down is decoded whole to turn it upright; otherwise
+  // rows stream from the decoder.
+  const Decoder& decoder = *job.decoder_;
+  job.turn_ = decoder.info().orientation != 1 && options.apply_orientation;
+  const bool sideways = job.turn_ && decoder.info().orientation >= 5;
+  job.upright_ = {sideways ? decoder.height() : decoder.width(),
+                  sideways ? decoder.width() : decoder.height(), decoder.format()};
+  if (stages) job.plan_ = plan(*stages, job.upright_);
+  const std::size_t whole_decode = image_bytes(job.upright_);
+  job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
+  return job;
+}
+
+std::string Job::describe() const {
+  const ImageInfo& info = decoder_->info();
+  return fmt::format(
+      "{}{}: {}x{} {}, peak memory about {}{}\n", plan_ ? plan_->describe() : "", input_.string(),
+      upright_.width, upright_.height, upright_.format.name(), memory::format_bytes(estimate_),
+      turn_     ? " (decoded whole to turn it upright)"
+      : shrunk_ ? fmt::format(" (shrunk on load from {}x{})", info.width, info.height)
+                : "");
+}
+
+void Job::run() {
+  const DecodeOptions whole{.limits = options_.limits,
+                            .apply_orientation = options_.apply_orientation};
+  if (!plan_) {
+    write(read(*decoder_, whole), output_, encode_);
+    return;
+  }
+  // Streamed: rows go from the decoder through the stages to the encoder in bands.
+  EncoderSink sink(output_, encode_);
+  if (!turn_) {
+    DecoderSource source(*decoder_);
+    run_streaming(*plan_, source, sink);
+  } else {
+    const Image pixels = read(*decoder_, whole);
+    ImageSource source(pixels.view());
+    run_streaming(*plan_, source, sink);
+  }
+}
+
+}  // namespace tessera::pipeline
