@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "batch_command.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
@@ -95,6 +97,35 @@ int main(int argc, char** argv) {
                             "Keep pixels as stored instead of applying EXIF orientation");
   add_limit_options(convert_command);
 
+  tessera::cli::BatchCommand batch;
+  std::string batch_memory, batch_shard;
+  auto* batch_command = app.add_subcommand(
+      "batch", "Run a folder of images (or a list of paths, or - for stdin) through a pipeline");
+  batch_command->add_option("input", batch.options.input, "Folder, file of paths, or -")
+      ->required();
+  batch_command->add_option("output", batch.options.output, "Output folder (made if missing)")
+      ->required();
+  batch_command->add_option("-p,--pipeline", batch.pipeline,
+                            "Ops to run, e.g. 'resize 50% | sharpen' (see `tessera ops`)");
+  batch_command->add_option("-j,--jobs", batch.options.jobs, "Files at once (0: one per core)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  batch_command->add_option("--memory", batch_memory,
+                            "Cap on memory for all files together, e.g. 512M; files wait for room, "
+                            "and one that alone needs more fails");
+  batch_command->add_option("--format", batch.options.format,
+                            "Output format: jpg, png, webp, tif, ... (default: the input's)");
+  batch_command->add_option("-q,--quality", batch.options.encode.quality, "JPEG and WebP quality")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  batch_command->add_flag("--resume", batch.options.resume,
+                          "Skip inputs whose output exists (outputs appear only when complete)");
+  batch_command->add_option("--shard", batch_shard,
+                            "K/N: take a stable 1/N of the inputs (for N machines)");
+  batch_command->add_option("--report", batch.report, "Write a JSON report of every file here");
+  batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
+  add_limit_options(batch_command);
+
   std::vector<std::string> op_names;
   auto* ops_command =
       app.add_subcommand("ops", "List every image op with its parameters, defaults and ranges");
@@ -105,6 +136,30 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? 0 : kExitUsage;
+  }
+
+  // The same for batch: pipeline, memory and shard are checked before anything is opened.
+  if (*batch_command) {
+    try {
+      if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);
+      if (!batch_memory.empty()) batch.options.memory = tessera::memory::parse_bytes(batch_memory);
+      if (!batch_shard.empty()) {
+        int k = 0, n = 0;
+        char slash = 0;
+        std::istringstream text(batch_shard);
+        if (!(text >> k >> slash >> n) || slash != '/' || !text.eof() || n < 1 || k < 1 || k > n) {
+          throw tessera::Error(
+              tessera::ErrorCode::InvalidArgument,
+              fmt::format("--shard {} is not allowed: K/N with 1 <= K <= N, e.g. 2/8",
+                          batch_shard));
+        }
+        batch.options.shard = k - 1;
+        batch.options.shards = n;
+      }
+    } catch (const tessera::Error& error) {
+      fmt::print(stderr, "tessera: {}\n", error.message());
+      return kExitUsage;
+    }
   }
 
   // A bad pipeline or memory limit is a usage error, reported before any file is touched.
@@ -123,6 +178,20 @@ int main(int argc, char** argv) {
         unlimited ? tessera::Limits::unlimited() : tessera::Limits{.max_pixels = max_pixels};
     if (*demo_command) return tessera::cli::run_memory_demo(demo);
     if (*ops_command) return tessera::cli::run_ops(op_names);
+    if (*batch_command) {
+      batch.options.limits = limits;
+      try {
+        return tessera::cli::run_batch(batch);
+      } catch (const tessera::Error& error) {
+        // Files fail one by one inside the run; what escapes is about the command itself (an
+        // input that is neither a folder nor a list, a format tessera cannot write).
+        fmt::print(stderr, "tessera: {}\n", error.what());
+        return error.code() == tessera::ErrorCode::InvalidArgument ||
+                       error.code() == tessera::ErrorCode::UnsupportedFormat
+                   ? kExitUsage
+                   : kExitFailure;
+      }
+    }
     if (*info_command) return tessera::cli::run_info(info_paths, limits);
     if (*convert_command) {
       convert.limits = limits;

@@ -1,0 +1,81 @@
+#pragma once
+// A folder of images through one pipeline: every file on its own (a bad one is reported and
+// the rest go on), outputs written under a temporary name and renamed when complete, memory
+// admitted file by file against one budget, several files at once.
+//
+//   tessera::batch::Options options{.input = "photos", .output = "edges", .pipeline = &stages};
+//   options.jobs = 2;
+//   options.memory = 512 << 20;
+//   auto summary = tessera::batch::run(options, [](const FileResult& file, const Totals& so_far) {
+//     ...progress...
+//   });
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tessera/codec.h"
+#include "tessera/pipeline/pipeline.h"
+
+namespace tessera::batch {
+
+struct Options {
+  // A folder (walked as it goes, never listed whole), a file naming one path per line, or "-"
+  // for paths on standard input.
+  std::filesystem::path input;
+  std::filesystem::path output;                  // a folder; made if missing
+  const pipeline::Pipeline* pipeline = nullptr;  // nullptr: convert only
+  int jobs = 0;                                  // files at once; 0: one per core
+  std::size_t memory = 0;                        // a cap on tracked memory for all files; 0: none
+  std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
+  EncodeOptions encode;
+  Limits limits;           // per file (budget ignored: `memory` is the budget)
+  bool recursive = false;  // walk subfolders (their names are kept in the output)
+  bool resume = false;     // skip inputs whose output already exists (outputs appear complete)
+  int shard = 0;           // this process takes the inputs with shard_of(name, shards) == shard
+  int shards = 1;
+};
+
+enum class Status { Done, Failed, Skipped };
+
+struct FileResult {
+  std::filesystem::path input;
+  std::filesystem::path output;
+  Status status = Status::Done;
+  std::string error_code;  // Failed: "CorruptData", "OutOfBudget", ...
+  std::string message;     // Failed: what went wrong; Skipped: why
+  double seconds = 0;
+  std::uintmax_t input_bytes = 0;
+  std::uintmax_t output_bytes = 0;
+};
+
+struct Totals {
+  int done = 0;
+  int failed = 0;
+  int skipped = 0;
+  double seconds = 0;  // since the run began
+  std::uintmax_t input_bytes = 0;
+  std::uintmax_t output_bytes = 0;
+  std::size_t tracked_bytes = 0;       // live now
+  std::size_t peak_tracked_bytes = 0;  // since the run began
+  std::size_t rss = 0;
+  std::size_t peak_rss = 0;
+};
+
+// Called once per file as it finishes (from the thread that ran it, one call at a time).
+using Progress = std::function<void(const FileResult&, const Totals&)>;
+
+// Runs every input. Throws Error(InvalidArgument) before starting when the input cannot be read
+// as a folder, a list or standard input, or the options are inconsistent; files fail one by
+// one after that, in the results.
+Totals run(const Options& options, const Progress& progress = {});
+
+// Which of `shards` shards a relative input name belongs to: stable across runs and machines.
+int shard_of(const std::string& name, int shards);
+
+// "DONE", "FAILED", "SKIPPED".
+std::string_view to_string(Status status);
+
+}  // namespace tessera::batch

@@ -1,0 +1,195 @@
+// The batch runner (see tessera/batch/batch.h).
+
+#include "tessera/batch/batch.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "batch/admission.h"
+#include "batch/inputs.h"
+#include "tessera/budget.h"
+#include "tessera/error.h"
+#include "tessera/memory.h"
+#include "tessera/pipeline/job.h"
+#include "tessera/profiler.h"
+
+namespace tessera::batch {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+fs::path output_for(const Options& options, const detail::Input& input) {
+  fs::path name = options.output / input.relative;
+  if (!options.format.empty()) name.replace_extension(options.format);
+  return name;
+}
+
+std::uintmax_t size_of(const fs::path& path) {
+  std::error_code error;
+  const auto size = fs::file_size(path, error);
+  return error ? 0 : size;
+}
+
+// One file, start to end. Errors become a Failed result; nothing escapes.
+FileResult run_file(const Options& options, const detail::Input& input,
+                    detail::Admission& admission, MemoryBudget* budget) {
+  FileResult result{input.path, output_for(options, input)};
+  const auto start = Clock::now();
+  result.input_bytes = size_of(input.path);
+  std::size_t reserved = 0;
+  try {
+    if (options.resume && fs::exists(result.output)) {
+      // Outputs appear under their name only when complete, so one that exists is done.
+      result.status = Status::Skipped;
+      result.message = "output exists (--resume)";
+      return result;
+    }
+    if (options.format.empty()) {
+      // The output takes the input's extension: when tessera cannot write that, say first
+      // what is wrong with the input if anything is (a text file is not an image at all).
+      try {
+        format_for_extension(result.output);
+      } catch (const Error&) {
+        probe(input.path);
+        throw;
+      }
+    }
+    fs::create_directories(result.output.parent_path());
+    pipeline::Job job = pipeline::Job::prepare(
+        input.path, result.output,
+        {.limits = options.limits, .encode = options.encode, .pipeline = options.pipeline});
+    if (!admission.fits(job.estimate())) {
+      throw Error(
+          ErrorCode::OutOfBudget,
+          fmt::format("needs about {}, more than the whole --memory {}",
+                      memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
+          {.path = input.path.string(), .operation = "admit"});
+    }
+    admission.reserve(job.estimate());
+    reserved = job.estimate();
+    std::optional<BudgetScope> scope;
+    if (budget != nullptr) scope.emplace(*budget);
+    job.run();
+    result.output_bytes = size_of(result.output);
+  } catch (const Error& error) {
+    result.status = Status::Failed;
+    result.error_code = std::string(to_string(error.code()));
+    result.message = error.message();
+  } catch (const std::exception& error) {  // std::bad_alloc, filesystem errors
+    result.status = Status::Failed;
+    result.error_code = "Internal";
+    result.message = error.what();
+  }
+  admission.release(reserved);
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace
+
+int shard_of(const std::string& name, int shards) {
+  // FNV-1a: the same on every machine and every run, unlike std::hash.
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : name) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<int>(hash % static_cast<std::uint64_t>(shards));
+}
+
+std::string_view to_string(Status status) {
+  switch (status) {
+    case Status::Done:
+      return "DONE";
+    case Status::Failed:
+      return "FAILED";
+    case Status::Skipped:
+      return "SKIPPED";
+  }
+  return "?";
+}
+
+Totals run(const Options& options, const Progress& progress) {
+  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("batch: shard {}/{} is not allowed: K/N with 1 <= K <= N",
+                            options.shard + 1, options.shards));
+  }
+  if (!options.format.empty()) {
+    format_for_extension(fs::path("x").replace_extension(options.format));
+  }
+  detail::Inputs inputs(options.input, options.recursive);
+  std::error_code error;
+  fs::create_directories(options.output, error);
+  if (error || !fs::is_directory(options.output)) {
+    throw Error(ErrorCode::Io,
+                fmt::format("batch: cannot make the output folder: {}", error.message()),
+                {.path = options.output.string(), .operation = "batch"});
+  }
+  std::optional<MemoryBudget> budget;
+  if (options.memory != 0) budget.emplace(options.memory, "--memory");
+  detail::Admission admission(options.memory);
+
+  const auto start = Clock::now();
+  const std::size_t tracked_before = memory::counters().live_bytes;
+  memory::reset_peak();
+  std::mutex reporting;
+  Totals totals;
+  auto record = [&](const FileResult& result) {
+    const std::lock_guard lock(reporting);
+    switch (result.status) {
+      case Status::Done:
+        ++totals.done;
+        break;
+      case Status::Failed:
+        ++totals.failed;
+        break;
+      case Status::Skipped:
+        ++totals.skipped;
+        break;
+    }
+    totals.input_bytes += result.status == Status::Done ? result.input_bytes : 0;
+    totals.output_bytes += result.output_bytes;
+    totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const memory::Counters counters = memory::counters();
+    totals.tracked_bytes = counters.live_bytes - std::min(counters.live_bytes, tracked_before);
+    totals.peak_tracked_bytes =
+        std::max(totals.peak_tracked_bytes,
+                 counters.peak_bytes - std::min(counters.peak_bytes, tracked_before));
+    const memory::ProcessMemory process = memory::read_process_memory();
+    totals.rss = process.rss;
+    totals.peak_rss = process.peak_rss;
+    if (progress) progress(result, totals);
+  };
+
+  auto worker = [&] {
+    while (const auto input = inputs.next()) {
+      if (options.shards > 1 &&
+          shard_of(input->relative.generic_string(), options.shards) != options.shard) {
+        continue;  // another shard's
+      }
+      record(run_file(options, *input, admission, budget ? &*budget : nullptr));
+    }
+  };
+  const int jobs = options.jobs > 0
+                       ? options.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+  totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const memory::ProcessMemory process = memory::read_process_memory();
+  totals.rss = process.rss;
+  totals.peak_rss = process.peak_rss;
+  return totals;
+}
+
+}  // namespace tessera::batch

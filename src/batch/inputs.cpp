@@ -1,0 +1,68 @@
+#include "batch/inputs.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "tessera/error.h"
+
+namespace tessera::batch::detail {
+
+namespace fs = std::filesystem;
+
+Inputs::Inputs(const fs::path& input, bool recursive) : root_(input), recursive_(recursive) {
+  if (input == "-") {
+    list_ = &std::cin;
+    return;
+  }
+  std::error_code error;
+  if (fs::is_directory(input, error)) {
+    walk_.emplace(input, fs::directory_options::skip_permission_denied, error);
+    if (!error) return;
+  } else if (fs::is_regular_file(input, error)) {
+    list_file_ = std::make_unique<std::ifstream>(input);
+    if (*list_file_) {
+      list_ = list_file_.get();
+      return;
+    }
+  }
+  throw Error(ErrorCode::InvalidArgument,
+              fmt::format("batch input '{}' is not a folder, a file of paths or '-'{}",
+                          input.string(), error ? fmt::format(" ({})", error.message()) : ""),
+              {.path = input.string(), .operation = "batch"});
+}
+
+std::optional<Input> Inputs::next() {
+  const std::lock_guard lock(mutex_);
+  if (list_ != nullptr) {
+    std::string line;
+    while (std::getline(*list_, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (line.empty()) continue;
+      const fs::path path(line);
+      // A relative name is kept with its folders; an absolute one by its file name.
+      return Input{path, path.is_relative() ? path.lexically_normal() : path.filename()};
+    }
+    return std::nullopt;
+  }
+  auto& walk = *walk_;
+  std::error_code error;
+  for (; walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+    if (error) {
+      error.clear();
+      continue;
+    }
+    const fs::directory_entry& entry = *walk;
+    if (entry.is_directory(error)) {
+      if (!recursive_) walk.disable_recursion_pending();
+      continue;
+    }
+    if (!entry.is_regular_file(error)) continue;  // sockets, broken links
+    Input input{entry.path(), entry.path().lexically_relative(root_)};
+    walk.increment(error);
+    return input;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tessera::batch::detail

@@ -1,0 +1,166 @@
+// Batches: every file on its own, outputs complete or absent, resume and shards, memory
+// admitted per file, and each output the same as converting that file alone.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include "support/corpora.h"
+#include "tessera/batch/batch.h"
+#include "tessera/error.h"
+#include "tessera/pipeline/job.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string contents(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Every regular file under `root`, as relative names.
+std::set<std::string> files_under(const fs::path& root) {
+  std::set<std::string> names;
+  if (!fs::exists(root)) return names;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) names.insert(entry.path().lexically_relative(root).string());
+  }
+  return names;
+}
+
+class Batch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TESSERA_REQUIRE_CORPORA();
+    root_ = fs::temp_directory_path() / ("tessera-batch-test-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(input() / "sub");
+    const fs::path images = testing::corpora() / "jpeg/libjpeg-turbo/testimages";
+    fs::copy_file(images / "testorig.jpg", input() / "a.jpg");
+    fs::copy_file(images / "testimgint.jpg", input() / "b.jpg");
+    fs::copy_file(testing::corpora() / "vips/test/test-suite/images/ultra-hdr.jpg",
+                  input() / "sub" / "big.jpg");
+    std::ofstream(input() / "notes.txt") << "not an image\n";
+    const std::string photo = contents(images / "testorig.jpg");
+    std::ofstream(input() / "sub" / "cut.jpg", std::ios::binary)
+        << photo.substr(0, 200);  // cut inside the headers
+    stages_ = pipeline::parse("resize 50% | sharpen");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  fs::path input() const { return root_ / "in"; }
+  batch::Options options(const fs::path& output) const {
+    return {.input = input(), .output = output, .pipeline = &stages_, .jobs = 2, .recursive = true};
+  }
+
+  fs::path root_;
+  pipeline::Pipeline stages_;
+};
+
+TEST_F(Batch, bad_files_are_reported_and_the_rest_are_done) {
+  std::vector<batch::FileResult> results;
+  const auto totals = batch::run(
+      options(root_ / "out"),
+      [&](const batch::FileResult& file, const batch::Totals&) { results.push_back(file); });
+  EXPECT_EQ(totals.done, 3);
+  EXPECT_EQ(totals.failed, 2);
+  ASSERT_EQ(results.size(), 5u);
+  for (const auto& file : results) {
+    SCOPED_TRACE(file.input.string());
+    if (file.input.filename() == "notes.txt") {
+      EXPECT_EQ(file.error_code, "UnsupportedFormat");
+    } else if (file.input.filename() == "cut.jpg") {
+      EXPECT_EQ(file.error_code, "CorruptData");
+    } else {
+      EXPECT_EQ(file.status, batch::Status::Done) << file.message;
+    }
+  }
+  // Only complete outputs, named as the inputs, subfolders kept; nothing for the failures.
+  EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "b.jpg", "sub/big.jpg"}));
+  EXPECT_EQ(totals.tracked_bytes, 0u);  // nothing left alive
+}
+
+TEST_F(Batch, each_output_equals_converting_that_file_alone) {
+  auto batched = options(root_ / "out");
+  batched.format = "png";
+  batch::run(batched);
+  auto job = pipeline::Job::prepare(input() / "sub" / "big.jpg", root_ / "alone.png",
+                                    {.pipeline = &stages_});
+  job.run();
+  EXPECT_EQ(contents(root_ / "out" / "sub" / "big.png"), contents(root_ / "alone.png"));
+}
+
+TEST_F(Batch, resume_skips_what_is_done_and_redoes_the_rest) {
+  batch::run(options(root_ / "out"));
+  fs::remove(root_ / "out" / "b.jpg");  // as if killed before b was complete
+  const auto totals = batch::run([&] {
+    auto again = options(root_ / "out");
+    again.resume = true;
+    return again;
+  }());
+  EXPECT_EQ(totals.skipped, 2);  // a and sub/big
+  EXPECT_EQ(totals.done, 1);     // b
+  EXPECT_EQ(totals.failed, 2);   // still bad
+  EXPECT_TRUE(fs::exists(root_ / "out" / "b.jpg"));
+}
+
+TEST_F(Batch, shards_split_the_inputs_disjointly_and_completely) {
+  std::set<std::string> seen;
+  int done = 0;
+  for (int shard = 0; shard < 3; ++shard) {
+    auto part = options(root_ / ("shard" + std::to_string(shard)));
+    part.shard = shard;
+    part.shards = 3;
+    done += batch::run(part).done;
+    for (const auto& name : files_under(part.output)) {
+      EXPECT_TRUE(seen.insert(name).second) << name << " is in two shards";
+    }
+  }
+  EXPECT_EQ(done, 3);
+  EXPECT_EQ(seen, (std::set<std::string>{"a.jpg", "b.jpg", "sub/big.jpg"}));
+  EXPECT_EQ(batch::shard_of("sub/big.jpg", 7), batch::shard_of("sub/big.jpg", 7));
+}
+
+TEST_F(Batch, a_file_that_alone_needs_more_than_the_budget_fails_and_the_rest_run) {
+  auto tight = options(root_ / "out");
+  tight.memory = 2 << 20;  // 2 MiB: the 3840x2160 photo's plan needs more, the others less
+  std::string message;
+  const auto totals = batch::run(tight, [&](const batch::FileResult& file, const batch::Totals&) {
+    if (file.input.filename() == "big.jpg") message = file.error_code + ": " + file.message;
+  });
+  EXPECT_EQ(totals.done, 2);
+  EXPECT_NE(message.find("OutOfBudget: needs about"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than the whole --memory 2.0 MiB"), std::string::npos) << message;
+}
+
+TEST_F(Batch, a_list_of_paths_is_an_input_too) {
+  const fs::path list = root_ / "list.txt";
+  std::ofstream(list) << (input() / "a.jpg").string() << "\n\n"
+                      << (input() / "sub" / "big.jpg").string() << "\n";
+  auto from_list = options(root_ / "out");
+  from_list.input = list;
+  const auto totals = batch::run(from_list);
+  EXPECT_EQ(totals.done, 2);
+  // Absolute paths are named by their file name.
+  EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "big.jpg"}));
+}
+
+TEST_F(Batch, an_input_that_is_not_a_folder_or_a_list_is_refused_before_starting) {
+  auto missing = options(root_ / "out");
+  missing.input = root_ / "no-such-folder";
+  EXPECT_THROW(batch::run(missing), Error);
+  auto bad_shard = options(root_ / "out");
+  bad_shard.shard = 3;
+  bad_shard.shards = 3;
+  EXPECT_THROW(batch::run(bad_shard), Error);
+}
+
+}  // namespace
+}  // namespace tessera

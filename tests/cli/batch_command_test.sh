@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End-to-end: `tessera batch` exits 0 when every file is done, 1 when some failed (each named
+# with its reason), 2 for a usage error; prints a summary; writes a JSON report.
+#   tests/cli/batch_command_test.sh path/to/tessera path/to/corpora
+set -uo pipefail
+tessera=${1:?usage: batch_command_test.sh path/to/tessera path/to/corpora}
+corpora=${2:?usage: batch_command_test.sh path/to/tessera path/to/corpora}
+images=$corpora/jpeg/libjpeg-turbo/testimages
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+
+mkdir -p "$work/good" "$work/mixed"
+cp "$images/testorig.jpg" "$images/testimgint.jpg" "$work/good/"
+cp "$images/testorig.jpg" "$work/mixed/"
+head -c 100 "$images/testorig.jpg" >"$work/mixed/cut.jpg"
+
+"$tessera" batch "$work/good" "$work/out1" -p "gray | blur 3" --format png >"$work/good.out" 2>&1
+status=$?
+[[ $status -eq 0 ]] || fail "a clean batch exits 0 (got $status)"
+grep -qE "^batch: 2 done, 0 failed, 0 skipped" "$work/good.out" || fail "the summary counts 2 done"
+grep -qE "leaked 0 B" "$work/good.out" || fail "the summary says nothing leaked"
+[[ -f $work/out1/testorig.png && -f $work/out1/testimgint.png ]] || fail "outputs are named as inputs, --format's extension"
+
+"$tessera" batch "$work/mixed" "$work/out2" -p "resize 50%" --report "$work/report.json" \
+  >"$work/mixed.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "a batch with a bad file exits 1 (got $status)"
+grep -qF "FAILED $work/mixed/cut.jpg: CorruptData:" "$work/mixed.out" || fail "the bad file is named with its reason"
+[[ -f $work/out2/testorig.jpg && ! -e $work/out2/cut.jpg ]] || fail "the good file is done, the bad one leaves nothing"
+/usr/bin/python3 - "$work/report.json" <<'PY' || fail "the report lists each file and the totals"
+import json, sys
+report = json.load(open(sys.argv[1]))
+statuses = sorted(f["status"] for f in report["files"])
+assert statuses == ["DONE", "FAILED"], statuses
+failed = [f for f in report["files"] if f["status"] == "FAILED"][0]
+assert failed["error"]["code"] == "CorruptData", failed
+assert report["totals"]["done"] == 1 and report["totals"]["failed"] == 1, report["totals"]
+assert report["totals"]["leaked_bytes"] == 0
+assert len(report["memory_timeline"]) == 2
+PY
+
+"$tessera" batch "$work/mixed" "$work/out2" -p "resize 50%" --resume >"$work/resume.out" 2>&1
+grep -qE "^batch: 0 done, 1 failed, 1 skipped" "$work/resume.out" || fail "--resume skips the done file"
+
+for bad in '-p "blur 4"' '--shard 3/2' '--memory lots' '--format xyz'; do
+  eval "\"$tessera\" batch \"$work/good\" \"$work/out3\" $bad" >/dev/null 2>&1
+  status=$?
+  [[ $status -eq 2 ]] || fail "batch $bad is a usage error, exit 2 (got $status)"
+done
+"$tessera" batch "$work/no-such-folder" "$work/out4" -p "gray" >"$work/missing.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "a missing input folder exits 2 (got $status)"
+grep -qF "is not a folder, a file of paths or '-'" "$work/missing.out" || fail "a missing input is explained"
+
+echo "$((failures == 0 ? 1 : 0)) passed, $failures failed"
+exit $((failures > 0))
