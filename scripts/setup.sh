@@ -44,6 +44,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Sample photographs for the README's first command (samples/photos, not in git).
+bash scripts/samples.sh
+
 if [[ -z "${TESSERA_SKIP_BUILD:-}" ]]; then
   export CMAKE_GENERATOR=${CMAKE_GENERATOR:-Ninja}  # used only when build/ is new
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: `tessera batch` exits 0 when every file is done, 1 when some failed (each named
 # with its reason), 2 for a usage error; prints a summary; writes a JSON report.
-#   tests/cli/batch_command_test.sh path/to/tessera path/to/corpora
+#   tests/cli/batch_command_test.sh path/to/tessera path/to/corpora [path/to/repository]
 set -uo pipefail
 tessera=${1:?usage: batch_command_test.sh path/to/tessera path/to/corpora}
 corpora=${2:?usage: batch_command_test.sh path/to/tessera path/to/corpora}
@@ -53,6 +53,17 @@ done
 status=$?
 [[ $status -eq 2 ]] || fail "a missing input folder exits 2 (got $status)"
 grep -qF "is not a folder, a file of paths or '-'" "$work/missing.out" || fail "a missing input is explained"
+
+# The README's first command, on the sample photographs scripts/setup.sh fetches.
+samples=${3:-}/samples/photos
+if [[ -n ${3:-} && -d $samples ]]; then
+  "$tessera" batch "$samples" "$work/edges" -p "gray | blur 5 | canny 50 150 | rgb" >"$work/readme.out" 2>&1
+  status=$?
+  [[ $status -eq 0 ]] || fail "the README's first command exits 0 (got $status)"
+  grep -qE "^batch: 13 done, 0 failed, 0 skipped" "$work/readme.out" || fail "the README's batch does all 13 samples"
+else
+  echo "note: no samples/photos (run scripts/samples.sh); the README's command was not run"
+fi
 
 echo "$((failures == 0 ? 1 : 0)) passed, $failures failed"
 exit $((failures > 0))
