@@ -1,15 +1,16 @@
 #pragma once
-// Streaming execution: a pipeline run strip by strip, from a row source to a row sink.
-//
-// Stages that read a few rows around each output row (point and neighbourhood ops, see
-// OpDescriptor::rows_around) run on strips of the image: each strip is read with as many
-// extra rows above and below as the chain of stages needs, every stage runs on it, and only
-// the strip's own rows are kept, so results equal running the ops on the whole image. A stage
-// that needs the whole image (equalize, Canny's hysteresis, resize for now) gets it: the rows
-// before it are gathered into one image, which is charged to the memory budget like any other.
+// Streaming execution: a pipeline run band by band, from a row source to a row sink, as the
+// plan (plan.h) says:
+// - stages that read a few rows around each output row (point and neighbourhood ops, see
+//   OpDescriptor::rows_around) run on bands read with as many extra rows above and below as
+//   they need, and only the band's own rows are kept, so results equal whole-image runs;
+// - resize and crop make bands of output from windows of the input rows they read;
+// - Canny takes its input band by band into its edge map;
+// - a stage that needs the whole image (equalize, rotate, ...) gets its input gathered into one
+//   image, charged to the memory budget like any other.
+// docs/how-it-works.md walks through it.
 //
 //   auto decoder = tessera::open_decoder("photo.jpg");
-//   auto encoder = ...;
 //   tessera::pipeline::DecoderSource source(*decoder);
 //   tessera::pipeline::EncoderSink sink("edges.png", encode_options);
 //   tessera::pipeline::run_streaming(pipeline, source, sink);
