@@ -209,12 +209,15 @@ void check_morphology_height(std::string_view op, int width, int height) {
   }
 }
 
+// The rectangle's height: as given, or the width when 0 (a square).
+int morphology_height(int width, int height) { return height == 0 ? width : height; }
+
 // Minimum or maximum over a width x height rectangle. Replicating the edge changes neither,
 // which is what ignoring pixels outside the image means.
 void morphology(std::string_view op, ImageView src, MutableImageView dst, int width, int height,
                 simd::Extreme extreme) {
   check_morphology_height(op, width, height);
-  if (height == 0) height = width;
+  height = morphology_height(width, height);
   detail::require_filter_arguments(op, src, dst);
   // Down first, straight from the source rows, then across one padded row: two passes and
   // no copies. Replicating the column extremes at the edges equals replicating the image.
@@ -265,6 +268,32 @@ Image dilate(ImageView src, int width, int height, AllocationOptions options,
 
 namespace detail {
 
+namespace {
+
+// erode and dilate differ only in which extreme they take.
+OpDescriptor morphology_op(std::string_view name, std::string_view doc, simd::Extreme extreme) {
+  return {.name = name,
+          .doc = doc,
+          .params = {kMorphWidth, kMorphHeight},
+          .access = Access::Neighbourhood,
+          .rows_around = [](const OpArguments& args) -> std::optional<int> {
+            return morphology_height(args.integer("width"), args.integer("height")) / 2;
+          },
+          .apply =
+              [extreme](ImageView src, const OpArguments& args) {
+                const int width = args.integer("width");
+                const int height = args.integer("height");
+                return extreme == simd::Extreme::Minimum ? erode(src, width, height)
+                                                         : dilate(src, width, height);
+              },
+          .check =
+              [name](const OpArguments& args) {
+                check_morphology_height(name, args.integer("width"), args.integer("height"));
+              }};
+}
+
+}  // namespace
+
 std::vector<OpDescriptor> filter_ops() {
   return {
       {.name = "convolve",
@@ -292,38 +321,8 @@ std::vector<OpDescriptor> filter_ops() {
        },
        .apply = [](ImageView src,
                    const OpArguments& args) { return median(src, args.integer("ksize")); }},
-      {.name = "erode",
-       .doc = "minimum over a rectangle (OpenCV erode)",
-       .params = {kMorphWidth, kMorphHeight},
-       .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         const int height = args.integer("height");
-         return (height == 0 ? args.integer("width") : height) / 2;
-       },
-       .apply =
-           [](ImageView src, const OpArguments& args) {
-             return erode(src, args.integer("width"), args.integer("height"));
-           },
-       .check =
-           [](const OpArguments& args) {
-             check_morphology_height("erode", args.integer("width"), args.integer("height"));
-           }},
-      {.name = "dilate",
-       .doc = "maximum over a rectangle (OpenCV dilate)",
-       .params = {kMorphWidth, kMorphHeight},
-       .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         const int height = args.integer("height");
-         return (height == 0 ? args.integer("width") : height) / 2;
-       },
-       .apply =
-           [](ImageView src, const OpArguments& args) {
-             return dilate(src, args.integer("width"), args.integer("height"));
-           },
-       .check =
-           [](const OpArguments& args) {
-             check_morphology_height("dilate", args.integer("width"), args.integer("height"));
-           }},
+      morphology_op("erode", "minimum over a rectangle (OpenCV erode)", simd::Extreme::Minimum),
+      morphology_op("dilate", "maximum over a rectangle (OpenCV dilate)", simd::Extreme::Maximum),
   };
 }
 

@@ -74,6 +74,17 @@ ops::detail::LookupTable table_of(const Stage& stage) {
   return table;
 }
 
+// A whole-image stage's result, passed on in bands of band_rows (so the steps after it stream
+// again) and let go before the steps after it finish.
+void finish_with(Image result, int band_rows, RowSink& next) {
+  for (int y = 0; y < result.height(); y += band_rows) {
+    next.write(
+        result.view().subview({0, y, result.width(), std::min(band_rows, result.height() - y)}));
+  }
+  result = Image();
+  next.finish();
+}
+
 // Takes input rows as they come into a window and, for each band of band_rows rows, calls
 // run_band() once the window holds the band and rows_around rows beyond it on each side (as far
 // as the image goes): at the image's edges the window's edge is the image's edge, so the ops'
@@ -209,12 +220,7 @@ class ConsumeStep final : public BandedStep {
   void finish_bands() override {
     Image result = consumer_->finish();
     consumer_.reset();
-    for (int y = 0; y < result.height(); y += band_rows_) {
-      next_.write(
-          result.view().subview({0, y, result.width(), std::min(band_rows_, result.height() - y)}));
-    }
-    result = Image();
-    next_.finish();
+    finish_with(std::move(result), band_rows_, next_);
   }
 
   const StagePlan& stage_;
@@ -304,12 +310,7 @@ class WholeStep final : public RowSink {
   void finish() override {
     Image result = stage_.stage.op->apply(input_.view(), stage_.stage.arguments);
     input_ = Image();  // the input goes before the bands flow on
-    for (int y = 0; y < result.height(); y += band_rows_) {
-      next_.write(
-          result.view().subview({0, y, result.width(), std::min(band_rows_, result.height() - y)}));
-    }
-    result = Image();
-    next_.finish();
+    finish_with(std::move(result), band_rows_, next_);
   }
 
  private:
