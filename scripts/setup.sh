@@ -23,6 +23,8 @@ packages=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # libvips, the pipeline benchmark's other rival (bench/rivals/); never linked into tessera.
   libvips-dev libvips-tools
+  # Python's cv2, the batch benchmark's multiprocessing.Pool rival (bench/rivals/cv2_pool.py).
+  python3-opencv
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
   # Measures peak RSS for benchmarks (/usr/bin/time -v).

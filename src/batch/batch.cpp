@@ -3,6 +3,7 @@
 #include "tessera/batch/batch.h"
 
 #include <fmt/format.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -169,18 +170,23 @@ Totals run(const Options& options, const Progress& progress) {
     if (progress) progress(result, totals);
   };
 
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = options.jobs > 0 ? options.jobs : cores;
   auto worker = [&] {
-    while (const auto input = inputs.next()) {
-      if (options.shards > 1 &&
-          shard_of(input->relative.generic_string(), options.shards) != options.shard) {
-        continue;  // another shard's
+    // Each worker's ops spread over its share of the cores only: with a file in flight per
+    // core, splitting one file's rows over every core adds scheduling and no speed (12% slower
+    // on the batch benchmark).
+    tbb::task_arena share(std::max(1, cores / jobs));
+    share.execute([&] {
+      while (const auto input = inputs.next()) {
+        if (options.shards > 1 &&
+            shard_of(input->relative.generic_string(), options.shards) != options.shard) {
+          continue;  // another shard's
+        }
+        record(run_file(options, *input, admission, budget ? &*budget : nullptr));
       }
-      record(run_file(options, *input, admission, budget ? &*budget : nullptr));
-    }
+    });
   };
-  const int jobs = options.jobs > 0
-                       ? options.jobs
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
   for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
   worker();

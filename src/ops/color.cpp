@@ -10,6 +10,7 @@
 
 #include "ops/descriptors.h"
 #include "ops/op_support.h"
+#include "ops/simd/channel_rows.h"
 #include "ops/simd/luma_rows.h"
 
 namespace tessera::ops {
@@ -71,6 +72,28 @@ void map_pixels(ImageView src, MutableImageView dst, PerPixel per_pixel) {
   });
 }
 
+// 8-bit gray to colour and RGB <-> RGBA through the vectorised row shuffles; false for the
+// other sample types and channel changes, which go pixel by pixel.
+bool shuffle_8bit_channels(ImageView src, MutableImageView dst) {
+  const int in = src.format().channels();
+  const int out = dst.format().channels();
+  const bool from_gray = in <= 2 && out >= 3;
+  const bool between_colours = (in == 3 && out == 4) || (in == 4 && out == 3);
+  if (src.format().sample != SampleType::U8 || !(from_gray || between_colours)) return false;
+  parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const auto width = static_cast<std::size_t>(src.width());
+      if (from_gray) {
+        simd::gray_to_color_row(src.row<std::uint8_t>(y), dst.row<std::uint8_t>(y), width, in, out);
+      } else {
+        simd::color_to_color_row(src.row<std::uint8_t>(y), dst.row<std::uint8_t>(y), width, in,
+                                 out);
+      }
+    }
+  });
+  return true;
+}
+
 template <typename T>
 T luma_of(const T* p) {
   if constexpr (std::is_same_v<T, float>) {
@@ -123,6 +146,7 @@ void rgb(ImageView src, MutableImageView dst) {
   require_destination(op, dst, src.width(), src.height(),
                       with_layout(src.format(), ChannelLayout::Rgb));
   if (src.format().layout == ChannelLayout::Rgb) return copy_pixels(src, dst);
+  if (shuffle_8bit_channels(src, dst)) return;
   const bool from_gray = src.format().channels() <= 2;
   with_sample_type(src.format(), [&]<typename T>() {
     map_pixels<T>(src, dst, [from_gray](const T* in, T* out) {
@@ -144,6 +168,7 @@ void rgba(ImageView src, MutableImageView dst) {
   require_destination(op, dst, src.width(), src.height(),
                       with_layout(src.format(), ChannelLayout::Rgba));
   if (src.format().layout == ChannelLayout::Rgba) return copy_pixels(src, dst);
+  if (shuffle_8bit_channels(src, dst)) return;
   const ChannelLayout layout = src.format().layout;
   with_sample_type(src.format(), [&]<typename T>() {
     map_pixels<T>(src, dst, [layout](const T* in, T* out) {

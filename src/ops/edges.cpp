@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -144,6 +145,25 @@ void derivative_rows(const RowWindow& src, int first, int end,
   }
 }
 
+// Sobel 3x3 gradients of rows [from, to) of a gray image, borders replicated (cv::Canny's
+// aperture 3), in one pass: each input row is padded once and read by three output rows.
+void sobel3_rows(const RowWindow& src, int from, int to, std::int16_t* gx, std::int16_t* gy) {
+  const int width = src.window.width();
+  const std::size_t padded_width = static_cast<std::size_t>(width) + 2;
+  const int rows = to - from + 2;  // input rows from-1 .. to
+  const auto padded = std::make_unique_for_overwrite<std::uint8_t[]>(rows * padded_width);
+  for (int r = 0; r < rows; ++r) {
+    const int y = detail::border_index(Border::Replicate, from - 1 + r, src.height);
+    detail::pad_row(src.window, y - src.top, 1, Border::Replicate, padded.get() + r * padded_width);
+  }
+  for (int y = from; y < to; ++y) {
+    const std::uint8_t* above = padded.get() + (y - from) * padded_width + 1;
+    const std::size_t offset = static_cast<std::size_t>(y - from) * width;
+    simd::sobel3_row(above, above + padded_width, above + 2 * padded_width, width, gx + offset,
+                     gy + offset);
+  }
+}
+
 }  // namespace
 
 void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
@@ -223,40 +243,52 @@ void CannyMap::suppress(ImageView window, int window_top, int first, int end) {
   const int width = width_;
   const int height = height_;
   std::mutex merging;
-  parallel_rows(
-      end - first, strip_rows(static_cast<std::size_t>(width) * 8), [&](int from_, int to_) {
-        const int band_first = first + from_;
-        const int band_end = first + to_;
-        // Gradients of rows band_first-1 .. band_end (one row more each side for the 3x3 test).
-        const int from = std::max(band_first - 1, 0);
-        const int to = std::min(band_end + 1, height);
-        const std::size_t rows = to - from;
-        std::vector<std::int16_t> gx(rows * width), gy(rows * width);
-        derivative_rows(source, from, to,
-                        {{derive_, smooth_, gx.data()}, {smooth_, derive_, gy.data()}},
-                        Border::Replicate);
-        // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
-        const std::size_t mag_stride = width + 2;
-        std::vector<std::uint8_t*> strong;
-        // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
-        std::vector<std::int32_t> magnitude((band_end - band_first + 2) * mag_stride, 0);
-        for (int y = band_first - 1; y <= band_end; ++y) {
-          if (y < 0 || y >= height) continue;
-          const std::size_t offset = static_cast<std::size_t>(y - from) * width;
-          simd::gradient_magnitude(gx.data() + offset, gy.data() + offset, l2_,
-                                   magnitude.data() + (y - band_first + 1) * mag_stride + 1, width);
-        }
-        for (int y = band_first; y < band_end; ++y) {
-          const std::int32_t* above = magnitude.data() + (y - band_first) * mag_stride + 1;
-          const std::int32_t* here = above + mag_stride;
-          const std::int32_t* below = here + mag_stride;
-          const std::int16_t* ix = gx.data() + static_cast<std::size_t>(y - from) * width;
-          const std::int16_t* iy = gy.data() + static_cast<std::size_t>(y - from) * width;
-          simd::suppress_row({above, here, below, ix, iy, width, low_, high_}, map(y), strong);
-        }
-        const std::lock_guard lock(merging);
-        strong_.insert(strong_.end(), strong.begin(), strong.end());
-      });
+  // Strips of a few dozen rows: each recomputes the gradients of the row above and below it.
+  parallel_rows(end - first, strip_rows(static_cast<std::size_t>(width)), [&](int from_, int to_) {
+    const int band_first = first + from_;
+    const int band_end = first + to_;
+    // Gradients of rows band_first-1 .. band_end (one row more each side for the 3x3 test).
+    // The buffers are left uninitialised: every sample is written before it is read.
+    const int from = std::max(band_first - 1, 0);
+    const int to = std::min(band_end + 1, height);
+    const std::size_t rows = to - from;
+    const auto gx = std::make_unique_for_overwrite<std::int16_t[]>(rows * width);
+    const auto gy = std::make_unique_for_overwrite<std::int16_t[]>(rows * width);
+    if (smooth_.size() == 3) {
+      sobel3_rows(source, from, to, gx.get(), gy.get());
+    } else {
+      derivative_rows(source, from, to,
+                      {{derive_, smooth_, gx.get()}, {smooth_, derive_, gy.get()}},
+                      Border::Replicate);
+    }
+    // Magnitudes with a zero frame: rows outside the image and columns -1 and width are 0.
+    // (int32 holds both norms: at most 2 * 24480^2 for aperture 5 with L2.)
+    const std::size_t mag_stride = width + 2;
+    const auto magnitude =
+        std::make_unique_for_overwrite<std::int32_t[]>((band_end - band_first + 2) * mag_stride);
+    for (int y = band_first - 1; y <= band_end; ++y) {
+      std::int32_t* row = magnitude.get() + (y - band_first + 1) * mag_stride;
+      if (y < 0 || y >= height) {
+        std::fill(row, row + mag_stride, 0);
+        continue;
+      }
+      row[0] = 0;
+      row[width + 1] = 0;
+      const std::size_t offset = static_cast<std::size_t>(y - from) * width;
+      simd::gradient_magnitude(gx.get() + offset, gy.get() + offset, l2_, row + 1, width);
+    }
+    std::vector<std::uint8_t*> strong;
+    for (int y = band_first; y < band_end; ++y) {
+      const std::int32_t* above = magnitude.get() + (y - band_first) * mag_stride + 1;
+      const std::int32_t* here = above + mag_stride;
+      const std::int32_t* below = here + mag_stride;
+      const std::int16_t* ix = gx.get() + static_cast<std::size_t>(y - from) * width;
+      const std::int16_t* iy = gy.get() + static_cast<std::size_t>(y - from) * width;
+      simd::suppress_row({above, here, below, ix, iy, width, low_, high_}, map(y), strong);
+    }
+    const std::lock_guard lock(merging);
+    strong_.insert(strong_.end(), strong.begin(), strong.end());
+  });
 }
 
 Image CannyMap::finish() {

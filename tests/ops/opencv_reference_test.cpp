@@ -128,6 +128,31 @@ TEST_F(OpenCvReference, gray_is_bit_identical_to_cvtColor_for_rgb_and_rgba) {
       true, false);
 }
 
+TEST_F(OpenCvReference, channel_changes_are_identical_to_cvtColor) {
+  // cv::cvtColor(src, dst, cv::COLOR_GRAY2RGB / GRAY2RGBA / RGB2RGBA), and RGBA2RGB after
+  // RGB2RGBA; odd widths from the random inputs exercise the vector loops' tails.
+  expect_matches_opencv(
+      "rgb from gray", Match::Exact, [](ImageView src) { return ops::rgb(src); },
+      [](const cv::Mat& src, cv::Mat& dst) { cv::cvtColor(src, dst, cv::COLOR_GRAY2RGB); }, false,
+      true);
+  expect_matches_opencv(
+      "rgba from gray", Match::Exact, [](ImageView src) { return ops::rgba(src); },
+      [](const cv::Mat& src, cv::Mat& dst) { cv::cvtColor(src, dst, cv::COLOR_GRAY2RGBA); }, false,
+      true);
+  expect_matches_opencv(
+      "rgba from rgb", Match::Exact, [](ImageView src) { return ops::rgba(src); },
+      [](const cv::Mat& src, cv::Mat& dst) { cv::cvtColor(src, dst, cv::COLOR_RGB2RGBA); }, true,
+      false);
+  expect_matches_opencv(
+      "rgb from rgba", Match::Exact, [](ImageView src) { return ops::rgb(ops::rgba(src).view()); },
+      [](const cv::Mat& src, cv::Mat& dst) {
+        cv::Mat rgba;
+        cv::cvtColor(src, rgba, cv::COLOR_RGB2RGBA);
+        cv::cvtColor(rgba, dst, cv::COLOR_RGBA2RGB);
+      },
+      true, false);
+}
+
 TEST_F(OpenCvReference, flip_is_identical_to_cv_flip) {
   // cv::flip(src, dst, 1 / 0 / -1)
   const std::pair<ops::FlipAxis, int> axes[] = {

@@ -41,6 +41,35 @@ std::uint8_t SuppressScalar(const GradientRow& row, int x) {
   return m > row.high ? kEdge : kCandidate;
 }
 
+void Sobel3Row(const std::uint8_t* above, const std::uint8_t* here, const std::uint8_t* below,
+               std::size_t width, std::int16_t* gx, std::int16_t* gy) {
+  std::size_t x = 0;
+  const hn::ScalableTag<std::int16_t> d;
+  const hn::Rebind<std::uint8_t, decltype(d)> d8;
+  const std::size_t lanes = hn::Lanes(d);
+  // Every sum is within +-4 * 255: 16-bit lanes hold them.
+  const auto load = [&](const std::uint8_t* p) { return hn::PromoteTo(d, hn::LoadU(d8, p)); };
+  for (; x + lanes <= width; x += lanes) {
+    const auto a0 = load(above + x - 1), a1 = load(above + x), a2 = load(above + x + 1);
+    const auto h0 = load(here + x - 1), h2 = load(here + x + 1);
+    const auto b0 = load(below + x - 1), b1 = load(below + x), b2 = load(below + x + 1);
+    const auto across =
+        hn::Add(hn::Add(hn::Sub(a2, a0), hn::Sub(b2, b0)), hn::ShiftLeft<1>(hn::Sub(h2, h0)));
+    const auto down_below = hn::Add(hn::Add(b0, b2), hn::ShiftLeft<1>(b1));
+    const auto down_above = hn::Add(hn::Add(a0, a2), hn::ShiftLeft<1>(a1));
+    hn::StoreU(across, d, gx + x);
+    hn::StoreU(hn::Sub(down_below, down_above), d, gy + x);
+  }
+  for (; x < width; ++x) {
+    const int i = static_cast<int>(x);
+    gx[x] =
+        static_cast<std::int16_t>(above[i + 1] - above[i - 1] + 2 * (here[i + 1] - here[i - 1]) +
+                                  below[i + 1] - below[i - 1]);
+    gy[x] = static_cast<std::int16_t>(below[i - 1] + 2 * below[i] + below[i + 1] - above[i - 1] -
+                                      2 * above[i] - above[i + 1]);
+  }
+}
+
 void SuppressRow(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong) {
   std::memset(out - 1, kNotEdge, row.width + 2);
   int x = 0;
@@ -104,7 +133,12 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace tessera::ops::simd {
+HWY_EXPORT(Sobel3Row);
 HWY_EXPORT(SuppressRow);
+void sobel3_row(const std::uint8_t* above, const std::uint8_t* here, const std::uint8_t* below,
+                std::size_t width, std::int16_t* gx, std::int16_t* gy) {
+  HWY_DYNAMIC_DISPATCH(Sobel3Row)(above, here, below, width, gx, gy);
+}
 void suppress_row(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong) {
   HWY_DYNAMIC_DISPATCH(SuppressRow)(row, out, strong);
 }

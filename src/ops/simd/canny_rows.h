@@ -12,6 +12,12 @@ inline constexpr std::uint8_t kCandidate = 0;  // a local maximum above `low`: a
 inline constexpr std::uint8_t kNotEdge = 1;
 inline constexpr std::uint8_t kEdge = 2;  // a local maximum above `high`, or connected to one
 
+// Sobel 3x3 gradients of one 8-bit row, as cv::Sobel (and cv::Canny's aperture 3) computes
+// them: gx = correlation with [-1 0 1] across and [1 2 1] down, gy the transpose. above, here
+// and below are the rows y-1, y and y+1, each readable at index -1 and width (the border).
+void sobel3_row(const std::uint8_t* above, const std::uint8_t* here, const std::uint8_t* below,
+                std::size_t width, std::int16_t* gx, std::int16_t* gy);
+
 // One row of gradients with the magnitudes of its neighbours. above, here and below hold a
 // zero at index -1 and at index width.
 struct GradientRow {
