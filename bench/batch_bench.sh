@@ -13,6 +13,8 @@
 #
 #   bash bench/batch_bench.sh [RUNS]      # default 3; needs the release build in build/
 #   KEEP=1 bash bench/batch_bench.sh      # keep the inputs (the folder is printed)
+#   MEMORY=1 bash bench/batch_bench.sh    # also the bounded-memory runs: --memory 64M, and 10,000
+#                                         # inputs (the 200 linked 50 times, about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -132,3 +134,29 @@ table \
   "$(measure_tree cv2-pool-2 /usr/bin/python3 bench/rivals/cv2_pool.py 2 "$work/out" \
     "$work/list")" \
   "$(measure libvips build/bench/vips_pipeline seed-list "$work/list" "$work/out")"
+
+if [[ -n ${MEMORY:-} ]]; then
+  echo
+  echo "bounded memory, --memory 64M --jobs 2 (target: peak RSS under 64 + 16 MiB)"
+  rm -rf "$work/out"
+  /usr/bin/time -f "%M" -o "$work/time" $tessera batch "$work/in" "$work/out" -p "$seed" -q 90 \
+    --jobs 2 --memory 64M | sed 's/^/  /'
+  echo "  peak RSS from /usr/bin/time: $(awk '{printf "%.1f MiB", $1 / 1024}' "$work/time")"
+
+  echo
+  echo "10,000 inputs (the 200 linked 50 times), --memory 64M --jobs 2 (target: peak RSS after"
+  echo "1,000 and after 10,000 within 5%)"
+  mkdir -p "$work/many"
+  for round in $(seq -w 1 50); do
+    for file in "$work"/in/*.jpg; do ln -s "$file" "$work/many/r${round}_$(basename "$file")"; done
+  done
+  rm -rf "$work/out"
+  # In a pipe the progress line comes every 100 files, with the peak RSS so far.
+  $tessera batch "$work/many" "$work/out" -p "$seed" -q 90 --jobs 2 --memory 64M \
+    2>"$work/progress" | sed 's/^/  /'
+  peak_at() { grep -E "^$1/10000 files" "$work/progress" | sed -E 's/.*\(peak ([0-9.]+) MiB\).*/\1/'; }
+  after_1000=$(peak_at 1000)
+  after_10000=$(peak_at 10000)
+  echo "  peak RSS after 1,000: $after_1000 MiB; after 10,000: $after_10000 MiB;" \
+    "growth $(awk -v a="$after_1000" -v b="$after_10000" 'BEGIN {printf "%.1f%%", (b - a) / a * 100}')"
+fi

@@ -38,6 +38,27 @@ std::uintmax_t size_of(const fs::path& path) {
   return error ? 0 : size;
 }
 
+// A folder walked as it goes would meet the outputs written into it (or below it, with
+// --recursive) and take them as inputs, or replace inputs with outputs of the same name.
+void refuse_output_among_inputs(const Options& options) {
+  std::error_code error;
+  if (!fs::is_directory(options.input, error)) return;
+  const fs::path input = fs::weakly_canonical(options.input, error);
+  const fs::path output = fs::weakly_canonical(options.output, error);
+  if (error) return;
+  const auto [in_end, out_end] =
+      std::mismatch(input.begin(), input.end(), output.begin(), output.end());
+  const bool inside = in_end == input.end();
+  if (output == input || (inside && options.recursive)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("the output folder '{}' is {}: outputs would be taken as "
+                            "inputs or replace them; choose another output folder",
+                            options.output.string(),
+                            output == input ? "the input folder" : "inside the input folder"),
+                {.path = options.output.string(), .operation = "batch"});
+  }
+}
+
 // One file, start to end. Errors become a Failed result; nothing escapes.
 FileResult run_file(const Options& options, const detail::Input& input,
                     detail::Admission& admission, MemoryBudget* budget) {
@@ -62,7 +83,12 @@ FileResult run_file(const Options& options, const detail::Input& input,
         throw;
       }
     }
-    fs::create_directories(result.output.parent_path());
+    std::error_code same_error;
+    if (fs::equivalent(input.path, result.output, same_error)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "its output would replace it: choose an output folder apart from the inputs",
+                  {.path = input.path.string(), .operation = "batch"});
+    }
     pipeline::Job job = pipeline::Job::prepare(
         input.path, result.output,
         {.limits = options.limits, .encode = options.encode, .pipeline = options.pipeline});
@@ -77,6 +103,8 @@ FileResult run_file(const Options& options, const detail::Input& input,
     reserved = job.estimate();
     std::optional<BudgetScope> scope;
     if (budget != nullptr) scope.emplace(*budget);
+    // Made only now: an input refused before it runs leaves no empty folder behind.
+    fs::create_directories(result.output.parent_path());
     job.run();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
@@ -105,6 +133,21 @@ int shard_of(const std::string& name, int shards) {
   return static_cast<int>(hash % static_cast<std::uint64_t>(shards));
 }
 
+std::optional<std::size_t> count_inputs(const Options& options, std::stop_token stop) {
+  if (options.input == "-") return std::nullopt;
+  detail::Inputs inputs(options.input, options.recursive);
+  std::size_t count = 0;
+  while (const auto input = inputs.next()) {
+    if (stop.stop_requested()) return std::nullopt;
+    if (options.shards > 1 &&
+        shard_of(input->relative.generic_string(), options.shards) != options.shard) {
+      continue;
+    }
+    ++count;
+  }
+  return count;
+}
+
 std::string_view to_string(Status status) {
   switch (status) {
     case Status::Done:
@@ -127,6 +170,7 @@ Totals run(const Options& options, const Progress& progress) {
     format_for_extension(fs::path("x").replace_extension(options.format));
   }
   detail::Inputs inputs(options.input, options.recursive);
+  refuse_output_among_inputs(options);
   std::error_code error;
   fs::create_directories(options.output, error);
   if (error || !fs::is_directory(options.output)) {

@@ -10,6 +10,23 @@ namespace tessera::batch::detail {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The name a listed path's output takes under the output folder: a relative path keeps its
+// folders, without any leading "..", so that no output lands outside the output folder
+// ("../photos/a.jpg" -> "photos/a.jpg"); an absolute one keeps its file name.
+fs::path output_name(const fs::path& path) {
+  if (!path.is_relative()) return path.filename();
+  fs::path name;
+  for (const fs::path& part : path.lexically_normal()) {
+    if (name.empty() && part == "..") continue;
+    name /= part;
+  }
+  return name.empty() ? path.filename() : name;
+}
+
+}  // namespace
+
 Inputs::Inputs(const fs::path& input, bool recursive) : root_(input), recursive_(recursive) {
   if (input == "-") {
     list_ = &std::cin;
@@ -40,8 +57,7 @@ std::optional<Input> Inputs::next() {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
       if (line.empty()) continue;
       const fs::path path(line);
-      // A relative name is kept with its folders; an absolute one by its file name.
-      return Input{path, path.is_relative() ? path.lexically_normal() : path.filename()};
+      return Input{path, output_name(path)};
     }
     return std::nullopt;
   }

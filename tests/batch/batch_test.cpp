@@ -152,6 +152,43 @@ TEST_F(Batch, a_list_of_paths_is_an_input_too) {
   EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "big.jpg"}));
 }
 
+TEST_F(Batch, outputs_never_land_outside_the_output_folder_or_over_their_input) {
+  // Relative paths in a list are read from the working folder; ".." does not lead the output
+  // out of the output folder.
+  const fs::path previous = fs::current_path();
+  fs::current_path(input() / "sub");
+  std::ofstream(root_ / "list.txt") << "../a.jpg\nbig.jpg\n";
+  auto from_list = options(root_ / "out");
+  from_list.input = root_ / "list.txt";
+  const auto listed = batch::run(from_list);
+  // An output that is its own input fails that file and leaves the input as it was.
+  const std::string before = contents(input() / "sub" / "big.jpg");
+  auto onto_itself = from_list;
+  onto_itself.output = ".";
+  std::vector<batch::FileResult> results;
+  const auto replaced = batch::run(
+      onto_itself,
+      [&](const batch::FileResult& file, const batch::Totals&) { results.push_back(file); });
+  fs::current_path(previous);
+
+  EXPECT_EQ(listed.done, 2);
+  EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "big.jpg"}));
+  EXPECT_EQ(replaced.failed, 1);
+  for (const auto& file : results) {
+    if (file.input != "big.jpg") continue;
+    EXPECT_EQ(file.error_code, "InvalidArgument");
+    EXPECT_NE(file.message.find("would replace it"), std::string::npos) << file.message;
+  }
+  EXPECT_EQ(contents(input() / "sub" / "big.jpg"), before);
+
+  // A folder's outputs in the folder itself, or below it when walking subfolders, would be met
+  // again as inputs: refused before anything runs.
+  const auto inputs = files_under(input());
+  EXPECT_THROW(batch::run(options(input())), Error);
+  EXPECT_THROW(batch::run(options(input() / "sub")), Error);
+  EXPECT_EQ(files_under(input()), inputs);
+}
+
 TEST_F(Batch, an_input_that_is_not_a_folder_or_a_list_is_refused_before_starting) {
   auto missing = options(root_ / "out");
   missing.input = root_ / "no-such-folder";

@@ -41,6 +41,30 @@ assert report["totals"]["leaked_bytes"] == 0
 assert len(report["memory_timeline"]) == 2
 PY
 
+# The report is written as files finish, so its memory stays flat: 1,100 files give 1,100
+# entries, and the timeline is thinned to at most 1,024 samples spanning the whole run.
+mkdir -p "$work/many"
+"$tessera" convert "$images/testorig.jpg" "$work/tiny.png" -p "resize 8x8"
+for i in $(seq 1100); do ln -s "$work/tiny.png" "$work/many/$i.png"; done
+"$tessera" batch "$work/many" "$work/out5" -p "invert" --report "$work/many.json" >/dev/null 2>&1 ||
+  fail "1,100 tiny files run"
+/usr/bin/python3 - "$work/many.json" <<'PY' || fail "a long run's report has every file and a thinned timeline"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert len(report["files"]) == 1100, len(report["files"])
+timeline = report["memory_timeline"]
+assert 512 <= len(timeline) <= 1024, len(timeline)
+# [seconds, tracked, rss]: the samples reach the end of the run, in time order.
+assert timeline[-1][0] >= 0.9 * report["totals"]["seconds"], (timeline[-1], report["totals"])
+assert all(a[0] <= b[0] for a, b in zip(timeline, timeline[1:]))
+PY
+[[ ! -e $work/many.json.part ]] || fail "the report's part file is renamed away"
+
+# The progress line counts the inputs for its ETA (in a pipe: a line every 100 files).
+"$tessera" batch "$work/many" "$work/out6" -p "invert" 2>"$work/progress.err" >/dev/null
+grep -qE "^[0-9]+/1100 files: [0-9]+ done, 0 failed, 0 skipped .*images/s" "$work/progress.err" ||
+  fail "the progress line shows the count out of the total: $(head -1 "$work/progress.err")"
+
 "$tessera" batch "$work/mixed" "$work/out2" -p "resize 50%" --resume >"$work/resume.out" 2>&1
 grep -qE "^batch: 0 done, 1 failed, 1 skipped" "$work/resume.out" || fail "--resume skips the done file"
 

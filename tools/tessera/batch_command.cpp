@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <vector>
+#include <thread>
+
+#include "batch_report.h"
 
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -21,53 +23,38 @@ using Clock = std::chrono::steady_clock;
 
 std::string mib(std::size_t bytes) { return memory::format_bytes(bytes); }
 
-std::string progress_line(const batch::Totals& totals) {
-  const double rate = totals.seconds > 0 ? (totals.done + totals.failed) / totals.seconds : 0;
-  return fmt::format(
-      "{} done, {} failed, {} skipped  {:.1f} images/s  RSS {} (peak {})  tracked {}", totals.done,
-      totals.failed, totals.skipped, rate, mib(totals.rss), mib(totals.peak_rss),
-      mib(totals.tracked_bytes));
+// 0:42, 12:05, 3:07:55.
+std::string clock_time(double seconds) {
+  const auto total = static_cast<long>(seconds + 0.5);
+  if (total >= 3600)
+    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
 }
 
-void write_report(const std::string& path, const std::vector<batch::FileResult>& files,
-                  const std::vector<nlohmann::json>& timeline, const batch::Totals& totals,
-                  std::size_t leaked) {
-  nlohmann::json report;
-  for (const auto& file : files) {
-    nlohmann::json entry{{"input", file.input.string()},
-                         {"output", file.output.string()},
-                         {"status", std::string(batch::to_string(file.status))},
-                         {"seconds", file.seconds},
-                         {"input_bytes", file.input_bytes},
-                         {"output_bytes", file.output_bytes}};
-    if (!file.error_code.empty())
-      entry["error"] = {{"code", file.error_code}, {"message", file.message}};
-    if (file.status == batch::Status::Skipped) entry["reason"] = file.message;
-    report["files"].push_back(std::move(entry));
-  }
-  if (!report.contains("files")) report["files"] = nlohmann::json::array();
-  report["totals"] = {{"done", totals.done},
-                      {"failed", totals.failed},
-                      {"skipped", totals.skipped},
-                      {"seconds", totals.seconds},
-                      {"input_bytes", totals.input_bytes},
-                      {"output_bytes", totals.output_bytes},
-                      {"peak_rss_bytes", totals.peak_rss},
-                      {"peak_tracked_bytes", totals.peak_tracked_bytes},
-                      {"leaked_bytes", leaked}};
-  report["memory_timeline"] = timeline;  // [seconds, tracked bytes, RSS bytes] per file
-  // Written whole to a temporary name, then renamed: never a half-written report.
-  const std::string temporary = path + ".part";
-  {
-    std::ofstream out(temporary);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      throw Error(ErrorCode::Io, "cannot write the report", {.path = path, .operation = "report"});
+// "137/200 files: 135 done, 2 failed, 0 skipped  84.1 images/s  ETA 0:01  RSS ...", with a bar in
+// front on a terminal. Without a count yet (or from standard input) there is no "/200", bar or ETA.
+std::string progress_line(const batch::Totals& totals, std::optional<std::size_t> total, bool bar) {
+  const int finished = totals.done + totals.failed + totals.skipped;
+  const double rate = totals.seconds > 0 ? finished / totals.seconds : 0;
+  std::string line;
+  std::string eta;
+  if (total && *total > 0) {
+    const double fraction = std::min(1.0, static_cast<double>(finished) / *total);
+    if (bar) {
+      constexpr int kWidth = 24;
+      const int filled = static_cast<int>(fraction * kWidth);
+      line = fmt::format("[{}{}] ", std::string(filled, '#'), std::string(kWidth - filled, '.'));
+    }
+    line += fmt::format("{}/{} files: ", finished, *total);
+    if (rate > 0 && static_cast<std::size_t>(finished) < *total) {
+      eta = fmt::format("  ETA {}", clock_time((*total - finished) / rate));
     }
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    throw Error(ErrorCode::Io, "cannot write the report", {.path = path, .operation = "report"});
-  }
+  return line + fmt::format(
+                    "{} done, {} failed, {} skipped  {:.1f} images/s{}  RSS {} (peak {})  "
+                    "tracked {}",
+                    totals.done, totals.failed, totals.skipped, rate, eta, mib(totals.rss),
+                    mib(totals.peak_rss), mib(totals.tracked_bytes));
 }
 
 }  // namespace
@@ -79,12 +66,25 @@ int run_batch(BatchCommand& command) {
     command.options.pipeline = &*stages;
   }
   const bool terminal = isatty(fileno(stderr)) != 0;
-  const bool keep_results = !command.report.empty();
-  std::vector<batch::FileResult> results;
-  std::vector<nlohmann::json> timeline;
+  std::optional<BatchReport> report;
+  if (!command.report.empty()) report.emplace(command.report);
   auto last_line = Clock::now();
   int since_line = 0;
   const std::size_t tracked_before = memory::counters().live_bytes;
+
+  // The inputs are counted on the side, for the bar and the ETA; the run does not wait for it.
+  std::atomic<std::ptrdiff_t> total{-1};
+  std::jthread counter([&](std::stop_token stop) {
+    try {
+      if (const auto count = batch::count_inputs(command.options, stop)) total = *count;
+    } catch (const Error&) {
+      // The run reports an unreadable input itself.
+    }
+  });
+  const auto known_total = [&]() -> std::optional<std::size_t> {
+    const std::ptrdiff_t count = total.load();
+    return count >= 0 ? std::optional<std::size_t>(count) : std::nullopt;
+  };
 
   const batch::Totals totals =
       batch::run(command.options, [&](const batch::FileResult& file, const batch::Totals& so_far) {
@@ -92,20 +92,18 @@ int run_batch(BatchCommand& command) {
           fmt::print(stderr, "{}FAILED {}: {}: {}\n", terminal ? "\r\033[K" : "",
                      file.input.string(), file.error_code, file.message);
         }
-        if (keep_results) {
-          results.push_back(file);
-          timeline.push_back({so_far.seconds, so_far.tracked_bytes, so_far.rss});
-        }
+        if (report) report->add(file, so_far);
         // A live line on a terminal; in a pipe, a line every 100 files or 10 seconds.
         ++since_line;
         if (terminal) {
-          fmt::print(stderr, "\r\033[K{}", progress_line(so_far));
+          fmt::print(stderr, "\r\033[K{}", progress_line(so_far, known_total(), true));
         } else if (since_line >= 100 || Clock::now() - last_line > std::chrono::seconds(10)) {
-          fmt::print(stderr, "{}\n", progress_line(so_far));
+          fmt::print(stderr, "{}\n", progress_line(so_far, known_total(), false));
           last_line = Clock::now();
           since_line = 0;
         }
       });
+  counter.request_stop();
   if (terminal) fmt::print(stderr, "\r\033[K");
 
   const std::size_t live = memory::counters().live_bytes;
@@ -118,7 +116,7 @@ int run_batch(BatchCommand& command) {
       totals.seconds > 0 ? files / totals.seconds : 0.0,
       totals.seconds > 0 ? static_cast<double>(totals.input_bytes) / 1e6 / totals.seconds : 0.0,
       mib(totals.peak_rss), mib(totals.peak_tracked_bytes), mib(leaked));
-  if (keep_results) write_report(command.report, results, timeline, totals, leaked);
+  if (report) report->finish(totals, leaked);
   return totals.failed > 0 ? 1 : 0;
 }
 

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,11 @@ using Progress = std::function<void(const FileResult&, const Totals&)>;
 // as a folder, a list or standard input, or the options are inconsistent; files fail one by
 // one after that, in the results.
 Totals run(const Options& options, const Progress& progress = {});
+
+// How many inputs run() would take (this shard's), for a progress bar and its ETA: the folder
+// walked or the list read once more, counting only. nullopt for standard input (it can be read
+// once) or when `stop` is requested first.
+std::optional<std::size_t> count_inputs(const Options& options, std::stop_token stop = {});
 
 // Which of `shards` shards a relative input name belongs to: stable across runs and machines.
 int shard_of(const std::string& name, int shards);
