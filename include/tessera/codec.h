@@ -97,6 +97,11 @@ struct DecodeOptions {
   bool luma_only = false;
 };
 
+// The same for writing a width x height image in `format`: the memory its library's encoder
+// allocates outside tessera's accounting (libwebp and libheif hold several copies of the
+// picture). Measured figures with some margin; 0 for the formats written a row at a time.
+std::size_t encoder_working_bytes(FileFormat format, int width, int height);
+
 // A row source. Rows come top to bottom, as stored (orientation is not applied here).
 class Decoder {
  public:
@@ -113,6 +118,10 @@ class Decoder {
   int rows_read() const { return rows_read_; }
   // The embedded ICC profile, empty if there is none.
   const std::vector<std::byte>& icc_profile() const { return icc_profile_; }
+  // Memory the format's own library allocates while decoding, outside tessera's accounting
+  // (libjpeg's coefficients of a progressive file, libheif's decoded frame), estimated from the
+  // headers: a job's estimate, and with it a batch's admission, counts it.
+  virtual std::size_t working_bytes() const { return 0; }
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
   // of a progressive JPEG here), so that errors found there come before the caller allocates

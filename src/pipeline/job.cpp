@@ -45,6 +45,10 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   if (stages) job.plan_ = plan(*stages, job.upright_);
   const std::size_t whole_decode = image_bytes(job.upright_);
   job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
+  // The codec libraries' own memory, outside tessera's accounting, counts too.
+  const Shape written = job.plan_ ? job.plan_->output : job.upright_;
+  job.estimate_ += decoder.working_bytes() + encoder_working_bytes(format_for_extension(output),
+                                                                   written.width, written.height);
   return job;
 }
 

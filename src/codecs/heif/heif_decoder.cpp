@@ -43,6 +43,14 @@ class HeifDecoder final : public Decoder {
     icc_profile_ = std::move(icc_profile);
   }
 
+  // libheif hands over the whole decoded image, interleaved, in memory of its own, and its
+  // HEVC or AV1 decoder holds frames beside it: measured 5 to 5.3 bytes per pixel at 3 and 12
+  // megapixels, and a few MiB however small the image.
+  std::size_t working_bytes() const override {
+    const auto pixels = static_cast<std::size_t>(width()) * static_cast<std::size_t>(height());
+    return (std::size_t{4} << 20) + 6 * pixels * (bits_ > 8 ? 2 : 1);
+  }
+
  private:
   void begin_decoding() override {
     const bool alpha = format().has_alpha();

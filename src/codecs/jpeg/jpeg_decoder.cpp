@@ -139,6 +139,21 @@ class JpegDecoder final : public Decoder {
     if (cmyk_) cmyk_row_.resize(static_cast<std::size_t>(cinfo.output_width) * 4);
   }
 
+  // A progressive file (or a buffered one, read for its early stop) keeps every component's
+  // DCT coefficients for the whole image in libjpeg's own memory: 128 bytes per 8x8 block, at
+  // the stored size whatever the scale. A baseline file is decoded a row of blocks at a time.
+  std::size_t working_bytes() const override {
+    const jpeg_decompress_struct& cinfo = source_->cinfo;
+    if (!cinfo.progressive_mode && !cinfo.buffered_image) return 0;
+    std::size_t bytes = 0;
+    for (int c = 0; c < cinfo.num_components; ++c) {
+      const jpeg_component_info& component = cinfo.comp_info[c];
+      bytes += static_cast<std::size_t>(component.width_in_blocks) * component.height_in_blocks *
+               sizeof(JBLOCK);
+    }
+    return bytes;
+  }
+
  private:
   [[noreturn]] void fail() const { throw jpeg_error(source_->errors, "decode", path().c_str()); }
 
