@@ -61,7 +61,7 @@ void refuse_output_among_inputs(const Options& options) {
 
 // One file, start to end. Errors become a Failed result; nothing escapes.
 FileResult run_file(const Options& options, const detail::Input& input,
-                    detail::Admission& admission, MemoryBudget* budget) {
+                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
@@ -89,9 +89,11 @@ FileResult run_file(const Options& options, const detail::Input& input,
                   "its output would replace it: choose an output folder apart from the inputs",
                   {.path = input.path.string(), .operation = "batch"});
     }
-    pipeline::Job job = pipeline::Job::prepare(
-        input.path, result.output,
-        {.limits = options.limits, .encode = options.encode, .pipeline = options.pipeline});
+    pipeline::Job job = pipeline::Job::prepare(input.path, result.output,
+                                               {.limits = options.limits,
+                                                .encode = options.encode,
+                                                .pipeline = options.pipeline,
+                                                .io = io});
     if (!admission.fits(job.estimate())) {
       throw Error(
           ErrorCode::OutOfBudget,
@@ -219,15 +221,17 @@ Totals run(const Options& options, const Progress& progress) {
   auto worker = [&] {
     // Each worker's ops spread over its share of the cores only: with a file in flight per
     // core, splitting one file's rows over every core adds scheduling and no speed (12% slower
-    // on the batch benchmark).
+    // on the batch benchmark). For the same reason each file then decodes and encodes on its
+    // worker's thread rather than on two of its own (8% slower).
     tbb::task_arena share(std::max(1, cores / jobs));
+    const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
     share.execute([&] {
       while (const auto input = inputs.next()) {
         if (options.shards > 1 &&
             shard_of(input->relative.generic_string(), options.shards) != options.shard) {
           continue;  // another shard's
         }
-        record(run_file(options, *input, admission, budget ? &*budget : nullptr));
+        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io));
       }
     });
   };

@@ -73,11 +73,11 @@ void Job::run() {
   EncoderSink sink(output_, encode_);
   if (!turn_) {
     DecoderSource source(*decoder_);
-    run_streaming(*plan_, source, sink);
+    run_streaming(*plan_, source, sink, options_.io);
   } else {
     const Image pixels = read(*decoder_, whole);
     ImageSource source(pixels.view());
-    run_streaming(*plan_, source, sink);
+    run_streaming(*plan_, source, sink, options_.io);
   }
 }
 

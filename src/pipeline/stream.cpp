@@ -399,10 +399,10 @@ void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options) {
   run_streaming(
       plan(pipeline, {source.width(), source.height(), source.format()}, options.strip_rows),
-      source, sink);
+      source, sink, options.io);
 }
 
-void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
+void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads io) {
   if (source.width() != plan.input.width || source.height() != plan.input.height ||
       source.format() != plan.input.format) {
     throw Error(ErrorCode::InvalidArgument,
@@ -411,9 +411,10 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
                             source.width(), source.height(), source.format().name()));
   }
   // Built back to front, each step handing its rows to the one after it.
-  WriteBehind behind(sink, plan.strip_rows);
+  std::optional<WriteBehind> behind;
+  if (io == IoThreads::Own) behind.emplace(sink, plan.strip_rows);
   std::vector<std::unique_ptr<RowSink>> steps;
-  RowSink* next = &behind;
+  RowSink* next = behind ? &*behind : &sink;
   for (auto segment = plan.segments.rbegin(); segment != plan.segments.rend(); ++segment) {
     switch (segment->mode) {
       case RunMode::Strips:
@@ -433,11 +434,23 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink) {
     next = steps.back().get();
   }
   // The source's rows go in bands of strip_rows, read a few bands ahead on a thread of their
-  // own.
+  // own, or one band at a time on this one.
   RowSink& first = *next;
   source.start();
   first.begin(source.width(), source.height(), source.format());
   const int band_rows = std::min(plan.strip_rows, source.height());
+  if (io == IoThreads::Caller) {
+    Image band =
+        Image::create(source.width(), band_rows, source.format(), {.label = "pipeline input band"});
+    for (int y = 0; y < source.height(); y += band_rows) {
+      const int rows = std::min(band_rows, source.height() - y);
+      const MutableImageView view = band.mutable_view().subview({0, 0, source.width(), rows});
+      source.read(view);
+      first.write(view);
+    }
+    first.finish();
+    return;
+  }
   detail::BandQueue input(source.width(), band_rows, source.format(), 3);
   {
     BudgetedThread reader(

@@ -39,10 +39,11 @@ void expect_same_pixels(ImageView a, ImageView b) {
   }
 }
 
-Image streamed(const pipeline::Pipeline& stages, ImageView input, int strip_rows) {
+Image streamed(const pipeline::Pipeline& stages, ImageView input, int strip_rows,
+               pipeline::IoThreads io = pipeline::IoThreads::Own) {
   pipeline::ImageSource source(input);
   pipeline::ImageSink sink;
-  pipeline::run_streaming(stages, source, sink, {.strip_rows = strip_rows});
+  pipeline::run_streaming(stages, source, sink, {.strip_rows = strip_rows, .io = io});
   return std::move(sink.image());
 }
 
@@ -94,6 +95,9 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
         expect_same_pixels(rows.view(), whole.view());
         ++compared;
       }
+      // Reading and writing on the caller's thread (as a batch with a file per core does).
+      const Image inline_io = streamed(stages, photo.view(), 7, pipeline::IoThreads::Caller);
+      expect_same_pixels(inline_io.view(), whole.view());
     }
   }
   // Only a few tiny-image cases may be skipped.
@@ -161,29 +165,31 @@ class FailingSink final : public pipeline::RowSink {
   int received_ = 0;
 };
 
-TEST(PipelineStream, errors_on_the_reading_and_writing_threads_reach_the_caller) {
+TEST(PipelineStream, errors_of_the_source_and_the_sink_reach_the_caller_from_either_thread) {
   for (const char* text : {"blur 5", "equalize | blur 3", "resize 30% | sharpen"}) {
     SCOPED_TRACE(text);
     const auto stages = pipeline::parse(text);
-    for (int fail_at : {0, 1, 150, 399}) {
-      FailingSource source(fail_at);
-      pipeline::ImageSink sink;
-      try {
-        pipeline::run_streaming(stages, source, sink, {.strip_rows = 16});
-        ADD_FAILURE() << "no error from a source failing at row " << fail_at;
-      } catch (const Error& error) {
-        EXPECT_EQ(error.code(), ErrorCode::CorruptData);
+    for (const auto io : {pipeline::IoThreads::Own, pipeline::IoThreads::Caller}) {
+      for (int fail_at : {0, 1, 150, 399}) {
+        FailingSource source(fail_at);
+        pipeline::ImageSink sink;
+        try {
+          pipeline::run_streaming(stages, source, sink, {.strip_rows = 16, .io = io});
+          ADD_FAILURE() << "no error from a source failing at row " << fail_at;
+        } catch (const Error& error) {
+          EXPECT_EQ(error.code(), ErrorCode::CorruptData);
+        }
       }
-    }
-    std::mt19937 random(3);
-    const Image photo = random_rgb(50, 400, random);
-    pipeline::ImageSource source(photo.view());
-    FailingSink sink;
-    try {
-      pipeline::run_streaming(stages, source, sink, {.strip_rows = 16});
-      ADD_FAILURE() << "no error from a failing sink";
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::Io);
+      std::mt19937 random(3);
+      const Image photo = random_rgb(50, 400, random);
+      pipeline::ImageSource source(photo.view());
+      FailingSink sink;
+      try {
+        pipeline::run_streaming(stages, source, sink, {.strip_rows = 16, .io = io});
+        ADD_FAILURE() << "no error from a failing sink";
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), ErrorCode::Io);
+      }
     }
   }
 }

@@ -15,6 +15,7 @@
 #include "tessera/codec.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pipeline/plan.h"
+#include "tessera/pipeline/stream.h"
 
 namespace tessera::pipeline {
 
@@ -23,6 +24,7 @@ struct JobOptions {
   bool apply_orientation = true;
   EncodeOptions encode;
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
+  IoThreads io = IoThreads::Own;       // see stream.h
 };
 
 class Job {

@@ -104,13 +104,18 @@ class EncoderSink final : public RowSink {
   std::unique_ptr<Encoder> encoder_;
 };
 
+// How the source and the sink run. With io_threads, the source is read on a thread of its own
+// a few bands ahead, and the sink written on another a few bands behind, so that decoding and
+// encoding (one core each, inside the codec libraries) overlap with the ops; both threads
+// charge the caller's memory budget. Without, all runs on the caller's thread, band by band:
+// better when other files keep the cores busy (a batch with a file per core), where the two
+// threads only add handovers (8% slower on the batch benchmark).
+enum class IoThreads { Own, Caller };
+
 struct StreamOptions {
   int strip_rows = 64;  // output rows per strip
+  IoThreads io = IoThreads::Own;
 };
-
-// The source is read on a thread of its own a few bands ahead, and the sink written on another
-// a few bands behind, so that decoding and encoding (one core each, inside the codec
-// libraries) overlap with the ops. Both threads charge the caller's memory budget.
 
 // Runs every stage of `pipeline` on the rows of `source` and writes the result to `sink`.
 // Plans first (see plan.h), so a chain an op cannot take is refused before any row is read.
@@ -118,6 +123,7 @@ void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options = {});
 
 // The same with a plan made for this source's size and format.
-void run_streaming(const Plan& plan, RowSource& source, RowSink& sink);
+void run_streaming(const Plan& plan, RowSource& source, RowSink& sink,
+                   IoThreads io = IoThreads::Own);
 
 }  // namespace tessera::pipeline
