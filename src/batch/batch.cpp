@@ -14,6 +14,7 @@
 
 #include "batch/admission.h"
 #include "batch/inputs.h"
+#include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -56,6 +57,37 @@ void refuse_output_among_inputs(const Options& options) {
                             options.output.string(),
                             output == input ? "the input folder" : "inside the input folder"),
                 {.path = options.output.string(), .operation = "batch"});
+  }
+}
+
+// Whether this run's shard takes the input (or output) with this relative name. The name is
+// hashed without its extension, so that an input and its output fall in the same shard
+// whatever --format says.
+bool in_shard(const Options& options, fs::path relative) {
+  return options.shards <= 1 ||
+         shard_of(relative.replace_extension().generic_string(), options.shards) == options.shard;
+}
+
+// A batch killed mid-file leaves the temporary it was writing (".NAME.tessera-XXXXXX" beside
+// where NAME goes). A resumed run redoes those files, so it removes this shard's leftovers
+// first; no other run would.
+void remove_leftover_temporaries(const Options& options) {
+  const std::string_view marker = codecs::kTemporaryMarker;
+  constexpr std::size_t kRandomCharacters = 6;  // mkostemp's XXXXXX
+  std::error_code error;
+  fs::recursive_directory_iterator walk(options.output,
+                                        fs::directory_options::skip_permission_denied, error);
+  for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+    const std::string name = walk->path().filename().string();
+    const auto at = name.rfind(marker);
+    if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at < 2 ||
+        at + marker.size() + kRandomCharacters != name.size() || !walk->is_regular_file(error)) {
+      continue;
+    }
+    const fs::path output =
+        walk->path().parent_path().lexically_relative(options.output) / name.substr(1, at - 1);
+    std::error_code removing;
+    if (in_shard(options, output)) fs::remove(walk->path(), removing);
   }
 }
 
@@ -141,11 +173,7 @@ std::optional<std::size_t> count_inputs(const Options& options, std::stop_token 
   std::size_t count = 0;
   while (const auto input = inputs.next()) {
     if (stop.stop_requested()) return std::nullopt;
-    if (options.shards > 1 &&
-        shard_of(input->relative.generic_string(), options.shards) != options.shard) {
-      continue;
-    }
-    ++count;
+    if (in_shard(options, input->relative)) ++count;
   }
   return count;
 }
@@ -180,6 +208,7 @@ Totals run(const Options& options, const Progress& progress) {
                 fmt::format("batch: cannot make the output folder: {}", error.message()),
                 {.path = options.output.string(), .operation = "batch"});
   }
+  if (options.resume) remove_leftover_temporaries(options);
   std::optional<MemoryBudget> budget;
   if (options.memory != 0) budget.emplace(options.memory, "--memory");
   detail::Admission admission(options.memory);
@@ -227,10 +256,7 @@ Totals run(const Options& options, const Progress& progress) {
     const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
     share.execute([&] {
       while (const auto input = inputs.next()) {
-        if (options.shards > 1 &&
-            shard_of(input->relative.generic_string(), options.shards) != options.shard) {
-          continue;  // another shard's
-        }
+        if (!in_shard(options, input->relative)) continue;  // another shard's
         record(run_file(options, *input, admission, budget ? &*budget : nullptr, io));
       }
     });

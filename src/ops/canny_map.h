@@ -40,7 +40,6 @@ class CannyMap {
   std::int32_t low_ = 0, high_ = 0;
   std::vector<std::int16_t> smooth_, derive_;
   Image map_;
-  std::vector<std::uint8_t*> strong_;  // the seeds hysteresis grows edges from
 };
 
 }  // namespace tessera::ops::detail

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "ops/canny_map.h"
@@ -242,7 +241,6 @@ void CannyMap::suppress(ImageView window, int window_top, int first, int end) {
   const RowWindow source{window, window_top, height_};
   const int width = width_;
   const int height = height_;
-  std::mutex merging;
   // Strips of a few dozen rows: each recomputes the gradients of the row above and below it.
   parallel_rows(end - first, strip_rows(static_cast<std::size_t>(width)), [&](int from_, int to_) {
     const int band_first = first + from_;
@@ -277,32 +275,41 @@ void CannyMap::suppress(ImageView window, int window_top, int first, int end) {
       const std::size_t offset = static_cast<std::size_t>(y - from) * width;
       simd::gradient_magnitude(gx.get() + offset, gy.get() + offset, l2_, row + 1, width);
     }
-    std::vector<std::uint8_t*> strong;
     for (int y = band_first; y < band_end; ++y) {
       const std::int32_t* above = magnitude.get() + (y - band_first) * mag_stride + 1;
       const std::int32_t* here = above + mag_stride;
       const std::int32_t* below = here + mag_stride;
       const std::int16_t* ix = gx.get() + static_cast<std::size_t>(y - from) * width;
       const std::int16_t* iy = gy.get() + static_cast<std::size_t>(y - from) * width;
-      simd::suppress_row({above, here, below, ix, iy, width, low_, high_}, map(y), strong);
+      simd::suppress_row({above, here, below, ix, iy, width, low_, high_}, map(y));
     }
-    const std::lock_guard lock(merging);
-    strong_.insert(strong_.end(), strong.begin(), strong.end());
   });
 }
 
 Image CannyMap::finish() {
-  // Hysteresis: grow edges from the strong pixels into connected candidates (8-neighbours).
+  // Hysteresis: grow edges from every strong pixel (kEdge after suppression) into the connected
+  // candidates (8-neighbours). The strong pixels are found by scanning the map rather than
+  // listed during suppression: which candidates are reached does not depend on the order, and
+  // the list (one pointer per strong pixel, grown and copied) cost more than the scan.
   const std::ptrdiff_t step = map_.stride();
   const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
                                         1,         step - 1, step,      step + 1};
-  while (!strong_.empty()) {
-    std::uint8_t* pixel = strong_.back();
-    strong_.pop_back();
-    for (const std::ptrdiff_t offset : neighbours) {
-      if (pixel[offset] == kCandidate) {
-        pixel[offset] = kEdge;
-        strong_.push_back(pixel + offset);
+  std::vector<std::uint8_t*> growing;
+  for (int y = 0; y < height_; ++y) {
+    std::uint8_t* const row = map(y);
+    std::uint8_t* const row_end = row + width_;
+    for (auto* seed = static_cast<std::uint8_t*>(std::memchr(row, kEdge, width_)); seed != nullptr;
+         seed = static_cast<std::uint8_t*>(std::memchr(seed + 1, kEdge, row_end - seed - 1))) {
+      growing.push_back(seed);
+      while (!growing.empty()) {
+        std::uint8_t* pixel = growing.back();
+        growing.pop_back();
+        for (const std::ptrdiff_t offset : neighbours) {
+          if (pixel[offset] == kCandidate) {
+            pixel[offset] = kEdge;
+            growing.push_back(pixel + offset);
+          }
+        }
       }
     }
   }
@@ -314,8 +321,6 @@ Image CannyMap::finish() {
 }
 
 }  // namespace detail
-
-namespace {}  // namespace
 
 void canny(ImageView src, MutableImageView dst, double low, double high, int aperture,
            GradientNorm norm) {

@@ -99,7 +99,12 @@ TEST_F(Batch, each_output_equals_converting_that_file_alone) {
 
 TEST_F(Batch, resume_skips_what_is_done_and_redoes_the_rest) {
   batch::run(options(root_ / "out"));
-  fs::remove(root_ / "out" / "b.jpg");  // as if killed before b was complete
+  // As if killed while writing b: no b.jpg, and the temporary it was writing left behind.
+  fs::remove(root_ / "out" / "b.jpg");
+  std::ofstream(root_ / "out" / ".b.jpg.tessera-Ab3xYz") << "half a JPEG";
+  std::ofstream(root_ / "out" / "sub" / ".big.jpg.tessera-q1w2e3") << "an old leftover";
+  std::ofstream(root_ / "out" / ".b.jpg.tessera-notes") << "not one of ours (length)";
+  std::ofstream(root_ / "out" / ".keep") << "the user's";
   const auto totals = batch::run([&] {
     auto again = options(root_ / "out");
     again.resume = true;
@@ -109,6 +114,9 @@ TEST_F(Batch, resume_skips_what_is_done_and_redoes_the_rest) {
   EXPECT_EQ(totals.done, 1);     // b
   EXPECT_EQ(totals.failed, 2);   // still bad
   EXPECT_TRUE(fs::exists(root_ / "out" / "b.jpg"));
+  // The temporaries are gone; other files are left alone.
+  EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{".b.jpg.tessera-notes", ".keep",
+                                                               "a.jpg", "b.jpg", "sub/big.jpg"}));
 }
 
 TEST_F(Batch, shards_split_the_inputs_disjointly_and_completely) {

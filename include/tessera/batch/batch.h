@@ -35,8 +35,12 @@ struct Options {
   EncodeOptions encode;
   Limits limits;           // per file (budget ignored: `memory` is the budget)
   bool recursive = false;  // walk subfolders (their names are kept in the output)
-  bool resume = false;     // skip inputs whose output already exists (outputs appear complete)
-  int shard = 0;           // this process takes the inputs with shard_of(name, shards) == shard
+  // Skip inputs whose output already exists (outputs appear complete), after removing the
+  // temporaries a killed run left behind.
+  bool resume = false;
+  // This process takes the inputs whose relative name, without its extension, has
+  // shard_of(name, shards) == shard.
+  int shard = 0;
   int shards = 1;
 };
 

@@ -70,7 +70,7 @@ void Sobel3Row(const std::uint8_t* above, const std::uint8_t* here, const std::u
   }
 }
 
-void SuppressRow(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong) {
+void SuppressRow(const GradientRow& row, std::uint8_t* out) {
   std::memset(out - 1, kNotEdge, row.width + 2);
   int x = 0;
 #if HWY_TARGET != HWY_SCALAR
@@ -114,16 +114,10 @@ void SuppressRow(const GradientRow& row, std::uint8_t* out, std::vector<std::uin
         hn::IfThenElse(edge, hn::Set(d, kEdge),
                        hn::IfThenElse(maximum, hn::Set(d, kCandidate), hn::Set(d, kNotEdge)));
     hn::StoreU(hn::DemoteTo(d8, state), d8, out + x);
-    if (!hn::AllFalse(d, edge)) {
-      for (int i = 0; i < lanes; ++i) {
-        if (out[x + i] == kEdge) strong.push_back(out + x + i);
-      }
-    }
   }
 #endif
   for (; x < row.width; ++x) {
     out[x] = SuppressScalar(row, x);
-    if (out[x] == kEdge) strong.push_back(out + x);
   }
 }
 
@@ -139,8 +133,8 @@ void sobel3_row(const std::uint8_t* above, const std::uint8_t* here, const std::
                 std::size_t width, std::int16_t* gx, std::int16_t* gy) {
   HWY_DYNAMIC_DISPATCH(Sobel3Row)(above, here, below, width, gx, gy);
 }
-void suppress_row(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong) {
-  HWY_DYNAMIC_DISPATCH(SuppressRow)(row, out, strong);
+void suppress_row(const GradientRow& row, std::uint8_t* out) {
+  HWY_DYNAMIC_DISPATCH(SuppressRow)(row, out);
 }
 }  // namespace tessera::ops::simd
 #endif

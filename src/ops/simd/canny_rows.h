@@ -32,8 +32,7 @@ struct GradientRow {
 
 // Writes out[-1..width] (the map row with its frame): kEdge where the magnitude is a maximum
 // along the gradient direction (OpenCV's four sectors, in its fixed point) and above `high`,
-// kCandidate where such a maximum is above `low` only, kNotEdge elsewhere. Appends the kEdge
-// pixels to `strong`.
-void suppress_row(const GradientRow& row, std::uint8_t* out, std::vector<std::uint8_t*>& strong);
+// kCandidate where such a maximum is above `low` only, kNotEdge elsewhere.
+void suppress_row(const GradientRow& row, std::uint8_t* out);
 
 }  // namespace tessera::ops::simd
