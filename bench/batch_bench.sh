@@ -46,27 +46,9 @@ for i in $(seq 0 199); do
 done
 find "$work/in" -name '*.jpg' | sort >"$work/list"
 
-# measure NAME COMMAND...: prints "NAME SECONDS MIB" (median time, largest peak RSS). The
-# outputs are cleared before each run, so that no tool skips work.
-measure() {
-  local name=$1
-  shift
-  local times=() rss=0
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/out" && mkdir -p "$work/out"
-    if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/log" 2>&1; then
-      echo "$name FAILED: $(tail -1 "$work/log")" >&2
-      echo "$name - -"
-      return
-    fi
-    read -r seconds kib <"$work/time"
-    times+=("$seconds")
-    ((kib > rss)) && rss=$kib
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $median $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')"
-}
+source bench/support/measure.sh
+# Every tool starts from an empty output folder, so that none skips work.
+before_each_run() { rm -rf "$work/out" && mkdir -p "$work/out"; }
 
 # measure_tree NAME COMMAND...: as measure, but the peak is of the summed RSS of the command's
 # whole process tree (a Pool's workers are separate processes, which /usr/bin/time does not
@@ -76,8 +58,8 @@ measure_tree() {
   shift
   local times=() rss=0
   for _ in $(seq "$runs"); do
-    rm -rf "$work/out" && mkdir -p "$work/out"
-    local start end
+    before_each_run
+    local start
     start=$(date +%s.%N)
     "$@" >"$work/log" 2>&1 &
     local root=$! peak=0
@@ -96,13 +78,10 @@ measure_tree() {
       echo "$name - -"
       return
     fi
-    end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')")
+    times+=("$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')")
     ((peak > rss)) && rss=$peak
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $median $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')"
+  echo "$name $(printf '%s\n' "${times[@]}" | median) $(mib "$rss")"
 }
 
 # table LINES...: the first line is tessera; each rival gets tessera's speed-up (its images/s
@@ -110,15 +89,15 @@ measure_tree() {
 table() {
   read -r _ t_time t_rss <<<"$1"
   for line in "$@"; do
-    read -r name seconds mib <<<"$line"
+    read -r name seconds size <<<"$line"
     local rate
     rate=$([[ $seconds == - ]] && echo - || awk -v s="$seconds" 'BEGIN {printf "%.0f", 200 / s}')
     if [[ $name == tessera* || $seconds == - ]]; then
-      printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$mib"
+      printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$size"
     else
-      printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$mib" \
+      printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$size" \
         "$(awk -v a="$t_time" -v b="$seconds" 'BEGIN {printf "%.2f", b / a}')" \
-        "$(awk -v a="$t_rss" -v b="$mib" 'BEGIN {printf "%.2f", a / b}')"
+        "$(awk -v a="$t_rss" -v b="$size" 'BEGIN {printf "%.2f", a / b}')"
     fi
   done
 }
@@ -140,8 +119,8 @@ if [[ -n ${MEMORY:-} ]]; then
   echo "bounded memory, --memory 64M --jobs 2 (target: peak RSS under 64 + 16 MiB)"
   rm -rf "$work/out"
   /usr/bin/time -f "%M" -o "$work/time" $tessera batch "$work/in" "$work/out" -p "$seed" -q 90 \
-    --jobs 2 --memory 64M | sed 's/^/  /'
-  echo "  peak RSS from /usr/bin/time: $(awk '{printf "%.1f MiB", $1 / 1024}' "$work/time")"
+    --jobs 2 --memory 64M 2>/dev/null | sed 's/^/  /'
+  echo "  peak RSS from /usr/bin/time: $(mib "$(cat "$work/time")") MiB"
 
   echo
   echo "10,000 inputs (the 200 linked 50 times), --memory 64M --jobs 2 (target: peak RSS after"

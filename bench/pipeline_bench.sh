@@ -22,26 +22,7 @@ $tessera convert "$photo" "$work/5000.tif" -p "resize 5000x5000 fit=fill" --tile
 $tessera convert "$photo" "$work/5000.jpg" -p "resize 5000x5000 fit=fill" -q 90
 $tessera convert "$photo" "$work/4000x3000.jpg" -p "resize 4000x3000 fit=fill" -q 90
 
-# measure NAME COMMAND...: prints "NAME SECONDS MIB" (median time, largest peak RSS).
-measure() {
-  local name=$1
-  shift
-  local times=()
-  local rss=0
-  for _ in $(seq "$runs"); do
-    if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err"; then
-      echo "$name FAILED: $(tail -1 "$work/err")" >&2
-      echo "$name - -"
-      return
-    fi
-    read -r seconds kib <"$work/time"
-    times+=("$seconds")
-    ((kib > rss)) && rss=$kib
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $median $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')"
-}
+source bench/support/measure.sh
 
 # table TASK LINES...: the first line is tessera; each rival gets tessera's time and RSS ratios.
 table() {
@@ -49,13 +30,13 @@ table() {
   shift
   read -r _ t_time t_rss <<<"$1"
   for line in "$@"; do
-    read -r name seconds mib <<<"$line"
+    read -r name seconds size <<<"$line"
     if [[ $name == tessera* || $seconds == - ]]; then
-      printf '| %s | %s | %s s | %s MiB | | |\n' "$task" "$name" "$seconds" "$mib"
+      printf '| %s | %s | %s s | %s MiB | | |\n' "$task" "$name" "$seconds" "$size"
     else
-      printf '| %s | %s | %s s | %s MiB | %s | %s |\n' "$task" "$name" "$seconds" "$mib" \
+      printf '| %s | %s | %s s | %s MiB | %s | %s |\n' "$task" "$name" "$seconds" "$size" \
         "$(awk -v a="$t_time" -v b="$seconds" 'BEGIN {printf "%.2f", a / b}')" \
-        "$(awk -v a="$t_rss" -v b="$mib" 'BEGIN {printf "%.2f", a / b}')"
+        "$(awk -v a="$t_rss" -v b="$size" 'BEGIN {printf "%.2f", a / b}')"
     fi
   done
 }

@@ -1,0 +1,29 @@
+# Shared by the benchmark scripts (sourced): timing a command the same way in each.
+# Expects `runs` (how many times) and `work` (a scratch folder) to be set; a script may define
+# `before_each_run` (e.g. to clear outputs), which measure calls before every run.
+
+# median: the median of the numbers on standard input, one per line.
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# mib KIB: kibibytes as mebibytes with one decimal.
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+# measure NAME COMMAND...: runs COMMAND `runs` times under /usr/bin/time and prints
+# "NAME SECONDS MIB" (median wall time, largest peak RSS), or "NAME - -" when a run fails.
+measure() {
+  local name=$1
+  shift
+  local times=() rss=0
+  for _ in $(seq "$runs"); do
+    if declare -F before_each_run >/dev/null; then before_each_run; fi
+    if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/log" 2>&1; then
+      echo "$name FAILED: $(tail -1 "$work/log")" >&2
+      echo "$name - -"
+      return
+    fi
+    read -r seconds kib <"$work/time"
+    times+=("$seconds")
+    ((kib > rss)) && rss=$kib
+  done
+  echo "$name $(printf '%s\n' "${times[@]}" | median) $(mib "$rss")"
+}
