@@ -80,14 +80,16 @@ void remove_leftover_temporaries(const Options& options) {
   for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
     const std::string name = walk->path().filename().string();
     const auto at = name.rfind(marker);
+    // (Its own error code: a file that cannot be looked at or removed does not end the walk.)
+    std::error_code file_error;
     if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at < 2 ||
-        at + marker.size() + kRandomCharacters != name.size() || !walk->is_regular_file(error)) {
+        at + marker.size() + kRandomCharacters != name.size() ||
+        !walk->is_regular_file(file_error)) {
       continue;
     }
     const fs::path output =
         walk->path().parent_path().lexically_relative(options.output) / name.substr(1, at - 1);
-    std::error_code removing;
-    if (in_shard(options, output)) fs::remove(walk->path(), removing);
+    if (in_shard(options, output)) fs::remove(walk->path(), file_error);
   }
 }
 
