@@ -119,10 +119,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   batch_command->add_flag("--resume", batch.options.resume,
-                          "Skip inputs whose output exists (outputs appear only when complete)");
+                          "Skip inputs whose output exists (outputs appear only when "
+                          "complete), after removing what a killed run was writing");
   batch_command->add_option("--shard", batch_shard,
                             "K/N: take a stable 1/N of the inputs (for N machines)");
-  batch_command->add_option("--report", batch.report, "Write a JSON report of every file here");
+  batch_command->add_option("--report", batch.report,
+                            "Write a JSON report here: every file, the totals, a memory timeline");
   batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
   add_limit_options(batch_command);
 
