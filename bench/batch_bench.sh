@@ -96,8 +96,7 @@ table() {
       printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$size"
     else
       printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$size" \
-        "$(awk -v a="$t_time" -v b="$seconds" 'BEGIN {printf "%.2f", b / a}')" \
-        "$(awk -v a="$t_rss" -v b="$size" 'BEGIN {printf "%.2f", a / b}')"
+        "$(ratio "$seconds" "$t_time")" "$(ratio "$t_rss" "$size")"
     fi
   done
 }

@@ -35,8 +35,7 @@ table() {
       printf '| %s | %s | %s s | %s MiB | | |\n' "$task" "$name" "$seconds" "$size"
     else
       printf '| %s | %s | %s s | %s MiB | %s | %s |\n' "$task" "$name" "$seconds" "$size" \
-        "$(awk -v a="$t_time" -v b="$seconds" 'BEGIN {printf "%.2f", a / b}')" \
-        "$(awk -v a="$t_rss" -v b="$size" 'BEGIN {printf "%.2f", a / b}')"
+        "$(ratio "$t_time" "$seconds")" "$(ratio "$t_rss" "$size")"
     fi
   done
 }

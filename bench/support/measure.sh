@@ -8,6 +8,9 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 # mib KIB: kibibytes as mebibytes with one decimal.
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
 # measure NAME COMMAND...: runs COMMAND `runs` times under /usr/bin/time and prints
 # "NAME SECONDS MIB" (median wall time, largest peak RSS), or "NAME - -" when a run fails.
 measure() {

@@ -21,7 +21,7 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.output_ = output;
   job.options_ = options;
   // The output format first: a wrong name should not cost a decode.
-  format_for_extension(output);
+  const FileFormat written_format = format_for_extension(output);
   const DecodeOptions decode{.limits = options.limits,
                              .apply_orientation = options.apply_orientation};
   job.decoder_ = open_decoder(input, decode);
@@ -47,8 +47,8 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
   // The codec libraries' own memory, outside tessera's accounting, counts too.
   const Shape written = job.plan_ ? job.plan_->output : job.upright_;
-  job.estimate_ += decoder.working_bytes() + encoder_working_bytes(format_for_extension(output),
-                                                                   written.width, written.height);
+  job.estimate_ += decoder.working_bytes() +
+                   encoder_working_bytes(written_format, written.width, written.height);
   return job;
 }
 
