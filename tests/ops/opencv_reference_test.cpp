@@ -223,8 +223,9 @@ TEST_F(OpenCvReference, convolve_with_integer_kernels_is_identical_to_filter2D) 
 
 TEST_F(OpenCvReference, gaussian_blur_is_identical_to_GaussianBlur) {
   // cv::GaussianBlur(src, dst, cv::Size(k, k), sigma)
-  const std::pair<int, double> cases[] = {{3, 0},  {5, 0},   {7, 0},   {9, 0}, {11, 0},
-                                          {15, 0}, {5, 1.2}, {0, 1.5}, {0, 3}};
+  // 1, 3 and 5 (binomial taps) take the 16-bit vertical pass; the others 32-bit sums.
+  const std::pair<int, double> cases[] = {{1, 0},  {3, 0},  {5, 0},   {7, 0},   {9, 0},
+                                          {11, 0}, {15, 0}, {5, 1.2}, {0, 1.5}, {0, 3}};
   for (const auto& [ksize, sigma] : cases) {
     expect_matches_opencv(
         "gaussian_blur", Match::Exact,

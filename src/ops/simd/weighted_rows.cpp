@@ -9,6 +9,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "ops/simd/for_each_vector-inl.h"
 #include "ops/simd/weighted_rows.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -36,26 +37,27 @@ void WeightedRowImpl(const std::uint8_t* in, int step, const T* weights, int tap
   }
   const bool paired = taps > 1 && (symmetric || antisymmetric);
   const int multiplies = paired ? (taps + 1) / 2 : taps;
-  std::size_t i = 0;
-  for (; i + lanes <= samples; i += lanes) {
-    auto sum = hn::Zero(d);
-    for (int t = 0; t < multiplies; ++t) {
-      if (weights[t] == 0) continue;
-      auto pixels = load(t, i);
-      if (paired && t != taps - 1 - t) {
-        pixels = symmetric ? hn::Add(pixels, load(taps - 1 - t, i))
-                           : hn::Sub(pixels, load(taps - 1 - t, i));
-      }
-      sum = hn::Add(sum, hn::Mul(pixels, hn::Set(d, weights[t])));
-    }
-    hn::StoreU(sum, d, out + i);
-  }
-  for (; i < samples; ++i) {
-    int sum = 0;
-    for (int t = 0; t < taps; ++t)
-      sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
-    out[i] = static_cast<T>(sum);
-  }
+  ForEachVector(
+      samples, lanes,
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Zero(d);
+        for (int t = 0; t < multiplies; ++t) {
+          if (weights[t] == 0) continue;
+          auto pixels = load(t, i);
+          if (paired && t != taps - 1 - t) {
+            pixels = symmetric ? hn::Add(pixels, load(taps - 1 - t, i))
+                               : hn::Sub(pixels, load(taps - 1 - t, i));
+          }
+          sum = hn::Add(sum, hn::Mul(pixels, hn::Set(d, weights[t])));
+        }
+        hn::StoreU(sum, d, out + i);
+      },
+      [&](std::size_t i) {
+        int sum = 0;
+        for (int t = 0; t < taps; ++t)
+          sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+        out[i] = static_cast<T>(sum);
+      });
 }
 
 void WeightedRowU16(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
@@ -99,6 +101,36 @@ void WeightedColumnU8(const std::uint16_t* const* rows, const std::uint32_t* wei
     sum >>= shift;
     out[i] = static_cast<std::uint8_t>(sum > 255 ? 255 : sum);
   }
+}
+
+void WeightedColumnU16(const std::uint16_t* const* rows, const std::uint16_t* weights, int taps,
+                       std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::uint16_t> d16;
+  const hn::Rebind<std::int16_t, decltype(d16)> di16;
+  const hn::Rebind<std::uint8_t, decltype(d16)> d8;
+  bool symmetric = true;
+  for (int k = 0; k < taps / 2; ++k) symmetric = symmetric && weights[k] == weights[taps - 1 - k];
+  const int multiplies = symmetric ? (taps + 1) / 2 : taps;
+  ForEachVector(
+      samples, hn::Lanes(d16),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Set(d16, rounding);
+        for (int k = 0; k < multiplies; ++k) {
+          auto values = hn::LoadU(d16, rows[k] + i);
+          if (symmetric && k != taps - 1 - k) {
+            values = hn::Add(values, hn::LoadU(d16, rows[taps - 1 - k] + i));
+          }
+          sum = hn::Add(sum, hn::Mul(values, hn::Set(d16, weights[k])));
+        }
+        // Highway 1.0 demotes signed lanes to u8 only; after the shift the sums are below 256.
+        const auto result = hn::BitCast(di16, hn::ShiftRightSame(sum, shift));
+        hn::StoreU(hn::DemoteTo(d8, result), d8, out + i);
+      },
+      [&](std::size_t i) {
+        std::uint32_t sum = rounding;
+        for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+        out[i] = static_cast<std::uint8_t>(static_cast<std::uint16_t>(sum) >> shift);
+      });
 }
 
 void WeightedColumnI32(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
@@ -247,6 +279,7 @@ namespace tessera::ops::simd {
 HWY_EXPORT(WeightedRowU16);
 HWY_EXPORT(WeightedRowI16);
 HWY_EXPORT(WeightedColumnU8);
+HWY_EXPORT(WeightedColumnU16);
 HWY_EXPORT(WeightedColumnI16);
 HWY_EXPORT(WeightedColumnI32);
 HWY_EXPORT(BoxMeanFixed);
@@ -267,6 +300,11 @@ void weighted_row(const std::uint8_t* in, int step, const std::int16_t* weights,
 void weighted_column(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
                      std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnU8)(rows, weights, taps, rounding, shift, out, samples);
+}
+
+void weighted_column(const std::uint16_t* const* rows, const std::uint16_t* weights, int taps,
+                     std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnU16)(rows, weights, taps, rounding, shift, out, samples);
 }
 
 void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,

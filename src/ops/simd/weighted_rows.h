@@ -21,6 +21,11 @@ void weighted_row(const std::uint8_t* in, int step, const std::int16_t* weights,
 void weighted_column(const std::uint16_t* const* rows, const std::uint32_t* weights, int taps,
                      std::uint32_t rounding, int shift, std::uint8_t* out, std::size_t samples);
 
+// The same in 16-bit arithmetic, twice the lanes: exact while every sum plus rounding is below
+// 2^16 (the caller's proof), and the shifted result below 256.
+void weighted_column(const std::uint16_t* const* rows, const std::uint16_t* weights, int taps,
+                     std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples);
+
 // out[i] = sum over k < taps of weights[k] * rows[k][i], in 32-bit arithmetic (resize's
 // fixed-point weights; exact while the sums fit).
 void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
