@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "core/budget_state.h"
 #include "core/counters.h"
@@ -34,10 +39,34 @@ struct Block {
   std::byte* header = nullptr;  // where the Storage goes, kAlignment-aligned
 };
 
+// Large images in 2 MiB pages where the kernel offers them on request (transparent huge pages
+// in "madvise" mode, Debian's default). A 36 MB image otherwise takes 9,000 page faults on
+// first touch, which measured as a quarter of a 4000x3000 op's time; in huge pages it takes 18.
+// Only whole 2 MiB extents inside the block are marked, so no byte outside it is affected.
+void prefer_huge_pages(void* block, std::size_t bytes) {
+#ifdef __linux__
+  constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  constexpr std::size_t kWorthIt = 4 * kHugePage;
+  if (bytes < kWorthIt) return;
+  const auto start = reinterpret_cast<std::uintptr_t>(block);
+  const std::uintptr_t first = round_up(start, kHugePage);
+  const std::uintptr_t end = (start + bytes) / kHugePage * kHugePage;
+  if (end > first) {
+    // Advice only: where it is refused (THP off), the block works the same in small pages.
+    (void)madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+  }
+#else
+  (void)block;
+  (void)bytes;
+#endif
+}
+
 Block allocate_block(std::size_t payload_bytes) {
   if (inject_fault()) return {};  // as if malloc had failed
-  void* block = std::malloc(kSlack + kHeaderBytes + payload_bytes);
+  const std::size_t bytes = kSlack + kHeaderBytes + payload_bytes;
+  void* block = std::malloc(bytes);
   if (block == nullptr) return {};
+  prefer_huge_pages(block, bytes);
   const auto address = reinterpret_cast<std::uintptr_t>(block);
   return {block, reinterpret_cast<std::byte*>(round_up(address, kAlignment))};
 }

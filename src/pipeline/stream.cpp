@@ -102,8 +102,26 @@ class BandedStep : public RowSink {
     // Made on the first rows, not in begin(): while a Whole step before this one gathers and
     // runs, this step holds nothing.
     if (!window_) window_.emplace(width_, segment_.window_rows, format_);
-    for (int y = 0; y < rows.height(); ++y) {
-      window_->append(rows.row(y));
+    // A band whose rows all arrive in this call runs on them where they are; only rows that a
+    // later band needs are copied into the window. A point op fed whole bands, or a step fed a
+    // whole image in memory, copies nothing.
+    const int top = window_->end();  // the index of rows.row(0)
+    const int arrived_end = top + rows.height();
+    bool ran_in_place = false;
+    while (band_ < height_ && needed_first() >= top && needed_end() <= arrived_end) {
+      const int from = needed_first();
+      run_band(rows.subview({0, from - top, rows.width(), needed_end() - from}), from, band_,
+               band_end());
+      band_ = band_end();
+      ran_in_place = true;
+    }
+    int next = top;
+    if (ran_in_place) {  // the window holds no row a band still needs: it starts again
+      next = band_ < height_ ? std::min(needed_first(), arrived_end) : arrived_end;
+      window_->drop_before(next);
+    }
+    for (; next < arrived_end; ++next) {
+      window_->append(rows.row(next - top));
       while (band_ < height_ && window_->end() >= needed_end()) next_band();
     }
   }
@@ -439,6 +457,11 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads
   source.start();
   first.begin(source.width(), source.height(), source.format());
   const int band_rows = std::min(plan.strip_rows, source.height());
+  if (const ImageView* rows = source.rows_in_memory()) {
+    first.write(*rows);
+    first.finish();
+    return;
+  }
   if (io == IoThreads::Caller) {
     Image band =
         Image::create(source.width(), band_rows, source.format(), {.label = "pipeline input band"});

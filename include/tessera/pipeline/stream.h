@@ -37,6 +37,9 @@ class RowSource {
   virtual void start() {}
   // The next rows.height() rows.
   virtual void read(const MutableImageView& rows) = 0;
+  // All the rows, when they are already in memory (then read() is not called): the executor
+  // passes them on without copying them into bands.
+  virtual const ImageView* rows_in_memory() const { return nullptr; }
 };
 
 // Receives rows top to bottom, after one begin() that says what they will be.
@@ -56,6 +59,7 @@ class ImageSource final : public RowSource {
   int height() const override { return image_.height(); }
   PixelFormat format() const override { return image_.format(); }
   void read(const MutableImageView& rows) override;
+  const ImageView* rows_in_memory() const override { return &image_; }
 
  private:
   ImageView image_;

@@ -14,16 +14,42 @@ namespace tessera::ops::simd {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
+// 16-bit lanes and pairwise multiply-adds (pmaddwd): each pixel's sum is (r, g) . (wr, wg) +
+// (b, 1) . (wb, 2^14), exact in 32 bits. The pairs come from interleaving within 128-bit
+// blocks, and x86's pack undoes that interleaving block by block, which is why this path is
+// for x86 targets only.
 template <int kChannels>
 void LumaRowImpl(const std::uint8_t* src, std::uint8_t* dst, std::size_t width) {
-  const hn::ScalableTag<std::uint32_t> d32;
-  const hn::Rebind<std::int32_t, decltype(d32)> di32;
-  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
-  const std::size_t lanes = hn::Lanes(d32);
-  const auto wr = hn::Set(d32, kLumaRed);
-  const auto wg = hn::Set(d32, kLumaGreen);
-  const auto wb = hn::Set(d32, kLumaBlue);
-  const auto half = hn::Set(d32, 1u << (kLumaShift - 1));
+  const hn::ScalableTag<std::uint8_t> d8;
+  const hn::Repartition<std::int16_t, decltype(d8)> d16;
+  const hn::Repartition<std::int32_t, decltype(d8)> d32;
+  const hn::Half<decltype(d8)> d8_half;
+  const std::size_t lanes = hn::Lanes(d8);
+  const std::size_t half_lanes = hn::Lanes(d16);
+  const auto red_green =
+      hn::BitCast(d16, hn::Set(d32, static_cast<std::int32_t>(kLumaRed | (kLumaGreen << 16))));
+  const auto blue_rounding = hn::BitCast(
+      d16, hn::Set(d32, static_cast<std::int32_t>(kLumaBlue | (1u << (kLumaShift - 1)) << 16)));
+  const auto ones = hn::Set(d16, 1);
+  // The lumas of half_lanes pixels, in order.
+  const auto lumas = [&](auto r, auto g, auto b) HWY_ATTR {
+    auto sums = [&](auto rg, auto b1) HWY_ATTR {
+      auto unused = hn::Zero(d32);
+      auto sum = hn::ReorderWidenMulAccumulate(d32, rg, red_green, hn::Zero(d32), unused);
+      sum = hn::ReorderWidenMulAccumulate(d32, b1, blue_rounding, sum, unused);
+      return hn::ShiftRight<kLumaShift>(sum);
+    };
+    const auto low = sums(hn::InterleaveLower(d16, r, g), hn::InterleaveLower(d16, b, ones));
+    const auto high = sums(hn::InterleaveUpper(d16, r, g), hn::InterleaveUpper(d16, b, ones));
+    return hn::DemoteTo(d8_half, hn::ReorderDemote2To(d16, low, high));
+  };
+  const auto widen = [&](auto v, bool upper) HWY_ATTR {
+    return hn::BitCast(d16, upper ? hn::PromoteTo(hn::Repartition<std::uint16_t, decltype(d8)>(),
+                                                  hn::UpperHalf(d8_half, v))
+                                  : hn::PromoteTo(hn::Repartition<std::uint16_t, decltype(d8)>(),
+                                                  hn::LowerHalf(d8_half, v)));
+  };
   std::size_t x = 0;
   for (; x + lanes <= width; x += lanes) {
     hn::Vec<decltype(d8)> r, g, b;
@@ -33,16 +59,18 @@ void LumaRowImpl(const std::uint8_t* src, std::uint8_t* dst, std::size_t width) 
       hn::Vec<decltype(d8)> a;
       hn::LoadInterleaved4(d8, src + x * 4, r, g, b, a);
     }
-    // Highway 1.0 has MulAdd for floats only.
-    auto sum = hn::Add(hn::Mul(hn::PromoteTo(d32, r), wr), half);
-    sum = hn::Add(hn::Mul(hn::PromoteTo(d32, g), wg), sum);
-    sum = hn::Add(hn::Mul(hn::PromoteTo(d32, b), wb), sum);
-    // Highway 1.0 demotes signed lanes to u8 only; every value here is <= 255.
-    const auto luma = hn::BitCast(di32, hn::ShiftRight<kLumaShift>(sum));
-    hn::StoreU(hn::DemoteTo(d8, luma), d8, dst + x);
+    hn::StoreU(lumas(widen(r, false), widen(g, false), widen(b, false)), d8_half, dst + x);
+    hn::StoreU(lumas(widen(r, true), widen(g, true), widen(b, true)), d8_half,
+               dst + x + half_lanes);
   }
   for (; x < width; ++x) dst[x] = luma(src + x * kChannels);
 }
+#else
+template <int kChannels>
+void LumaRowImpl(const std::uint8_t* src, std::uint8_t* dst, std::size_t width) {
+  for (std::size_t x = 0; x < width; ++x) dst[x] = luma(src + x * kChannels);
+}
+#endif
 
 void LumaRow(const std::uint8_t* src, std::uint8_t* dst, std::size_t width, int channels) {
   if (channels == 3) {
