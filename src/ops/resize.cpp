@@ -8,7 +8,9 @@
 
 #include "ops/op_support.h"
 #include "ops/resample_weights.h"
+#include "ops/simd/channel_rows.h"
 #include "ops/simd/halve.h"
+#include "ops/simd/resample_rows.h"
 #include "ops/simd/weighted_rows.h"
 #include "tessera/ops/geometry.h"
 
@@ -23,6 +25,26 @@ struct FixedAxis {
   std::vector<int> first;
   std::vector<std::int32_t> weights;
 };
+
+// The across weights as simd::resample_row reads them: `stride` per output, zeros past the
+// taps, and padding at the end.
+struct PaddedAxis {
+  int stride = 0;
+  std::vector<std::int32_t> weights;
+};
+
+PaddedAxis padded(const FixedAxis& axis) {
+  PaddedAxis result;
+  result.stride =
+      (axis.taps + simd::kResamplePadding - 1) / simd::kResamplePadding * simd::kResamplePadding;
+  const std::size_t outputs = axis.first.size();
+  result.weights.assign(outputs * result.stride + simd::kResamplePadding, 0);
+  for (std::size_t x = 0; x < outputs; ++x) {
+    std::copy_n(axis.weights.begin() + static_cast<std::ptrdiff_t>(x * axis.taps), axis.taps,
+                result.weights.begin() + static_cast<std::ptrdiff_t>(x * result.stride));
+  }
+  return result;
+}
 
 FixedAxis to_fixed(const detail::AxisWeights& axis, int bits) {
   FixedAxis fixed{axis.taps, axis.first, {}};
@@ -56,8 +78,11 @@ struct OutputRows {
 
 // Pillow's scheme (lanczos3): across first, each row rounded to 8 bits, then down.
 void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst,
-                     const FixedAxis& across, const FixedAxis& down, int bits, bool same_height) {
+                     const FixedAxis& across, const PaddedAxis& across_padded,
+                     const FixedAxis& down, int bits, bool same_height) {
   const int channels = src.window.format().channels();
+  // RGB is widened to 4 samples a pixel, so that a vector holds whole pixels.
+  const int step = channels == 3 ? 4 : channels;
   const int out_width = dst.out.width();
   const std::size_t out_samples = static_cast<std::size_t>(out_width) * channels;
   const bool same_width = src_width == out_width;
@@ -71,6 +96,13 @@ void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst
     const int low = down.first[first];
     const int high = down.first[end - 1] + down.taps;
     std::vector<std::uint8_t> rows((high - low) * out_samples);
+    // One input row, as resample_row reads it: `step` samples a pixel, zeros past the end.
+    std::vector<std::uint8_t> widened(
+        same_width
+            ? 0
+            : static_cast<std::size_t>(src_width + across_padded.stride + simd::kResamplePadding) *
+                  step,
+        0);
     for (int y = low; y < high; ++y) {
       const std::uint8_t* in = src.row(y);
       std::uint8_t* out = rows.data() + (y - low) * out_samples;
@@ -78,18 +110,15 @@ void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst
         std::memcpy(out, in, out_samples);
         continue;
       }
-      for (int x = 0; x < out_width; ++x) {
-        const std::uint8_t* taps = in + across.first[x] * channels;
-        const std::int32_t* w = across.weights.data() + static_cast<std::size_t>(x) * across.taps;
-        for (int c = 0; c < channels; ++c) {
-          std::int32_t sum = half;
-          for (int t = 0; t < across.taps; ++t) sum += w[t] * taps[t * channels + c];
-          out[x * channels + c] = detail::saturate_u8(sum >> bits);
-        }
+      if (step == channels) {
+        std::memcpy(widened.data(), in, static_cast<std::size_t>(src_width) * channels);
+      } else {  // the fourth sample is summed with the others but never stored
+        simd::color_to_color_row(in, widened.data(), src_width, 3, 4);
       }
+      simd::resample_row(widened.data(), step, channels, across_padded.weights.data(), across.taps,
+                         across_padded.stride, across.first.data(), out_width, bits, out);
     }
     std::vector<const std::uint8_t*> window(down.taps);
-    std::vector<std::int32_t> sums(out_samples);
     for (int y = first; y < end; ++y) {
       std::uint8_t* out = dst.row(y);
       const std::uint8_t* top = rows.data() + (down.first[y] - low) * out_samples;
@@ -100,9 +129,7 @@ void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst
       for (int t = 0; t < down.taps; ++t) window[t] = top + t * out_samples;
       simd::weighted_column(window.data(),
                             down.weights.data() + static_cast<std::size_t>(y) * down.taps,
-                            down.taps, sums.data(), out_samples);
-      for (std::size_t i = 0; i < out_samples; ++i)
-        out[i] = detail::saturate_u8((sums[i] + half) >> bits);
+                            down.taps, half, bits, out, out_samples);
     }
   });
 }
@@ -226,6 +253,7 @@ std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int
 
 struct RowResizer::Weights {
   FixedAxis across;
+  PaddedAxis across_padded;  // lanczos3
   FixedAxis down;
   std::vector<int> columns;  // nearest: the source column of each output column
 };
@@ -261,6 +289,7 @@ RowResizer::RowResizer(int src_width, int src_height, int dst_width, int dst_hei
   const int bits = kernel == ResizeKernel::Lanczos3 ? 22 : 11;
   weights_->across = to_fixed(detail::axis_weights(kernel, src_width, dst_width), bits);
   weights_->down = to_fixed(detail::axis_weights(kernel, src_height, dst_height), bits);
+  if (kernel == ResizeKernel::Lanczos3) weights_->across_padded = padded(weights_->across);
 }
 
 std::array<int, 2> RowResizer::source_rows(int first, int end) const {
@@ -299,8 +328,8 @@ void RowResizer::run(ImageView window, int window_top, MutableImageView out, int
     return;
   }
   if (kernel_ == ResizeKernel::Lanczos3) {
-    resample_pillow(src, src_width_, dst, weights_->across, weights_->down, 22,
-                    src_height_ == dst_height_);
+    resample_pillow(src, src_width_, dst, weights_->across, weights_->across_padded, weights_->down,
+                    22, src_height_ == dst_height_);
   } else {
     resample_opencv(src, dst, weights_->across, weights_->down, 11);
   }

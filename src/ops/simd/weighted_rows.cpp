@@ -4,6 +4,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/simd/weighted_rows.cpp"
+#include <algorithm>
 #include <cmath>
 
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -154,6 +155,30 @@ void WeightedColumnI32(const std::uint8_t* const* rows, const std::int32_t* weig
   }
 }
 
+void WeightedColumnI32ToU8(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
+                           std::int32_t rounding, int shift, std::uint8_t* out,
+                           std::size_t samples) {
+  const hn::ScalableTag<std::int32_t> d32;
+  const hn::Rebind<std::uint8_t, decltype(d32)> d8;
+  const auto zero = hn::Zero(d32);
+  ForEachVector(
+      samples, hn::Lanes(d32),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Set(d32, rounding);
+        for (int k = 0; k < taps; ++k) {
+          const auto values = hn::PromoteTo(d32, hn::LoadU(d8, rows[k] + i));
+          sum = hn::Add(sum, hn::Mul(values, hn::Set(d32, weights[k])));
+        }
+        // Negative sums (lanczos lobes) clamp to 0; DemoteTo saturates the top at 255.
+        hn::StoreU(hn::DemoteTo(d8, hn::Max(hn::ShiftRightSame(sum, shift), zero)), d8, out + i);
+      },
+      [&](std::size_t i) {
+        std::int32_t sum = rounding;
+        for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+        out[i] = static_cast<std::uint8_t>(std::clamp(sum >> shift, 0, 255));
+      });
+}
+
 void WeightedColumnI16(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
                        std::int16_t* out, std::size_t samples) {
   const hn::ScalableTag<std::int16_t> d;
@@ -282,6 +307,7 @@ HWY_EXPORT(WeightedColumnU8);
 HWY_EXPORT(WeightedColumnU16);
 HWY_EXPORT(WeightedColumnI16);
 HWY_EXPORT(WeightedColumnI32);
+HWY_EXPORT(WeightedColumnI32ToU8);
 HWY_EXPORT(BoxMeanFixed);
 HWY_EXPORT(BoxMeanFloat);
 HWY_EXPORT(AbsoluteU8);
@@ -310,6 +336,11 @@ void weighted_column(const std::uint16_t* const* rows, const std::uint16_t* weig
 void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
                      std::int32_t* out, std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnI32)(rows, weights, taps, out, samples);
+}
+
+void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
+                     std::int32_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnI32ToU8)(rows, weights, taps, rounding, shift, out, samples);
 }
 
 void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,

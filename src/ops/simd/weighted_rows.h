@@ -31,6 +31,11 @@ void weighted_column(const std::uint16_t* const* rows, const std::uint16_t* weig
 void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
                      std::int32_t* out, std::size_t samples);
 
+// out[i] = clamp((sum over k < taps of weights[k] * rows[k][i] + rounding) >> shift, 0, 255) in
+// 32-bit arithmetic: lanczos3's vertical pass, rounded as Pillow rounds it.
+void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
+                     std::int32_t rounding, int shift, std::uint8_t* out, std::size_t samples);
+
 // out[i] = sum over k < taps of weights[k] * rows[k][i], in 16-bit arithmetic.
 void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
                      std::int16_t* out, std::size_t samples);
