@@ -10,6 +10,7 @@
 
 #include "ops/descriptors.h"
 #include "ops/op_support.h"
+#include "ops/simd/bilinear_rows.h"
 
 namespace tessera::ops {
 namespace {
@@ -216,6 +217,10 @@ Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions option
   return out;
 }
 
+// Pixels done one at a time where a vector of them reaches outside the source, before the
+// vectors are tried again.
+constexpr int kScalarRun = 16;
+
 // One output row of a bilinear warp: source positions in 1/32 pixel, the row's start plus a
 // per-column offset; samples outside the source take the background.
 struct BilinearRow {
@@ -225,12 +230,27 @@ struct BilinearRow {
   const long* across_x;
   const long* across_y;
 
+  // Pixels [x, end) of the row that `row` points at.
+  void run(int channels, std::uint8_t* row, int x, int end) const {
+    switch (channels) {
+      case 1:
+        return run<1>(row, x, end);
+      case 2:
+        return run<2>(row, x, end);
+      case 3:
+        return run<3>(row, x, end);
+      default:
+        return run<4>(row, x, end);
+    }
+  }
+
   template <int kChannels>
-  void run(std::uint8_t* out, int width) const {
+  void run(std::uint8_t* row, int first, int end) const {
     constexpr int kInterBits = 5;
     constexpr int kShift = 10 - kInterBits;
     const std::ptrdiff_t stride = src.stride();
-    for (int x = 0; x < width; ++x, out += kChannels) {
+    std::uint8_t* out = row + static_cast<std::ptrdiff_t>(first) * kChannels;
+    for (int x = first; x < end; ++x, out += kChannels) {
       const long fx = (row_x + across_x[x]) >> kShift;
       const long fy = (row_y + across_y[x]) >> kShift;
       const long ix = fx >> kInterBits, iy = fy >> kInterBits;
@@ -290,25 +310,38 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
     across_x[x] = std::lrint(a * x * (1 << kAbBits));
     across_y[x] = std::lrint(cc * x * (1 << kAbBits));
   }
+  // The vectorised rows take positions and byte offsets in 32 bits: every image up to 2 GiB
+  // and 2^20 pixels a side, that is, any this machine would rotate in one piece.
+  const bool vectors = static_cast<std::uint64_t>(src.stride()) * src.height() < (1u << 31) &&
+                       std::max({src.width(), src.height(), width, height}) < (1 << 20);
+  std::vector<std::int32_t> across_x32, across_y32;
+  if (vectors) {
+    across_x32.assign(across_x.begin(), across_x.end());
+    across_y32.assign(across_y.begin(), across_y.end());
+  }
+  const simd::BilinearSource source{src.row<std::uint8_t>(0),
+                                    src.stride(),
+                                    src.width(),
+                                    src.height(),
+                                    channels,
+                                    reinterpret_cast<const std::uint8_t*>(fill.data())};
   detail::parallel_rows(height, 16, [&](int first, int end) {
     for (int y = first; y < end; ++y) {
       const long row_x = std::lrint((b * y + e) * (1 << kAbBits)) + kRoundDelta;
       const long row_y = std::lrint((d * y + f) * (1 << kAbBits)) + kRoundDelta;
       const BilinearRow line{src, fill.data(), row_x, row_y, across_x.data(), across_y.data()};
       std::uint8_t* row = dst.row<std::uint8_t>(y);
-      switch (channels) {
-        case 1:
-          line.run<1>(row, width);
-          break;
-        case 2:
-          line.run<2>(row, width);
-          break;
-        case 3:
-          line.run<3>(row, width);
-          break;
-        default:
-          line.run<4>(row, width);
-          break;
+      // Whole vectors where every neighbour is inside; pixels near the edges one at a time.
+      int x = 0;
+      while (x < width) {
+        if (vectors) {
+          x = simd::bilinear_row(source, static_cast<std::int32_t>(row_x),
+                                 static_cast<std::int32_t>(row_y), across_x32.data(),
+                                 across_y32.data(), x, width, row);
+        }
+        const int stop = std::min(width, x + kScalarRun);
+        line.run(channels, row, x, stop);
+        x = stop;
       }
     }
   });
