@@ -9,7 +9,9 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "ops/canny_map.h"
 #include "ops/descriptors.h"
@@ -191,14 +193,16 @@ Image sobel(ImageView src, int dx, int dy, int ksize, AllocationOptions options,
 // The edge map's states and the suppression of one row.
 using simd::kCandidate;
 using simd::kEdge;
+using simd::kGrown;
 using simd::kNotEdge;
 
 namespace {
 
-// out = 255 where the map says kEdge, else 0 (in == out is allowed).
+// out = 255 where the map says kEdge or kGrown, else 0 (in == out is allowed).
 void edges_from_map(ImageView map, MutableImageView out) {
   std::array<std::uint8_t, 256> levels{};
   levels[kEdge] = 255;
+  levels[kGrown] = 255;
   detail::parallel_rows(out.height(), detail::strip_rows(out.row_bytes()), [&](int first, int end) {
     for (int y = first; y < end; ++y) {
       simd::lookup_row(map.row<std::uint8_t>(y), out.row<std::uint8_t>(y), out.width(),
@@ -289,46 +293,83 @@ void CannyMap::suppress(ImageView window, int window_top, int first, int end) {
 
 Image CannyMap::finish() {
   // Hysteresis: grow edges from every strong pixel (kEdge after suppression) into the connected
-  // candidates (8-neighbours). The strong pixels are found by scanning the map rather than
-  // listed during suppression: which candidates are reached does not depend on the order, and
-  // the list (one pointer per strong pixel, grown and copied) cost more than the scan.
+  // candidates (8-neighbours), marking them kGrown. The strong pixels are found by scanning the
+  // map rather than listed during suppression: which candidates are reached does not depend on
+  // the order, and the list (one pointer per strong pixel, grown and copied) cost more than the
+  // scan. Grown pixels are not kEdge, so the scan never starts from them again.
+  //
+  // Stripes of rows grow at once on all cores, each only within its own rows: a neighbour in
+  // another stripe's rows is not even read (that stripe may be writing it) but kept, and after
+  // the stripes are done the kept pixels that are still candidates are grown from, one thread,
+  // across the whole map. The result is the same: every candidate connected to a strong pixel.
   const std::ptrdiff_t step = map_.stride();
   const std::ptrdiff_t neighbours[8] = {-step - 1, -step,    -step + 1, -1,
                                         1,         step - 1, step,      step + 1};
-  std::vector<std::uint8_t*> growing;
-  const auto grow_from = [&](std::uint8_t* seed) {
+  // Grows from `seed` (already an edge) through candidates in [low, high) of memory, keeping
+  // the neighbours outside that range in `crossings`.
+  const auto grow_from = [&](std::uint8_t* seed, const std::uint8_t* low, const std::uint8_t* high,
+                             std::vector<std::uint8_t*>& growing,
+                             std::vector<std::uint8_t*>& crossings) {
     growing.push_back(seed);
     while (!growing.empty()) {
       std::uint8_t* pixel = growing.back();
       growing.pop_back();
       for (const std::ptrdiff_t offset : neighbours) {
-        if (pixel[offset] == kCandidate) {
-          pixel[offset] = kEdge;
-          growing.push_back(pixel + offset);
+        std::uint8_t* next = pixel + offset;
+        if (next < low || next >= high) {
+          crossings.push_back(next);
+        } else if (*next == kCandidate) {
+          *next = kGrown;
+          growing.push_back(next);
         }
       }
     }
   };
-  // Eight map bytes at a time: a word without kEdge (most of them) costs a few instructions.
-  static_assert(std::endian::native == std::endian::little, "byte i of a word is bits 8i..8i+7");
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  constexpr std::uint64_t kEdges = 0x0101010101010101ULL * kEdge;
-  for (int y = 0; y < height_; ++y) {
-    std::uint8_t* const row = map(y);
-    int x = 0;
-    for (; x + 8 <= width_; x += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, row + x, sizeof word);
-      // The top bit of each byte that equals kEdge (exact: no borrow crosses bytes).
-      const std::uint64_t other = word ^ kEdges;
-      std::uint64_t found = ~(((other & kLow7) + kLow7) | other | kLow7);
-      for (; found != 0; found &= found - 1) {
-        grow_from(row + x + std::countr_zero(found) / 8);
-      }
-    }
-    for (; x < width_; ++x) {
-      if (row[x] == kEdge) grow_from(row + x);
-    }
+  std::mutex merging;
+  std::vector<std::uint8_t*> crossings;
+  // Stripes of at least 64 rows, so that few edges cross between them.
+  parallel_rows(height_, std::max(64, strip_rows(static_cast<std::size_t>(width_))),
+                [&](int first, int end) {
+                  // The stripe's rows, frame columns included.
+                  const std::uint8_t* low = map(first) - 1;
+                  const std::uint8_t* high = map(end) - 1;
+                  std::vector<std::uint8_t*> growing, kept;
+                  // Eight map bytes at a time: a word without kEdge (most of them) costs a few
+                  // instructions.
+                  static_assert(std::endian::native == std::endian::little,
+                                "byte i of a word is bits 8i..8i+7");
+                  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+                  constexpr std::uint64_t kEdges = 0x0101010101010101ULL * kEdge;
+                  for (int y = first; y < end; ++y) {
+                    std::uint8_t* const row = map(y);
+                    int x = 0;
+                    for (; x + 8 <= width_; x += 8) {
+                      std::uint64_t word;
+                      std::memcpy(&word, row + x, sizeof word);
+                      // The top bit of each byte that equals kEdge (exact: no borrow crosses
+                      // bytes).
+                      const std::uint64_t other = word ^ kEdges;
+                      std::uint64_t found = ~(((other & kLow7) + kLow7) | other | kLow7);
+                      for (; found != 0; found &= found - 1) {
+                        grow_from(row + x + std::countr_zero(found) / 8, low, high, growing, kept);
+                      }
+                    }
+                    for (; x < width_; ++x) {
+                      if (row[x] == kEdge) grow_from(row + x, low, high, growing, kept);
+                    }
+                  }
+                  const std::lock_guard lock(merging);
+                  crossings.insert(crossings.end(), kept.begin(), kept.end());
+                });
+  // Across the stripes, on this thread: the whole map (frame included) is in range.
+  const std::uint8_t* const whole_low = map_.view().row<std::uint8_t>(0);
+  const std::uint8_t* const whole_high =
+      whole_low + static_cast<std::ptrdiff_t>(height_ + 2) * step;
+  std::vector<std::uint8_t*> growing, outside;
+  for (std::uint8_t* pixel : crossings) {
+    if (*pixel != kCandidate) continue;
+    *pixel = kGrown;
+    grow_from(pixel, whole_low, whole_high, growing, outside);
   }
   // The edges are written over the map's interior and returned as a region of it: one
   // whole-image buffer instead of two.

@@ -415,9 +415,9 @@ class WriteBehind final : public RowSink {
 
 void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options) {
-  run_streaming(
-      plan(pipeline, {source.width(), source.height(), source.format()}, options.strip_rows),
-      source, sink, options.io);
+  const int strip_rows = options.strip_rows.value_or(source.rows_in_memory() != nullptr ? 128 : 64);
+  run_streaming(plan(pipeline, {source.width(), source.height(), source.format()}, strip_rows),
+                source, sink, options.io);
 }
 
 void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads io) {

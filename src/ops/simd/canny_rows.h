@@ -10,7 +10,8 @@ namespace tessera::ops::simd {
 // Per-pixel state of Canny's edge map.
 inline constexpr std::uint8_t kCandidate = 0;  // a local maximum above `low`: an edge if connected
 inline constexpr std::uint8_t kNotEdge = 1;
-inline constexpr std::uint8_t kEdge = 2;  // a local maximum above `high`, or connected to one
+inline constexpr std::uint8_t kEdge = 2;   // a local maximum above `high`
+inline constexpr std::uint8_t kGrown = 3;  // a candidate hysteresis connected to an edge
 
 // Sobel 3x3 gradients of one 8-bit row, as cv::Sobel (and cv::Canny's aperture 3) computes
 // them: gx = correlation with [-1 0 1] across and [1 2 1] down, gy the transpose. above, here
