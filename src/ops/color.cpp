@@ -307,21 +307,24 @@ const ParamSpec kDepth{.name = "depth",
 
 std::vector<OpDescriptor> colour_ops() {
   const auto simple = [](std::string_view name, std::string_view doc,
-                         Image (*op)(ImageView, AllocationOptions, std::source_location)) {
-    return OpDescriptor{.name = name,
-                        .doc = doc,
-                        .params = {},
-                        .access = Access::Point,
-                        .apply = [op](ImageView src, const OpArguments&) {
-                          return op(src, {}, std::source_location::current());
-                        }};
+                         Image (*op)(ImageView, AllocationOptions, std::source_location),
+                         void (*into)(ImageView, MutableImageView)) {
+    return OpDescriptor{
+        .name = name,
+        .doc = doc,
+        .params = {},
+        .access = Access::Point,
+        .apply = [op](ImageView src,
+                      const OpArguments&) { return op(src, {}, std::source_location::current()); },
+        .apply_into = [into](ImageView src, MutableImageView dst,
+                             const OpArguments&) { into(src, dst); }};
   };
   return {
-      simple("gray", "luma from RGB(A), BT.601 as OpenCV cvtColor(RGB2GRAY)", &gray),
-      simple("rgb", "RGB from gray (replicated) or RGBA (alpha dropped)", &rgb),
-      simple("rgba", "RGBA with opaque alpha from gray or RGB", &rgba),
-      simple("strip_alpha", "drop the alpha channel", &strip_alpha),
-      simple("swap_rb", "swap red and blue (BGR interop)", &swap_rb),
+      simple("gray", "luma from RGB(A), BT.601 as OpenCV cvtColor(RGB2GRAY)", &gray, &gray),
+      simple("rgb", "RGB from gray (replicated) or RGBA (alpha dropped)", &rgb, &rgb),
+      simple("rgba", "RGBA with opaque alpha from gray or RGB", &rgba, &rgba),
+      simple("strip_alpha", "drop the alpha channel", &strip_alpha, &strip_alpha),
+      simple("swap_rb", "swap red and blue (BGR interop)", &swap_rb, &swap_rb),
       {.name = "depth",
        .doc = "convert samples to u8, u16 or f32",
        .params = {kDepth},

@@ -29,10 +29,17 @@ void ImageSink::write(const ImageView& rows) {
     throw Error(ErrorCode::Internal, "pipeline: wrote past the end of an image sink");
   }
   const MutableImageView out = image_.mutable_view();
-  for (int y = 0; y < rows.height(); ++y) {
-    std::memcpy(out.row(next_ + y), rows.row(y), rows.row_bytes());
+  if (rows.height() > 0 && rows.row(0) != out.row(next_)) {  // else made in place (next_rows)
+    for (int y = 0; y < rows.height(); ++y) {
+      std::memcpy(out.row(next_ + y), rows.row(y), rows.row_bytes());
+    }
   }
   next_ += rows.height();
+}
+
+std::optional<MutableImageView> ImageSink::next_rows(int rows) {
+  if (image_.empty() || next_ + rows > image_.height()) return std::nullopt;
+  return image_.mutable_view().subview({0, next_, image_.width(), rows});
 }
 
 namespace {

@@ -170,7 +170,8 @@ class StripStep final : public BandedStep {
     // Each stage runs by itself, except that fused ones join the run before them as one table.
     for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
       if (!plan.stages[i].fused) {
-        runs_.push_back({i, std::nullopt});
+        const Stage& stage = plan.stages[i].stage;
+        runs_.push_back({i, std::nullopt, ops::rows_around(*stage.op, stage.arguments) == 0});
         continue;
       }
       Run& run = runs_.back();
@@ -190,6 +191,15 @@ class StripStep final : public BandedStep {
     Image current;
     ImageView view = rows;
     for (const Run& run : runs_) {
+      // The last run, if it reads only the band's own rows, writes straight into the sink's
+      // memory when the sink keeps its rows (an image): no band image, no copy.
+      if (&run == &runs_.back() && run.point) {
+        const ImageView band = view.subview({0, first - from, view.width(), end - first});
+        if (const auto into = next_.next_rows(end - first); into && run_into(run, band, *into)) {
+          next_.write(*into);
+          return;
+        }
+      }
       if (run.table) {
         Image next = Image::create(view.width(), view.height(), view.format(),
                                    {.label = "pipeline fused table"});
@@ -209,7 +219,20 @@ class StripStep final : public BandedStep {
   struct Run {
     std::size_t stage;
     std::optional<ops::detail::LookupTable> table;
+    bool point = true;  // each output row reads the same input row alone
   };
+
+  // Runs `run` on `band` into `out`, if it has a form that writes into a given image.
+  bool run_into(const Run& run, ImageView band, const MutableImageView& out) const {
+    if (run.table) {
+      ops::detail::apply_lookup_table(band, out, *run.table);
+      return true;
+    }
+    const Stage& stage = plan_.stages[run.stage].stage;
+    if (!stage.op->apply_into) return false;
+    stage.op->apply_into(band, out, stage.arguments);
+    return true;
+  }
 
   const Plan& plan_;
   Shape out_;
@@ -430,7 +453,7 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads
   }
   // Built back to front, each step handing its rows to the one after it.
   std::optional<WriteBehind> behind;
-  if (io == IoThreads::Own) behind.emplace(sink, plan.strip_rows);
+  if (io == IoThreads::Own && !sink.in_memory()) behind.emplace(sink, plan.strip_rows);
   std::vector<std::unique_ptr<RowSink>> steps;
   RowSink* next = behind ? &*behind : &sink;
   for (auto segment = plan.segments.rbegin(); segment != plan.segments.rend(); ++segment) {

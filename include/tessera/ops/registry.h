@@ -112,6 +112,9 @@ struct OpDescriptor {
       row_consumer;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
+  // Runs the op into `dst`, which has the output's size and format (the pipeline's last stage
+  // writes straight into an image sink this way). Empty: the op has only the returning form.
+  std::function<void(ImageView, MutableImageView, const OpArguments&)> apply_into;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),
   // run by bind_arguments() after each parameter passed its own check. May be empty.
   std::function<void(const OpArguments&)> check;

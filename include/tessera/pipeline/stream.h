@@ -50,6 +50,16 @@ class RowSink {
   virtual void begin(int width, int height, PixelFormat format) = 0;
   virtual void write(const ImageView& rows) = 0;
   virtual void finish() = 0;
+  // Where the next `rows` rows will end up, when the sink keeps them in memory: a step may
+  // make them there and then write() that same view, which the sink takes without a copy.
+  // Empty: the sink has no such memory (an encoder).
+  virtual std::optional<MutableImageView> next_rows(int rows) {
+    (void)rows;
+    return std::nullopt;
+  }
+  // Whether the rows only go to memory: then there is no encoding to overlap, and the executor
+  // writes them on the calling thread whatever IoThreads says.
+  virtual bool in_memory() const { return false; }
 };
 
 // The rows of an image in memory.
@@ -73,6 +83,8 @@ class ImageSink final : public RowSink {
   void begin(int width, int height, PixelFormat format) override;
   void write(const ImageView& rows) override;
   void finish() override {}
+  std::optional<MutableImageView> next_rows(int rows) override;
+  bool in_memory() const override { return true; }
   Image& image() { return image_; }
 
  private:

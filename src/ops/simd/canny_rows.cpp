@@ -121,6 +121,23 @@ void SuppressRow(const GradientRow& row, std::uint8_t* out) {
   }
 }
 
+std::size_t NextEdge(const std::uint8_t* row, std::size_t from, std::size_t width) {
+  std::size_t x = from;
+#if HWY_TARGET != HWY_SCALAR
+  const hn::ScalableTag<std::uint8_t> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const auto edge = hn::Set(d, kEdge);
+  for (; x + lanes <= width; x += lanes) {
+    const auto found = hn::Eq(hn::LoadU(d, row + x), edge);
+    if (!hn::AllFalse(d, found)) return x + static_cast<std::size_t>(hn::FindFirstTrue(d, found));
+  }
+#endif
+  for (; x < width; ++x) {
+    if (row[x] == kEdge) return x;
+  }
+  return width;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::ops::simd
 HWY_AFTER_NAMESPACE();
@@ -129,10 +146,15 @@ HWY_AFTER_NAMESPACE();
 namespace tessera::ops::simd {
 HWY_EXPORT(Sobel3Row);
 HWY_EXPORT(SuppressRow);
+HWY_EXPORT(NextEdge);
 void sobel3_row(const std::uint8_t* above, const std::uint8_t* here, const std::uint8_t* below,
                 std::size_t width, std::int16_t* gx, std::int16_t* gy) {
   HWY_DYNAMIC_DISPATCH(Sobel3Row)(above, here, below, width, gx, gy);
 }
+std::size_t next_edge(const std::uint8_t* row, std::size_t from, std::size_t width) {
+  return HWY_DYNAMIC_DISPATCH(NextEdge)(row, from, width);
+}
+
 void suppress_row(const GradientRow& row, std::uint8_t* out) {
   HWY_DYNAMIC_DISPATCH(SuppressRow)(row, out);
 }

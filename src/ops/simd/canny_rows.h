@@ -36,4 +36,8 @@ struct GradientRow {
 // kCandidate where such a maximum is above `low` only, kNotEdge elsewhere.
 void suppress_row(const GradientRow& row, std::uint8_t* out);
 
+// The index of the first kEdge in row[from..width), or width if there is none: where
+// hysteresis starts growing. A vector of map bytes is one compare.
+std::size_t next_edge(const std::uint8_t* row, std::size_t from, std::size_t width);
+
 }  // namespace tessera::ops::simd
