@@ -122,21 +122,30 @@ void derivative_rows(const RowWindow& src, int first, int end,
   const int radius = size / 2;
   const int channels = src.window.format().channels();
   const std::size_t samples = static_cast<std::size_t>(width) * channels;
-  std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * radius) * channels);
+  // Scratch for the padded row ends (whole rows when narrow); the sums are all written before
+  // they are read, so nothing is initialised.
+  const auto edge = std::make_unique_for_overwrite<std::uint8_t[]>(
+      static_cast<std::size_t>(3 * radius + 1) * channels);
+  const auto whole = std::make_unique_for_overwrite<std::uint8_t[]>(
+      static_cast<std::size_t>(width + 2 * radius) * channels);
   const int rows = end - first + 2 * radius;
   const std::size_t plane = rows * samples;
-  std::vector<std::int16_t> across(derivatives.size() * plane);
+  const auto across = std::make_unique_for_overwrite<std::int16_t[]>(derivatives.size() * plane);
   for (int r = 0; r < rows; ++r) {
     const int y = detail::border_index(border, first - radius + r, src.height);
-    detail::pad_row(src.window, y - src.top, radius, border, padded.data());
-    std::int16_t* row = across.data() + r * samples;
-    for (const Derivative& derivative : derivatives) {
-      simd::weighted_row(padded.data(), channels, derivative.across.data(), size, row, samples);
-      row += plane;
-    }
+    std::int16_t* const row = across.get() + r * samples;
+    detail::for_row_padded(src.window, y - src.top, radius, border, edge.get(), whole.get(),
+                           [&](const std::uint8_t* in, int first_pixel, int pixels) {
+                             std::int16_t* out = row + first_pixel * channels;
+                             for (const Derivative& derivative : derivatives) {
+                               simd::weighted_row(in, channels, derivative.across.data(), size, out,
+                                                  static_cast<std::size_t>(pixels) * channels);
+                               out += plane;
+                             }
+                           });
   }
   std::vector<const std::int16_t*> window(size);
-  const std::int16_t* sums = across.data();
+  const std::int16_t* sums = across.get();
   for (const Derivative& derivative : derivatives) {
     for (int y = first; y < end; ++y) {
       for (int k = 0; k < size; ++k) window[k] = sums + (y - first + k) * samples;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <memory>
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
@@ -175,21 +177,43 @@ void median(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("median", kMedianSize, ksize);
   detail::require_filter_arguments("median", src, dst);
   const int r = ksize / 2;
+  const int width = src.width();
   const int channels = src.format().channels();
-  const int samples = src.width() * channels;
-  const std::size_t padded_samples = static_cast<std::size_t>(src.width() + 2 * r) * channels;
+  // Rows narrower than the window are padded whole; wider ones are read in place, and only the
+  // r pixels at each end come from small padded copies (3r pixels of each window row).
+  const bool narrow = width < 2 * r + 1;
+  const int padded_pixels = narrow ? width + 2 * r : 3 * r;
+  const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    const int rows = end - first + 2 * r;
-    std::vector<std::uint8_t> padded(padded_samples * rows);
-    for (int row = 0; row < rows; ++row) {
-      detail::pad_row(src, detail::replicate(first - r + row, src.height()), r, Border::Replicate,
-                      padded.data() + row * padded_samples);
-    }
-    std::vector<const std::uint8_t*> window(ksize);
+    const auto padded = std::make_unique_for_overwrite<std::uint8_t[]>(padded_samples * ksize);
+    std::vector<const std::uint8_t*> rows(ksize), window(ksize);
+    // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
+    const auto pad = [&](int from, int count) {
+      for (int k = 0; k < ksize; ++k) {
+        std::uint8_t* out = padded.get() + k * padded_samples;
+        for (int i = 0; i < count; ++i) {
+          const int x = detail::replicate(from + i, width);
+          std::memcpy(out + i * channels, rows[k] + x * channels, channels);
+        }
+        window[k] = out;
+      }
+    };
     for (int y = first; y < end; ++y) {
-      const std::uint8_t* top = padded.data() + (y - first) * padded_samples;
-      for (int k = 0; k < ksize; ++k) window[k] = top + k * padded_samples;
-      simd::median_row(window.data(), ksize, channels, dst.row<std::uint8_t>(y), samples);
+      for (int k = 0; k < ksize; ++k) {
+        rows[k] = src.row<std::uint8_t>(detail::replicate(y - r + k, src.height()));
+      }
+      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      if (narrow) {
+        pad(-r, width + 2 * r);
+        simd::median_row(window.data(), ksize, channels, out, width * channels);
+        continue;
+      }
+      simd::median_row(rows.data(), ksize, channels, out + r * channels,
+                       static_cast<std::size_t>(width - 2 * r) * channels);
+      pad(-r, 3 * r);
+      simd::median_row(window.data(), ksize, channels, out, r * channels);
+      pad(width - 2 * r, 3 * r);
+      simd::median_row(window.data(), ksize, channels, out + (width - r) * channels, r * channels);
     }
   });
 }

@@ -9,6 +9,8 @@
 // sums, whatever the image height.
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "ops/op_support.h"
@@ -27,6 +29,41 @@ inline int border_index(Border border, int i, int n) {
 // Copies row y of src into `padded` with radius_x pixels of border on each side.
 void pad_row(ImageView src, int y, int radius_x, Border border, std::uint8_t* padded);
 
+// Runs a row kernel over row y of src as if the row were padded by radius_x pixels each side,
+// without copying it: kernel(in, first_pixel, pixels) must make output pixels
+// first_pixel .. first_pixel + pixels - 1 from `in`, which points at the left-most neighbour of
+// the first of them. The interior reads the row in place; only the radius_x pixels at each end
+// read a small padded copy (`edge`, with room for 3 * radius_x pixels). A row narrower than
+// 2 * radius_x + 1 is padded whole into `whole` (room for width + 2 * radius_x pixels).
+template <typename Kernel>
+void for_row_padded(ImageView src, int y, int radius_x, Border border, std::uint8_t* edge,
+                    std::uint8_t* whole, Kernel&& kernel) {
+  const int width = src.width();
+  const int channels = src.format().channels();
+  const std::uint8_t* row = src.row<std::uint8_t>(y);
+  if (radius_x == 0) {
+    kernel(row, 0, width);
+    return;
+  }
+  if (width < 2 * radius_x + 1) {
+    pad_row(src, y, radius_x, border, whole);
+    kernel(whole, 0, width);
+    return;
+  }
+  // Pixels [from, from + 3 * radius_x) of the padded row, border rule applied.
+  const auto copy_edge = [&](int from) {
+    for (int i = 0; i < 3 * radius_x; ++i) {
+      const int x = border_index(border, from + i, width);
+      std::memcpy(edge + i * channels, row + x * channels, channels);
+    }
+  };
+  kernel(row, radius_x, width - 2 * radius_x);
+  copy_edge(-radius_x);
+  kernel(edge, 0, radius_x);
+  copy_edge(width - 2 * radius_x);
+  kernel(edge, width - radius_x, radius_x);
+}
+
 // Horizontal: (const uint8_t* padded_row, Sum* out, int samples) where padded_row points at the
 // first pixel's left-most neighbour and `samples` = width * channels.
 // Vertical: (const Sum* const* rows, int y, int samples) with rows[0..2*radius_y] the
@@ -41,16 +78,25 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
   const int window = 2 * radius_y + 1;
   const int min_rows = std::max(strip_rows(src.row_bytes()), 2 * radius_y + 8);
   parallel_rows(height, min_rows, [&](int first, int end) {
-    std::vector<std::uint8_t> padded(static_cast<std::size_t>(width + 2 * radius_x) * channels);
-    std::vector<Sum> ring(static_cast<std::size_t>(window) * samples);
+    // Scratch for the rows' padded ends (and whole rows, when narrow); every sum of the ring
+    // is written before it is read, so neither is initialised.
+    const auto edge = std::make_unique_for_overwrite<std::uint8_t[]>(
+        static_cast<std::size_t>(3 * radius_x + 1) * channels);
+    const auto whole = std::make_unique_for_overwrite<std::uint8_t[]>(
+        static_cast<std::size_t>(width + 2 * radius_x) * channels);
+    const auto ring =
+        std::make_unique_for_overwrite<Sum[]>(static_cast<std::size_t>(window) * samples);
     // Source row r (which may lie outside the image) goes to slot (r - top) % window.
     const int top = first - radius_y;
     auto slot = [&](int source_row) {
-      return ring.data() + static_cast<std::size_t>((source_row - top) % window) * samples;
+      return ring.get() + static_cast<std::size_t>((source_row - top) % window) * samples;
     };
     auto fill = [&](int source_row) {
-      pad_row(src, border_index(border, source_row, height), radius_x, border, padded.data());
-      horizontal(padded.data(), slot(source_row), samples);
+      Sum* const sums = slot(source_row);
+      for_row_padded(src, border_index(border, source_row, height), radius_x, border, edge.get(),
+                     whole.get(), [&](const std::uint8_t* in, int first_pixel, int pixels) {
+                       horizontal(in, sums + first_pixel * channels, pixels * channels);
+                     });
     };
     for (int r = top; r < first + radius_y; ++r) fill(r);
     std::vector<const Sum*> window_rows(window);
