@@ -121,7 +121,7 @@ namespace {
 using Histogram = std::array<std::uint64_t, 256>;
 
 // The histogram of the first sample of each pixel (gray, gray + alpha) or of its luma
-// (RGB, RGBA), counted in strips on all cores. Each strip counts into four tables in turn,
+// (RGB, RGBA), counted in strips on all cores. Each strip counts into four or eight tables in turn,
 // because neighbouring pixels often share a level and one table would make every increment
 // wait for the one before it.
 Histogram histogram_of(ImageView src) {
@@ -130,7 +130,7 @@ Histogram histogram_of(ImageView src) {
   const int width = src.width();
   const int channels = src.format().channels();
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    std::array<std::array<std::uint32_t, 256>, 4> counts{};
+    std::array<std::array<std::uint32_t, 256>, 8> counts{};
     std::vector<std::uint8_t> lumas(channels >= 3 ? width : 0);
     for (int y = first; y < end; ++y) {
       const std::uint8_t* row = src.row<std::uint8_t>(y);
@@ -141,6 +141,11 @@ Histogram histogram_of(ImageView src) {
         step = 1;
       }
       int x = 0;
+      if (step == 1) {
+        for (; x + 8 <= width; x += 8) {
+          for (int k = 0; k < 8; ++k) ++counts[k][row[x + k]];
+        }
+      }
       for (; x + 4 <= width; x += 4) {
         ++counts[0][row[x * step]];
         ++counts[1][row[(x + 1) * step]];
@@ -151,8 +156,7 @@ Histogram histogram_of(ImageView src) {
     }
     const std::lock_guard lock(merging);
     for (int level = 0; level < 256; ++level) {
-      histogram[level] +=
-          std::uint64_t{counts[0][level]} + counts[1][level] + counts[2][level] + counts[3][level];
+      for (const auto& table : counts) histogram[level] += table[level];
     }
   });
   return histogram;

@@ -1,0 +1,117 @@
+// Every op with a vectorised kernel gives the same bytes on every SIMD target this machine can
+// run (AVX-512, AVX2, SSE4, ... and Highway's portable fallback): the kernels are integer
+// arithmetic written once for all targets, and their results must not depend on the CPU a
+// user has. Highway's SetSupportedTargetsForTest limits the targets its dispatch may pick.
+
+#include <gtest/gtest.h>
+#include <hwy/highway.h>
+#include <hwy/targets.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tessera/ops.h"
+
+namespace tessera {
+namespace {
+
+// A photograph-like image: smooth gradients, edges and noise, at a width that is no multiple
+// of any vector (so every kernel's tail runs too).
+Image test_image(int width, int height, PixelFormat format, unsigned seed) {
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> noise(-12, 12);
+  Image image = Image::create(width, height, format);
+  const int channels = format.channels();
+  for (int y = 0; y < height; ++y) {
+    auto* row = image.mutable_view().row<std::uint8_t>(y);
+    for (int x = 0; x < width; ++x) {
+      for (int c = 0; c < channels; ++c) {
+        const int base = ((x / 13 + y / 11 + c) % 2) * 150 + (x * 255 / width) / 3;
+        row[x * channels + c] = static_cast<std::uint8_t>(std::clamp(base + noise(random), 0, 255));
+      }
+    }
+  }
+  return image;
+}
+
+bool same_bytes(ImageView a, ImageView b) {
+  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
+  for (int y = 0; y < a.height(); ++y) {
+    if (std::memcmp(a.row(y), b.row(y), a.row_bytes()) != 0) return false;
+  }
+  return true;
+}
+
+struct Case {
+  std::string name;
+  std::function<Image(const Image& rgb, const Image& gray)> run;
+};
+
+std::vector<Case> cases() {
+  namespace ops = tessera::ops;
+  return {
+      {"gray", [](const Image& rgb, const Image&) { return ops::gray(rgb.view()); }},
+      {"rgb from gray", [](const Image&, const Image& gray) { return ops::rgb(gray.view()); }},
+      {"rgba", [](const Image& rgb, const Image&) { return ops::rgba(rgb.view()); }},
+      {"contrast (table)",
+       [](const Image& rgb, const Image&) { return ops::contrast(rgb.view(), 1.3, -20); }},
+      {"blur 5 (16-bit)",
+       [](const Image& rgb, const Image&) { return ops::gaussian_blur(rgb.view(), 5); }},
+      {"blur 7 (32-bit)",
+       [](const Image& rgb, const Image&) { return ops::gaussian_blur(rgb.view(), 7); }},
+      {"box_blur 3", [](const Image& rgb, const Image&) { return ops::box_blur(rgb.view(), 3); }},
+      {"median 3", [](const Image& rgb, const Image&) { return ops::median(rgb.view(), 3); }},
+      {"median 5", [](const Image&, const Image& gray) { return ops::median(gray.view(), 5); }},
+      {"sobel", [](const Image&, const Image& gray) { return ops::sobel(gray.view(), 1, 0); }},
+      {"canny", [](const Image&, const Image& gray) { return ops::canny(gray.view(), 50, 150); }},
+      {"threshold otsu",
+       [](const Image&, const Image& gray) {
+         return ops::threshold(gray.view(), {.method = ops::ThresholdMethod::Otsu});
+       }},
+      {"resize lanczos3 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::resize(rgb.view(), {.scale = 0.37}, ops::ResizeKernel::Lanczos3);
+       }},
+      {"resize lanczos3 gray",
+       [](const Image&, const Image& gray) {
+         return ops::resize(gray.view(), {.scale = 0.5}, ops::ResizeKernel::Lanczos3);
+       }},
+      {"rotate 30 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::rotate(rgb.view(), 30, {.expand = false});
+       }},
+      {"rotate -12.5 gray",
+       [](const Image&, const Image& gray) { return ops::rotate(gray.view(), -12.5); }},
+  };
+}
+
+TEST(SimdTargets, every_target_gives_the_bytes_of_the_best_one) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  const Image rgb = test_image(211, 97, PixelFormat::rgb8(), seed);
+  const Image gray = test_image(211, 97, PixelFormat::gray8(), seed + 1);
+  const std::vector<std::int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  ASSERT_FALSE(targets.empty());
+  std::vector<Image> best;
+  for (const Case& c : cases()) best.push_back(c.run(rgb, gray));  // every target allowed
+  int compared = 0;
+  for (const std::int64_t target : targets) {
+    hwy::SetSupportedTargetsForTest(target);
+    const auto all = cases();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      SCOPED_TRACE(testing::Message() << all[i].name << " on " << hwy::TargetName(target));
+      EXPECT_TRUE(same_bytes(all[i].run(rgb, gray).view(), best[i].view()));
+      ++compared;
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  // At least the best target and one other (AVX2 or SSE4 on any x86 that runs AVX-512).
+  EXPECT_GE(compared, static_cast<int>(2 * cases().size())) << targets.size() << " targets";
+}
+
+}  // namespace
+}  // namespace tessera
