@@ -8,12 +8,12 @@
 #include <hwy/targets.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "support/images.h"
 #include "tessera/ops.h"
 
 namespace tessera {
@@ -36,14 +36,6 @@ Image test_image(int width, int height, PixelFormat format, unsigned seed) {
     }
   }
   return image;
-}
-
-bool same_bytes(ImageView a, ImageView b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), a.row_bytes()) != 0) return false;
-  }
-  return true;
 }
 
 struct Case {
@@ -91,7 +83,7 @@ std::vector<Case> cases() {
 
 TEST(SimdTargets, every_target_gives_the_bytes_of_the_best_one) {
   const unsigned seed = std::random_device{}();
-  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  SCOPED_TRACE(::testing::Message() << "seed " << seed);
   const Image rgb = test_image(211, 97, PixelFormat::rgb8(), seed);
   const Image gray = test_image(211, 97, PixelFormat::gray8(), seed + 1);
   const std::vector<std::int64_t> targets = hwy::SupportedAndGeneratedTargets();
@@ -103,8 +95,8 @@ TEST(SimdTargets, every_target_gives_the_bytes_of_the_best_one) {
     hwy::SetSupportedTargetsForTest(target);
     const auto all = cases();
     for (std::size_t i = 0; i < all.size(); ++i) {
-      SCOPED_TRACE(testing::Message() << all[i].name << " on " << hwy::TargetName(target));
-      EXPECT_TRUE(same_bytes(all[i].run(rgb, gray).view(), best[i].view()));
+      SCOPED_TRACE(::testing::Message() << all[i].name << " on " << hwy::TargetName(target));
+      EXPECT_TRUE(testing::same_pixels(all[i].run(rgb, gray), best[i]));
       ++compared;
     }
   }
