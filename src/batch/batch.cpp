@@ -254,14 +254,22 @@ Totals run(const Options& options, const Progress& progress) {
     // core, splitting one file's rows over every core adds scheduling and no speed (12% slower
     // on the batch benchmark). For the same reason each file then decodes and encodes on its
     // worker's thread rather than on two of its own (8% slower).
-    tbb::task_arena share(std::max(1, cores / jobs));
     const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
-    share.execute([&] {
+    const auto work = [&] {
       while (const auto input = inputs.next()) {
         if (!in_shard(options, input->relative)) continue;  // another shard's
         record(run_file(options, *input, admission, budget ? &*budget : nullptr, io));
       }
-    });
+    };
+#ifdef TESSERA_PLAIN_THREADS
+    // Under ThreadSanitizer the ops run on plain threads (op_support.h), so there is no TBB
+    // work to confine; an arena would only have Debian's uninstrumented libtbb set itself up in
+    // memory another worker's arena used, which TSan reports as a race it cannot see ordered.
+    work();
+#else
+    tbb::task_arena share(std::max(1, cores / jobs));
+    share.execute(work);
+#endif
   };
   std::vector<std::thread> threads;
   for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);

@@ -66,7 +66,8 @@ grep -qE "^[0-9]+/1100 files: [0-9]+ done, 0 failed, 0 skipped .*images/s" "$wor
   fail "the progress line shows the count out of the total: $(head -1 "$work/progress.err")"
 
 "$tessera" batch "$work/mixed" "$work/out2" -p "resize 50%" --resume >"$work/resume.out" 2>&1
-grep -qE "^batch: 0 done, 1 failed, 1 skipped" "$work/resume.out" || fail "--resume skips the done file"
+grep -qE "^batch: 0 done, 1 failed, 1 skipped" "$work/resume.out" ||
+  { cat "$work/resume.out"; fail "--resume skips the done file"; }
 
 for bad in '-p "blur 4"' '--shard 3/2' '--memory lots' '--format xyz'; do
   eval "\"$tessera\" batch \"$work/good\" \"$work/out3\" $bad" >/dev/null 2>&1
