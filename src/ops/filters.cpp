@@ -190,12 +190,9 @@ void median(ImageView src, MutableImageView dst, int ksize) {
     // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
     const auto pad = [&](int from, int count) {
       for (int k = 0; k < ksize; ++k) {
-        std::uint8_t* out = padded.get() + k * padded_samples;
-        for (int i = 0; i < count; ++i) {
-          const int x = detail::replicate(from + i, width);
-          std::memcpy(out + i * channels, rows[k] + x * channels, channels);
-        }
-        window[k] = out;
+        window[k] = padded.get() + k * padded_samples;
+        detail::copy_padded(rows[k], width, channels, from, count, detail::Border::Replicate,
+                            padded.get() + k * padded_samples);
       }
     };
     for (int y = first; y < end; ++y) {

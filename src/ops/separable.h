@@ -29,6 +29,16 @@ inline int border_index(Border border, int i, int n) {
 // Copies row y of src into `padded` with radius_x pixels of border on each side.
 void pad_row(ImageView src, int y, int radius_x, Border border, std::uint8_t* padded);
 
+// Copies pixels [from, from + count) of a `width`-pixel row into `out`, indices outside the
+// row mapped by the border rule: a padded piece of a row, without padding the whole row.
+inline void copy_padded(const std::uint8_t* row, int width, int channels, int from, int count,
+                        Border border, std::uint8_t* out) {
+  for (int i = 0; i < count; ++i) {
+    const int x = border_index(border, from + i, width);
+    std::memcpy(out + i * channels, row + x * channels, channels);
+  }
+}
+
 // Runs a row kernel over row y of src as if the row were padded by radius_x pixels each side,
 // without copying it: kernel(in, first_pixel, pixels) must make output pixels
 // first_pixel .. first_pixel + pixels - 1 from `in`, which points at the left-most neighbour of
@@ -50,17 +60,10 @@ void for_row_padded(ImageView src, int y, int radius_x, Border border, std::uint
     kernel(whole, 0, width);
     return;
   }
-  // Pixels [from, from + 3 * radius_x) of the padded row, border rule applied.
-  const auto copy_edge = [&](int from) {
-    for (int i = 0; i < 3 * radius_x; ++i) {
-      const int x = border_index(border, from + i, width);
-      std::memcpy(edge + i * channels, row + x * channels, channels);
-    }
-  };
   kernel(row, radius_x, width - 2 * radius_x);
-  copy_edge(-radius_x);
+  copy_padded(row, width, channels, -radius_x, 3 * radius_x, border, edge);
   kernel(edge, 0, radius_x);
-  copy_edge(width - 2 * radius_x);
+  copy_padded(row, width, channels, width - 2 * radius_x, 3 * radius_x, border, edge);
   kernel(edge, width - radius_x, radius_x);
 }
 

@@ -44,11 +44,10 @@ void LumaRowImpl(const std::uint8_t* src, std::uint8_t* dst, std::size_t width) 
     const auto high = sums(hn::InterleaveUpper(d16, r, g), hn::InterleaveUpper(d16, b, ones));
     return hn::DemoteTo(d8_half, hn::ReorderDemote2To(d16, low, high));
   };
+  const hn::Repartition<std::uint16_t, decltype(d8)> du16;
   const auto widen = [&](auto v, bool upper) HWY_ATTR {
-    return hn::BitCast(d16, upper ? hn::PromoteTo(hn::Repartition<std::uint16_t, decltype(d8)>(),
-                                                  hn::UpperHalf(d8_half, v))
-                                  : hn::PromoteTo(hn::Repartition<std::uint16_t, decltype(d8)>(),
-                                                  hn::LowerHalf(d8_half, v)));
+    return hn::BitCast(
+        d16, hn::PromoteTo(du16, upper ? hn::UpperHalf(d8_half, v) : hn::LowerHalf(d8_half, v)));
   };
   std::size_t x = 0;
   for (; x + lanes <= width; x += lanes) {
