@@ -5,7 +5,8 @@
 // edges are written over it at the end and returned as a region of it.
 //
 //   detail::CannyMap map(width, height, 50, 150, 3, GradientNorm::L1, {}, site);
-//   map.suppress(band, band_top, first, end);   // as bands arrive, in any order
+//   map.suppress(band, band_top, first, end);   // as bands arrive, in any order, and
+//                                               // disjoint ones from several threads at once
 //   Image edges = map.finish();
 
 #include <cstdint>

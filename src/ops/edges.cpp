@@ -423,11 +423,11 @@ class CannyConsumer final : public RowConsumer {
   CannyConsumer(int width, int height, double low, double high, int aperture, GradientNorm norm)
       : width_(width), height_(height), low_(low), high_(high), aperture_(aperture), norm_(norm) {}
   int rows_around() const override { return 1 + aperture_ / 2; }
+  void open() override {
+    map_.emplace(width_, height_, low_, high_, aperture_, norm_, AllocationOptions{},
+                 std::source_location::current());
+  }
   void consume(ImageView window, int window_top, int first, int end) override {
-    if (!map_) {
-      map_.emplace(width_, height_, low_, high_, aperture_, norm_, AllocationOptions{},
-                   std::source_location::current());
-    }
     map_->suppress(window, window_top, first, end);
   }
   Image finish() override { return map_->finish(); }

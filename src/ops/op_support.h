@@ -1,17 +1,13 @@
 #pragma once
 // What every op shares: argument checks with uniform messages, output allocation for the
-// returning form, border index rules, and running rows on all cores.
-
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+// returning form, border index rules; and running on all cores (parallel.h).
 
 #include <algorithm>
 #include <cstdint>
 #include <source_location>
 #include <string_view>
-#include <thread>
-#include <vector>
 
+#include "ops/parallel.h"
 #include "tessera/error.h"
 #include "tessera/image.h"
 
@@ -54,34 +50,6 @@ inline int reflect101(int i, int n) {
   return i;
 }
 inline int replicate(int i, int n) { return std::clamp(i, 0, n - 1); }
-
-// Runs body(first_row, end_row) over 0..rows in strips, on all cores. Strips are at least
-// `min_rows` tall so that per-strip set-up (border rows, buffers) stays small.
-//
-// Under ThreadSanitizer (TESSERA_PLAIN_THREADS) strips run on plain std::threads instead:
-// Debian's libtbb is not instrumented, so TSan cannot see its joins and would report every
-// strip; with threads it can, and it still checks that strips write disjoint pixels.
-template <typename Body>
-void parallel_rows(int rows, int min_rows, Body&& body) {
-  if (rows <= min_rows) {
-    body(0, rows);
-    return;
-  }
-#ifdef TESSERA_PLAIN_THREADS
-  const int strips =
-      std::min<int>(static_cast<int>(std::max(2u, std::thread::hardware_concurrency())),
-                    (rows + min_rows - 1) / min_rows);
-  std::vector<std::thread> threads;
-  for (int strip = 0; strip < strips; ++strip) {
-    threads.emplace_back([&, strip] { body(rows * strip / strips, rows * (strip + 1) / strips); });
-  }
-  for (auto& thread : threads) thread.join();
-#else
-  tbb::parallel_for(
-      tbb::blocked_range<int>(0, rows, min_rows),
-      [&](const tbb::blocked_range<int>& range) { body(range.begin(), range.end()); });
-#endif
-}
 
 // Rows per strip for a pass over `bytes_per_row`: enough work per task to amortise scheduling.
 inline int strip_rows(std::size_t bytes_per_row) {

@@ -24,22 +24,39 @@ void ImageSink::begin(int width, int height, PixelFormat format) {
   next_ = 0;
 }
 
-void ImageSink::write(const ImageView& rows) {
-  if (next_ + rows.height() > image_.height()) {
+void RowSink::write_band(const ImageView&, int, int, int) {
+  throw Error(ErrorCode::Internal,
+              "pipeline: bands in any order written to a sink that takes rows in order");
+}
+
+namespace {
+
+// Copies `rows` to rows `first`.. of `image`, unless they were made there (rows_at).
+void put_rows(Image& image, const ImageView& rows, int first) {
+  if (first + rows.height() > image.height()) {
     throw Error(ErrorCode::Internal, "pipeline: wrote past the end of an image sink");
   }
-  const MutableImageView out = image_.mutable_view();
-  if (rows.height() > 0 && rows.row(0) != out.row(next_)) {  // else made in place (next_rows)
-    for (int y = 0; y < rows.height(); ++y) {
-      std::memcpy(out.row(next_ + y), rows.row(y), rows.row_bytes());
-    }
+  const MutableImageView out = image.mutable_view();
+  if (rows.height() == 0 || rows.row(0) == out.row(first)) return;
+  for (int y = 0; y < rows.height(); ++y) {
+    std::memcpy(out.row(first + y), rows.row(y), rows.row_bytes());
   }
+}
+
+}  // namespace
+
+void ImageSink::write(const ImageView& rows) {
+  put_rows(image_, rows, next_);
   next_ += rows.height();
 }
 
-std::optional<MutableImageView> ImageSink::next_rows(int rows) {
-  if (image_.empty() || next_ + rows > image_.height()) return std::nullopt;
-  return image_.mutable_view().subview({0, next_, image_.width(), rows});
+void ImageSink::write_band(const ImageView& rows, int rows_top, int first, int end) {
+  put_rows(image_, rows.subview({0, first - rows_top, rows.width(), end - first}), first);
+}
+
+std::optional<MutableImageView> ImageSink::rows_at(int first, int count) {
+  if (image_.empty() || first < 0 || first + count > image_.height()) return std::nullopt;
+  return image_.mutable_view().subview({0, first, image_.width(), count});
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ops/lookup_table.h"
+#include "ops/parallel.h"
 #include "pipeline/band_queue.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -74,13 +75,10 @@ ops::detail::LookupTable table_of(const Stage& stage) {
   return table;
 }
 
-// A whole-image stage's result, passed on in bands of band_rows (so the steps after it stream
-// again) and let go before the steps after it finish.
-void finish_with(Image result, int band_rows, RowSink& next) {
-  for (int y = 0; y < result.height(); y += band_rows) {
-    next.write(
-        result.view().subview({0, y, result.width(), std::min(band_rows, result.height() - y)}));
-  }
+// A whole-image stage's result, passed on in one write (the steps after it run it in bands, as
+// an image in memory) and let go before the steps after it finish.
+void finish_with(Image result, RowSink& next) {
+  next.write(result.view());
   result = Image();
   next.finish();
 }
@@ -132,6 +130,11 @@ class BandedStep : public RowSink {
   }
 
  protected:
+  int height() const { return height_; }
+  const Segment& segment() const { return segment_; }
+  // Every band was run some other way (all at once, in any order): none is left for finish().
+  void bands_done() { band_ = height_; }
+
   // Input rows [from, to) hold the band [first, end) and the rows around it.
   virtual void run_band(ImageView rows, int from, int first, int end) = 0;
   // After the last band.
@@ -185,35 +188,77 @@ class StripStep final : public BandedStep {
     BandedStep::begin(width, height, format);
     next_.begin(out_.width, out_.height, out_.format);
   }
+  void write(const ImageView& rows) override {
+    // The whole image at once (it is in memory), for a sink that takes bands in any order:
+    // the bands run as tasks of their own on all cores, not one after another.
+    if (rows.height() == height()) {
+      if (const auto around = next_.open_bands()) {
+        run_all_bands(rows, *around);
+        return;
+      }
+    }
+    BandedStep::write(rows);
+  }
 
  private:
   void run_band(ImageView rows, int from, int first, int end) override {
-    Image current;
+    Image keep;
+    next_.write(run_stages(rows, from, first, end, next_.rows_at(first, end - first), keep));
+  }
+  void finish_bands() override { next_.finish(); }
+
+  // Each task makes a band and the `around` rows on each side of it that the sink needs, from
+  // the input rows those read. Bands are a band's rows shared between the cores, so that the
+  // tasks running together hold about what one band would; but at least kLeastTaskRows, since
+  // each task computes its rows around again.
+  void run_all_bands(const ImageView& image, int around) {
+    constexpr int kLeastTaskRows = 32;
+    const int cores = ops::detail::usable_cores();
+    const int task_rows = std::max(kLeastTaskRows, (segment().band_rows + cores - 1) / cores);
+    const int height = image.height();
+    MemoryBudget* const budget = current_budget();
+    ops::detail::parallel_tasks((height + task_rows - 1) / task_rows, [&](int task) {
+      std::optional<BudgetScope> scope;  // the caller's budget, on whichever thread this runs
+      if (budget != nullptr) scope.emplace(*budget);
+      const int first = task * task_rows;
+      const int end = std::min(height, first + task_rows);
+      const int out_first = std::max(0, first - around);
+      const int out_end = std::min(height, end + around);
+      const int from = std::max(0, out_first - segment().rows_around);
+      const int to = std::min(height, out_end + segment().rows_around);
+      Image keep;
+      const ImageView out =
+          run_stages(image.subview({0, from, image.width(), to - from}), from, out_first, out_end,
+                     around == 0 ? next_.rows_at(first, end - first) : std::nullopt, keep);
+      next_.write_band(out, out_first, first, end);
+    });
+    bands_done();
+  }
+
+  // Runs the stages on `rows` (input rows from ..) and returns rows [first, end) of the last
+  // one's result. The last stage makes them in `into` if it reads only its own rows and can
+  // write into given memory (no band image, no copy); else they are in `keep`.
+  ImageView run_stages(ImageView rows, int from, int first, int end,
+                       const std::optional<MutableImageView>& into, Image& keep) const {
     ImageView view = rows;
     for (const Run& run : runs_) {
-      // The last run, if it reads only the band's own rows, writes straight into the sink's
-      // memory when the sink keeps its rows (an image): no band image, no copy.
-      if (&run == &runs_.back() && run.point) {
-        const ImageView band = view.subview({0, first - from, view.width(), end - first});
-        if (const auto into = next_.next_rows(end - first); into && run_into(run, band, *into)) {
-          next_.write(*into);
-          return;
-        }
+      if (&run == &runs_.back() && run.point && into &&
+          run_into(run, view.subview({0, first - from, view.width(), end - first}), *into)) {
+        return *into;
       }
       if (run.table) {
         Image next = Image::create(view.width(), view.height(), view.format(),
                                    {.label = "pipeline fused table"});
         ops::detail::apply_lookup_table(view, next.mutable_view(), *run.table);
-        current = std::move(next);
+        keep = std::move(next);
       } else {
         const Stage& stage = plan_.stages[run.stage].stage;
-        current = stage.op->apply(view, stage.arguments);
+        keep = stage.op->apply(view, stage.arguments);
       }
-      view = current.view();
+      view = keep.view();
     }
-    next_.write(view.subview({0, first - from, view.width(), end - first}));
+    return view.subview({0, first - from, view.width(), end - first});
   }
-  void finish_bands() override { next_.finish(); }
 
   // A stage, or several per-sample stages composed into one table.
   struct Run {
@@ -244,29 +289,49 @@ class StripStep final : public BandedStep {
 class ConsumeStep final : public BandedStep {
  public:
   ConsumeStep(const Plan& plan, const Segment& segment, RowSink& next)
-      : BandedStep(segment, next),
-        stage_(plan.stages[segment.first]),
-        band_rows_(plan.strip_rows) {}
+      : BandedStep(segment, next), stage_(plan.stages[segment.first]) {}
 
   void begin(int width, int height, PixelFormat format) override {
     BandedStep::begin(width, height, format);
     consumer_ = stage_.stage.op->row_consumer(width, height, format, stage_.stage.arguments);
     next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
   }
+  // The consumer takes bands in any order (see RowConsumer::consume).
+  std::optional<int> open_bands() override {
+    open();
+    in_any_order_ = true;
+    return segment().rows_around;
+  }
+  void write_band(const ImageView& rows, int rows_top, int first, int end) override {
+    consumer_->consume(rows, rows_top, first, end);
+  }
+  void finish() override {
+    if (in_any_order_) bands_done();
+    BandedStep::finish();
+  }
 
  private:
+  // On the first rows, not in begin(): while a Whole step before this one gathers and runs,
+  // this step holds nothing.
+  void open() {
+    if (open_) return;
+    consumer_->open();
+    open_ = true;
+  }
   void run_band(ImageView rows, int from, int first, int end) override {
+    open();
     consumer_->consume(rows, from, first, end);
   }
   void finish_bands() override {
     Image result = consumer_->finish();
     consumer_.reset();
-    finish_with(std::move(result), band_rows_, next_);
+    finish_with(std::move(result), next_);
   }
 
   const StagePlan& stage_;
-  int band_rows_;
   std::unique_ptr<ops::RowConsumer> consumer_;
+  bool open_ = false;
+  bool in_any_order_ = false;
 };
 
 // A size-changing stage that streams (resize, crop): bands of output rows from windows of the
@@ -335,7 +400,7 @@ class RowsStep final : public RowSink {
 class WholeStep final : public RowSink {
  public:
   WholeStep(const Plan& plan, const Segment& segment, RowSink& next)
-      : stage_(plan.stages[segment.first]), band_rows_(plan.strip_rows), next_(next) {}
+      : stage_(plan.stages[segment.first]), next_(next) {}
 
   void begin(int width, int height, PixelFormat format) override {
     input_ = Image::create(width, height, format, {.label = "pipeline whole image"});
@@ -351,12 +416,11 @@ class WholeStep final : public RowSink {
   void finish() override {
     Image result = stage_.stage.op->apply(input_.view(), stage_.stage.arguments);
     input_ = Image();  // the input goes before the bands flow on
-    finish_with(std::move(result), band_rows_, next_);
+    finish_with(std::move(result), next_);
   }
 
  private:
   const StagePlan& stage_;
-  int band_rows_;
   RowSink& next_;
   Image input_;
   int received_ = 0;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
 #include "tessera/pipeline/pipeline.h"
@@ -67,7 +68,8 @@ Image streamed(const pipeline::Pipeline& stages, ImageView input, int strip_rows
   return std::move(sink.image());
 }
 
-// The whole image handed to the first step at once (ImageSource): its bands run in place.
+// The whole image handed to the first step at once (ImageSource): its bands run in place, as
+// tasks of their own on all cores when the next step takes bands in any order.
 Image streamed_in_memory(const pipeline::Pipeline& stages, ImageView input, int strip_rows) {
   pipeline::ImageSource source(input);
   pipeline::ImageSink sink;
@@ -104,7 +106,8 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
       "rgba | invert | gamma 2 | contrast 0.5 9 | strip_alpha",  // one table, alpha kept
       "gray | threshold 90 tozero | invert | blur 3 | contrast 2",
   };
-  const int sizes[][2] = {{61, 47}, {13, 90}, {1, 1}, {5, 2}};
+  // (300 rows: a dozen tasks, whatever the strip height.)
+  const int sizes[][2] = {{61, 47}, {13, 90}, {1, 1}, {5, 2}, {24, 300}};
   int compared = 0;
   for (const auto& size : sizes) {
     const Image photo = random_rgb(size[0], size[1], random);
@@ -131,7 +134,46 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
     }
   }
   // Only a few tiny-image cases may be skipped.
-  EXPECT_GE(compared, 3 * 50);
+  EXPECT_GE(compared, 3 * 70);
+}
+
+// Bands run as tasks on other threads charge the caller's budget, and a refusal there reaches
+// the caller with nothing left behind.
+TEST(PipelineStream, bands_on_all_cores_charge_the_callers_budget) {
+  std::mt19937 random(4);
+  const Image photo = random_rgb(2000, 1000, random);
+  const auto stages = pipeline::parse("gray | blur 5 | canny 50 150 | rgb");
+  // Held through the bands: the result and Canny's framed map.
+  const std::size_t result = pipeline::image_bytes({2000, 1000, PixelFormat::rgb8()});
+  const std::size_t map = pipeline::image_bytes({2002, 1002, PixelFormat::gray8()});
+  const std::size_t gray_band = pipeline::image_bytes({2000, 32, PixelFormat::gray8()});
+  {
+    MemoryBudget budget(64u << 20);
+    const BudgetScope scope(budget);
+    pipeline::ImageSource source(photo.view());
+    pipeline::ImageSink sink;
+    const std::size_t live = memory::counters().live_bytes;
+    memory::reset_peak();
+    pipeline::run_streaming(stages, source, sink);
+    // Every image made while it ran was charged, on whichever thread: the budget's peak is the
+    // process's.
+    EXPECT_EQ(budget.peak(), memory::counters().peak_bytes - live);
+    EXPECT_GE(budget.peak(), result + map + gray_band);
+  }
+  const std::size_t before = memory::counters().live_bytes;
+  {
+    MemoryBudget budget(result + map + gray_band / 2);  // not even one task's first band
+    const BudgetScope scope(budget);
+    pipeline::ImageSource source(photo.view());
+    pipeline::ImageSink sink;
+    try {
+      pipeline::run_streaming(stages, source, sink);
+      ADD_FAILURE() << "the bands ran past the budget";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::OutOfBudget) << error.what();
+    }
+  }
+  EXPECT_EQ(memory::counters().live_bytes, before);
 }
 
 // Discards rows, so that only the executor's own memory is measured.

@@ -58,14 +58,17 @@ class OpArguments;
 
 // An op that needs the whole image but can take its input in bands of rows as they arrive
 // (Canny: non-maximum suppression band by band into its edge map, hysteresis at the end), so
-// that a pipeline need not gather the input first. Made cheaply; it allocates on first use.
+// that a pipeline need not gather the input first. Made cheaply; it allocates in open().
 class RowConsumer {
  public:
   virtual ~RowConsumer() = default;
   // Input rows a band needs beyond its own on each side.
   virtual int rows_around() const = 0;
+  // Allocates what the bands go into; called once, before the first band.
+  virtual void open() = 0;
   // Takes rows [first, end) of the input, from `window`, which holds input rows window_top ..
   // window_top + window.height() - 1 (rows_around() beyond the band, as far as the image goes).
+  // Bands come in any order, and disjoint bands may come from several threads at once.
   virtual void consume(ImageView window, int window_top, int first, int end) = 0;
   // Every row has been consumed: the output.
   virtual Image finish() = 0;

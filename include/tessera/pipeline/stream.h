@@ -50,13 +50,22 @@ class RowSink {
   virtual void begin(int width, int height, PixelFormat format) = 0;
   virtual void write(const ImageView& rows) = 0;
   virtual void finish() = 0;
-  // Where the next `rows` rows will end up, when the sink keeps them in memory: a step may
-  // make them there and then write() that same view, which the sink takes without a copy.
+  // Where rows [first, first + count) will end up, when the sink keeps them in memory: a step
+  // may make them there and then write() that same view, which the sink takes without a copy.
   // Empty: the sink has no such memory (an encoder).
-  virtual std::optional<MutableImageView> next_rows(int rows) {
-    (void)rows;
+  virtual std::optional<MutableImageView> rows_at(int first, int count) {
+    (void)first;
+    (void)count;
     return std::nullopt;
   }
+  // Bands in any order. A sink that can take its rows so (an image in memory, Canny's edge
+  // map) says how many rows it needs beyond each band on each side. The step before it may
+  // then, instead of write(), call write_band() for disjoint bands covering every row, in any
+  // order and from several threads at once, and then finish(). Empty: rows in order only.
+  virtual std::optional<int> open_bands() { return std::nullopt; }
+  // Rows [first, end), in `rows` with open_bands() rows beyond them on each side as far as the
+  // image goes; rows.row(0) is row rows_top.
+  virtual void write_band(const ImageView& rows, int rows_top, int first, int end);
   // Whether the rows only go to memory: then there is no encoding to overlap, and the executor
   // writes them on the calling thread whatever IoThreads says.
   virtual bool in_memory() const { return false; }
@@ -83,7 +92,9 @@ class ImageSink final : public RowSink {
   void begin(int width, int height, PixelFormat format) override;
   void write(const ImageView& rows) override;
   void finish() override {}
-  std::optional<MutableImageView> next_rows(int rows) override;
+  std::optional<MutableImageView> rows_at(int first, int count) override;
+  std::optional<int> open_bands() override { return 0; }
+  void write_band(const ImageView& rows, int rows_top, int first, int end) override;
   bool in_memory() const override { return true; }
   Image& image() { return image_; }
 
