@@ -25,13 +25,16 @@ class MedianCollector : public benchmark::ConsoleReporter {
   std::map<std::string, double> medians;
 };
 
-// Initialises Google Benchmark with `repetitions` repetitions and aggregate-only reporting
-// (the command line may override both), runs everything, and returns the medians.
+// Initialises Google Benchmark with `repetitions` repetitions, aggregate-only reporting and
+// repetitions in random interleaved order (the command line may override all three), runs
+// everything, and returns the medians. Interleaving matters on a shared machine: a slow spell
+// then falls on both sides of a ratio, not on one benchmark's five repetitions in a row.
 inline std::map<std::string, double> run_with_medians(int argc, char** argv, int repetitions) {
   std::vector<char*> arguments(argv, argv + argc);
   std::string repeat = "--benchmark_repetitions=" + std::to_string(repetitions);
   std::string aggregates = "--benchmark_report_aggregates_only=true";
-  arguments.insert(arguments.begin() + 1, {repeat.data(), aggregates.data()});
+  std::string interleave = "--benchmark_enable_random_interleaving=true";
+  arguments.insert(arguments.begin() + 1, {repeat.data(), aggregates.data(), interleave.data()});
   int count = static_cast<int>(arguments.size());
   benchmark::Initialize(&count, arguments.data());
   MedianCollector collector;

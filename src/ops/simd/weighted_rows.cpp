@@ -18,6 +18,45 @@ namespace tessera::ops::simd {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// The scalar form of WeightedRowImpl, for samples a vector does not cover: the same sums,
+// wrapping the same way.
+template <typename T>
+T WeightedSample(const std::uint8_t* in, int step, const T* weights, int taps, std::size_t i) {
+  int sum = 0;
+  for (int t = 0; t < taps; ++t) sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+  return static_cast<T>(sum);
+}
+
+// The common kernels (3 and 5 taps, symmetric or antisymmetric) with the number of taps known
+// when compiling: the loop over the taps unrolls and the weights stay in registers, where the
+// general loop below reloads and tests them for every vector (a quarter slower).
+template <int kTaps, bool kSymmetric, typename T>
+void PairedRow(const std::uint8_t* in, int step, const T* weights, T* out, std::size_t samples) {
+  static_assert(kTaps == 3 || kTaps == 5);
+  const hn::ScalableTag<T> d;
+  const hn::Rebind<std::uint8_t, decltype(d)> d8;
+  auto load = [&](int t, std::size_t i) {
+    return hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
+  };
+  auto pair = [&](int t, std::size_t i) {
+    return kSymmetric ? hn::Add(load(t, i), load(kTaps - 1 - t, i))
+                      : hn::Sub(load(t, i), load(kTaps - 1 - t, i));
+  };
+  const auto outer = hn::Set(d, weights[0]);
+  const auto inner = hn::Set(d, weights[1]);  // (used with 5 taps)
+  const auto centre = hn::Set(d, weights[kTaps / 2]);
+  ForEachVector(
+      samples, hn::Lanes(d),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Mul(pair(0, i), outer);
+        if constexpr (kTaps == 5) sum = hn::Add(sum, hn::Mul(pair(1, i), inner));
+        // (An antisymmetric kernel's centre weight is zero.)
+        if constexpr (kSymmetric) sum = hn::Add(sum, hn::Mul(load(kTaps / 2, i), centre));
+        hn::StoreU(sum, d, out + i);
+      },
+      [&](std::size_t i) { out[i] = WeightedSample(in, step, weights, kTaps, i); });
+}
+
 // 16-bit sums of u8 taps; T is uint16_t (Gaussian) or int16_t (derivatives). Both wrap modulo
 // 2^16, so the scalar tail casts the same way.
 template <typename T>
@@ -36,7 +75,18 @@ void WeightedRowImpl(const std::uint8_t* in, int step, const T* weights, int tap
     symmetric = symmetric && weights[t] == weights[taps - 1 - t];
     antisymmetric = antisymmetric && weights[t] == -weights[taps - 1 - t];
   }
+  antisymmetric = antisymmetric && weights[taps / 2] == 0;
   const bool paired = taps > 1 && (symmetric || antisymmetric);
+  if (paired && (taps == 3 || taps == 5)) {
+    if (taps == 3) {
+      symmetric ? PairedRow<3, true>(in, step, weights, out, samples)
+                : PairedRow<3, false>(in, step, weights, out, samples);
+    } else {
+      symmetric ? PairedRow<5, true>(in, step, weights, out, samples)
+                : PairedRow<5, false>(in, step, weights, out, samples);
+    }
+    return;
+  }
   const int multiplies = paired ? (taps + 1) / 2 : taps;
   ForEachVector(
       samples, lanes,
@@ -53,12 +103,7 @@ void WeightedRowImpl(const std::uint8_t* in, int step, const T* weights, int tap
         }
         hn::StoreU(sum, d, out + i);
       },
-      [&](std::size_t i) {
-        int sum = 0;
-        for (int t = 0; t < taps; ++t)
-          sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
-        out[i] = static_cast<T>(sum);
-      });
+      [&](std::size_t i) { out[i] = WeightedSample(in, step, weights, taps, i); });
 }
 
 void WeightedRowU16(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
@@ -104,6 +149,41 @@ void WeightedColumnU8(const std::uint16_t* const* rows, const std::uint32_t* wei
   }
 }
 
+// The scalar form of the 16-bit column sums, wrapping as the vectors do.
+std::uint8_t ColumnSampleU16(const std::uint16_t* const* rows, const std::uint16_t* weights,
+                             int taps, std::uint16_t rounding, int shift, std::size_t i) {
+  std::uint32_t sum = rounding;
+  for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+  return static_cast<std::uint8_t>(static_cast<std::uint16_t>(sum) >> shift);
+}
+
+// Gaussian kernels of 3 and 5 taps, unrolled as PairedRow is.
+template <int kTaps>
+void SymmetricColumnU16(const std::uint16_t* const* rows, const std::uint16_t* weights,
+                        std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
+  static_assert(kTaps == 3 || kTaps == 5);
+  const hn::ScalableTag<std::uint16_t> d16;
+  const hn::Rebind<std::int16_t, decltype(d16)> di16;
+  const hn::Rebind<std::uint8_t, decltype(d16)> d8;
+  auto pair = [&](int k, std::size_t i) {
+    return hn::Add(hn::LoadU(d16, rows[k] + i), hn::LoadU(d16, rows[kTaps - 1 - k] + i));
+  };
+  const auto start = hn::Set(d16, rounding);
+  const auto outer = hn::Set(d16, weights[0]);
+  const auto inner = hn::Set(d16, weights[1]);  // (used with 5 taps)
+  const auto centre = hn::Set(d16, weights[kTaps / 2]);
+  ForEachVector(
+      samples, hn::Lanes(d16),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Add(start, hn::Mul(pair(0, i), outer));
+        if constexpr (kTaps == 5) sum = hn::Add(sum, hn::Mul(pair(1, i), inner));
+        sum = hn::Add(sum, hn::Mul(hn::LoadU(d16, rows[kTaps / 2] + i), centre));
+        const auto result = hn::BitCast(di16, hn::ShiftRightSame(sum, shift));
+        hn::StoreU(hn::DemoteTo(d8, result), d8, out + i);
+      },
+      [&](std::size_t i) { out[i] = ColumnSampleU16(rows, weights, kTaps, rounding, shift, i); });
+}
+
 void WeightedColumnU16(const std::uint16_t* const* rows, const std::uint16_t* weights, int taps,
                        std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
   const hn::ScalableTag<std::uint16_t> d16;
@@ -111,6 +191,10 @@ void WeightedColumnU16(const std::uint16_t* const* rows, const std::uint16_t* we
   const hn::Rebind<std::uint8_t, decltype(d16)> d8;
   bool symmetric = true;
   for (int k = 0; k < taps / 2; ++k) symmetric = symmetric && weights[k] == weights[taps - 1 - k];
+  if (symmetric && taps == 3)
+    return SymmetricColumnU16<3>(rows, weights, rounding, shift, out, samples);
+  if (symmetric && taps == 5)
+    return SymmetricColumnU16<5>(rows, weights, rounding, shift, out, samples);
   const int multiplies = symmetric ? (taps + 1) / 2 : taps;
   ForEachVector(
       samples, hn::Lanes(d16),
@@ -127,11 +211,7 @@ void WeightedColumnU16(const std::uint16_t* const* rows, const std::uint16_t* we
         const auto result = hn::BitCast(di16, hn::ShiftRightSame(sum, shift));
         hn::StoreU(hn::DemoteTo(d8, result), d8, out + i);
       },
-      [&](std::size_t i) {
-        std::uint32_t sum = rounding;
-        for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
-        out[i] = static_cast<std::uint8_t>(static_cast<std::uint16_t>(sum) >> shift);
-      });
+      [&](std::size_t i) { out[i] = ColumnSampleU16(rows, weights, taps, rounding, shift, i); });
 }
 
 void WeightedColumnI32(const std::uint8_t* const* rows, const std::int32_t* weights, int taps,
