@@ -66,11 +66,12 @@ void parallel_rows(int rows, int min_rows, Body&& body) {
 #endif
 }
 
-// Runs body(task) for every task in 0..tasks, on all cores, each task on one core (the ops it
-// calls do not split it further). If tasks throw, the first exception is rethrown here once
-// all have stopped; tasks not yet started then do not start.
+// Runs body(task) for every task in 0..tasks, at most `at_once` at a time (each task's memory
+// counts), each task on one core: the ops it calls do not split it further. If tasks throw, the
+// first exception is rethrown here once all have stopped; tasks not yet started then do not
+// start.
 template <typename Body>
-void parallel_tasks(int tasks, Body&& body) {
+void parallel_tasks(int tasks, int at_once, Body&& body) {
   const auto run = [&](int task) {
     struct InTask {
       bool outer = in_parallel_task;
@@ -79,6 +80,7 @@ void parallel_tasks(int tasks, Body&& body) {
     } in_task;
     body(task);
   };
+  at_once = std::clamp(at_once, 1, usable_cores());
 #ifdef TESSERA_PLAIN_THREADS
   std::atomic<int> next{0};
   std::exception_ptr failure;
@@ -95,18 +97,24 @@ void parallel_tasks(int tasks, Body&& body) {
     }
   };
   std::vector<std::thread> threads;
-  for (int thread = 1; thread < std::min(usable_cores(), tasks); ++thread) {
-    threads.emplace_back(work);
-  }
+  for (int thread = 1; thread < std::min(at_once, tasks); ++thread) threads.emplace_back(work);
   work();
   for (auto& thread : threads) thread.join();
   if (failure) std::rethrow_exception(failure);
 #else
   // One task per range: TBB cancels the rest and rethrows the first exception.
-  tbb::parallel_for(tbb::blocked_range<int>(0, tasks, 1),
-                    [&](const tbb::blocked_range<int>& range) {
-                      for (int task = range.begin(); task < range.end(); ++task) run(task);
-                    });
+  const auto run_all = [&] {
+    tbb::parallel_for(tbb::blocked_range<int>(0, tasks, 1),
+                      [&](const tbb::blocked_range<int>& range) {
+                        for (int task = range.begin(); task < range.end(); ++task) run(task);
+                      });
+  };
+  if (at_once < usable_cores()) {
+    tbb::task_arena fewer_cores(at_once);
+    fewer_cores.execute(run_all);
+  } else {
+    run_all();
+  }
 #endif
 }
 

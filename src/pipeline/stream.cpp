@@ -208,16 +208,17 @@ class StripStep final : public BandedStep {
   void finish_bands() override { next_.finish(); }
 
   // Each task makes a band and the `around` rows on each side of it that the sink needs, from
-  // the input rows those read. Bands are a band's rows shared between the cores, so that the
-  // tasks running together hold about what one band would; but at least kLeastTaskRows, since
-  // each task computes its rows around again.
+  // the input rows those read. The tasks running at once share one band's rows, so that they
+  // hold about what one band would (the plan's estimate); but each has at least kLeastTaskRows,
+  // since it computes its rows around again.
   void run_all_bands(const ImageView& image, int around) {
     constexpr int kLeastTaskRows = 32;
-    const int cores = ops::detail::usable_cores();
-    const int task_rows = std::max(kLeastTaskRows, (segment().band_rows + cores - 1) / cores);
+    const int band_rows = segment().band_rows;
+    const int at_once = std::clamp(band_rows / kLeastTaskRows, 1, ops::detail::usable_cores());
+    const int task_rows = (band_rows + at_once - 1) / at_once;
     const int height = image.height();
     MemoryBudget* const budget = current_budget();
-    ops::detail::parallel_tasks((height + task_rows - 1) / task_rows, [&](int task) {
+    ops::detail::parallel_tasks((height + task_rows - 1) / task_rows, at_once, [&](int task) {
       std::optional<BudgetScope> scope;  // the caller's budget, on whichever thread this runs
       if (budget != nullptr) scope.emplace(*budget);
       const int first = task * task_rows;
