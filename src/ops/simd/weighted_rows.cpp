@@ -27,31 +27,38 @@ T WeightedSample(const std::uint8_t* in, int step, const T* weights, int taps, s
   return static_cast<T>(sum);
 }
 
+// start + the weighted sum of a 3- or 5-tap kernel that is symmetric, or antisymmetric (then
+// its centre weight is zero), over the taps load(0..kTaps-1): one multiply per pair of taps,
+// on their sum or difference. `weights` holds the first (kTaps + 1) / 2 weights as vectors.
+template <int kTaps, bool kSymmetric, class V, class Load>
+HWY_INLINE V PairedSum(V start, const V* weights, Load&& load) {
+  static_assert(kTaps == 3 || kTaps == 5);
+  auto pair = [&](int t) {
+    return kSymmetric ? hn::Add(load(t), load(kTaps - 1 - t))
+                      : hn::Sub(load(t), load(kTaps - 1 - t));
+  };
+  V sum = hn::Add(start, hn::Mul(pair(0), weights[0]));
+  if constexpr (kTaps == 5) sum = hn::Add(sum, hn::Mul(pair(1), weights[1]));
+  if constexpr (kSymmetric) sum = hn::Add(sum, hn::Mul(load(kTaps / 2), weights[kTaps / 2]));
+  return sum;
+}
+
 // The common kernels (3 and 5 taps, symmetric or antisymmetric) with the number of taps known
 // when compiling: the loop over the taps unrolls and the weights stay in registers, where the
 // general loop below reloads and tests them for every vector (a quarter slower).
 template <int kTaps, bool kSymmetric, typename T>
 void PairedRow(const std::uint8_t* in, int step, const T* weights, T* out, std::size_t samples) {
-  static_assert(kTaps == 3 || kTaps == 5);
   const hn::ScalableTag<T> d;
   const hn::Rebind<std::uint8_t, decltype(d)> d8;
-  auto load = [&](int t, std::size_t i) {
-    return hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
-  };
-  auto pair = [&](int t, std::size_t i) {
-    return kSymmetric ? hn::Add(load(t, i), load(kTaps - 1 - t, i))
-                      : hn::Sub(load(t, i), load(kTaps - 1 - t, i));
-  };
-  const auto outer = hn::Set(d, weights[0]);
-  const auto inner = hn::Set(d, weights[1]);  // (used with 5 taps)
-  const auto centre = hn::Set(d, weights[kTaps / 2]);
+  using V = decltype(hn::Zero(d));
+  V vector_weights[(kTaps + 1) / 2];
+  for (int t = 0; t < (kTaps + 1) / 2; ++t) vector_weights[t] = hn::Set(d, weights[t]);
   ForEachVector(
       samples, hn::Lanes(d),
       [&](std::size_t i) HWY_ATTR {
-        auto sum = hn::Mul(pair(0, i), outer);
-        if constexpr (kTaps == 5) sum = hn::Add(sum, hn::Mul(pair(1, i), inner));
-        // (An antisymmetric kernel's centre weight is zero.)
-        if constexpr (kSymmetric) sum = hn::Add(sum, hn::Mul(load(kTaps / 2, i), centre));
+        const V sum = PairedSum<kTaps, kSymmetric>(hn::Zero(d), vector_weights, [&](int t) {
+          return hn::PromoteTo(d, hn::LoadU(d8, in + static_cast<std::ptrdiff_t>(t) * step + i));
+        });
         hn::StoreU(sum, d, out + i);
       },
       [&](std::size_t i) { out[i] = WeightedSample(in, step, weights, kTaps, i); });
@@ -161,23 +168,18 @@ std::uint8_t ColumnSampleU16(const std::uint16_t* const* rows, const std::uint16
 template <int kTaps>
 void SymmetricColumnU16(const std::uint16_t* const* rows, const std::uint16_t* weights,
                         std::uint16_t rounding, int shift, std::uint8_t* out, std::size_t samples) {
-  static_assert(kTaps == 3 || kTaps == 5);
   const hn::ScalableTag<std::uint16_t> d16;
   const hn::Rebind<std::int16_t, decltype(d16)> di16;
   const hn::Rebind<std::uint8_t, decltype(d16)> d8;
-  auto pair = [&](int k, std::size_t i) {
-    return hn::Add(hn::LoadU(d16, rows[k] + i), hn::LoadU(d16, rows[kTaps - 1 - k] + i));
-  };
-  const auto start = hn::Set(d16, rounding);
-  const auto outer = hn::Set(d16, weights[0]);
-  const auto inner = hn::Set(d16, weights[1]);  // (used with 5 taps)
-  const auto centre = hn::Set(d16, weights[kTaps / 2]);
+  using V = decltype(hn::Zero(d16));
+  const V start = hn::Set(d16, rounding);
+  V vector_weights[(kTaps + 1) / 2];
+  for (int k = 0; k < (kTaps + 1) / 2; ++k) vector_weights[k] = hn::Set(d16, weights[k]);
   ForEachVector(
       samples, hn::Lanes(d16),
       [&](std::size_t i) HWY_ATTR {
-        auto sum = hn::Add(start, hn::Mul(pair(0, i), outer));
-        if constexpr (kTaps == 5) sum = hn::Add(sum, hn::Mul(pair(1, i), inner));
-        sum = hn::Add(sum, hn::Mul(hn::LoadU(d16, rows[kTaps / 2] + i), centre));
+        const V sum = PairedSum<kTaps, true>(start, vector_weights,
+                                             [&](int k) { return hn::LoadU(d16, rows[k] + i); });
         const auto result = hn::BitCast(di16, hn::ShiftRightSame(sum, shift));
         hn::StoreU(hn::DemoteTo(d8, result), d8, out + i);
       },
