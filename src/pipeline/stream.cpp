@@ -1,6 +1,8 @@
 // The executor (see tessera/pipeline/stream.h): one step per segment of the plan, chained so
 // that each passes the rows it makes to the next as soon as they are done. Rows are pushed
 // from the source through the chain in bands; only a Whole step waits for all of its input.
+// An image in memory (the source's, or a Whole step's result) runs its bands as tasks on all
+// cores, in any order, where the step after takes them so (StripStep::run_all_bands).
 
 #include <fmt/format.h>
 
@@ -286,7 +288,7 @@ class StripStep final : public BandedStep {
 };
 
 // A whole-image stage that takes its input band by band (ops::RowConsumer: Canny), so the
-// input is never gathered; its result is passed on in bands at the end.
+// input is never gathered; its result is passed on, whole, at the end.
 class ConsumeStep final : public BandedStep {
  public:
   ConsumeStep(const Plan& plan, const Segment& segment, RowSink& next)
