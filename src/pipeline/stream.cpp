@@ -299,18 +299,15 @@ class ConsumeStep final : public BandedStep {
     consumer_ = stage_.stage.op->row_consumer(width, height, format, stage_.stage.arguments);
     next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
   }
-  // The consumer takes bands in any order (see RowConsumer::consume).
+  // The consumer takes bands in any order (see RowConsumer::consume). They all come through
+  // write_band(), so none is left for finish() to run.
   std::optional<int> open_bands() override {
     open();
-    in_any_order_ = true;
+    bands_done();
     return segment().rows_around;
   }
   void write_band(const ImageView& rows, int rows_top, int first, int end) override {
     consumer_->consume(rows, rows_top, first, end);
-  }
-  void finish() override {
-    if (in_any_order_) bands_done();
-    BandedStep::finish();
   }
 
  private:
@@ -334,7 +331,6 @@ class ConsumeStep final : public BandedStep {
   const StagePlan& stage_;
   std::unique_ptr<ops::RowConsumer> consumer_;
   bool open_ = false;
-  bool in_any_order_ = false;
 };
 
 // A size-changing stage that streams (resize, crop): bands of output rows from windows of the
