@@ -81,6 +81,8 @@ struct ImageInfo {
   std::size_t decode_bytes() const;
 };
 
+enum class FailOn { Error, Warning, None };
+
 struct DecodeOptions {
   Limits limits;
   // read() turns and flips the pixels so that they display upright, as EXIF orientation says.
@@ -95,6 +97,14 @@ struct DecodeOptions {
   // IMREAD_GRAYSCALE gives; it can differ by a level from converting the decoded RGB. Other
   // formats ignore it.
   bool luma_only = false;
+  // False: decode at full size whatever min_width/min_height say (the pipeline's
+  // shrink-on-load is then off too: `--no-shrink-on-load`).
+  bool shrink_on_load = true;
+  // What ends a decode, as libvips' fail_on: Error, only errors (a truncated file, a corrupt
+  // stream: the default); Warning, also the library's warnings (a bad marker libjpeg skips);
+  // None, nothing that still leaves an image (a truncated file gives its partial image, the
+  // missing rows grey, with a warning on stderr).
+  FailOn fail_on = FailOn::Error;
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder
