@@ -39,6 +39,8 @@ std::string_view to_string(ErrorCode code);
 struct ErrorContext {
   std::string path;       // the file being read or written
   std::string operation;  // the operation, e.g. "allocate", "region", "decode"
+  // For Io: the errno the operating system gave (ENOSPC for a full device), 0 if unknown.
+  int os_error = 0;
 };
 
 class Error : public std::exception {
@@ -50,6 +52,7 @@ class Error : public std::exception {
   const std::string& message() const noexcept { return message_; }
   const std::string& path() const noexcept { return context_.path; }
   const std::string& operation() const noexcept { return context_.operation; }
+  int os_error() const noexcept { return context_.os_error; }
 
   // "OutOfBudget in allocate: <message>" plus " [file: <path>]" when a path is known.
   const char* what() const noexcept override { return what_.c_str(); }
