@@ -17,6 +17,7 @@
 //   auto image = tessera::Image::create(8000, 6000, tessera::PixelFormat::rgb8());  // 144 MB
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class MemoryBudget {
   std::size_t used() const;
   // The most this budget has held at once.
   std::size_t peak() const;
+  // Bytes of every buffer ever charged to this budget (allocated, not merely requested): with
+  // memory::counters().total_bytes it tells whether every allocation of a job was charged.
+  std::uint64_t total_charged() const;
   const std::string& name() const;
 
   // Up to `count` buffers charged to this budget, largest first.

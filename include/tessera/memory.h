@@ -77,6 +77,7 @@ struct Counters {
   std::size_t live_buffers = 0;         // allocated + wrapped buffers still alive
   std::size_t peak_bytes = 0;           // high-water mark of live_bytes since the last reset_peak()
   std::uint64_t total_allocations = 0;  // allocate() calls that succeeded, ever
+  std::uint64_t total_bytes = 0;        // bytes those calls allocated, ever
   std::size_t wrapped_bytes = 0;        // bytes of caller-owned memory wrapped by Image::wrap
 };
 

@@ -56,6 +56,7 @@ void BudgetState::refund(std::size_t bytes) noexcept {
 void BudgetState::add_holder(Storage& storage) {
   std::lock_guard lock(mutex_);
   holders_.push_back(storage);
+  total_held.fetch_add(storage.bytes(), std::memory_order_relaxed);
 }
 
 void BudgetState::remove_holder(Storage& storage) noexcept {
@@ -107,6 +108,10 @@ MemoryBudget::~MemoryBudget() = default;
 std::size_t MemoryBudget::cap() const { return state_->cap; }
 std::size_t MemoryBudget::used() const { return state_->used.load(std::memory_order_relaxed); }
 std::size_t MemoryBudget::peak() const { return state_->peak.load(std::memory_order_relaxed); }
+
+std::uint64_t MemoryBudget::total_charged() const {
+  return state_->total_held.load(std::memory_order_relaxed);
+}
 const std::string& MemoryBudget::name() const { return state_->name; }
 
 std::vector<BudgetHolder> MemoryBudget::largest_holders(std::size_t count) const {

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <source_location>
 #include <string>
@@ -35,6 +36,7 @@ struct BudgetState {
   const std::string name;
   std::atomic<std::size_t> used{0};
   std::atomic<std::size_t> peak{0};
+  std::atomic<std::uint64_t> total_held{0};  // bytes of every buffer that joined, ever
 
  private:
   mutable std::mutex mutex_;

@@ -14,6 +14,7 @@ std::atomic<std::size_t> live_bytes{0};
 std::atomic<std::size_t> live_buffers{0};
 std::atomic<std::size_t> peak_bytes{0};
 std::atomic<std::uint64_t> total_allocations{0};
+std::atomic<std::uint64_t> total_bytes{0};
 std::atomic<std::size_t> wrapped_bytes{0};
 
 void raise_peak(std::size_t candidate) noexcept {
@@ -31,6 +32,7 @@ void count_allocation(std::size_t bytes) noexcept {
   const std::size_t live = live_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   live_buffers.fetch_add(1, std::memory_order_relaxed);
   total_allocations.fetch_add(1, std::memory_order_relaxed);
+  total_bytes.fetch_add(bytes, std::memory_order_relaxed);
   raise_peak(live);
 }
 
@@ -59,6 +61,7 @@ Counters counters() {
       .live_buffers = live_buffers.load(std::memory_order_relaxed),
       .peak_bytes = peak_bytes.load(std::memory_order_relaxed),
       .total_allocations = total_allocations.load(std::memory_order_relaxed),
+      .total_bytes = total_bytes.load(std::memory_order_relaxed),
       .wrapped_bytes = wrapped_bytes.load(std::memory_order_relaxed),
   };
 }

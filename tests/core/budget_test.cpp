@@ -155,6 +155,21 @@ TEST(Budget, concurrent_charges_never_cross_the_cap) {
   EXPECT_EQ(budget.used(), 0u);
 }
 
+// What a budget has charged, ever, is what was allocated through it: refusals are not counted,
+// and frees do not take it back. (A job's test can then tell whether every allocation on every
+// thread was charged, without comparing two peaks that race.)
+TEST(Budget, total_charged_counts_every_allocation_charged_and_no_refusal) {
+  MemoryBudget budget(10 * MiB);
+  const std::uint64_t allocated_before = memory::counters().total_bytes;
+  { const Image a = gray_mebibytes(4, &budget); }
+  const Image b = gray_mebibytes(3, &budget);
+  EXPECT_THROW((void)gray_mebibytes(8, &budget), Error);
+  const Image outside = gray_mebibytes(1, nullptr);  // no budget: counted by the process only
+  EXPECT_EQ(budget.total_charged(), std::uint64_t{7} * MiB);
+  EXPECT_EQ(memory::counters().total_bytes - allocated_before, std::uint64_t{8} * MiB);
+  EXPECT_EQ(budget.used(), std::size_t{3} * MiB);
+}
+
 TEST(Budget, budgets_are_independent_per_job) {
   MemoryBudget first(2 * MiB, "first");
   MemoryBudget second(2 * MiB, "second");
