@@ -45,11 +45,12 @@ const ParamSpec kResizeKernel{.name = "kernel",
                               .default_value = "lanczos3",
                               .choices = "nearest|linear|area|cubic|lanczos3",
                               .doc = "interpolation"};
-const ParamSpec kResizeFit{.name = "fit",
-                           .kind = ParamKind::Choice,
-                           .default_value = "fill",
-                           .choices = "fill|inside|cover",
-                           .doc = "for WxH: exact, fit inside, or cover (aspect kept)"};
+const ParamSpec kResizeFit{
+    .name = "fit",
+    .kind = ParamKind::Choice,
+    .default_value = "fill",
+    .choices = "fill|inside|cover",
+    .doc = "for WxH: exact, fit inside, or cover and crop the centre (aspect kept)"};
 const ParamSpec kPadding{.name = "sides",
                          .kind = ParamKind::Text,
                          .doc = "all, or top,right,bottom,left in pixels (like CSS)"};
@@ -544,10 +545,10 @@ std::vector<OpDescriptor> geometry_ops() {
            },
        .row_mapper = [](int width, int height, PixelFormat format,
                         const OpArguments& args) -> std::unique_ptr<RowMapper> {
-         const auto [out_width, out_height] =
-             resize_output_size(resize_target(args), width, height);
+         // fit=cover's crop is a window of the scaled grid, made in the same pass.
          return std::make_unique<ResizeRows>(
-             RowResizer(width, height, out_width, out_height, format, resize_kernel(args)));
+             RowResizer(width, height, resize_geometry(resize_target(args), width, height), format,
+                        resize_kernel(args)));
        },
        .apply =
            [](ImageView src, const OpArguments& args) {

@@ -41,8 +41,33 @@ void add_clamped(AxisWeights& axis, int in, int start, const std::vector<double>
 
 }  // namespace
 
+AxisWeights area_interpolating_weights(int in, int out) {
+  AxisWeights axis;
+  if (in == out) return axis_weights(ResizeKernel::Area, in, out);
+  const double scale = 1.0 / (static_cast<double>(out) / in);
+  axis.taps = std::min(2, in);
+  const double inverse = static_cast<double>(out) / in;
+  for (int x = 0; x < out; ++x) {
+    const int start = static_cast<int>(std::floor(x * scale));
+    double fraction = (x + 1) - (start + 1) * inverse;
+    fraction = fraction <= 0 ? 0 : fraction - std::floor(fraction);
+    add_clamped(axis, in, start, {1 - fraction, fraction});
+  }
+  return axis;
+}
+
 AxisWeights axis_weights(ResizeKernel kernel, int in, int out) {
   AxisWeights axis;
+  // An axis that keeps its size is copied: Pillow skips that pass, and cv::resize's weights
+  // are one tap of weight 1 there too. Every kernel's formula gives that weight, but at some
+  // tap of a wider window (lanczos3's is the third of five), which a consumer that copies
+  // rather than weighs would miss.
+  if (in == out) {
+    axis.taps = 1;
+    for (int x = 0; x < out; ++x) axis.first.push_back(x);
+    axis.weights.assign(static_cast<std::size_t>(out), 1.0);
+    return axis;
+  }
   // As each reference computes it: cv::resize takes the reciprocal of out / in, Pillow divides
   // in by out. The last bit matters where x * scale lands on a whole number.
   const double scale = kernel == ResizeKernel::Lanczos3 ? static_cast<double>(in) / out
@@ -74,17 +99,7 @@ AxisWeights axis_weights(ResizeKernel kernel, int in, int out) {
       return axis;
     }
     case ResizeKernel::Area: {
-      if (scale <= 1) {  // enlarging: OpenCV's INTER_AREA weights
-        axis.taps = std::min(2, in);
-        const double inverse = static_cast<double>(out) / in;
-        for (int x = 0; x < out; ++x) {
-          const int start = static_cast<int>(std::floor(x * scale));
-          double fraction = (x + 1) - (start + 1) * inverse;
-          fraction = fraction <= 0 ? 0 : fraction - std::floor(fraction);
-          add_clamped(axis, in, start, {1 - fraction, fraction});
-        }
-        return axis;
-      }
+      if (scale <= 1) return area_interpolating_weights(in, out);
       axis.taps = std::min(static_cast<int>(std::ceil(scale)) + 1, in);
       for (int x = 0; x < out; ++x) {
         const double begin = x * scale;

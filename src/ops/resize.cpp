@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -24,6 +25,8 @@ struct FixedAxis {
   int taps = 0;
   std::vector<int> first;
   std::vector<std::int32_t> weights;
+  // Output x is input first[0] + x, unweighed: the axis keeps its size (and may be cut).
+  bool copies = false;
 };
 
 // The across weights as simd::resample_row reads them: `stride` per output, zeros past the
@@ -46,14 +49,49 @@ PaddedAxis padded(const FixedAxis& axis) {
   return result;
 }
 
-FixedAxis to_fixed(const detail::AxisWeights& axis, int bits) {
-  FixedAxis fixed{axis.taps, axis.first, {}};
+// The weights of outputs [from, from + count) of `axis`: a window of the scaled grid.
+detail::AxisWeights window_of(detail::AxisWeights axis, int from, int count) {
+  if (from == 0 && count == static_cast<int>(axis.first.size())) return axis;
+  const auto taps = static_cast<std::ptrdiff_t>(axis.taps);
+  axis.first = std::vector<int>(axis.first.begin() + from, axis.first.begin() + from + count);
+  axis.weights = std::vector<double>(axis.weights.begin() + from * taps,
+                                     axis.weights.begin() + (from + count) * taps);
+  return axis;
+}
+
+// `exact_sum`: each output's weights are made to sum to exactly 1 << bits, the rounding spread
+// over its taps. Area's averaging weights need it: cv::resize sums them in floating
+// point, and a shrink by 77 rounds 77 equal weights of 26.7 / 2048 up to 27 each, 1.5% too
+// bright (4 levels on white).
+FixedAxis to_fixed(const detail::AxisWeights& axis, int bits, bool exact_sum = false) {
+  FixedAxis fixed{axis.taps, axis.first, {}, false};
+  if (axis.taps == 1) {
+    fixed.copies = true;
+    for (std::size_t x = 0; x < axis.first.size(); ++x) {
+      fixed.copies = fixed.copies && axis.first[x] == axis.first[0] + static_cast<int>(x) &&
+                     axis.weights[x] == 1.0;
+    }
+  }
   fixed.weights.reserve(axis.weights.size());
   const double one = static_cast<double>(1 << bits);
   for (double w : axis.weights) {
     // Half away from zero, as Pillow's normalize_coeffs_8bpc.
     fixed.weights.push_back(
         static_cast<std::int32_t>(w < 0 ? std::trunc(w * one - 0.5) : std::trunc(w * one + 0.5)));
+  }
+  if (exact_sum) {  // each weight is the step between rounded running sums
+    for (std::size_t x = 0; x < axis.first.size(); ++x) {
+      double running = 0;
+      std::int32_t made = 0;
+      for (int t = 0; t < axis.taps; ++t) {
+        const std::size_t i = x * axis.taps + t;
+        running += axis.weights[i];
+        const auto next = static_cast<std::int32_t>(std::lround(running * one));
+        fixed.weights[i] = next - made;
+        made = next;
+      }
+      fixed.weights[x * axis.taps + axis.taps - 1] += (std::int32_t{1} << bits) - made;
+    }
   }
   return fixed;
 }
@@ -79,13 +117,14 @@ struct OutputRows {
 // Pillow's scheme (lanczos3): across first, each row rounded to 8 bits, then down.
 void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst,
                      const FixedAxis& across, const PaddedAxis& across_padded,
-                     const FixedAxis& down, int bits, bool same_height) {
+                     const FixedAxis& down, int bits) {
   const int channels = src.window.format().channels();
   // RGB is widened to 4 samples a pixel, so that a vector holds whole pixels.
   const int step = channels == 3 ? 4 : channels;
   const int out_width = dst.out.width();
   const std::size_t out_samples = static_cast<std::size_t>(out_width) * channels;
-  const bool same_width = src_width == out_width;
+  const bool same_width = across.copies;  // Pillow skips a pass that keeps the size
+  const std::size_t skipped = same_width ? static_cast<std::size_t>(across.first[0]) * channels : 0;
   const std::int32_t half = std::int32_t{1} << (bits - 1);
   // Strips overlap by the vertical taps, which are resampled across once per strip: tall
   // strips keep that repeated work small.
@@ -106,8 +145,8 @@ void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst
     for (int y = low; y < high; ++y) {
       const std::uint8_t* in = src.row(y);
       std::uint8_t* out = rows.data() + (y - low) * out_samples;
-      if (same_width) {  // Pillow skips the pass that does not change the size
-        std::memcpy(out, in, out_samples);
+      if (same_width) {
+        std::memcpy(out, in + skipped, out_samples);
         continue;
       }
       if (step == channels) {
@@ -122,7 +161,7 @@ void resample_pillow(const SourceRows& src, int src_width, const OutputRows& dst
     for (int y = first; y < end; ++y) {
       std::uint8_t* out = dst.row(y);
       const std::uint8_t* top = rows.data() + (down.first[y] - low) * out_samples;
-      if (same_height) {
+      if (down.copies) {  // the row itself (axis_weights gives one tap, first = y)
         std::memcpy(out, top, out_samples);
         continue;
       }
@@ -186,9 +225,11 @@ void resample_opencv(const SourceRows& src, const OutputRows& dst, const FixedAx
   });
 }
 
-// The source index nearest-neighbour sampling takes for output index i of `out` (of `in`).
+// The source index nearest-neighbour sampling takes for output index i of `out` (of `in`):
+// cv::resize's INTER_NEAREST, which multiplies by the reciprocal of out / in.
 int nearest_index(int i, int in, int out) {
-  return std::min(static_cast<int>(std::floor(i * (static_cast<double>(in) / out))), in - 1);
+  const double scale = 1.0 / (static_cast<double>(out) / in);
+  return std::min(static_cast<int>(std::floor(i * scale)), in - 1);
 }
 
 std::optional<double> number_in(std::string_view text) {
@@ -236,19 +277,38 @@ ResizeTarget parse_resize_target(std::string_view text) {
   return target;
 }
 
-std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int height) {
+ResizeGeometry resize_geometry(const ResizeTarget& target, int width, int height) {
   auto at_least_one = [](double v) { return std::max(1, static_cast<int>(std::lround(v))); };
+  const auto whole = [](int w, int h) { return ResizeGeometry{w, h, w, h, 0, 0}; };
   if (target.scale > 0)
-    return {at_least_one(width * target.scale), at_least_one(height * target.scale)};
+    return whole(at_least_one(width * target.scale), at_least_one(height * target.scale));
   if (target.width == 0)
-    return {at_least_one(static_cast<double>(width) * target.height / height), target.height};
+    return whole(at_least_one(static_cast<double>(width) * target.height / height), target.height);
   if (target.height == 0)
-    return {target.width, at_least_one(static_cast<double>(height) * target.width / width)};
-  if (target.fit == ResizeFit::Fill) return {target.width, target.height};
+    return whole(target.width, at_least_one(static_cast<double>(height) * target.width / width));
+  if (target.fit == ResizeFit::Fill) return whole(target.width, target.height);
   const double sx = static_cast<double>(target.width) / width;
   const double sy = static_cast<double>(target.height) / height;
-  const double s = target.fit == ResizeFit::Inside ? std::min(sx, sy) : std::max(sx, sy);
-  return {at_least_one(width * s), at_least_one(height * s)};
+  if (target.fit == ResizeFit::Inside) {
+    const double s = std::min(sx, sy);
+    return whole(at_least_one(width * s), at_least_one(height * s));
+  }
+  // Cover: the side that sets the scale gets exactly its target, the other at least its own.
+  const double s = std::max(sx, sy);
+  ResizeGeometry geometry{target.width,
+                          target.height,
+                          std::max(target.width, at_least_one(width * s)),
+                          std::max(target.height, at_least_one(height * s)),
+                          0,
+                          0};
+  geometry.left = (geometry.scaled_width - geometry.width) / 2;
+  geometry.top = (geometry.scaled_height - geometry.height) / 2;
+  return geometry;
+}
+
+std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int height) {
+  const ResizeGeometry geometry = resize_geometry(target, width, height);
+  return {geometry.width, geometry.height};
 }
 
 struct RowResizer::Weights {
@@ -260,20 +320,28 @@ struct RowResizer::Weights {
 
 RowResizer::RowResizer(int src_width, int src_height, int dst_width, int dst_height,
                        PixelFormat format, ResizeKernel kernel)
+    : RowResizer(src_width, src_height,
+                 ResizeGeometry{dst_width, dst_height, dst_width, dst_height, 0, 0}, format,
+                 kernel) {}
+
+RowResizer::RowResizer(int src_width, int src_height, const ResizeGeometry& geometry,
+                       PixelFormat format, ResizeKernel kernel)
     : src_width_(src_width),
       src_height_(src_height),
-      dst_width_(dst_width),
-      dst_height_(dst_height),
+      geometry_(geometry),
       format_(format),
       kernel_(kernel),
       weights_(std::make_shared<Weights>()) {
-  if (src_width < 1 || src_height < 1 || dst_width < 1 || dst_height < 1) {
-    detail::fail("resize", fmt::format("cannot resize {}x{} to {}x{}", src_width, src_height,
-                                       dst_width, dst_height));
+  const ResizeGeometry& g = geometry;
+  if (src_width < 1 || src_height < 1 || g.width < 1 || g.height < 1 || g.left < 0 || g.top < 0 ||
+      g.left + g.width > g.scaled_width || g.top + g.height > g.scaled_height) {
+    detail::fail("resize", fmt::format("cannot resize {}x{} to {}x{} at {},{} of {}x{}", src_width,
+                                       src_height, g.width, g.height, g.left, g.top, g.scaled_width,
+                                       g.scaled_height));
   }
   if (kernel == ResizeKernel::Nearest) {
-    for (int x = 0; x < dst_width; ++x)
-      weights_->columns.push_back(nearest_index(x, src_width, dst_width));
+    for (int x = 0; x < g.width; ++x)
+      weights_->columns.push_back(nearest_index(g.left + x, src_width, g.scaled_width));
     return;
   }
   if (format.sample != SampleType::U8) {
@@ -283,19 +351,30 @@ RowResizer::RowResizer(int src_width, int src_height, int dst_width, int dst_hei
   }
   // Exactly half size: linear and area weights are then all 1/2 each way (cv::resize takes
   // the same shortcut), so a 2x2 mean gives the same result at a fraction of the cost.
-  halve_ = kernel != ResizeKernel::Lanczos3 && kernel != ResizeKernel::Cubic &&
-           src_width == 2 * dst_width && src_height == 2 * dst_height;
+  const bool cut = g.width != g.scaled_width || g.height != g.scaled_height;
+  halve_ = kernel != ResizeKernel::Lanczos3 && kernel != ResizeKernel::Cubic && !cut &&
+           src_width == 2 * g.width && src_height == 2 * g.height;
   if (halve_) return;
   const int bits = kernel == ResizeKernel::Lanczos3 ? 22 : 11;
-  weights_->across = to_fixed(detail::axis_weights(kernel, src_width, dst_width), bits);
-  weights_->down = to_fixed(detail::axis_weights(kernel, src_height, dst_height), bits);
+  // Area that enlarges either axis interpolates both, as cv::resize does.
+  const bool area_interpolates =
+      kernel == ResizeKernel::Area && (g.scaled_width > src_width || g.scaled_height > src_height);
+  const auto weights = [&](int in, int out) {
+    return area_interpolates ? detail::area_interpolating_weights(in, out)
+                             : detail::axis_weights(kernel, in, out);
+  };
+  const bool averages = kernel == ResizeKernel::Area && !area_interpolates;
+  weights_->across =
+      to_fixed(window_of(weights(src_width, g.scaled_width), g.left, g.width), bits, averages);
+  weights_->down =
+      to_fixed(window_of(weights(src_height, g.scaled_height), g.top, g.height), bits, averages);
   if (kernel == ResizeKernel::Lanczos3) weights_->across_padded = padded(weights_->across);
 }
 
 std::array<int, 2> RowResizer::source_rows(int first, int end) const {
   if (kernel_ == ResizeKernel::Nearest) {
-    return {nearest_index(first, src_height_, dst_height_),
-            nearest_index(end - 1, src_height_, dst_height_) + 1};
+    return {nearest_index(geometry_.top + first, src_height_, geometry_.scaled_height),
+            nearest_index(geometry_.top + end - 1, src_height_, geometry_.scaled_height) + 1};
   }
   if (halve_) return {2 * first, 2 * end};
   const FixedAxis& down = weights_->down;
@@ -309,9 +388,10 @@ void RowResizer::run(ImageView window, int window_top, MutableImageView out, int
     const std::size_t pixel = format_.bytes_per_pixel();
     detail::parallel_rows(out.height(), 16, [&](int from, int to) {
       for (int y = dst.first() + from; y < dst.first() + to; ++y) {
-        const std::byte* in = src.bytes(nearest_index(y, src_height_, dst_height_));
+        const std::byte* in =
+            src.bytes(nearest_index(geometry_.top + y, src_height_, geometry_.scaled_height));
         std::byte* row = dst.bytes(y);
-        for (int x = 0; x < dst_width_; ++x)
+        for (int x = 0; x < geometry_.width; ++x)
           std::memcpy(row + x * pixel, in + weights_->columns[x] * pixel, pixel);
       }
     });
@@ -322,14 +402,14 @@ void RowResizer::run(ImageView window, int window_top, MutableImageView out, int
                           [&](int from, int to) {
                             for (int y = dst.first() + from; y < dst.first() + to; ++y) {
                               simd::halve_row(src.row(2 * y), src.row(2 * y + 1), dst.row(y),
-                                              dst_width_, format_.channels());
+                                              geometry_.width, format_.channels());
                             }
                           });
     return;
   }
   if (kernel_ == ResizeKernel::Lanczos3) {
     resample_pillow(src, src_width_, dst, weights_->across, weights_->across_padded, weights_->down,
-                    22, src_height_ == dst_height_);
+                    22);
   } else {
     resample_opencv(src, dst, weights_->across, weights_->down, 11);
   }
@@ -349,9 +429,12 @@ void resize(ImageView src, MutableImageView dst, ResizeKernel kernel) {
 Image resize(ImageView src, const ResizeTarget& target, ResizeKernel kernel,
              AllocationOptions options, std::source_location site) {
   if (src.empty()) detail::fail("resize", "the input image is empty");
-  const auto [width, height] = resize_output_size(target, src.width(), src.height());
-  Image out = detail::new_output("resize", width, height, src.format(), options, site);
-  resize(src, out.mutable_view(), kernel);
+  const ResizeGeometry geometry = resize_geometry(target, src.width(), src.height());
+  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  Image out =
+      detail::new_output("resize", geometry.width, geometry.height, src.format(), options, site);
+  RowResizer(src.width(), src.height(), geometry, src.format(), kernel)
+      .run(src, 0, out.mutable_view(), 0);
   return out;
 }
 

@@ -132,8 +132,12 @@ TEST(Registry, resize_targets_parse_every_documented_form) {
   auto inside = ops::parse_resize_target("640x640");
   inside.fit = ops::ResizeFit::Inside;
   EXPECT_EQ(ops::resize_output_size(inside, 800, 600), (std::array{640, 480}));
+  // Cover: exactly the target, cut from the centre of the 853x640 that covers it.
   inside.fit = ops::ResizeFit::Cover;
-  EXPECT_EQ(ops::resize_output_size(inside, 800, 600), (std::array{853, 640}));
+  EXPECT_EQ(ops::resize_output_size(inside, 800, 600), (std::array{640, 640}));
+  const auto cover = ops::resize_geometry(inside, 800, 600);
+  EXPECT_EQ((std::array{cover.scaled_width, cover.scaled_height, cover.left, cover.top}),
+            (std::array{853, 640, 106, 0}));
   EXPECT_EQ(ops::resize_output_size(ops::parse_resize_target("1%"), 10, 10), (std::array{1, 1}));
   for (const char* bad : {"", "x", "0%", "-5", "12y4", "axb", "10x-3", "1.5x2"}) {
     EXPECT_THROW(ops::parse_resize_target(bad), Error) << bad;

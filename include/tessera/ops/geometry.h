@@ -48,7 +48,8 @@ enum class ResizeKernel { Nearest, Linear, Area, Cubic, Lanczos3 };
 enum class ResizeFit {
   Fill,    // exactly width x height (when both are given)
   Inside,  // as large as fits inside width x height, keeping the aspect ratio
-  Cover,   // as small as covers width x height, keeping the aspect ratio
+  Cover,   // exactly width x height: scaled (aspect kept) to cover it, then centre-cropped, as
+           // sharp's `cover` and libvips' `crop`
 };
 // What the user asked for: a factor ("50%", "0.5") or a size ("800x600", "500x", "x300").
 struct ResizeTarget {
@@ -63,9 +64,24 @@ ResizeTarget parse_resize_target(std::string_view text);
 // The output size `target` gives for a width x height input (at least 1x1).
 std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int height);
 
-// Resamples u8 images. Linear and Area match cv::resize (INTER_LINEAR, INTER_AREA) within one
-// level; Cubic is cv::resize's INTER_CUBIC; Lanczos3 (the default, as in libvips and sharp)
-// matches Pillow's LANCZOS within one level, antialiasing when it shrinks.
+// Where the output lies on the grid the input is scaled to. Fit::Cover scales to
+// scaled_width x scaled_height (covering the target) and keeps the width x height window whose
+// top-left corner is (left, top): centred, rounded down, as libvips' crop=centre. Every other
+// fit scales to the output size itself (left = top = 0).
+struct ResizeGeometry {
+  int width = 0, height = 0;                // the output
+  int scaled_width = 0, scaled_height = 0;  // the grid it is cut from
+  int left = 0, top = 0;
+};
+ResizeGeometry resize_geometry(const ResizeTarget& target, int width, int height);
+
+// Resamples u8 images (nearest: any format). The resize tolerance, which the tests hold every
+// target form and fit to: Linear, Area and Cubic match cv::resize (INTER_LINEAR, INTER_AREA,
+// INTER_CUBIC) within one level on every sample, Nearest is INTER_NEAREST exactly, Lanczos3
+// (the default, as in libvips and sharp) matches Pillow's LANCZOS within one level,
+// antialiasing when it shrinks. An axis that keeps its size is copied unchanged. Area averages
+// when neither axis grows; when one does, both interpolate, as cv::resize's INTER_AREA. fit=cover
+// is the resize to the covering size, then the centred crop (see ResizeGeometry).
 Image resize(ImageView src, const ResizeTarget& target,
              ResizeKernel kernel = ResizeKernel::Lanczos3, AllocationOptions options = {},
              std::source_location site = std::source_location::current());
@@ -82,6 +98,10 @@ class RowResizer {
  public:
   RowResizer(int src_width, int src_height, int dst_width, int dst_height, PixelFormat format,
              ResizeKernel kernel);
+  // Only the window of the scaled grid that `geometry` names (fit=cover's crop), in the same
+  // single pass: the output is geometry.width x geometry.height.
+  RowResizer(int src_width, int src_height, const ResizeGeometry& geometry, PixelFormat format,
+             ResizeKernel kernel);
 
   // The source rows [first, end) that output rows [out_first, out_end) read.
   std::array<int, 2> source_rows(int out_first, int out_end) const;
@@ -91,7 +111,8 @@ class RowResizer {
 
  private:
   struct Weights;
-  int src_width_, src_height_, dst_width_, dst_height_;
+  int src_width_, src_height_;
+  ResizeGeometry geometry_;
   PixelFormat format_;
   ResizeKernel kernel_;
   bool halve_ = false;

@@ -117,9 +117,13 @@ class JpegDecoder final : public Decoder {
     // The hint is about the image as shown; a turned image is stored the other way round.
     const bool transposes = orientation_transposes(info().orientation);
     cinfo.scale_num = 1;
-    cinfo.scale_denom = static_cast<unsigned>(scale_denominator(
-        info().width, info().height, transposes ? options.min_height : options.min_width,
-        transposes ? options.min_width : options.min_height));
+    // shrink_on_load = false: the full size, whatever the minimum says.
+    cinfo.scale_denom =
+        options.shrink_on_load
+            ? static_cast<unsigned>(scale_denominator(
+                  info().width, info().height, transposes ? options.min_height : options.min_width,
+                  transposes ? options.min_width : options.min_height))
+            : 1u;
     cmyk_ = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : cmyk_ ? JCS_CMYK : JCS_RGB;
     const bool luma = options.luma_only && cinfo.jpeg_color_space == JCS_YCbCr;

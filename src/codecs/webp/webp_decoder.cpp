@@ -73,7 +73,7 @@ class WebpDecoder final : public Decoder {
     const int min_height = transposes ? options.min_width : options.min_height;
     const double factor = std::min(1.0, std::max(static_cast<double>(min_width) / info().width,
                                                  static_cast<double>(min_height) / info().height));
-    if ((min_width > 0 || min_height > 0) && factor < 1.0) {
+    if (options.shrink_on_load && (min_width > 0 || min_height > 0) && factor < 1.0) {
       set_output(std::max(1, static_cast<int>(std::ceil(info().width * factor))),
                  std::max(1, static_cast<int>(std::ceil(info().height * factor))),
                  info().pixel_format);
