@@ -39,6 +39,9 @@
 namespace tessera {
 
 class MemoryBudget;
+namespace codecs {
+struct DecoderAccess;
+}
 
 // HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is read, not
 // written.
@@ -101,9 +104,11 @@ struct DecodeOptions {
   // shrink-on-load is then off too: `--no-shrink-on-load`).
   bool shrink_on_load = true;
   // What ends a decode, as libvips' fail_on: Error, only errors (a truncated file, a corrupt
-  // stream: the default); Warning, also the library's warnings (a bad marker libjpeg skips);
-  // None, nothing that still leaves an image (a truncated file gives its partial image, the
-  // missing rows grey, with a warning on stderr).
+  // stream: the default, Error(CorruptData) "truncated: N of M rows"); Warning, also the
+  // library's warnings (a bad marker libjpeg skips); None, nothing that still leaves an image
+  // (a truncated JPEG, PNG, GIF, TIFF, BMP or Netpbm gives its partial image, the missing rows
+  // grey, with one warning on stderr). A truncated WebP or HEIF has no partial image: it fails
+  // whatever the policy.
   FailOn fail_on = FailOn::Error;
 };
 
@@ -150,9 +155,21 @@ class Decoder {
   virtual void begin_decoding() {}
   virtual void decode_rows(const MutableImageView& rows) = 0;
 
+  FailOn fail_on() const { return fail_on_; }
+  // The file's data ended (or broke) with `rows_done` of height() rows decoded. Under
+  // FailOn::None it warns once on stderr and returns: the caller fills what is left of `rows`
+  // grey (fill_grey), and, if `later_rows_grey`, every later read_rows() delivers grey rows
+  // without decode_rows() (false: a format decoded whole up front keeps its partial image).
+  // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
+  void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
+  // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
+  static void fill_grey(const MutableImageView& rows, int from);
+
   std::vector<std::byte> icc_profile_;
 
  private:
+  friend struct codecs::DecoderAccess;
+
   std::filesystem::path path_;
   ImageInfo info_;
   int width_ = 0;
@@ -161,6 +178,9 @@ class Decoder {
   int rows_read_ = 0;
   bool started_ = false;
   bool failed_ = false;
+  FailOn fail_on_ = FailOn::Error;
+  bool data_ended_ = false;
+  bool warned_truncated_ = false;
 };
 
 // Opens `path`, sniffs its format, reads its headers and checks them against options.limits.
@@ -221,8 +241,15 @@ class Encoder {
   Encoder(int width, int height, PixelFormat format);
   virtual void encode_rows(const ImageView& rows) = 0;
   virtual void finish_encoding() = 0;
+  // Throws Error(Io) if writing the output failed (a full disk): called before an error from
+  // encode_rows() or finish_encoding() propagates, so that a library's "write error" is
+  // reported as what it is, not as corrupt data.
+  virtual void check_output() const {}
 
  private:
+  template <typename Work>
+  void reporting_output_errors(Work&& work);
+
   int width_;
   int height_;
   PixelFormat format_;

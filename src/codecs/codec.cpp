@@ -17,6 +17,17 @@
 #include "tessera/error.h"
 
 namespace tessera {
+namespace codecs {
+
+// The one place that sets a decoder's policy, whatever its format.
+struct DecoderAccess {
+  static std::unique_ptr<Decoder> with_policy(std::unique_ptr<Decoder> decoder, FailOn fail_on) {
+    decoder->fail_on_ = fail_on;
+    return decoder;
+  }
+};
+
+}  // namespace codecs
 namespace {
 
 bool starts_with(const std::byte* bytes, std::size_t size, std::string_view signature,
@@ -157,9 +168,9 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
 namespace {
 
 // Sniffs the opened input and hands it to its format's decoder.
-std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
-                                    const std::filesystem::path& path,
-                                    const DecodeOptions& options) {
+std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
+                                     const std::filesystem::path& path,
+                                     const DecodeOptions& options) {
   std::array<std::byte, 16> head{};
   const std::size_t size = file->peek(head.data(), head.size());
   const ErrorContext context{.path = path.string(), .operation = "open"};
@@ -198,6 +209,13 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
                         "HEIF, AVIF, BMP and Netpbm)",
                         other),
       context);
+}
+
+std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
+                                    const std::filesystem::path& path,
+                                    const DecodeOptions& options) {
+  return codecs::DecoderAccess::with_policy(open_format(std::move(file), path, options),
+                                            options.fail_on);
 }
 
 }  // namespace

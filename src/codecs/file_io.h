@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "tessera/error.h"
 #include "tessera/memory.h"
 
 namespace tessera::codecs {
@@ -44,19 +45,36 @@ class AtomicOutputFile {
   AtomicOutputFile(const AtomicOutputFile&) = delete;
   AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
 
+  // A stdio stream over the file whose writes go through write(2) here, so that the first
+  // failure's errno is kept whichever library wrote (libjpeg, libspng and libtiff write through
+  // fwrite and only say "write error"): encoders call throw_if_write_failed() before turning a
+  // library's error into their own.
   std::FILE* stream() const { return stream_; }
   const std::filesystem::path& path() const { return path_; }
   // Appends `size` bytes; throws Error(Io) when they cannot all be written (a full disk).
   void write(const void* data, std::size_t size);
   // Flushes, closes and renames into place. Throws Error(Io) if any of it fails.
   void commit();
+  // Throws Error(Io) naming the output, the system's reason ("no space left on device") and
+  // its errno (Error::os_error) if a write to the stream has failed; returns otherwise.
+  void throw_if_write_failed() const;
+
+  // The stream's state, shared with its stdio callbacks.
+  struct Descriptor {
+    int fd = -1;
+    int write_error = 0;  // errno of the first failed write or close, 0 if none
+  };
 
  private:
   std::filesystem::path path_;
   std::filesystem::path temporary_;
+  Descriptor descriptor_;
   std::FILE* stream_ = nullptr;
   bool committed_ = false;
 };
+
+// Error(Io) for a failed write to `path` with `error_number`, in the words a user acts on.
+Error output_error(const std::filesystem::path& path, int error_number);
 
 // The prefix every temporary output starts with, so that a resumed batch can skip them.
 inline constexpr const char* kTemporaryMarker = ".tessera-";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -190,6 +191,11 @@ class JpegDecoder final : public Decoder {
       }
       if (cmyk_) cmyk_to_rgb(rows.row<std::uint8_t>(y));
     }
+    if (source_->errors.data_lost && !warned_) {  // FailOn::None let a damaged file through
+      warned_ = true;
+      fmt::print(stderr, "tessera: warning: {}: damaged or truncated JPEG ({}); decoded anyway\n",
+                 path().string(), source_->errors.message);
+    }
   }
 
   // Adobe writes CMYK inverted (0 = full ink), which libjpeg hands through unchanged.
@@ -208,6 +214,7 @@ class JpegDecoder final : public Decoder {
   std::unique_ptr<JpegSource> source_;
   bool cmyk_ = false;
   bool early_stop_ = false;
+  bool warned_ = false;
   std::vector<JSAMPLE> cmyk_row_;
 };
 
@@ -223,6 +230,7 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
   const auto fail = [&]() -> Error { return jpeg_error(errors, "read header", path.c_str()); };
 
   install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
+  errors.fail_on = options.fail_on;
   if (!guarded(errors, [&cinfo] { jpeg_create_decompress(&cinfo); })) throw fail();
   source->created = true;
   install_fault_points(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);

@@ -101,6 +101,8 @@ class JpegEncoder final : public Encoder {
     file_.commit();
   }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   std::unique_ptr<JpegSink> sink_;  // destroyed before file_, which then removes a partial file
   ChannelLayout layout_ = ChannelLayout::Rgb;

@@ -51,6 +51,8 @@ class PnmEncoder final : public Encoder {
 
   void finish_encoding() override { file_.commit(); }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   bool sixteen_;
   std::vector<std::uint16_t> wide_;
