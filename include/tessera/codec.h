@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -192,6 +193,14 @@ std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
 std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
                                       const DecodeOptions& options = {});
 
+// The same, for the rest of an open stream (stdin for a command line's "-"), read to its end into
+// memory charged to options.limits' budget (at most 8 bytes per pixel of the pixel limit, plus
+// 1 MiB). The stream is not closed; `name` stands for the path in errors. A path that names a
+// pipe (/dev/stdin on a pipe, bash's <(...)) needs nothing of this: open_decoder(path) reads it
+// the same way.
+std::unique_ptr<Decoder> open_decoder(std::FILE* stream, std::string_view name,
+                                      const DecodeOptions& options = {});
+
 // The headers only: no pixel is decoded.
 ImageInfo probe(const std::filesystem::path& path);
 
@@ -264,8 +273,21 @@ class Encoder {
 std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
                                       PixelFormat format, const EncodeOptions& options = {});
 
+// An encoder writing to `stream` (stdout for a command line's "-", a pipe), which it does not
+// close, in the format `extension` names (".png", "webp", "avif": what format_for_extension
+// reads); `name` stands for the path in errors. The file is encoded into a private temporary
+// folder (in TMPDIR: libtiff seeks back over what it wrote) and copied to the stream by
+// finish(), so a failed encode writes nothing to it. open_encoder(path) does the same by itself
+// for a path that names a pipe or a character device (/dev/stdout, bash's >(...)).
+std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extension,
+                                      std::string_view name, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options = {});
+
 // Writes the whole image: open_encoder, every row, finish.
 void write(const Image& image, const std::filesystem::path& path,
+           const EncodeOptions& options = {});
+// The same to a stream, as open_encoder(std::FILE*, ...) writes it.
+void write(const Image& image, std::FILE* stream, std::string_view extension, std::string_view name,
            const EncodeOptions& options = {});
 
 }  // namespace tessera

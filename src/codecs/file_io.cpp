@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "core/fault_injection.h"
 #include "tessera/error.h"
@@ -105,7 +106,8 @@ Error output_error(const std::filesystem::path& path, int error_number) {
                {.path = path.string(), .operation = "write", .os_error = error_number});
 }
 
-InputFile::InputFile(const std::filesystem::path& path) {
+InputFile::InputFile(const std::filesystem::path& path, MemoryBudget* budget,
+                     std::uint64_t max_stream_bytes) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     throw Error(ErrorCode::Io, "is a directory, not an image file",
@@ -114,6 +116,58 @@ InputFile::InputFile(const std::filesystem::path& path) {
   if (detail::inject_fault()) throw io_error(path, "open", "cannot open for reading", EIO);
   stream_ = std::fopen(path.c_str(), "rb");
   if (stream_ == nullptr) throw io_error(path, "open", "cannot open for reading", errno);
+  struct stat status {};
+  if (::fstat(fileno(stream_), &status) == 0 && !S_ISREG(status.st_mode) &&
+      !S_ISBLK(status.st_mode)) {
+    std::FILE* pipe = std::exchange(stream_, nullptr);
+    try {
+      read_into_memory(pipe, path, budget, max_stream_bytes);
+    } catch (...) {
+      std::fclose(pipe);
+      throw;
+    }
+    std::fclose(pipe);
+  }
+}
+
+InputFile::InputFile(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+                     std::uint64_t max_stream_bytes) {
+  read_into_memory(stream, name, budget, max_stream_bytes);
+}
+
+void InputFile::read_into_memory(std::FILE* stream, const std::filesystem::path& name,
+                                 MemoryBudget* budget, std::uint64_t max_stream_bytes) {
+  // Grown by doubling in tracked memory, so that the budget sees every byte as it arrives.
+  std::size_t size = 0;
+  memory::Buffer bytes = memory::allocate(64 * 1024, {.label = "piped input", .budget = budget});
+  for (;;) {
+    if (size == bytes.size()) {
+      if (size >= max_stream_bytes) {
+        throw Error(ErrorCode::ImageTooLarge,
+                    fmt::format("the piped input is over {} bytes, more than the pixel limit "
+                                "allows for any image; raise the limit or read from a file",
+                                max_stream_bytes),
+                    {.path = name.string(), .operation = "read"});
+      }
+      memory::Buffer larger =
+          memory::allocate(size * 2, {.label = "piped input", .budget = budget});
+      std::memcpy(larger.data(), bytes.data(), size);
+      bytes = std::move(larger);
+    }
+    const std::size_t got = std::fread(bytes.data() + size, 1, bytes.size() - size, stream);
+    size += got;
+    if (got == 0) {
+      if (std::ferror(stream) != 0) throw io_error(name, "read", "cannot read the input", errno);
+      break;
+    }
+  }
+  if (size == 0) {
+    throw Error(ErrorCode::CorruptData, "the input is empty",
+                {.path = name.string(), .operation = "open"});
+  }
+  contents_ = std::move(bytes);
+  stream_ = fmemopen(contents_.data(), size, "rb");
+  if (stream_ == nullptr) throw io_error(name, "open", "cannot read from memory", errno);
 }
 
 InputFile::InputFile(const void* data, std::size_t size, const std::filesystem::path& name) {

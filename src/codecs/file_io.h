@@ -2,6 +2,7 @@
 // Files as codecs need them: an input that is always closed, and an output that appears under
 // its final name only when complete.
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string_view>
@@ -14,7 +15,16 @@ namespace tessera::codecs {
 // An open input file. Throws Error(Io) naming the file and the system's reason.
 class InputFile {
  public:
-  explicit InputFile(const std::filesystem::path& path);
+  // A file that cannot seek (a pipe: `cat a.jpg | tessera convert /dev/stdin ...`, `<(...)`, a
+  // socket, a terminal) is read to its end into tracked memory charged to `budget` (may be
+  // null), refused past `max_stream_bytes`, and decoded from there: every codec sniffs, and
+  // several seek.
+  explicit InputFile(const std::filesystem::path& path, MemoryBudget* budget = nullptr,
+                     std::uint64_t max_stream_bytes = UINT64_MAX);
+  // The rest of `stream` (not closed: the caller's, e.g. stdin), read the same way whether it
+  // can seek or not; `name` stands for the path in errors.
+  InputFile(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+            std::uint64_t max_stream_bytes);
   // Reads `size` bytes at `data`, which must outlive the InputFile, through the same stdio
   // interface (fmemopen), so that codecs have a single input path.
   InputFile(const void* data, std::size_t size, const std::filesystem::path& name);
@@ -27,6 +37,10 @@ class InputFile {
   std::size_t peek(void* buffer, std::size_t size);
 
  private:
+  void read_into_memory(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+                        std::uint64_t max_stream_bytes);
+
+  memory::Buffer contents_;  // a non-seekable input's bytes, which stream_ reads
   std::FILE* stream_ = nullptr;
 };
 
