@@ -12,6 +12,7 @@
 #include <cstring>
 #include <utility>
 
+#include "codecs/colour_management.h"
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
 #include "codecs/limits.h"
@@ -32,6 +33,12 @@ struct DecoderAccess {
 
 }  // namespace codecs
 namespace {
+
+ChannelLayout without_alpha_layout(ChannelLayout layout) {
+  return layout == ChannelLayout::Rgba        ? ChannelLayout::Rgb
+         : layout == ChannelLayout::GrayAlpha ? ChannelLayout::Gray
+                                              : layout;
+}
 
 bool starts_with(const std::byte* bytes, std::size_t size, std::string_view signature,
                  std::size_t offset = 0) {
@@ -310,6 +317,14 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
   }
   const FileFormat format_of_output = format_for_extension(path);
   check_encode_options(format_of_output, options, path);
+  if (!options.icc_profile.empty() &&
+      !codecs::icc_profile_fits(options.icc_profile, without_alpha_layout(format.layout))) {
+    // A profile of another colour space (a CMYK one beside RGB pixels) would make every viewer
+    // misread the pixels: the output goes untagged (sRGB) instead.
+    EncodeOptions untagged = options;
+    untagged.icc_profile.clear();
+    return open_encoder(path, width, height, format, untagged);
+  }
   // A pipe or a device (/dev/stdout, >(...)) can neither hold a temporary beside it nor seek.
   struct stat status {};
   if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode) && !S_ISDIR(status.st_mode)) {

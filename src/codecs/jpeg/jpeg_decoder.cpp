@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "codecs/colour_management.h"
 #include "codecs/exif_orientation.h"
 #include "codecs/format_factories.h"
 #include "codecs/jpeg/jpeg_error.h"
@@ -155,6 +156,16 @@ class JpegDecoder final : public Decoder {
     return bytes;
   }
 
+  // A CMYK file with its own profile is converted through it to sRGB (as libvips does), and
+  // the CMYK profile, which no longer describes the pixels, is dropped: untagged is sRGB.
+  // Without a usable profile the naive conversion below stands, and still no CMYK profile goes
+  // with RGB pixels.
+  void prepare_colour_management() {
+    if (!cmyk_) return;
+    cmyk_transform_ = CmykToSrgb::from_profile(icc_profile_, source_->cinfo.saw_Adobe_marker != 0);
+    icc_profile_.clear();
+  }
+
  private:
   [[noreturn]] void fail() const { throw jpeg_error(source_->errors, "decode", path().c_str()); }
 
@@ -200,6 +211,10 @@ class JpegDecoder final : public Decoder {
 
   // Adobe writes CMYK inverted (0 = full ink), which libjpeg hands through unchanged.
   void cmyk_to_rgb(std::uint8_t* out) const {
+    if (cmyk_transform_) {
+      cmyk_transform_->convert(cmyk_row_.data(), out, width());
+      return;
+    }
     const bool inverted = source_->cinfo.saw_Adobe_marker != 0;
     for (int x = 0; x < width(); ++x) {
       const std::uint8_t* ink = cmyk_row_.data() + static_cast<std::size_t>(x) * 4;
@@ -216,6 +231,7 @@ class JpegDecoder final : public Decoder {
   bool early_stop_ = false;
   bool warned_ = false;
   std::vector<JSAMPLE> cmyk_row_;
+  std::unique_ptr<CmykToSrgb> cmyk_transform_;
 };
 
 }  // namespace
@@ -284,6 +300,7 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
 
   auto decoder = std::make_unique<JpegDecoder>(path, info, std::move(source), std::move(icc));
   decoder->configure(options);
+  decoder->prepare_colour_management();
   return decoder;
 }
 
