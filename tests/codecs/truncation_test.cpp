@@ -97,6 +97,31 @@ TEST_F(Truncation, truncated_jpeg_under_fail_on_none_keeps_the_rows_it_has) {
   EXPECT_EQ(last[0], 128);
 }
 
+TEST_F(Truncation, fail_on_warning_also_ends_at_what_libjpeg_only_warns_about) {
+  TESSERA_REQUIRE_CORPORA();
+  const fs::path whole = file("photo.jpg");
+  write(photo(), whole);
+  // Two junk bytes before SOS: libjpeg warns "extraneous bytes before marker 0xda" (as djpeg
+  // does, exit 2) and the image is whole, so only FailOn::Warning refuses it.
+  std::vector<char> bytes = bytes_of(whole);
+  const std::string_view view(bytes.data(), bytes.size());
+  const std::size_t sos = view.find("\xFF\xDA");
+  ASSERT_NE(sos, std::string_view::npos);
+  bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(sos), {'\x12', '\x34'});
+  const fs::path junk = file("junk.jpg");
+  std::ofstream(junk, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  EXPECT_EQ(read(junk).height(), photo().height());
+  EXPECT_EQ(read(junk, {.fail_on = FailOn::None}).height(), photo().height());
+  try {
+    (void)read(junk, {.fail_on = FailOn::Warning});
+    ADD_FAILURE() << "FailOn::Warning let a warning through";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::CorruptData) << error.what();
+    EXPECT_NE(error.message().find("extraneous bytes"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(Truncation, truncated_png_is_corrupt_data_error) {
   TESSERA_REQUIRE_CORPORA();
   const fs::path whole = file("photo.png");
