@@ -15,6 +15,8 @@ packages=(
   libhwy-dev libtbb-dev
   # Codecs: each format on the library made for it.
   libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
+  # Colour management: CMYK through its embedded ICC profile to sRGB (as libvips does).
+  liblcms2-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -39,6 +40,9 @@
 namespace tessera {
 
 class MemoryBudget;
+namespace codecs {
+struct DecoderAccess;
+}
 
 // HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is read, not
 // written.
@@ -101,9 +105,11 @@ struct DecodeOptions {
   // shrink-on-load is then off too: `--no-shrink-on-load`).
   bool shrink_on_load = true;
   // What ends a decode, as libvips' fail_on: Error, only errors (a truncated file, a corrupt
-  // stream: the default); Warning, also the library's warnings (a bad marker libjpeg skips);
-  // None, nothing that still leaves an image (a truncated file gives its partial image, the
-  // missing rows grey, with a warning on stderr).
+  // stream: the default, Error(CorruptData) "truncated: N of M rows"); Warning, also the
+  // library's warnings (a bad marker libjpeg skips); None, nothing that still leaves an image
+  // (a truncated JPEG, PNG, GIF, TIFF, BMP or Netpbm gives its partial image, the missing rows
+  // grey, with one warning on stderr). A truncated WebP or HEIF has no partial image: it fails
+  // whatever the policy.
   FailOn fail_on = FailOn::Error;
 };
 
@@ -150,9 +156,21 @@ class Decoder {
   virtual void begin_decoding() {}
   virtual void decode_rows(const MutableImageView& rows) = 0;
 
+  FailOn fail_on() const { return fail_on_; }
+  // The file's data ended (or broke) with `rows_done` of height() rows decoded. Under
+  // FailOn::None it warns once on stderr and returns: the caller fills what is left of `rows`
+  // grey (fill_grey), and, if `later_rows_grey`, every later read_rows() delivers grey rows
+  // without decode_rows() (false: a format decoded whole up front keeps its partial image).
+  // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
+  void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
+  // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
+  static void fill_grey(const MutableImageView& rows, int from);
+
   std::vector<std::byte> icc_profile_;
 
  private:
+  friend struct codecs::DecoderAccess;
+
   std::filesystem::path path_;
   ImageInfo info_;
   int width_ = 0;
@@ -161,6 +179,9 @@ class Decoder {
   int rows_read_ = 0;
   bool started_ = false;
   bool failed_ = false;
+  FailOn fail_on_ = FailOn::Error;
+  bool data_ended_ = false;
+  bool warned_truncated_ = false;
 };
 
 // Opens `path`, sniffs its format, reads its headers and checks them against options.limits.
@@ -170,6 +191,14 @@ std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
 // The same, for an image already in memory (an HTTP body, a fuzzer's input). `bytes` must
 // outlive the decoder; `name` stands for the path in errors.
 std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
+                                      const DecodeOptions& options = {});
+
+// The same, for the rest of an open stream (stdin for a command line's "-"), read to its end into
+// memory charged to options.limits' budget (at most 8 bytes per pixel of the pixel limit, plus
+// 1 MiB). The stream is not closed; `name` stands for the path in errors. A path that names a
+// pipe (/dev/stdin on a pipe, bash's <(...)) needs nothing of this: open_decoder(path) reads it
+// the same way.
+std::unique_ptr<Decoder> open_decoder(std::FILE* stream, std::string_view name,
                                       const DecodeOptions& options = {});
 
 // The headers only: no pixel is decoded.
@@ -221,8 +250,15 @@ class Encoder {
   Encoder(int width, int height, PixelFormat format);
   virtual void encode_rows(const ImageView& rows) = 0;
   virtual void finish_encoding() = 0;
+  // Throws Error(Io) if writing the output failed (a full disk): called before an error from
+  // encode_rows() or finish_encoding() propagates, so that a library's "write error" is
+  // reported as what it is, not as corrupt data.
+  virtual void check_output() const {}
 
  private:
+  template <typename Work>
+  void reporting_output_errors(Work&& work);
+
   int width_;
   int height_;
   PixelFormat format_;
@@ -237,8 +273,21 @@ class Encoder {
 std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
                                       PixelFormat format, const EncodeOptions& options = {});
 
+// An encoder writing to `stream` (stdout for a command line's "-", a pipe), which it does not
+// close, in the format `extension` names (".png", "webp", "avif": what format_for_extension
+// reads); `name` stands for the path in errors. The file is encoded into a private temporary
+// folder (in TMPDIR: libtiff seeks back over what it wrote) and copied to the stream by
+// finish(), so a failed encode writes nothing to it. open_encoder(path) does the same by itself
+// for a path that names a pipe or a character device (/dev/stdout, bash's >(...)).
+std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extension,
+                                      std::string_view name, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options = {});
+
 // Writes the whole image: open_encoder, every row, finish.
 void write(const Image& image, const std::filesystem::path& path,
+           const EncodeOptions& options = {});
+// The same to a stream, as open_encoder(std::FILE*, ...) writes it.
+void write(const Image& image, std::FILE* stream, std::string_view extension, std::string_view name,
            const EncodeOptions& options = {});
 
 }  // namespace tessera

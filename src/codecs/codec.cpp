@@ -2,6 +2,9 @@
 // per-format decoders and encoders.
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <array>
@@ -9,6 +12,7 @@
 #include <cstring>
 #include <utility>
 
+#include "codecs/colour_management.h"
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
 #include "codecs/limits.h"
@@ -17,7 +21,24 @@
 #include "tessera/error.h"
 
 namespace tessera {
+namespace codecs {
+
+// The one place that sets a decoder's policy, whatever its format.
+struct DecoderAccess {
+  static std::unique_ptr<Decoder> with_policy(std::unique_ptr<Decoder> decoder, FailOn fail_on) {
+    decoder->fail_on_ = fail_on;
+    return decoder;
+  }
+};
+
+}  // namespace codecs
 namespace {
+
+ChannelLayout without_alpha_layout(ChannelLayout layout) {
+  return layout == ChannelLayout::Rgba        ? ChannelLayout::Rgb
+         : layout == ChannelLayout::GrayAlpha ? ChannelLayout::Gray
+                                              : layout;
+}
 
 bool starts_with(const std::byte* bytes, std::size_t size, std::string_view signature,
                  std::size_t offset = 0) {
@@ -157,9 +178,9 @@ FileFormat format_for_extension(const std::filesystem::path& path) {
 namespace {
 
 // Sniffs the opened input and hands it to its format's decoder.
-std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
-                                    const std::filesystem::path& path,
-                                    const DecodeOptions& options) {
+std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
+                                     const std::filesystem::path& path,
+                                     const DecodeOptions& options) {
   std::array<std::byte, 16> head{};
   const std::size_t size = file->peek(head.data(), head.size());
   const ErrorContext context{.path = path.string(), .operation = "open"};
@@ -200,11 +221,37 @@ std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
       context);
 }
 
+std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
+                                    const std::filesystem::path& path,
+                                    const DecodeOptions& options) {
+  return codecs::DecoderAccess::with_policy(open_format(std::move(file), path, options),
+                                            options.fail_on);
+}
+
+// The most bytes a piped input may hold: a compressed file is never much larger than its
+// pixels at 16-bit RGBA (8 bytes each), whatever the format; 1 MiB of room for metadata.
+std::uint64_t max_stream_bytes(const Limits& limits) {
+  constexpr std::uint64_t kMetadata = std::uint64_t{1} << 20;
+  if (limits.max_pixels > (UINT64_MAX - kMetadata) / 8) return UINT64_MAX;
+  return limits.max_pixels * 8 + kMetadata;
+}
+
 }  // namespace
 
 std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
                                       const DecodeOptions& options) {
-  return open_input(std::make_unique<codecs::InputFile>(path), path, options);
+  return open_input(std::make_unique<codecs::InputFile>(path, codecs::budget_of(options.limits),
+                                                        max_stream_bytes(options.limits)),
+                    path, options);
+}
+
+std::unique_ptr<Decoder> open_decoder(std::FILE* stream, std::string_view name,
+                                      const DecodeOptions& options) {
+  const std::filesystem::path path(name);
+  return open_input(
+      std::make_unique<codecs::InputFile>(stream, path, codecs::budget_of(options.limits),
+                                          max_stream_bytes(options.limits)),
+      path, options);
 }
 
 std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
@@ -270,6 +317,22 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
   }
   const FileFormat format_of_output = format_for_extension(path);
   check_encode_options(format_of_output, options, path);
+  if (!options.icc_profile.empty() &&
+      !codecs::icc_profile_fits(options.icc_profile, without_alpha_layout(format.layout))) {
+    // A profile of another colour space (a CMYK one beside RGB pixels) would make every viewer
+    // misread the pixels: the output goes untagged (sRGB) instead.
+    EncodeOptions untagged = options;
+    untagged.icc_profile.clear();
+    return open_encoder(path, width, height, format, untagged);
+  }
+  // A pipe or a device (/dev/stdout, >(...)) can neither hold a temporary beside it nor seek.
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode) && !S_ISDIR(status.st_mode)) {
+    std::FILE* stream = std::fopen(path.c_str(), "wb");
+    if (stream == nullptr) throw codecs::output_error(path, errno);
+    return codecs::open_stream_encoder(stream, true, path.extension().string(), path.string(),
+                                       width, height, format, options);
+  }
   switch (format_of_output) {
     case FileFormat::Jpeg:
       return codecs::open_jpeg_encoder(path, width, height, format, options);
@@ -294,6 +357,21 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
 
 void write(const Image& image, const std::filesystem::path& path, const EncodeOptions& options) {
   const auto encoder = open_encoder(path, image.width(), image.height(), image.format(), options);
+  encoder->write_rows(image.view());
+  encoder->finish();
+}
+
+std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extension,
+                                      std::string_view name, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options) {
+  return codecs::open_stream_encoder(stream, false, extension, name, width, height, format,
+                                     options);
+}
+
+void write(const Image& image, std::FILE* stream, std::string_view extension, std::string_view name,
+           const EncodeOptions& options) {
+  const auto encoder =
+      open_encoder(stream, extension, name, image.width(), image.height(), image.format(), options);
   encoder->write_rows(image.view());
   encoder->finish();
 }

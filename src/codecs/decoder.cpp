@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <cstring>
+
 #include "tessera/codec.h"
 #include "tessera/error.h"
 
@@ -72,14 +75,58 @@ void Decoder::read_rows(const MutableImageView& rows) {
   start();
   check_rows(width_, format_, rows.width(), rows.format(), rows_read_, rows.height(), height_,
              "decode");
-  poisoning_on_error(failed_, [&] { decode_rows(rows); });
+  if (data_ended_) {
+    fill_grey(rows, 0);
+  } else {
+    poisoning_on_error(failed_, [&] { decode_rows(rows); });
+  }
   rows_read_ += rows.height();
+}
+
+void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows_grey) {
+  const std::string what = fmt::format("truncated: {} of {} rows ({})", rows_done, height_, detail);
+  if (fail_on_ != FailOn::None) {
+    throw Error(ErrorCode::CorruptData,
+                fmt::format("{}; the file is damaged or incomplete (FailOn::None accepts the "
+                            "partial image)",
+                            what),
+                {.path = path_.string(), .operation = "decode"});
+  }
+  if (!warned_truncated_) {
+    warned_truncated_ = true;
+    // The caller asked for the partial image; a person should still hear that it is partial.
+    fmt::print(stderr, "tessera: warning: {}: {}; the missing rows are grey\n", path_.string(),
+               what);
+  }
+  data_ended_ = data_ended_ || later_rows_grey;
+}
+
+void Decoder::fill_grey(const MutableImageView& rows, int from) {
+  // 0x80 is mid-grey in 8 bits and close to it in 16 (0x8080); float rows get 0.5 below.
+  for (int y = from; y < rows.height(); ++y) {
+    if (rows.format().sample == SampleType::F32) {
+      float* row = rows.row<float>(y);
+      for (std::size_t i = 0; i < rows.row_bytes() / sizeof(float); ++i) row[i] = 0.5F;
+    } else {
+      std::memset(rows.row(y), 0x80, rows.row_bytes());
+    }
+  }
 }
 
 Encoder::Encoder(int width, int height, PixelFormat format)
     : width_(width), height_(height), format_(format) {}
 
 Encoder::~Encoder() = default;
+
+template <typename Work>
+void Encoder::reporting_output_errors(Work&& work) {
+  try {
+    work();
+  } catch (const Error&) {
+    check_output();  // a full disk, which the library may have called something else
+    throw;
+  }
+}
 
 void Encoder::write_rows(const ImageView& rows) {
   if (failed_ || finished_) {
@@ -90,7 +137,7 @@ void Encoder::write_rows(const ImageView& rows) {
   }
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,
              "encode");
-  poisoning_on_error(failed_, [&] { encode_rows(rows); });
+  poisoning_on_error(failed_, [&] { reporting_output_errors([&] { encode_rows(rows); }); });
   rows_written_ += rows.height();
 }
 
@@ -102,7 +149,7 @@ void Encoder::finish() {
                             : fmt::format("finish() after {} of {} rows", rows_written_, height_),
                 {.path = {}, .operation = "encode"});
   }
-  poisoning_on_error(failed_, [&] { finish_encoding(); });
+  poisoning_on_error(failed_, [&] { reporting_output_errors([&] { finish_encoding(); }); });
   finished_ = true;
 }
 

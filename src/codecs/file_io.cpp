@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "core/fault_injection.h"
 #include "tessera/error.h"
@@ -33,9 +34,80 @@ mode_t current_umask() {
   return 022;
 }
 
+using Descriptor = AtomicOutputFile::Descriptor;
+
+// stdio callbacks (fopencookie) over the output's descriptor. Each write is a fault point that
+// fails as a full disk does (ENOSPC), so that tests reach every library's write error path.
+ssize_t write_descriptor(void* cookie, const char* data, std::size_t size) {
+  auto& descriptor = *static_cast<Descriptor*>(cookie);
+  std::size_t done = 0;
+  while (done < size) {
+    if (detail::inject_fault()) {
+      errno = ENOSPC;
+    } else {
+      const ssize_t wrote = ::write(descriptor.fd, data + done, size - done);
+      if (wrote > 0) {
+        done += static_cast<std::size_t>(wrote);
+        continue;
+      }
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote == 0) errno = ENOSPC;
+    }
+    if (descriptor.write_error == 0) descriptor.write_error = errno;
+    return 0;  // stdio's convention for a failed write: 0, and errno set
+  }
+  return static_cast<ssize_t>(size);
+}
+
+ssize_t read_descriptor(void* cookie, char* data, std::size_t size) {
+  const auto& descriptor = *static_cast<Descriptor*>(cookie);
+  ssize_t got = 0;
+  do {
+    got = ::read(descriptor.fd, data, size);
+  } while (got < 0 && errno == EINTR);
+  return got;
+}
+
+int seek_descriptor(void* cookie, off64_t* offset, int whence) {
+  const auto& descriptor = *static_cast<Descriptor*>(cookie);
+  const off64_t at = ::lseek64(descriptor.fd, *offset, whence);
+  if (at < 0) return -1;
+  *offset = at;
+  return 0;
+}
+
+int close_descriptor(void* cookie) {
+  auto& descriptor = *static_cast<Descriptor*>(cookie);
+  // A network file system or a quota may report a full device only here.
+  const int closed = ::close(descriptor.fd);
+  if (closed != 0 && descriptor.write_error == 0) descriptor.write_error = errno;
+  descriptor.fd = -1;
+  return closed;
+}
+
 }  // namespace
 
-InputFile::InputFile(const std::filesystem::path& path) {
+Error output_error(const std::filesystem::path& path, int error_number) {
+  std::string reason;
+  switch (error_number) {
+    case ENOSPC:
+      reason = "no space left on device; free some space or write elsewhere";
+      break;
+    case EDQUOT:
+      reason = "disk quota exceeded (no space left on device for this user)";
+      break;
+    case EIO:
+      reason = "input/output error on the output device";
+      break;
+    default:
+      reason = std::strerror(error_number);
+  }
+  return Error(ErrorCode::Io, fmt::format("cannot write the file: {}", reason),
+               {.path = path.string(), .operation = "write", .os_error = error_number});
+}
+
+InputFile::InputFile(const std::filesystem::path& path, MemoryBudget* budget,
+                     std::uint64_t max_stream_bytes) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     throw Error(ErrorCode::Io, "is a directory, not an image file",
@@ -44,6 +116,58 @@ InputFile::InputFile(const std::filesystem::path& path) {
   if (detail::inject_fault()) throw io_error(path, "open", "cannot open for reading", EIO);
   stream_ = std::fopen(path.c_str(), "rb");
   if (stream_ == nullptr) throw io_error(path, "open", "cannot open for reading", errno);
+  struct stat status {};
+  if (::fstat(fileno(stream_), &status) == 0 && !S_ISREG(status.st_mode) &&
+      !S_ISBLK(status.st_mode)) {
+    std::FILE* pipe = std::exchange(stream_, nullptr);
+    try {
+      read_into_memory(pipe, path, budget, max_stream_bytes);
+    } catch (...) {
+      std::fclose(pipe);
+      throw;
+    }
+    std::fclose(pipe);
+  }
+}
+
+InputFile::InputFile(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+                     std::uint64_t max_stream_bytes) {
+  read_into_memory(stream, name, budget, max_stream_bytes);
+}
+
+void InputFile::read_into_memory(std::FILE* stream, const std::filesystem::path& name,
+                                 MemoryBudget* budget, std::uint64_t max_stream_bytes) {
+  // Grown by doubling in tracked memory, so that the budget sees every byte as it arrives.
+  std::size_t size = 0;
+  memory::Buffer bytes = memory::allocate(64 * 1024, {.label = "piped input", .budget = budget});
+  for (;;) {
+    if (size == bytes.size()) {
+      if (size >= max_stream_bytes) {
+        throw Error(ErrorCode::ImageTooLarge,
+                    fmt::format("the piped input is over {} bytes, more than the pixel limit "
+                                "allows for any image; raise the limit or read from a file",
+                                max_stream_bytes),
+                    {.path = name.string(), .operation = "read"});
+      }
+      memory::Buffer larger =
+          memory::allocate(size * 2, {.label = "piped input", .budget = budget});
+      std::memcpy(larger.data(), bytes.data(), size);
+      bytes = std::move(larger);
+    }
+    const std::size_t got = std::fread(bytes.data() + size, 1, bytes.size() - size, stream);
+    size += got;
+    if (got == 0) {
+      if (std::ferror(stream) != 0) throw io_error(name, "read", "cannot read the input", errno);
+      break;
+    }
+  }
+  if (size == 0) {
+    throw Error(ErrorCode::CorruptData, "the input is empty",
+                {.path = name.string(), .operation = "open"});
+  }
+  contents_ = std::move(bytes);
+  stream_ = fmemopen(contents_.data(), size, "rb");
+  if (stream_ == nullptr) throw io_error(name, "open", "cannot read from memory", errno);
 }
 
 InputFile::InputFile(const void* data, std::size_t size, const std::filesystem::path& name) {
@@ -101,10 +225,16 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
   // mkstemp makes the file private (0600); the result should be an ordinary file.
   fchmod(descriptor, 0666 & ~current_umask());
   // Read-write: libtiff seeks back over what it wrote, and may read it.
-  stream_ = fdopen(descriptor, "w+b");
+  descriptor_.fd = descriptor;
+  stream_ = fopencookie(&descriptor_, "w+b",
+                        {.read = read_descriptor,
+                         .write = write_descriptor,
+                         .seek = seek_descriptor,
+                         .close = close_descriptor});
   if (stream_ == nullptr) {
     const int error_number = errno;
     close(descriptor);
+    descriptor_.fd = -1;
     unlink(temporary_.c_str());
     throw io_error(path_, "write", "cannot open for writing", error_number);
   }
@@ -117,9 +247,15 @@ AtomicOutputFile::~AtomicOutputFile() {
 }
 
 void AtomicOutputFile::write(const void* data, std::size_t size) {
-  if (detail::inject_fault() || std::fwrite(data, 1, size, stream_) != size) {
-    throw io_error(path_, "write", "cannot write the file (disk full?)", errno != 0 ? errno : EIO);
+  if (detail::inject_fault()) throw output_error(path_, EIO);
+  if (std::fwrite(data, 1, size, stream_) != size) {
+    throw_if_write_failed();
+    throw output_error(path_, errno != 0 ? errno : EIO);
   }
+}
+
+void AtomicOutputFile::throw_if_write_failed() const {
+  if (descriptor_.write_error != 0) throw output_error(path_, descriptor_.write_error);
 }
 
 void AtomicOutputFile::commit() {
@@ -128,8 +264,8 @@ void AtomicOutputFile::commit() {
   const bool closed = std::fclose(stream_) == 0;
   stream_ = nullptr;
   if (!flushed || !closed) {
-    throw io_error(path_, "write", "cannot finish writing (disk full?)",
-                   flushed ? errno : flush_error);
+    throw_if_write_failed();
+    throw output_error(path_, flushed ? errno : flush_error);
   }
   const bool injected = detail::inject_fault();
   if (injected || std::rename(temporary_.c_str(), path_.c_str()) != 0) {

@@ -1,6 +1,7 @@
 #pragma once
 // One decoder and one encoder factory per format; codec.cpp dispatches to them.
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
@@ -54,5 +55,12 @@ std::unique_ptr<Decoder> open_pnm_decoder(std::unique_ptr<InputFile> file,
                                           const DecodeOptions& options);
 std::unique_ptr<Encoder> open_pnm_encoder(const std::filesystem::path& path, int width, int height,
                                           PixelFormat format, const EncodeOptions& options);
+
+// An encoder for `stream` in the format `extension` names (".png", "avif"); see
+// tessera::open_encoder(std::FILE*, ...). Closes the stream when done if `owns_stream`.
+std::unique_ptr<Encoder> open_stream_encoder(std::FILE* stream, bool owns_stream,
+                                             std::string_view extension, std::string_view name,
+                                             int width, int height, PixelFormat format,
+                                             const EncodeOptions& options);
 
 }  // namespace tessera::codecs

@@ -10,6 +10,7 @@
 namespace tessera::ops::detail {
 
 std::vector<OpDescriptor> colour_ops();
+std::vector<OpDescriptor> flatten_ops();
 std::vector<OpDescriptor> tone_ops();
 std::vector<OpDescriptor> blur_ops();
 std::vector<OpDescriptor> filter_ops();

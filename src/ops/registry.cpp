@@ -124,8 +124,8 @@ std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& argume
 const std::vector<OpDescriptor>& all_ops() {
   static const std::vector<OpDescriptor> ops = [] {
     std::vector<OpDescriptor> list;
-    for (auto group : {detail::colour_ops, detail::tone_ops, detail::blur_ops, detail::filter_ops,
-                       detail::edge_ops, detail::geometry_ops}) {
+    for (auto group : {detail::colour_ops, detail::flatten_ops, detail::tone_ops, detail::blur_ops,
+                       detail::filter_ops, detail::edge_ops, detail::geometry_ops}) {
       for (auto& op : group()) list.push_back(std::move(op));
     }
     return list;

@@ -249,7 +249,17 @@ class BmpDecoder final : public Decoder {
         for (int x = 0; x < width(); ++x) put_palette(out, x, indices[x]);
         continue;
       }
-      read_stored_row(stored_row);
+      try {
+        read_stored_row(stored_row);
+      } catch (const Error& error) {
+        const bool truncated = std::feof(file_->stream()) != 0;
+        if (error.code() != ErrorCode::CorruptData || (!truncated && fail_on() != FailOn::None))
+          throw;
+        // A bottom-up file stores its last rows first: later rows may still be there.
+        data_ended(top_row, error.message(), false);
+        std::memset(out, 0x80, rows.row_bytes());
+        continue;
+      }
       convert_row(out);
     }
   }

@@ -88,6 +88,8 @@ class BmpEncoder final : public Encoder {
 
   void finish_encoding() override { file_.commit(); }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   bool alpha_;
   std::size_t stride_ = 0;

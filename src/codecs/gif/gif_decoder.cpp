@@ -111,7 +111,13 @@ class GifDecoder final : public Decoder {
         frame.Interlace ? interlaced_order(frame.Height) : std::vector<int>();
     const int channels = format().channels();
     for (int i = 0; i < frame.Height; ++i) {
-      if (detail::inject_fault() || DGifGetLine(gif, line.data(), frame.Width) == GIF_ERROR) fail();
+      if (detail::inject_fault()) fail();
+      if (DGifGetLine(gif, line.data(), frame.Width) == GIF_ERROR) {
+        if (fail_on() != FailOn::None) fail();
+        // The rows not reached stay transparent black, as browsers show a truncated GIF.
+        data_ended(frame.Interlace ? 0 : frame.Top + i, "the image data ends early", false);
+        break;
+      }
       const int y = frame.Top + (frame.Interlace ? rows[static_cast<std::size_t>(i)] : i);
       auto* out = pixels_.mutable_view().row<std::uint8_t>(y) + frame.Left * channels;
       for (int x = 0; x < frame.Width; ++x) {

@@ -100,6 +100,8 @@ class HeifEncoder final : public Encoder {
     file_.commit();
   }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   EncodeOptions options_;
   heif_compression_format compression_ = heif_compression_HEVC;

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "codecs/colour_management.h"
 #include "codecs/exif_orientation.h"
 #include "codecs/format_factories.h"
 #include "codecs/jpeg/jpeg_error.h"
@@ -158,6 +160,16 @@ class JpegDecoder final : public Decoder {
     return bytes;
   }
 
+  // A CMYK file with its own profile is converted through it to sRGB (as libvips does), and
+  // the CMYK profile, which no longer describes the pixels, is dropped: untagged is sRGB.
+  // Without a usable profile the naive conversion below stands, and still no CMYK profile goes
+  // with RGB pixels.
+  void prepare_colour_management() {
+    if (!cmyk_) return;
+    cmyk_transform_ = CmykToSrgb::from_profile(icc_profile_, source_->cinfo.saw_Adobe_marker != 0);
+    icc_profile_.clear();
+  }
+
  private:
   [[noreturn]] void fail() const { throw jpeg_error(source_->errors, "decode", path().c_str()); }
 
@@ -194,10 +206,19 @@ class JpegDecoder final : public Decoder {
       }
       if (cmyk_) cmyk_to_rgb(rows.row<std::uint8_t>(y));
     }
+    if (source_->errors.data_lost && !warned_) {  // FailOn::None let a damaged file through
+      warned_ = true;
+      fmt::print(stderr, "tessera: warning: {}: damaged or truncated JPEG ({}); decoded anyway\n",
+                 path().string(), source_->errors.message);
+    }
   }
 
   // Adobe writes CMYK inverted (0 = full ink), which libjpeg hands through unchanged.
   void cmyk_to_rgb(std::uint8_t* out) const {
+    if (cmyk_transform_) {
+      cmyk_transform_->convert(cmyk_row_.data(), out, width());
+      return;
+    }
     const bool inverted = source_->cinfo.saw_Adobe_marker != 0;
     for (int x = 0; x < width(); ++x) {
       const std::uint8_t* ink = cmyk_row_.data() + static_cast<std::size_t>(x) * 4;
@@ -212,7 +233,9 @@ class JpegDecoder final : public Decoder {
   std::unique_ptr<JpegSource> source_;
   bool cmyk_ = false;
   bool early_stop_ = false;
+  bool warned_ = false;
   std::vector<JSAMPLE> cmyk_row_;
+  std::unique_ptr<CmykToSrgb> cmyk_transform_;
 };
 
 }  // namespace
@@ -227,6 +250,7 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
   const auto fail = [&]() -> Error { return jpeg_error(errors, "read header", path.c_str()); };
 
   install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
+  errors.fail_on = options.fail_on;
   if (!guarded(errors, [&cinfo] { jpeg_create_decompress(&cinfo); })) throw fail();
   source->created = true;
   install_fault_points(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
@@ -280,6 +304,7 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
 
   auto decoder = std::make_unique<JpegDecoder>(path, info, std::move(source), std::move(icc));
   decoder->configure(options);
+  decoder->prepare_colour_management();
   return decoder;
 }
 

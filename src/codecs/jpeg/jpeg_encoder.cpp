@@ -36,7 +36,7 @@ class JpegEncoder final : public Encoder {
     sink_->created = true;
     install_fault_points(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);
 
-    layout_ = without_alpha(format.layout);  // JPEG has no alpha channel: it is dropped
+    layout_ = without_alpha(format.layout);  // JPEG has no alpha: flattened onto white
     cinfo.image_width = static_cast<JDIMENSION>(width);
     cinfo.image_height = static_cast<JDIMENSION>(height);
     cinfo.input_components = channel_count(layout_);
@@ -100,6 +100,8 @@ class JpegEncoder final : public Encoder {
     if (!guarded(sink_->errors, [&cinfo] { jpeg_finish_compress(&cinfo); })) fail();
     file_.commit();
   }
+
+  void check_output() const override { file_.throw_if_write_failed(); }
 
   AtomicOutputFile file_;
   std::unique_ptr<JpegSink> sink_;  // destroyed before file_, which then removes a partial file

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+
 namespace tessera::codecs {
 namespace {
 
@@ -16,12 +19,56 @@ JpegErrorManager& manager_of(jpeg_common_struct* common) {
   std::longjmp(manager.jump, 1);
 }
 
-// Warnings (msg_level -1) mean corrupt data that libjpeg worked around. Some are harmless (a
-// truncated file decodes with a grey tail, as djpeg does); a flood of them is a hostile file
-// spending our CPU, so past max_warnings it becomes an error.
+// Warnings that mean pixels are missing or wrong: the data ends early (libjpeg then fills the
+// rest grey, as djpeg does), or an entropy-coded segment is broken. Others (junk bytes before a
+// marker, an odd JFIF version, a bad ICC chunk) leave the image whole.
+bool loses_image_data(int message_code) {
+  return message_code == JWRN_JPEG_EOF || message_code == JWRN_HIT_MARKER ||
+         message_code == JWRN_HUFF_BAD_CODE || message_code == JWRN_MUST_RESYNC;
+}
+
+// Rows complete when libjpeg warned: the iMCU rows read so far, in output rows.
+unsigned rows_done(jpeg_common_struct* common) {
+  if (common->is_decompressor == 0) return 0;
+  const auto* cinfo = reinterpret_cast<const jpeg_decompress_struct*>(common);
+  if (cinfo->total_iMCU_rows == 0) return 0;
+  const unsigned long long rows = static_cast<unsigned long long>(cinfo->output_height) *
+                                  std::min(cinfo->input_iMCU_row, cinfo->total_iMCU_rows) /
+                                  cinfo->total_iMCU_rows;
+  return static_cast<unsigned>(rows);
+}
+
+// Warnings (msg_level -1) mean corrupt data that libjpeg worked around. The policy
+// (DecodeOptions::fail_on) says which of them end the decode; a flood of them is a hostile file
+// spending our CPU, so past max_warnings it becomes an error whatever the policy.
 void on_emit_message(jpeg_common_struct* common, int message_level) {
   if (message_level >= 0) return;  // trace messages
   JpegErrorManager& manager = manager_of(common);
+  const int code = common->err->msg_code;
+  const bool loses_data = loses_image_data(code);
+  if (manager.fail_on == FailOn::Warning || (manager.fail_on == FailOn::Error && loses_data)) {
+    manager.message_code = code;
+    (*common->err->format_message)(common, manager.message);
+    if (code == JWRN_JPEG_EOF && common->is_decompressor != 0) {
+      const auto* cinfo = reinterpret_cast<const jpeg_decompress_struct*>(common);
+      std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
+                    "truncated: %u of %u rows; the file is incomplete (FailOn::None accepts the "
+                    "partial image)",
+                    rows_done(common), static_cast<unsigned>(cinfo->output_height));
+    } else {
+      std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
+                    "corrupt data after %u rows (%s)", rows_done(common),
+                    loses_data ? "FailOn::None accepts the damaged image"
+                               : "a warning, which FailOn::Error lets through");
+    }
+    manager.own_message = manager.own_buffer;
+    manager.own_code = ErrorCode::CorruptData;
+    std::longjmp(manager.jump, 1);
+  }
+  if (loses_data && !manager.data_lost) {
+    manager.data_lost = true;
+    (*common->err->format_message)(common, manager.message);
+  }
   if (++manager.warnings <= manager.max_warnings) return;
   manager.message_code = common->err->msg_code;
   (*common->err->format_message)(common, manager.message);

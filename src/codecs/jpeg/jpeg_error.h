@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "core/fault_injection.h"
+#include "tessera/codec.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -23,7 +24,12 @@ struct JpegErrorManager {
   char message[JMSG_LENGTH_MAX] = {};
   int message_code = 0;
   int warnings = 0;
-  int max_warnings = 100;             // corrupt-data warnings tolerated before giving up
+  int max_warnings = 100;  // corrupt-data warnings tolerated before giving up
+  // DecodeOptions::fail_on: which warnings end the decode. Error: those that lose image data
+  // (the file ends early, a broken entropy-coded segment); Warning: every warning.
+  FailOn fail_on = FailOn::Error;
+  bool data_lost = false;  // under FailOn::None: a warning that lost data was let through
+  char own_buffer[160] = {};
   const char* own_message = nullptr;  // set when tessera itself stops the decode
   ErrorCode own_code = ErrorCode::CorruptData;
   // libjpeg's own allocators, which install_fault_points() wraps.

@@ -64,11 +64,22 @@ class PngDecoder final : public Decoder {
   }
 
  private:
+  // A file that ends early is truncated; under FailOn::None any damage to the image data (a
+  // CRC or zlib error) ends it there too, with what came before.
+  bool ends_data(int status) const {
+    return status == SPNG_EOF || status == SPNG_IO_EOF || fail_on() == FailOn::None;
+  }
+
   void decode_rows(const MutableImageView& rows) override {
     spng_ctx* context = context_->context;
     for (int y = 0; y < rows.height(); ++y) {
       if (interlaced_.empty()) {
         const int status = spng_decode_row(context, rows.row(y), rows.row_bytes());
+        if (status != 0 && status != SPNG_EOI && ends_data(status)) {
+          data_ended(rows_read() + y, spng_strerror(status));  // throws unless FailOn::None
+          fill_grey(rows, y);
+          return;
+        }
         if (status != SPNG_EOI) check_spng(status, "decode", path());
       } else {
         std::memcpy(rows.row(y), interlaced_.row(rows_read() + y), rows.row_bytes());

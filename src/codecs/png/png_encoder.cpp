@@ -77,6 +77,8 @@ class PngEncoder final : public Encoder {
 
   void finish_encoding() override { file_.commit(); }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   SpngContext context_;  // destroyed before file_, which then removes a partial file
   bool sixteen_ = false;

@@ -131,6 +131,24 @@ class PnmDecoder final : public Decoder {
     for (int y = 0; y < rows.height(); ++y) {
       if (detail::inject_fault()) throw reader_.corrupt("injected fault (testing::FaultInjection)");
       values_.resize(samples);
+      try {
+        read_row(samples, binary, sample_bytes);
+      } catch (const Error& error) {
+        // The end of the file is truncation (an error unless FailOn::None); other damage is an
+        // error unless FailOn::None.
+        const bool truncated = std::feof(file_->stream()) != 0;
+        if (error.code() != ErrorCode::CorruptData || (!truncated && fail_on() != FailOn::None))
+          throw;
+        data_ended(rows_read() + y, error.message());
+        fill_grey(rows, y);
+        return;
+      }
+      store(rows.row(y));
+    }
+  }
+
+  void read_row(std::size_t samples, bool binary, std::size_t sample_bytes) {
+    {
       if (header_.kind == '4') {
         read_packed_bits();
       } else if (binary) {
@@ -149,7 +167,6 @@ class PnmDecoder final : public Decoder {
               header_.kind == '1' ? reader_.bit() : reader_.number(header_.maxval, "sample");
         }
       }
-      store(rows.row(y));
     }
   }
 

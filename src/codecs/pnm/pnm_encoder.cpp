@@ -1,8 +1,11 @@
-// Netpbm encoding: PGM (P5) and PPM (P6) for grey and RGB, PAM (P7) when there is alpha; 8 or
+// Netpbm encoding: what the extension names (.pgm gray P5, .ppm RGB P6, .pnm P5 or P6 by the
+// image's colours, alpha flattened onto white for all three; .pam P7 with every channel); 8 or
 // 16-bit samples (16 big-endian, as netpbm specifies); float samples stored as 16-bit.
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "codecs/file_io.h"
@@ -13,33 +16,54 @@
 namespace tessera::codecs {
 namespace {
 
+// What the extension asks for: .pgm gray, .ppm RGB, .pnm whichever the image's colours
+// need, all without alpha (flattened onto white); .pam keeps every channel.
+ChannelLayout stored_layout(const std::filesystem::path& path, ChannelLayout layout) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".pgm") return ChannelLayout::Gray;
+  if (extension == ".ppm") return ChannelLayout::Rgb;
+  if (extension == ".pam") return layout;
+  return without_alpha(layout);
+}
+
 class PnmEncoder final : public Encoder {
  public:
   PnmEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format)
-      : Encoder(width, height, format), file_(path), sixteen_(format.sample != SampleType::U8) {
+      : Encoder(width, height, format),
+        file_(path),
+        sixteen_(format.sample != SampleType::U8),
+        layout_(stored_layout(path, format.layout)) {
     const unsigned maxval = sixteen_ ? 65535 : 255;
+    const int channels = channel_count(layout_);
     std::string header;
-    if (format.has_alpha()) {
-      header = fmt::format("P7\nWIDTH {}\nHEIGHT {}\nDEPTH {}\nMAXVAL {}\nTUPLTYPE {}\nENDHDR\n",
-                           width, height, format.channels(), maxval,
-                           format.channels() == 2 ? "GRAYSCALE_ALPHA" : "RGB_ALPHA");
-    } else {
+    if (layout_ == ChannelLayout::GrayAlpha || layout_ == ChannelLayout::Rgba) {
       header =
-          fmt::format("P{}\n{} {}\n{}\n", format.channels() == 1 ? 5 : 6, width, height, maxval);
+          fmt::format("P7\nWIDTH {}\nHEIGHT {}\nDEPTH {}\nMAXVAL {}\nTUPLTYPE {}\nENDHDR\n", width,
+                      height, channels, maxval, channels == 2 ? "GRAYSCALE_ALPHA" : "RGB_ALPHA");
+    } else {
+      header = fmt::format("P{}\n{} {}\n{}\n", channels == 1 ? 5 : 6, width, height, maxval);
     }
     file_.write(header.data(), header.size());
   }
 
  private:
   void encode_rows(const ImageView& rows) override {
-    const std::size_t samples = static_cast<std::size_t>(rows.width()) * rows.format().channels();
+    const std::size_t samples = static_cast<std::size_t>(rows.width()) * channel_count(layout_);
     for (int y = 0; y < rows.height(); ++y) {
       if (!sixteen_) {
-        file_.write(rows.row(y), samples);
+        if (layout_ == rows.format().layout) {
+          file_.write(rows.row(y), samples);
+          continue;
+        }
+        narrow_.resize(samples);
+        convert_row_to_u8(rows.row(y), rows.format(), rows.width(), layout_, narrow_.data());
+        file_.write(narrow_.data(), samples);
         continue;
       }
       wide_.resize(samples);
-      convert_row_to_u16(rows.row(y), rows.format(), rows.width(), wide_.data());
+      convert_row_to_u16(rows.row(y), rows.format(), rows.width(), layout_, wide_.data());
       bytes_.resize(samples * 2);
       for (std::size_t i = 0; i < samples; ++i) {
         bytes_[i * 2] = static_cast<std::uint8_t>(wide_[i] >> 8);
@@ -51,8 +75,12 @@ class PnmEncoder final : public Encoder {
 
   void finish_encoding() override { file_.commit(); }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   bool sixteen_;
+  ChannelLayout layout_;
+  std::vector<std::uint8_t> narrow_;
   std::vector<std::uint16_t> wide_;
   std::vector<std::uint8_t> bytes_;
 };

@@ -126,8 +126,12 @@ class TiffDecoder final : public Decoder {
         copy_from_tiles(row, rows.row(y), rows.row_bytes());
       } else if (detail::inject_fault() ||
                  TIFFReadScanline(tiff_->get(), rows.row(y), row, 0) < 0) {
-        throw tiff_->error(ErrorCode::CorruptData, "not a valid TIFF: a strip cannot be read",
-                           "decode");
+        const Error error = tiff_->error(ErrorCode::CorruptData,
+                                         "not a valid TIFF: a strip cannot be read", "decode");
+        if (fail_on() != FailOn::None) throw error;
+        data_ended(static_cast<int>(row), error.message());
+        fill_grey(rows, y);
+        return;
       }
       if (native_ && layout_.associated_alpha) unpremultiply(rows.row(y));
     }

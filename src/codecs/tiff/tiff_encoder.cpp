@@ -150,6 +150,8 @@ class TiffEncoder final : public Encoder {
     file_.commit();
   }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   std::unique_ptr<TiffHandle> tiff_;  // closed before file_, which then removes a partial file
   bool tiled_;

@@ -129,6 +129,8 @@ class WebpEncoder final : public Encoder {
     file_.commit();
   }
 
+  void check_output() const override { file_.throw_if_write_failed(); }
+
   AtomicOutputFile file_;
   EncodeOptions options_;
   PixelFormat stored_;
