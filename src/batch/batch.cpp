@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "batch/admission.h"
@@ -93,14 +94,39 @@ void remove_leftover_temporaries(const Options& options) {
   }
 }
 
+// The outputs this run has given out, each with the input it went to. Two inputs can map to
+// one output ("a/img.jpg" and "b/img.jpg" from a list of paths, "x.jpg" and "x.png" with
+// --format webp); the second would replace the first's output without a word, so it fails
+// instead, naming both.
+class OutputClaims {
+ public:
+  void claim(const fs::path& output, const fs::path& input) {
+    const std::lock_guard lock(mutex_);
+    const auto [at, fresh] = owners_.try_emplace(output.lexically_normal().string(), input);
+    if (!fresh) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("its output '{}' is already that of '{}' in this run: rename one "
+                              "of the two, or run them apart",
+                              output.string(), at->second.string()),
+                  {.path = input.string(), .operation = "batch"});
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, fs::path> owners_;
+};
+
 // One file, start to end. Errors become a Failed result; nothing escapes.
 FileResult run_file(const Options& options, const detail::Input& input,
-                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io) {
+                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io,
+                    OutputClaims& claims) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
   std::size_t reserved = 0;
   try {
+    claims.claim(result.output, input.path);
     if (options.resume && fs::exists(result.output)) {
       // Outputs appear under their name only when complete, so one that exists is done.
       result.status = Status::Skipped;
@@ -125,6 +151,8 @@ FileResult run_file(const Options& options, const detail::Input& input,
     }
     pipeline::Job job = pipeline::Job::prepare(input.path, result.output,
                                                {.limits = options.limits,
+                                                .shrink_on_load = options.shrink_on_load,
+                                                .fail_on = options.fail_on,
                                                 .encode = options.encode,
                                                 .pipeline = options.pipeline,
                                                 .io = io});
@@ -214,6 +242,7 @@ Totals run(const Options& options, const Progress& progress) {
   std::optional<MemoryBudget> budget;
   if (options.memory != 0) budget.emplace(options.memory, "--memory");
   detail::Admission admission(options.memory);
+  OutputClaims claims;
 
   const auto start = Clock::now();
   const std::size_t tracked_before = memory::counters().live_bytes;
@@ -258,7 +287,7 @@ Totals run(const Options& options, const Progress& progress) {
     const auto work = [&] {
       while (const auto input = inputs.next()) {
         if (!in_shard(options, input->relative)) continue;  // another shard's
-        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io));
+        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims));
       }
     };
 #ifdef TESSERA_PLAIN_THREADS

@@ -108,7 +108,8 @@ int run_batch(BatchCommand& command) {
 
   const std::size_t live = memory::counters().live_bytes;
   const std::size_t leaked = live > tracked_before ? live - tracked_before : 0;
-  const int files = totals.done + totals.failed;
+  // Images per second of the files converted: failures that end at once are not throughput.
+  const int files = totals.done;
   fmt::print(
       "batch: {} done, {} failed, {} skipped in {:.2f} s ({:.1f} images/s, {:.1f} MB/s "
       "read); peak RSS {}, peak tracked {}; leaked {}\n",

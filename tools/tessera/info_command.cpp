@@ -44,6 +44,8 @@ int run_convert(const ConvertOptions& options) {
   pipeline::Job job = pipeline::Job::prepare(options.input, options.output,
                                              {.limits = options.limits,
                                               .apply_orientation = options.apply_orientation,
+                                              .shrink_on_load = options.shrink_on_load,
+                                              .fail_on = options.fail_on,
                                               .encode = options.encode,
                                               .pipeline = stages ? &*stages : nullptr});
   if (options.estimate) {

@@ -33,8 +33,10 @@ struct Options {
   std::size_t memory = 0;                        // a cap on tracked memory for all files; 0: none
   std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
   EncodeOptions encode;
-  Limits limits;           // per file (budget ignored: `memory` is the budget)
-  bool recursive = false;  // walk subfolders (their names are kept in the output)
+  Limits limits;                   // per file (budget ignored: `memory` is the budget)
+  bool shrink_on_load = true;      // see DecodeOptions
+  FailOn fail_on = FailOn::Error;  // see DecodeOptions
+  bool recursive = false;          // walk subfolders (their names are kept in the output)
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;
