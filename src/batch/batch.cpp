@@ -285,7 +285,9 @@ Totals run(const Options& options, const Progress& progress) {
     // worker's thread rather than on two of its own (8% slower).
     const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
     const auto work = [&] {
-      while (const auto input = inputs.next()) {
+      while (!options.stop.stop_requested()) {
+        const auto input = inputs.next();
+        if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
         record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims));
       }
@@ -304,6 +306,7 @@ Totals run(const Options& options, const Progress& progress) {
   for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
+  totals.interrupted = options.stop.stop_requested();
   totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const memory::ProcessMemory process = memory::read_process_memory();
   totals.rss = process.rss;

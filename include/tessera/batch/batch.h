@@ -44,6 +44,9 @@ struct Options {
   // shard_of(name, shards) == shard.
   int shard = 0;
   int shards = 1;
+  // Once requested (Ctrl-C), no more inputs are taken; the files in flight finish, so each
+  // output is complete or absent and no temporary stays.
+  std::stop_token stop;
 };
 
 enum class Status { Done, Failed, Skipped };
@@ -70,6 +73,7 @@ struct Totals {
   std::size_t peak_tracked_bytes = 0;  // since the run began
   std::size_t rss = 0;
   std::size_t peak_rss = 0;
+  bool interrupted = false;  // Options::stop was requested: inputs were left
 };
 
 // Called once per file as it finishes (from the thread that ran it, one call at a time).
