@@ -6,6 +6,8 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -118,9 +120,10 @@ class OutputClaims {
 };
 
 // One file, start to end. Errors become a Failed result; nothing escapes.
+// Sets `output_full` when the output device has no room left.
 FileResult run_file(const Options& options, const detail::Input& input,
                     detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io,
-                    OutputClaims& claims) {
+                    OutputClaims& claims, std::atomic<bool>& output_full) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
@@ -175,6 +178,10 @@ FileResult run_file(const Options& options, const detail::Input& input,
     result.status = Status::Failed;
     result.error_code = std::string(to_string(error.code()));
     result.message = error.message();
+    if (error.code() == ErrorCode::Io &&
+        (error.os_error() == ENOSPC || error.os_error() == EDQUOT)) {
+      output_full = true;
+    }
   } catch (const std::exception& error) {  // std::bad_alloc, filesystem errors
     result.status = Status::Failed;
     result.error_code = "Internal";
@@ -243,6 +250,7 @@ Totals run(const Options& options, const Progress& progress) {
   if (options.memory != 0) budget.emplace(options.memory, "--memory");
   detail::Admission admission(options.memory);
   OutputClaims claims;
+  std::atomic<bool> output_full{false};
 
   const auto start = Clock::now();
   const std::size_t tracked_before = memory::counters().live_bytes;
@@ -285,11 +293,12 @@ Totals run(const Options& options, const Progress& progress) {
     // worker's thread rather than on two of its own (8% slower).
     const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
     const auto work = [&] {
-      while (!options.stop.stop_requested()) {
+      while (!options.stop.stop_requested() && !output_full) {
         const auto input = inputs.next();
         if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
-        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims));
+        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims,
+                        output_full));
       }
     };
 #ifdef TESSERA_PLAIN_THREADS
@@ -307,6 +316,7 @@ Totals run(const Options& options, const Progress& progress) {
   worker();
   for (auto& thread : threads) thread.join();
   totals.interrupted = options.stop.stop_requested();
+  totals.output_full = output_full;
   totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const memory::ProcessMemory process = memory::read_process_memory();
   totals.rss = process.rss;

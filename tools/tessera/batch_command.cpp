@@ -121,6 +121,12 @@ int run_batch(BatchCommand& command) {
       totals.seconds, totals.seconds > 0 ? files / totals.seconds : 0.0,
       totals.seconds > 0 ? static_cast<double>(totals.input_bytes) / 1e6 / totals.seconds : 0.0,
       mib(totals.peak_rss), mib(totals.peak_tracked_bytes), mib(leaked));
+  if (totals.output_full) {
+    fmt::print(stderr,
+               "tessera: output device full: stopped taking files (no space left on the device "
+               "of {}); run again with --resume when there is room\n",
+               command.options.output.string());
+  }
   if (report) report->finish(totals, leaked);
   if (interrupt.signal() != 0) return interrupt.exit_status();
   return totals.failed > 0 ? 1 : 0;

@@ -74,6 +74,9 @@ struct Totals {
   std::size_t rss = 0;
   std::size_t peak_rss = 0;
   bool interrupted = false;  // Options::stop was requested: inputs were left
+  // An output could not be written for want of room (ENOSPC, EDQUOT): no more inputs were
+  // taken, since every one would fail the same way. Run again with --resume when there is room.
+  bool output_full = false;
 };
 
 // Called once per file as it finishes (from the thread that ran it, one call at a time).
