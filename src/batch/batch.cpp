@@ -128,6 +128,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
   std::size_t reserved = 0;
+  bool output_unwritable = false;
   try {
     claims.claim(result.output, input.path);
     if (options.resume && fs::exists(result.output)) {
@@ -143,6 +144,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
         format_for_extension(result.output);
       } catch (const Error&) {
         probe(input.path);
+        output_unwritable = true;  // an image, in a format tessera cannot write
         throw;
       }
     }
@@ -175,6 +177,14 @@ FileResult run_file(const Options& options, const detail::Input& input,
     job.run();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
+    if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable) {
+      // A folder's readme.txt is not an input that failed.
+      result.status = Status::Skipped;
+      result.message = "not an image";
+      admission.release(reserved);
+      result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return result;
+    }
     result.status = Status::Failed;
     result.error_code = std::string(to_string(error.code()));
     result.message = error.message();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 14's command-line items: no output written twice in one batch (9), convert refuses to
 # replace its input (12), unknown subcommands and `help` (17), --max-pixels suffixes and its
-# clash with --unlimited, images/s of done files only (18), and the decode flags parse (3, 8).
+# clash with --unlimited, images/s of done files only (18), the decode flags parse (3, 8), an
+# image as batch INPUT (13), hidden entries, non-images, dangling links and list files (16).
 #   tests/cli/trust_cli_test.sh path/to/tessera path/to/corpora
 set -uo pipefail
 tessera=${1:?usage: trust_cli_test.sh path/to/tessera path/to/corpora}
@@ -88,6 +89,49 @@ grep -qE "^batch: 0 done, 3 failed, 0 skipped in [0-9.]+ s \(0\.0 images/s" "$wo
   fail "--fail-on warning --no-shrink-on-load parse in batch"
 "$tessera" convert --fail-on bogus "$images/testorig.jpg" "$work/f.png" >/dev/null 2>&1
 [[ $? -eq 2 ]] || fail "--fail-on bogus is a usage error"
+
+# 13: an image given as batch INPUT is a usage error pointing to convert (not 353 lines of
+# binary read as paths).
+"$tessera" batch "$images/testorig.jpg" "$work/out5" >"$work/image_input.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "batch IMAGE OUT is a usage error (got $status)"
+grep -qF "is an image" "$work/image_input.out" && grep -qF "tessera convert" "$work/image_input.out" ||
+  fail "batch IMAGE OUT says to use convert: $(head -1 "$work/image_input.out")"
+[[ $(wc -l <"$work/image_input.out") -le 2 ]] || fail "batch IMAGE OUT prints no garbage"
+
+# 16: a folder's hidden entries are not walked, its readme.txt is skipped (not an image), a
+# dangling link is reported; a list is trimmed, blank and # lines ignored, duplicates once.
+mkdir -p "$work/walk/.git" "$work/walk/sub"
+cp "$images/testorig.jpg" "$work/walk/a.jpg"
+cp "$images/testorig.jpg" "$work/walk/sub/b.jpg"
+cp "$images/testorig.jpg" "$work/walk/.git/objects.jpg"
+cp "$images/testorig.jpg" "$work/walk/.hidden.jpg"
+echo "hello" >"$work/walk/readme.txt"
+ln -s "$work/nowhere.jpg" "$work/walk/dead.jpg"
+"$tessera" batch "$work/walk" "$work/out6" -r --report "$work/walk.json" >"$work/walk.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "the dangling link fails the folder batch (got $status)"
+grep -qE "^batch: 2 done, 1 failed, 1 skipped" "$work/walk.out" || { cat "$work/walk.out"; fail "folder: 2 done, 1 failed (the link), 1 skipped (readme.txt)"; }
+grep -qF "FAILED $work/walk/dead.jpg" "$work/walk.out" || fail "the dangling link is named"
+[[ ! -e $work/out6/.git && ! -e $work/out6/.hidden.jpg ]] || fail "hidden entries are not walked"
+/usr/bin/python3 - "$work/walk.json" <<'PY' || fail "readme.txt is reported skipped, not an image"
+import json, sys
+files = {f["input"].rsplit("/", 1)[-1]: f for f in json.load(open(sys.argv[1]))["files"]}
+assert files["readme.txt"]["status"] == "SKIPPED" and files["readme.txt"]["reason"] == "not an image", files["readme.txt"]
+PY
+printf '  %s  \n\n# a comment\n%s\n\t%s\n' "$work/walk/a.jpg" "$work/walk/a.jpg" "$work/walk/readme.txt" >"$work/list.txt"
+"$tessera" batch "$work/list.txt" "$work/out7" >"$work/list.out" 2>&1
+grep -qE "^batch: 1 done, 1 failed, 0 skipped" "$work/list.out" ||
+  { cat "$work/list.out"; fail "list: trimmed, comments ignored, a.jpg once, a listed readme.txt fails"; }
+
+# 18: options for another format than OUT's are warned about once, not ignored in silence.
+"$tessera" convert "$images/testorig.jpg" "$work/w.jpg" --lossless >"$work/lossless.out" 2>&1 ||
+  fail "convert --lossless to .jpg still converts"
+[[ $(grep -c "warning: --lossless applies to WebP only" "$work/lossless.out") -eq 1 ]] || fail "--lossless on .jpg warns once"
+"$tessera" convert "$images/testorig.jpg" "$work/w.png" --tiled >"$work/tiled.out" 2>&1
+grep -qF "warning: --tiled applies to TIFF only" "$work/tiled.out" || fail "--tiled on .png warns"
+"$tessera" convert "$images/testorig.jpg" "$work/w.webp" --lossless >"$work/webp.out" 2>&1
+! grep -q warning "$work/webp.out" || fail "--lossless on .webp does not warn"
 
 [[ $failures -eq 0 ]] && echo "all trust CLI checks passed"
 exit $(( failures > 0 ))

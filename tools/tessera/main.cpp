@@ -17,6 +17,7 @@
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
+#include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
@@ -321,6 +322,16 @@ int main(int argc, char** argv) {
     if (*convert_command) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
+      // Options for another format than OUT's are said once rather than ignored in silence.
+      const tessera::FileFormat written = tessera::format_for_extension(convert.output);
+      if (convert.encode.lossless && written != tessera::FileFormat::Webp) {
+        fmt::print(stderr, "tessera: warning: --lossless applies to WebP only; ignored for '{}'\n",
+                   convert.output);
+      }
+      if (convert.encode.tiled && written != tessera::FileFormat::Tiff) {
+        fmt::print(stderr, "tessera: warning: --tiled applies to TIFF only; ignored for '{}'\n",
+                   convert.output);
+      }
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
       convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
