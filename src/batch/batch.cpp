@@ -5,10 +5,14 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -61,6 +65,21 @@ void refuse_output_among_inputs(const Options& options) {
                             output == input ? "the input folder" : "inside the input folder"),
                 {.path = options.output.string(), .operation = "batch"});
   }
+}
+
+// A folder that exists but cannot take files (read-only, another user's) would fail every file
+// after its decode: try a file in it before the first.
+void refuse_unwritable_output(const fs::path& output) {
+  std::string name = (output / ".tessera-write-check-XXXXXX").string();
+  const int descriptor = ::mkstemp(name.data());
+  if (descriptor < 0) {
+    const int reason = errno;
+    throw Error(ErrorCode::Io,
+                fmt::format("batch: cannot write in the output folder: {}", std::strerror(reason)),
+                {.path = output.string(), .operation = "batch", .os_error = reason});
+  }
+  ::close(descriptor);
+  ::unlink(name.c_str());
 }
 
 // Whether this run's shard takes the input (or output) with this relative name. The name is
@@ -255,6 +274,7 @@ Totals run(const Options& options, const Progress& progress) {
                 fmt::format("batch: cannot make the output folder: {}", error.message()),
                 {.path = options.output.string(), .operation = "batch"});
   }
+  refuse_unwritable_output(options.output);
   if (options.resume) remove_leftover_temporaries(options);
   std::optional<MemoryBudget> budget;
   if (options.memory != 0) budget.emplace(options.memory, "--memory");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A batch whose output device fills up stops taking files and says so (issue 14 items 10-11):
-# every further file would fail the same way. Needs root for a tiny tmpfs; skips (77) without.
+# every further file would fail the same way; a read-only output folder is refused before the
+# first decode (item 15). Needs root for a tiny tmpfs; skips (77) without.
 #   tests/cli/full_disk_test.sh path/to/tessera path/to/corpora
 set -uo pipefail
 tessera=${1:?usage: full_disk_test.sh path/to/tessera path/to/corpora}
@@ -31,5 +32,15 @@ for format in jpg png tif webp; do
   ((attempted < 12)) || fail "$format: stopped taking files after the device filled ($attempted failed)"
   rm -rf "${full:?}/$format"
 done
+# 15: an output folder that cannot take files is refused before the first decode.
+umount "$full"
+mount -t tmpfs -o ro,size=100k none "$full"
+"$tessera" batch "$work/in" "$full" -j 1 -p "resize 150%" --report "$work/ro.json" >"$work/ro.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "a read-only output folder: exit 1 (got $status)"
+grep -qF "cannot write in the output folder: Read-only file system" "$work/ro.out" ||
+  fail "a read-only output folder is named with its reason: $(head -1 "$work/ro.out")"
+! grep -q "^FAILED" "$work/ro.out" || fail "no file is decoded before the check"
+
 [[ $failures -eq 0 ]] && echo "all full-disk checks passed"
 exit $((failures > 0))
