@@ -133,5 +133,14 @@ grep -qF "warning: --tiled applies to TIFF only" "$work/tiled.out" || fail "--ti
 "$tessera" convert "$images/testorig.jpg" "$work/w.webp" --lossless >"$work/webp.out" 2>&1
 ! grep -q warning "$work/webp.out" || fail "--lossless on .webp does not warn"
 
+# 17: a pipeline the image cannot take is a usage error in convert, with the caret.
+"$tessera" convert "$images/testorig.jpg" "$work/c.png" -p "resize 50% | canny 50 150" >"$work/plan.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "canny on RGB is a usage error (got $status)"
+grep -qxF "               ^" "$work/plan.out" || { cat "$work/plan.out"; fail "the caret is under canny"; }
+"$tessera" convert "$images/testorig.jpg" "$work/c.png" -p "crop 0,0,9999,10" >/dev/null 2>&1
+[[ $? -eq 2 ]] || fail "an out-of-bounds crop is a usage error"
+[[ ! -e $work/c.png ]] || fail "nothing is written for a pipeline that cannot plan"
+
 [[ $failures -eq 0 ]] && echo "all trust CLI checks passed"
 exit $(( failures > 0 ))

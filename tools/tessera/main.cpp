@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -342,7 +343,25 @@ int main(int argc, char** argv) {
                                         : tiff_compression == "jpeg"
                                             ? tessera::TiffCompression::Jpeg
                                             : tessera::TiffCompression::Deflate;
-      return tessera::cli::run_convert(convert);
+      try {
+        return tessera::cli::run_convert(convert);
+      } catch (const tessera::Error& error) {
+        // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a
+        // usage error as a syntax error: exit 2, with the caret under the stage.
+        if (error.code() != tessera::ErrorCode::InvalidArgument ||
+            error.operation() != "plan pipeline") {
+          throw;
+        }
+        fmt::print(stderr, "tessera: {}\n", error.message());
+        const std::string marker = "(column ";
+        if (const auto at = error.message().find(marker); at != std::string::npos) {
+          const int column = std::atoi(error.message().c_str() + at + marker.size());
+          if (column >= 1) {
+            fmt::print(stderr, "  {}\n  {}^\n", convert.pipeline, std::string(column - 1, ' '));
+          }
+        }
+        return kExitUsage;
+      }
     }
   } catch (const tessera::Error& error) {
     fmt::print(stderr, "tessera: {}\n", error.what());
