@@ -5,11 +5,18 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "batch/admission.h"
@@ -60,6 +67,21 @@ void refuse_output_among_inputs(const Options& options) {
   }
 }
 
+// A folder that exists but cannot take files (read-only, another user's) would fail every file
+// after its decode: try a file in it before the first.
+void refuse_unwritable_output(const fs::path& output) {
+  std::string name = (output / ".tessera-write-check-XXXXXX").string();
+  const int descriptor = ::mkstemp(name.data());
+  if (descriptor < 0) {
+    const int reason = errno;
+    throw Error(ErrorCode::Io,
+                fmt::format("batch: cannot write in the output folder: {}", std::strerror(reason)),
+                {.path = output.string(), .operation = "batch", .os_error = reason});
+  }
+  ::close(descriptor);
+  ::unlink(name.c_str());
+}
+
 // Whether this run's shard takes the input (or output) with this relative name. The name is
 // hashed without its extension, so that an input and its output fall in the same shard
 // whatever --format says.
@@ -93,14 +115,41 @@ void remove_leftover_temporaries(const Options& options) {
   }
 }
 
+// The outputs this run has given out, each with the input it went to. Two inputs can map to
+// one output ("a/img.jpg" and "b/img.jpg" from a list of paths, "x.jpg" and "x.png" with
+// --format webp); the second would replace the first's output without a word, so it fails
+// instead, naming both.
+class OutputClaims {
+ public:
+  void claim(const fs::path& output, const fs::path& input) {
+    const std::lock_guard lock(mutex_);
+    const auto [at, fresh] = owners_.try_emplace(output.lexically_normal().string(), input);
+    if (!fresh) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("its output '{}' is already that of '{}' in this run: rename one "
+                              "of the two, or run them apart",
+                              output.string(), at->second.string()),
+                  {.path = input.string(), .operation = "batch"});
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, fs::path> owners_;
+};
+
 // One file, start to end. Errors become a Failed result; nothing escapes.
+// Sets `output_full` when the output device has no room left.
 FileResult run_file(const Options& options, const detail::Input& input,
-                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io) {
+                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io,
+                    OutputClaims& claims, std::atomic<bool>& output_full) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
   std::size_t reserved = 0;
+  bool output_unwritable = false;
   try {
+    claims.claim(result.output, input.path);
     if (options.resume && fs::exists(result.output)) {
       // Outputs appear under their name only when complete, so one that exists is done.
       result.status = Status::Skipped;
@@ -114,6 +163,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
         format_for_extension(result.output);
       } catch (const Error&) {
         probe(input.path);
+        output_unwritable = true;  // an image, in a format tessera cannot write
         throw;
       }
     }
@@ -125,6 +175,8 @@ FileResult run_file(const Options& options, const detail::Input& input,
     }
     pipeline::Job job = pipeline::Job::prepare(input.path, result.output,
                                                {.limits = options.limits,
+                                                .shrink_on_load = options.shrink_on_load,
+                                                .fail_on = options.fail_on,
                                                 .encode = options.encode,
                                                 .pipeline = options.pipeline,
                                                 .io = io});
@@ -144,9 +196,21 @@ FileResult run_file(const Options& options, const detail::Input& input,
     job.run();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
+    if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable) {
+      // A folder's readme.txt is not an input that failed.
+      result.status = Status::Skipped;
+      result.message = "not an image";
+      admission.release(reserved);
+      result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return result;
+    }
     result.status = Status::Failed;
     result.error_code = std::string(to_string(error.code()));
     result.message = error.message();
+    if (error.code() == ErrorCode::Io &&
+        (error.os_error() == ENOSPC || error.os_error() == EDQUOT)) {
+      output_full = true;
+    }
   } catch (const std::exception& error) {  // std::bad_alloc, filesystem errors
     result.status = Status::Failed;
     result.error_code = "Internal";
@@ -210,10 +274,13 @@ Totals run(const Options& options, const Progress& progress) {
                 fmt::format("batch: cannot make the output folder: {}", error.message()),
                 {.path = options.output.string(), .operation = "batch"});
   }
+  refuse_unwritable_output(options.output);
   if (options.resume) remove_leftover_temporaries(options);
   std::optional<MemoryBudget> budget;
   if (options.memory != 0) budget.emplace(options.memory, "--memory");
   detail::Admission admission(options.memory);
+  OutputClaims claims;
+  std::atomic<bool> output_full{false};
 
   const auto start = Clock::now();
   const std::size_t tracked_before = memory::counters().live_bytes;
@@ -256,9 +323,12 @@ Totals run(const Options& options, const Progress& progress) {
     // worker's thread rather than on two of its own (8% slower).
     const auto io = jobs >= cores ? pipeline::IoThreads::Caller : pipeline::IoThreads::Own;
     const auto work = [&] {
-      while (const auto input = inputs.next()) {
+      while (!options.stop.stop_requested() && !output_full) {
+        const auto input = inputs.next();
+        if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
-        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io));
+        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims,
+                        output_full));
       }
     };
 #ifdef TESSERA_PLAIN_THREADS
@@ -275,6 +345,8 @@ Totals run(const Options& options, const Progress& progress) {
   for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
+  totals.interrupted = options.stop.stop_requested();
+  totals.output_full = output_full;
   totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const memory::ProcessMemory process = memory::read_process_memory();
   totals.rss = process.rss;

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "tessera/codec.h"
 #include "tessera/error.h"
 
 namespace tessera::batch::detail {
@@ -37,6 +38,21 @@ Inputs::Inputs(const fs::path& input, bool recursive) : root_(input), recursive_
     walk_.emplace(input, fs::directory_options::skip_permission_denied, error);
     if (!error) return;
   } else if (fs::is_regular_file(input, error)) {
+    // `tessera batch photo.jpg out` would read the JPEG's bytes as paths.
+    bool image = false;
+    try {
+      probe(input);
+      image = true;
+    } catch (const Error&) {
+      // Not an image: a list of paths.
+    }
+    if (image) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("batch input '{}' is an image, not a folder or a list of paths: "
+                              "for one image use `tessera convert {} OUT`",
+                              input.string(), input.string()),
+                  {.path = input.string(), .operation = "batch"});
+    }
     list_file_ = std::make_unique<std::ifstream>(input);
     if (*list_file_) {
       list_ = list_file_.get();
@@ -54,10 +70,12 @@ std::optional<Input> Inputs::next() {
   if (list_ != nullptr) {
     std::string line;
     while (std::getline(*list_, line)) {
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-      if (line.empty()) continue;
+      const auto first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos || line[first] == '#') continue;  // blank, or a comment
+      line = line.substr(first, line.find_last_not_of(" \t\r") + 1 - first);
+      if (!listed_.insert(line).second) continue;  // listed twice: taken once
       const fs::path path(line);
-      return Input{path, output_name(path)};
+      return Input{path, output_name(path), true};
     }
     return std::nullopt;
   }
@@ -69,11 +87,15 @@ std::optional<Input> Inputs::next() {
       continue;
     }
     const fs::directory_entry& entry = *walk;
+    const bool hidden = entry.path().filename().string().starts_with('.');
     if (entry.is_directory(error)) {
-      if (!recursive_) walk.disable_recursion_pending();
+      if (!recursive_ || hidden) walk.disable_recursion_pending();
       continue;
     }
-    if (!entry.is_regular_file(error)) continue;  // sockets, broken links
+    if (hidden) continue;  // .DS_Store, a killed run's temporaries
+    // A dangling link is passed on, to fail with its reason rather than vanish.
+    const bool dangling = entry.is_symlink(error) && !fs::exists(entry.path(), error);
+    if (!dangling && !entry.is_regular_file(error)) continue;  // sockets, fifos
     Input input{entry.path(), entry.path().lexically_relative(root_)};
     walk.increment(error);
     return input;

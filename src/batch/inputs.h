@@ -9,17 +9,24 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace tessera::batch::detail {
 
 struct Input {
   std::filesystem::path path;
   std::filesystem::path relative;  // the name the output mirrors (subfolders kept)
+  // Named in a list (or on standard input) rather than met in a folder: a file that is not an
+  // image is then a failure, not skipped.
+  bool listed = false;
 };
 
 class Inputs {
  public:
-  // Throws Error(InvalidArgument) when `input` is neither a folder, a readable file nor "-".
+  // Throws Error(InvalidArgument) when `input` is neither a folder, a readable file nor "-", or
+  // is an image itself (one image is `tessera convert`'s). A folder's hidden entries (".git",
+  // ".DS_Store") are not walked; a list's lines are trimmed, blank and "#" lines ignored, and a
+  // path listed twice is taken once.
   Inputs(const std::filesystem::path& input, bool recursive);
   std::optional<Input> next();
 
@@ -29,7 +36,8 @@ class Inputs {
   bool recursive_ = false;
   std::optional<std::filesystem::recursive_directory_iterator> walk_;
   std::unique_ptr<std::ifstream> list_file_;
-  std::istream* list_ = nullptr;  // a file of paths, or std::cin
+  std::istream* list_ = nullptr;            // a file of paths, or std::cin
+  std::unordered_set<std::string> listed_;  // the paths a list gave so far
 };
 
 }  // namespace tessera::batch::detail

@@ -23,7 +23,9 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   // The output format first: a wrong name should not cost a decode.
   const FileFormat written_format = format_for_extension(output);
   const DecodeOptions decode{.limits = options.limits,
-                             .apply_orientation = options.apply_orientation};
+                             .apply_orientation = options.apply_orientation,
+                             .shrink_on_load = options.shrink_on_load,
+                             .fail_on = options.fail_on};
   job.decoder_ = open_decoder(input, decode);
   // Decode only what the pipeline needs (luma, fewer pixels): a decoder opened for that.
   std::optional<Pipeline> stages;
@@ -64,7 +66,9 @@ std::string Job::describe() const {
 
 void Job::run() {
   const DecodeOptions whole{.limits = options_.limits,
-                            .apply_orientation = options_.apply_orientation};
+                            .apply_orientation = options_.apply_orientation,
+                            .shrink_on_load = options_.shrink_on_load,
+                            .fail_on = options_.fail_on};
   if (!plan_) {
     write(read(*decoder_, whole), output_, encode_);
     return;

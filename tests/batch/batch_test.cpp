@@ -70,12 +70,14 @@ TEST_F(Batch, bad_files_are_reported_and_the_rest_are_done) {
       options(root_ / "out"),
       [&](const batch::FileResult& file, const batch::Totals&) { results.push_back(file); });
   EXPECT_EQ(totals.done, 3);
-  EXPECT_EQ(totals.failed, 2);
+  EXPECT_EQ(totals.failed, 1);
+  EXPECT_EQ(totals.skipped, 1);  // notes.txt: met in a folder, not an image
   ASSERT_EQ(results.size(), 5u);
   for (const auto& file : results) {
     SCOPED_TRACE(file.input.string());
     if (file.input.filename() == "notes.txt") {
-      EXPECT_EQ(file.error_code, "UnsupportedFormat");
+      EXPECT_EQ(file.status, batch::Status::Skipped);
+      EXPECT_EQ(file.message, "not an image");
     } else if (file.input.filename() == "cut.jpg") {
       EXPECT_EQ(file.error_code, "CorruptData");
     } else {
@@ -110,9 +112,9 @@ TEST_F(Batch, resume_skips_what_is_done_and_redoes_the_rest) {
     again.resume = true;
     return again;
   }());
-  EXPECT_EQ(totals.skipped, 2);  // a and sub/big
+  EXPECT_EQ(totals.skipped, 3);  // a and sub/big, and notes.txt (not an image)
   EXPECT_EQ(totals.done, 1);     // b
-  EXPECT_EQ(totals.failed, 2);   // still bad
+  EXPECT_EQ(totals.failed, 1);   // still bad
   EXPECT_TRUE(fs::exists(root_ / "out" / "b.jpg"));
   // The temporaries are gone; other files are left alone.
   EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{".b.jpg.tessera-notes", ".keep",

@@ -36,7 +36,7 @@ grep -qF "unknown op 'sharpe'" "$out/early.out" || fail "the unknown op is named
 
 "$tessera" convert "$photo" "$out/colour.png" -p "canny 50 150" >"$out/colour.out" 2>&1
 status=$?
-[[ $status -eq 1 ]] || fail "an op that cannot take the image exits 1 (got $status)"
+[[ $status -eq 2 ]] || fail "an op that cannot take the image is a usage error, exit 2 (got $status)"
 grep -qF "canny" "$out/colour.out" || fail "the failing op is named"
 [[ ! -e "$out/colour.png" ]] || fail "a failed run leaves no output"
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "batch_report.h"
+#include "interrupt.h"
 
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -60,6 +61,9 @@ std::string progress_line(const batch::Totals& totals, std::optional<std::size_t
 }  // namespace
 
 int run_batch(BatchCommand& command) {
+  // First, before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
+  InterruptWatch interrupt;
+  command.options.stop = interrupt.token();
   std::optional<pipeline::Pipeline> stages;
   if (!command.pipeline.empty()) {
     stages = pipeline::parse(command.pipeline);
@@ -108,15 +112,23 @@ int run_batch(BatchCommand& command) {
 
   const std::size_t live = memory::counters().live_bytes;
   const std::size_t leaked = live > tracked_before ? live - tracked_before : 0;
-  const int files = totals.done + totals.failed;
+  // Images per second of the files converted: failures that end at once are not throughput.
+  const int files = totals.done;
   fmt::print(
-      "batch: {} done, {} failed, {} skipped in {:.2f} s ({:.1f} images/s, {:.1f} MB/s "
+      "batch: {}{} done, {} failed, {} skipped in {:.2f} s ({:.1f} images/s, {:.1f} MB/s "
       "read); peak RSS {}, peak tracked {}; leaked {}\n",
-      totals.done, totals.failed, totals.skipped, totals.seconds,
-      totals.seconds > 0 ? files / totals.seconds : 0.0,
+      totals.interrupted ? "interrupted: " : "", totals.done, totals.failed, totals.skipped,
+      totals.seconds, totals.seconds > 0 ? files / totals.seconds : 0.0,
       totals.seconds > 0 ? static_cast<double>(totals.input_bytes) / 1e6 / totals.seconds : 0.0,
       mib(totals.peak_rss), mib(totals.peak_tracked_bytes), mib(leaked));
+  if (totals.output_full) {
+    fmt::print(stderr,
+               "tessera: output device full: stopped taking files (no space left on the device "
+               "of {}); run again with --resume when there is room\n",
+               command.options.output.string());
+  }
   if (report) report->finish(totals, leaked);
+  if (interrupt.signal() != 0) return interrupt.exit_status();
   return totals.failed > 0 ? 1 : 0;
 }
 

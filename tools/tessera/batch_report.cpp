@@ -70,6 +70,8 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes) 
   nlohmann::json timeline = nlohmann::json::array();
   for (const Sample& s : timeline_) timeline.push_back({s.seconds, s.tracked_bytes, s.rss});
   write(first_entry_ ? "],\n" : "\n  ],\n");
+  write("  \"status\": \"" + std::string(totals.interrupted ? "interrupted" : "complete") +
+        "\",\n");
   write("  \"totals\": " + summary.dump() + ",\n");
   write("  \"memory_timeline\": " + timeline.dump() + "\n}\n");
   const bool closed = std::fclose(file_) == 0;

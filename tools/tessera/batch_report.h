@@ -6,7 +6,7 @@
 //
 //   BatchReport report("run.json");           // throws Error(Io) when it cannot be written
 //   report.add(file, totals_so_far);           // per file, one call at a time
-//   report.finish(totals, leaked_bytes);
+//   report.finish(totals, leaked_bytes);      // also after Ctrl-C: status "interrupted"
 
 #include <cstdio>
 #include <string>
@@ -24,6 +24,7 @@ class BatchReport {
   BatchReport& operator=(const BatchReport&) = delete;
 
   void add(const batch::FileResult& file, const batch::Totals& so_far);
+  // Closes the report; its "status" is "interrupted" when totals.interrupted, else "complete".
   void finish(const batch::Totals& totals, std::size_t leaked_bytes);
 
  private:

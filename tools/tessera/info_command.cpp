@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "interrupt.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
@@ -38,12 +39,17 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
 }
 
 int run_convert(const ConvertOptions& options) {
+  // Ctrl-C lets the one file finish (its temporary renamed or removed), then exits 130; a
+  // second ends at once.
+  InterruptWatch interrupt;
   // The pipeline is checked before anything is opened.
   std::optional<pipeline::Pipeline> stages;
   if (!options.pipeline.empty()) stages = pipeline::parse(options.pipeline);
   pipeline::Job job = pipeline::Job::prepare(options.input, options.output,
                                              {.limits = options.limits,
                                               .apply_orientation = options.apply_orientation,
+                                              .shrink_on_load = options.shrink_on_load,
+                                              .fail_on = options.fail_on,
                                               .encode = options.encode,
                                               .pipeline = stages ? &*stages : nullptr});
   if (options.estimate) {
@@ -65,7 +71,7 @@ int run_convert(const ConvertOptions& options) {
     scope.emplace(*budget);
   }
   job.run();
-  return 0;
+  return interrupt.signal() != 0 ? interrupt.exit_status() : 0;
 }
 
 }  // namespace tessera::cli

@@ -18,9 +18,12 @@ struct ConvertOptions {
   EncodeOptions encode;
   Limits limits;
   bool apply_orientation = true;
-  std::string pipeline;    // e.g. "gray | blur 5"; empty: convert only
-  bool estimate = false;   // print the plan and its peak memory, convert nothing
-  std::size_t memory = 0;  // a hard cap on tracked memory; 0: none
+  bool shrink_on_load = true;      // see DecodeOptions
+  FailOn fail_on = FailOn::Error;  // see DecodeOptions
+  bool overwrite = false;          // OUT may be the input file itself
+  std::string pipeline;            // e.g. "gray | blur 5"; empty: convert only
+  bool estimate = false;           // print the plan and its peak memory, convert nothing
+  std::size_t memory = 0;          // a hard cap on tracked memory; 0: none
 };
 
 // Reads, runs the pipeline if there is one, then writes in the format the output's extension

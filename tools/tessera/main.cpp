@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +18,7 @@
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
+#include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
@@ -22,6 +28,50 @@ namespace {
 // Exit statuses, as documented in the README.
 constexpr int kExitFailure = 1;  // some input or operation failed
 constexpr int kExitUsage = 2;    // the command line itself is wrong
+
+// "1000", "10M", "2.5G", "4k": a pixel count, with decimal suffixes (k = 1000). Throws
+// Error(InvalidArgument) for anything else.
+std::uint64_t parse_pixel_count(const std::string& text) {
+  std::size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  double scale = 1;
+  const std::string suffix = text.substr(used);
+  if (suffix == "k" || suffix == "K")
+    scale = 1e3;
+  else if (suffix == "m" || suffix == "M")
+    scale = 1e6;
+  else if (suffix == "g" || suffix == "G")
+    scale = 1e9;
+  else if (!suffix.empty())
+    used = 0;
+  const double pixels = value * scale;
+  if (used == 0 || !(pixels >= 1) || pixels > 1e18) {
+    throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                         fmt::format("--max-pixels {} is not a pixel count: e.g. 50000000, "
+                                     "50M, 1.5G (decimal: M = 10^6)",
+                                     text));
+  }
+  return static_cast<std::uint64_t>(std::llround(pixels));
+}
+
+tessera::FailOn parse_fail_on(const std::string& text) {
+  return text == "warning" ? tessera::FailOn::Warning
+         : text == "none"  ? tessera::FailOn::None
+                           : tessera::FailOn::Error;
+}
+
+// Whether two paths name one file (the same inode): writing one would replace the other.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat first {
+  }, second{};
+  return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
+         first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
 
 }  // namespace
 
@@ -45,12 +95,27 @@ int main(int argc, char** argv) {
                          "Leave one image alive at exit (try with TESSERA_LEAK_CHECK=1)");
 
   // Decoding limits, shared by every command that reads images.
-  std::uint64_t max_pixels = tessera::Limits{}.max_pixels;
+  std::string max_pixels_text;
   bool unlimited = false;
   const auto add_limit_options = [&](CLI::App* command) {
-    command->add_option("--max-pixels", max_pixels,
-                        "Refuse images with more pixels than this (default 2^30)");
-    command->add_flag("--unlimited", unlimited, "Lift the pixel limit (for files you trust)");
+    auto* max_pixels =
+        command->add_option("--max-pixels", max_pixels_text,
+                            "Refuse images with more pixels than this, e.g. 50M (default 2^30)");
+    command->add_flag("--unlimited", unlimited, "Lift the pixel limit (for files you trust)")
+        ->excludes(max_pixels);
+  };
+  // What ends a decode, and shrink-on-load, for the commands that decode pixels.
+  std::string fail_on = "error";
+  bool no_shrink_on_load = false;
+  const auto add_decode_options = [&](CLI::App* command) {
+    command
+        ->add_option("--fail-on", fail_on,
+                     "What fails a decode: error (a truncated or corrupt file; the default), "
+                     "warning (also a decoder's warnings), none (keep a partial image)")
+        ->check(CLI::IsMember({"error", "warning", "none"}))
+        ->capture_default_str();
+    command->add_flag("--no-shrink-on-load", no_shrink_on_load,
+                      "Decode at full size even when the pipeline shrinks the image");
   };
 
   std::vector<std::string> info_paths;
@@ -95,7 +160,10 @@ int main(int argc, char** argv) {
   bool keep_orientation = false;
   convert_command->add_flag("--no-rotate", keep_orientation,
                             "Keep pixels as stored instead of applying EXIF orientation");
+  convert_command->add_flag("--overwrite", convert.overwrite,
+                            "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
+  add_decode_options(convert_command);
 
   tessera::cli::BatchCommand batch;
   std::string batch_memory, batch_shard;
@@ -127,11 +195,50 @@ int main(int argc, char** argv) {
                             "Write a JSON report here: every file, the totals, a memory timeline");
   batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
   add_limit_options(batch_command);
+  add_decode_options(batch_command);
 
   std::vector<std::string> op_names;
   auto* ops_command =
       app.add_subcommand("ops", "List every image op with its parameters, defaults and ranges");
   ops_command->add_option("names", op_names, "Show only these ops");
+
+  // The first word names a subcommand: say so when it does not, with the list, and take
+  // `tessera help [CMD]` as `--help`.
+  const auto subcommand_named = [&](const std::string& name) -> CLI::App* {
+    for (CLI::App* command : app.get_subcommands({})) {
+      if (command->get_name() == name) return command;
+    }
+    return nullptr;
+  };
+  const auto subcommand_list = [&] {
+    std::string names;
+    for (CLI::App* command : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + command->get_name();
+    }
+    return names + ", help";
+  };
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    if (word == "help") {
+      if (argc == 2) {
+        fmt::print("{}", app.help());
+        return 0;
+      }
+      if (CLI::App* command = subcommand_named(argv[2])) {
+        fmt::print("{}", command->help());
+        return 0;
+      }
+      fmt::print(stderr, "tessera: unknown subcommand '{}'; the commands are: {}\n", argv[2],
+                 subcommand_list());
+      return kExitUsage;
+    }
+    if (subcommand_named(word) == nullptr) {
+      fmt::print(stderr,
+                 "tessera: unknown subcommand '{}'; the commands are: {} (see tessera --help)\n",
+                 word, subcommand_list());
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);
@@ -140,8 +247,20 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : kExitUsage;
   }
 
+  std::uint64_t max_pixels = tessera::Limits{}.max_pixels;
+  if (!max_pixels_text.empty()) {
+    try {
+      max_pixels = parse_pixel_count(max_pixels_text);
+    } catch (const tessera::Error& error) {
+      fmt::print(stderr, "tessera: {}\n", error.message());
+      return kExitUsage;
+    }
+  }
+
   // The same for batch: pipeline, memory and shard are checked before anything is opened.
   if (*batch_command) {
+    batch.options.shrink_on_load = !no_shrink_on_load;
+    batch.options.fail_on = parse_fail_on(fail_on);
     try {
       if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);
       if (!batch_memory.empty()) batch.options.memory = tessera::memory::parse_bytes(batch_memory);
@@ -169,6 +288,12 @@ int main(int argc, char** argv) {
     try {
       if (!convert.pipeline.empty()) tessera::pipeline::parse(convert.pipeline);
       if (!memory_limit.empty()) convert.memory = tessera::memory::parse_bytes(memory_limit);
+      if (!convert.overwrite && same_file(convert.input, convert.output)) {
+        throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                             fmt::format("'{}' is the input itself: writing it would replace the "
+                                         "original; choose another output, or add --overwrite",
+                                         convert.output));
+      }
     } catch (const tessera::Error& error) {
       fmt::print(stderr, "tessera: {}\n", error.message());
       return kExitUsage;
@@ -198,6 +323,18 @@ int main(int argc, char** argv) {
     if (*convert_command) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
+      // Options for another format than OUT's are said once rather than ignored in silence.
+      const tessera::FileFormat written = tessera::format_for_extension(convert.output);
+      if (convert.encode.lossless && written != tessera::FileFormat::Webp) {
+        fmt::print(stderr, "tessera: warning: --lossless applies to WebP only; ignored for '{}'\n",
+                   convert.output);
+      }
+      if (convert.encode.tiled && written != tessera::FileFormat::Tiff) {
+        fmt::print(stderr, "tessera: warning: --tiled applies to TIFF only; ignored for '{}'\n",
+                   convert.output);
+      }
+      convert.shrink_on_load = !no_shrink_on_load;
+      convert.fail_on = parse_fail_on(fail_on);
       convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
                                    : subsampling == "422" ? tessera::ChromaSubsampling::S422
                                                           : tessera::ChromaSubsampling::S420;
@@ -206,7 +343,25 @@ int main(int argc, char** argv) {
                                         : tiff_compression == "jpeg"
                                             ? tessera::TiffCompression::Jpeg
                                             : tessera::TiffCompression::Deflate;
-      return tessera::cli::run_convert(convert);
+      try {
+        return tessera::cli::run_convert(convert);
+      } catch (const tessera::Error& error) {
+        // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a
+        // usage error as a syntax error: exit 2, with the caret under the stage.
+        if (error.code() != tessera::ErrorCode::InvalidArgument ||
+            error.operation() != "plan pipeline") {
+          throw;
+        }
+        fmt::print(stderr, "tessera: {}\n", error.message());
+        const std::string marker = "(column ";
+        if (const auto at = error.message().find(marker); at != std::string::npos) {
+          const int column = std::atoi(error.message().c_str() + at + marker.size());
+          if (column >= 1) {
+            fmt::print(stderr, "  {}\n  {}^\n", convert.pipeline, std::string(column - 1, ' '));
+          }
+        }
+        return kExitUsage;
+      }
     }
   } catch (const tessera::Error& error) {
     fmt::print(stderr, "tessera: {}\n", error.what());

@@ -33,8 +33,10 @@ struct Options {
   std::size_t memory = 0;                        // a cap on tracked memory for all files; 0: none
   std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
   EncodeOptions encode;
-  Limits limits;           // per file (budget ignored: `memory` is the budget)
-  bool recursive = false;  // walk subfolders (their names are kept in the output)
+  Limits limits;                   // per file (budget ignored: `memory` is the budget)
+  bool shrink_on_load = true;      // see DecodeOptions
+  FailOn fail_on = FailOn::Error;  // see DecodeOptions
+  bool recursive = false;          // walk subfolders (their names are kept in the output)
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;
@@ -42,6 +44,9 @@ struct Options {
   // shard_of(name, shards) == shard.
   int shard = 0;
   int shards = 1;
+  // Once requested (Ctrl-C), no more inputs are taken; the files in flight finish, so each
+  // output is complete or absent and no temporary stays.
+  std::stop_token stop;
 };
 
 enum class Status { Done, Failed, Skipped };
@@ -68,6 +73,10 @@ struct Totals {
   std::size_t peak_tracked_bytes = 0;  // since the run began
   std::size_t rss = 0;
   std::size_t peak_rss = 0;
+  bool interrupted = false;  // Options::stop was requested: inputs were left
+  // An output could not be written for want of room (ENOSPC, EDQUOT): no more inputs were
+  // taken, since every one would fail the same way. Run again with --resume when there is room.
+  bool output_full = false;
 };
 
 // Called once per file as it finishes (from the thread that ran it, one call at a time).

@@ -22,6 +22,8 @@ namespace tessera::pipeline {
 struct JobOptions {
   Limits limits;
   bool apply_orientation = true;
+  bool shrink_on_load = true;      // DecodeOptions::shrink_on_load (`--no-shrink-on-load`)
+  FailOn fail_on = FailOn::Error;  // DecodeOptions::fail_on (`--fail-on`)
   EncodeOptions encode;
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h

@@ -1,0 +1,49 @@
+#include "interrupt.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+
+namespace tessera::cli {
+
+InterruptWatch::InterruptWatch() {
+  sigemptyset(&watched_);
+  for (const int number : {SIGINT, SIGTERM}) {
+    // A background job of a non-interactive shell has SIGINT ignored; keep that promise.
+    struct sigaction action {};
+    if (sigaction(number, nullptr, &action) == 0 && action.sa_handler == SIG_IGN) continue;
+    sigaddset(&watched_, number);
+  }
+  pthread_sigmask(SIG_BLOCK, &watched_, &previous_mask_);
+  waiter_ = std::thread([this] {
+    // A short timeout so that the destructor can end the wait without a signal of its own.
+    const timespec tick{0, 50'000'000};
+    while (!done_.load()) {
+      const int number = sigtimedwait(&watched_, nullptr, &tick);
+      if (number <= 0) continue;  // EAGAIN (the tick) or EINTR
+      int expected = 0;
+      if (signal_.compare_exchange_strong(expected, number)) {
+        fmt::print(stderr,
+                   "\ntessera: {}: finishing the files in flight, starting no more (again to "
+                   "stop at once)\n",
+                   number == SIGINT ? "interrupted" : "terminated");
+        stop_.request_stop();
+      } else {
+        // The second: at once, with the status a signal's death gives.
+        _exit(128 + number);
+      }
+    }
+  });
+}
+
+InterruptWatch::~InterruptWatch() {
+  done_ = true;
+  waiter_.join();
+  pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+}
+
+}  // namespace tessera::cli

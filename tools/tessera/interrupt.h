@@ -1,0 +1,43 @@
+#pragma once
+// Ctrl-C and SIGTERM for the commands that write files. The first signal asks the work to stop
+// admitting files (those in flight finish, so every temporary is renamed or removed, and the
+// report and summary are written); a second ends the process at once (a batch's leftover
+// temporaries are then removed by --resume).
+//
+//   tessera::cli::InterruptWatch watch;   // before any thread is started
+//   options.stop = watch.token();
+//   ... run ...
+//   if (watch.signal()) return watch.exit_status();   // 130 for SIGINT, 143 for SIGTERM
+
+#include <signal.h>
+
+#include <atomic>
+#include <stop_token>
+#include <thread>
+
+namespace tessera::cli {
+
+class InterruptWatch {
+ public:
+  // Blocks SIGINT and SIGTERM in this thread (and so in every thread it starts after) and
+  // waits for them on a thread of its own. A signal the shell set to be ignored stays ignored.
+  InterruptWatch();
+  ~InterruptWatch();
+  InterruptWatch(const InterruptWatch&) = delete;
+  InterruptWatch& operator=(const InterruptWatch&) = delete;
+
+  std::stop_token token() const { return stop_.get_token(); }
+  // The first signal received; 0: none.
+  int signal() const { return signal_.load(); }
+  int exit_status() const { return 128 + signal(); }
+
+ private:
+  std::stop_source stop_;
+  std::atomic<int> signal_{0};
+  std::atomic<bool> done_{false};
+  sigset_t watched_{};
+  sigset_t previous_mask_{};
+  std::thread waiter_;
+};
+
+}  // namespace tessera::cli
