@@ -193,6 +193,20 @@ std::unique_ptr<Decoder> open_decoder(const std::filesystem::path& path,
 std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
                                       const DecodeOptions& options = {});
 
+// An input that can be read only once: "-" (stdin), a pipe (/dev/stdin on a pipe, bash's
+// <(...)), a FIFO, a terminal. A caller that opens such an input twice (to decode only what a
+// pipeline needs) reads it once with read_once_input and opens decoders on its bytes.
+bool is_read_once_input(const std::filesystem::path& path);
+// The whole of such an input, in tracked memory charged to limits.budget (else the current
+// budget), refused past 8 bytes per pixel of the pixel limit plus 1 MiB; Error(CorruptData) if
+// it is empty. "-" reads stdin (and does not close it).
+struct InputBytes {
+  memory::Buffer buffer;  // owns the bytes; capacity may exceed size
+  std::size_t size = 0;
+  std::span<const std::byte> bytes() const { return {buffer.data(), size}; }
+};
+InputBytes read_once_input(const std::filesystem::path& path, const Limits& limits);
+
 // The same, for the rest of an open stream (stdin for a command line's "-"), read to its end into
 // memory charged to options.limits' budget (at most 8 bytes per pixel of the pixel limit, plus
 // 1 MiB). The stream is not closed; `name` stands for the path in errors. A path that names a

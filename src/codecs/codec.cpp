@@ -254,6 +254,35 @@ std::unique_ptr<Decoder> open_decoder(std::FILE* stream, std::string_view name,
       path, options);
 }
 
+bool is_read_once_input(const std::filesystem::path& path) {
+  if (path == "-") return true;
+  struct stat status {};
+  // A path that cannot be looked at is left to open_decoder, which names the reason.
+  if (::stat(path.c_str(), &status) != 0) return false;
+  return !S_ISREG(status.st_mode) && !S_ISBLK(status.st_mode) && !S_ISDIR(status.st_mode);
+}
+
+InputBytes read_once_input(const std::filesystem::path& path, const Limits& limits) {
+  if (path == "-") {
+    return codecs::read_to_end(stdin, "stdin", codecs::budget_of(limits), max_stream_bytes(limits));
+  }
+  std::FILE* stream = std::fopen(path.c_str(), "rb");
+  if (stream == nullptr) {
+    const int error = errno;
+    throw Error(ErrorCode::Io, fmt::format("cannot open for reading: {}", std::strerror(error)),
+                {.path = path.string(), .operation = "open", .os_error = error});
+  }
+  try {
+    InputBytes bytes =
+        codecs::read_to_end(stream, path, codecs::budget_of(limits), max_stream_bytes(limits));
+    std::fclose(stream);
+    return bytes;
+  } catch (...) {
+    std::fclose(stream);
+    throw;
+  }
+}
+
 std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::string_view name,
                                       const DecodeOptions& options) {
   const std::filesystem::path path(name);

@@ -135,8 +135,8 @@ InputFile::InputFile(std::FILE* stream, const std::filesystem::path& name, Memor
   read_into_memory(stream, name, budget, max_stream_bytes);
 }
 
-void InputFile::read_into_memory(std::FILE* stream, const std::filesystem::path& name,
-                                 MemoryBudget* budget, std::uint64_t max_stream_bytes) {
+InputBytes read_to_end(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+                       std::uint64_t max_stream_bytes) {
   // Grown by doubling in tracked memory, so that the budget sees every byte as it arrives.
   std::size_t size = 0;
   memory::Buffer bytes = memory::allocate(64 * 1024, {.label = "piped input", .budget = budget});
@@ -165,8 +165,14 @@ void InputFile::read_into_memory(std::FILE* stream, const std::filesystem::path&
     throw Error(ErrorCode::CorruptData, "the input is empty",
                 {.path = name.string(), .operation = "open"});
   }
-  contents_ = std::move(bytes);
-  stream_ = fmemopen(contents_.data(), size, "rb");
+  return {std::move(bytes), size};
+}
+
+void InputFile::read_into_memory(std::FILE* stream, const std::filesystem::path& name,
+                                 MemoryBudget* budget, std::uint64_t max_stream_bytes) {
+  InputBytes input = read_to_end(stream, name, budget, max_stream_bytes);
+  contents_ = std::move(input.buffer);
+  stream_ = fmemopen(contents_.data(), input.size, "rb");
   if (stream_ == nullptr) throw io_error(name, "open", "cannot read from memory", errno);
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
 
@@ -43,6 +44,11 @@ class InputFile {
   memory::Buffer contents_;  // a non-seekable input's bytes, which stream_ reads
   std::FILE* stream_ = nullptr;
 };
+
+// The rest of `stream` in tracked memory charged to `budget` (may be null), grown as it
+// arrives, refused past `max_stream_bytes`; Error(CorruptData) when it holds nothing.
+InputBytes read_to_end(std::FILE* stream, const std::filesystem::path& name, MemoryBudget* budget,
+                       std::uint64_t max_stream_bytes);
 
 // The whole of `file` in tracked memory labelled `label`, charged to `budget` (may be null),
 // for codecs whose libraries decode from memory only (libwebp, libheif).

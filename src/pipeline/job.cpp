@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "tessera/error.h"
 #include "tessera/pipeline/load_plan.h"
 #include "tessera/pipeline/stream.h"
 #include "tessera/profiler.h"
@@ -21,17 +22,32 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.output_ = output;
   job.options_ = options;
   // The output format first: a wrong name should not cost a decode.
-  const FileFormat written_format = format_for_extension(output);
+  if (output == "-" && options.output_format.empty()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "standard output has no name to take the format from: give it (--format png)",
+                {.path = "-", .operation = "prepare"});
+  }
+  const FileFormat written_format = format_for_extension(
+      options.output_format.empty() ? output
+                                    : std::filesystem::path("output." + options.output_format));
   const DecodeOptions decode{.limits = options.limits,
                              .apply_orientation = options.apply_orientation,
                              .shrink_on_load = options.shrink_on_load,
                              .fail_on = options.fail_on};
-  job.decoder_ = open_decoder(input, decode);
+  // A read-once input (stdin, a pipe) is read once, so that it can be opened twice.
+  const bool read_once = is_read_once_input(input);
+  const std::string input_name = input == "-" ? "stdin" : input.string();
+  if (read_once) job.input_bytes_ = read_once_input(input, options.limits);
+  const auto open = [&](const DecodeOptions& how) {
+    return read_once ? open_decoder(job.input_bytes_.bytes(), input_name, how)
+                     : open_decoder(input, how);
+  };
+  job.decoder_ = open(decode);
   // Decode only what the pipeline needs (luma, fewer pixels): a decoder opened for that.
   std::optional<Pipeline> stages;
   if (options.pipeline != nullptr) {
     LoadPlan load = plan_load(*options.pipeline, job.decoder_->info(), decode);
-    if (load.changed()) job.decoder_ = open_decoder(input, load.options);
+    if (load.changed()) job.decoder_ = open(load.options);
     job.shrunk_ = load.shrinks;
     stages = std::move(load.pipeline);
   }
@@ -69,12 +85,19 @@ void Job::run() {
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
                             .fail_on = options_.fail_on};
+  const bool to_stdout = output_ == "-";
   if (!plan_) {
-    write(read(*decoder_, whole), output_, encode_);
+    const Image pixels = read(*decoder_, whole);
+    if (to_stdout) {
+      write(pixels, stdout, options_.output_format, "stdout", encode_);
+    } else {
+      write(pixels, output_, encode_);
+    }
     return;
   }
   // Streamed: rows go from the decoder through the stages to the encoder in bands.
-  EncoderSink sink(output_, encode_);
+  EncoderSink sink = to_stdout ? EncoderSink(stdout, options_.output_format, "stdout", encode_)
+                               : EncoderSink(output_, encode_);
   if (!turn_) {
     DecoderSource source(*decoder_);
     run_streaming(*plan_, source, sink, options_.io);

@@ -76,7 +76,9 @@ void EncoderSink::begin(int width, int height, PixelFormat format) {
   if (!options_.icc_profile.empty() && !profile_fits(options_.icc_profile, format)) {
     options_.icc_profile.clear();
   }
-  encoder_ = open_encoder(path_, width, height, format, options_);
+  encoder_ = stream_ != nullptr ? open_encoder(stream_, extension_, path_.string(), width, height,
+                                               format, options_)
+                                : open_encoder(path_, width, height, format, options_);
 }
 
 }  // namespace tessera::pipeline

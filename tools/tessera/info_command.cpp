@@ -51,7 +51,8 @@ int run_convert(const ConvertOptions& options) {
                                               .shrink_on_load = options.shrink_on_load,
                                               .fail_on = options.fail_on,
                                               .encode = options.encode,
-                                              .pipeline = stages ? &*stages : nullptr});
+                                              .pipeline = stages ? &*stages : nullptr,
+                                              .output_format = options.output_format});
   if (options.estimate) {
     fmt::print("{}", job.describe());
     return 0;

@@ -24,6 +24,7 @@ struct ConvertOptions {
   std::string pipeline;            // e.g. "gray | blur 5"; empty: convert only
   bool estimate = false;           // print the plan and its peak memory, convert nothing
   std::size_t memory = 0;          // a hard cap on tracked memory; 0: none
+  std::string output_format;       // --format: the output's extension, needed for "-" (stdout)
 };
 
 // Reads, runs the pipeline if there is one, then writes in the format the output's extension

@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +78,9 @@ bool same_file(const std::string& a, const std::string& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`tessera convert a.jpg - --format png | head -c 10`) makes a write
+  // fail with EPIPE, reported as an Io error, instead of killing the process without a word.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"tessera: image processing with memory you can trust", "tessera"};
   app.set_version_flag("--version", "tessera 0.1.0");
   app.require_subcommand(1);
@@ -128,7 +133,8 @@ int main(int argc, char** argv) {
   std::string subsampling = "420";
   auto* convert_command =
       app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
-  convert_command->add_option("input", convert.input, "Input image")->required();
+  convert_command->add_option("input", convert.input, "Input image, or - for standard input")
+      ->required();
   convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp, .tif)")
       ->required();
   convert_command->add_option("-p,--pipeline", convert.pipeline,
@@ -160,6 +166,9 @@ int main(int argc, char** argv) {
   bool keep_orientation = false;
   convert_command->add_flag("--no-rotate", keep_orientation,
                             "Keep pixels as stored instead of applying EXIF orientation");
+  convert_command->add_option("--format", convert.output_format,
+                              "Output format when OUT is - (standard output): jpg, png, webp, "
+                              "tif, heic, avif, bmp, pgm, ppm, pnm, pam; else OUT's extension");
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -288,6 +297,28 @@ int main(int argc, char** argv) {
     try {
       if (!convert.pipeline.empty()) tessera::pipeline::parse(convert.pipeline);
       if (!memory_limit.empty()) convert.memory = tessera::memory::parse_bytes(memory_limit);
+      if (convert.output == "-") {
+        if (convert.output_format.empty()) {
+          throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                               "OUT is - (standard output), which has no extension: say the "
+                               "format with --format (e.g. --format png)");
+        }
+        if (::isatty(STDOUT_FILENO) != 0 && !convert.estimate) {
+          throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                               "standard output is a terminal: redirect it to a file or a pipe "
+                               "(e.g. > out.png), or give an output file");
+        }
+      }
+      if (!convert.output_format.empty() && convert.output != "-") {
+        throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                             fmt::format("--format is for OUT - (standard output); '{}' takes its "
+                                         "format from its extension",
+                                         convert.output));
+      }
+      if (!convert.output_format.empty()) {
+        // The same check as an extension gets, before any file is opened.
+        (void)tessera::format_for_extension("output." + convert.output_format);
+      }
       if (!convert.overwrite && same_file(convert.input, convert.output)) {
         throw tessera::Error(tessera::ErrorCode::InvalidArgument,
                              fmt::format("'{}' is the input itself: writing it would replace the "
@@ -324,7 +355,8 @@ int main(int argc, char** argv) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
       // Options for another format than OUT's are said once rather than ignored in silence.
-      const tessera::FileFormat written = tessera::format_for_extension(convert.output);
+      const tessera::FileFormat written = tessera::format_for_extension(
+          convert.output_format.empty() ? convert.output : "output." + convert.output_format);
       if (convert.encode.lossless && written != tessera::FileFormat::Webp) {
         fmt::print(stderr, "tessera: warning: --lossless applies to WebP only; ignored for '{}'\n",
                    convert.output);

@@ -27,12 +27,18 @@ struct JobOptions {
   EncodeOptions encode;
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h
+  // The output format's extension ("png"): needed when the output is "-" (standard output),
+  // which has no name to read it from; empty: from the output's name.
+  std::string output_format;
 };
 
 class Job {
  public:
   // Opens the input's decoder and plans. Throws Error for an output format tessera cannot
-  // write, an input it cannot read, or a pipeline the image cannot take.
+  // write, an input it cannot read, or a pipeline the image cannot take. An input of "-" is
+  // standard input and an output of "-" standard output (with options.output_format); an
+  // input that can be read only once (stdin, a pipe) is read whole into tracked memory first,
+  // charged to the current budget.
   static Job prepare(const std::filesystem::path& input, const std::filesystem::path& output,
                      const JobOptions& options);
   Job(Job&&) noexcept;
@@ -52,6 +58,7 @@ class Job {
 
   std::filesystem::path input_, output_;
   JobOptions options_;
+  InputBytes input_bytes_;  // a read-once input's bytes: declared before decoder_, which reads them
   std::unique_ptr<Decoder> decoder_;
   std::optional<Plan> plan_;
   EncodeOptions encode_;

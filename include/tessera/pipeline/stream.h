@@ -15,6 +15,7 @@
 //   tessera::pipeline::EncoderSink sink("edges.png", encode_options);
 //   tessera::pipeline::run_streaming(pipeline, source, sink);
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -122,6 +123,14 @@ class EncoderSink final : public RowSink {
  public:
   EncoderSink(std::filesystem::path path, EncodeOptions options)
       : path_(std::move(path)), options_(std::move(options)) {}
+  // To `stream` (not closed; stdout for a command line's "-") in the format `extension` names,
+  // as open_encoder(std::FILE*, ...) writes it; `name` stands for the path in errors.
+  EncoderSink(std::FILE* stream, std::string extension, std::filesystem::path name,
+              EncodeOptions options)
+      : path_(std::move(name)),
+        options_(std::move(options)),
+        stream_(stream),
+        extension_(std::move(extension)) {}
   void begin(int width, int height, PixelFormat format) override;
   void write(const ImageView& rows) override { encoder_->write_rows(rows); }
   void finish() override { encoder_->finish(); }
@@ -129,6 +138,8 @@ class EncoderSink final : public RowSink {
  private:
   std::filesystem::path path_;
   EncodeOptions options_;
+  std::FILE* stream_ = nullptr;  // set: write there, in extension_'s format
+  std::string extension_;
   std::unique_ptr<Encoder> encoder_;
 };
 
