@@ -80,6 +80,9 @@ struct ImageInfo {
   bool has_icc_profile = false;
   bool progressive = false;  // progressive JPEG or interlaced PNG
   bool animated = false;     // an animated WebP: only the first frame is decoded (as for GIF)
+  int frames = 1;            // frames in the file (GIF: counted from its records, 0: too many)
+  // A finer name than to_string(format) where the file says it ("avif", "heic"); empty if none.
+  std::string format_name;
 
   // Bytes a full decode into one Image needs (what read() allocates, rows padded to 64).
   std::size_t decode_bytes() const;

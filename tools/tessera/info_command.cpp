@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include "interrupt.h"
 #include "tessera/budget.h"
@@ -14,22 +15,63 @@
 
 namespace tessera::cli {
 
+namespace {
+
+// What EXIF orientation n asks a viewer to do to the stored pixels.
+const char* orientation_action(int orientation) {
+  switch (orientation) {
+    case 2:
+      return "flip horizontally";
+    case 3:
+      return "rotate 180";
+    case 4:
+      return "flip vertically";
+    case 5:
+      return "transpose";
+    case 6:
+      return "rotate 90";
+    case 7:
+      return "transverse";
+    case 8:
+      return "rotate 270";
+    default:
+      return "as stored";
+  }
+}
+
+// convert works on the upright image: show that size first, and the stored one beside it.
+std::string describe_size(const ImageInfo& info) {
+  if (info.orientation == 1) return fmt::format("{}x{}", info.width, info.height);
+  const bool swaps = info.orientation >= 5;
+  return fmt::format("{}x{} upright (stored {}x{}, orientation {}: {})",
+                     swaps ? info.height : info.width, swaps ? info.width : info.height, info.width,
+                     info.height, info.orientation, orientation_action(info.orientation));
+}
+
+std::string describe_frames(const ImageInfo& info) {
+  if (info.frames > 1)
+    return fmt::format(", animated: {} frames (the first is decoded)", info.frames);
+  if (info.animated) return ", animated (the first frame is decoded)";
+  return "";
+}
+
+}  // namespace
+
 int run_info(const std::vector<std::string>& paths, const Limits& limits) {
   int status = 0;
   for (const std::string& path : paths) {
     try {
       const auto decoder = open_decoder(path, {.limits = limits});
       const ImageInfo& info = decoder->info();
-      fmt::print("{}: {} {}x{} {} ({} channel{}, {}-bit){}{}{}, full decode needs {}\n", path,
-                 to_string(info.format), info.width, info.height, info.pixel_format.name(),
-                 info.pixel_format.channels(), info.pixel_format.channels() == 1 ? "" : "s",
-                 info.pixel_format.bytes_per_sample() * 8,
-                 info.orientation != 1 ? fmt::format(", orientation {}", info.orientation) : "",
-                 info.has_icc_profile ? ", ICC profile" : "",
-                 info.progressive
-                     ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive")
-                     : "",
-                 memory::format_bytes(info.decode_bytes()));
+      fmt::print(
+          "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, full decode needs {}\n", path,
+          info.format_name.empty() ? to_string(info.format) : info.format_name, describe_size(info),
+          info.pixel_format.name(), info.pixel_format.channels(),
+          info.pixel_format.channels() == 1 ? "" : "s", info.pixel_format.bytes_per_sample() * 8,
+          describe_frames(info), info.has_icc_profile ? ", ICC profile" : "",
+          info.progressive ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive")
+                           : "",
+          memory::format_bytes(info.decode_bytes()));
     } catch (const Error& error) {
       fmt::print(stderr, "{}: {}\n", path, error.what());
       status = 1;

@@ -140,6 +140,11 @@ std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
   const bool alpha = heif_image_handle_has_alpha_channel(handle->handle) != 0;
   ImageInfo info;
   info.format = FileFormat::Heif;
+  // AV1-coded (AVIF) and HEVC-coded (HEIC) files share the container; the brand tells them apart.
+  const std::string mime = heif_get_file_mime_type(
+      reinterpret_cast<const std::uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  if (mime == "image/avif" || mime == "image/avif-sequence") info.format_name = "avif";
+  if (mime == "image/heic" || mime == "image/heic-sequence") info.format_name = "heic";
   info.width = heif_image_handle_get_width(handle->handle);
   info.height = heif_image_handle_get_height(handle->handle);
   info.pixel_format = {alpha ? ChannelLayout::Rgba : ChannelLayout::Rgb,
