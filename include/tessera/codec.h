@@ -79,8 +79,10 @@ struct ImageInfo {
   int orientation = 1;       // EXIF orientation, 1..8 (1: as stored)
   bool has_icc_profile = false;
   bool progressive = false;  // progressive JPEG or interlaced PNG
-  bool animated = false;     // an animated WebP: only the first frame is decoded (as for GIF)
-  int frames = 1;            // frames in the file (GIF: counted from its records, 0: too many)
+  bool animated = false;     // an animated WebP or GIF: only the first frame is decoded
+  // The frames in the file, where DecodeOptions::count_frames asked for them and the format
+  // can count them without decoding (GIF); 0: not counted.
+  int frames = 0;
   // A finer name than to_string(format) where the file says it ("avif", "heic"); empty if none.
   std::string format_name;
 
@@ -114,6 +116,9 @@ struct DecodeOptions {
   // grey, with one warning on stderr). A truncated WebP or HEIF has no partial image: it fails
   // whatever the policy.
   FailOn fail_on = FailOn::Error;
+  // Count an animation's frames into ImageInfo::frames (GIF: a walk over the whole file, so
+  // only `tessera info` asks; a GIF is then marked animated only when it has several frames).
+  bool count_frames = false;
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder

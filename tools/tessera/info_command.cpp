@@ -17,35 +17,38 @@ namespace tessera::cli {
 
 namespace {
 
-// What EXIF orientation n asks a viewer to do to the stored pixels.
+// What EXIF orientation n asks a viewer to do to the stored pixels, in exiftool's words.
 const char* orientation_action(int orientation) {
   switch (orientation) {
     case 2:
-      return "flip horizontally";
+      return "mirror horizontal";
     case 3:
       return "rotate 180";
     case 4:
-      return "flip vertically";
+      return "mirror vertical";
     case 5:
-      return "transpose";
+      return "mirror horizontal and rotate 270 CW";
     case 6:
-      return "rotate 90";
+      return "rotate 90 CW";
     case 7:
-      return "transverse";
+      return "mirror horizontal and rotate 90 CW";
     case 8:
-      return "rotate 270";
+      return "rotate 270 CW";
     default:
       return "as stored";
   }
 }
 
-// convert works on the upright image: show that size first, and the stored one beside it.
+// convert works on the upright image: show that size first, and the stored one beside it
+// when the orientation swaps the sides.
 std::string describe_size(const ImageInfo& info) {
   if (info.orientation == 1) return fmt::format("{}x{}", info.width, info.height);
-  const bool swaps = info.orientation >= 5;
-  return fmt::format("{}x{} upright (stored {}x{}, orientation {}: {})",
-                     swaps ? info.height : info.width, swaps ? info.width : info.height, info.width,
-                     info.height, info.orientation, orientation_action(info.orientation));
+  const auto action = orientation_action(info.orientation);
+  if (info.orientation < 5)
+    return fmt::format("{}x{} (orientation {}: {})", info.width, info.height, info.orientation,
+                       action);
+  return fmt::format("{}x{} upright (stored {}x{}, orientation {}: {})", info.height, info.width,
+                     info.width, info.height, info.orientation, action);
 }
 
 std::string describe_frames(const ImageInfo& info) {
@@ -61,7 +64,7 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
   int status = 0;
   for (const std::string& path : paths) {
     try {
-      const auto decoder = open_decoder(path, {.limits = limits});
+      const auto decoder = open_decoder(path, {.limits = limits, .count_frames = true});
       const ImageInfo& info = decoder->info();
       fmt::print(
           "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, full decode needs {}\n", path,

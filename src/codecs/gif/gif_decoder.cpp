@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "codecs/format_factories.h"
+#include "codecs/gif/gif_frame_count.h"
 #include "codecs/limits.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
@@ -173,53 +174,13 @@ bool first_frame_has_transparency(std::FILE* stream) {
   return transparency;
 }
 
-// The frames in the file, counted by walking its records on a second handle: image
-// descriptors are read and their LZW code blocks skipped, never decoded. Bounded by the file
-// (every block read advances it) and by kMaxCountedFrames; 0 if the count stops there. A
-// record that does not parse ends the count: the decode reports the file's damage.
-constexpr int kMaxCountedFrames = 100000;
-
-int count_frames(std::FILE* stream) {
-  const long start = std::ftell(stream);
-  int error = 0;
-  GifOwner owner;
-  owner.gif = DGifOpen(stream, read_from_file, &error);
-  int frames = 0;
-  bool ok = owner.gif != nullptr;
-  while (ok) {
-    GifRecordType record = UNDEFINED_RECORD_TYPE;
-    if (DGifGetRecordType(owner.gif, &record) == GIF_ERROR || record == TERMINATE_RECORD_TYPE)
-      break;
-    if (record == IMAGE_DESC_RECORD_TYPE) {
-      if (DGifGetImageDesc(owner.gif) == GIF_ERROR) break;
-      if (++frames >= kMaxCountedFrames) {
-        std::fseek(stream, start, SEEK_SET);
-        return 0;
-      }
-      int code_size = 0;
-      GifByteType* block = nullptr;
-      ok = DGifGetCode(owner.gif, &code_size, &block) != GIF_ERROR;
-      while (ok && block != nullptr) ok = DGifGetCodeNext(owner.gif, &block) != GIF_ERROR;
-    } else if (record == EXTENSION_RECORD_TYPE) {
-      int code = 0;
-      GifByteType* block = nullptr;
-      ok = DGifGetExtension(owner.gif, &code, &block) != GIF_ERROR;
-      while (ok && block != nullptr) ok = DGifGetExtensionNext(owner.gif, &block) != GIF_ERROR;
-    } else {
-      break;
-    }
-  }
-  std::fseek(stream, start, SEEK_SET);
-  return frames > 1 ? frames : 1;
-}
-
 }  // namespace
 
 std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
                                           const std::filesystem::path& path,
                                           const DecodeOptions& options) {
   const bool transparency = first_frame_has_transparency(file->stream());
-  const int frames = count_frames(file->stream());
+  const int frames = options.count_frames ? count_gif_frames(file->stream()) : 0;
   int error = 0;
   GifOwner owner;
   owner.gif = detail::inject_fault() ? nullptr : DGifOpen(file->stream(), read_from_file, &error);
@@ -230,7 +191,7 @@ std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
   info.width = owner.gif->SWidth;
   info.height = owner.gif->SHeight;
   info.frames = frames;
-  info.animated = frames != 1;
+  info.animated = frames > 1;
   info.pixel_format = transparency ? PixelFormat::rgba8() : PixelFormat::rgb8();
   check_limits(info, 0, options.limits, path);
   return std::make_unique<GifDecoder>(path, info, std::move(file), std::move(owner),
