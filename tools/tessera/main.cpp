@@ -135,7 +135,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
   convert_command->add_option("input", convert.input, "Input image, or - for standard input")
       ->required();
-  convert_command->add_option("output", convert.output, "Output image (.jpg, .png, .webp, .tif)")
+  convert_command
+      ->add_option("output", convert.output,
+                   "Output image; its extension picks the format (.jpg, .png, .webp, .tif, "
+                   ".heic, .avif, .bmp, .pgm, .ppm, .pnm, .pam)")
       ->required();
   convert_command->add_option("-p,--pipeline", convert.pipeline,
                               "Ops to run, e.g. 'gray | blur 5 | canny 50 150 | rgb' (see "
@@ -146,7 +149,9 @@ int main(int argc, char** argv) {
   convert_command->add_option("--memory", memory_limit,
                               "Refuse the job if its estimate is above this, and stop it if it "
                               "would go above (e.g. 512M, 1.5G)");
-  convert_command->add_option("-q,--quality", convert.encode.quality, "JPEG and WebP quality")
+  convert_command
+      ->add_option("-q,--quality", convert.encode.quality,
+                   "Quality of lossy JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   convert_command->add_flag("--progressive", convert.encode.progressive, "Progressive JPEG");
@@ -191,8 +196,11 @@ int main(int argc, char** argv) {
                             "Cap on memory for all files together, e.g. 512M; files wait for room, "
                             "and one that alone needs more fails");
   batch_command->add_option("--format", batch.options.format,
-                            "Output format: jpg, png, webp, tif, ... (default: the input's)");
-  batch_command->add_option("-q,--quality", batch.options.encode.quality, "JPEG and WebP quality")
+                            "Output format: jpg, png, webp, tif, heic, avif, bmp, pgm, ppm, pnm, "
+                            "pam (default: the input's)");
+  batch_command
+      ->add_option("-q,--quality", batch.options.encode.quality,
+                   "Quality of lossy JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   batch_command->add_flag("--resume", batch.options.resume,

@@ -8,8 +8,12 @@
 namespace tessera::cli {
 namespace {
 
-std::string_view access_name(ops::Access access) {
-  switch (access) {
+// How the pipeline runs the op, in the words of `tessera convert --estimate`: the descriptor's
+// streaming hooks decide, not only its access kind (resize changes the size yet streams rows).
+std::string_view streaming_name(const ops::OpDescriptor& op) {
+  if (op.row_mapper) return "streamed rows";
+  if (op.row_consumer) return "whole image, taken in bands";
+  switch (op.access) {
     case ops::Access::Point:
       return "point";
     case ops::Access::Neighbourhood:
@@ -21,7 +25,7 @@ std::string_view access_name(ops::Access access) {
 }
 
 void print_op(const ops::OpDescriptor& op) {
-  fmt::print("{:<12} {}  [{}]\n", op.name, op.doc, access_name(op.access));
+  fmt::print("{:<12} {}  [{}]\n", op.name, op.doc, streaming_name(op));
   for (const auto& param : op.params) {
     const std::string usage = param.default_value.empty()
                                   ? fmt::format("{} (required)", param.name)
@@ -38,7 +42,9 @@ int run_ops(const std::vector<std::string>& names) {
   if (names.empty()) {
     fmt::print(
         "Ops for pipelines such as `gray | blur 5 | canny 50 150 | rgb`. Values go in the "
-        "order listed, or as name=value.\n\n");
+        "order listed, or as name=value. In brackets, how a pipeline runs each op: point and "
+        "neighbourhood ops and size-changing ones stream in bands; a whole-image op holds its "
+        "image in memory.\n\n");
     for (const auto& op : ops::all_ops()) print_op(op);
     return 0;
   }
