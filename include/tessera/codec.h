@@ -146,6 +146,9 @@ class Decoder {
   // (libjpeg's coefficients of a progressive file, libheif's decoded frame), estimated from the
   // headers: a job's estimate, and with it a batch's admission, counts it.
   virtual std::size_t working_bytes() const { return 0; }
+  // What was accepted with a warning so far (a damaged file decoded under FailOn::None), each
+  // also printed once on stderr as it happened: a batch report lists them per file.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
   // of a progressive JPEG here), so that errors found there come before the caller allocates
@@ -171,6 +174,8 @@ class Decoder {
   // without decode_rows() (false: a format decoded whole up front keeps its partial image).
   // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
   void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
+  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...").
+  void warn(std::string message);
   // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
   static void fill_grey(const MutableImageView& rows, int from);
 
@@ -190,6 +195,7 @@ class Decoder {
   FailOn fail_on_ = FailOn::Error;
   bool data_ended_ = false;
   bool warned_truncated_ = false;
+  std::vector<std::string> warnings_;
 };
 
 // Opens `path`, sniffs its format, reads its headers and checks them against options.limits.

@@ -180,6 +180,10 @@ FileResult run_file(const Options& options, const detail::Input& input,
                                                 .encode = options.encode,
                                                 .pipeline = options.pipeline,
                                                 .io = io});
+    result.width = job.input_size()[0];
+    result.height = job.input_size()[1];
+    result.output_width = job.output_shape().width;
+    result.output_height = job.output_shape().height;
     if (!admission.fits(job.estimate())) {
       throw Error(
           ErrorCode::OutOfBudget,
@@ -194,6 +198,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
     // Made only now: an input refused before it runs leaves no empty folder behind.
     fs::create_directories(result.output.parent_path());
     job.run();
+    result.warnings = job.warnings();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
     if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable) {

@@ -95,10 +95,14 @@ void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows
   if (!warned_truncated_) {
     warned_truncated_ = true;
     // The caller asked for the partial image; a person should still hear that it is partial.
-    fmt::print(stderr, "tessera: warning: {}: {}; the missing rows are grey\n", path_.string(),
-               what);
+    warn(what + "; the missing rows are grey");
   }
   data_ended_ = data_ended_ || later_rows_grey;
+}
+
+void Decoder::warn(std::string message) {
+  fmt::print(stderr, "tessera: warning: {}: {}\n", path_.string(), message);
+  warnings_.push_back(std::move(message));
 }
 
 void Decoder::fill_grey(const MutableImageView& rows, int from) {

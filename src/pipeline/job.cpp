@@ -64,10 +64,16 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   const std::size_t whole_decode = image_bytes(job.upright_);
   job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
   // The codec libraries' own memory, outside tessera's accounting, counts too.
-  const Shape written = job.plan_ ? job.plan_->output : job.upright_;
+  job.written_ = job.plan_ ? job.plan_->output : job.upright_;
   job.estimate_ += decoder.working_bytes() +
-                   encoder_working_bytes(written_format, written.width, written.height);
+                   encoder_working_bytes(written_format, job.written_.width, job.written_.height);
   return job;
+}
+
+std::array<int, 2> Job::input_size() const {
+  const ImageInfo& info = decoder_->info();
+  if (turn_ && info.orientation >= 5) return {info.height, info.width};
+  return {info.width, info.height};
 }
 
 std::string Job::describe() const {

@@ -41,6 +41,54 @@ assert report["totals"]["leaked_bytes"] == 0
 assert len(report["memory_timeline"]) == 2
 PY
 
+# The report says what ran (issue 14 item 20; fails on 8484b4f, whose report had none of this):
+# tessera's version, the command, the settings and pipeline; each file's size before and after;
+# the decoder's and the run's warnings; a timeline of labelled samples.
+mkdir -p "$work/labelled"
+cp "$images/testorig.jpg" "$work/labelled/"
+head -c 3000 "$images/testorig.jpg" >"$work/labelled/cut.jpg"  # its first rows are there
+"$tessera" batch "$work/labelled" "$work/labelled-out" -p "resize 50%" -q 70 --format png --fail-on none \
+  --jobs 1 --report "$work/labelled.json" >"$work/labelled.out" 2>&1 || fail "a --fail-on none batch runs"
+[[ $(grep -c "warning: -q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs" \
+  "$work/labelled.out") -eq 1 ]] || fail "-q on png outputs is warned once: $(cat "$work/labelled.out")"
+/usr/bin/python3 - "$work/labelled.json" "$("$tessera" --version)" "$images" <<'PY' || fail "the report is labelled"
+import json, sys
+from PIL import Image
+report, version, images = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+assert "tessera " + report["tessera"]["version"] == version, (report["tessera"], version)
+assert report["command"].endswith("--jobs 1 --report " + sys.argv[1]), report["command"]
+assert "-p 'resize 50%' -q 70" in report["command"], report["command"]
+settings = report["settings"]
+assert settings["pipeline"] == "resize 50%" and settings["quality"] == 70, settings
+assert settings["format"] == "png" and settings["jobs"] == 1 and settings["fail_on"] == "none", settings
+assert settings["memory_bytes"] == 0 and settings["max_pixels"] == 2**30, settings
+files = {f["input"].rsplit("/", 1)[1]: f for f in report["files"]}
+whole = files["testorig.jpg"]
+width, height = Image.open(images + "/testorig.jpg").size
+assert (whole["width"], whole["height"]) == (width, height), whole
+assert (whole["output_width"], whole["output_height"]) == ((width + 1) // 2, (height + 1) // 2), whole
+assert Image.open(whole["output"]).size == (whole["output_width"], whole["output_height"])
+assert "warnings" not in whole, whole
+cut = files["cut.jpg"]
+assert cut["status"] == "DONE" and len(cut["warnings"]) == 1, cut
+assert "damaged or truncated JPEG" in cut["warnings"][0], cut
+assert report["warnings"] == [
+    "-q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs"], report["warnings"]
+timeline = report["memory_timeline"]
+assert [s["files_finished"] for s in timeline] == [1, 2], timeline
+assert all(s["rss_bytes"] > s["tracked_bytes"] >= 0 and s["seconds"] >= 0 for s in timeline), timeline
+PY
+# A report that cannot be written ends the run before the first decode (item 15; on 8484b4f
+# every file ran first).
+"$tessera" batch "$work/good" "$work/unreported" --report "$work/no-such/r.json" >"$work/unrep.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "an unwritable report: exit 1 (got $status)"
+grep -qF "cannot write the report (check the folder exists and is writable) [file: $work/no-such/r.json]" \
+  "$work/unrep.out" || fail "an unwritable report is named: $(cat "$work/unrep.out")"
+[[ ! -e $work/unreported ]] || fail "nothing is written when the report cannot be"
+"$tessera" batch "$work/good" "$work/quiet-out" -q 70 --format jpg >"$work/quiet.out" 2>&1 || fail "a jpg batch runs"
+! grep -q warning "$work/quiet.out" || fail "-q on jpg outputs does not warn: $(cat "$work/quiet.out")"
+
 # The report is written as files finish, so its memory stays flat: 1,100 files give 1,100
 # entries, and the timeline is thinned to at most 1,024 samples spanning the whole run.
 mkdir -p "$work/many"
@@ -54,9 +102,10 @@ report = json.load(open(sys.argv[1]))
 assert len(report["files"]) == 1100, len(report["files"])
 timeline = report["memory_timeline"]
 assert 512 <= len(timeline) <= 1024, len(timeline)
-# [seconds, tracked, rss]: the samples reach the end of the run, in time order.
-assert timeline[-1][0] >= 0.9 * report["totals"]["seconds"], (timeline[-1], report["totals"])
-assert all(a[0] <= b[0] for a, b in zip(timeline, timeline[1:]))
+# The samples reach the end of the run, in time order.
+assert timeline[-1]["seconds"] >= 0.9 * report["totals"]["seconds"], (timeline[-1], report["totals"])
+assert all(a["seconds"] <= b["seconds"] for a, b in zip(timeline, timeline[1:]))
+assert timeline[-1]["files_finished"] >= 1100 - 2, timeline[-1]  # every other file, once thinned
 PY
 [[ ! -e $work/many.json.part ]] || fail "the report's part file is renamed away"
 

@@ -42,5 +42,12 @@ grep -qF "cannot write in the output folder: Read-only file system" "$work/ro.ou
   fail "a read-only output folder is named with its reason: $(head -1 "$work/ro.out")"
 ! grep -q "^FAILED" "$work/ro.out" || fail "no file is decoded before the check"
 
+# 15: so is a report on a read-only device.
+"$tessera" batch "$work/in" "$work/ro-out" -j 1 -p "resize 150%" --report "$full/r.json" >"$work/ro-report.out" 2>&1
+status=$?
+[[ $status -eq 1 ]] || fail "a read-only report path: exit 1 (got $status)"
+grep -qF "cannot write the report" "$work/ro-report.out" || fail "a read-only report is named: $(head -1 "$work/ro-report.out")"
+[[ ! -e $work/ro-out ]] || fail "no file is decoded before the report check"
+
 [[ $failures -eq 0 ]] && echo "all full-disk checks passed"
 exit $((failures > 0))

@@ -132,6 +132,14 @@ grep -qE "^batch: 1 done, 1 failed, 0 skipped" "$work/list.out" ||
 grep -qF "warning: --tiled applies to TIFF only" "$work/tiled.out" || fail "--tiled on .png warns"
 "$tessera" convert "$images/testorig.jpg" "$work/w.webp" --lossless >"$work/webp.out" 2>&1
 ! grep -q warning "$work/webp.out" || fail "--lossless on .webp does not warn"
+"$tessera" convert "$images/testorig.jpg" "$work/q.png" -q 50 --progressive >"$work/q.out" 2>&1
+grep -qF "warning: -q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for '$work/q.png'" \
+  "$work/q.out" || fail "-q on .png warns: $(cat "$work/q.out")"
+grep -qF "warning: --progressive applies to JPEG only" "$work/q.out" || fail "--progressive on .png warns"
+"$tessera" convert "$images/testorig.jpg" "$work/q.tif" -q 50 --tiff-compression jpeg >"$work/qt.out" 2>&1
+! grep -q warning "$work/qt.out" || fail "-q on a JPEG-compressed .tif does not warn"
+"$tessera" convert "$images/testorig.jpg" "$work/q.jpg" --compression 9 >"$work/qj.out" 2>&1
+grep -qF "warning: --compression applies to PNG only" "$work/qj.out" || fail "--compression on .jpg warns"
 
 # 17: a pipeline the image cannot take is a usage error in convert, with the caret.
 "$tessera" convert "$images/testorig.jpg" "$work/c.png" -p "resize 50% | canny 50 150" >"$work/plan.out" 2>&1

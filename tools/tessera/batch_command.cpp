@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "batch_report.h"
+#include "encode_option_warnings.h"
 #include "interrupt.h"
 
 #include "tessera/error.h"
@@ -70,8 +72,27 @@ int run_batch(BatchCommand& command) {
     command.options.pipeline = &*stages;
   }
   const bool terminal = isatty(fileno(stderr)) != 0;
+  // Opened now, before the first decode: a report that cannot be written ends the run at once.
   std::optional<BatchReport> report;
-  if (!command.report.empty()) report.emplace(command.report);
+  if (!command.report.empty()) report.emplace(command.report, command);
+
+  // An option that an output format does not use is said once per format, and kept for the
+  // report: with --format, before the run; else as the first output of each format is done.
+  std::vector<std::string> run_warnings;
+  std::set<FileFormat> formats_seen;
+  const auto note_format = [&](FileFormat format) {
+    if (!formats_seen.insert(format).second) return;
+    for (const std::string& ignored : ignored_encode_options(
+             format, {.quality = command.quality_given}, command.options.encode)) {
+      run_warnings.push_back(
+          fmt::format("{}; ignored for the {} outputs", ignored, to_string(format)));
+      fmt::print(stderr, "{}tessera: warning: {}\n", terminal ? "\r\033[K" : "",
+                 run_warnings.back());
+    }
+  };
+  if (!command.options.format.empty()) {
+    note_format(format_for_extension("output." + command.options.format));
+  }
   auto last_line = Clock::now();
   int since_line = 0;
   const std::size_t tracked_before = memory::counters().live_bytes;
@@ -96,6 +117,7 @@ int run_batch(BatchCommand& command) {
           fmt::print(stderr, "{}FAILED {}: {}: {}\n", terminal ? "\r\033[K" : "",
                      file.input.string(), file.error_code, file.message);
         }
+        if (file.status == batch::Status::Done) note_format(format_for_extension(file.output));
         if (report) report->add(file, so_far);
         // A live line on a terminal; in a pipe, a line every 100 files or 10 seconds.
         ++since_line;
@@ -127,7 +149,7 @@ int run_batch(BatchCommand& command) {
                "of {}); run again with --resume when there is room\n",
                command.options.output.string());
   }
-  if (report) report->finish(totals, leaked);
+  if (report) report->finish(totals, leaked, run_warnings);
   if (interrupt.signal() != 0) return interrupt.exit_status();
   return totals.failed > 0 ? 1 : 0;
 }

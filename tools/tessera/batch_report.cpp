@@ -2,18 +2,67 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <thread>
+
 #include "tessera/error.h"
 
 namespace tessera::cli {
+namespace {
 
-BatchReport::BatchReport(std::string path) : path_(std::move(path)), part_(path_ + ".part") {
+std::string_view fail_on_name(FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::Error:
+      return "error";
+    case FailOn::Warning:
+      return "warning";
+    case FailOn::None:
+      return "none";
+  }
+  return "";
+}
+
+// What the run was asked to do, as the report's "settings": enough to run it again.
+nlohmann::json settings_of(const BatchCommand& command) {
+  const batch::Options& options = command.options;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  nlohmann::json settings{
+      {"input", options.input.string()},
+      {"output", options.output.string()},
+      {"pipeline", command.pipeline},
+      {"jobs", options.jobs > 0 ? options.jobs : cores},
+      {"memory_bytes", options.memory},  // 0: no cap
+      {"format", options.format.empty() ? "the input's" : options.format},
+      {"quality", options.encode.quality},
+      {"resume", options.resume},
+      {"shard", std::to_string(options.shard + 1) + "/" + std::to_string(options.shards)},
+      {"recursive", options.recursive},
+      {"fail_on", fail_on_name(options.fail_on)},
+      {"shrink_on_load", options.shrink_on_load}};
+  if (options.limits.max_pixels == UINT64_MAX) {
+    settings["max_pixels"] = "unlimited";
+  } else {
+    settings["max_pixels"] = options.limits.max_pixels;
+  }
+  return settings;
+}
+
+}  // namespace
+
+BatchReport::BatchReport(std::string path, const BatchCommand& command)
+    : path_(std::move(path)), part_(path_ + ".part") {
   file_ = std::fopen(part_.c_str(), "w");
   if (file_ == nullptr) {
     throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",
                 {.path = path_, .operation = "report"});
   }
   timeline_.reserve(kTimelineSamples);
-  write("{\n  \"files\": [");
+  const nlohmann::json tessera{{"version", TESSERA_VERSION}};
+  write("{\n  \"tessera\": " + tessera.dump() + ",\n");
+  write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
+  write("  \"settings\": " + settings_of(command).dump() + ",\n");
+  write("  \"files\": [");
 }
 
 BatchReport::~BatchReport() {
@@ -37,6 +86,13 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
                        {"seconds", file.seconds},
                        {"input_bytes", file.input_bytes},
                        {"output_bytes", file.output_bytes}};
+  if (file.width > 0) {
+    entry["width"] = file.width;
+    entry["height"] = file.height;
+    entry["output_width"] = file.output_width;
+    entry["output_height"] = file.output_height;
+  }
+  if (!file.warnings.empty()) entry["warnings"] = file.warnings;
   if (!file.error_code.empty()) {
     entry["error"] = {{"code", file.error_code}, {"message", file.message}};
   }
@@ -53,10 +109,12 @@ void BatchReport::sample(const batch::Totals& so_far) {
     timeline_.resize(kTimelineSamples / 2);
     sample_every_ *= 2;
   }
-  timeline_.push_back({so_far.seconds, so_far.tracked_bytes, so_far.rss});
+  timeline_.push_back({so_far.seconds, so_far.done + so_far.failed + so_far.skipped,
+                       so_far.tracked_bytes, so_far.rss});
 }
 
-void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes) {
+void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
+                         const std::vector<std::string>& warnings) {
   const nlohmann::json summary{{"done", totals.done},
                                {"failed", totals.failed},
                                {"skipped", totals.skipped},
@@ -66,12 +124,18 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes) 
                                {"peak_rss_bytes", totals.peak_rss},
                                {"peak_tracked_bytes", totals.peak_tracked_bytes},
                                {"leaked_bytes", leaked_bytes}};
-  // [seconds, tracked bytes, RSS bytes], sampled as files finish.
+  // Sampled as files finish: tracked bytes are tessera's pixels and buffers live then.
   nlohmann::json timeline = nlohmann::json::array();
-  for (const Sample& s : timeline_) timeline.push_back({s.seconds, s.tracked_bytes, s.rss});
+  for (const Sample& s : timeline_) {
+    timeline.push_back({{"seconds", s.seconds},
+                        {"files_finished", s.files_finished},
+                        {"tracked_bytes", s.tracked_bytes},
+                        {"rss_bytes", s.rss}});
+  }
   write(first_entry_ ? "],\n" : "\n  ],\n");
   write("  \"status\": \"" + std::string(totals.interrupted ? "interrupted" : "complete") +
         "\",\n");
+  write("  \"warnings\": " + nlohmann::json(warnings).dump() + ",\n");
   write("  \"totals\": " + summary.dump() + ",\n");
   write("  \"memory_timeline\": " + timeline.dump() + "\n}\n");
   const bool closed = std::fclose(file_) == 0;

@@ -1,35 +1,40 @@
 #pragma once
 // The JSON report of `tessera batch --report`, written as the files finish so that its memory
-// stays the same however many files run: each file's entry goes to `PATH.part` at once, and the
-// totals and the memory timeline close it at the end, when it is renamed to PATH. A run that
-// stops early leaves no report (the destructor removes the part file).
+// stays the same however many files run: the run's settings and each file's entry go to
+// `PATH.part` at once, and the warnings, the totals and the memory timeline close it at the
+// end, when it is renamed to PATH. A run that stops early leaves no report (the destructor
+// removes the part file). The schema is in the README ("The batch report").
 //
-//   BatchReport report("run.json");           // throws Error(Io) when it cannot be written
+//   BatchReport report("run.json", command);  // throws Error(Io) when it cannot be written
 //   report.add(file, totals_so_far);           // per file, one call at a time
-//   report.finish(totals, leaked_bytes);      // also after Ctrl-C: status "interrupted"
+//   report.finish(totals, leaked_bytes, warnings);  // also after Ctrl-C: "interrupted"
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "batch_command.h"
 #include "tessera/batch/batch.h"
 
 namespace tessera::cli {
 
 class BatchReport {
  public:
-  explicit BatchReport(std::string path);
+  BatchReport(std::string path, const BatchCommand& command);
   ~BatchReport();
   BatchReport(const BatchReport&) = delete;
   BatchReport& operator=(const BatchReport&) = delete;
 
   void add(const batch::FileResult& file, const batch::Totals& so_far);
   // Closes the report; its "status" is "interrupted" when totals.interrupted, else "complete".
-  void finish(const batch::Totals& totals, std::size_t leaked_bytes);
+  // `warnings`: the run's own (an option no output used), each once.
+  void finish(const batch::Totals& totals, std::size_t leaked_bytes,
+              const std::vector<std::string>& warnings);
 
  private:
   struct Sample {
     double seconds;
+    int files_finished;
     std::size_t tracked_bytes, rss;
   };
   // At most this many timeline samples: when full, every other one is dropped and only every

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "batch_command.h"
+#include "encode_option_warnings.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
@@ -75,6 +76,23 @@ bool same_file(const std::string& a, const std::string& b) {
          first.st_dev == second.st_dev && first.st_ino == second.st_ino;
 }
 
+// The command as typed, for the batch report: words with spaces or quotes in single quotes.
+std::string command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (i > 0) line += ' ';
+    if (!word.empty() && word.find_first_of(" \t'\"\\$|&;<>()*?[]#~`") == std::string::npos) {
+      line += word;
+    } else {
+      line += '\'';
+      for (const char c : word) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += '\'';
+    }
+  }
+  return line;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,7 +100,7 @@ int main(int argc, char** argv) {
   // fail with EPIPE, reported as an Io error, instead of killing the process without a word.
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"tessera: image processing with memory you can trust", "tessera"};
-  app.set_version_flag("--version", "tessera 0.1.0");
+  app.set_version_flag("--version", "tessera " TESSERA_VERSION);
   app.require_subcommand(1);
 
   tessera::cli::MemoryDemoOptions demo;
@@ -346,6 +364,8 @@ int main(int argc, char** argv) {
     if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*batch_command) {
       batch.options.limits = limits;
+      batch.quality_given = batch_command->count("--quality") > 0;
+      batch.command_line = command_line(argc, argv);
       try {
         return tessera::cli::run_batch(batch);
       } catch (const tessera::Error& error) {
@@ -362,17 +382,6 @@ int main(int argc, char** argv) {
     if (*convert_command) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
-      // Options for another format than OUT's are said once rather than ignored in silence.
-      const tessera::FileFormat written = tessera::format_for_extension(
-          convert.output_format.empty() ? convert.output : "output." + convert.output_format);
-      if (convert.encode.lossless && written != tessera::FileFormat::Webp) {
-        fmt::print(stderr, "tessera: warning: --lossless applies to WebP only; ignored for '{}'\n",
-                   convert.output);
-      }
-      if (convert.encode.tiled && written != tessera::FileFormat::Tiff) {
-        fmt::print(stderr, "tessera: warning: --tiled applies to TIFF only; ignored for '{}'\n",
-                   convert.output);
-      }
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
       convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
@@ -383,6 +392,22 @@ int main(int argc, char** argv) {
                                         : tiff_compression == "jpeg"
                                             ? tessera::TiffCompression::Jpeg
                                             : tessera::TiffCompression::Deflate;
+      // Options for another format than OUT's are said once rather than ignored in silence.
+      const tessera::FileFormat written = tessera::format_for_extension(
+          convert.output_format.empty() ? convert.output : "output." + convert.output_format);
+      const auto given = [&](const char* name) { return convert_command->count(name) > 0; };
+      for (const std::string& ignored :
+           tessera::cli::ignored_encode_options(written,
+                                                {.quality = given("--quality"),
+                                                .progressive = given("--progressive"),
+                                                .subsampling = given("--subsampling"),
+                                                .compression = given("--compression"),
+                                                .lossless = given("--lossless"),
+                                                .tiff_compression = given("--tiff-compression"),
+                                                .tiled = given("--tiled")},
+                                                convert.encode)) {
+        fmt::print(stderr, "tessera: warning: {}; ignored for '{}'\n", ignored, convert.output);
+      }
       try {
         return tessera::cli::run_convert(convert);
       } catch (const tessera::Error& error) {

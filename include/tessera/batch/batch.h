@@ -60,6 +60,10 @@ struct FileResult {
   double seconds = 0;
   std::uintmax_t input_bytes = 0;
   std::uintmax_t output_bytes = 0;
+  // Known once the file's header was read: its upright size, and what was written.
+  int width = 0, height = 0;
+  int output_width = 0, output_height = 0;
+  std::vector<std::string> warnings;  // what the decoder accepted with a warning
 };
 
 struct Totals {

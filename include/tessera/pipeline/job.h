@@ -7,10 +7,12 @@
 //   if (job.estimate() > cap) ...;   // before a pixel is decoded
 //   job.run();                        // under the caller's BudgetScope, if any
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tessera/codec.h"
 #include "tessera/pipeline/pipeline.h"
@@ -49,6 +51,12 @@ class Job {
   std::size_t estimate() const { return estimate_; }
   // The plan, one line per stage, and a line with the size and the estimate.
   std::string describe() const;
+  // The input's full size as the job sees it (upright when orientation is applied; before any
+  // shrink on load), and the output's size and format.
+  std::array<int, 2> input_size() const;
+  Shape output_shape() const { return written_; }
+  // What the decoder accepted with a warning (a damaged file under FailOn::None), so far.
+  const std::vector<std::string>& warnings() const { return decoder_->warnings(); }
   // Decodes, runs the pipeline and writes the output (to a temporary name, renamed when
   // complete). Throws Error; no output is left then.
   void run();
@@ -64,7 +72,8 @@ class Job {
   EncodeOptions encode_;
   bool turn_ = false;    // EXIF orientation: decoded whole to turn it upright
   bool shrunk_ = false;  // the decoder shrinks on load
-  Shape upright_;
+  Shape upright_;        // the rows decoded, turned upright
+  Shape written_;
   std::size_t estimate_ = 0;
 };
 

@@ -208,8 +208,7 @@ class JpegDecoder final : public Decoder {
     }
     if (source_->errors.data_lost && !warned_) {  // FailOn::None let a damaged file through
       warned_ = true;
-      fmt::print(stderr, "tessera: warning: {}: damaged or truncated JPEG ({}); decoded anyway\n",
-                 path().string(), source_->errors.message);
+      warn(fmt::format("damaged or truncated JPEG ({}); decoded anyway", source_->errors.message));
     }
   }
 
