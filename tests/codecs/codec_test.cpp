@@ -54,17 +54,6 @@ Image random_image(int width, int height, PixelFormat format, unsigned seed) {
   return image;
 }
 
-int max_difference(const Image& a, const Image& b) {
-  int worst = 0;
-  for (int y = 0; y < a.height(); ++y) {
-    for (std::size_t i = 0; i < a.view().row_bytes(); ++i) {
-      worst = std::max(
-          worst, std::abs(std::to_integer<int>(a.row(y)[i]) - std::to_integer<int>(b.row(y)[i])));
-    }
-  }
-  return worst;
-}
-
 TEST_F(Codec, png_round_trips_every_8_and_16_bit_format_exactly) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -99,13 +88,13 @@ TEST_F(Codec, jpeg_round_trip_keeps_size_and_grey_stays_one_channel) {
   write(colour, file("colour.jpg"), {.quality = 95, .subsampling = ChromaSubsampling::S444});
   const Image decoded = read(file("colour.jpg"));
   EXPECT_EQ(decoded.format(), PixelFormat::rgb8());
-  EXPECT_LE(max_difference(colour, decoded), 8);
+  EXPECT_LE(testing::largest_difference(colour, decoded), 8);
 
   Image grey = Image::create(50, 40, PixelFormat::gray8());
   for (int y = 0; y < 40; ++y) std::memset(grey.row(y), y * 6, 50);
   write(grey, file("grey.jpg"));
   EXPECT_EQ(probe(file("grey.jpg")).pixel_format, PixelFormat::gray8());
-  EXPECT_LE(max_difference(grey, read(file("grey.jpg"))), 3);
+  EXPECT_LE(testing::largest_difference(grey, read(file("grey.jpg"))), 3);
 }
 
 TEST_F(Codec, jpeg_options_take_effect) {
@@ -117,8 +106,8 @@ TEST_F(Codec, jpeg_options_take_effect) {
   EXPECT_LT(fs::file_size(file("low.jpg")), fs::file_size(file("high.jpg")));
   write(colour, file("444.jpg"), {.quality = 90, .subsampling = ChromaSubsampling::S444});
   write(colour, file("420.jpg"), {.quality = 90, .subsampling = ChromaSubsampling::S420});
-  EXPECT_LT(max_difference(colour, read(file("444.jpg"))),
-            max_difference(colour, read(file("420.jpg"))))
+  EXPECT_LT(testing::largest_difference(colour, read(file("444.jpg"))),
+            testing::largest_difference(colour, read(file("420.jpg"))))
       << "full chroma resolution must be closer to the original";
   EXPECT_THROW(write(colour, file("bad.jpg"), {.quality = 0}), Error);
 }

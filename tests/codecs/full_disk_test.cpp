@@ -24,16 +24,6 @@ using tessera::testing::FaultInjection;
 constexpr const char* kExtensions[] = {".png", ".jpg", ".tif", ".webp", ".bmp", ".ppm", ".avif"};
 
 // Noise: no codec can squeeze it under the small device's size.
-Image noise(int width, int height) {
-  Image image = Image::create(width, height, PixelFormat::rgb8());
-  std::mt19937 random(14);
-  for (int y = 0; y < height; ++y) {
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i)
-      image.row(y)[i] = static_cast<std::byte>(random() & 0xFF);
-  }
-  return image;
-}
-
 void expect_full_disk_error(const Error& error, const fs::path& output) {
   EXPECT_EQ(error.code(), ErrorCode::Io) << error.what();
   EXPECT_EQ(error.os_error(), ENOSPC) << error.what();
@@ -49,7 +39,7 @@ TEST_F(FullDisk, every_encoder_reports_a_full_tmpfs_as_io_error_naming_the_outpu
   if (::mount("none", device.c_str(), "tmpfs", 0, "size=64k") != 0) {
     GTEST_SKIP() << "cannot mount a tmpfs here (not root?): the fault-injection test covers it";
   }
-  const Image image = noise(400, 400);  // 480 KB of noise
+  const Image image = testing::noise(400, 400, PixelFormat::rgb8(), 14u);  // 480 KB of noise
   for (const char* extension : kExtensions) {
     const fs::path output = device / (std::string("out") + extension);
     SCOPED_TRACE(output.string());
@@ -65,7 +55,7 @@ TEST_F(FullDisk, every_encoder_reports_a_full_tmpfs_as_io_error_naming_the_outpu
 }
 
 TEST_F(FullDisk, every_write_of_every_encoder_failing_with_enospc_is_an_io_error) {
-  const Image image = noise(64, 48);
+  const Image image = testing::noise(64, 48, PixelFormat::rgb8(), 14u);
   for (const char* extension : kExtensions) {
     const fs::path output = file(std::string("out") + extension);
     SCOPED_TRACE(output.string());

@@ -21,17 +21,6 @@ class NetpbmExtension : public testing::ScratchFolderTest {
     in.read(first.data(), 2);
     return first;
   }
-
-  static int largest_difference(const Image& a, const Image& b) {
-    int largest = 0;
-    for (int y = 0; y < a.height(); ++y) {
-      for (std::size_t i = 0; i < a.view().row_bytes(); ++i) {
-        largest = std::max(largest, std::abs(std::to_integer<int>(a.row(y)[i]) -
-                                             std::to_integer<int>(b.row(y)[i])));
-      }
-    }
-    return largest;
-  }
 };
 
 TEST_F(NetpbmExtension, pgm_of_rgb_is_gray_p5) {
@@ -40,7 +29,7 @@ TEST_F(NetpbmExtension, pgm_of_rgb_is_gray_p5) {
   EXPECT_EQ(magic(file("out.pgm")), "P5");
   const Image gray = read(file("out.pgm"));
   ASSERT_EQ(gray.format(), PixelFormat::gray8());
-  EXPECT_LE(largest_difference(gray, ops::gray(rgb.view())), 1);
+  EXPECT_LE(testing::largest_difference(gray, ops::gray(rgb.view())), 1);
 
   const Image deep = testing::pattern(32, 16, {ChannelLayout::Rgb, SampleType::U16});
   write(deep, file("deep.pgm"));
@@ -53,10 +42,10 @@ TEST_F(NetpbmExtension, ppm_of_rgba_is_rgb_p6_flattened_and_pam_keeps_alpha) {
   EXPECT_EQ(magic(file("out.ppm")), "P6");
   const Image rgb = read(file("out.ppm"));
   ASSERT_EQ(rgb.format(), PixelFormat::rgb8());
-  EXPECT_LE(
-      largest_difference(rgb, ops::find_op("flatten").apply(
-                                  rgba.view(), ops::bind_arguments(ops::find_op("flatten"), {}))),
-      0);
+  EXPECT_LE(testing::largest_difference(
+                rgb, ops::find_op("flatten").apply(
+                         rgba.view(), ops::bind_arguments(ops::find_op("flatten"), {}))),
+            0);
   write(rgba, file("out.pnm"));
   EXPECT_EQ(magic(file("out.pnm")), "P6");
   write(rgba, file("out.pam"));

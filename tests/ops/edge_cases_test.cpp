@@ -79,22 +79,11 @@ std::vector<Case> cases() {
   };
 }
 
-Image noise(int width, int height, unsigned seed) {
-  std::mt19937 random(seed);
-  Image image = Image::create(width, height, PixelFormat::rgb8());
-  for (int y = 0; y < height; ++y) {
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i) {
-      image.row(y)[i] = static_cast<std::byte>(random() & 0xff);
-    }
-  }
-  return image;
-}
-
 TEST(OpsEdgeCases, tiny_and_one_pixel_wide_or_tall_images_match_opencv) {
   const unsigned seed = std::random_device{}();
   for (const auto& [width, height] :
        {std::pair{1, 1}, {1, 9}, {9, 1}, {2, 2}, {3, 7}, {13, 1}, {1, 2}}) {
-    const Image image = noise(width, height, seed);
+    const Image image = testing::noise(width, height, PixelFormat::rgb8(), seed);
     for (const Case& c : cases()) {
       SCOPED_TRACE(fmt::format("{} on {}x{} (seed {})", c.name, width, height, seed));
       const Image ours = c.ours(image.view());
@@ -108,7 +97,7 @@ TEST(OpsEdgeCases, tiny_and_one_pixel_wide_or_tall_images_match_opencv) {
 }
 
 TEST(OpsEdgeCases, regions_with_row_gaps_work_as_inputs_and_as_outputs) {
-  const Image parent = noise(120, 90, 7);
+  const Image parent = testing::noise(120, 90, PixelFormat::rgb8(), 7);
   const Image part = parent.region({13, 9, 61, 47});  // rows 360 bytes apart, 183 used
   ASSERT_FALSE(part.view().contiguous());
   const Image compact = part.clone();
@@ -133,7 +122,7 @@ TEST(OpsEdgeCases, regions_with_row_gaps_work_as_inputs_and_as_outputs) {
 }
 
 TEST(OpsEdgeCases, point_ops_run_in_place_with_the_same_result) {
-  const Image source = noise(37, 23, 11);
+  const Image source = testing::noise(37, 23, PixelFormat::rgb8(), 11);
   const std::pair<const char*, std::function<void(ImageView, MutableImageView)>> point_ops[] = {
       {"contrast", [](ImageView s, MutableImageView d) { ops::contrast(s, d, 1.3, -7); }},
       {"gamma", [](ImageView s, MutableImageView d) { ops::gamma(s, d, 2.2); }},
@@ -152,7 +141,7 @@ TEST(OpsEdgeCases, point_ops_run_in_place_with_the_same_result) {
 }
 
 TEST(OpsEdgeCases, neighbourhood_ops_refuse_to_run_in_place) {
-  Image image = noise(40, 30, 3);
+  Image image = testing::noise(40, 30, PixelFormat::rgb8(), 3);
   try {
     ops::gaussian_blur(image.view(), image.mutable_view(), 5);
     FAIL() << "blur in place was accepted";
@@ -167,7 +156,7 @@ TEST(OpsEdgeCases, neighbourhood_ops_refuse_to_run_in_place) {
 }
 
 TEST(OpsEdgeCases, wrong_destinations_and_formats_are_named_errors) {
-  const Image rgb = noise(20, 10, 5);
+  const Image rgb = testing::noise(20, 10, PixelFormat::rgb8(), 5);
   Image small = Image::create(10, 10, PixelFormat::rgb8());
   try {
     ops::gaussian_blur(rgb.view(), small.mutable_view(), 3);
@@ -190,7 +179,7 @@ TEST(OpsEdgeCases, wrong_destinations_and_formats_are_named_errors) {
 }
 
 TEST(OpsEdgeCases, depth_conversion_round_trips_and_maps_full_scale) {
-  const Image rgb = noise(17, 5, 9);
+  const Image rgb = testing::noise(17, 5, PixelFormat::rgb8(), 9);
   for (SampleType type : {SampleType::U16, SampleType::F32}) {
     const Image wide = ops::convert_depth(rgb.view(), type);
     EXPECT_TRUE(testing::same_pixels(ops::convert_depth(wide.view(), SampleType::U8), rgb));
@@ -210,7 +199,7 @@ namespace {
 // 81 -> 138 columns: 46 * 81 / 138 is exactly 27, and whether x * scale lands on 27 or just
 // below depends on how the scale was rounded. OpenCV takes 1 / (138 / 81); so must we.
 TEST(OpsEdgeCases, area_enlarging_rounds_its_scale_as_opencv_does) {
-  const Image image = noise(81, 35, 1);
+  const Image image = testing::noise(81, 35, PixelFormat::rgb8(), 1);
   const Image ours = ops::resize(image.view(), {.scale = 1.7}, ops::ResizeKernel::Area);
   cv::Mat theirs;
   cv::resize(as_mat(image.view()), theirs, cv::Size(138, 60), 0, 0, cv::INTER_AREA);

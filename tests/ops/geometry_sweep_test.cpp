@@ -58,19 +58,6 @@ const char* name_of(ResizeFit fit) {
   return fit == ResizeFit::Fill ? "fill" : fit == ResizeFit::Inside ? "inside" : "cover";
 }
 
-// Noise with a fresh seed per run (printed on failure): every sample differs from its
-// neighbours, so a shifted or mirrored row or column cannot go unnoticed.
-Image noise(int width, int height, PixelFormat format, std::mt19937& random) {
-  Image image = Image::create(width, height, format);
-  std::uniform_int_distribution<int> sample(0, 255);
-  for (int y = 0; y < height; ++y) {
-    auto* row = image.mutable_view().row<std::uint8_t>(y);
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i)
-      row[i] = static_cast<std::uint8_t>(sample(random));
-  }
-  return image;
-}
-
 // A resize as the user writes it: the size text and the fit.
 struct Request {
   std::string size;
@@ -170,7 +157,7 @@ class GeometrySweep : public testing::ScratchFolderTest {
 TEST_F(GeometrySweep, every_kernel_copies_an_axis_that_keeps_its_size) {
   SCOPED_TRACE(::testing::Message() << "seed " << seed_);
   for (const auto format : {PixelFormat::gray8(), PixelFormat::rgb8(), PixelFormat::rgba8()}) {
-    const Image image = noise(37, 23, format, random_);
+    const Image image = testing::noise(37, 23, format, random_);
     for (ResizeKernel kernel : kAllKernels) {
       SCOPED_TRACE(fmt::format("{} {}", name_of(kernel), format.name()));
       for (const char* size : {"37x23", "37x", "x23", "100%", "1"}) {
@@ -230,7 +217,7 @@ TEST_F(GeometrySweep, resize_matches_cv_resize_for_every_kernel_form_fit_and_sha
   const int shapes[][2] = {{37, 23}, {23, 37}, {1, 9}, {9, 1}, {1, 1}, {64, 48}};
   for (const auto format : {PixelFormat::gray8(), PixelFormat::rgb8(), PixelFormat::rgba8()}) {
     for (const auto& [width, height] : shapes) {
-      const Image image = noise(width, height, format, random_);
+      const Image image = testing::noise(width, height, format, random_);
       for (const Request& request : requests_for(width, height)) {
         const auto geometry = ops::resize_geometry(request.target(), width, height);
         for (ResizeKernel kernel : {ResizeKernel::Nearest, ResizeKernel::Linear, ResizeKernel::Area,
@@ -283,17 +270,6 @@ class PillowBatch {
   std::vector<std::string> jobs_;
 };
 
-int largest_difference(const Image& a, const Image& b) {
-  int largest = 0;
-  for (int y = 0; y < a.height(); ++y) {
-    const auto* p = a.view().row<std::uint8_t>(y);
-    const auto* q = b.view().row<std::uint8_t>(y);
-    for (std::size_t i = 0; i < a.view().row_bytes(); ++i)
-      largest = std::max(largest, std::abs(p[i] - q[i]));
-  }
-  return largest;
-}
-
 // Lanczos3 against Pillow for every form, fit and shape, on random images and a photograph.
 TEST_F(GeometrySweep, lanczos3_matches_pillow_for_every_form_fit_and_shape) {
   TESSERA_REQUIRE_CORPORA();
@@ -301,7 +277,7 @@ TEST_F(GeometrySweep, lanczos3_matches_pillow_for_every_form_fit_and_shape) {
   std::vector<std::pair<std::string, Image>> inputs;
   for (const auto& [width, height] : {std::array{37, 23}, std::array{1, 9}, std::array{9, 1}})
     inputs.emplace_back(fmt::format("noise {}x{}", width, height),
-                        noise(width, height, PixelFormat::rgb8(), random_));
+                        testing::noise(width, height, PixelFormat::rgb8(), random_));
   inputs.emplace_back("sample.jpg",
                       read(testing::corpora() / "vips/test/test-suite/images/sample.jpg"));
   int index = 0;
@@ -322,7 +298,7 @@ TEST_F(GeometrySweep, lanczos3_matches_pillow_for_every_form_fit_and_shape) {
       const Image theirs = ops::rgb(read(theirs_file).view());
       ASSERT_EQ(ours.width(), theirs.width());
       ASSERT_EQ(ours.height(), theirs.height());
-      EXPECT_LE(largest_difference(ours, theirs), 1);
+      EXPECT_LE(testing::largest_difference(ours, theirs), 1);
     }
   }
 }

@@ -15,17 +15,6 @@ namespace {
 
 class PillowReference : public testing::ScratchFolderTest {};
 
-int largest_difference(const Image& a, const Image& b) {
-  int largest = 0;
-  for (int y = 0; y < a.height(); ++y) {
-    const auto* p = a.view().row<std::uint8_t>(y);
-    const auto* q = b.view().row<std::uint8_t>(y);
-    for (std::size_t i = 0; i < a.view().row_bytes(); ++i)
-      largest = std::max(largest, std::abs(p[i] - q[i]));
-  }
-  return largest;
-}
-
 TEST_F(PillowReference, lanczos3_is_within_one_level_of_pillow_lanczos_shrinking_and_enlarging) {
   TESSERA_REQUIRE_CORPORA();
   const std::pair<const char*, int> photos[] = {
@@ -51,7 +40,7 @@ TEST_F(PillowReference, lanczos3_is_within_one_level_of_pillow_lanczos_shrinking
       const Image theirs = read(theirs_file);
       ASSERT_EQ(theirs.width(), ours.width());
       ASSERT_EQ(theirs.height(), ours.height());
-      EXPECT_LE(largest_difference(ours, theirs), 1);
+      EXPECT_LE(testing::largest_difference(ours, theirs), 1);
     }
   }
 }

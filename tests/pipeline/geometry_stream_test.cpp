@@ -9,41 +9,13 @@
 #include <cstring>
 #include <random>
 
+#include "support/band_source.h"
+#include "support/images.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pipeline/stream.h"
 
 namespace tessera {
 namespace {
-
-Image noise(int width, int height, PixelFormat format, std::mt19937& random) {
-  Image image = Image::create(width, height, format);
-  std::uniform_int_distribution<int> sample(0, 255);
-  for (int y = 0; y < height; ++y) {
-    auto* row = image.mutable_view().row<std::uint8_t>(y);
-    for (std::size_t i = 0; i < image.view().row_bytes(); ++i)
-      row[i] = static_cast<std::uint8_t>(sample(random));
-  }
-  return image;
-}
-
-// An image read band by band, as a decoder is: every band goes through the executor's reads
-// and windows (ImageSource would hand over the whole image at once).
-class BandSource final : public pipeline::RowSource {
- public:
-  explicit BandSource(ImageView image) : image_(image) {}
-  int width() const override { return image_.width(); }
-  int height() const override { return image_.height(); }
-  PixelFormat format() const override { return image_.format(); }
-  void read(const MutableImageView& rows) override {
-    for (int y = 0; y < rows.height(); ++y)
-      std::memcpy(rows.row(y), image_.row(next_ + y), image_.row_bytes());
-    next_ += rows.height();
-  }
-
- private:
-  ImageView image_;
-  int next_ = 0;
-};
 
 void expect_same_pixels(const Image& a, const Image& b) {
   ASSERT_EQ(a.width(), b.width());
@@ -83,7 +55,7 @@ TEST(GeometryStream, every_resize_form_streamed_in_bands_equals_the_whole_image_
   const int shapes[][2] = {{37, 23}, {1, 9}, {9, 1}, {13, 150}};
   for (const auto format : {PixelFormat::gray8(), PixelFormat::rgb8()}) {
     for (const auto& [width, height] : shapes) {
-      const Image image = noise(width, height, format, random);
+      const Image image = testing::noise(width, height, format, random);
       for (const std::string& stage : resize_stages(width, height)) {
         for (const char* kernel : {"nearest", "linear", "area", "cubic", "lanczos3"}) {
           const std::string text = fmt::format("{} kernel={}", stage, kernel);
@@ -92,7 +64,7 @@ TEST(GeometryStream, every_resize_form_streamed_in_bands_equals_the_whole_image_
           const Image whole = pipeline::run_whole(stages, image.view());
           for (int strip_rows : {1, 7}) {
             SCOPED_TRACE(fmt::format("{}-row bands", strip_rows));
-            BandSource source(image.view());
+            testing::BandSource source(image.view());
             pipeline::ImageSink sink;
             pipeline::run_streaming(stages, source, sink, {.strip_rows = strip_rows});
             expect_same_pixels(sink.image(), whole);
@@ -126,13 +98,13 @@ TEST(GeometryStream, crop_pad_rotate_and_flip_streamed_equal_their_whole_image_f
       "flip v",
       "flip both | resize 200x100 linear fit=cover",
   };
-  const Image image = noise(37, 23, PixelFormat::rgb8(), random);
+  const Image image = testing::noise(37, 23, PixelFormat::rgb8(), random);
   for (const char* text : pipelines) {
     SCOPED_TRACE(text);
     const auto stages = pipeline::parse(text);
     const Image whole = pipeline::run_whole(stages, image.view());
     for (int strip_rows : {1, 7, 64}) {
-      BandSource source(image.view());
+      testing::BandSource source(image.view());
       pipeline::ImageSink sink;
       pipeline::run_streaming(stages, source, sink, {.strip_rows = strip_rows});
       expect_same_pixels(sink.image(), whole);

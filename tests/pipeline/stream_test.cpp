@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "support/band_source.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -40,29 +41,9 @@ void expect_same_pixels(ImageView a, ImageView b) {
   }
 }
 
-// An image read band by band, as a decoder is: unlike ImageSource it does not offer its rows
-// in memory, so every band goes through the executor's reads and windows.
-class BandSource final : public pipeline::RowSource {
- public:
-  explicit BandSource(ImageView image) : image_(image) {}
-  int width() const override { return image_.width(); }
-  int height() const override { return image_.height(); }
-  PixelFormat format() const override { return image_.format(); }
-  void read(const MutableImageView& rows) override {
-    for (int y = 0; y < rows.height(); ++y) {
-      std::memcpy(rows.row(y), image_.row(next_ + y), image_.row_bytes());
-    }
-    next_ += rows.height();
-  }
-
- private:
-  ImageView image_;
-  int next_ = 0;
-};
-
 Image streamed(const pipeline::Pipeline& stages, ImageView input, int strip_rows,
                pipeline::IoThreads io = pipeline::IoThreads::Own) {
-  BandSource source(input);
+  testing::BandSource source(input);
   pipeline::ImageSink sink;
   pipeline::run_streaming(stages, source, sink, {.strip_rows = strip_rows, .io = io});
   return std::move(sink.image());
@@ -79,7 +60,7 @@ Image streamed_in_memory(const pipeline::Pipeline& stages, ImageView input, int 
 
 TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
   const unsigned seed = std::random_device{}();
-  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  SCOPED_TRACE(::testing::Message() << "seed " << seed);
   std::mt19937 random(seed);
   // Every neighbourhood op with its default radius and a wider one, point ops, and the whole
   // stages between local ones.
@@ -120,7 +101,7 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
         continue;  // a crop larger than a tiny image, canny on 1x1: nothing to compare
       }
       for (int strip_rows : {1, 7, 64}) {
-        SCOPED_TRACE(testing::Message() << "'" << text << "' on " << size[0] << "x" << size[1]
+        SCOPED_TRACE(::testing::Message() << "'" << text << "' on " << size[0] << "x" << size[1]
                                         << " in strips of " << strip_rows);
         const Image rows = streamed(stages, photo.view(), strip_rows);
         expect_same_pixels(rows.view(), whole.view());
@@ -193,7 +174,7 @@ TEST(PipelineStream, local_stages_hold_strips_not_the_image) {
   const Image photo = random_rgb(1000, 3000, random);  // 9 MB
   const auto stages =
       pipeline::parse("gray | blur 5 | sharpen | convolve '0 -1 0; -1 5 -1; 0 -1 0'");
-  BandSource source(photo.view());
+  testing::BandSource source(photo.view());
   NullSink sink;
   const std::size_t before = memory::counters().live_bytes;
   memory::reset_peak();

@@ -1,13 +1,16 @@
 #pragma once
-// Helpers the codec tests share: test images, pixel comparison, a scratch folder per test, and
+// Helpers the tests share: test images, pixel comparison, a scratch folder per test, and
 // an image as Pillow decodes it.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -46,6 +49,36 @@ inline Image smooth_rgb(int width, int height) {
     }
   }
   return image;
+}
+
+// Random 8-bit samples: every sample differs from its neighbours, so a shifted or mirrored row
+// or column cannot go unnoticed, and nothing compresses.
+inline Image noise(int width, int height, PixelFormat format, std::mt19937& random) {
+  Image image = Image::create(width, height, format);
+  std::uniform_int_distribution<int> sample(0, 255);
+  for (int y = 0; y < height; ++y) {
+    auto* row = image.mutable_view().row<std::uint8_t>(y);
+    for (std::size_t i = 0; i < image.view().row_bytes(); ++i)
+      row[i] = static_cast<std::uint8_t>(sample(random));
+  }
+  return image;
+}
+
+inline Image noise(int width, int height, PixelFormat format, unsigned seed) {
+  std::mt19937 random(seed);
+  return noise(width, height, format, random);
+}
+
+// The largest difference between two images' bytes (8-bit samples; same size and format).
+inline int largest_difference(const Image& a, const Image& b) {
+  int largest = 0;
+  for (int y = 0; y < a.height(); ++y) {
+    const auto* p = a.view().row<std::uint8_t>(y);
+    const auto* q = b.view().row<std::uint8_t>(y);
+    for (std::size_t i = 0; i < a.view().row_bytes(); ++i)
+      largest = std::max(largest, std::abs(p[i] - q[i]));
+  }
+  return largest;
 }
 
 // Same size, format and pixels (row padding ignored).
