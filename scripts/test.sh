@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 export CMAKE_GENERATOR=Ninja
 jobs=$(nproc)
 
-step() { printf '\n== %s ==\n' "$*"; }
+# Each step says when it starts, in seconds since the start: CI must stay under 60 minutes.
+step() { printf '\n== %s (at %d s) ==\n' "$*" "$SECONDS"; }
 
 step "setup: packages"
 TESSERA_SKIP_BUILD=1 bash scripts/setup.sh
@@ -54,3 +55,4 @@ ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs"
+step "done: every step passed"
