@@ -102,7 +102,7 @@ TEST(PipelineStream, strips_of_1_7_and_64_rows_equal_whole_image_runs) {
       }
       for (int strip_rows : {1, 7, 64}) {
         SCOPED_TRACE(::testing::Message() << "'" << text << "' on " << size[0] << "x" << size[1]
-                                        << " in strips of " << strip_rows);
+                                          << " in strips of " << strip_rows);
         const Image rows = streamed(stages, photo.view(), strip_rows);
         expect_same_pixels(rows.view(), whole.view());
         const Image in_place = streamed_in_memory(stages, photo.view(), strip_rows);
