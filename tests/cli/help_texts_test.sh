@@ -3,15 +3,15 @@
 # listed 4 output formats of the 11 it writes, `-q` said "JPEG and WebP" (it also sets HEIC/AVIF
 # and JPEG-in-TIFF quality), and `tessera ops` marked resize and canny "whole image" while the
 # pipeline streams both (`convert --estimate` says so).
-#   tests/cli/help_texts_test.sh path/to/tessera path/to/samples/photos
+#   tests/cli/help_texts_test.sh path/to/tessera path/to/corpora
 set -uo pipefail
-tessera=${1:?usage: help_texts_test.sh path/to/tessera path/to/samples}
-samples=${2:?usage: help_texts_test.sh path/to/tessera path/to/samples}
+tessera=${1:?usage: help_texts_test.sh path/to/tessera path/to/corpora}
+corpora=${2:?usage: help_texts_test.sh path/to/tessera path/to/corpora}
 failures=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
-photo="$samples/astronaut.png"
+photo="$corpora/jpeg/libjpeg-turbo/testimages/testorig.jpg"
 
 # Every extension convert's help names is written, and read back at the same size.
 "$tessera" convert --help >"$work/help" || fail "convert --help exits 0"
@@ -43,7 +43,7 @@ done
 
 # `tessera ops` says how the pipeline runs each op, in --estimate's words.
 plan=$("$tessera" convert "$photo" "$work/plan.png" --estimate \
-  -p "resize 50% | crop 0,0,100,100 | gray | blur 3 | canny 50 150 | flip | rgb")
+  -p "resize 50% | crop 0,0,50,50 | gray | blur 3 | canny 50 150 | flip | rgb")
 for op in resize crop blur canny flip; do
   how=$(grep -E "^$op " <<<"$plan" | sed -E 's/.*\(([^)]*)\)$/\1/; s/, [0-9]+ around//; s/strips of [0-9]+ rows/neighbourhood/')
   listed=$("$tessera" ops "$op" | head -1 | sed -E 's/.*\[([^]]*)\]$/\1/')
