@@ -232,6 +232,12 @@ std::unique_ptr<Decoder> open_decoder(std::FILE* stream, std::string_view name,
 // The headers only: no pixel is decoded.
 ImageInfo probe(const std::filesystem::path& path);
 
+// Whether a file tessera does not read is still an image, by its first bytes (JPEG 2000, JPEG
+// XL, SVG, OpenEXR, PSD, ...) or by its extension for formats without a signature (.tga,
+// camera raw files): a batch fails such a file as unsupported, and skips a file that is not an
+// image at all (a readme.txt).
+bool is_unsupported_image(const std::filesystem::path& path);
+
 // The whole image, upright unless options say otherwise, charged to the limits' budget and
 // recorded against the caller's line.
 Image read(const std::filesystem::path& path, const DecodeOptions& options = {},
@@ -294,6 +300,11 @@ class Encoder {
   bool failed_ = false;
   bool finished_ = false;
 };
+
+// Throws Error(InvalidArgument) naming `path` when `format` cannot hold a width x height image
+// (empty; JPEG sides over 65500, WebP over 16383): open_encoder checks it, and a job checks it
+// before decoding.
+void check_encodable(FileFormat format, int width, int height, const std::filesystem::path& path);
 
 // An encoder for `path`, in the format its extension names. Formats that cannot store the
 // given pixel format say so (Error InvalidArgument), except that JPEG drops alpha and 16-bit

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -34,9 +35,17 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// The output keeps the input's name and extension unless --format says otherwise; a GIF, which
+// tessera reads but does not write, becomes a PNG (lossless, alpha kept).
 fs::path output_for(const Options& options, const detail::Input& input) {
   fs::path name = options.output / input.relative;
-  if (!options.format.empty()) name.replace_extension(options.format);
+  if (!options.format.empty()) {
+    name.replace_extension(options.format);
+  } else {
+    std::string extension = name.extension().string();
+    for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (extension == ".gif") name.replace_extension(".png");
+  }
   return name;
 }
 
@@ -201,8 +210,9 @@ FileResult run_file(const Options& options, const detail::Input& input,
     result.warnings = job.warnings();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
-    if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable) {
-      // A folder's readme.txt is not an input that failed.
+    if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable &&
+        !is_unsupported_image(input.path)) {
+      // A folder's readme.txt is not an input that failed; a JPEG 2000 file is.
       result.status = Status::Skipped;
       result.message = "not an image";
       admission.release(reserved);
@@ -268,11 +278,21 @@ Totals run(const Options& options, const Progress& progress) {
                             options.shard + 1, options.shards));
   }
   if (!options.format.empty()) {
-    format_for_extension(fs::path("x").replace_extension(options.format));
+    try {
+      format_for_extension(fs::path("x").replace_extension(options.format));
+    } catch (const Error& error) {
+      throw Error(error.code(), fmt::format("--format {}: {}", options.format, error.message()),
+                  {.operation = "batch"});
+    }
   }
   detail::Inputs inputs(options.input, options.recursive);
   refuse_output_among_inputs(options);
   std::error_code error;
+  if (fs::exists(options.output, error) && !fs::is_directory(options.output, error)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "batch: OUTPUT is a file, not a folder: give a folder (it is made if missing)",
+                {.path = options.output.string(), .operation = "batch"});
+  }
   fs::create_directories(options.output, error);
   if (error || !fs::is_directory(options.output)) {
     throw Error(ErrorCode::Io,

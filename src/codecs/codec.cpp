@@ -290,6 +290,25 @@ std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::str
                     options);
 }
 
+bool is_unsupported_image(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::string_view kImageExtensions[] = {
+      ".jp2",  ".j2k", ".j2c",  ".jpx", ".jpf", ".jxl", ".ico", ".cur", ".psd", ".psb", ".svg",
+      ".svgz", ".exr", ".fits", ".fit", ".fts", ".hdr", ".jxr", ".wdp", ".hdp", ".qoi", ".tga",
+      ".dds",  ".xcf", ".pcx",  ".dng", ".cr2", ".cr3", ".nef", ".arw", ".orf", ".rw2", ".raf"};
+  for (const std::string_view known : kImageExtensions) {
+    if (extension == known) return true;
+  }
+  std::FILE* stream = std::fopen(path.c_str(), "rb");
+  if (stream == nullptr) return false;
+  std::array<std::byte, 16> head{};
+  const std::size_t size = std::fread(head.data(), 1, head.size(), stream);
+  std::fclose(stream);
+  const std::string_view other = recognised_elsewhere(head.data(), size);
+  return !other.empty() && other != "PDF" && other != "MP4/QuickTime" && other != "XML or SVG";
+}
+
 ImageInfo probe(const std::filesystem::path& path) {
   return open_decoder(path, {.limits = Limits::unlimited()})->info();
 }
@@ -337,14 +356,28 @@ void check_encode_options(FileFormat format, const EncodeOptions& options,
 
 }  // namespace
 
-std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
-                                      PixelFormat format, const EncodeOptions& options) {
+void check_encodable(FileFormat format, int width, int height, const std::filesystem::path& path) {
+  const ErrorContext context{.path = path.string(), .operation = "encode"};
   if (width <= 0 || height <= 0) {
     throw Error(ErrorCode::InvalidArgument,
-                fmt::format("cannot encode an empty {}x{} image", width, height),
-                {.path = path.string(), .operation = "encode"});
+                fmt::format("cannot encode an empty {}x{} image", width, height), context);
   }
+  // The formats' own limits on a side, so that an image too large for its format is refused
+  // before anything is decoded rather than by the library after the work.
+  const int largest = format == FileFormat::Jpeg ? 65500 : format == FileFormat::Webp ? 16383 : 0;
+  if (largest > 0 && (width > largest || height > largest)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("a {}x{} image is too large for {}, whose sides are at most {} "
+                            "pixels: write .png or .tif, or make it smaller",
+                            width, height, to_string(format), largest),
+                context);
+  }
+}
+
+std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
+                                      PixelFormat format, const EncodeOptions& options) {
   const FileFormat format_of_output = format_for_extension(path);
+  check_encodable(format_of_output, width, height, path);
   check_encode_options(format_of_output, options, path);
   if (!options.icc_profile.empty() &&
       !codecs::icc_profile_fits(options.icc_profile, without_alpha_layout(format.layout))) {

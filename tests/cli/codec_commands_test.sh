@@ -44,7 +44,7 @@ check "convert PNG to progressive JPEG exits 0" test $? -eq 0
 check "the JPEG is progressive" contains <("$tessera" info "$out/b.jpg") "progressive"
 "$tessera" convert "$jpeg" "$out/c.jp2" 2>"$out/ext.err"
 status=$?
-check "an unknown output extension exits 1 (got $status)" test "$status" -eq 1
+check "an unknown output extension is a usage error: exit 2 (got $status)" test "$status" -eq 2
 check "it names the extension" contains "$out/ext.err" "cannot write '.jp2' files"
 check "no file is created for it" test ! -e "$out/c.jp2"
 "$tessera" convert "$corpora/png/tests/crashers/huge_IDAT.png" "$out/d.png" 2>"$out/corrupt.err"

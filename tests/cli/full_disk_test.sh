@@ -30,6 +30,8 @@ for format in jpg png tif webp; do
     fail "$format: says the output device is full: $(grep -m1 FAILED "$work/$format.out")"
   attempted=$(grep -cE "^FAILED" "$work/$format.out")
   ((attempted < 12)) || fail "$format: stopped taking files after the device filled ($attempted failed)"
+  grep -qF '"status": "output_full"' "$work/$format.json" ||
+    fail "$format: the report says the run stopped for a full device, not complete"
   rm -rf "${full:?}/$format"
 done
 # 15: an output folder that cannot take files is refused before the first decode.

@@ -150,5 +150,64 @@ grep -qxF "               ^" "$work/plan.out" || { cat "$work/plan.out"; fail "t
 [[ $? -eq 2 ]] || fail "an out-of-bounds crop is a usage error"
 [[ ! -e $work/c.png ]] || fail "nothing is written for a pipeline that cannot plan"
 
+# The new-user trial's findings (issue 14, before resolving). Each failed on the code it tried.
+vips=$corpora/vips/test/test-suite/images
+mkdir -p "$work/kinds"
+cp "$vips/Bretagne2_4.j2k" "$vips/logo.svg" "$vips/sample.exr" "$vips/targa.tga" "$vips/cogs.gif" \
+  "$images/testorig.jpg" "$work/kinds/"
+echo "notes" >"$work/kinds/readme.txt"
+"$tessera" batch "$work/kinds" "$work/kinds-out" --report "$work/kinds.json" >"$work/kinds.out" 2>&1
+[[ $? -eq 1 ]] || fail "a batch with unreadable image formats exits 1"
+/usr/bin/python3 - "$work/kinds.json" <<'PY' || fail "unsupported images fail, a text file is skipped, a GIF becomes a PNG"
+import json, sys
+files = {f["input"].rsplit("/", 1)[1]: f for f in json.load(open(sys.argv[1]))["files"]}
+for name in ("Bretagne2_4.j2k", "logo.svg", "sample.exr", "targa.tga"):
+    assert files[name]["status"] == "FAILED", files[name]
+    assert files[name]["error"]["code"] == "UnsupportedFormat", files[name]
+assert files["readme.txt"]["status"] == "SKIPPED", files["readme.txt"]
+assert files["cogs.gif"]["status"] == "DONE" and files["cogs.gif"]["output"].endswith("cogs.png"), files["cogs.gif"]
+assert files["testorig.jpg"]["status"] == "DONE", files["testorig.jpg"]
+assert "output_width" not in files["logo.svg"], files["logo.svg"]
+PY
+grep -qF "JPEG 2000 files are not supported" "$work/kinds.out" || fail "the j2k is named: $(cat "$work/kinds.out")"
+
+mkdir -p "$work/a-folder"
+"$tessera" batch "$work/kinds" "$work/unreported" --report "$work/a-folder" >"$work/dir.out" 2>&1
+[[ $? -eq 2 ]] || fail "a report path that is a folder is a usage error"
+grep -qF "the report path is a folder" "$work/dir.out" || fail "a folder as report is named: $(cat "$work/dir.out")"
+[[ ! -e $work/unreported ]] || fail "a folder as report is refused before any file runs"
+
+"$tessera" batch "$work/kinds" "$images/testorig.jpg" >"$work/outfile.out" 2>&1
+[[ $? -eq 2 ]] || fail "a batch OUTPUT that is a file is a usage error"
+grep -qF "OUTPUT is a file, not a folder" "$work/outfile.out" || fail "OUTPUT as a file is named"
+"$tessera" batch "$work/kinds" "$work/g" --format gif >"$work/gif.out" 2>&1
+[[ $? -eq 2 ]] || fail "--format gif is a usage error"
+grep -qF "tessera: InvalidArgument" "$work/gif.out" && fail "--format gif names the option, not a file"
+grep -qF -- "--format gif: tessera reads GIF but does not write it" "$work/gif.out" || fail "--format gif: $(cat "$work/gif.out")"
+"$tessera" batch "$work/kinds" "$work/m" --memory 0 >/dev/null 2>&1
+[[ $? -eq 2 ]] || fail "--memory 0 is a usage error"
+
+"$tessera" convert "$images/testorig.jpg" "$work/x.xyz" >"$work/xyz.out" 2>&1
+[[ $? -eq 2 ]] || fail "an output extension tessera does not write is a usage error"
+grep -qF "cannot write '.xyz' files" "$work/xyz.out" || fail "the extension is named: $(cat "$work/xyz.out")"
+start=$SECONDS
+"$tessera" convert "$images/testorig.jpg" "$work/huge.png" -p "resize 100000x" >"$work/huge.out" 2>&1
+[[ $? -eq 2 ]] || fail "a pipeline past the pixel limit is refused when planned: $(cat "$work/huge.out")"
+grep -qF "would make a 100000x65639 image" "$work/huge.out" || fail "the size is named: $(cat "$work/huge.out")"
+"$tessera" convert "$images/testorig.jpg" "$work/wide.jpg" -p "resize 70000x" --unlimited >"$work/wide.out" 2>&1
+[[ $? -eq 1 ]] || fail "a JPEG wider than 65500 fails"
+grep -qF "is too large for jpeg, whose sides are at most 65500 pixels" "$work/wide.out" || fail "JPEG's limit is named: $(cat "$work/wide.out")"
+((SECONDS - start < 20)) || fail "both were refused before decoding, not after the work"
+ls -A "$work" | grep -q tessera- && fail "no temporary is left"
+
+cat "$images/testorig.jpg" | "$tessera" info - >"$work/stdin.out" 2>&1 || fail "info - reads standard input"
+grep -qF -- "-: jpeg 227x149" "$work/stdin.out" || fail "info - describes the image: $(cat "$work/stdin.out")"
+"$tessera" info "$vips/avif-orientation-6.avif" | grep -qF "inside the codec library)" ||
+  fail "info counts the codec library's memory as --memory does"
+head -c 3000 "$images/testorig.jpg" >"$work/trial-cut.jpg"
+"$tessera" convert "$work/trial-cut.jpg" "$work/trial-cut.png" >"$work/trial-cut.out" 2>&1
+grep -qF -- "--fail-on none" "$work/trial-cut.out" ||
+  fail "a truncated file's error names the option, not only FailOn::None"
+
 [[ $failures -eq 0 ]] && echo "all trust CLI checks passed"
 exit $(( failures > 0 ))

@@ -91,7 +91,11 @@ int run_batch(BatchCommand& command) {
     }
   };
   if (!command.options.format.empty()) {
-    note_format(format_for_extension("output." + command.options.format));
+    try {
+      note_format(format_for_extension("output." + command.options.format));
+    } catch (const Error&) {
+      // A --format tessera cannot write: batch::run refuses it, naming the option.
+    }
   }
   auto last_line = Clock::now();
   int since_line = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <thread>
 
 #include "tessera/error.h"
@@ -52,6 +53,13 @@ nlohmann::json settings_of(const BatchCommand& command) {
 
 BatchReport::BatchReport(std::string path, const BatchCommand& command)
     : path_(std::move(path)), part_(path_ + ".part") {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path_, ignored)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "the report path is a folder: give a file name (e.g. " +
+                    (std::filesystem::path(path_) / "report.json").string() + ")",
+                {.path = path_, .operation = "report"});
+  }
   file_ = std::fopen(part_.c_str(), "w");
   if (file_ == nullptr) {
     throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",
@@ -86,9 +94,11 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
                        {"seconds", file.seconds},
                        {"input_bytes", file.input_bytes},
                        {"output_bytes", file.output_bytes}};
-  if (file.width > 0) {
+  if (file.width > 0) {  // the header was read
     entry["width"] = file.width;
     entry["height"] = file.height;
+  }
+  if (file.status == batch::Status::Done) {  // what was written
     entry["output_width"] = file.output_width;
     entry["output_height"] = file.output_height;
   }
@@ -133,8 +143,10 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
                         {"rss_bytes", s.rss}});
   }
   write(first_entry_ ? "],\n" : "\n  ],\n");
-  write("  \"status\": \"" + std::string(totals.interrupted ? "interrupted" : "complete") +
-        "\",\n");
+  const std::string status = totals.interrupted   ? "interrupted"
+                             : totals.output_full ? "output_full"
+                                                  : "complete";
+  write("  \"status\": \"" + status + "\",\n");
   write("  \"warnings\": " + nlohmann::json(warnings).dump() + ",\n");
   write("  \"totals\": " + summary.dump() + ",\n");
   write("  \"memory_timeline\": " + timeline.dump() + "\n}\n");

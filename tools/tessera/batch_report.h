@@ -5,7 +5,7 @@
 // end, when it is renamed to PATH. A run that stops early leaves no report (the destructor
 // removes the part file). The schema is in the README ("The batch report").
 //
-//   BatchReport report("run.json", command);  // throws Error(Io) when it cannot be written
+//   BatchReport report("run.json", command);  // throws Error when it cannot be written
 //   report.add(file, totals_so_far);           // per file, one call at a time
 //   report.finish(totals, leaked_bytes, warnings);  // also after Ctrl-C: "interrupted"
 
@@ -26,7 +26,8 @@ class BatchReport {
   BatchReport& operator=(const BatchReport&) = delete;
 
   void add(const batch::FileResult& file, const batch::Totals& so_far);
-  // Closes the report; its "status" is "interrupted" when totals.interrupted, else "complete".
+  // Closes the report; its "status" is "interrupted" (Ctrl-C), "output_full" (the output device
+  // filled: inputs were left) or "complete".
   // `warnings`: the run's own (an option no output used), each once.
   void finish(const batch::Totals& totals, std::size_t leaked_bytes,
               const std::vector<std::string>& warnings);

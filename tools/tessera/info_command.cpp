@@ -58,24 +58,39 @@ std::string describe_frames(const ImageInfo& info) {
   return "";
 }
 
+// What decoding the whole image takes: the pixels, plus the codec library's own memory (a
+// progressive JPEG's coefficients, libheif's frame), as `convert --estimate` and --memory count.
+std::string describe_decode_memory(const Decoder& decoder) {
+  const std::size_t pixels = decoder.info().decode_bytes();
+  const std::size_t own = decoder.working_bytes();
+  if (own == 0) return fmt::format("full decode needs {}", memory::format_bytes(pixels));
+  return fmt::format("full decode needs {} ({} of pixels, {} inside the codec library)",
+                     memory::format_bytes(pixels + own), memory::format_bytes(pixels),
+                     memory::format_bytes(own));
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& paths, const Limits& limits) {
   int status = 0;
   for (const std::string& path : paths) {
     try {
-      const auto decoder = open_decoder(path, {.limits = limits, .count_frames = true});
+      const DecodeOptions options{.limits = limits, .count_frames = true};
+      // "-" is standard input, as in convert.
+      const auto decoder =
+          path == "-" ? open_decoder(stdin, "stdin", options) : open_decoder(path, options);
       const ImageInfo& info = decoder->info();
       fmt::print(
-          "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, full decode needs {}\n", path,
+          "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, {}\n", path,
           info.format_name.empty() ? to_string(info.format) : info.format_name, describe_size(info),
           info.pixel_format.name(), info.pixel_format.channels(),
           info.pixel_format.channels() == 1 ? "" : "s", info.pixel_format.bytes_per_sample() * 8,
           describe_frames(info), info.has_icc_profile ? ", ICC profile" : "",
           info.progressive ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive")
                            : "",
-          memory::format_bytes(info.decode_bytes()));
+          describe_decode_memory(*decoder));
     } catch (const Error& error) {
+      std::fflush(stdout);  // the lines stay in the order of the files, piped or not
       fmt::print(stderr, "{}: {}\n", path, error.what());
       status = 1;
     }

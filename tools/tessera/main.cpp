@@ -93,6 +93,18 @@ std::string command_line(int argc, char** argv) {
   return line;
 }
 
+// A --memory value: a size, never 0 (which would leave no room; no --memory means no cap).
+std::size_t parse_memory_cap(const std::string& text) {
+  const std::size_t bytes = tessera::memory::parse_bytes(text);
+  if (bytes == 0) {
+    throw tessera::Error(tessera::ErrorCode::InvalidArgument,
+                         fmt::format("--memory {} leaves no room for any image: give a size such "
+                                     "as 512M, or leave --memory out for no cap",
+                                     text));
+  }
+  return bytes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,8 +275,9 @@ int main(int argc, char** argv) {
         fmt::print("{}", command->help());
         return 0;
       }
-      fmt::print(stderr, "tessera: unknown subcommand '{}'; the commands are: {}\n", argv[2],
-                 subcommand_list());
+      fmt::print(stderr,
+                 "tessera: unknown subcommand '{}'; the commands are: {} (see tessera --help)\n",
+                 argv[2], subcommand_list());
       return kExitUsage;
     }
     if (subcommand_named(word) == nullptr) {
@@ -298,7 +311,7 @@ int main(int argc, char** argv) {
     batch.options.fail_on = parse_fail_on(fail_on);
     try {
       if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);
-      if (!batch_memory.empty()) batch.options.memory = tessera::memory::parse_bytes(batch_memory);
+      if (!batch_memory.empty()) batch.options.memory = parse_memory_cap(batch_memory);
       if (!batch_shard.empty()) {
         int k = 0, n = 0;
         char slash = 0;
@@ -322,7 +335,7 @@ int main(int argc, char** argv) {
   if (*convert_command) {
     try {
       if (!convert.pipeline.empty()) tessera::pipeline::parse(convert.pipeline);
-      if (!memory_limit.empty()) convert.memory = tessera::memory::parse_bytes(memory_limit);
+      if (!memory_limit.empty()) convert.memory = parse_memory_cap(memory_limit);
       if (convert.output == "-") {
         if (convert.output_format.empty()) {
           throw tessera::Error(tessera::ErrorCode::InvalidArgument,
@@ -393,8 +406,17 @@ int main(int argc, char** argv) {
                                             ? tessera::TiffCompression::Jpeg
                                             : tessera::TiffCompression::Deflate;
       // Options for another format than OUT's are said once rather than ignored in silence.
-      const tessera::FileFormat written = tessera::format_for_extension(
-          convert.output_format.empty() ? convert.output : "output." + convert.output_format);
+      // An output tessera cannot write is a usage error, said before the input is opened.
+      tessera::FileFormat written{};
+      try {
+        written = tessera::format_for_extension(
+            convert.output_format.empty() ? convert.output : "output." + convert.output_format);
+      } catch (const tessera::Error& error) {
+        fmt::print(stderr, "tessera: {}{}\n",
+                   convert.output_format.empty() ? "" : "--format " + convert.output_format + ": ",
+                   convert.output_format.empty() ? error.what() : error.message().c_str());
+        return kExitUsage;
+      }
       const auto given = [&](const char* name) { return convert_command->count(name) > 0; };
       for (const std::string& ignored :
            tessera::cli::ignored_encode_options(written,

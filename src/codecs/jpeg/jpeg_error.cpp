@@ -52,14 +52,15 @@ void on_emit_message(jpeg_common_struct* common, int message_level) {
     if (code == JWRN_JPEG_EOF && common->is_decompressor != 0) {
       const auto* cinfo = reinterpret_cast<const jpeg_decompress_struct*>(common);
       std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
-                    "truncated: %u of %u rows; the file is incomplete (FailOn::None accepts the "
+                    "truncated: %u of %u rows; the file is incomplete (--fail-on none, "
+                    "FailOn::None, accepts the "
                     "partial image)",
                     rows_done(common), static_cast<unsigned>(cinfo->output_height));
     } else {
       std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
                     "corrupt data after %u rows (%s)", rows_done(common),
-                    loses_data ? "FailOn::None accepts the damaged image"
-                               : "a warning, which FailOn::Error lets through");
+                    loses_data ? "--fail-on none, FailOn::None, accepts the damaged image"
+                               : "a warning, which --fail-on error lets through");
     }
     manager.own_message = manager.own_buffer;
     manager.own_code = ErrorCode::CorruptData;
