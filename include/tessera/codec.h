@@ -322,6 +322,11 @@ std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extens
                                       std::string_view name, int width, int height,
                                       PixelFormat format, const EncodeOptions& options = {});
 
+// Removes the temporary file of every output being written now (each encoder writes under a
+// hidden temporary name until finish()), for a process about to end at once (a second Ctrl-C):
+// no temporary is left behind. Safe from any thread; those encoders then fail.
+void remove_unfinished_outputs();
+
 // Writes the whole image: open_encoder, every row, finish.
 void write(const Image& image, const std::filesystem::path& path,
            const EncodeOptions& options = {});

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -215,6 +217,20 @@ memory::Buffer read_whole_file(InputFile& file, const std::filesystem::path& pat
   return bytes;
 }
 
+namespace {
+
+// The temporaries of the outputs being written now, for remove_unfinished_outputs().
+std::mutex& unfinished_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::set<std::string>& unfinished() {
+  static std::set<std::string> names;
+  return names;
+}
+
+}  // namespace
+
 AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move(path)) {
   const std::filesystem::path directory =
       path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
@@ -228,6 +244,10 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
                    injected ? EIO : errno);
   }
   temporary_ = name;
+  {
+    const std::lock_guard lock(unfinished_mutex());
+    unfinished().insert(name);
+  }
   // mkstemp makes the file private (0600); the result should be an ordinary file.
   fchmod(descriptor, 0666 & ~current_umask());
   // Read-write: libtiff seeks back over what it wrote, and may read it.
@@ -241,7 +261,9 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
     const int error_number = errno;
     close(descriptor);
     descriptor_.fd = -1;
+    const std::lock_guard lock(unfinished_mutex());
     unlink(temporary_.c_str());
+    unfinished().erase(temporary_.string());
     throw io_error(path_, "write", "cannot open for writing", error_number);
   }
 }
@@ -249,7 +271,9 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
 AtomicOutputFile::~AtomicOutputFile() {
   if (committed_) return;
   if (stream_ != nullptr) std::fclose(stream_);
+  const std::lock_guard lock(unfinished_mutex());
   unlink(temporary_.c_str());
+  unfinished().erase(temporary_.string());
 }
 
 void AtomicOutputFile::write(const void* data, std::size_t size) {
@@ -274,11 +298,23 @@ void AtomicOutputFile::commit() {
     throw output_error(path_, flushed ? errno : flush_error);
   }
   const bool injected = detail::inject_fault();
+  const std::lock_guard lock(unfinished_mutex());
   if (injected || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
     throw io_error(path_, "write", "cannot move the finished file into place",
                    injected ? EIO : errno);
   }
+  unfinished().erase(temporary_.string());
   committed_ = true;
 }
 
 }  // namespace tessera::codecs
+
+namespace tessera {
+
+void remove_unfinished_outputs() {
+  const std::lock_guard lock(codecs::unfinished_mutex());
+  for (const std::string& name : codecs::unfinished()) ::unlink(name.c_str());
+  codecs::unfinished().clear();
+}
+
+}  // namespace tessera

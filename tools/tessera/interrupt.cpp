@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "tessera/codec.h"
+
 namespace tessera::cli {
 
 InterruptWatch::InterruptWatch() {
@@ -33,7 +35,9 @@ InterruptWatch::InterruptWatch() {
                    number == SIGINT ? "interrupted" : "terminated");
         stop_.request_stop();
       } else {
-        // The second: at once, with the status a signal's death gives.
+        // The second: at once, with the status a signal's death gives, leaving no temporary
+        // (this is a thread of its own, not a signal handler: it may lock and unlink).
+        remove_unfinished_outputs();
         _exit(128 + number);
       }
     }
