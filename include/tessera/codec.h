@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/error.h"
 #include "tessera/image.h"
 #include "tessera/image_view.h"
 #include "tessera/pixel_format.h"
@@ -183,6 +184,7 @@ class Decoder {
 
  private:
   friend struct codecs::DecoderAccess;
+  ErrorContext context() const;
 
   std::filesystem::path path_;
   ImageInfo info_;
@@ -191,7 +193,7 @@ class Decoder {
   PixelFormat format_;
   int rows_read_ = 0;
   bool started_ = false;
-  bool failed_ = false;
+  std::optional<Error> failure_;  // the first failure: every later call repeats it
   FailOn fail_on_ = FailOn::Error;
   bool data_ended_ = false;
   bool warned_truncated_ = false;
@@ -270,6 +272,7 @@ class Encoder {
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
 
+  const std::filesystem::path& path() const { return path_; }
   int width() const { return width_; }
   int height() const { return height_; }
   PixelFormat format() const { return format_; }
@@ -281,7 +284,8 @@ class Encoder {
   void finish();
 
  protected:
-  Encoder(int width, int height, PixelFormat format);
+  // `path` names the output in every error (the stream's name for a stream).
+  Encoder(std::filesystem::path path, int width, int height, PixelFormat format);
   virtual void encode_rows(const ImageView& rows) = 0;
   virtual void finish_encoding() = 0;
   // Throws Error(Io) if writing the output failed (a full disk): called before an error from
@@ -292,12 +296,15 @@ class Encoder {
  private:
   template <typename Work>
   void reporting_output_errors(Work&& work);
+  ErrorContext context() const;
+
+  std::filesystem::path path_;
 
   int width_;
   int height_;
   PixelFormat format_;
   int rows_written_ = 0;
-  bool failed_ = false;
+  std::optional<Error> failure_;  // the first failure: every later call repeats it
   bool finished_ = false;
 };
 

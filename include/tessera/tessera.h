@@ -1,10 +1,18 @@
 #pragma once
-// Everything public in one include.
+// Everything public in one include: images and memory, codecs, ops, pipelines and batches.
+#include "tessera/batch/batch.h"
 #include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/image.h"
 #include "tessera/image_view.h"
 #include "tessera/memory.h"
+#include "tessera/ops.h"
+#include "tessera/ops/registry.h"
+#include "tessera/pipeline/job.h"
+#include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/plan.h"
+#include "tessera/pipeline/stream.h"
 #include "tessera/pixel_format.h"
 #include "tessera/profiler.h"
+#include "tessera/version.h"

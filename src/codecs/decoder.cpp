@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <optional>
 
 #include "tessera/codec.h"
 #include "tessera/error.h"
@@ -13,28 +15,43 @@ namespace tessera {
 namespace {
 
 void check_rows(int width, PixelFormat format, int view_width, PixelFormat view_format,
-                int next_row, int rows, int height, const char* operation) {
+                int next_row, int rows, int height, const ErrorContext& context) {
   if (view_width != width || view_format != format) {
     throw Error(ErrorCode::InvalidArgument,
                 fmt::format("rows of {} {} pixels were given where {} {} are expected", view_width,
                             view_format.name(), width, format.name()),
-                {.path = {}, .operation = operation});
+                context);
   }
   if (rows < 0 || rows > height - next_row) {
     throw Error(ErrorCode::InvalidArgument,
-                fmt::format("{} rows asked for at row {} of {}", rows, next_row, height),
-                {.path = {}, .operation = operation});
+                fmt::format("{} rows asked for at row {} of {}", rows, next_row, height), context);
   }
 }
 
-// Runs `work`; if it throws, marks the coder failed first: after an error every later call
-// refuses ("bad state"), as libspng's contexts do.
+// The one bad-state rule of both coders, as libspng's contexts have it (SPNG_EBADSTATE): once
+// a call failed, every later call fails with the first failure's code, naming the file and
+// repeating why, so that a caller sees one consistent error however often it calls again.
+void check_usable(const std::optional<Error>& failure, const ErrorContext& context) {
+  if (!failure) return;
+  throw Error(failure->code(),
+              fmt::format("bad state: an earlier error ended this {} ({}); open the file again",
+                          context.operation, failure->message()),
+              context);
+}
+
+// Runs `work`; a failure is recorded as it propagates.
 template <typename Work>
-void poisoning_on_error(bool& failed, Work&& work) {
+void recording_failure(std::optional<Error>& failure, const ErrorContext& context, Work&& work) {
   try {
     work();
-  } catch (...) {
-    failed = true;
+  } catch (const Error& error) {
+    if (!failure) failure = error;
+    throw;
+  } catch (const std::bad_alloc&) {
+    if (!failure) failure = Error(ErrorCode::OutOfMemory, "out of memory", context);
+    throw;
+  } catch (const std::exception& error) {
+    if (!failure) failure = Error(ErrorCode::Internal, error.what(), context);
     throw;
   }
 }
@@ -61,24 +78,23 @@ void Decoder::set_output(int width, int height, PixelFormat format) {
   format_ = format;
 }
 
+ErrorContext Decoder::context() const { return {.path = path_.string(), .operation = "decode"}; }
+
 void Decoder::start() {
-  if (failed_) {
-    throw Error(ErrorCode::CorruptData, "bad state: an earlier error ended this decode",
-                {.path = path_.string(), .operation = "decode"});
-  }
+  check_usable(failure_, context());
   if (started_) return;
-  poisoning_on_error(failed_, [&] { begin_decoding(); });
+  recording_failure(failure_, context(), [&] { begin_decoding(); });
   started_ = true;
 }
 
 void Decoder::read_rows(const MutableImageView& rows) {
   start();
   check_rows(width_, format_, rows.width(), rows.format(), rows_read_, rows.height(), height_,
-             "decode");
+             context());
   if (data_ended_) {
     fill_grey(rows, 0);
   } else {
-    poisoning_on_error(failed_, [&] { decode_rows(rows); });
+    recording_failure(failure_, context(), [&] { decode_rows(rows); });
   }
   rows_read_ += rows.height();
 }
@@ -119,10 +135,12 @@ void Decoder::fill_grey(const MutableImageView& rows, int from) {
   }
 }
 
-Encoder::Encoder(int width, int height, PixelFormat format)
-    : width_(width), height_(height), format_(format) {}
+Encoder::Encoder(std::filesystem::path path, int width, int height, PixelFormat format)
+    : path_(std::move(path)), width_(width), height_(height), format_(format) {}
 
 Encoder::~Encoder() = default;
+
+ErrorContext Encoder::context() const { return {.path = path_.string(), .operation = "encode"}; }
 
 template <typename Work>
 void Encoder::reporting_output_errors(Work&& work) {
@@ -135,27 +153,25 @@ void Encoder::reporting_output_errors(Work&& work) {
 }
 
 void Encoder::write_rows(const ImageView& rows) {
-  if (failed_ || finished_) {
-    throw Error(
-        ErrorCode::InvalidArgument,
-        failed_ ? "bad state: an earlier error ended this encode" : "the file is already finished",
-        {.path = {}, .operation = "encode"});
-  }
+  check_usable(failure_, context());
+  if (finished_) throw Error(ErrorCode::InvalidArgument, "the file is already finished", context());
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,
-             "encode");
-  poisoning_on_error(failed_, [&] { reporting_output_errors([&] { encode_rows(rows); }); });
+             context());
+  recording_failure(failure_, context(),
+                    [&] { reporting_output_errors([&] { encode_rows(rows); }); });
   rows_written_ += rows.height();
 }
 
 void Encoder::finish() {
-  if (failed_ || finished_ || rows_written_ != height_) {
+  check_usable(failure_, context());
+  if (finished_ || rows_written_ != height_) {
     throw Error(ErrorCode::InvalidArgument,
-                failed_     ? "bad state: an earlier error ended this encode"
-                : finished_ ? "the file is already finished"
-                            : fmt::format("finish() after {} of {} rows", rows_written_, height_),
-                {.path = {}, .operation = "encode"});
+                finished_ ? "the file is already finished"
+                          : fmt::format("finish() after {} of {} rows", rows_written_, height_),
+                context());
   }
-  poisoning_on_error(failed_, [&] { reporting_output_errors([&] { finish_encoding(); }); });
+  recording_failure(failure_, context(),
+                    [&] { reporting_output_errors([&] { finish_encoding(); }); });
   finished_ = true;
 }
 

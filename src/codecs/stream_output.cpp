@@ -31,7 +31,7 @@ class StreamEncoder final : public Encoder {
  public:
   StreamEncoder(std::FILE* stream, bool owns_stream, std::string name, std::string_view extension,
                 int width, int height, PixelFormat format, const EncodeOptions& options)
-      : Encoder(width, height, format),
+      : Encoder(name, width, height, format),
         stream_(stream),
         owns_stream_(owns_stream),
         name_(std::move(name)) {

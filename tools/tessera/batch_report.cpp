@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tessera/error.h"
+#include "tessera/version.h"
 
 namespace tessera::cli {
 namespace {
@@ -66,7 +67,7 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
                 {.path = path_, .operation = "report"});
   }
   timeline_.reserve(kTimelineSamples);
-  const nlohmann::json tessera{{"version", TESSERA_VERSION}};
+  const nlohmann::json tessera{{"version", kVersion}};
   write("{\n  \"tessera\": " + tessera.dump() + ",\n");
   write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
   write("  \"settings\": " + settings_of(command).dump() + ",\n");

@@ -25,6 +25,7 @@
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
+#include "tessera/version.h"
 
 namespace {
 
@@ -112,7 +113,7 @@ int main(int argc, char** argv) {
   // fail with EPIPE, reported as an Io error, instead of killing the process without a word.
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"tessera: image processing with memory you can trust", "tessera"};
-  app.set_version_flag("--version", "tessera " TESSERA_VERSION);
+  app.set_version_flag("--version", "tessera " TESSERA_VERSION_STRING);
   app.require_subcommand(1);
 
   tessera::cli::MemoryDemoOptions demo;

@@ -27,7 +27,7 @@ void put32(std::vector<std::uint8_t>& out, std::uint32_t value) {
 class BmpEncoder final : public Encoder {
  public:
   BmpEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format)
-      : Encoder(width, height, format), file_(path), alpha_(format.has_alpha()) {
+      : Encoder(path, width, height, format), file_(path), alpha_(format.has_alpha()) {
     const std::uint32_t bits = alpha_ ? 32 : 24;
     stride_ = (static_cast<std::size_t>(width) * bits + 31) / 32 * 4;
     const std::uint64_t data_bytes =

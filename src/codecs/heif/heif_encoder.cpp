@@ -35,7 +35,7 @@ class HeifEncoder final : public Encoder {
  public:
   HeifEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
-      : Encoder(width, height, format), file_(path), options_(options) {
+      : Encoder(path, width, height, format), file_(path), options_(options) {
     std::string extension = path.extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -28,7 +28,7 @@ class JpegEncoder final : public Encoder {
  public:
   JpegEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
-      : Encoder(width, height, format), file_(path), sink_(std::make_unique<JpegSink>()) {
+      : Encoder(path, width, height, format), file_(path), sink_(std::make_unique<JpegSink>()) {
     jpeg_compress_struct& cinfo = sink_->cinfo;
     JpegErrorManager& errors = sink_->errors;
     install_error_manager(reinterpret_cast<jpeg_common_struct*>(&cinfo), errors);

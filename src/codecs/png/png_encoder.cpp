@@ -31,7 +31,7 @@ class PngEncoder final : public Encoder {
  public:
   PngEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
              const EncodeOptions& options)
-      : Encoder(width, height, format), file_(path), context_(SPNG_CTX_ENCODER) {
+      : Encoder(path, width, height, format), file_(path), context_(SPNG_CTX_ENCODER) {
     spng_ctx* ctx = context_.context;
     // Float samples are stored as 16 bits: PNG has no float form.
     sixteen_ = format.sample != SampleType::U8;

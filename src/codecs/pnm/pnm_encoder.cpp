@@ -31,7 +31,7 @@ ChannelLayout stored_layout(const std::filesystem::path& path, ChannelLayout lay
 class PnmEncoder final : public Encoder {
  public:
   PnmEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format)
-      : Encoder(width, height, format),
+      : Encoder(path, width, height, format),
         file_(path),
         sixteen_(format.sample != SampleType::U8),
         layout_(stored_layout(path, format.layout)) {

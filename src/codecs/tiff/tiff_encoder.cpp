@@ -36,7 +36,7 @@ class TiffEncoder final : public Encoder {
  public:
   TiffEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
-      : Encoder(width, height, format), file_(path), tiled_(options.tiled) {
+      : Encoder(path, width, height, format), file_(path), tiled_(options.tiled) {
     const ErrorContext context{.path = path.string(), .operation = "encode"};
     if (options.tiff_compression == TiffCompression::Jpeg && format.sample != SampleType::U8) {
       throw Error(

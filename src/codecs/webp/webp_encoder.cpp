@@ -44,7 +44,7 @@ class WebpEncoder final : public Encoder {
  public:
   WebpEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
-      : Encoder(width, height, format), file_(path), options_(options) {
+      : Encoder(path, width, height, format), file_(path), options_(options) {
     if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION) {
       throw Error(ErrorCode::ImageTooLarge,
                   fmt::format("WebP stores at most {} pixels a side; this image is {}x{}",
