@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 
@@ -35,10 +36,18 @@ InterruptWatch::InterruptWatch() {
                    number == SIGINT ? "interrupted" : "terminated");
         stop_.request_stop();
       } else {
-        // The second: at once, with the status a signal's death gives, leaving no temporary
-        // (this is a thread of its own, not a signal handler: it may lock and unlink).
+        // The second: at once, leaving no temporary (this is a thread of its own, not a signal
+        // handler: it may lock and unlink), by the signal itself, with its default action, so
+        // that nothing of the process runs after it (no exit handlers, no sanitizer's checks of
+        // threads still working) and the shell sees the death a signal gives.
         remove_unfinished_outputs();
-        _exit(128 + number);
+        std::signal(number, SIG_DFL);
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, number);
+        pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
+        raise(number);
+        _exit(128 + number);  // not reached
       }
     }
   });
