@@ -21,15 +21,35 @@
 
 namespace tessera {
 
+// The codes are a contract: the command line's exit status and the Python exception classes
+// are derived from them, so a code keeps its meaning once shipped. What each one means, and what
+// the user does about it:
 enum class ErrorCode {
-  InvalidArgument,    // a parameter outside its documented range
-  UnsupportedFormat,  // valid data that tessera does not read or write
-  CorruptData,        // data that violates its format
-  ImageTooLarge,      // dimensions over the pixel limit, or sizes that overflow
-  OutOfBudget,        // an allocation would cross a memory budget's cap
-  OutOfMemory,        // the system allocator refused (no budget was crossed)
-  Io,                 // the operating system refused a read or write
-  Internal,           // a broken invariant inside tessera: a bug to report
+  // A parameter outside its documented range, a malformed pipeline or memory size, a pipeline
+  // the image cannot take, an API used out of order (rows after finish()). Change the call or
+  // the command line. CLI exit 2.
+  InvalidArgument,
+  // Valid data that tessera does not read (JPEG 2000, SVG, an unknown signature) or an output
+  // format it does not write. Reading: that input fails (exit 1); encoding: the command asks for
+  // what tessera cannot do (exit 2).
+  UnsupportedFormat,
+  // Data that violates its format: truncated, corrupt, hostile; also a coder used after such a
+  // failure. That input fails, exit 1.
+  CorruptData,
+  // Dimensions over the pixel limit (Limits::max_pixels, --max-pixels) or over an output
+  // format's limit on a side (JPEG 65500, WebP 16383), or sizes whose arithmetic overflows.
+  // Raise the limit, or shrink or choose another format. Exit 1.
+  ImageTooLarge,
+  // An allocation would cross a memory budget's cap: raise the budget or lower the work in
+  // flight. Exit 1.
+  OutOfBudget,
+  // The system allocator refused although no budget was crossed. Exit 1.
+  OutOfMemory,
+  // The operating system refused a read or write (os_error() says why: ENOENT, EACCES,
+  // ENOSPC for a full device). Exit 1.
+  Io,
+  // A broken invariant inside tessera: a bug to report. Exit 1.
+  Internal,
 };
 
 // "InvalidArgument", "OutOfBudget", ...

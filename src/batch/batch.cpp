@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -236,7 +238,30 @@ FileResult run_file(const Options& options, const detail::Input& input,
   return result;
 }
 
+// The one shard rule, for the K/N a user wrote and for Options filled in by code alike.
+void check_shard(int shard, int shards, std::string_view as_written) {
+  if (shards < 1 || shard < 0 || shard >= shards) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("--shard {} is not allowed: K/N with 1 <= K <= N, e.g. 2/8",
+                            as_written),
+                {.operation = "batch"});
+  }
+}
+
 }  // namespace
+
+Shard parse_shard(std::string_view text) {
+  int k = 0;
+  int n = 0;
+  const char* const end = text.data() + text.size();
+  const auto [after_k, k_error] = std::from_chars(text.data(), end, k);
+  if (k_error == std::errc{} && after_k != end && *after_k == '/') {
+    const auto [after_n, n_error] = std::from_chars(after_k + 1, end, n);
+    if (n_error != std::errc{} || after_n != end) n = 0;
+  }
+  check_shard(k - 1, n, text);
+  return {.shard = k - 1, .shards = n};
+}
 
 int shard_of(const std::string& name, int shards) {
   // FNV-1a: the same on every machine and every run, unlike std::hash.
@@ -272,17 +297,13 @@ std::string_view to_string(Status status) {
 }
 
 Totals run(const Options& options, const Progress& progress) {
-  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards) {
-    throw Error(ErrorCode::InvalidArgument,
-                fmt::format("batch: shard {}/{} is not allowed: K/N with 1 <= K <= N",
-                            options.shard + 1, options.shards));
-  }
+  check_shard(options.shard, options.shards, fmt::format("{}/{}", options.shard + 1, options.shards));
   if (!options.format.empty()) {
     try {
       format_for_extension(fs::path("x").replace_extension(options.format));
     } catch (const Error& error) {
       throw Error(error.code(), fmt::format("--format {}: {}", options.format, error.message()),
-                  {.operation = "batch"});
+                  {.operation = error.operation()});
     }
   }
   detail::Inputs inputs(options.input, options.recursive);

@@ -366,7 +366,7 @@ void check_encodable(FileFormat format, int width, int height, const std::filesy
   // before anything is decoded rather than by the library after the work.
   const int largest = format == FileFormat::Jpeg ? 65500 : format == FileFormat::Webp ? 16383 : 0;
   if (largest > 0 && (width > largest || height > largest)) {
-    throw Error(ErrorCode::InvalidArgument,
+    throw Error(ErrorCode::ImageTooLarge,
                 fmt::format("a {}x{} image is too large for {}, whose sides are at most {} "
                             "pixels: write .png or .tif, or make it smaller",
                             width, height, to_string(format), largest),

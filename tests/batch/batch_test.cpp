@@ -209,5 +209,38 @@ TEST_F(Batch, an_input_that_is_not_a_folder_or_a_list_is_refused_before_starting
   EXPECT_THROW(batch::run(bad_shard), Error);
 }
 
+TEST(Shard, parses_k_of_n_and_refuses_everything_else_with_one_message) {
+  const auto second_of_eight = batch::parse_shard("2/8");
+  EXPECT_EQ(second_of_eight.shard, 1);
+  EXPECT_EQ(second_of_eight.shards, 8);
+  const auto only = batch::parse_shard("1/1");
+  EXPECT_EQ(only.shard, 0);
+  EXPECT_EQ(only.shards, 1);
+  for (const char* bad : {"0/3", "4/3", "3/", "/3", "3", "", "a/b", "2/8x", " 2/8", "2 /8",
+                          "-1/3", "2/0", "2/-8", "1/99999999999999999999", "2:8"}) {
+    try {
+      (void)batch::parse_shard(bad);
+      ADD_FAILURE() << "'" << bad << "' was taken as a shard";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::InvalidArgument) << bad;
+      EXPECT_EQ(error.message(),
+                std::string("--shard ") + bad + " is not allowed: K/N with 1 <= K <= N, e.g. 2/8");
+    }
+  }
+}
+
+TEST_F(Batch, options_with_a_bad_shard_get_the_same_message_as_a_bad_shard_written) {
+  auto bad_shard = options(root_ / "out");
+  bad_shard.shard = 3;
+  bad_shard.shards = 3;
+  try {
+    batch::run(bad_shard);
+    ADD_FAILURE() << "shard 4 of 3 ran";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidArgument);
+    EXPECT_EQ(error.message(), "--shard 4/3 is not allowed: K/N with 1 <= K <= N, e.g. 2/8");
+  }
+}
+
 }  // namespace
 }  // namespace tessera

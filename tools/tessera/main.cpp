@@ -12,15 +12,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "batch_command.h"
 #include "encode_option_warnings.h"
+#include "exit_status.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
+#include "tessera/batch/batch.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
@@ -29,9 +30,20 @@
 
 namespace {
 
-// Exit statuses, as documented in the README.
-constexpr int kExitFailure = 1;  // some input or operation failed
-constexpr int kExitUsage = 2;    // the command line itself is wrong
+using tessera::cli::exit_status;
+using tessera::cli::kExitUsage;
+using tessera::cli::print_error;
+
+// The format --format names ("png"), with the message batch gives for the same option: the
+// option is named, not a made-up file.
+tessera::FileFormat format_option(const std::string& format) {
+  try {
+    return tessera::format_for_extension("output." + format);
+  } catch (const tessera::Error& error) {
+    throw tessera::Error(error.code(), fmt::format("--format {}: {}", format, error.message()),
+                         {.operation = error.operation()});
+  }
+}
 
 // "1000", "10M", "2.5G", "4k": a pixel count, with decimal suffixes (k = 1000). Throws
 // Error(InvalidArgument) for anything else.
@@ -301,8 +313,8 @@ int main(int argc, char** argv) {
     try {
       max_pixels = parse_pixel_count(max_pixels_text);
     } catch (const tessera::Error& error) {
-      fmt::print(stderr, "tessera: {}\n", error.message());
-      return kExitUsage;
+      print_error(error);
+      return exit_status(error);
     }
   }
 
@@ -314,21 +326,13 @@ int main(int argc, char** argv) {
       if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);
       if (!batch_memory.empty()) batch.options.memory = parse_memory_cap(batch_memory);
       if (!batch_shard.empty()) {
-        int k = 0, n = 0;
-        char slash = 0;
-        std::istringstream text(batch_shard);
-        if (!(text >> k >> slash >> n) || slash != '/' || !text.eof() || n < 1 || k < 1 || k > n) {
-          throw tessera::Error(
-              tessera::ErrorCode::InvalidArgument,
-              fmt::format("--shard {} is not allowed: K/N with 1 <= K <= N, e.g. 2/8",
-                          batch_shard));
-        }
-        batch.options.shard = k - 1;
-        batch.options.shards = n;
+        const auto shard = tessera::batch::parse_shard(batch_shard);
+        batch.options.shard = shard.shard;
+        batch.options.shards = shard.shards;
       }
     } catch (const tessera::Error& error) {
-      fmt::print(stderr, "tessera: {}\n", error.message());
-      return kExitUsage;
+      print_error(error);
+      return exit_status(error);
     }
   }
 
@@ -357,7 +361,7 @@ int main(int argc, char** argv) {
       }
       if (!convert.output_format.empty()) {
         // The same check as an extension gets, before any file is opened.
-        (void)tessera::format_for_extension("output." + convert.output_format);
+        (void)format_option(convert.output_format);
       }
       if (!convert.overwrite && same_file(convert.input, convert.output)) {
         throw tessera::Error(tessera::ErrorCode::InvalidArgument,
@@ -366,8 +370,8 @@ int main(int argc, char** argv) {
                                          convert.output));
       }
     } catch (const tessera::Error& error) {
-      fmt::print(stderr, "tessera: {}\n", error.message());
-      return kExitUsage;
+      print_error(error);
+      return exit_status(error);
     }
   }
 
@@ -384,12 +388,10 @@ int main(int argc, char** argv) {
         return tessera::cli::run_batch(batch);
       } catch (const tessera::Error& error) {
         // Files fail one by one inside the run; what escapes is about the command itself (an
-        // input that is neither a folder nor a list, a format tessera cannot write).
-        fmt::print(stderr, "tessera: {}\n", error.what());
-        return error.code() == tessera::ErrorCode::InvalidArgument ||
-                       error.code() == tessera::ErrorCode::UnsupportedFormat
-                   ? kExitUsage
-                   : kExitFailure;
+        // input that is neither a folder nor a list, a format tessera cannot write) or the
+        // system (an output folder that cannot be made).
+        print_error(error);
+        return exit_status(error);
       }
     }
     if (*info_command) return tessera::cli::run_info(info_paths, limits);
@@ -410,13 +412,11 @@ int main(int argc, char** argv) {
       // An output tessera cannot write is a usage error, said before the input is opened.
       tessera::FileFormat written{};
       try {
-        written = tessera::format_for_extension(
-            convert.output_format.empty() ? convert.output : "output." + convert.output_format);
+        written = convert.output_format.empty() ? tessera::format_for_extension(convert.output)
+                                                : format_option(convert.output_format);
       } catch (const tessera::Error& error) {
-        fmt::print(stderr, "tessera: {}{}\n",
-                   convert.output_format.empty() ? "" : "--format " + convert.output_format + ": ",
-                   convert.output_format.empty() ? error.what() : error.message().c_str());
-        return kExitUsage;
+        print_error(error);
+        return exit_status(error);
       }
       const auto given = [&](const char* name) { return convert_command->count(name) > 0; };
       for (const std::string& ignored :
@@ -436,11 +436,8 @@ int main(int argc, char** argv) {
       } catch (const tessera::Error& error) {
         // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a
         // usage error as a syntax error: exit 2, with the caret under the stage.
-        if (error.code() != tessera::ErrorCode::InvalidArgument ||
-            error.operation() != "plan pipeline") {
-          throw;
-        }
-        fmt::print(stderr, "tessera: {}\n", error.message());
+        if (error.operation() != "plan pipeline") throw;
+        print_error(error);
         const std::string marker = "(column ";
         if (const auto at = error.message().find(marker); at != std::string::npos) {
           const int column = std::atoi(error.message().c_str() + at + marker.size());
@@ -452,8 +449,8 @@ int main(int argc, char** argv) {
       }
     }
   } catch (const tessera::Error& error) {
-    fmt::print(stderr, "tessera: {}\n", error.what());
-    return kExitFailure;
+    print_error(error);
+    return exit_status(error);
   }
   return kExitUsage;
 }

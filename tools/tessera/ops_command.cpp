@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "exit_status.h"
 #include "tessera/error.h"
 #include "tessera/ops/registry.h"
 
@@ -52,8 +53,8 @@ int run_ops(const std::vector<std::string>& names) {
     try {
       print_op(ops::find_op(name));
     } catch (const Error& error) {
-      fmt::print(stderr, "tessera: {}\n", error.message());
-      return 2;
+      print_error(error);
+      return exit_status(error);
     }
   }
   return 0;

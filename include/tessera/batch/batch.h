@@ -16,6 +16,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/codec.h"
@@ -98,6 +99,15 @@ std::optional<std::size_t> count_inputs(const Options& options, std::stop_token 
 
 // Which of `shards` shards a relative input name belongs to: stable across runs and machines.
 int shard_of(const std::string& name, int shards);
+
+// A shard as people write it: "K/N", the K-th of N with 1 <= K <= N ("2/8"). Returns
+// {shard = K - 1, shards = N} for Options; throws Error(InvalidArgument) naming the rule for
+// anything else. run() checks Options' pair against the same rule, with the same message.
+struct Shard {
+  int shard = 0;
+  int shards = 1;
+};
+Shard parse_shard(std::string_view text);
 
 // "DONE", "FAILED", "SKIPPED".
 std::string_view to_string(Status status);
