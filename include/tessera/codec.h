@@ -308,8 +308,14 @@ class Encoder {
   bool finished_ = false;
 };
 
-// Throws Error(InvalidArgument) naming `path` when `format` cannot hold a width x height image
-// (empty; JPEG sides over 65500, WebP over 16383): open_encoder checks it, and a job checks it
+// Whether writing `format` with these options reads options.quality: the lossy encoders
+// (JPEG, WebP, HEIF/AVIF, and TIFF with JPEG compression). The encoders' range check and the
+// CLI's "-q is ignored" warning both ask this one question.
+bool uses_quality(FileFormat format, const EncodeOptions& options);
+
+// Throws an Error naming `path` when `format` cannot hold a width x height image: InvalidArgument
+// when empty, ImageTooLarge over the format's side limit (JPEG 65500, WebP 16383). open_encoder
+// checks it, and a job checks it
 // before decoding.
 void check_encodable(FileFormat format, int width, int height, const std::filesystem::path& path);
 

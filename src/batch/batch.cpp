@@ -24,6 +24,7 @@
 
 #include "batch/admission.h"
 #include "batch/inputs.h"
+#include "codecs/extension.h"
 #include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -44,9 +45,7 @@ fs::path output_for(const Options& options, const detail::Input& input) {
   if (!options.format.empty()) {
     name.replace_extension(options.format);
   } else {
-    std::string extension = name.extension().string();
-    for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (extension == ".gif") name.replace_extension(".png");
+    if (codecs::lowercase_extension(name) == ".gif") name.replace_extension(".png");
   }
   return name;
 }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "codecs/colour_management.h"
+#include "codecs/extension.h"
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
 #include "codecs/limits.h"
@@ -150,9 +151,7 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
 }
 
 FileFormat format_for_extension(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = codecs::lowercase_extension(path);
   if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;
   if (extension == ".png") return FileFormat::Png;
   if (extension == ".webp") return FileFormat::Webp;
@@ -291,8 +290,7 @@ std::unique_ptr<Decoder> open_decoder(std::span<const std::byte> bytes, std::str
 }
 
 bool is_unsupported_image(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string extension = codecs::lowercase_extension(path);
   static constexpr std::string_view kImageExtensions[] = {
       ".jp2",  ".j2k", ".j2c",  ".jpx", ".jpf", ".jxl", ".ico", ".cur", ".psd", ".psb", ".svg",
       ".svgz", ".exr", ".fits", ".fit", ".fts", ".hdr", ".jxr", ".wdp", ".hdp", ".qoi", ".tga",
@@ -333,16 +331,18 @@ Image read(Decoder& decoder, const DecodeOptions& options, std::source_location 
   return image;
 }
 
+bool uses_quality(FileFormat format, const EncodeOptions& options) {
+  return format == FileFormat::Jpeg || format == FileFormat::Webp || format == FileFormat::Heif ||
+         (format == FileFormat::Tiff && options.tiff_compression == TiffCompression::Jpeg);
+}
+
 namespace {
 
 // The options the chosen format reads, checked before any file is created.
 void check_encode_options(FileFormat format, const EncodeOptions& options,
                           const std::filesystem::path& path) {
-  const bool uses_quality =
-      format == FileFormat::Jpeg || format == FileFormat::Webp || format == FileFormat::Heif ||
-      (format == FileFormat::Tiff && options.tiff_compression == TiffCompression::Jpeg);
   const ErrorContext context{.path = path.string(), .operation = "encode"};
-  if (uses_quality && (options.quality < 1 || options.quality > 100)) {
+  if (uses_quality(format, options) && (options.quality < 1 || options.quality > 100)) {
     throw Error(ErrorCode::InvalidArgument,
                 fmt::format("{} quality {} is outside 1..100", to_string(format), options.quality),
                 context);

@@ -4,11 +4,8 @@ namespace tessera::cli {
 
 std::vector<std::string> ignored_encode_options(FileFormat format, const GivenEncodeOptions& given,
                                                 const EncodeOptions& encode) {
-  const bool lossy =
-      format == FileFormat::Jpeg || format == FileFormat::Webp || format == FileFormat::Heif ||
-      (format == FileFormat::Tiff && encode.tiff_compression == TiffCompression::Jpeg);
   std::vector<std::string> ignored;
-  if (given.quality && !lossy) {
+  if (given.quality && !uses_quality(format, encode)) {
     ignored.emplace_back(format == FileFormat::Tiff
                              ? "-q applies to TIFF only with --tiff-compression jpeg"
                              : "-q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF");

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "codecs/extension.h"
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
 #include "codecs/heif/heif_support.h"
@@ -36,9 +37,7 @@ class HeifEncoder final : public Encoder {
   HeifEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
               const EncodeOptions& options)
       : Encoder(path, width, height, format), file_(path), options_(options) {
-    std::string extension = path.extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string extension = lowercase_extension(path);
     compression_ = extension == ".avif" ? heif_compression_AV1 : heif_compression_HEVC;
     // Grey is stored as RGB (the encoders take colour), samples as 8 bits.
     alpha_ = format.has_alpha();

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <vector>
 
+#include "codecs/extension.h"
 #include "codecs/file_io.h"
 #include "codecs/format_factories.h"
 #include "codecs/row_conversion.h"
@@ -19,9 +20,7 @@ namespace {
 // What the extension asks for: .pgm gray, .ppm RGB, .pnm whichever the image's colours
 // need, all without alpha (flattened onto white); .pam keeps every channel.
 ChannelLayout stored_layout(const std::filesystem::path& path, ChannelLayout layout) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = lowercase_extension(path);
   if (extension == ".pgm") return ChannelLayout::Gray;
   if (extension == ".ppm") return ChannelLayout::Rgb;
   if (extension == ".pam") return layout;
