@@ -61,6 +61,11 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
 // Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
 FileFormat format_for_extension(const std::filesystem::path& path);
 
+// The format a --format value names ("png", "webp"): format_for_extension's answer, its
+// error naming the option ("--format gif: ...") rather than a file. The CLI's convert and batch
+// both ask this.
+FileFormat format_for_option(std::string_view name);
+
 // What a decode may take. A value passed per call: there is no global to mutate.
 struct Limits {
   std::uint64_t max_pixels = std::uint64_t{1} << 30;  // width x height of the stored image

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -240,10 +240,10 @@ FileResult run_file(const Options& options, const detail::Input& input,
 // The one shard rule, for the K/N a user wrote and for Options filled in by code alike.
 void check_shard(int shard, int shards, std::string_view as_written) {
   if (shards < 1 || shard < 0 || shard >= shards) {
-    throw Error(ErrorCode::InvalidArgument,
-                fmt::format("--shard {} is not allowed: K/N with 1 <= K <= N, e.g. 2/8",
-                            as_written),
-                {.operation = "batch"});
+    throw Error(
+        ErrorCode::InvalidArgument,
+        fmt::format("--shard {} is not allowed: K/N with 1 <= K <= N, e.g. 2/8", as_written),
+        {.operation = "batch"});
   }
 }
 
@@ -296,15 +296,9 @@ std::string_view to_string(Status status) {
 }
 
 Totals run(const Options& options, const Progress& progress) {
-  check_shard(options.shard, options.shards, fmt::format("{}/{}", options.shard + 1, options.shards));
-  if (!options.format.empty()) {
-    try {
-      format_for_extension(fs::path("x").replace_extension(options.format));
-    } catch (const Error& error) {
-      throw Error(error.code(), fmt::format("--format {}: {}", options.format, error.message()),
-                  {.operation = error.operation()});
-    }
-  }
+  check_shard(options.shard, options.shards,
+              fmt::format("{}/{}", options.shard + 1, options.shards));
+  if (!options.format.empty()) (void)format_for_option(options.format);
   detail::Inputs inputs(options.input, options.recursive);
   refuse_output_among_inputs(options);
   std::error_code error;

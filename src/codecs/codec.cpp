@@ -150,6 +150,15 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   return std::nullopt;
 }
 
+FileFormat format_for_option(std::string_view name) {
+  try {
+    return format_for_extension("output." + std::string(name));
+  } catch (const Error& error) {
+    throw Error(error.code(), fmt::format("--format {}: {}", name, error.message()),
+                {.operation = error.operation()});
+  }
+}
+
 FileFormat format_for_extension(const std::filesystem::path& path) {
   const std::string extension = codecs::lowercase_extension(path);
   if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;

@@ -216,8 +216,8 @@ TEST(Shard, parses_k_of_n_and_refuses_everything_else_with_one_message) {
   const auto only = batch::parse_shard("1/1");
   EXPECT_EQ(only.shard, 0);
   EXPECT_EQ(only.shards, 1);
-  for (const char* bad : {"0/3", "4/3", "3/", "/3", "3", "", "a/b", "2/8x", " 2/8", "2 /8",
-                          "-1/3", "2/0", "2/-8", "1/99999999999999999999", "2:8"}) {
+  for (const char* bad : {"0/3", "4/3", "3/", "/3", "3", "", "a/b", "2/8x", " 2/8", "2 /8", "-1/3",
+                          "2/0", "2/-8", "1/99999999999999999999", "2:8"}) {
     try {
       (void)batch::parse_shard(bad);
       ADD_FAILURE() << "'" << bad << "' was taken as a shard";

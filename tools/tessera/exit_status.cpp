@@ -22,8 +22,7 @@ int exit_status(const Error& error) {
 }
 
 void print_error(const Error& error) {
-  const bool command_line_only =
-      error.code() == ErrorCode::InvalidArgument && error.path().empty();
+  const bool command_line_only = error.code() == ErrorCode::InvalidArgument && error.path().empty();
   fmt::print(stderr, "tessera: {}\n", command_line_only ? error.message() : error.what());
 }
 

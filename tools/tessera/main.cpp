@@ -34,17 +34,6 @@ using tessera::cli::exit_status;
 using tessera::cli::kExitUsage;
 using tessera::cli::print_error;
 
-// The format --format names ("png"), with the message batch gives for the same option: the
-// option is named, not a made-up file.
-tessera::FileFormat format_option(const std::string& format) {
-  try {
-    return tessera::format_for_extension("output." + format);
-  } catch (const tessera::Error& error) {
-    throw tessera::Error(error.code(), fmt::format("--format {}: {}", format, error.message()),
-                         {.operation = error.operation()});
-  }
-}
-
 // "1000", "10M", "2.5G", "4k": a pixel count, with decimal suffixes (k = 1000). Throws
 // Error(InvalidArgument) for anything else.
 std::uint64_t parse_pixel_count(const std::string& text) {
@@ -361,7 +350,7 @@ int main(int argc, char** argv) {
       }
       if (!convert.output_format.empty()) {
         // The same check as an extension gets, before any file is opened.
-        (void)format_option(convert.output_format);
+        (void)tessera::format_for_option(convert.output_format);
       }
       if (!convert.overwrite && same_file(convert.input, convert.output)) {
         throw tessera::Error(tessera::ErrorCode::InvalidArgument,
@@ -413,7 +402,7 @@ int main(int argc, char** argv) {
       tessera::FileFormat written{};
       try {
         written = convert.output_format.empty() ? tessera::format_for_extension(convert.output)
-                                                : format_option(convert.output_format);
+                                                : tessera::format_for_option(convert.output_format);
       } catch (const tessera::Error& error) {
         print_error(error);
         return exit_status(error);
