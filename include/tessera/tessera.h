@@ -9,6 +9,7 @@
 #include "tessera/memory.h"
 #include "tessera/ops.h"
 #include "tessera/ops/registry.h"
+#include "tessera/param_spec.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pipeline/plan.h"

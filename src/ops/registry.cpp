@@ -54,28 +54,18 @@ void check_text(std::string_view op, const ParamSpec& param, std::string_view va
       check_parameter(op, param, *number);
       return;
     }
+    case ParamKind::Flag:
+      if (value != "true" && value != "false") {
+        detail::fail(op,
+                     fmt::format("{} '{}' is not allowed: {}", param.name, value, param.allowed()));
+      }
+      return;
     case ParamKind::Text:
       return;  // the op parses and checks it when it runs
   }
 }
 
 }  // namespace
-
-std::string ParamSpec::allowed() const {
-  std::string words = choices.empty() ? "" : fmt::format(", or {}", choices);
-  switch (kind) {
-    case ParamKind::Integer:
-      return fmt::format("{}integer in {}..{}{}", odd ? "odd " : "", format_bound(min),
-                         format_bound(max), words);
-    case ParamKind::Number:
-      return fmt::format("number in {}..{}{}", format_bound(min), format_bound(max), words);
-    case ParamKind::Choice:
-      return fmt::format("one of {}", choices);
-    case ParamKind::Text:
-      return std::string(doc);
-  }
-  return "";
-}
 
 void check_parameter(std::string_view op, const ParamSpec& param, double value) {
   const bool whole = std::floor(value) == value;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "tessera/image.h"
+#include "tessera/param_spec.h"
 
 namespace tessera::ops {
 
@@ -33,26 +34,9 @@ enum class Access {
   WholeImage,     // needs the whole input (histograms, hysteresis, rotation, resize)
 };
 
-enum class ParamKind {
-  Integer,  // whole number within [min, max]
-  Number,   // real number within [min, max]
-  Choice,   // one of the words in `choices`
-  Text,     // parsed by the op itself (a rectangle, a size, a kernel, a colour)
-};
-
-struct ParamSpec {
-  std::string_view name;
-  ParamKind kind = ParamKind::Number;
-  std::string_view default_value;  // empty: the parameter is required
-  double min = 0;
-  double max = 0;
-  bool odd = false;          // Integer only: must be odd
-  std::string_view choices;  // Choice: "h|v|both"; Integer/Number: words accepted too
-  std::string_view doc;
-
-  // "odd integer in 1..255", "number in 0..10", "one of h|v|both", "WxH, W x, x H or N%".
-  std::string allowed() const;
-};
+// An op's parameters are tessera::ParamSpecs (param_spec.h), as an encoder's options are.
+using tessera::ParamKind;
+using tessera::ParamSpec;
 
 class OpArguments;
 

@@ -1,0 +1,24 @@
+#include "tessera/param_spec.h"
+
+#include <fmt/format.h>
+
+namespace tessera {
+
+std::string ParamSpec::allowed() const {
+  const std::string words = choices.empty() ? "" : fmt::format(", or {}", choices);
+  switch (kind) {
+    case ParamKind::Integer:
+      return fmt::format("{}integer in {}..{}{}", odd ? "odd " : "", min, max, words);
+    case ParamKind::Number:
+      return fmt::format("number in {}..{}{}", min, max, words);
+    case ParamKind::Choice:
+      return fmt::format("one of {}", choices);
+    case ParamKind::Flag:
+      return "true or false";
+    case ParamKind::Text:
+      return std::string(doc);
+  }
+  return "";
+}
+
+}  // namespace tessera
