@@ -6,6 +6,9 @@
 //
 //   ParamSpec{.name = "quality", .kind = ParamKind::Integer, .default_value = "90",
 //             .min = 1, .max = 100, .doc = "lossy quality"}.allowed()  // "integer in 1..100"
+//
+// Each kind has one typed value (tessera/ops/param_value.h for the ops' kinds) and one text
+// form; the op registry parses and checks both.
 
 #include <string>
 #include <string_view>
@@ -13,11 +16,15 @@
 namespace tessera {
 
 enum class ParamKind {
-  Integer,  // whole number within [min, max]
-  Number,   // real number within [min, max]
-  Choice,   // one of the words in `choices`
-  Flag,     // on or off ("true" or "false"); a command line's --name
-  Text,     // parsed by its owner (a rectangle, a size, a kernel, a colour)
+  Integer,    // whole number within [min, max]
+  Number,     // real number within [min, max]
+  Choice,     // one of the words in `choices`
+  Flag,       // on or off ("true" or "false"); a command line's --name
+  Rectangle,  // x,y,width,height in pixels (crop)
+  Size,       // a percentage (50%), a factor (0.5) or pixels (800x600, 500x, x300) (resize)
+  Kernel,     // rows of numbers separated by ';', odd sides within [min, max] (convolve)
+  Colour,     // v, r,g,b (or r,g,b,a with `alpha`), each within [min, max] (flatten, pad)
+  Sides,      // all, or top,right,bottom,left, each within [min, max] pixels (pad)
 };
 
 struct ParamSpec {
@@ -26,12 +33,15 @@ struct ParamSpec {
   std::string_view default_value;  // empty: the parameter is required
   double min = 0;
   double max = 0;
-  bool odd = false;          // Integer only: must be odd
+  bool odd = false;          // Integer, Kernel: must be odd
   std::string_view choices;  // Choice: "h|v|both"; Integer/Number: words accepted too
   std::string_view doc;
+  bool alpha = false;  // Colour: r,g,b,a accepted too
+  bool whole = false;  // Colour: whole numbers only
 
   // "odd integer in 1..255", "number in 0..10", "one of h|v|both", "true or false",
-  // "WxH, W x, x H or N%".
+  // "a factor (50%, 0.5), a size (800x600), ..."; a Rectangle's, Kernel's, Colour's or
+  // Sides' doc says its form.
   std::string allowed() const;
 };
 

@@ -15,7 +15,13 @@ std::string ParamSpec::allowed() const {
       return fmt::format("one of {}", choices);
     case ParamKind::Flag:
       return "true or false";
-    case ParamKind::Text:
+    case ParamKind::Size:
+      return "a factor (50%, 0.5), a size (800x600), a width (500x) or a height (x300)";
+    case ParamKind::Rectangle:
+    case ParamKind::Kernel:
+    case ParamKind::Colour:
+    case ParamKind::Sides:
+      // Their docs give the form with an example, in the words the refusals have always used.
       return std::string(doc);
   }
   return "";

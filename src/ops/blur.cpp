@@ -234,9 +234,6 @@ std::vector<OpDescriptor> blur_ops() {
        .doc = "Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)",
        .params = {kBlurSize, kBlurSigma},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return blur_size(args.integer("ksize"), args.number("sigma")) / 2;
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return gaussian_blur(src, args.integer("ksize"), args.number("sigma"));
@@ -244,28 +241,31 @@ std::vector<OpDescriptor> blur_ops() {
        .check =
            [](const OpArguments& args) {
              check_blur_size(args.integer("ksize"), args.number("sigma"));
-           }},
+           },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return blur_size(args.integer("ksize"), args.number("sigma")) / 2;
+       }})},
       {.name = "box_blur",
        .doc = "mean over a square (OpenCV blur)",
        .params = {kBoxSize},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return args.integer("ksize") / 2;
-       },
        .apply = [](ImageView src,
-                   const OpArguments& args) { return box_blur(src, args.integer("ksize")); }},
+                   const OpArguments& args) { return box_blur(src, args.integer("ksize")); },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       }})},
       {.name = "sharpen",
        .doc = "unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold",
        .params = {kSharpenSigma, kSharpenAmount, kSharpenThreshold},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return detail::gaussian_size_for_sigma(args.number("sigma")) / 2;
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return sharpen(src, args.number("sigma"), args.number("amount"),
                             args.integer("threshold"));
-           }},
+           },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return detail::gaussian_size_for_sigma(args.number("sigma")) / 2;
+       }})},
   };
 }
 

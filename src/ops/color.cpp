@@ -316,8 +316,8 @@ std::vector<OpDescriptor> colour_ops() {
         .access = Access::Point,
         .apply = [op](ImageView src,
                       const OpArguments&) { return op(src, {}, std::source_location::current()); },
-        .apply_into = [into](ImageView src, MutableImageView dst,
-                             const OpArguments&) { into(src, dst); }};
+        .streaming = make_hooks({.apply_into = [into](ImageView src, MutableImageView dst,
+                                                      const OpArguments&) { into(src, dst); }})};
   };
   return {
       simple("gray", "luma from RGB(A), BT.601 as OpenCV cvtColor(RGB2GRAY)", &gray, &gray),
@@ -331,7 +331,7 @@ std::vector<OpDescriptor> colour_ops() {
        .access = Access::Point,
        .apply =
            [](ImageView src, const OpArguments& args) {
-             const std::string& depth = args.text("depth");
+             const std::string& depth = args.choice("depth");
              return convert_depth(src, depth == "u16"   ? SampleType::U16
                                        : depth == "f32" ? SampleType::F32
                                                         : SampleType::U8);

@@ -418,7 +418,7 @@ Image canny(ImageView src, double low, double high, int aperture, GradientNorm n
 namespace {
 
 // canny, fed band by band by the pipeline.
-class CannyConsumer final : public RowConsumer {
+class CannyConsumer final : public detail::RowConsumer {
  public:
   CannyConsumer(int width, int height, double low, double high, int aperture, GradientNorm norm)
       : width_(width), height_(height), low_(low), high_(high), aperture_(aperture), norm_(norm) {}
@@ -441,7 +441,7 @@ class CannyConsumer final : public RowConsumer {
 };
 
 GradientNorm norm_of(const OpArguments& args) {
-  return args.text("norm") == "l2" ? GradientNorm::L2 : GradientNorm::L1;
+  return args.choice("norm") == "l2" ? GradientNorm::L2 : GradientNorm::L1;
 }
 
 }  // namespace
@@ -454,9 +454,6 @@ std::vector<OpDescriptor> edge_ops() {
        .doc = "|derivative| saturated to 8 bits (OpenCV Sobel to CV_16S, then convertScaleAbs)",
        .params = {kDx, kDy, kSobelSize},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return args.integer("ksize") / 2;
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return sobel(src, args.integer("dx"), args.integer("dy"), args.integer("ksize"));
@@ -464,17 +461,14 @@ std::vector<OpDescriptor> edge_ops() {
        .check =
            [](const OpArguments& args) {
              check_sobel(args.integer("dx"), args.integer("dy"), args.integer("ksize"));
-           }},
+           },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       }})},
       {.name = "canny",
        .doc = "Canny edges of a gray image as 0/255 (OpenCV Canny); needs `gray` before it",
        .params = {kLow, kHigh, kAperture, kNorm},
        .access = Access::WholeImage,
-       .row_consumer = [](int width, int height, PixelFormat,
-                          const OpArguments& args) -> std::unique_ptr<RowConsumer> {
-         return std::make_unique<CannyConsumer>(width, height, args.number("low"),
-                                                args.number("high"), args.integer("aperture"),
-                                                norm_of(args));
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return canny(src, args.number("low"), args.number("high"), args.integer("aperture"),
@@ -483,7 +477,14 @@ std::vector<OpDescriptor> edge_ops() {
        .check =
            [](const OpArguments& args) {
              check_canny(args.number("low"), args.number("high"), args.integer("aperture"));
-           }},
+           },
+       .streaming =
+           make_hooks({.row_consumer = [](int width, int height, PixelFormat,
+                                          const OpArguments& args) -> std::unique_ptr<RowConsumer> {
+             return std::make_unique<CannyConsumer>(width, height, args.number("low"),
+                                                    args.number("high"), args.integer("aperture"),
+                                                    norm_of(args));
+           }})},
   };
 }
 

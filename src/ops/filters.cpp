@@ -21,7 +21,10 @@ namespace {
 using detail::Border;
 
 const ParamSpec kKernel{.name = "kernel",
-                        .kind = ParamKind::Text,
+                        .kind = ParamKind::Kernel,
+                        .min = 1,
+                        .max = 15,
+                        .odd = true,
                         .doc =
                             "rows of numbers, rows separated by ';': \"-1 -1 -1; -1 16 -1; "
                             "-1 -1 -1\" (odd sizes up to 15x15)"};
@@ -58,18 +61,10 @@ const ParamSpec kMorphHeight{.name = "height",
                              .max = 255,
                              .doc = "height of the rectangle (odd); 0 = same as width"};
 
+// The kernel's form (kKernel: odd sides up to 15) and the divisor, for the typed convolve()
+// as for the op's arguments.
 void check_kernel(const Kernel& kernel, double divisor) {
-  if (kernel.width < 1 || kernel.height < 1 || kernel.width > 15 || kernel.height > 15 ||
-      kernel.width % 2 == 0 || kernel.height % 2 == 0) {
-    detail::fail("convolve", fmt::format("kernel {}x{} is not allowed: odd sizes 1..15 on each "
-                                         "side",
-                                         kernel.width, kernel.height));
-  }
-  if (kernel.values.size() != static_cast<std::size_t>(kernel.width) * kernel.height) {
-    detail::fail("convolve",
-                 fmt::format("kernel has {} values, {}x{} needs {}", kernel.values.size(),
-                             kernel.width, kernel.height, kernel.width * kernel.height));
-  }
+  check_parameter("convolve", kKernel, kernel);
   check_parameter("convolve", kDivisor, divisor);
   if (divisor == 0) detail::fail("convolve", "divisor 0 is not allowed: a non-zero number");
 }
@@ -77,37 +72,6 @@ void check_kernel(const Kernel& kernel, double divisor) {
 bool all_integers(const Kernel& kernel) {
   return std::all_of(kernel.values.begin(), kernel.values.end(),
                      [](double v) { return std::floor(v) == v && std::fabs(v) < 65536; });
-}
-
-// "-1 -1 -1; -1 16 -1; -1 -1 -1" -> a 3x3 kernel.
-Kernel parse_kernel(const std::string& text) {
-  Kernel kernel;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(';', start), text.size());
-    const std::string row = text.substr(start, end - start);
-    int count = 0;
-    const char* p = row.c_str();
-    while (true) {
-      while (*p == ' ' || *p == ',' || *p == '\t') ++p;
-      if (*p == '\0') break;
-      char* next = nullptr;
-      const double value = std::strtod(p, &next);
-      if (next == p) {
-        detail::fail("convolve", fmt::format("kernel '{}' is not allowed: {}", text, kKernel.doc));
-      }
-      kernel.values.push_back(value);
-      ++count;
-      p = next;
-    }
-    if (kernel.height == 0) kernel.width = count;
-    if (count != kernel.width) {
-      detail::fail("convolve", fmt::format("kernel '{}' has rows of different lengths", text));
-    }
-    ++kernel.height;
-    start = end + 1;
-  }
-  return kernel;
 }
 
 }  // namespace
@@ -293,24 +257,25 @@ namespace {
 
 // erode and dilate differ only in which extreme they take.
 OpDescriptor morphology_op(std::string_view name, std::string_view doc, simd::Extreme extreme) {
-  return {.name = name,
-          .doc = doc,
-          .params = {kMorphWidth, kMorphHeight},
-          .access = Access::Neighbourhood,
-          .rows_around = [](const OpArguments& args) -> std::optional<int> {
-            return morphology_height(args.integer("width"), args.integer("height")) / 2;
+  return {
+      .name = name,
+      .doc = doc,
+      .params = {kMorphWidth, kMorphHeight},
+      .access = Access::Neighbourhood,
+      .apply =
+          [extreme](ImageView src, const OpArguments& args) {
+            const int width = args.integer("width");
+            const int height = args.integer("height");
+            return extreme == simd::Extreme::Minimum ? erode(src, width, height)
+                                                     : dilate(src, width, height);
           },
-          .apply =
-              [extreme](ImageView src, const OpArguments& args) {
-                const int width = args.integer("width");
-                const int height = args.integer("height");
-                return extreme == simd::Extreme::Minimum ? erode(src, width, height)
-                                                         : dilate(src, width, height);
-              },
-          .check =
-              [name](const OpArguments& args) {
-                check_morphology_height(name, args.integer("width"), args.integer("height"));
-              }};
+      .check =
+          [name](const OpArguments& args) {
+            check_morphology_height(name, args.integer("width"), args.integer("height"));
+          },
+      .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+        return morphology_height(args.integer("width"), args.integer("height")) / 2;
+      }})};
 }
 
 }  // namespace
@@ -321,27 +286,27 @@ std::vector<OpDescriptor> filter_ops() {
        .doc = "correlation with a kernel: sum / divisor + offset (OpenCV filter2D)",
        .params = {kKernel, kDivisor, kOffset},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return parse_kernel(args.text("kernel")).height / 2;
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
-             return convolve(src, parse_kernel(args.text("kernel")), args.number("divisor"),
+             return convolve(src, args.kernel("kernel"), args.number("divisor"),
                              args.number("offset"));
            },
        .check =
            [](const OpArguments& args) {
-             check_kernel(parse_kernel(args.text("kernel")), args.number("divisor"));
-           }},
+             check_kernel(args.kernel("kernel"), args.number("divisor"));
+           },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.kernel("kernel").height / 2;
+       }})},
       {.name = "median",
        .doc = "median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)",
        .params = {kMedianSize},
        .access = Access::Neighbourhood,
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return args.integer("ksize") / 2;
-       },
        .apply = [](ImageView src,
-                   const OpArguments& args) { return median(src, args.integer("ksize")); }},
+                   const OpArguments& args) { return median(src, args.integer("ksize")); },
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         return args.integer("ksize") / 2;
+       }})},
       morphology_op("erode", "minimum over a rectangle (OpenCV erode)", simd::Extreme::Minimum),
       morphology_op("dilate", "maximum over a rectangle (OpenCV dilate)", simd::Extreme::Maximum),
   };

@@ -3,10 +3,7 @@
 // same onto white by themselves (src/codecs/row_conversion.cpp); this op is for another
 // background, or for flattening before other ops.
 
-#include <fmt/format.h>
-
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <string>
 
@@ -18,34 +15,20 @@ namespace tessera::ops {
 namespace {
 
 const ParamSpec kFlattenBackground{.name = "background",
-                                   .kind = ParamKind::Text,
+                                   .kind = ParamKind::Colour,
                                    .default_value = "255,255,255",
-                                   .doc = "colour under the image: v or r,g,b (0..255)"};
+                                   .min = 0,
+                                   .max = 255,
+                                   .doc = "colour under the image: v or r,g,b (0..255)",
+                                   .whole = true};
 
 using Rgb = std::array<int, 3>;
 
-Rgb parse_background(const std::string& text) {
-  std::array<int, 3> values{};
-  std::size_t count = 0;
-  const char* at = text.data();
-  const char* end = text.data() + text.size();
-  while (at < end) {
-    int value = -1;
-    const auto [stop, error] = std::from_chars(at, end, value);
-    if (error != std::errc{} || value < 0 || value > 255 || count == 3 ||
-        (stop != end && *stop != ',')) {
-      detail::fail("flatten",
-                   fmt::format("background '{}' is not allowed: {}", text, kFlattenBackground.doc));
-    }
-    values[count++] = value;
-    at = stop == end ? end : stop + 1;
-  }
-  if (count == 1) return {values[0], values[0], values[0]};
-  if (count != 3) {
-    detail::fail("flatten",
-                 fmt::format("background '{}' is not allowed: {}", text, kFlattenBackground.doc));
-  }
-  return values;
+// The background as bound (v or r,g,b, whole, 0..255).
+Rgb rgb_of(const Colour& colour) {
+  const auto value = [&](std::size_t i) { return static_cast<int>(colour.values[i]); };
+  if (colour.values.size() == 1) return {value(0), value(0), value(0)};
+  return {value(0), value(1), value(2)};
 }
 
 PixelFormat flattened(PixelFormat format) {
@@ -108,23 +91,21 @@ void flatten_into(ImageView src, MutableImageView dst, const Rgb& background) {
 namespace detail {
 
 std::vector<OpDescriptor> flatten_ops() {
-  return {
-      {.name = "flatten",
-       .doc = "composite onto a background colour (white by default) and drop alpha",
-       .params = {kFlattenBackground},
-       .access = Access::Point,
-       .apply =
-           [](ImageView src, const OpArguments& args) {
-             const Rgb background = parse_background(args.text("background"));
-             return detail::into_new(
-                 "flatten", src, flattened(src.format()), {}, std::source_location::current(),
-                 [&](MutableImageView dst) { flatten_into(src, dst, background); });
-           },
-       .apply_into =
-           [](ImageView src, MutableImageView dst, const OpArguments& args) {
-             flatten_into(src, dst, parse_background(args.text("background")));
-           },
-       .check = [](const OpArguments& args) { (void)parse_background(args.text("background")); }}};
+  return {{.name = "flatten",
+           .doc = "composite onto a background colour (white by default) and drop alpha",
+           .params = {kFlattenBackground},
+           .access = Access::Point,
+           .apply =
+               [](ImageView src, const OpArguments& args) {
+                 const Rgb background = rgb_of(args.colour("background"));
+                 return detail::into_new(
+                     "flatten", src, flattened(src.format()), {}, std::source_location::current(),
+                     [&](MutableImageView dst) { flatten_into(src, dst, background); });
+               },
+           .streaming = make_hooks(
+               {.apply_into = [](ImageView src, MutableImageView dst, const OpArguments& args) {
+                 flatten_into(src, dst, rgb_of(args.colour("background")));
+               }})}};
 }
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numbers>
 
 #include "ops/descriptors.h"
@@ -16,7 +17,7 @@ namespace tessera::ops {
 namespace {
 
 const ParamSpec kCropRect{.name = "rect",
-                          .kind = ParamKind::Text,
+                          .kind = ParamKind::Rectangle,
                           .doc = "x,y,width,height in pixels, e.g. 100,100,800,600"};
 const ParamSpec kFlipAxis{.name = "axis",
                           .kind = ParamKind::Choice,
@@ -28,18 +29,20 @@ const ParamSpec kAngle{.name = "angle",
                        .min = -360,
                        .max = 360,
                        .doc = "degrees clockwise; multiples of 90 are exact"};
+// Any number is taken and clamped to 0..255 when drawn (background_pixel), as it always was.
 const ParamSpec kBackground{.name = "background",
-                            .kind = ParamKind::Text,
+                            .kind = ParamKind::Colour,
                             .default_value = "0,0,0,255",
-                            .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)"};
+                            .min = std::numeric_limits<double>::lowest(),
+                            .max = std::numeric_limits<double>::max(),
+                            .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)",
+                            .alpha = true};
 const ParamSpec kExpand{.name = "expand",
                         .kind = ParamKind::Choice,
                         .default_value = "yes",
                         .choices = "yes|no",
                         .doc = "grow the canvas to hold the whole image"};
-const ParamSpec kResizeSize{.name = "size",
-                            .kind = ParamKind::Text,
-                            .doc = "50%, 0.5, 800x600, 500x (width) or x300 (height)"};
+const ParamSpec kResizeSize{.name = "size", .kind = ParamKind::Size, .doc = "the output's size"};
 const ParamSpec kResizeKernel{.name = "kernel",
                               .kind = ParamKind::Choice,
                               .default_value = "lanczos3",
@@ -52,60 +55,17 @@ const ParamSpec kResizeFit{
     .choices = "fill|inside|cover",
     .doc = "for WxH: exact, fit inside, or cover and crop the centre (aspect kept)"};
 const ParamSpec kPadding{.name = "sides",
-                         .kind = ParamKind::Text,
+                         .kind = ParamKind::Sides,
+                         .min = 0,
+                         .max = 100000,
                          .doc = "all, or top,right,bottom,left in pixels (like CSS)"};
 
-// Comma-separated integers ("100,100,800,600"), or Error naming the op and the parameter.
-std::vector<double> numbers_in(std::string_view op, const ParamSpec& param,
-                               const std::string& text) {
-  std::vector<double> values;
-  const char* p = text.c_str();
-  while (*p != '\0') {
-    char* next = nullptr;
-    values.push_back(std::strtod(p, &next));
-    if (next == p || !std::isfinite(values.back())) {
-      detail::fail(op, fmt::format("{} '{}' is not allowed: {}", param.name, text, param.doc));
-    }
-    p = next;
-    if (*p == ',') ++p;
-  }
-  return values;
-}
-
-Rect parse_rect(const std::string& text) {
-  const auto v = numbers_in("crop", kCropRect, text);
-  if (v.size() != 4) {
-    detail::fail("crop", fmt::format("rect '{}' is not allowed: {}", text, kCropRect.doc));
-  }
-  return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
-          static_cast<int>(v[3])};
-}
-
-Background parse_background(std::string_view op, const std::string& text) {
-  const auto v = numbers_in(op, kBackground, text);
-  switch (v.size()) {
-    case 1:
-      return {v[0], v[0], v[0], 255};
-    case 3:
-      return {v[0], v[1], v[2], 255};
-    case 4:
-      return {v[0], v[1], v[2], v[3]};
-    default:
-      detail::fail(op, fmt::format("background '{}' is not allowed: {}", text, kBackground.doc));
-  }
-}
-
-Padding parse_padding(const std::string& text) {
-  const auto v = numbers_in("pad", kPadding, text);
-  for (double value : v) {
-    if (value < 0 || value > 100000) {
-      detail::fail("pad", fmt::format("sides '{}' is not allowed: 0..100000 pixels", text));
-    }
-  }
-  const auto i = [&](std::size_t k) { return static_cast<int>(v[k]); };
-  if (v.size() == 1) return {i(0), i(0), i(0), i(0)};
-  if (v.size() == 4) return {i(0), i(1), i(2), i(3)};
-  detail::fail("pad", fmt::format("sides '{}' is not allowed: {}", text, kPadding.doc));
+// A colour as written (v, r,g,b or r,g,b,a; checked when bound) as the four values drawn.
+Background background_of(const Colour& colour) {
+  const std::vector<double>& v = colour.values;
+  if (v.size() == 1) return {v[0], v[0], v[0], 255};
+  if (v.size() == 3) return {v[0], v[1], v[2], 255};
+  return {v[0], v[1], v[2], v[3]};
 }
 
 // One pixel of `background` in `format`.
@@ -426,12 +386,16 @@ Image pad(ImageView src, const Padding& padding, const Background& background,
   return out;
 }
 
+ResizeTarget parse_resize_target(std::string_view text) {
+  return std::get<Size>(parse_value("resize", kResizeSize, text)).target();
+}
+
 namespace detail {
 
 namespace {
 
 ResizeKernel resize_kernel(const OpArguments& args) {
-  const std::string& kernel = args.text("kernel");
+  const std::string& kernel = args.choice("kernel");
   return kernel == "nearest"  ? ResizeKernel::Nearest
          : kernel == "linear" ? ResizeKernel::Linear
          : kernel == "area"   ? ResizeKernel::Area
@@ -475,8 +439,8 @@ class ResizeRows final : public RowMapper {
 
 // resize's size and fit arguments.
 ResizeTarget resize_target(const OpArguments& args) {
-  ResizeTarget target = parse_resize_target(args.text("size"));
-  const std::string& fit = args.text("fit");
+  ResizeTarget target = args.size("size").target();
+  const std::string& fit = args.choice("fit");
   target.fit = fit == "inside"  ? ResizeFit::Inside
                : fit == "cover" ? ResizeFit::Cover
                                 : ResizeFit::Fill;
@@ -491,30 +455,30 @@ std::vector<OpDescriptor> geometry_ops() {
        .doc = "the rectangle x,y,width,height",
        .params = {kCropRect},
        .access = Access::Point,
-       // Not yet streamed: it changes the size (the executor takes it whole).
-       .rows_around = [](const OpArguments&) -> std::optional<int> { return std::nullopt; },
        .output_size =
            [](int width, int height, const OpArguments& args) {
-             const Rect rect = parse_rect(args.text("rect"));
+             const Rect& rect = args.rectangle("rect");
              require_fits(rect, width, height);
              return std::array{rect.width, rect.height};
            },
-       .row_mapper = [](int width, int height, PixelFormat,
-                        const OpArguments& args) -> std::unique_ptr<RowMapper> {
-         const Rect rect = parse_rect(args.text("rect"));
-         require_fits(rect, width, height);
-         return std::make_unique<CropRows>(rect);
-       },
        .apply = [](ImageView src,
-                   const OpArguments& args) { return crop(src, parse_rect(args.text("rect"))); },
-       .check = [](const OpArguments& args) { parse_rect(args.text("rect")); }},
+                   const OpArguments& args) { return crop(src, args.rectangle("rect")); },
+       .streaming = make_hooks(
+           {// It changes the size: not strips, but rows (row_mapper).
+            .rows_around = [](const OpArguments&) -> std::optional<int> { return std::nullopt; },
+            .row_mapper = [](int width, int height, PixelFormat,
+                             const OpArguments& args) -> std::unique_ptr<RowMapper> {
+              const Rect& rect = args.rectangle("rect");
+              require_fits(rect, width, height);
+              return std::make_unique<CropRows>(rect);
+            }})},
       {.name = "flip",
        .doc = "mirror left-right (h), top-bottom (v) or both (OpenCV flip)",
        .params = {kFlipAxis},
        .access = Access::WholeImage,
        .apply =
            [](ImageView src, const OpArguments& args) {
-             const std::string& axis = args.text("axis");
+             const std::string& axis = args.choice("axis");
              return flip(src, axis == "v"      ? FlipAxis::Vertical
                               : axis == "both" ? FlipAxis::Both
                                                : FlipAxis::Horizontal);
@@ -525,16 +489,15 @@ std::vector<OpDescriptor> geometry_ops() {
        .access = Access::WholeImage,
        .output_size =
            [](int width, int height, const OpArguments& args) {
-             return rotated_size(width, height, args.number("angle"), args.text("expand") == "yes");
+             return rotated_size(width, height, args.number("angle"),
+                                 args.choice("expand") == "yes");
            },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return rotate(src, args.number("angle"),
-                           {.background = parse_background("rotate", args.text("background")),
-                            .expand = args.text("expand") == "yes"});
-           },
-       .check =
-           [](const OpArguments& args) { parse_background("rotate", args.text("background")); }},
+                           {.background = background_of(args.colour("background")),
+                            .expand = args.choice("expand") == "yes"});
+           }},
       {.name = "resize",
        .doc = "resample to a factor or a size (lanczos3 as Pillow; linear/area as OpenCV)",
        .params = {kResizeSize, kResizeKernel, kResizeFit},
@@ -543,36 +506,30 @@ std::vector<OpDescriptor> geometry_ops() {
            [](int width, int height, const OpArguments& args) {
              return resize_output_size(resize_target(args), width, height);
            },
-       .row_mapper = [](int width, int height, PixelFormat format,
-                        const OpArguments& args) -> std::unique_ptr<RowMapper> {
-         // fit=cover's crop is a window of the scaled grid, made in the same pass.
-         return std::make_unique<ResizeRows>(
-             RowResizer(width, height, resize_geometry(resize_target(args), width, height), format,
-                        resize_kernel(args)));
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              return resize(src, resize_target(args), resize_kernel(args));
            },
-       .check = [](const OpArguments& args) { parse_resize_target(args.text("size")); }},
+       .streaming =
+           make_hooks({.row_mapper = [](int width, int height, PixelFormat format,
+                                        const OpArguments& args) -> std::unique_ptr<RowMapper> {
+             // fit=cover's crop is a window of the scaled grid, made in the same pass.
+             return std::make_unique<ResizeRows>(
+                 RowResizer(width, height, resize_geometry(resize_target(args), width, height),
+                            format, resize_kernel(args)));
+           }})},
       {.name = "pad",
        .doc = "add borders: all sides, or top,right,bottom,left",
        .params = {kPadding, kBackground},
        .access = Access::WholeImage,
        .output_size =
            [](int width, int height, const OpArguments& args) {
-             const Padding sides = parse_padding(args.text("sides"));
+             const Padding& sides = args.sides("sides");
              return std::array{width + sides.left + sides.right, height + sides.top + sides.bottom};
            },
        .apply =
            [](ImageView src, const OpArguments& args) {
-             return pad(src, parse_padding(args.text("sides")),
-                        parse_background("pad", args.text("background")));
-           },
-       .check =
-           [](const OpArguments& args) {
-             parse_padding(args.text("sides"));
-             parse_background("pad", args.text("background"));
+             return pad(src, args.sides("sides"), background_of(args.colour("background")));
            }},
   };
 }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -232,50 +231,7 @@ int nearest_index(int i, int in, int out) {
   return std::min(static_cast<int>(std::floor(i * scale)), in - 1);
 }
 
-std::optional<double> number_in(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 }  // namespace
-
-ResizeTarget parse_resize_target(std::string_view text) {
-  const auto bad = [&] {
-    detail::fail("resize", fmt::format("size '{}' is not allowed: a factor (50%, 0.5), a size "
-                                       "(800x600), a width (500x) or a height (x300)",
-                                       text));
-  };
-  ResizeTarget target;
-  if (text.ends_with('%')) {
-    const auto percent = number_in(text.substr(0, text.size() - 1));
-    if (!percent || *percent <= 0 || *percent > 10000) bad();
-    target.scale = *percent / 100;
-    return target;
-  }
-  const std::size_t x = text.find('x');
-  if (x == std::string_view::npos) {
-    const auto factor = number_in(text);
-    if (!factor || *factor <= 0 || *factor > 100) bad();
-    target.scale = *factor;
-    return target;
-  }
-  const std::string_view width = text.substr(0, x);
-  const std::string_view height = text.substr(x + 1);
-  const auto w = width.empty() ? std::optional<double>(0) : number_in(width);
-  const auto h = height.empty() ? std::optional<double>(0) : number_in(height);
-  if (!w || !h || (*w == 0 && *h == 0) || *w < 0 || *h < 0 || *w > 1e6 || *h > 1e6 ||
-      std::floor(*w) != *w || std::floor(*h) != *h) {
-    bad();
-  }
-  target.width = static_cast<int>(*w);
-  target.height = static_cast<int>(*h);
-  return target;
-}
 
 ResizeGeometry resize_geometry(const ResizeTarget& target, int width, int height) {
   auto at_least_one = [](double v) { return std::max(1, static_cast<int>(std::lround(v))); };

@@ -304,6 +304,13 @@ Image threshold(ImageView src, const ThresholdOptions& options, AllocationOption
 
 namespace detail {
 
+namespace {
+// value=otsu: the word, where a number is the fixed level.
+bool is_otsu(const OpArguments& args) {
+  return std::holds_alternative<std::string>(args.value("value"));
+}
+}  // namespace
+
 std::vector<OpDescriptor> tone_ops() {
   return {
       {.name = "contrast",
@@ -338,28 +345,28 @@ std::vector<OpDescriptor> tone_ops() {
        .params = {kThresholdValue, kThresholdType, kThresholdMax},
        .access = Access::Point,
        .per_sample = true,
-       // Otsu's level comes from the histogram of the whole image.
-       .rows_around = [](const OpArguments& args) -> std::optional<int> {
-         if (args.text("value") == "otsu") return std::nullopt;
-         return 0;
-       },
        .apply =
            [](ImageView src, const OpArguments& args) {
              ThresholdOptions options;
-             const std::string& type = args.text("type");
+             const std::string& type = args.choice("type");
              options.type = type == "binary_inv"   ? ThresholdType::BinaryInverse
                             : type == "trunc"      ? ThresholdType::Truncate
                             : type == "tozero"     ? ThresholdType::ToZero
                             : type == "tozero_inv" ? ThresholdType::ToZeroInverse
                                                    : ThresholdType::Binary;
              options.max_value = args.number("max");
-             if (args.text("value") == "otsu") {
+             if (is_otsu(args)) {
                options.method = ThresholdMethod::Otsu;
              } else {
                options.value = args.number("value");
              }
              return threshold(src, options);
-           }},
+           },
+       // Otsu's level comes from the histogram of the whole image.
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+         if (is_otsu(args)) return std::nullopt;
+         return 0;
+       }})},
   };
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ops/streaming.h"
 #include "tessera/error.h"
 #include "tessera/image.h"
 #include "tessera/profiler.h"
@@ -147,20 +148,20 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
       } else {
         step.output.format = probe_format(stage, shape);
       }
-      const std::optional<int> around = ops::rows_around(*stage.op, stage.arguments);
+      const ops::detail::StreamingHooks& hooks = ops::detail::hooks_of(*stage.op);
+      const std::optional<int> around = ops::detail::rows_around(*stage.op, stage.arguments);
       const bool same_size = step.output.width == shape.width && step.output.height == shape.height;
       if (around && same_size) {
         step.mode = RunMode::Strips;
         step.rows_around = *around;
-      } else if (stage.op->row_mapper) {
+      } else if (hooks.row_mapper) {
         step.mode = RunMode::Rows;
-        step.mapper =
-            stage.op->row_mapper(shape.width, shape.height, shape.format, stage.arguments);
-      } else if (stage.op->row_consumer) {
+        step.mapper = hooks.row_mapper(shape.width, shape.height, shape.format, stage.arguments);
+      } else if (hooks.row_consumer) {
         // A consumer allocates on first use, so making one to ask it costs nothing.
         step.consumes_rows = true;
         step.rows_around =
-            stage.op->row_consumer(shape.width, shape.height, shape.format, stage.arguments)
+            hooks.row_consumer(shape.width, shape.height, shape.format, stage.arguments)
                 ->rows_around();
       }
     } catch (const Error& error) {

@@ -17,6 +17,7 @@
 
 #include "ops/lookup_table.h"
 #include "ops/parallel.h"
+#include "ops/streaming.h"
 #include "pipeline/band_queue.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -176,7 +177,8 @@ class StripStep final : public BandedStep {
     for (std::size_t i = segment.first; i < segment.first + segment.count; ++i) {
       if (!plan.stages[i].fused) {
         const Stage& stage = plan.stages[i].stage;
-        runs_.push_back({i, std::nullopt, ops::rows_around(*stage.op, stage.arguments) == 0});
+        runs_.push_back(
+            {i, std::nullopt, ops::detail::rows_around(*stage.op, stage.arguments) == 0});
         continue;
       }
       Run& run = runs_.back();
@@ -277,8 +279,9 @@ class StripStep final : public BandedStep {
       return true;
     }
     const Stage& stage = plan_.stages[run.stage].stage;
-    if (!stage.op->apply_into) return false;
-    stage.op->apply_into(band, out, stage.arguments);
+    const auto& apply_into = ops::detail::hooks_of(*stage.op).apply_into;
+    if (!apply_into) return false;
+    apply_into(band, out, stage.arguments);
     return true;
   }
 
@@ -287,7 +290,7 @@ class StripStep final : public BandedStep {
   std::vector<Run> runs_;
 };
 
-// A whole-image stage that takes its input band by band (ops::RowConsumer: Canny), so the
+// A whole-image stage that takes its input band by band (ops::detail::RowConsumer: Canny), so the
 // input is never gathered; its result is passed on, whole, at the end.
 class ConsumeStep final : public BandedStep {
  public:
@@ -296,7 +299,8 @@ class ConsumeStep final : public BandedStep {
 
   void begin(int width, int height, PixelFormat format) override {
     BandedStep::begin(width, height, format);
-    consumer_ = stage_.stage.op->row_consumer(width, height, format, stage_.stage.arguments);
+    consumer_ = ops::detail::hooks_of(*stage_.stage.op)
+                    .row_consumer(width, height, format, stage_.stage.arguments);
     next_.begin(stage_.output.width, stage_.output.height, stage_.output.format);
   }
   // The consumer takes bands in any order (see RowConsumer::consume). They all come through
@@ -329,7 +333,7 @@ class ConsumeStep final : public BandedStep {
   }
 
   const StagePlan& stage_;
-  std::unique_ptr<ops::RowConsumer> consumer_;
+  std::unique_ptr<ops::detail::RowConsumer> consumer_;
   bool open_ = false;
 };
 

@@ -12,8 +12,14 @@ namespace {
 // How the pipeline runs the op, in the words of `tessera convert --estimate`: the descriptor's
 // streaming hooks decide, not only its access kind (resize changes the size yet streams rows).
 std::string_view streaming_name(const ops::OpDescriptor& op) {
-  if (op.row_mapper) return "streamed rows";
-  if (op.row_consumer) return "whole image, taken in bands";
+  switch (ops::streaming_of(op)) {
+    case ops::Streaming::Rows:
+      return "streamed rows";
+    case ops::Streaming::Bands:
+      return "whole image, taken in bands";
+    case ops::Streaming::AsAccess:
+      break;
+  }
   switch (op.access) {
     case ops::Access::Point:
       return "point";

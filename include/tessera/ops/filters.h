@@ -19,6 +19,8 @@ struct Kernel {
   int width = 0;
   int height = 0;
   std::vector<double> values;
+
+  friend bool operator==(const Kernel&, const Kernel&) = default;
 };
 // saturate(sum(kernel * neighbourhood) / divisor + offset), anchor at the centre: cv::filter2D
 // with kernel/divisor and delta = offset. Odd kernel sizes up to 15x15.

@@ -121,6 +121,8 @@ class RowResizer {
 
 struct Padding {
   int top = 0, right = 0, bottom = 0, left = 0;
+
+  friend bool operator==(const Padding&, const Padding&) = default;
 };
 // Adds borders of `background` around src.
 Image pad(ImageView src, const Padding& padding, const Background& background = kBlack,

@@ -1,29 +1,37 @@
 #pragma once
 // The op registry: one descriptor per op, read by `tessera ops`, the CLI help, the pipeline
-// parser and (later) the Python bindings, so that no op's parameters are written twice.
+// parser and the Python bindings, so that no op's parameters are written twice.
 //
-// A descriptor says what an op is called, what it does in one line, its parameters (type,
+// A descriptor says what an op is called, what it does in one line, its parameters (kind,
 // default, range) and how it reads its input (a point op reads one pixel per output pixel; a
 // neighbourhood op reads a radius of rows around it; a whole-image op needs all of it). Its
-// `apply` runs the op on an image from arguments given as text, as a pipeline does:
+// `apply` runs the op on an image with bound arguments. Arguments bind from pipeline text's
+// tokens or from typed values by name (Python's keyword arguments), through the same checks,
+// to the same values, failing with the same words:
 //
 //   const auto& blur = tessera::ops::find_op("blur");
-//   auto args = tessera::ops::bind_arguments(blur, {"5"});          // ksize=5, sigma=0
+//   const std::vector<std::string> tokens{"5"};
+//   auto args = tessera::ops::bind_arguments(blur, tokens);   // ksize=5, sigma=0
 //   tessera::Image soft = blur.apply(photo.view(), args);
-//   tessera::ops::bind_arguments(blur, {"4"});  // Error: blur: ksize must be an odd integer ...
+//   tessera::ops::bind_arguments(blur, {{"ksize", 5}}) == args;  // true: typed, by name
+//   tessera::ops::bind_arguments(blur, {{"ksize", 4}});  // Error: blur: ksize 4 is not allowed
+//                                                        // ..., as the tokens {"4"} fail
+//   args.describe();  // "ksize=5 sigma=0", pipeline text that binds back to args
 //
 // The registry is built once, on first use, and is read-only afterwards (thread-safe).
 
 #include <array>
 #include <functional>
+#include <initializer_list>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tessera/image.h"
+#include "tessera/ops/param_value.h"
 #include "tessera/param_spec.h"
 
 namespace tessera::ops {
@@ -40,35 +48,11 @@ using tessera::ParamSpec;
 
 class OpArguments;
 
-// An op that needs the whole image but can take its input in bands of rows as they arrive
-// (Canny: non-maximum suppression band by band into its edge map, hysteresis at the end), so
-// that a pipeline need not gather the input first. Made cheaply; it allocates in open().
-class RowConsumer {
- public:
-  virtual ~RowConsumer() = default;
-  // Input rows a band needs beyond its own on each side.
-  virtual int rows_around() const = 0;
-  // Allocates what the bands go into; called once, before the first band.
-  virtual void open() = 0;
-  // Takes rows [first, end) of the input, from `window`, which holds input rows window_top ..
-  // window_top + window.height() - 1 (rows_around() beyond the band, as far as the image goes).
-  // Bands come in any order, and disjoint bands may come from several threads at once.
-  virtual void consume(ImageView window, int window_top, int first, int end) = 0;
-  // Every row has been consumed: the output.
-  virtual Image finish() = 0;
-};
-
-// An op that changes the size but can still stream (resize, crop): it computes any band of
-// output rows from a window holding just the input rows that band reads.
-class RowMapper {
- public:
-  virtual ~RowMapper() = default;
-  // The input rows [first, end) that output rows [out_first, out_end) read.
-  virtual std::array<int, 2> input_rows(int out_first, int out_end) const = 0;
-  // Output rows out_top .. out_top + out.height() - 1, from `window`, which holds input rows
-  // window_top .. window_top + window.height() - 1.
-  virtual void run(ImageView window, int window_top, MutableImageView out, int out_top) const = 0;
-};
+namespace detail {
+// How the pipeline's executor streams an op (bands, row mappers, row consumers): internal, in
+// src/ops/streaming.h.
+struct StreamingHooks;
+}  // namespace detail
 
 struct OpDescriptor {
   std::string_view name;
@@ -79,49 +63,68 @@ struct OpDescriptor {
   // every colour channel (alpha kept): on 8-bit images, a 256-entry table. The pipeline fuses
   // neighbouring ops of this kind into one table.
   bool per_sample = false;
-  // For streaming: how many input rows above and below each output row the op reads with
-  // these arguments (0 for a point op, the kernel's half height for a neighbourhood op), or
-  // nullopt when it needs the whole image or changes the size. Empty: 0 for Point access,
-  // nullopt otherwise.
-  std::function<std::optional<int>(const OpArguments&)> rows_around;
   // The output's width and height for an input of width x height; throws Error as the op would
-  // (a crop that does not fit). Empty: the op keeps the size.
+  // (a crop that does not fit). Planning reads it before any pixel exists. Empty: the op keeps
+  // the size.
   std::function<std::array<int, 2>(int width, int height, const OpArguments&)> output_size;
-  // For streaming an op that changes the size: its row mapper for an input of this size and
-  // format. Empty: the op takes the image whole.
-  std::function<std::unique_ptr<RowMapper>(int width, int height, PixelFormat format,
-                                           const OpArguments&)>
-      row_mapper;
-  // For a whole-image op that can take its input in bands: its consumer for an input of this
-  // size and format. Empty: the input is gathered into one image first.
-  std::function<std::unique_ptr<RowConsumer>(int width, int height, PixelFormat format,
-                                             const OpArguments&)>
-      row_consumer;
   // Runs the op; the arguments must come from bind_arguments() for this descriptor.
   std::function<Image(ImageView, const OpArguments&)> apply;
-  // Runs the op into `dst`, which has the output's size and format (the pipeline's last stage
-  // writes straight into an image sink this way). Empty: the op has only the returning form.
-  std::function<void(ImageView, MutableImageView, const OpArguments&)> apply_into;
   // Rules that join parameters (canny: low <= high; blur: ksize odd unless 0 with a sigma),
   // run by bind_arguments() after each parameter passed its own check. May be empty.
   std::function<void(const OpArguments&)> check;
+  // The executor's hooks; null when the op has none (it then runs as its access says).
+  std::shared_ptr<const detail::StreamingHooks> streaming;
 };
 
-// rows_around for `op` with `arguments`, with the defaults above applied.
-std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& arguments);
+// How a pipeline runs an op beyond what its access says: an op that changes the size may still
+// stream rows (resize, crop), and a whole-image op may take its input in bands (canny).
+enum class Streaming {
+  AsAccess,  // as `access` says
+  Rows,      // each band of output rows from the input rows it reads
+  Bands,     // the whole image, taken band by band as the input arrives
+};
+Streaming streaming_of(const OpDescriptor& op);
 
-// Validated argument values by parameter name, defaults filled in.
+// Validated argument values by parameter name, in declaration order, defaults filled in.
+// Each accessor takes the kind it is named for (number() and integer() either numeric kind);
+// asking for another is a programming error (Error(Internal)).
 class OpArguments {
  public:
-  const std::string& text(std::string_view name) const;
   double number(std::string_view name) const;
   int integer(std::string_view name) const;
-  // "name=value name=value", in declaration order.
+  // A Choice, or the word an Integer or Number took (threshold's "otsu").
+  const std::string& choice(std::string_view name) const;
+  bool flag(std::string_view name) const;
+  const Rect& rectangle(std::string_view name) const;
+  const Size& size(std::string_view name) const;
+  const Kernel& kernel(std::string_view name) const;
+  const Colour& colour(std::string_view name) const;
+  const Padding& sides(std::string_view name) const;
+  const ParamValue& value(std::string_view name) const;
+  // The value as pipeline text (to_text): "l2", "50%", "-1 -1 -1; -1 16 -1; -1 -1 -1".
+  const std::string& text(std::string_view name) const;
+  // "name=value name=value", in declaration order, values with spaces quoted: pipeline text
+  // that binds back to equal arguments.
   std::string describe() const;
 
+  // Same parameters with equal values.
+  friend bool operator==(const OpArguments&, const OpArguments&) = default;
+
  private:
+  struct Argument {
+    std::string name;
+    ParamValue value;
+    std::string text;  // to_text(value), kept for text()
+
+    friend bool operator==(const Argument&, const Argument&) = default;
+  };
+  const Argument& find(std::string_view name) const;
+  template <typename T>
+  const T& get(std::string_view name, std::string_view kind) const;
+
   friend OpArguments bind_arguments(const OpDescriptor&, std::span<const std::string>);
-  std::vector<std::pair<std::string, std::string>> values_;
+  friend OpArguments bind_arguments(const OpDescriptor&, std::span<const NamedValue>);
+  std::vector<Argument> values_;
 };
 
 // Every op, in the order `tessera ops` lists them.
@@ -129,12 +132,29 @@ const std::vector<OpDescriptor>& all_ops();
 // The op called `name`; Error(InvalidArgument) listing every op when there is none.
 const OpDescriptor& find_op(std::string_view name);
 
-// Positional values first, then name=value, checked against each parameter's range. Throws
-// Error(InvalidArgument) naming the op, the parameter and what it allows.
+// From pipeline text's tokens: positional values first, then name=value, each parsed and
+// checked by parse_value(). Throws Error(InvalidArgument) naming the op, the parameter and what
+// it allows.
 OpArguments bind_arguments(const OpDescriptor& op, std::span<const std::string> tokens);
+// From typed values by name, in any order (Python's keyword arguments, a Dask task's). A value
+// of the parameter's own type is checked by check_parameter(); any other (a string for a
+// Size, an integer for a Number) is taken as the text to_text() gives it, so that binding
+// {ksize: 4} and `blur 4` fail with the same words, and {size: "50%"} works as `resize 50%`.
+OpArguments bind_arguments(const OpDescriptor& op, std::span<const NamedValue> values);
+// The same for a literal list, `{{"ksize", 5}, {"sigma", 1.5}}`, and for `{}`: the defaults.
+inline OpArguments bind_arguments(const OpDescriptor& op,
+                                  std::initializer_list<NamedValue> values) {
+  return bind_arguments(op, std::span<const NamedValue>(values.begin(), values.size()));
+}
 
-// Checks one value against a parameter; the same check bind_arguments() makes, for the typed
-// C++ functions (so that `gaussian_blur(src, 4)` and `blur 4` fail with the same message).
+// The value `text` gives `param` of `op`, checked by check_parameter(); Error(InvalidArgument)
+// in the words bind_arguments() uses ("blur: ksize 'five' is not a number: ...").
+ParamValue parse_value(std::string_view op, const ParamSpec& param, std::string_view text);
+
+// Checks one value against a parameter: its range, oddness, choices, a rectangle's, size's,
+// kernel's, colour's or sides' form. The one check both binders and the typed C++ functions
+// make (so that `gaussian_blur(src, 4)` and `blur 4` fail with the same message).
+void check_parameter(std::string_view op, const ParamSpec& param, const ParamValue& value);
 void check_parameter(std::string_view op, const ParamSpec& param, double value);
 
 }  // namespace tessera::ops

@@ -18,6 +18,11 @@
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/pixel_format.h"
 
+namespace tessera::ops::detail {
+// Streams a stage that changes the size (src/ops/streaming.h); only the executor calls it.
+class RowMapper;
+}  // namespace tessera::ops::detail
+
 namespace tessera::pipeline {
 
 struct Shape {
@@ -39,12 +44,12 @@ struct StagePlan {
   Shape input;
   Shape output;
   RunMode mode = RunMode::Whole;
-  int rows_around = 0;                           // Strips
-  std::shared_ptr<const ops::RowMapper> mapper;  // Rows
+  int rows_around = 0;                                   // Strips
+  std::shared_ptr<const ops::detail::RowMapper> mapper;  // Rows
   // Strips: a per-sample op on 8-bit samples right after another; the executor applies both
   // (and any more that follow) as one 256-entry table, in one pass.
   bool fused = false;
-  // Whole: the op takes its input band by band as it arrives (ops::RowConsumer, Canny), so the
+  // Whole: the op takes its input band by band as it arrives (a row consumer, Canny), so the
   // input is never gathered.
   bool consumes_rows = false;
 };

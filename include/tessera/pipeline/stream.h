@@ -2,8 +2,8 @@
 // Streaming execution: a pipeline run band by band, from a row source to a row sink, as the
 // plan (plan.h) says:
 // - stages that read a few rows around each output row (point and neighbourhood ops, see
-//   OpDescriptor::rows_around) run on bands read with as many extra rows above and below as
-//   they need, and only the band's own rows are kept, so results equal whole-image runs;
+//   rows_around in src/ops/streaming.h) run on bands read with as many extra rows above and below
+//   as they need, and only the band's own rows are kept, so results equal whole-image runs;
 // - resize and crop make bands of output from windows of the input rows they read;
 // - Canny takes its input band by band into its edge map;
 // - a stage that needs the whole image (equalize, rotate, ...) gets its input gathered into one
