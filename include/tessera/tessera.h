@@ -3,6 +3,7 @@
 #include "tessera/batch/batch.h"
 #include "tessera/budget.h"
 #include "tessera/codec.h"
+#include "tessera/formats.h"
 #include "tessera/error.h"
 #include "tessera/image.h"
 #include "tessera/image_view.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "codecs/format_factories.h"
+#include "codecs/pnm/pnm_codec.h"
 #include "codecs/limits.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"

@@ -9,7 +9,7 @@
 
 #include <cstring>
 
-#include "codecs/format_factories.h"
+#include "codecs/tiff/tiff_codec.h"
 #include "codecs/limits.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"

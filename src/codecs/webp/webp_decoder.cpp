@@ -15,7 +15,7 @@
 #include <cstring>
 
 #include "codecs/exif_orientation.h"
-#include "codecs/format_factories.h"
+#include "codecs/webp/webp_codec.h"
 #include "codecs/limits.h"
 #include "codecs/orientation.h"
 #include "core/fault_injection.h"

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/webp/webp_codec.h"
 #include "codecs/row_conversion.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
