@@ -115,7 +115,10 @@ const std::vector<FormatDescription>& all_formats() {
 }
 
 const FormatDescription& describe_format(FileFormat format) {
-  return codecs::format_entry(format).description;
+  for (const FormatDescription& description : all_formats()) {
+    if (description.format == format) return description;
+  }
+  throw Error(ErrorCode::Internal, "a file format missing from the format table");
 }
 
 std::string_view to_string(FileFormat format) { return describe_format(format).name; }
