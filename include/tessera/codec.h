@@ -46,7 +46,8 @@ struct DecoderAccess;
 }
 
 // HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is read, not
-// written.
+// written. What each is called, its extensions and its encode options: the format table
+// (formats.h).
 enum class FileFormat { Jpeg, Png, Webp, Tiff, Gif, Heif, Bmp, Pnm };
 
 // "jpeg", "png", "webp", "tiff", "gif", "heif", "bmp", "pnm"
@@ -55,10 +56,9 @@ std::string_view to_string(FileFormat format);
 // The format whose signature `bytes` start with; nullopt when none matches.
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
 
-// The format an output path asks for by its extension (".jpg", ".jpeg", ".png", ".webp",
-// ".tif", ".tiff", ".heic", ".heif" (HEVC), ".avif" (AV1), ".bmp", ".pgm", ".ppm", ".pnm",
-// ".pam", any case).
-// Throws Error(UnsupportedFormat) naming the extension and the ones tessera writes.
+// The format an output path asks for by its extension, any case: one of a written format's
+// extensions in the format table (formats.h: ".jpg", ".png", ".avif", ...). Throws
+// Error(UnsupportedFormat) naming the extension and the ones tessera writes.
 FileFormat format_for_extension(const std::filesystem::path& path);
 
 // The format a --format value names ("png", "webp"): format_for_extension's answer, its
@@ -259,6 +259,8 @@ Image read(Decoder& decoder, const DecodeOptions& options = {},
 enum class ChromaSubsampling { S444, S422, S420 };
 enum class TiffCompression { None, Deflate, Lzw, Jpeg };
 
+// Every field is also an encode option by name in the format table (formats.h:
+// set_encode_option(options, "quality", "80")), which is how the CLI and Python set them.
 struct EncodeOptions {
   int quality = 90;          // JPEG, lossy WebP and JPEG-in-TIFF, 1..100
   bool progressive = false;  // JPEG
@@ -312,11 +314,6 @@ class Encoder {
   std::optional<Error> failure_;  // the first failure: every later call repeats it
   bool finished_ = false;
 };
-
-// Whether writing `format` with these options reads options.quality: the lossy encoders
-// (JPEG, WebP, HEIF/AVIF, and TIFF with JPEG compression). The encoders' range check and the
-// CLI's "-q is ignored" warning both ask this one question.
-bool uses_quality(FileFormat format, const EncodeOptions& options);
 
 // Throws an Error naming `path` when `format` cannot hold a width x height image: InvalidArgument
 // when empty, ImageTooLarge over the format's side limit (JPEG 65500, WebP 16383). open_encoder

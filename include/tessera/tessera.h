@@ -4,6 +4,7 @@
 #include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
+#include "tessera/formats.h"
 #include "tessera/image.h"
 #include "tessera/image_view.h"
 #include "tessera/memory.h"

@@ -2,6 +2,7 @@
 // per-format decoders and encoders.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -15,11 +16,13 @@
 #include "codecs/colour_management.h"
 #include "codecs/extension.h"
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/format_entry.h"
 #include "codecs/limits.h"
 #include "codecs/orientation.h"
+#include "codecs/stream_output.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
+#include "tessera/formats.h"
 
 namespace tessera {
 namespace codecs {
@@ -41,12 +44,6 @@ ChannelLayout without_alpha_layout(ChannelLayout layout) {
                                               : layout;
 }
 
-bool starts_with(const std::byte* bytes, std::size_t size, std::string_view signature,
-                 std::size_t offset = 0) {
-  return size >= offset + signature.size() &&
-         std::memcmp(bytes + offset, signature.data(), signature.size()) == 0;
-}
-
 // Formats tessera recognises but does not read, so the error can name them.
 std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) {
   static constexpr std::pair<std::string_view, std::string_view> kSignatures[] = {
@@ -65,11 +62,19 @@ std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) 
       {"II\xBC", "JPEG XR"},
       {"qoif", "QOI"},
   };
+  const std::span<const std::byte> head(bytes, size);
   for (const auto& [signature, name] : kSignatures) {
-    if (starts_with(bytes, size, signature)) return name;
+    if (codecs::starts_with(head, signature)) return name;
   }
-  if (starts_with(bytes, size, "ftyp", 4)) return "MP4/QuickTime";
+  if (codecs::starts_with(head, "ftyp", 4)) return "MP4/QuickTime";
   return {};
+}
+
+// "JPEG, PNG, WebP, TIFF, GIF, HEIC/AVIF, BMP and Netpbm"
+std::string readable_formats() {
+  std::vector<std::string_view> titles;
+  for (const FormatDescription& format : all_formats()) titles.push_back(format.title);
+  return fmt::format("{} and {}", fmt::join(titles.begin(), titles.end() - 1, ", "), titles.back());
 }
 
 std::string describe_bytes(const std::byte* bytes, std::size_t size) {
@@ -96,56 +101,9 @@ bool damaged_png_signature(const std::byte* bytes, std::size_t size) {
 
 }  // namespace
 
-std::string_view to_string(FileFormat format) {
-  switch (format) {
-    case FileFormat::Jpeg:
-      return "jpeg";
-    case FileFormat::Png:
-      return "png";
-    case FileFormat::Webp:
-      return "webp";
-    case FileFormat::Tiff:
-      return "tiff";
-    case FileFormat::Gif:
-      return "gif";
-    case FileFormat::Heif:
-      return "heif";
-    case FileFormat::Bmp:
-      return "bmp";
-    case FileFormat::Pnm:
-      return "pnm";
-  }
-  return "?";
-}
-
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size) {
-  // SOI alone, as libjpeg checks it: it skips junk before the next marker with a warning, and
-  // real files (and the github_197 regression) have such junk.
-  if (starts_with(bytes, size, "\xFF\xD8")) return FileFormat::Jpeg;
-  if (starts_with(bytes, size, "\x89PNG\r\n\x1A\n")) return FileFormat::Png;
-  if (starts_with(bytes, size, "RIFF") && starts_with(bytes, size, "WEBP", 8))
-    return FileFormat::Webp;
-  // Classic TIFF (42) and BigTIFF (43), in either byte order.
-  if (starts_with(bytes, size, {"II*\0", 4}) || starts_with(bytes, size, {"MM\0*", 4}) ||
-      starts_with(bytes, size, {"II+\0", 4}) || starts_with(bytes, size, {"MM\0+", 4})) {
-    return FileFormat::Tiff;
-  }
-  if (starts_with(bytes, size, "GIF87a") || starts_with(bytes, size, "GIF89a"))
-    return FileFormat::Gif;
-  if (starts_with(bytes, size, "BM") && size >= 14) return FileFormat::Bmp;  // a whole file header
-  // "P1" to "P7" then whitespace: the Netpbm family.
-  if (size >= 3 && bytes[0] == std::byte{'P'} && bytes[1] >= std::byte{'1'} &&
-      bytes[1] <= std::byte{'7'} && std::isspace(std::to_integer<unsigned char>(bytes[2])) != 0) {
-    return FileFormat::Pnm;
-  }
-  // An ISO media file ("ftyp" box) whose major brand is an image one: HEIF or AVIF.
-  if (starts_with(bytes, size, "ftyp", 4) && size >= 12) {
-    const std::string_view brand(reinterpret_cast<const char*>(bytes) + 8, 4);
-    for (const std::string_view image_brand :
-         {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "mif2",
-          "avif", "avis"}) {
-      if (brand == image_brand) return FileFormat::Heif;
-    }
+  for (const codecs::FormatEntry& entry : codecs::format_table()) {
+    if (entry.sniff({bytes, size})) return entry.description.format;
   }
   return std::nullopt;
 }
@@ -161,26 +119,24 @@ FileFormat format_for_option(std::string_view name) {
 
 FileFormat format_for_extension(const std::filesystem::path& path) {
   const std::string extension = codecs::lowercase_extension(path);
-  if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") return FileFormat::Jpeg;
-  if (extension == ".png") return FileFormat::Png;
-  if (extension == ".webp") return FileFormat::Webp;
-  if (extension == ".tif" || extension == ".tiff") return FileFormat::Tiff;
-  if (extension == ".heic" || extension == ".heif" || extension == ".avif") return FileFormat::Heif;
-  if (extension == ".bmp") return FileFormat::Bmp;
-  if (extension == ".pgm" || extension == ".ppm" || extension == ".pnm" || extension == ".pam") {
-    return FileFormat::Pnm;
+  const ErrorContext context{.path = path.string(), .operation = "encode"};
+  std::vector<std::string> written;
+  for (const FormatDescription& format : all_formats()) {
+    for (const std::string_view known : format.extensions) {
+      if (format.written) written.emplace_back(known);
+      if (extension != known) continue;
+      if (format.written) return format.format;
+      throw Error(ErrorCode::UnsupportedFormat,
+                  fmt::format("tessera reads {} but does not write it; {}", format.title,
+                              format.write_instead),
+                  context);
+    }
   }
-  if (extension == ".gif") {
-    throw Error(ErrorCode::UnsupportedFormat,
-                "tessera reads GIF but does not write it; write .png (lossless) or .webp instead",
-                {.path = path.string(), .operation = "encode"});
-  }
-  throw Error(
-      ErrorCode::UnsupportedFormat,
-      fmt::format("cannot write '{}' files; the output name must end in .jpg, .jpeg, "
-                  ".png, .webp, .tif, .tiff, .heic, .heif, .avif, .bmp, .pgm, .ppm, .pnm or .pam",
-                  extension.empty() ? "(no extension)" : extension),
-      {.path = path.string(), .operation = "encode"});
+  throw Error(ErrorCode::UnsupportedFormat,
+              fmt::format("cannot write '{}' files; the output name must end in {} or {}",
+                          extension.empty() ? "(no extension)" : extension,
+                          fmt::join(written.begin(), written.end() - 1, ", "), written.back()),
+              context);
 }
 
 namespace {
@@ -193,23 +149,8 @@ std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
   const std::size_t size = file->peek(head.data(), head.size());
   const ErrorContext context{.path = path.string(), .operation = "open"};
   if (size == 0) throw Error(ErrorCode::CorruptData, "the file is empty", context);
-  switch (const auto format = sniff_format(head.data(), size); format.value_or(FileFormat{-1})) {
-    case FileFormat::Jpeg:
-      return codecs::open_jpeg_decoder(std::move(file), path, options);
-    case FileFormat::Png:
-      return codecs::open_png_decoder(std::move(file), path, options);
-    case FileFormat::Webp:
-      return codecs::open_webp_decoder(std::move(file), path, options);
-    case FileFormat::Tiff:
-      return codecs::open_tiff_decoder(std::move(file), path, options);
-    case FileFormat::Gif:
-      return codecs::open_gif_decoder(std::move(file), path, options);
-    case FileFormat::Heif:
-      return codecs::open_heif_decoder(std::move(file), path, options);
-    case FileFormat::Bmp:
-      return codecs::open_bmp_decoder(std::move(file), path, options);
-    case FileFormat::Pnm:
-      return codecs::open_pnm_decoder(std::move(file), path, options);
+  if (const auto format = sniff_format(head.data(), size)) {
+    return codecs::format_entry(*format).open_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {
     throw Error(ErrorCode::CorruptData,
@@ -218,15 +159,12 @@ std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
                 context);
   }
   const std::string_view other = recognised_elsewhere(head.data(), size);
-  throw Error(
-      ErrorCode::UnsupportedFormat,
-      other.empty()
-          ? fmt::format("not an image format tessera knows; it starts with {}",
-                        describe_bytes(head.data(), size))
-          : fmt::format("{} files are not supported (tessera reads JPEG, PNG, WebP, TIFF, GIF, "
-                        "HEIF, AVIF, BMP and Netpbm)",
-                        other),
-      context);
+  throw Error(ErrorCode::UnsupportedFormat,
+              other.empty() ? fmt::format("not an image format tessera knows; it starts with {}",
+                                          describe_bytes(head.data(), size))
+                            : fmt::format("{} files are not supported (tessera reads {})", other,
+                                          readable_formats()),
+              context);
 }
 
 std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
@@ -340,26 +278,24 @@ Image read(Decoder& decoder, const DecodeOptions& options, std::source_location 
   return image;
 }
 
-bool uses_quality(FileFormat format, const EncodeOptions& options) {
-  return format == FileFormat::Jpeg || format == FileFormat::Webp || format == FileFormat::Heif ||
-         (format == FileFormat::Tiff && options.tiff_compression == TiffCompression::Jpeg);
-}
-
 namespace {
 
 // The options the chosen format reads, checked before any file is created.
 void check_encode_options(FileFormat format, const EncodeOptions& options,
                           const std::filesystem::path& path) {
   const ErrorContext context{.path = path.string(), .operation = "encode"};
-  if (uses_quality(format, options) && (options.quality < 1 || options.quality > 100)) {
-    throw Error(ErrorCode::InvalidArgument,
-                fmt::format("{} quality {} is outside 1..100", to_string(format), options.quality),
-                context);
-  }
-  if (format == FileFormat::Png && (options.png_compression < 0 || options.png_compression > 9)) {
-    throw Error(ErrorCode::InvalidArgument,
-                fmt::format("PNG compression {} is outside 0..9", options.png_compression),
-                context);
+  for (const EncodeOptionSpec& option : describe_format(format).encode_options) {
+    const ParamSpec& param = option.param;
+    if (param.kind != ParamKind::Integer || !uses_encode_option(format, param.name, options)) {
+      continue;
+    }
+    const int value = std::stoi(encode_option_value(options, param.name));
+    if (value < param.min || value > param.max) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("{} {} {} is outside {}..{}", describe_format(format).title,
+                              param.name, value, param.min, param.max),
+                  context);
+    }
   }
 }
 
@@ -373,7 +309,7 @@ void check_encodable(FileFormat format, int width, int height, const std::filesy
   }
   // The formats' own limits on a side, so that an image too large for its format is refused
   // before anything is decoded rather than by the library after the work.
-  const int largest = format == FileFormat::Jpeg ? 65500 : format == FileFormat::Webp ? 16383 : 0;
+  const int largest = describe_format(format).largest_side;
   if (largest > 0 && (width > largest || height > largest)) {
     throw Error(ErrorCode::ImageTooLarge,
                 fmt::format("a {}x{} image is too large for {}, whose sides are at most {} "
@@ -404,26 +340,7 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
     return codecs::open_stream_encoder(stream, true, path.extension().string(), path.string(),
                                        width, height, format, options);
   }
-  switch (format_of_output) {
-    case FileFormat::Jpeg:
-      return codecs::open_jpeg_encoder(path, width, height, format, options);
-    case FileFormat::Png:
-      return codecs::open_png_encoder(path, width, height, format, options);
-    case FileFormat::Webp:
-      return codecs::open_webp_encoder(path, width, height, format, options);
-    case FileFormat::Tiff:
-      return codecs::open_tiff_encoder(path, width, height, format, options);
-    case FileFormat::Heif:
-      return codecs::open_heif_encoder(path, width, height, format, options);
-    case FileFormat::Bmp:
-      return codecs::open_bmp_encoder(path, width, height, format, options);
-    case FileFormat::Pnm:
-      return codecs::open_pnm_encoder(path, width, height, format, options);
-    case FileFormat::Gif:
-      break;  // read only: format_for_extension never names it
-  }
-  throw Error(ErrorCode::Internal, "no encoder for a known format",
-              {.path = path.string(), .operation = "encode"});
+  return codecs::format_entry(format_of_output).open_encoder(path, width, height, format, options);
 }
 
 void write(const Image& image, const std::filesystem::path& path, const EncodeOptions& options) {

@@ -14,7 +14,7 @@
 #include <utility>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/stream_output.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 

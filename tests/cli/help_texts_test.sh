@@ -25,7 +25,7 @@ for extension in $extensions; do
 done
 
 # -q changes the size of every format its help names (and of none it does not).
-grep -qF "Quality of lossy JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF" "$work/help" ||
+grep -qF "Quality of lossy compression (JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF)" "$work/help" ||
   fail "-q's help names the formats it sets"
 size_at() {  # size_at QUALITY EXTENSION [OPTIONS...]
   local quality=$1 extension=$2

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "batch_report.h"
-#include "encode_option_warnings.h"
+#include "encode_options.h"
 #include "interrupt.h"
 
 #include "tessera/error.h"
@@ -82,8 +82,8 @@ int run_batch(BatchCommand& command) {
   std::set<FileFormat> formats_seen;
   const auto note_format = [&](FileFormat format) {
     if (!formats_seen.insert(format).second) return;
-    for (const std::string& ignored : ignored_encode_options(
-             format, {.quality = command.quality_given}, command.options.encode)) {
+    for (const std::string& ignored :
+         ignored_encode_options(format, command.given_encode_options, command.options.encode)) {
       run_warnings.push_back(
           fmt::format("{}; ignored for the {} outputs", ignored, to_string(format)));
       fmt::print(stderr, "{}tessera: warning: {}\n", terminal ? "\r\033[K" : "",

@@ -3,6 +3,7 @@
 // the terminal, a line per failure, a summary, and a JSON report.
 
 #include <string>
+#include <vector>
 
 #include "tessera/batch/batch.h"
 
@@ -10,10 +11,12 @@ namespace tessera::cli {
 
 struct BatchCommand {
   batch::Options options;
-  std::string pipeline;        // text; parsed before anything is opened
-  std::string report;          // a JSON report's path; empty: none
-  bool quality_given = false;  // -q was given: warn for outputs whose format has no quality
-  std::string command_line;    // as typed, for the report
+  std::string pipeline;  // text; parsed before anything is opened
+  std::string report;    // a JSON report's path; empty: none
+  // The encode options given (-q: "quality"): the outputs whose format does not read one are
+  // warned about.
+  std::vector<std::string> given_encode_options;
+  std::string command_line;  // as typed, for the report
 };
 
 // Returns 0 when every file succeeded, 1 when some failed.

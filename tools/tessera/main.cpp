@@ -16,14 +16,16 @@
 #include <vector>
 
 #include "batch_command.h"
-#include "encode_option_warnings.h"
+#include "encode_options.h"
 #include "exit_status.h"
+#include "formats_listing.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
 #include "tessera/batch/batch.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
+#include "tessera/formats.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
@@ -95,6 +97,20 @@ std::string command_line(int argc, char** argv) {
   return line;
 }
 
+// The extensions tessera writes, from the format table: "jpg, jpeg, jpe, png, ..." (with dots
+// if `dotted`).
+std::string written_extensions(bool dotted) {
+  std::string list;
+  for (const tessera::FormatDescription& format : tessera::all_formats()) {
+    if (!format.written) continue;
+    for (const std::string_view extension : format.extensions) {
+      list +=
+          fmt::format("{}{}", list.empty() ? "" : ", ", dotted ? extension : extension.substr(1));
+    }
+  }
+  return list;
+}
+
 // A --memory value: a size, never 0 (which would leave no room; no --memory means no cap).
 std::size_t parse_memory_cap(const std::string& text) {
   const std::size_t bytes = tessera::memory::parse_bytes(text);
@@ -158,19 +174,23 @@ int main(int argc, char** argv) {
   std::vector<std::string> info_paths;
   auto* info_command = app.add_subcommand(
       "info", "Print format, size, channels, depth, orientation, ICC and decode memory");
-  info_command->add_option("files", info_paths, "Image files")->required();
+  bool list_formats = false;
+  auto* info_files = info_command->add_option("files", info_paths, "Image files");
+  info_command
+      ->add_flag("--formats", list_formats,
+                 "List the formats tessera reads and writes, their extensions and encode options")
+      ->excludes(info_files);
   add_limit_options(info_command);
 
   tessera::cli::ConvertOptions convert;
-  std::string subsampling = "420";
   auto* convert_command =
       app.add_subcommand("convert", "Convert one image; the format comes from OUT's extension");
   convert_command->add_option("input", convert.input, "Input image, or - for standard input")
       ->required();
   convert_command
       ->add_option("output", convert.output,
-                   "Output image; its extension picks the format (.jpg, .png, .webp, .tif, "
-                   ".heic, .avif, .bmp, .pgm, .ppm, .pnm, .pam)")
+                   fmt::format("Output image; its extension picks the format ({})",
+                               written_extensions(true)))
       ->required();
   convert_command->add_option("-p,--pipeline", convert.pipeline,
                               "Ops to run, e.g. 'gray | blur 5 | canny 50 150 | rgb' (see "
@@ -181,31 +201,14 @@ int main(int argc, char** argv) {
   convert_command->add_option("--memory", memory_limit,
                               "Refuse the job if its estimate is above this, and stop it if it "
                               "would go above (e.g. 512M, 1.5G)");
-  convert_command
-      ->add_option("-q,--quality", convert.encode.quality,
-                   "Quality of lossy JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
-  convert_command->add_flag("--progressive", convert.encode.progressive, "Progressive JPEG");
-  convert_command->add_flag("--lossless", convert.encode.lossless, "Lossless WebP");
-  std::string tiff_compression = "deflate";
-  convert_command->add_option("--tiff-compression", tiff_compression, "TIFF compression")
-      ->check(CLI::IsMember({"none", "deflate", "lzw", "jpeg"}))
-      ->capture_default_str();
-  convert_command->add_flag("--tiled", convert.encode.tiled,
-                            "TIFF in 256x256 tiles instead of strips");
-  convert_command->add_option("--subsampling", subsampling, "JPEG chroma subsampling")
-      ->check(CLI::IsMember({"444", "422", "420"}))
-      ->capture_default_str();
-  convert_command->add_option("--compression", convert.encode.png_compression, "PNG zlib level")
-      ->check(CLI::Range(0, 9))
-      ->capture_default_str();
+  const tessera::cli::EncodeOptionFlags convert_encode(convert_command);
   bool keep_orientation = false;
   convert_command->add_flag("--no-rotate", keep_orientation,
                             "Keep pixels as stored instead of applying EXIF orientation");
   convert_command->add_option("--format", convert.output_format,
-                              "Output format when OUT is - (standard output): jpg, png, webp, "
-                              "tif, heic, avif, bmp, pgm, ppm, pnm, pam; else OUT's extension");
+                              fmt::format("Output format when OUT is - (standard output): {}; "
+                                          "else OUT's extension",
+                                          written_extensions(false)));
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -227,14 +230,10 @@ int main(int argc, char** argv) {
   batch_command->add_option("--memory", batch_memory,
                             "Cap on memory for all files together, e.g. 512M; files wait for room, "
                             "and one that alone needs more fails");
-  batch_command->add_option("--format", batch.options.format,
-                            "Output format: jpg, png, webp, tif, heic, avif, bmp, pgm, ppm, pnm, "
-                            "pam (default: the input's)");
-  batch_command
-      ->add_option("-q,--quality", batch.options.encode.quality,
-                   "Quality of lossy JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
+  batch_command->add_option(
+      "--format", batch.options.format,
+      fmt::format("Output format: {} (default: the input's)", written_extensions(false)));
+  const tessera::cli::EncodeOptionFlags batch_encode(batch_command);
   batch_command->add_flag("--resume", batch.options.resume,
                           "Skip inputs whose output exists (outputs appear only when "
                           "complete), after removing what a killed run was writing");
@@ -371,7 +370,8 @@ int main(int argc, char** argv) {
     if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*batch_command) {
       batch.options.limits = limits;
-      batch.quality_given = batch_command->count("--quality") > 0;
+      batch_encode.apply(batch.options.encode);
+      batch.given_encode_options = batch_encode.given();
       batch.command_line = command_line(argc, argv);
       try {
         return tessera::cli::run_batch(batch);
@@ -383,20 +383,22 @@ int main(int argc, char** argv) {
         return exit_status(error);
       }
     }
-    if (*info_command) return tessera::cli::run_info(info_paths, limits);
+    if (*info_command) {
+      if (list_formats) return tessera::cli::run_formats_listing();
+      if (info_paths.empty()) {
+        print_error(tessera::Error(tessera::ErrorCode::InvalidArgument,
+                                   "info needs image files, or --formats for the formats tessera "
+                                   "knows (see tessera info --help)"));
+        return kExitUsage;
+      }
+      return tessera::cli::run_info(info_paths, limits);
+    }
     if (*convert_command) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
-      convert.encode.subsampling = subsampling == "444"   ? tessera::ChromaSubsampling::S444
-                                   : subsampling == "422" ? tessera::ChromaSubsampling::S422
-                                                          : tessera::ChromaSubsampling::S420;
-      convert.encode.tiff_compression = tiff_compression == "none"  ? tessera::TiffCompression::None
-                                        : tiff_compression == "lzw" ? tessera::TiffCompression::Lzw
-                                        : tiff_compression == "jpeg"
-                                            ? tessera::TiffCompression::Jpeg
-                                            : tessera::TiffCompression::Deflate;
+      convert_encode.apply(convert.encode);
       // Options for another format than OUT's are said once rather than ignored in silence.
       // An output tessera cannot write is a usage error, said before the input is opened.
       tessera::FileFormat written{};
@@ -407,17 +409,8 @@ int main(int argc, char** argv) {
         print_error(error);
         return exit_status(error);
       }
-      const auto given = [&](const char* name) { return convert_command->count(name) > 0; };
       for (const std::string& ignored :
-           tessera::cli::ignored_encode_options(written,
-                                                {.quality = given("--quality"),
-                                                .progressive = given("--progressive"),
-                                                .subsampling = given("--subsampling"),
-                                                .compression = given("--compression"),
-                                                .lossless = given("--lossless"),
-                                                .tiff_compression = given("--tiff-compression"),
-                                                .tiled = given("--tiled")},
-                                                convert.encode)) {
+           tessera::cli::ignored_encode_options(written, convert_encode.given(), convert.encode)) {
         fmt::print(stderr, "tessera: warning: {}; ignored for '{}'\n", ignored, convert.output);
       }
       try {

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "codecs/format_factories.h"
+#include "codecs/bmp/bmp_codec.h"
 #include "codecs/limits.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"

@@ -7,8 +7,8 @@
 #include <array>
 #include <vector>
 
+#include "codecs/bmp/bmp_codec.h"
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"
 

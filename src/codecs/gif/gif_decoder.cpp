@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "codecs/format_factories.h"
+#include "codecs/gif/gif_codec.h"
 #include "codecs/gif/gif_frame_count.h"
 #include "codecs/limits.h"
 #include "core/fault_injection.h"

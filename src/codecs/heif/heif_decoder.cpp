@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "codecs/format_factories.h"
+#include "codecs/heif/heif_codec.h"
 #include "codecs/heif/heif_support.h"
 #include "codecs/limits.h"
 #include "tessera/error.h"

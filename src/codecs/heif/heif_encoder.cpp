@@ -11,7 +11,7 @@
 
 #include "codecs/extension.h"
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/heif/heif_codec.h"
 #include "codecs/heif/heif_support.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"

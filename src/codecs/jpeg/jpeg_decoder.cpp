@@ -10,7 +10,7 @@
 
 #include "codecs/colour_management.h"
 #include "codecs/exif_orientation.h"
-#include "codecs/format_factories.h"
+#include "codecs/jpeg/jpeg_codec.h"
 #include "codecs/jpeg/jpeg_error.h"
 #include "codecs/jpeg/jpeg_source.h"
 #include "codecs/limits.h"

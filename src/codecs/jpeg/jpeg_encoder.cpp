@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/jpeg/jpeg_codec.h"
 #include "codecs/jpeg/jpeg_error.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"

@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "codecs/exif_orientation.h"
-#include "codecs/format_factories.h"
 #include "codecs/limits.h"
+#include "codecs/png/png_codec.h"
 #include "codecs/png/spng_context.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/png/png_codec.h"
 #include "codecs/png/spng_context.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "codecs/format_factories.h"
 #include "codecs/limits.h"
+#include "codecs/pnm/pnm_codec.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
 

@@ -10,7 +10,7 @@
 
 #include "codecs/extension.h"
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/pnm/pnm_codec.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"
 

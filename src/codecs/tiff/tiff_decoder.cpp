@@ -9,8 +9,8 @@
 
 #include <cstring>
 
-#include "codecs/format_factories.h"
 #include "codecs/limits.h"
+#include "codecs/tiff/tiff_codec.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"
 #include "tessera/budget.h"

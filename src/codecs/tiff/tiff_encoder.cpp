@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
+#include "codecs/tiff/tiff_codec.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"

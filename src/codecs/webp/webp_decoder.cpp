@@ -15,9 +15,9 @@
 #include <cstring>
 
 #include "codecs/exif_orientation.h"
-#include "codecs/format_factories.h"
 #include "codecs/limits.h"
 #include "codecs/orientation.h"
+#include "codecs/webp/webp_codec.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
 

@@ -11,8 +11,8 @@
 #include <cstring>
 
 #include "codecs/file_io.h"
-#include "codecs/format_factories.h"
 #include "codecs/row_conversion.h"
+#include "codecs/webp/webp_codec.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
 

@@ -1,0 +1,16 @@
+#pragma once
+// The GIF decoder factory, for the format table's entry (gif_format.cpp).
+
+#include <filesystem>
+#include <memory>
+
+#include "codecs/file_io.h"
+#include "tessera/codec.h"
+
+namespace tessera::codecs {
+
+std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
+                                          const std::filesystem::path& path,
+                                          const DecodeOptions& options);
+
+}  // namespace tessera::codecs

@@ -1,0 +1,37 @@
+// PNG's entry in the format table.
+
+#include <string>
+
+#include "codecs/format_entry.h"
+#include "codecs/png/png_codec.h"
+
+namespace tessera::codecs {
+
+FormatEntry png_format() {
+  return {
+      .description = {.format = FileFormat::Png,
+                      .name = "png",
+                      .title = "PNG",
+                      .extensions = {".png"}},
+      .sniff =
+          [](std::span<const std::byte> head) { return starts_with(head, "\x89PNG\r\n\x1A\n"); },
+      .open_decoder = open_png_decoder,
+      .open_encoder = open_png_encoder,
+      .encode_options = {{.spec = {.param = {.name = "compression",
+                                             .kind = ParamKind::Integer,
+                                             .default_value = "6",
+                                             .min = 0,
+                                             .max = 9,
+                                             .doc = "zlib level"}},
+                          .set =
+                              [](EncodeOptions& options, std::string_view value) {
+                                options.png_compression = std::stoi(std::string(value));
+                              },
+                          .get =
+                              [](const EncodeOptions& options) {
+                                return std::to_string(options.png_compression);
+                              }}},
+  };
+}
+
+}  // namespace tessera::codecs

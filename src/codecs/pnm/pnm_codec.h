@@ -1,0 +1,18 @@
+#pragma once
+// The Netpbm decoder and encoder factories, for the format table's entry (pnm_format.cpp).
+
+#include <filesystem>
+#include <memory>
+
+#include "codecs/file_io.h"
+#include "tessera/codec.h"
+
+namespace tessera::codecs {
+
+std::unique_ptr<Decoder> open_pnm_decoder(std::unique_ptr<InputFile> file,
+                                          const std::filesystem::path& path,
+                                          const DecodeOptions& options);
+std::unique_ptr<Encoder> open_pnm_encoder(const std::filesystem::path& path, int width, int height,
+                                          PixelFormat format, const EncodeOptions& options);
+
+}  // namespace tessera::codecs

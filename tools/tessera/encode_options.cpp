@@ -1,0 +1,122 @@
+#include "encode_options.h"
+
+#include <fmt/format.h>
+
+namespace tessera::cli {
+namespace {
+
+// "Quality of lossy compression (JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF)"
+std::string help_text(const EncodeOptionSpec& spec) {
+  return fmt::format("{} ({})", spec.param.doc, formats_reading(spec.param.name));
+}
+
+std::vector<std::string> words(std::string_view choices) {
+  std::vector<std::string> list;
+  while (!choices.empty()) {
+    const std::size_t bar = choices.find('|');
+    list.emplace_back(choices.substr(0, bar));
+    if (bar == std::string_view::npos) break;
+    choices.remove_prefix(bar + 1);
+  }
+  return list;
+}
+
+}  // namespace
+
+namespace {
+
+// "--tiff-compression" for tiff_compression.
+std::string long_flag(std::string_view name) {
+  std::string flag = fmt::format("--{}", name);
+  for (char& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
+
+}  // namespace
+
+std::string option_flag(std::string_view name) {
+  return name == "quality" ? "-q" : long_flag(name);
+}
+
+EncodeOptionFlags::EncodeOptionFlags(CLI::App* command) {
+  for (const EncodeOptionSpec& spec : all_encode_options()) {
+    Flag& flag =
+        flags_.emplace_back(Flag{.spec = spec, .text = std::string(spec.param.default_value)});
+    // -q for quality, as cwebp and ImageMagick spell it.
+    const std::string names =
+        spec.param.name == "quality" ? "-q,--quality" : long_flag(spec.param.name);
+    switch (spec.param.kind) {
+      case ParamKind::Flag:
+        flag.option = command->add_flag(names, flag.on, help_text(spec));
+        break;
+      case ParamKind::Integer:
+        flag.option = command->add_option(names, flag.text, help_text(spec))
+                          ->type_name("INT")
+                          ->check(CLI::Range(static_cast<int>(spec.param.min),
+                                             static_cast<int>(spec.param.max)))
+                          ->capture_default_str();
+        break;
+      case ParamKind::Number:
+        flag.option = command->add_option(names, flag.text, help_text(spec))
+                          ->type_name("FLOAT")
+                          ->check(CLI::Range(spec.param.min, spec.param.max))
+                          ->capture_default_str();
+        break;
+      case ParamKind::Choice:
+        flag.option = command->add_option(names, flag.text, help_text(spec))
+                          ->type_name("TEXT")
+                          ->check(CLI::IsMember(words(spec.param.choices)))
+                          ->capture_default_str();
+        break;
+      case ParamKind::Text:
+        flag.option = command->add_option(names, flag.text, help_text(spec));
+        break;
+    }
+  }
+}
+
+void EncodeOptionFlags::apply(EncodeOptions& encode) const {
+  for (const Flag& flag : flags_) {
+    if (flag.option->count() == 0) continue;
+    set_encode_option(
+        encode, flag.spec.param.name,
+        flag.spec.param.kind == ParamKind::Flag ? (flag.on ? "true" : "false") : flag.text);
+  }
+}
+
+std::vector<std::string> EncodeOptionFlags::given() const {
+  std::vector<std::string> names;
+  for (const Flag& flag : flags_) {
+    if (flag.option->count() > 0) names.emplace_back(flag.spec.param.name);
+  }
+  return names;
+}
+
+std::vector<std::string> ignored_encode_options(FileFormat format,
+                                                std::span<const std::string> given,
+                                                const EncodeOptions& encode) {
+  std::vector<std::string> ignored;
+  const FormatDescription& written = describe_format(format);
+  for (const std::string& name : given) {
+    if (uses_encode_option(format, name, encode)) continue;
+    const EncodeOptionSpec* own = nullptr;
+    for (const EncodeOptionSpec& option : written.encode_options) {
+      if (option.param.name == name) own = &option;
+    }
+    if (own != nullptr) {  // read only with another option's value, which is not given
+      const std::string_view condition = own->only_with;
+      const std::size_t equals = condition.find('=');
+      ignored.push_back(fmt::format("{} applies to {} only with {} {}", option_flag(name),
+                                    written.title, option_flag(condition.substr(0, equals)),
+                                    condition.substr(equals + 1)));
+      continue;
+    }
+    const std::string readers = formats_reading(name);
+    const bool one_format = readers.find(" and ") == std::string::npos;
+    ignored.push_back(
+        fmt::format("{} applies to {}{}", option_flag(name), readers, one_format ? " only" : ""));
+  }
+  return ignored;
+}
+
+}  // namespace tessera::cli
