@@ -86,8 +86,12 @@ bool allows(const ParamSpec& param, std::string_view value) {
       return error == std::errc{} && stop == end && number >= param.min && number <= param.max &&
              (param.kind == ParamKind::Number || std::floor(number) == number);
     }
-    case ParamKind::Text:
-      return true;
+    case ParamKind::Rectangle:
+    case ParamKind::Size:
+    case ParamKind::Kernel:
+    case ParamKind::Colour:
+    case ParamKind::Sides:
+      return false;  // an op's kinds; no encoder takes one
   }
   return false;
 }

@@ -68,7 +68,11 @@ EncodeOptionFlags::EncodeOptionFlags(CLI::App* command) {
                           ->check(CLI::IsMember(words(spec.param.choices)))
                           ->capture_default_str();
         break;
-      case ParamKind::Text:
+      case ParamKind::Rectangle:  // an op's kinds: no encoder takes one
+      case ParamKind::Size:
+      case ParamKind::Kernel:
+      case ParamKind::Colour:
+      case ParamKind::Sides:
         flag.option = command->add_option(names, flag.text, help_text(spec));
         break;
     }
