@@ -1,5 +1,5 @@
 #pragma once
-// Reading and writing image files: decoders are row sources, encoders are row sinks.
+// Reading and writing image files: decoders are row sources, encoders are row sinks (rows.h).
 //
 // The format of an input is decided by its first bytes, never by its name; the format of an
 // output by its extension. Before a single pixel is allocated, a decoder checks the size the
@@ -19,7 +19,7 @@
 //
 //   auto decoder = tessera::open_decoder("huge.jpg", {.min_width = 500});  // shrink-on-load
 //   auto strip = tessera::Image::create(decoder->width(), 16, decoder->format());
-//   while (decoder->rows_read() < decoder->height()) { ... decoder->read_rows(...) ... }
+//   while (decoder->rows_read() < decoder->height()) { ... decoder->read(...) ... }
 
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +37,7 @@
 #include "tessera/image.h"
 #include "tessera/image_view.h"
 #include "tessera/pixel_format.h"
+#include "tessera/rows.h"
 
 namespace tessera {
 
@@ -133,7 +134,7 @@ struct DecodeOptions {
 std::size_t encoder_working_bytes(FileFormat format, int width, int height);
 
 // A row source. Rows come top to bottom, as stored (orientation is not applied here).
-class Decoder {
+class Decoder : public RowSource {
  public:
   virtual ~Decoder();
   Decoder(const Decoder&) = delete;
@@ -142,9 +143,9 @@ class Decoder {
   const ImageInfo& info() const { return info_; }
   const std::filesystem::path& path() const { return path_; }
   // The rows this decoder delivers: the stored size, or smaller after shrink-on-load.
-  int width() const { return width_; }
-  int height() const { return height_; }
-  PixelFormat format() const { return format_; }
+  int width() const final { return width_; }
+  int height() const final { return height_; }
+  PixelFormat format() const final { return format_; }
   int rows_read() const { return rows_read_; }
   // The embedded ICC profile, empty if there is none.
   const std::vector<std::byte>& icc_profile() const { return icc_profile_; }
@@ -158,13 +159,13 @@ class Decoder {
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
   // of a progressive JPEG here), so that errors found there come before the caller allocates
-  // rows. read_rows() calls it when needed; calling it twice does nothing.
-  void start();
+  // rows. read() calls it when needed; calling it twice does nothing.
+  void begin() final;
 
   // Decodes the next rows.height() rows into `rows`, whose width and format must be width()
   // and format(). Throws Error: CorruptData (and the file), or InvalidArgument for a mismatched
   // view or reading past the end; after a decoding error every call throws.
-  void read_rows(const MutableImageView& rows);
+  void read(const MutableImageView& rows) final;
 
  protected:
   Decoder(std::filesystem::path path, ImageInfo info);
@@ -176,7 +177,7 @@ class Decoder {
   FailOn fail_on() const { return fail_on_; }
   // The file's data ended (or broke) with `rows_done` of height() rows decoded. Under
   // FailOn::None it warns once on stderr and returns: the caller fills what is left of `rows`
-  // grey (fill_grey), and, if `later_rows_grey`, every later read_rows() delivers grey rows
+  // grey (fill_grey), and, if `later_rows_grey`, every later read() delivers grey rows
   // without decode_rows() (false: a format decoded whole up front keeps its partial image).
   // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
   void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
@@ -272,8 +273,9 @@ struct EncodeOptions {
   std::vector<std::byte> icc_profile;  // embedded when the format can carry it
 };
 
-// A row sink. Rows go top to bottom; nothing appears under the target name before finish().
-class Encoder {
+// A row sink for an image of the size and format it was opened with. Rows go top to bottom;
+// nothing appears under the target name before finish().
+class Encoder : public RowSink {
  public:
   virtual ~Encoder();  // without a successful finish(): the temporary file is removed
   Encoder(const Encoder&) = delete;
@@ -285,10 +287,13 @@ class Encoder {
   PixelFormat format() const { return format_; }
   int rows_written() const { return rows_written_; }
 
+  // Not needed (the encoder knows its image from open_encoder); checks, for a caller that
+  // speaks the row protocol, that the rows to come are what it was opened for.
+  void begin(int width, int height, PixelFormat format) final;
   // Appends rows.height() rows; their width and format must be width() and format().
-  void write_rows(const ImageView& rows);
+  void write(const ImageView& rows) final;
   // Completes the file and renames it into place. Every row must have been written.
-  void finish();
+  void finish() final;
 
  protected:
   // `path` names the output in every error (the stream's name for a stream).

@@ -17,4 +17,5 @@
 #include "tessera/pipeline/stream.h"
 #include "tessera/pixel_format.h"
 #include "tessera/profiler.h"
+#include "tessera/rows.h"
 #include "tessera/version.h"

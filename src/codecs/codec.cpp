@@ -265,13 +265,13 @@ Image read(const std::filesystem::path& path, const DecodeOptions& options,
 }
 
 Image read(Decoder& decoder, const DecodeOptions& options, std::source_location site) {
-  decoder.start();  // errors found before the first row come before the pixels are allocated
+  decoder.begin();  // errors found before the first row come before the pixels are allocated
   const bool whole_image = decoder.rows_read() == 0;
   const AllocationOptions allocation{.label = "decoded",
                                      .budget = codecs::budget_of(options.limits)};
   Image image = Image::create(decoder.width(), decoder.height() - decoder.rows_read(),
                               decoder.format(), allocation, site);
-  decoder.read_rows(image.mutable_view());
+  decoder.read(image.mutable_view());
   if (options.apply_orientation && whole_image) {  // turning a remainder alone means nothing
     image = codecs::apply_orientation(image, decoder.info().orientation, allocation);
   }
@@ -345,7 +345,7 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
 
 void write(const Image& image, const std::filesystem::path& path, const EncodeOptions& options) {
   const auto encoder = open_encoder(path, image.width(), image.height(), image.format(), options);
-  encoder->write_rows(image.view());
+  encoder->write(image.view());
   encoder->finish();
 }
 
@@ -360,7 +360,7 @@ void write(const Image& image, std::FILE* stream, std::string_view extension, st
            const EncodeOptions& options) {
   const auto encoder =
       open_encoder(stream, extension, name, image.width(), image.height(), image.format(), options);
-  encoder->write_rows(image.view());
+  encoder->write(image.view());
   encoder->finish();
 }
 

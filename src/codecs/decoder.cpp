@@ -80,15 +80,15 @@ void Decoder::set_output(int width, int height, PixelFormat format) {
 
 ErrorContext Decoder::context() const { return {.path = path_.string(), .operation = "decode"}; }
 
-void Decoder::start() {
+void Decoder::begin() {
   check_usable(failure_, context());
   if (started_) return;
   recording_failure(failure_, context(), [&] { begin_decoding(); });
   started_ = true;
 }
 
-void Decoder::read_rows(const MutableImageView& rows) {
-  start();
+void Decoder::read(const MutableImageView& rows) {
+  begin();
   check_rows(width_, format_, rows.width(), rows.format(), rows_read_, rows.height(), height_,
              context());
   if (data_ended_) {
@@ -152,7 +152,17 @@ void Encoder::reporting_output_errors(Work&& work) {
   }
 }
 
-void Encoder::write_rows(const ImageView& rows) {
+void Encoder::begin(int width, int height, PixelFormat format) {
+  check_usable(failure_, context());
+  if (width != width_ || height != height_ || format != format_) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("rows of a {}x{} {} image announced to an encoder opened for {}x{} {}",
+                            width, height, format.name(), width_, height_, format_.name()),
+                context());
+  }
+}
+
+void Encoder::write(const ImageView& rows) {
   check_usable(failure_, context());
   if (finished_) throw Error(ErrorCode::InvalidArgument, "the file is already finished", context());
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,

@@ -58,7 +58,7 @@ class StreamEncoder final : public Encoder {
  private:
   void encode_rows(const ImageView& rows) override {
     try {
-      inner_->write_rows(rows);
+      inner_->write(rows);
     } catch (const Error& error) {
       throw renamed(error, name_);
     }

@@ -121,16 +121,19 @@ void Job::run() {
     }
     return;
   }
-  // Streamed: rows go from the decoder through the stages to the encoder in bands.
-  EncoderSink sink = to_stdout ? EncoderSink(stdout, options_.output_format, "stdout", encode_)
-                               : EncoderSink(output_, encode_);
+  // Streamed: rows go from the decoder through the stages to the encoder in bands. The plan
+  // knows the output, so the encoder is opened for it before any row is read.
+  const Shape& out = plan_->output;
+  const std::unique_ptr<Encoder> encoder =
+      to_stdout ? open_encoder(stdout, options_.output_format, "stdout", out.width, out.height,
+                               out.format, encode_)
+                : open_encoder(output_, out.width, out.height, out.format, encode_);
   if (!turn_) {
-    DecoderSource source(*decoder_);
-    run_streaming(*plan_, source, sink, options_.io);
+    run_streaming(*plan_, *decoder_, *encoder, options_.io);
   } else {
     const Image pixels = read(*decoder_, whole);
     ImageSource source(pixels.view());
-    run_streaming(*plan_, source, sink, options_.io);
+    run_streaming(*plan_, source, *encoder, options_.io);
   }
 }
 

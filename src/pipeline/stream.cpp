@@ -19,6 +19,7 @@
 #include "ops/parallel.h"
 #include "ops/streaming.h"
 #include "pipeline/band_queue.h"
+#include "pipeline/band_sink.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/stream.h"
@@ -171,6 +172,7 @@ class StripStep final : public BandedStep {
  public:
   StripStep(const Plan& plan, const Segment& segment, RowSink& next)
       : BandedStep(segment, next),
+        bands_(dynamic_cast<detail::BandSink*>(&next)),
         plan_(plan),
         out_(plan.stages[segment.first + segment.count - 1].output) {
     // Each stage runs by itself, except that fused ones join the run before them as one table.
@@ -195,11 +197,9 @@ class StripStep final : public BandedStep {
   void write(const ImageView& rows) override {
     // The whole image at once (it is in memory), for a sink that takes bands in any order:
     // the bands run as tasks of their own on all cores, not one after another.
-    if (rows.height() == height()) {
-      if (const auto around = next_.open_bands()) {
-        run_all_bands(rows, *around);
-        return;
-      }
+    if (rows.height() == height() && bands_ != nullptr) {
+      run_all_bands(rows, bands_->open_bands());
+      return;
     }
     BandedStep::write(rows);
   }
@@ -207,7 +207,7 @@ class StripStep final : public BandedStep {
  private:
   void run_band(ImageView rows, int from, int first, int end) override {
     Image keep;
-    next_.write(run_stages(rows, from, first, end, next_.rows_at(first, end - first), keep));
+    next_.write(run_stages(rows, from, first, end, rows_at(first, end - first), keep));
   }
   void finish_bands() override { next_.finish(); }
 
@@ -234,10 +234,15 @@ class StripStep final : public BandedStep {
       Image keep;
       const ImageView out =
           run_stages(image.subview({0, from, image.width(), to - from}), from, out_first, out_end,
-                     around == 0 ? next_.rows_at(first, end - first) : std::nullopt, keep);
-      next_.write_band(out, out_first, first, end);
+                     around == 0 ? rows_at(first, end - first) : std::nullopt, keep);
+      bands_->write_band(out, out_first, first, end);
     });
     bands_done();
+  }
+
+  // Where the sink will keep rows [first, first + count), if it keeps them in memory.
+  std::optional<MutableImageView> rows_at(int first, int count) const {
+    return bands_ != nullptr ? bands_->rows_at(first, count) : std::nullopt;
   }
 
   // Runs the stages on `rows` (input rows from ..) and returns rows [first, end) of the last
@@ -285,6 +290,7 @@ class StripStep final : public BandedStep {
     return true;
   }
 
+  detail::BandSink* bands_;  // the next step's, if it keeps its rows in memory
   const Plan& plan_;
   Shape out_;
   std::vector<Run> runs_;
@@ -292,7 +298,7 @@ class StripStep final : public BandedStep {
 
 // A whole-image stage that takes its input band by band (ops::detail::RowConsumer: Canny), so the
 // input is never gathered; its result is passed on, whole, at the end.
-class ConsumeStep final : public BandedStep {
+class ConsumeStep final : public BandedStep, public detail::BandSink {
  public:
   ConsumeStep(const Plan& plan, const Segment& segment, RowSink& next)
       : BandedStep(segment, next), stage_(plan.stages[segment.first]) {}
@@ -305,7 +311,7 @@ class ConsumeStep final : public BandedStep {
   }
   // The consumer takes bands in any order (see RowConsumer::consume). They all come through
   // write_band(), so none is left for finish() to run.
-  std::optional<int> open_bands() override {
+  int open_bands() override {
     open();
     bands_done();
     return segment().rows_around;
@@ -505,7 +511,8 @@ class WriteBehind final : public RowSink {
 
 void run_streaming(const Pipeline& pipeline, RowSource& source, RowSink& sink,
                    const StreamOptions& options) {
-  const int strip_rows = options.strip_rows.value_or(source.rows_in_memory() != nullptr ? 128 : 64);
+  const bool in_memory = dynamic_cast<const ImageSource*>(&source) != nullptr;
+  const int strip_rows = options.strip_rows.value_or(in_memory ? 128 : 64);
   run_streaming(plan(pipeline, {source.width(), source.height(), source.format()}, strip_rows),
                 source, sink, options.io);
 }
@@ -518,11 +525,18 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads
                             plan.input.width, plan.input.height, plan.input.format.name(),
                             source.width(), source.height(), source.format().name()));
   }
-  // Built back to front, each step handing its rows to the one after it.
+  // Built back to front, each step handing its rows to the one after it. An image in memory
+  // takes bands in any order; there is no encoding to overlap, so its rows are written on the
+  // calling thread whatever `io` says.
+  auto* const image_sink = dynamic_cast<ImageSink*>(&sink);
+  std::optional<detail::ImageBands> image_bands;
+  if (image_sink != nullptr) image_bands.emplace(*image_sink);
   std::optional<WriteBehind> behind;
-  if (io == IoThreads::Own && !sink.in_memory()) behind.emplace(sink, plan.strip_rows);
+  if (io == IoThreads::Own && image_sink == nullptr) behind.emplace(sink, plan.strip_rows);
   std::vector<std::unique_ptr<RowSink>> steps;
-  RowSink* next = behind ? &*behind : &sink;
+  RowSink* next = image_bands ? static_cast<RowSink*>(&*image_bands)
+                  : behind    ? static_cast<RowSink*>(&*behind)
+                              : &sink;
   for (auto segment = plan.segments.rbegin(); segment != plan.segments.rend(); ++segment) {
     switch (segment->mode) {
       case RunMode::Strips:
@@ -544,11 +558,11 @@ void run_streaming(const Plan& plan, RowSource& source, RowSink& sink, IoThreads
   // The source's rows go in bands of strip_rows, read a few bands ahead on a thread of their
   // own, or one band at a time on this one.
   RowSink& first = *next;
-  source.start();
+  source.begin();
   first.begin(source.width(), source.height(), source.format());
   const int band_rows = std::min(plan.strip_rows, source.height());
-  if (const ImageView* rows = source.rows_in_memory()) {
-    first.write(*rows);
+  if (const auto* image = dynamic_cast<const ImageSource*>(&source)) {
+    first.write(image->view());
     first.finish();
     return;
   }

@@ -53,8 +53,8 @@ TEST_F(BadState, an_encoder_repeats_its_first_failure_with_its_path_at_every_fau
     SCOPED_TRACE(extension);
     const fs::path path = file(std::string("out") + extension);
     const auto encode = [&](Encoder& encoder) {
-      encoder.write_rows(image.view().subview({0, 0, 48, 20}));
-      encoder.write_rows(image.view().subview({0, 20, 48, 20}));
+      encoder.write(image.view().subview({0, 0, 48, 20}));
+      encoder.write(image.view().subview({0, 20, 48, 20}));
       encoder.finish();
     };
     std::uint64_t points = 0;
@@ -78,7 +78,7 @@ TEST_F(BadState, an_encoder_repeats_its_first_failure_with_its_path_at_every_fau
         ++failures;
         EXPECT_EQ(first.path(), path.string()) << "fault " << n << ": " << first.what();
         expect_bad_state_after(first, path, [&] {
-          encoder->write_rows(image.view().subview({0, 0, 48, 1}));
+          encoder->write(image.view().subview({0, 0, 48, 1}));
         });
         expect_bad_state_after(first, path, [&] { encoder->finish(); });
       }
@@ -106,13 +106,13 @@ TEST_F(BadState, a_decoder_repeats_its_first_failure_with_its_path) {
     }
     if (decoder) {
       try {
-        decoder->read_rows(rows.mutable_view());
+        decoder->read(rows.mutable_view());
         ADD_FAILURE() << "a file cut to two thirds decoded";
       } catch (const Error& first) {
         EXPECT_EQ(first.path(), cut.string()) << first.what();
-        expect_bad_state_after(first, cut, [&] { decoder->start(); });
+        expect_bad_state_after(first, cut, [&] { decoder->begin(); });
         expect_bad_state_after(first, cut, [&] {
-          decoder->read_rows(rows.mutable_view().subview({0, 0, 64, 1}));
+          decoder->read(rows.mutable_view().subview({0, 0, 64, 1}));
         });
       }
     }
@@ -130,13 +130,13 @@ TEST_F(BadState, a_decoder_repeats_its_first_failure_with_its_path) {
         continue;  // the fault fell in the opening: there is no decoder to call again
       }
       try {
-        faulty->read_rows(rows.mutable_view());
+        faulty->read(rows.mutable_view());
         FaultInjection::off();
       } catch (const Error& first) {
         FaultInjection::off();
         EXPECT_EQ(first.path(), whole.string()) << "fault " << n << ": " << first.what();
         expect_bad_state_after(first, whole, [&] {
-          faulty->read_rows(rows.mutable_view().subview({0, 0, 64, 1}));
+          faulty->read(rows.mutable_view().subview({0, 0, 64, 1}));
         });
       }
     }

@@ -188,7 +188,7 @@ TEST_F(Codec, an_unfinished_encode_leaves_no_file_and_no_temporary) {
   const Image image = testing::smooth_rgb(64, 64);
   for (const char* name : {"partial.jpg", "partial.png"}) {
     auto encoder = open_encoder(file(name), 64, 64, PixelFormat::rgb8());
-    encoder->write_rows(image.view().subview({0, 0, 64, 32}));
+    encoder->write(image.view().subview({0, 0, 64, 32}));
     EXPECT_THROW(encoder->finish(), Error) << "finish() before every row";
     encoder.reset();
   }
@@ -199,10 +199,10 @@ TEST_F(Codec, a_failed_encode_keeps_the_previous_file_untouched) {
   std::ofstream(file("keep.png")) << "precious";
   {
     auto encoder = open_encoder(file("keep.png"), 8, 8, PixelFormat::rgb8());
-    EXPECT_THROW(encoder->write_rows(Image::create(9, 8, PixelFormat::rgb8()).view()), Error);
+    EXPECT_THROW(encoder->write(Image::create(9, 8, PixelFormat::rgb8()).view()), Error);
     // A mismatched view is refused before anything is written, so the encoder stays usable;
     // it is then dropped unfinished.
-    encoder->write_rows(testing::smooth_rgb(8, 4).view());
+    encoder->write(testing::smooth_rgb(8, 4).view());
   }
   std::ifstream stream(file("keep.png"));
   std::string content;
@@ -267,10 +267,10 @@ TEST_F(Codec, reading_in_strips_equals_reading_whole) {
     const auto decoder = open_decoder(file(name));
     const Image assembled = Image::create(decoder->width(), decoder->height(), decoder->format());
     for (int y = 0; y < decoder->height(); y += 7) {
-      decoder->read_rows(assembled.mutable_view().subview({0, y, 61, std::min(7, 47 - y)}));
+      decoder->read(assembled.mutable_view().subview({0, y, 61, std::min(7, 47 - y)}));
     }
     EXPECT_TRUE(testing::same_pixels(whole, assembled));
-    EXPECT_THROW(decoder->read_rows(assembled.mutable_view().subview({0, 0, 61, 1})), Error)
+    EXPECT_THROW(decoder->read(assembled.mutable_view().subview({0, 0, 61, 1})), Error)
         << "reading past the end";
   }
 }
@@ -283,13 +283,13 @@ TEST_F(Codec, a_decoder_refuses_every_call_after_an_error) {
   const auto decoder = open_decoder(file("cut.png"));
   const Image rows = Image::create(64, 64, PixelFormat::rgb8());
   try {
-    decoder->read_rows(rows.mutable_view());
+    decoder->read(rows.mutable_view());
     FAIL() << "a truncated PNG decoded";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::CorruptData) << error.what();
   }
   try {
-    decoder->read_rows(rows.mutable_view().subview({0, 0, 64, 1}));
+    decoder->read(rows.mutable_view().subview({0, 0, 64, 1}));
     FAIL();
   } catch (const Error& error) {
     EXPECT_NE(error.message().find("bad state"), std::string::npos) << error.what();

@@ -15,6 +15,8 @@ TEST(PublicHeaders, the_umbrella_header_reaches_every_layer) {
   EXPECT_EQ(pipeline::parse("gray | blur 5").stages.size(), 2u);
   EXPECT_EQ(format_for_extension("x.png"), FileFormat::Png);
   EXPECT_EQ(batch::Options{}.jobs, 0);
+  ImageSource rows(image.view());
+  EXPECT_EQ(rows.height(), 3);
 }
 
 TEST(PublicHeaders, the_version_is_the_projects) {

@@ -47,9 +47,8 @@ TEST(LoadPlan, a_leading_shrink_decodes_fewer_pixels_and_looks_the_same) {
     ASSERT_TRUE(load.shrinks);
     auto small = open_decoder(photo(), load.options);
     EXPECT_LE(small->width(), full->width() / 2);  // the decoder skipped most pixels
-    pipeline::DecoderSource source(*small);
     pipeline::ImageSink sink;
-    pipeline::run_streaming(load.pipeline, source, sink);
+    pipeline::run_streaming(load.pipeline, *small, sink);
     const Image whole = read(*full);
     const Image reference = pipeline::run_whole(stages, whole.view());
     ASSERT_EQ(sink.image().width(), reference.width());
@@ -71,9 +70,8 @@ TEST(LoadPlan, webp_decodes_at_twice_the_output_size_and_looks_the_same) {
   ASSERT_TRUE(load.shrinks);
   auto small = open_decoder(webp, load.options);
   EXPECT_LT(small->width(), full->width() / 2);
-  pipeline::DecoderSource source(*small);
   pipeline::ImageSink sink;
-  pipeline::run_streaming(load.pipeline, source, sink);
+  pipeline::run_streaming(load.pipeline, *small, sink);
   const Image whole = read(*full);
   const Image reference = pipeline::run_whole(stages, whole.view());
   std::filesystem::remove(webp);

@@ -53,9 +53,8 @@ TEST(SeedPipelineAgainstOpenCv, luma_decode_and_edges_are_identical_to_imread_gr
 
     // The streamed pipeline equals OpenCV's three calls on those pixels.
     auto decoder = open_decoder(path, load.options);
-    pipeline::DecoderSource source(*decoder);
     pipeline::ImageSink sink;
-    pipeline::run_streaming(load.pipeline, source, sink);
+    pipeline::run_streaming(load.pipeline, *decoder, sink);
     cv::Mat soft, edges, theirs;
     cv::GaussianBlur(theirs_gray, soft, cv::Size(5, 5), 0);
     cv::Canny(soft, edges, 50, 150);

@@ -56,9 +56,8 @@ Loaded load_and_run(const std::filesystem::path& file, const pipeline::Pipeline&
   auto probe = open_decoder(file, base);
   const pipeline::LoadPlan load = pipeline::plan_load(stages, probe->info(), base);
   auto decoder = load.changed() ? open_decoder(file, load.options) : std::move(probe);
-  pipeline::DecoderSource source(*decoder);
   pipeline::ImageSink sink;
-  pipeline::run_streaming(load.pipeline, source, sink);
+  pipeline::run_streaming(load.pipeline, *decoder, sink);
   return {std::move(sink.image()), load.shrinks, decoder->width()};
 }
 
