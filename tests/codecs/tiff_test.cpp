@@ -110,6 +110,23 @@ TEST_F(TiffRoundTrip, jpeg_compression_is_close_and_takes_8_bits_only) {
                      folder_ / "deep.tif", {.tiff_compression = TiffCompression::Jpeg}),
                Error);
   EXPECT_FALSE(fs::exists(folder_ / "deep.tif"));
+  // Alpha is refused before any file is made, with what to do instead: libjpeg would fail on
+  // the first strip ("Bogus input colorspace").
+  for (const ChannelLayout layout : {ChannelLayout::Rgba, ChannelLayout::GrayAlpha}) {
+    try {
+      write(testing::pattern(8, 8, {layout, SampleType::U8}), folder_ / "alpha.tif",
+            {.tiff_compression = TiffCompression::Jpeg});
+      ADD_FAILURE() << "JPEG-in-TIFF with alpha was written";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::InvalidArgument);
+      EXPECT_NE(std::string(error.what()).find("without alpha"), std::string::npos) << error.what();
+    }
+    EXPECT_FALSE(fs::exists(folder_ / "alpha.tif"));
+  }
+  // Gray without alpha is one of the two it takes.
+  write(testing::pattern(16, 16, PixelFormat::gray8()), folder_ / "gray.tif",
+        {.tiff_compression = TiffCompression::Jpeg});
+  EXPECT_EQ(read(folder_ / "gray.tif").format(), PixelFormat::gray8());
 }
 
 TEST_F(TiffRoundTrip, icc_is_carried_and_strips_equal_whole) {

@@ -38,11 +38,18 @@ class TiffEncoder final : public Encoder {
               const EncodeOptions& options)
       : Encoder(path, width, height, format), file_(path), tiled_(options.tiled) {
     const ErrorContext context{.path = path.string(), .operation = "encode"};
-    if (options.tiff_compression == TiffCompression::Jpeg && format.sample != SampleType::U8) {
-      throw Error(
-          ErrorCode::InvalidArgument,
-          fmt::format("JPEG compression in TIFF takes 8-bit samples, not {}", format.name()),
-          context);
+    // libjpeg inside libtiff takes one or three 8-bit channels: anything else is refused here
+    // with what to do, not by libjpeg halfway through the first strip.
+    if (options.tiff_compression == TiffCompression::Jpeg &&
+        (format.sample != SampleType::U8 || format.has_alpha())) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("JPEG compression in TIFF takes 8-bit gray or RGB without alpha, not "
+                              "{}: use deflate or lzw compression{}",
+                              format.name(),
+                              format.sample == SampleType::U8
+                                  ? R"(, or drop the alpha first (-p "rgb" or -p "gray"))"
+                                  : ""),
+                  context);
     }
     tiff_ = std::make_unique<TiffHandle>(file_.stream(), path, "w", std::size_t{256} << 20);
     TIFF* tiff = tiff_->get();
