@@ -28,7 +28,12 @@ fs::path output_name(const fs::path& path) {
 
 }  // namespace
 
-Inputs::Inputs(const fs::path& input, bool recursive) : root_(input), recursive_(recursive) {
+Inputs::Inputs(const fs::path& input, bool recursive, const std::vector<fs::path>& exclude)
+    : root_(input), recursive_(recursive) {
+  for (const fs::path& path : exclude) {
+    std::error_code ignored;
+    excluded_.insert(fs::weakly_canonical(path, ignored).string());
+  }
   if (input == "-") {
     list_ = &std::cin;
     return;
@@ -96,6 +101,10 @@ std::optional<Input> Inputs::next() {
     // A dangling link is passed on, to fail with its reason rather than vanish.
     const bool dangling = entry.is_symlink(error) && !fs::exists(entry.path(), error);
     if (!dangling && !entry.is_regular_file(error)) continue;  // sockets, fifos
+    if (!excluded_.empty() &&
+        excluded_.contains(fs::weakly_canonical(entry.path(), error).string())) {
+      continue;
+    }
     Input input{entry.path(), entry.path().lexically_relative(root_)};
     walk.increment(error);
     return input;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace tessera::batch::detail {
 
@@ -26,8 +27,9 @@ class Inputs {
   // Throws Error(InvalidArgument) when `input` is neither a folder, a readable file nor "-", or
   // is an image itself (one image is `tessera convert`'s). A folder's hidden entries (".git",
   // ".DS_Store") are not walked; a list's lines are trimmed, blank and "#" lines ignored, and a
-  // path listed twice is taken once.
-  Inputs(const std::filesystem::path& input, bool recursive);
+  // path listed twice is taken once. A folder's walk passes over the files in `exclude`.
+  Inputs(const std::filesystem::path& input, bool recursive,
+         const std::vector<std::filesystem::path>& exclude = {});
   std::optional<Input> next();
 
  private:
@@ -36,8 +38,9 @@ class Inputs {
   bool recursive_ = false;
   std::optional<std::filesystem::recursive_directory_iterator> walk_;
   std::unique_ptr<std::ifstream> list_file_;
-  std::istream* list_ = nullptr;            // a file of paths, or std::cin
-  std::unordered_set<std::string> listed_;  // the paths a list gave so far
+  std::istream* list_ = nullptr;              // a file of paths, or std::cin
+  std::unordered_set<std::string> listed_;    // the paths a list gave so far
+  std::unordered_set<std::string> excluded_;  // weakly canonical, for a walk to pass over
 };
 
 }  // namespace tessera::batch::detail

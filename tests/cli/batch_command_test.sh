@@ -89,6 +89,19 @@ grep -qF "cannot write the report (check the folder exists and is writable) [fil
 "$tessera" batch "$work/good" "$work/quiet-out" -q 70 --format jpg >"$work/quiet.out" 2>&1 || fail "a jpg batch runs"
 ! grep -q warning "$work/quiet.out" || fail "-q on jpg outputs does not warn: $(cat "$work/quiet.out")"
 
+# A report written inside the input folder is not taken as an input: neither its temporary
+# while the run writes it (on d8fc0d6, "FAILED in/r.json.part: the file is empty") nor, on a
+# second run, the finished report.
+mkdir -p "$work/self"
+cp "$images/testorig.jpg" "$work/self/"
+for run in 1 2; do
+  "$tessera" batch "$work/self" "$work/self-out$run" --report "$work/self/r.json" >"$work/self.out" 2>&1
+  status=$?
+  [[ $status -eq 0 ]] || fail "a report in the input folder, run $run: exit 0 (got $status): $(cat "$work/self.out")"
+  grep -qE "^batch: 1 done, 0 failed, 0 skipped" "$work/self.out" ||
+    fail "a report in the input folder is not an input, run $run: $(cat "$work/self.out")"
+done
+
 # The report is written as files finish, so its memory stays flat: 1,100 files give 1,100
 # entries, and the timeline is thinned to at most 1,024 samples spanning the whole run.
 mkdir -p "$work/many"

@@ -74,7 +74,11 @@ int run_batch(BatchCommand& command) {
   const bool terminal = isatty(fileno(stderr)) != 0;
   // Opened now, before the first decode: a report that cannot be written ends the run at once.
   std::optional<BatchReport> report;
-  if (!command.report.empty()) report.emplace(command.report, command);
+  if (!command.report.empty()) {
+    report.emplace(command.report, command);
+    // A report written inside the input folder is not one of the inputs.
+    command.options.exclude = {report->path(), report->part_path()};
+  }
 
   // An option that an output format does not use is said once per format, and kept for the
   // report: with --format, before the run; else as the first output of each format is done.

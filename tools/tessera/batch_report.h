@@ -25,6 +25,10 @@ class BatchReport {
   BatchReport(const BatchReport&) = delete;
   BatchReport& operator=(const BatchReport&) = delete;
 
+  // The report's name, and the temporary it is written under until finish().
+  const std::string& path() const { return path_; }
+  const std::string& part_path() const { return part_; }
+
   void add(const batch::FileResult& file, const batch::Totals& so_far);
   // Closes the report; its "status" is "interrupted" (Ctrl-C), "output_full" (the output device
   // filled: inputs were left) or "complete".

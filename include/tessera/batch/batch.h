@@ -38,6 +38,9 @@ struct Options {
   bool shrink_on_load = true;      // see DecodeOptions
   FailOn fail_on = FailOn::Error;  // see DecodeOptions
   bool recursive = false;          // walk subfolders (their names are kept in the output)
+  // Files a folder's walk passes over: what the run writes itself where it may be walked (a
+  // report in the input folder, and the report's temporary while it is written).
+  std::vector<std::filesystem::path> exclude;
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;
