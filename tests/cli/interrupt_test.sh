@@ -65,18 +65,44 @@ done
 echo "interrupted $interrupted of $signals runs"
 ((interrupted >= 1)) || fail "no signal landed mid-run"
 
-# A second signal ends the run at once; --resume then removes what it left and completes.
-"$tessera" batch "$work/in" "$work/twice" "${job[@]}" --report "$work/twice.json" >/dev/null 2>&1 &
+# A second signal, a second or more after the first, ends the run at once, even with an input
+# that never comes (a FIFO no one writes); the report's part file keeps the files finished
+# before it. (The temporaries of files in flight go too: the convert checks below.)
+mkfifo "$work/never.jpg"
+printf '%s\n' "$work/in/p0.jpg" "$work/never.jpg" >"$work/twice.list"
+"$tessera" batch "$work/twice.list" "$work/twice" "${job[@]}" --report "$work/twice.json" >/dev/null 2>&1 &
 pid=$!
-await "$work/twice/.*.tessera-*" || fail "the run never started a file"
-kill -INT "$pid"; sleep 0.05; kill -INT "$pid" 2>/dev/null
+await "$work/twice/p0.jpg" || fail "the run never finished its first file"
+kill -INT "$pid"; sleep 1.5; kill -INT "$pid" 2>/dev/null
 wait "$pid"
 status=$?
-[[ $status -eq 130 || $status -eq 0 ]] || fail "two SIGINTs: exit 130 (got $status)"
+[[ $status -eq 130 ]] || fail "two SIGINTs: exit 130 (got $status)"
 [[ -z $(find "$work/twice" -name '.*') ]] || fail "two SIGINTs leave no temporary"
+grep -qF "$work/twice/p0.jpg" "$work/twice.json.part" 2>/dev/null ||
+  fail "two SIGINTs leave the report's part file with the finished file"
 "$tessera" batch "$work/in" "$work/twice" "${job[@]}" --resume >/dev/null 2>&1 || fail "--resume after two signals"
-[[ -z $(find "$work/twice" -name '.*') ]] || fail "--resume removed the temporaries"
 [[ $(hashes "$work/twice") == "$(cat "$work/reference.sha")" ]] || fail "--resume completes the run"
+
+# `timeout -s INT` signals the process and then its whole group: one request delivered twice
+# (here 0.1 s apart, so that the two are not merged into one pending signal), which must stop
+# the run as one Ctrl-C does (on e844121 it killed it at once, with no summary and no report).
+# The FIFO keeps a file in flight past the signals; its bytes come after them.
+mkfifo "$work/late.jpg"
+printf '%s\n' "$work/in/p1.jpg" "$work/late.jpg" "$work/in/p2.jpg" >"$work/timed.list"
+"$tessera" batch "$work/timed.list" "$work/timed" --jobs 1 --report "$work/timed.json" \
+  >"$work/timed.out" 2>&1 &
+pid=$!
+await "$work/timed/p1.jpg" || fail "the timed run never finished its first file"
+kill -INT "$pid"; sleep 0.1; kill -INT "$pid" 2>/dev/null
+sleep 0.5
+timeout 20 cp "$work/in/p3.jpg" "$work/late.jpg"
+wait "$pid"
+status=$?
+[[ $status -eq 130 ]] || fail "a doubled SIGINT: exit 130 (got $status)"
+grep -qE "^batch: interrupted: 2 done" "$work/timed.out" ||
+  fail "a doubled SIGINT: the file in flight finishes and the summary is printed: $(cat "$work/timed.out")"
+grep -qF '"status": "interrupted"' "$work/timed.json" 2>/dev/null || fail "a doubled SIGINT: the report says interrupted"
+[[ ! -e $work/timed.json.part && -z $(find "$work/timed" -name '.*' 2>/dev/null) ]] || fail "a doubled SIGINT leaves no temporary"
 
 # convert: the file in flight finishes (or its temporary is removed), then exit 130.
 "$tessera" convert "$photo" "$work/big.jpg" -p "resize 150% | sharpen"
@@ -96,7 +122,7 @@ status=$?
 "$tessera" convert "$photo" "$work/d.png" -p "resize 300% | sharpen" &
 pid=$!
 await "$work/.d.png.tessera-*"
-kill -INT "$pid" 2>/dev/null; sleep 0.05; kill -INT "$pid" 2>/dev/null
+kill -INT "$pid" 2>/dev/null; sleep 1.5; kill -INT "$pid" 2>/dev/null
 wait "$pid"
 status=$?
 [[ $status -eq 130 || $status -eq 0 ]] || fail "convert after two SIGINTs: exit 130 (got $status)"

@@ -109,6 +109,12 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
   }
   if (file.status == batch::Status::Skipped) entry["reason"] = file.message;
   write((first_entry_ ? "\n    " : ",\n    ") + entry.dump());
+  // On disk as each file finishes: a run killed at once (a second Ctrl-C) leaves in the .part
+  // every file it finished.
+  if (std::fflush(file_) != 0) {
+    throw Error(ErrorCode::Io, "cannot write the report (is the disk full?)",
+                {.path = path_, .operation = "report"});
+  }
   first_entry_ = false;
   sample(so_far);
 }

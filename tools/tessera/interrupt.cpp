@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -12,6 +13,12 @@
 #include "tessera/codec.h"
 
 namespace tessera::cli {
+
+namespace {
+// Signals this close together are one request (see below). A person who means "stop at
+// once" presses again after reading the message, well over a second later.
+constexpr std::chrono::milliseconds kSameSignal{1000};
+}  // namespace
 
 InterruptWatch::InterruptWatch() {
   sigemptyset(&watched_);
@@ -25,16 +32,22 @@ InterruptWatch::InterruptWatch() {
   waiter_ = std::thread([this] {
     // A short timeout so that the destructor can end the wait without a signal of its own.
     const timespec tick{0, 50'000'000};
+    std::chrono::steady_clock::time_point first_at;
     while (!done_.load()) {
       const int number = sigtimedwait(&watched_, nullptr, &tick);
       if (number <= 0) continue;  // EAGAIN (the tick) or EINTR
       int expected = 0;
       if (signal_.compare_exchange_strong(expected, number)) {
+        first_at = std::chrono::steady_clock::now();
         fmt::print(stderr,
                    "\ntessera: {}: finishing the files in flight, starting no more (again to "
                    "stop at once)\n",
                    number == SIGINT ? "interrupted" : "terminated");
         stop_.request_stop();
+      } else if (std::chrono::steady_clock::now() - first_at < kSameSignal) {
+        // The same request delivered twice: `timeout -s INT` signals the process and then its
+        // whole group, a shell may pass a terminal's Ctrl-C on as well. Not a second press.
+        continue;
       } else {
         // The second: at once, leaving no temporary (this is a thread of its own, not a signal
         // handler: it may lock and unlink), by the signal itself, with its default action, so

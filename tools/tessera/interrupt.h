@@ -1,8 +1,10 @@
 #pragma once
 // Ctrl-C and SIGTERM for the commands that write files. The first signal asks the work to stop
 // admitting files (those in flight finish, so every temporary is renamed or removed, and the
-// report and summary are written); a second ends the process at once (a batch's leftover
-// temporaries are then removed by --resume).
+// report and summary are written); a second, a second or more later, ends the process at once
+// (a batch's leftover temporaries are then removed by --resume; its report's .part holds the
+// files finished so far). Signals closer together are one request delivered twice (`timeout`
+// signals the process and its group).
 //
 //   tessera::cli::InterruptWatch watch;   // before any thread is started
 //   options.stop = watch.token();
