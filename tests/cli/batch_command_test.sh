@@ -49,7 +49,7 @@ cp "$images/testorig.jpg" "$work/labelled/"
 head -c 3000 "$images/testorig.jpg" >"$work/labelled/cut.jpg"  # its first rows are there
 "$tessera" batch "$work/labelled" "$work/labelled-out" -p "resize 50%" -q 70 --format png --fail-on none \
   --jobs 1 --report "$work/labelled.json" >"$work/labelled.out" 2>&1 || fail "a --fail-on none batch runs"
-[[ $(grep -c "warning: -q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs" \
+[[ $(grep -c "warning: -q applies to JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs" \
   "$work/labelled.out") -eq 1 ]] || fail "-q on png outputs is warned once: $(cat "$work/labelled.out")"
 /usr/bin/python3 - "$work/labelled.json" "$("$tessera" --version)" "$images" <<'PY' || fail "the report is labelled"
 import json, sys
@@ -62,6 +62,9 @@ settings = report["settings"]
 assert settings["pipeline"] == "resize 50%" and settings["quality"] == 70, settings
 assert settings["format"] == "png" and settings["jobs"] == 1 and settings["fail_on"] == "none", settings
 assert settings["memory_bytes"] == 0 and settings["max_pixels"] == 2**30, settings
+# Every encode option of the format table, given or not (the trial found only quality).
+assert settings["compression"] == 6 and settings["lossless"] is False, settings
+assert settings["tiff_compression"] == "deflate" and settings["subsampling"] == "420", settings
 files = {f["input"].rsplit("/", 1)[1]: f for f in report["files"]}
 whole = files["testorig.jpg"]
 width, height = Image.open(images + "/testorig.jpg").size
@@ -73,7 +76,7 @@ cut = files["cut.jpg"]
 assert cut["status"] == "DONE" and len(cut["warnings"]) == 1, cut
 assert "damaged or truncated JPEG" in cut["warnings"][0], cut
 assert report["warnings"] == [
-    "-q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs"], report["warnings"]
+    "-q applies to JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs"], report["warnings"]
 timeline = report["memory_timeline"]
 assert [s["files_finished"] for s in timeline] == [1, 2], timeline
 assert all(s["rss_bytes"] > s["tracked_bytes"] >= 0 and s["seconds"] >= 0 for s in timeline), timeline

@@ -25,7 +25,7 @@ for extension in $extensions; do
 done
 
 # -q changes the size of every format its help names (and of none it does not).
-grep -qF "Quality of lossy compression (JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF)" "$work/help" ||
+grep -qF "Quality of lossy compression (JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF)" "$work/help" ||
   fail "-q's help names the formats it sets"
 size_at() {  # size_at QUALITY EXTENSION [OPTIONS...]
   local quality=$1 extension=$2
@@ -40,6 +40,11 @@ for case in ".jpg" ".webp" ".heic" ".avif" ".tif --tiff-compression jpeg"; do
   [[ -n $low && -n $high && $low -lt $high ]] ||
     fail "-q 20 writes a smaller $case than -q 95 ($low vs $high)"
 done
+# Lossless WebP is not lossy: -q leaves it alone and says so (on e844121 it changed the effort).
+low=$(size_at 20 .webp --lossless) high=$(size_at 95 .webp --lossless)
+[[ -n $low && $low == "$high" ]] || fail "-q leaves a lossless .webp alone ($low vs $high)"
+"$tessera" convert "$photo" "$work/lossless.webp" --lossless -q 20 2>&1 | grep -qF "ignored" ||
+  fail "-q with --lossless warns that it is ignored"
 
 # `tessera ops` says how the pipeline runs each op, in --estimate's words.
 plan=$("$tessera" convert "$photo" "$work/plan.png" --estimate \

@@ -133,7 +133,7 @@ grep -qF "warning: --tiled applies to TIFF only" "$work/tiled.out" || fail "--ti
 "$tessera" convert "$images/testorig.jpg" "$work/w.webp" --lossless >"$work/webp.out" 2>&1
 ! grep -q warning "$work/webp.out" || fail "--lossless on .webp does not warn"
 "$tessera" convert "$images/testorig.jpg" "$work/q.png" -q 50 --progressive >"$work/q.out" 2>&1
-grep -qF "warning: -q applies to JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for '$work/q.png'" \
+grep -qF "warning: -q applies to JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for '$work/q.png'" \
   "$work/q.out" || fail "-q on .png warns: $(cat "$work/q.out")"
 grep -qF "warning: --progressive applies to JPEG only" "$work/q.out" || fail "--progressive on .png warns"
 "$tessera" convert "$images/testorig.jpg" "$work/q.tif" -q 50 --tiff-compression jpeg >"$work/qt.out" 2>&1

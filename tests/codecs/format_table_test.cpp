@@ -182,7 +182,7 @@ TEST_F(FormatTable, quality_is_read_by_tiff_only_with_jpeg_compression) {
   EXPECT_FALSE(uses_encode_option(FileFormat::Tiff, "quality", options));
   set_encode_option(options, "tiff_compression", "jpeg");
   EXPECT_TRUE(uses_encode_option(FileFormat::Tiff, "quality", options));
-  EXPECT_EQ(formats_reading("quality"), "JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF");
+  EXPECT_EQ(formats_reading("quality"), "JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF");
   EXPECT_EQ(formats_reading("tiled"), "TIFF");
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tessera/error.h"
+#include "tessera/formats.h"
 #include "tessera/version.h"
 
 namespace tessera::cli {
@@ -36,12 +37,27 @@ nlohmann::json settings_of(const BatchCommand& command) {
       {"jobs", options.jobs > 0 ? options.jobs : cores},
       {"memory_bytes", options.memory},  // 0: no cap
       {"format", options.format.empty() ? "the input's" : options.format},
-      {"quality", options.encode.quality},
       {"resume", options.resume},
       {"shard", std::to_string(options.shard + 1) + "/" + std::to_string(options.shards)},
       {"recursive", options.recursive},
       {"fail_on", fail_on_name(options.fail_on)},
       {"shrink_on_load", options.shrink_on_load}};
+  // Every encode option in the format table, given or not (quality, png_compression, ...): what
+  // the outputs were written with.
+  for (const EncodeOptionSpec& option : all_encode_options()) {
+    const std::string name(option.param.name);
+    const std::string value = encode_option_value(options.encode, name);
+    switch (option.param.kind) {
+      case ParamKind::Integer:
+        settings[name] = std::stoi(value);
+        break;
+      case ParamKind::Flag:
+        settings[name] = value == "true";
+        break;
+      default:
+        settings[name] = value;
+    }
+  }
   if (options.limits.max_pixels == UINT64_MAX) {
     settings["max_pixels"] = "unlimited";
   } else {

@@ -38,6 +38,15 @@ std::string option_flag(std::string_view name) {
   return name == "quality" ? "-q" : long_flag(name);
 }
 
+std::string condition_flags(std::string_view only_with) {
+  const std::size_t equals = only_with.find('=');
+  const std::string flag = option_flag(only_with.substr(0, equals));
+  const std::string_view value = only_with.substr(equals + 1);
+  if (value == "false") return "without " + flag;
+  if (value == "true") return "with " + flag;
+  return fmt::format("with {} {}", flag, value);
+}
+
 EncodeOptionFlags::EncodeOptionFlags(CLI::App* command) {
   for (const EncodeOptionSpec& spec : all_encode_options()) {
     Flag& flag =
@@ -108,11 +117,8 @@ std::vector<std::string> ignored_encode_options(FileFormat format,
       if (option.param.name == name) own = &option;
     }
     if (own != nullptr) {  // read only with another option's value, which is not given
-      const std::string_view condition = own->only_with;
-      const std::size_t equals = condition.find('=');
-      ignored.push_back(fmt::format("{} applies to {} only with {} {}", option_flag(name),
-                                    written.title, option_flag(condition.substr(0, equals)),
-                                    condition.substr(equals + 1)));
+      ignored.push_back(fmt::format("{} applies to {} only {}", option_flag(name), written.title,
+                                    condition_flags(own->only_with)));
       continue;
     }
     const std::string readers = formats_reading(name);

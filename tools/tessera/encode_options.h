@@ -44,9 +44,13 @@ class EncodeOptionFlags {
 // How the command line spells an option: "-q" for quality, else "--tiff-compression".
 std::string option_flag(std::string_view name);
 
+// An option's condition (EncodeOptionSpec::only_with) as a command line types it: "with
+// --tiff-compression jpeg", "without --lossless" (a flag off), "with --lossless".
+std::string condition_flags(std::string_view only_with);
+
 // One phrase per given option that `format` does not read with these settings: "-q applies to
-// JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF", "-q applies to TIFF only with --tiff-compression
-// jpeg", "--tiled applies to TIFF only".
+// JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF", "-q applies to TIFF only with
+// --tiff-compression jpeg", "--tiled applies to TIFF only".
 std::vector<std::string> ignored_encode_options(FileFormat format,
                                                 std::span<const std::string> given,
                                                 const EncodeOptions& encode);

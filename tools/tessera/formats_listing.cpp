@@ -19,11 +19,7 @@ std::string describe_option(const EncodeOptionSpec& option) {
   if (param.kind != ParamKind::Flag && !param.default_value.empty()) {
     line += fmt::format(", default {}", param.default_value);
   }
-  if (!option.only_with.empty()) {
-    const std::size_t equals = option.only_with.find('=');
-    line += fmt::format(", read with {} {}", option_flag(option.only_with.substr(0, equals)),
-                        option.only_with.substr(equals + 1));
-  }
+  if (!option.only_with.empty()) line += ", read " + condition_flags(option.only_with);
   return fmt::format("{}. {}", line, param.doc);
 }
 

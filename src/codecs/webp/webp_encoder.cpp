@@ -87,7 +87,9 @@ class WebpEncoder final : public Encoder {
     config.lossless = options_.lossless ? 1 : 0;
     // Lossless means exact: libwebp would otherwise rewrite the colour of transparent pixels.
     config.exact = config.lossless;
-    config.quality = static_cast<float>(options_.quality);
+    // Lossy: the quality asked. Lossless: libwebp's default effort (WebPConfigInit's), whatever
+    // the quality says (the format table marks quality as lossy WebP's only).
+    if (!config.lossless) config.quality = static_cast<float>(options_.quality);
     PictureOwner picture;
     picture.picture.use_argb = config.lossless;
     picture.picture.width = width();

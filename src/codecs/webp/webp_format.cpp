@@ -20,7 +20,9 @@ FormatEntry webp_format() {
           },
       .open_decoder = open_webp_decoder,
       .open_encoder = open_webp_encoder,
-      .encode_options = {quality_option(),
+      // Lossless WebP reads no quality: libwebp would take it as effort, which is not what -q
+      // says (the encoder keeps libwebp's default effort).
+      .encode_options = {quality_option("lossless=false", "lossy WebP"),
                          {.spec = {.param = {.name = "lossless",
                                              .kind = ParamKind::Flag,
                                              .default_value = "false",
