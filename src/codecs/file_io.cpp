@@ -248,8 +248,12 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move
     const std::lock_guard lock(unfinished_mutex());
     unfinished().insert(name);
   }
-  // mkstemp makes the file private (0600); the result should be an ordinary file.
-  fchmod(descriptor, 0666 & ~current_umask());
+  // mkstemp makes the file private (0600); the result should be an ordinary file, or keep the
+  // mode of the file it replaces (as cp onto an existing file does: a group-writable output
+  // stays so).
+  struct stat replaced {};
+  const bool replaces = ::stat(path_.c_str(), &replaced) == 0 && S_ISREG(replaced.st_mode);
+  fchmod(descriptor, replaces ? replaced.st_mode & 07777 : 0666 & ~current_umask());
   // Read-write: libtiff seeks back over what it wrote, and may read it.
   descriptor_.fd = descriptor;
   stream_ = fopencookie(&descriptor_, "w+b",

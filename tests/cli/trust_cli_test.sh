@@ -209,5 +209,15 @@ head -c 3000 "$images/testorig.jpg" >"$work/trial-cut.jpg"
 grep -qF -- "--fail-on none" "$work/trial-cut.out" ||
   fail "a truncated file's error names the option, not only FailOn::None"
 
+# An output that replaces a file keeps that file's mode (on 8b3fd50 it became 0644); a new one
+# takes the umask's.
+"$tessera" convert "$images/testorig.jpg" "$work/shared.png" || fail "convert to shared.png"
+[[ $(stat -c %a "$work/shared.png") == "$(printf '%o' $((0666 & ~$(umask))))" ]] ||
+  fail "a new output takes the umask's mode (got $(stat -c %a "$work/shared.png"))"
+chmod 0660 "$work/shared.png"
+"$tessera" convert "$images/testorig.jpg" "$work/shared.png" -p invert || fail "convert over shared.png"
+[[ $(stat -c %a "$work/shared.png") == 660 ]] ||
+  fail "a replaced output keeps its mode (got $(stat -c %a "$work/shared.png"))"
+
 [[ $failures -eq 0 ]] && echo "all trust CLI checks passed"
 exit $(( failures > 0 ))
