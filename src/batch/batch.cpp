@@ -85,7 +85,7 @@ void refuse_unwritable_output(const fs::path& output) {
   if (descriptor < 0) {
     const int reason = errno;
     throw Error(ErrorCode::Io,
-                fmt::format("batch: cannot write in the output folder: {}", std::strerror(reason)),
+                fmt::format("cannot write in the output folder: {}", std::strerror(reason)),
                 {.path = output.string(), .operation = "batch", .os_error = reason});
   }
   ::close(descriptor);
@@ -304,13 +304,12 @@ Totals run(const Options& options, const Progress& progress) {
   std::error_code error;
   if (fs::exists(options.output, error) && !fs::is_directory(options.output, error)) {
     throw Error(ErrorCode::InvalidArgument,
-                "batch: OUTPUT is a file, not a folder: give a folder (it is made if missing)",
+                "OUTPUT is a file, not a folder: give a folder (it is made if missing)",
                 {.path = options.output.string(), .operation = "batch"});
   }
   fs::create_directories(options.output, error);
   if (error || !fs::is_directory(options.output)) {
-    throw Error(ErrorCode::Io,
-                fmt::format("batch: cannot make the output folder: {}", error.message()),
+    throw Error(ErrorCode::Io, fmt::format("cannot make the output folder: {}", error.message()),
                 {.path = options.output.string(), .operation = "batch"});
   }
   refuse_unwritable_output(options.output);

@@ -92,6 +92,15 @@ grep -qF "cannot write the report (check the folder exists and is writable) [fil
 "$tessera" batch "$work/good" "$work/quiet-out" -q 70 --format jpg >"$work/quiet.out" 2>&1 || fail "a jpg batch runs"
 ! grep -q warning "$work/quiet.out" || fail "-q on jpg outputs does not warn: $(cat "$work/quiet.out")"
 
+# --format is the extension in lower case, whatever case it is typed in; an empty one is refused
+# (on 2d53425 "PNG" wrote testorig.PNG, and '' meant the input's format).
+"$tessera" batch "$work/good" "$work/upper" --format PNG >/dev/null 2>&1 || fail "--format PNG runs"
+[[ -f $work/upper/testorig.png && ! -e $work/upper/testorig.PNG ]] || fail "--format PNG writes .png: $(ls "$work/upper")"
+"$tessera" batch "$work/good" "$work/empty" --format '' >"$work/empty.out" 2>&1
+status=$?
+[[ $status -eq 2 && ! -e $work/empty ]] || fail "--format '' is a usage error (got $status)"
+grep -qF "needs a format" "$work/empty.out" || fail "--format '' says why: $(cat "$work/empty.out")"
+
 # A report written inside the input folder is not taken as an input: neither its temporary
 # while the run writes it (on d8fc0d6, "FAILED in/r.json.part: the file is empty") nor, on a
 # second run, the finished report.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cctype>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +112,16 @@ std::string written_extensions(bool dotted) {
   return list;
 }
 
+// --format's value as output names will carry it: lower case ("PNG" writes 1.png, not 1.PNG
+// beside another run's 1.png), and not empty (which would silently mean the input's format).
+const CLI::Validator kFormatName(
+    [](std::string& value) -> std::string {
+      if (value.empty()) return "needs a format, e.g. png";
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return {};
+    },
+    "FORMAT");
+
 // A --memory value: a size, never 0 (which would leave no room; no --memory means no cap).
 std::size_t parse_memory_cap(const std::string& text) {
   const std::size_t bytes = tessera::memory::parse_bytes(text);
@@ -205,10 +216,12 @@ int main(int argc, char** argv) {
   bool keep_orientation = false;
   convert_command->add_flag("--no-rotate", keep_orientation,
                             "Keep pixels as stored instead of applying EXIF orientation");
-  convert_command->add_option("--format", convert.output_format,
-                              fmt::format("Output format when OUT is - (standard output): {}; "
-                                          "else OUT's extension",
-                                          written_extensions(false)));
+  convert_command
+      ->add_option("--format", convert.output_format,
+                   fmt::format("Output format when OUT is - (standard output): {}; "
+                               "else OUT's extension",
+                               written_extensions(false)))
+      ->transform(kFormatName);
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -230,9 +243,11 @@ int main(int argc, char** argv) {
   batch_command->add_option("--memory", batch_memory,
                             "Cap on memory for all files together, e.g. 512M; files wait for room, "
                             "and one that alone needs more fails");
-  batch_command->add_option(
-      "--format", batch.options.format,
-      fmt::format("Output format: {} (default: the input's)", written_extensions(false)));
+  batch_command
+      ->add_option(
+          "--format", batch.options.format,
+          fmt::format("Output format: {} (default: the input's)", written_extensions(false)))
+      ->transform(kFormatName);
   const tessera::cli::EncodeOptionFlags batch_encode(batch_command);
   batch_command->add_flag("--resume", batch.options.resume,
                           "Skip inputs whose output exists (outputs appear only when "
