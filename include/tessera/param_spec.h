@@ -43,6 +43,17 @@ struct ParamSpec {
   // "a factor (50%, 0.5), a size (800x600), ..."; a Rectangle's, Kernel's, Colour's or
   // Sides' doc says its form.
   std::string allowed() const;
+
+  // The checks of the scalar kinds, which the op registry and the format table both make (with
+  // their own words around a refusal):
+  // whether `word` is one of `choices` (a Choice's words, or the words an Integer or Number
+  // takes besides numbers);
+  bool is_choice(std::string_view word) const;
+  // whether `value` is within [min, max], whole for an Integer, odd where `odd` says;
+  bool allows_number(double value) const;
+  // whether `text` is an allowed Integer, Number, Choice or Flag as written ("90", "deflate",
+  // "true"); the compound kinds' text forms are the op registry's to read (false here).
+  bool allows_text(std::string_view text) const;
 };
 
 }  // namespace tessera

@@ -72,9 +72,9 @@ std::string_view recognised_elsewhere(const std::byte* bytes, std::size_t size) 
 
 // "JPEG, PNG, WebP, TIFF, GIF, HEIC/AVIF, BMP and Netpbm"
 std::string readable_formats() {
-  std::vector<std::string_view> titles;
-  for (const FormatDescription& format : all_formats()) titles.push_back(format.title);
-  return fmt::format("{} and {}", fmt::join(titles.begin(), titles.end() - 1, ", "), titles.back());
+  std::vector<std::string> titles;
+  for (const FormatDescription& format : all_formats()) titles.emplace_back(format.title);
+  return codecs::as_sentence(titles);
 }
 
 std::string describe_bytes(const std::byte* bytes, std::size_t size) {

@@ -60,6 +60,9 @@ bool starts_with(std::span<const std::byte> head, std::string_view signature,
 // Options more than one format reads, declared once.
 EncodeOption quality_option(std::string_view only_with = {}, std::string_view applies_as = {});
 
+// Words in a sentence: "JPEG, WebP and TIFF" (the formats an error or a warning names).
+std::string as_sentence(const std::vector<std::string>& words);
+
 // Each codec folder's entry (src/codecs/<format>/<format>_format.cpp).
 FormatEntry jpeg_format();
 FormatEntry png_format();

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "codecs/format_entry.h"
 
@@ -24,6 +25,15 @@ EncodeOption quality_option(std::string_view only_with, std::string_view applies
           .set = [](EncodeOptions& options,
                     std::string_view value) { options.quality = std::stoi(std::string(value)); },
           .get = [](const EncodeOptions& options) { return std::to_string(options.quality); }};
+}
+
+std::string as_sentence(const std::vector<std::string>& words) {
+  std::string sentence;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    sentence += i == 0 ? "" : i + 1 == words.size() ? " and " : ", ";
+    sentence += words[i];
+  }
+  return sentence;
 }
 
 }  // namespace tessera::codecs

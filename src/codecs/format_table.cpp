@@ -60,51 +60,6 @@ const codecs::EncodeOption& encode_option_named(std::string_view name) {
               {.operation = "encode"});
 }
 
-bool is_choice(std::string_view choices, std::string_view value) {
-  while (!choices.empty()) {
-    const std::size_t bar = choices.find('|');
-    if (choices.substr(0, bar) == value) return true;
-    if (bar == std::string_view::npos) break;
-    choices.remove_prefix(bar + 1);
-  }
-  return false;
-}
-
-// Whether `value` is what `param` allows: the encode options are integers in a range, choices
-// and flags.
-bool allows(const ParamSpec& param, std::string_view value) {
-  switch (param.kind) {
-    case ParamKind::Choice:
-      return is_choice(param.choices, value);
-    case ParamKind::Flag:
-      return value == "true" || value == "false";
-    case ParamKind::Integer:
-    case ParamKind::Number: {
-      double number = 0;
-      const char* end = value.data() + value.size();
-      const auto [stop, error] = std::from_chars(value.data(), end, number);
-      return error == std::errc{} && stop == end && number >= param.min && number <= param.max &&
-             (param.kind == ParamKind::Number || std::floor(number) == number);
-    }
-    case ParamKind::Rectangle:
-    case ParamKind::Size:
-    case ParamKind::Kernel:
-    case ParamKind::Colour:
-    case ParamKind::Sides:
-      return false;  // an op's kinds; no encoder takes one
-  }
-  return false;
-}
-
-std::string joined_as_sentence(const std::vector<std::string>& words) {
-  std::string sentence;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    sentence += i == 0 ? "" : i + 1 == words.size() ? " and " : ", ";
-    sentence += words[i];
-  }
-  return sentence;
-}
-
 }  // namespace
 
 const std::vector<FormatDescription>& all_formats() {
@@ -139,7 +94,7 @@ std::vector<EncodeOptionSpec> all_encode_options() {
 
 void set_encode_option(EncodeOptions& options, std::string_view name, std::string_view value) {
   const codecs::EncodeOption& option = encode_option_named(name);
-  if (!allows(option.spec.param, value)) {
+  if (!option.spec.param.allows_text(value)) {
     throw Error(ErrorCode::InvalidArgument,
                 fmt::format("{} {} is not allowed: {}", name, value, option.spec.param.allowed()),
                 {.operation = "encode"});
@@ -171,7 +126,7 @@ std::string formats_reading(std::string_view name) {
       titles.emplace_back(option.applies_as.empty() ? format.title : option.applies_as);
     }
   }
-  return joined_as_sentence(titles);
+  return codecs::as_sentence(titles);
 }
 
 std::size_t encoder_working_bytes(FileFormat format, int width, int height) {

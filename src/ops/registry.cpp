@@ -20,17 +20,6 @@ namespace {
 
 std::string format_bound(double value) { return fmt::format("{}", value); }
 
-bool is_word_choice(const ParamSpec& param, std::string_view value) {
-  std::string_view choices = param.choices;
-  while (!choices.empty()) {
-    const std::size_t bar = choices.find('|');
-    if (choices.substr(0, bar) == value) return true;
-    if (bar == std::string_view::npos) break;
-    choices.remove_prefix(bar + 1);
-  }
-  return false;
-}
-
 // The whole of `text` as a number, or nothing.
 std::optional<double> parse_number(std::string_view text) {
   double value = 0;
@@ -192,9 +181,9 @@ bool is_native(const ParamSpec& param, const ParamValue& value) {
   const auto* word = std::get_if<std::string>(&value);
   switch (param.kind) {
     case ParamKind::Integer:
-      return std::holds_alternative<long>(value) || (word && is_word_choice(param, *word));
+      return std::holds_alternative<long>(value) || (word && param.is_choice(*word));
     case ParamKind::Number:
-      return std::holds_alternative<double>(value) || (word && is_word_choice(param, *word));
+      return std::holds_alternative<double>(value) || (word && param.is_choice(*word));
     case ParamKind::Choice:
       return word != nullptr;
     case ParamKind::Flag:
@@ -227,7 +216,7 @@ void check_value(std::string_view op, const ParamSpec& param, const ParamValue& 
       if (const auto* number = std::get_if<double>(&value)) check_parameter(op, param, *number);
       return;
     case ParamKind::Choice:
-      if (!is_word_choice(param, std::get<std::string>(value))) refuse(op, param, written);
+      if (!param.is_choice(std::get<std::string>(value))) refuse(op, param, written);
       return;
     case ParamKind::Flag:
     case ParamKind::Rectangle:
@@ -342,10 +331,7 @@ std::string to_text(const ParamValue& value) {
 }
 
 void check_parameter(std::string_view op, const ParamSpec& param, double value) {
-  const bool whole = std::floor(value) == value;
-  const bool in_range = value >= param.min && value <= param.max;
-  const bool odd_ok = !param.odd || (whole && std::fmod(std::fabs(value), 2.0) == 1.0);
-  if (!in_range || (param.kind == ParamKind::Integer && !whole) || !odd_ok) {
+  if (!param.allows_number(value)) {
     detail::fail(op, fmt::format("{} {} is not allowed: {}", param.name, format_bound(value),
                                  param.allowed()));
   }
@@ -360,7 +346,7 @@ ParamValue parse_value(std::string_view op, const ParamSpec& param, std::string_
   switch (param.kind) {
     case ParamKind::Integer:
     case ParamKind::Number: {
-      if (is_word_choice(param, text)) return std::string(text);
+      if (param.is_choice(text)) return std::string(text);
       const auto number = parse_number(text);
       if (!number) {
         detail::fail(op,

@@ -68,14 +68,24 @@ echo "interrupted $interrupted of $signals runs"
 # A second signal, a second or more after the first, ends the run at once, even with an input
 # that never comes (a FIFO no one writes); the report's part file keeps the files finished
 # before it. (The temporaries of files in flight go too: the convert checks below.)
+# Holds FIFO $1 open for writing once the batch opens it to read (then touches $1.opened), and
+# writes the bytes of $3 into it $2 seconds later; its process group is $holder (set -m), and
+# it keeps none of this script's outputs open (ctest waits for those).
+hold_fifo() {
+  (exec 3>"$1"; touch "$1.opened"; sleep "$2"; cat "$3" >&3) >/dev/null 2>&1 &
+  holder=$!
+}
 mkfifo "$work/never.jpg"
 printf '%s\n' "$work/in/p0.jpg" "$work/never.jpg" >"$work/twice.list"
+hold_fifo "$work/never.jpg" 60 /dev/null
 "$tessera" batch "$work/twice.list" "$work/twice" "${job[@]}" --report "$work/twice.json" >/dev/null 2>&1 &
 pid=$!
 await "$work/twice/p0.jpg" || fail "the run never finished its first file"
+await "$work/never.jpg.opened" || fail "the run never opened the FIFO"
 kill -INT "$pid"; sleep 1.5; kill -INT "$pid" 2>/dev/null
 wait "$pid"
 status=$?
+kill -- -"$holder" 2>/dev/null
 [[ $status -eq 130 ]] || fail "two SIGINTs: exit 130 (got $status)"
 [[ -z $(find "$work/twice" -name '.*') ]] || fail "two SIGINTs leave no temporary"
 grep -qF "$work/twice/p0.jpg" "$work/twice.json.part" 2>/dev/null ||
@@ -89,15 +99,15 @@ grep -qF "$work/twice/p0.jpg" "$work/twice.json.part" 2>/dev/null ||
 # The FIFO keeps a file in flight past the signals; its bytes come after them.
 mkfifo "$work/late.jpg"
 printf '%s\n' "$work/in/p1.jpg" "$work/late.jpg" "$work/in/p2.jpg" >"$work/timed.list"
+hold_fifo "$work/late.jpg" 1 "$work/in/p3.jpg"
 "$tessera" batch "$work/timed.list" "$work/timed" --jobs 1 --report "$work/timed.json" \
   >"$work/timed.out" 2>&1 &
 pid=$!
-await "$work/timed/p1.jpg" || fail "the timed run never finished its first file"
+await "$work/late.jpg.opened" || fail "the timed run never opened the FIFO"
 kill -INT "$pid"; sleep 0.1; kill -INT "$pid" 2>/dev/null
-sleep 0.5
-timeout 20 cp "$work/in/p3.jpg" "$work/late.jpg"
 wait "$pid"
 status=$?
+wait "$holder"
 [[ $status -eq 130 ]] || fail "a doubled SIGINT: exit 130 (got $status)"
 grep -qE "^batch: interrupted: 2 done" "$work/timed.out" ||
   fail "a doubled SIGINT: the file in flight finishes and the summary is printed: $(cat "$work/timed.out")"
