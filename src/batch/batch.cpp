@@ -185,6 +185,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
     }
     pipeline::Job job = pipeline::Job::prepare(input.path, result.output,
                                                {.limits = options.limits,
+                                                .apply_orientation = options.apply_orientation,
                                                 .shrink_on_load = options.shrink_on_load,
                                                 .fail_on = options.fail_on,
                                                 .encode = options.encode,

@@ -41,7 +41,8 @@ nlohmann::json settings_of(const BatchCommand& command) {
       {"shard", std::to_string(options.shard + 1) + "/" + std::to_string(options.shards)},
       {"recursive", options.recursive},
       {"fail_on", fail_on_name(options.fail_on)},
-      {"shrink_on_load", options.shrink_on_load}};
+      {"shrink_on_load", options.shrink_on_load},
+      {"apply_orientation", options.apply_orientation}};
   // Every encode option in the format table, given or not (quality, png_compression, ...): what
   // the outputs were written with.
   for (const EncodeOptionSpec& option : all_encode_options()) {

@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
   // What ends a decode, and shrink-on-load, for the commands that decode pixels.
   std::string fail_on = "error";
   bool no_shrink_on_load = false;
+  bool keep_orientation = false;
   const auto add_decode_options = [&](CLI::App* command) {
     command
         ->add_option("--fail-on", fail_on,
@@ -180,6 +181,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     command->add_flag("--no-shrink-on-load", no_shrink_on_load,
                       "Decode at full size even when the pipeline shrinks the image");
+    command->add_flag("--no-rotate", keep_orientation,
+                      "Keep pixels as stored instead of applying EXIF orientation");
   };
 
   std::vector<std::string> info_paths;
@@ -213,9 +216,6 @@ int main(int argc, char** argv) {
                               "Refuse the job if its estimate is above this, and stop it if it "
                               "would go above (e.g. 512M, 1.5G)");
   const tessera::cli::EncodeOptionFlags convert_encode(convert_command);
-  bool keep_orientation = false;
-  convert_command->add_flag("--no-rotate", keep_orientation,
-                            "Keep pixels as stored instead of applying EXIF orientation");
   convert_command
       ->add_option("--format", convert.output_format,
                    fmt::format("Output format when OUT is - (standard output): {}; "
@@ -324,6 +324,7 @@ int main(int argc, char** argv) {
   // The same for batch: pipeline, memory and shard are checked before anything is opened.
   if (*batch_command) {
     batch.options.shrink_on_load = !no_shrink_on_load;
+    batch.options.apply_orientation = !keep_orientation;
     batch.options.fail_on = parse_fail_on(fail_on);
     try {
       if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);

@@ -35,6 +35,7 @@ struct Options {
   std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
   EncodeOptions encode;
   Limits limits;                   // per file (budget ignored: `memory` is the budget)
+  bool apply_orientation = true;   // see DecodeOptions (`--no-rotate`)
   bool shrink_on_load = true;      // see DecodeOptions
   FailOn fail_on = FailOn::Error;  // see DecodeOptions
   bool recursive = false;          // walk subfolders (their names are kept in the output)
