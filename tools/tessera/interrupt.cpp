@@ -1,14 +1,17 @@
 #include "interrupt.h"
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
-#include <ctime>
 
 #include "tessera/codec.h"
 
@@ -29,13 +32,24 @@ InterruptWatch::InterruptWatch() {
     sigaddset(&watched_, number);
   }
   pthread_sigmask(SIG_BLOCK, &watched_, &previous_mask_);
+  signals_fd_ = signalfd(-1, &watched_, SFD_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_CLOEXEC);
+  if (signals_fd_ < 0 || wake_fd_ < 0) {  // out of descriptors: the signals keep their defaults
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+    return;
+  }
   waiter_ = std::thread([this] {
-    // A short timeout so that the destructor can end the wait without a signal of its own.
-    const timespec tick{0, 50'000'000};
     std::chrono::steady_clock::time_point first_at;
-    while (!done_.load()) {
-      const int number = sigtimedwait(&watched_, nullptr, &tick);
-      if (number <= 0) continue;  // EAGAIN (the tick) or EINTR
+    for (;;) {
+      // The signals, or the destructor's word on the eventfd: no timeout, so that a command
+      // that is done ends at once rather than at the next tick of a poll.
+      pollfd ready[2] = {{.fd = signals_fd_, .events = POLLIN, .revents = 0},
+                         {.fd = wake_fd_, .events = POLLIN, .revents = 0}};
+      if (::poll(ready, 2, -1) < 0) continue;  // EINTR
+      if (ready[1].revents != 0) return;
+      signalfd_siginfo received{};
+      if (::read(signals_fd_, &received, sizeof received) != sizeof received) continue;
+      const int number = static_cast<int>(received.ssi_signo);
       int expected = 0;
       if (signal_.compare_exchange_strong(expected, number)) {
         first_at = std::chrono::steady_clock::now();
@@ -67,8 +81,13 @@ InterruptWatch::InterruptWatch() {
 }
 
 InterruptWatch::~InterruptWatch() {
-  done_ = true;
-  waiter_.join();
+  if (waiter_.joinable()) {
+    const std::uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+    waiter_.join();
+  }
+  if (signals_fd_ >= 0) ::close(signals_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 

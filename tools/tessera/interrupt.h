@@ -36,7 +36,8 @@ class InterruptWatch {
  private:
   std::stop_source stop_;
   std::atomic<int> signal_{0};
-  std::atomic<bool> done_{false};
+  int signals_fd_ = -1;  // a signalfd for the watched signals
+  int wake_fd_ = -1;     // an eventfd: the destructor ends the wait through it
   sigset_t watched_{};
   sigset_t previous_mask_{};
   std::thread waiter_;
