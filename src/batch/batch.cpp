@@ -19,13 +19,12 @@
 #include <optional>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "batch/admission.h"
 #include "batch/inputs.h"
+#include "batch/output_names.h"
 #include "codecs/extension.h"
-#include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -100,66 +99,21 @@ bool in_shard(const Options& options, fs::path relative) {
          shard_of(relative.replace_extension().generic_string(), options.shards) == options.shard;
 }
 
-// A batch killed mid-file leaves the temporary it was writing (".NAME.tessera-XXXXXX" beside
-// where NAME goes). A resumed run redoes those files, so it removes this shard's leftovers
-// first; no other run would.
-void remove_leftover_temporaries(const Options& options) {
-  const std::string_view marker = codecs::kTemporaryMarker;
-  constexpr std::size_t kRandomCharacters = 6;  // mkostemp's XXXXXX
-  std::error_code error;
-  fs::recursive_directory_iterator walk(options.output,
-                                        fs::directory_options::skip_permission_denied, error);
-  for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
-    const std::string name = walk->path().filename().string();
-    const auto at = name.rfind(marker);
-    // (Its own error code: a file that cannot be looked at or removed does not end the walk.)
-    std::error_code file_error;
-    if (name.size() < 2 || name[0] != '.' || at == std::string::npos || at < 2 ||
-        at + marker.size() + kRandomCharacters != name.size() ||
-        !walk->is_regular_file(file_error)) {
-      continue;
-    }
-    const fs::path output =
-        walk->path().parent_path().lexically_relative(options.output) / name.substr(1, at - 1);
-    if (in_shard(options, output)) fs::remove(walk->path(), file_error);
-  }
-}
-
-// The outputs this run has given out, each with the input it went to. Two inputs can map to
-// one output ("a/img.jpg" and "b/img.jpg" from a list of paths, "x.jpg" and "x.png" with
-// --format webp); the second would replace the first's output without a word, so it fails
-// instead, naming both.
-class OutputClaims {
- public:
-  void claim(const fs::path& output, const fs::path& input) {
-    const std::lock_guard lock(mutex_);
-    const auto [at, fresh] = owners_.try_emplace(output.lexically_normal().string(), input);
-    if (!fresh) {
-      throw Error(ErrorCode::InvalidArgument,
-                  fmt::format("its output '{}' is already that of '{}' in this run: rename one "
-                              "of the two, or run them apart",
-                              output.string(), at->second.string()),
-                  {.path = input.string(), .operation = "batch"});
-    }
-  }
-
- private:
-  std::mutex mutex_;
-  std::unordered_map<std::string, fs::path> owners_;
-};
-
 // One file, start to end. Errors become a Failed result; nothing escapes.
 // Sets `output_full` when the output device has no room left.
 FileResult run_file(const Options& options, const detail::Input& input,
                     detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io,
-                    OutputClaims& claims, std::atomic<bool>& output_full) {
+                    detail::OutputClaims& claims, detail::LeftoverTemporaries* leftovers,
+                    std::atomic<bool>& output_full) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
   std::size_t reserved = 0;
   bool output_unwritable = false;
   try {
-    claims.claim(result.output, input.path);
+    // A killed run's temporaries under this input's output name are stale, whether the output
+    // is done (then skipped) or not (then redone).
+    if (leftovers != nullptr) leftovers->remove_for(result.output);
     if (options.resume && fs::exists(result.output)) {
       // Outputs appear under their name only when complete, so one that exists is done.
       result.status = Status::Skipped;
@@ -191,6 +145,8 @@ FileResult run_file(const Options& options, const detail::Input& input,
                                                 .encode = options.encode,
                                                 .pipeline = options.pipeline,
                                                 .io = io});
+    // Claimed once the input is known to be an image (the job opened its decoder).
+    claims.claim(result.output, input.path);
     result.width = job.input_size()[0];
     result.height = job.input_size()[1];
     result.output_width = job.output_shape().width;
@@ -314,11 +270,12 @@ Totals run(const Options& options, const Progress& progress) {
                 {.path = options.output.string(), .operation = "batch"});
   }
   refuse_unwritable_output(options.output);
-  if (options.resume) remove_leftover_temporaries(options);
+  std::optional<detail::LeftoverTemporaries> leftovers;
+  if (options.resume) leftovers.emplace(options.output);
   std::optional<MemoryBudget> budget;
   if (options.memory != 0) budget.emplace(options.memory, "--memory");
   detail::Admission admission(options.memory);
-  OutputClaims claims;
+  detail::OutputClaims claims;
   std::atomic<bool> output_full{false};
 
   const auto start = Clock::now();
@@ -367,7 +324,7 @@ Totals run(const Options& options, const Progress& progress) {
         if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
         record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims,
-                        output_full));
+                        leftovers ? &*leftovers : nullptr, output_full));
       }
     };
 #ifdef TESSERA_PLAIN_THREADS

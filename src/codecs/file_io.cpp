@@ -231,7 +231,22 @@ std::set<std::string>& unfinished() {
 
 }  // namespace
 
-AtomicOutputFile::AtomicOutputFile(std::filesystem::path path) : path_(std::move(path)) {
+namespace {
+
+// Where an output path's bytes go: through a symbolic link to the file it names (as cp and
+// ImageMagick write through one), so that the temporary sits and is renamed beside the real
+// file and the link stays a link. A dangling link or a plain path is itself.
+std::filesystem::path written_through_links(std::filesystem::path path) {
+  std::error_code error;
+  if (!std::filesystem::is_symlink(path, error)) return path;
+  const std::filesystem::path target = std::filesystem::canonical(path, error);
+  return error ? path : target;
+}
+
+}  // namespace
+
+AtomicOutputFile::AtomicOutputFile(std::filesystem::path path)
+    : path_(written_through_links(std::move(path))) {
   const std::filesystem::path directory =
       path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
   std::string name =

@@ -121,6 +121,37 @@ TEST_F(Batch, resume_skips_what_is_done_and_redoes_the_rest) {
                                                                "a.jpg", "b.jpg", "sub/big.jpg"}));
 }
 
+// Another run writing into the same folder (another shard, another batch) has temporaries that
+// look like a killed run's: a resumed run removes only those under its own inputs' output
+// names (on 091543c it removed them all, and the other run failed renaming its file).
+TEST_F(Batch, resume_leaves_other_runs_temporaries_alone) {
+  batch::run(options(root_ / "out"));
+  fs::remove(root_ / "out" / "b.jpg");
+  std::ofstream(root_ / "out" / ".b.jpg.tessera-Ab3xYz") << "ours: b is an input";
+  // With two shards, b's shard resumes; the other shard's input's temporary stays.
+  auto again = options(root_ / "out");
+  again.resume = true;
+  again.shards = 2;
+  again.shard = batch::shard_of("b", 2);
+  // Another batch's file, of no input of ours, under a name that falls in our shard (a shard
+  // rule alone would take it).
+  std::string other = "other0";
+  while (batch::shard_of(other, 2) != again.shard) other.back()++;
+  const fs::path another = root_ / "out" / ("." + other + ".jpg.tessera-Cd4eFg");
+  std::ofstream(another) << "another batch's, in flight";
+  const std::string other_shard = batch::shard_of("a", 2) != again.shard ? "a" : "sub/big";
+  ASSERT_NE(batch::shard_of(other_shard, 2), again.shard) << "a fixture with both shards";
+  fs::remove(root_ / "out" / (other_shard + ".jpg"));
+  const fs::path theirs = root_ / "out" / fs::path(other_shard + ".jpg").parent_path() /
+                          ("." + fs::path(other_shard).filename().string() + ".jpg.tessera-Hi5jKl");
+  std::ofstream(theirs) << "the other shard's, in flight";
+  batch::run(again);
+  EXPECT_TRUE(fs::exists(root_ / "out" / "b.jpg"));
+  EXPECT_FALSE(fs::exists(root_ / "out" / ".b.jpg.tessera-Ab3xYz"));
+  EXPECT_TRUE(fs::exists(another)) << another;
+  EXPECT_TRUE(fs::exists(theirs)) << theirs;
+}
+
 TEST_F(Batch, shards_split_the_inputs_disjointly_and_completely) {
   std::set<std::string> seen;
   int done = 0;

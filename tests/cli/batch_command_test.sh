@@ -101,6 +101,17 @@ status=$?
 [[ $status -eq 2 && ! -e $work/empty ]] || fail "--format '' is a usage error (got $status)"
 grep -qF "needs a format" "$work/empty.out" || fail "--format '' says why: $(cat "$work/empty.out")"
 
+# Files beside a photo that are not images (an XMP sidecar, notes) are skipped and take no
+# output name (on 091543c photo.xmp claimed photo.png first and the photo failed).
+mkdir -p "$work/sidecars"
+cp "$images/testorig.jpg" "$work/sidecars/photo.jpg"
+echo '<x:xmpmeta/>' >"$work/sidecars/photo.xmp"
+echo 'notes' >"$work/sidecars/photo.txt"
+"$tessera" batch "$work/sidecars" "$work/sidecars-out" --format png --jobs 1 >"$work/sidecars.out" 2>&1
+status=$?
+[[ $status -eq 0 ]] || fail "sidecar files do not fail the photo (got $status): $(cat "$work/sidecars.out")"
+grep -qE "^batch: 1 done, 0 failed, 2 skipped" "$work/sidecars.out" || fail "the photo is done, the sidecars skipped: $(cat "$work/sidecars.out")"
+
 # --no-rotate keeps the pixels as stored, as convert's does (the trial found batch without it).
 mkdir -p "$work/turned"
 cp "$corpora/vips/test/test-suite/images/rotation/6.jpg" "$work/turned/"

@@ -219,5 +219,14 @@ chmod 0660 "$work/shared.png"
 [[ $(stat -c %a "$work/shared.png") == 660 ]] ||
   fail "a replaced output keeps its mode (got $(stat -c %a "$work/shared.png"))"
 
+# An output that is a symbolic link is written through it: the link stays, its target is
+# replaced (on 091543c the link itself was replaced by a file and the target left stale).
+"$tessera" convert "$images/testorig.jpg" "$work/target.png" || fail "convert to target.png"
+ln -s target.png "$work/link.png"
+"$tessera" convert "$images/testorig.jpg" "$work/link.png" -p invert || fail "convert to link.png"
+[[ -L $work/link.png && $(readlink "$work/link.png") == target.png ]] || fail "the output link stays a link"
+cmp -s "$work/link.png" "$work/shared.png" || fail "the link's target holds the new image"
+[[ -z $(find "$work" -maxdepth 1 -name '.*tessera-*') ]] || fail "writing through a link leaves no temporary"
+
 [[ $failures -eq 0 ]] && echo "all trust CLI checks passed"
 exit $(( failures > 0 ))

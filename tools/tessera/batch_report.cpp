@@ -89,6 +89,7 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
   write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
   write("  \"settings\": " + settings_of(command).dump() + ",\n");
   write("  \"files\": [");
+  std::fflush(file_);  // on disk before the first file: a run killed at once still says what ran
 }
 
 BatchReport::~BatchReport() {
