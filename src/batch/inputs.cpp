@@ -78,7 +78,8 @@ std::optional<Input> Inputs::next() {
       const auto first = line.find_first_not_of(" \t\r");
       if (first == std::string::npos || line[first] == '#') continue;  // blank, or a comment
       line = line.substr(first, line.find_last_not_of(" \t\r") + 1 - first);
-      if (!listed_.insert(line).second) continue;  // listed twice: taken once
+      // Listed twice, however spelled ("in/a.jpg", "./in/a.jpg"): taken once.
+      if (!listed_.insert(fs::path(line).lexically_normal().string()).second) continue;
       const fs::path path(line);
       return Input{path, output_name(path), true};
     }

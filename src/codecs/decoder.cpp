@@ -100,6 +100,12 @@ void Decoder::read(const MutableImageView& rows) {
 }
 
 void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows_grey) {
+  if (height_ == 0) {  // before the headers said what the image is: there is no partial image
+    throw Error(
+        ErrorCode::CorruptData,
+        fmt::format("truncated in its headers ({}); the file is damaged or incomplete", detail),
+        {.path = path_.string(), .operation = "decode"});
+  }
   const std::string what = fmt::format("truncated: {} of {} rows ({})", rows_done, height_, detail);
   if (fail_on_ != FailOn::None) {
     throw Error(

@@ -219,6 +219,27 @@ chmod 0660 "$work/shared.png"
 [[ $(stat -c %a "$work/shared.png") == 660 ]] ||
   fail "a replaced output keeps its mode (got $(stat -c %a "$work/shared.png"))"
 
+# A file cut inside its headers has no partial image: no --fail-on none hint, which could not
+# help (on 091543c: "truncated: 0 of 0 rows ... --fail-on none accepts the partial image").
+head -c 100 "$images/testorig.jpg" >"$work/header-cut.jpg"
+"$tessera" convert "$work/header-cut.jpg" "$work/header-cut.png" >"$work/header-cut.out" 2>&1
+[[ $? -eq 1 ]] || fail "a header-cut JPEG fails with exit 1"
+grep -qF "truncated in its headers" "$work/header-cut.out" && ! grep -qF -- "--fail-on" "$work/header-cut.out" ||
+  fail "a header-cut JPEG says so, without the --fail-on hint: $(cat "$work/header-cut.out")"
+
+# The same file listed twice, however spelled, is taken once (on 091543c "./in/a.jpg" beside
+# "in/a.jpg" failed as an output collision).
+mkdir -p "$work/twice-in"
+cp "$images/testorig.jpg" "$work/twice-in/a.jpg"
+printf '%s\n' "$work/twice-in/a.jpg" "$work/twice-in/./a.jpg" >"$work/twice.list"
+"$tessera" batch "$work/twice.list" "$work/twice-out" >"$work/twice.out" 2>&1 || fail "a path listed twice: $(cat "$work/twice.out")"
+grep -qE "^batch: 1 done, 0 failed, 0 skipped" "$work/twice.out" || fail "a path listed twice is taken once: $(cat "$work/twice.out")"
+
+# An OUT that is a folder is refused before the work (on 091543c it failed at the rename).
+mkdir -p "$work/folder.png"
+"$tessera" convert "$images/testorig.jpg" "$work/folder.png" >"$work/folder.out" 2>&1
+[[ $? -eq 2 ]] && grep -qF "OUT is a folder" "$work/folder.out" || fail "an OUT folder is a usage error: $(cat "$work/folder.out")"
+
 # An output that is a symbolic link is written through it: the link stays, its target is
 # replaced (on 091543c the link itself was replaced by a file and the target left stale).
 "$tessera" convert "$images/testorig.jpg" "$work/target.png" || fail "convert to target.png"

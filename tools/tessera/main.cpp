@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <filesystem>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -424,6 +425,14 @@ int main(int argc, char** argv) {
       } catch (const tessera::Error& error) {
         print_error(error);
         return exit_status(error);
+      }
+      std::error_code not_a_folder;
+      if (std::filesystem::is_directory(convert.output, not_a_folder)) {
+        // Said before the work: the rename into place would fail only after all of it.
+        print_error(tessera::Error(tessera::ErrorCode::InvalidArgument,
+                                   "OUT is a folder: give a file name in it (e.g. OUT/name.png)",
+                                   {.path = convert.output, .operation = "convert"}));
+        return kExitUsage;
       }
       for (const std::string& ignored :
            tessera::cli::ignored_encode_options(written, convert_encode.given(), convert.encode)) {

@@ -49,8 +49,14 @@ void on_emit_message(jpeg_common_struct* common, int message_level) {
   if (manager.fail_on == FailOn::Warning || (manager.fail_on == FailOn::Error && loses_data)) {
     manager.message_code = code;
     (*common->err->format_message)(common, manager.message);
-    if (code == JWRN_JPEG_EOF && common->is_decompressor != 0) {
-      const auto* cinfo = reinterpret_cast<const jpeg_decompress_struct*>(common);
+    const auto* cinfo = common->is_decompressor != 0
+                            ? reinterpret_cast<const jpeg_decompress_struct*>(common)
+                            : nullptr;
+    if (code == JWRN_JPEG_EOF && cinfo != nullptr && cinfo->output_height == 0) {
+      // Before the headers said what the image is: there is no partial image to accept.
+      std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
+                    "truncated in its headers; the file is damaged or incomplete");
+    } else if (code == JWRN_JPEG_EOF && cinfo != nullptr) {
       std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
                     "truncated: %u of %u rows; the file is incomplete (--fail-on none, "
                     "FailOn::None, accepts the "
