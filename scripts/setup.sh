@@ -27,6 +27,8 @@ packages=(
   libvips-dev libvips-tools
   # Python's cv2, the batch benchmark's multiprocessing.Pool rival (bench/rivals/cv2_pool.py).
   python3-opencv
+  # The Python package's virtual environment (.venv) when python3 is Debian's.
+  python3-venv
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
@@ -51,8 +53,19 @@ fi
 # Sample photographs for the README's first command (samples/photos, not in git).
 bash scripts/samples.sh
 
+# The Python package's environment: a virtual environment from the python3 on PATH, with the
+# pinned packages of python/requirements.txt (installed again only when that file changes).
+if ! .venv/bin/python -c "import sys" 2>/dev/null; then
+  python3 -m venv .venv
+fi
+if ! cmp -s python/requirements.txt .venv/tessera-requirements.txt; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r python/requirements.txt
+  cp python/requirements.txt .venv/tessera-requirements.txt
+fi
+
 if [[ -z "${TESSERA_SKIP_BUILD:-}" ]]; then
   export CMAKE_GENERATOR=${CMAKE_GENERATOR:-Ninja}  # used only when build/ is new
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTESSERA_PYTHON=ON \
+    -DPython_EXECUTABLE="$PWD/.venv/bin/python"
   cmake --build build
 fi

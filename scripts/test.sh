@@ -24,7 +24,8 @@ clang-format --dry-run --Werror "${sources[@]}"
 echo "${#sources[@]} files formatted"
 
 step "release build (-Werror) and tests"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTESSERA_WERROR=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTESSERA_WERROR=ON -DTESSERA_PYTHON=ON \
+  -DPython_EXECUTABLE="$PWD/.venv/bin/python"
 cmake --build build --parallel "$jobs"
 ctest --test-dir build --output-on-failure --parallel "$jobs"
 

@@ -22,7 +22,7 @@ namespace {
 Error io_error(const std::filesystem::path& path, const char* operation, std::string_view what,
                int error_number) {
   return Error(ErrorCode::Io, fmt::format("{}: {}", what, std::strerror(error_number)),
-               {.path = path.string(), .operation = operation});
+               {.path = path.string(), .operation = operation, .os_error = error_number});
 }
 
 // The process umask, read without changing it (umask() itself is not thread-safe).

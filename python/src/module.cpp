@@ -1,0 +1,14 @@
+// _tessera: the C++ library's Python face. The module is thin: behaviour lives in libtessera,
+// and python/tessera/__init__.py arranges these names as the package users import.
+
+#include <nanobind/nanobind.h>
+
+#include "bindings.h"
+#include "tessera/version.h"
+
+NB_MODULE(_tessera, module) {
+  module.doc() = "tessera's C++ core (import tessera, not this)";
+  module.attr("__version__") = tessera::kVersion;
+  tessera::python::bind_errors(module);
+  tessera::python::bind_image(module);
+}

@@ -1,0 +1,92 @@
+"""The exceptions tessera raises: one class per C++ ErrorCode (include/tessera/error.h), each
+also the built-in exception Python code already catches for that kind of failure.
+
+    try:
+        tessera.read("photo.jpg")
+    except FileNotFoundError: ...          # tessera.FileNotFound, a tessera.Io
+    except ValueError as e: ...            # CorruptData, UnsupportedFormat, ImageTooLarge, ...
+        print(e.code, e.path)
+"""
+
+import errno as _errno
+
+
+class Error(Exception):
+    """Every error tessera raises. `code` is the C++ ErrorCode's name ("CorruptData"), `path`
+    the file concerned (None if none), `message` the words without code or path, and str(e)
+    the whole C++ message ("CorruptData in decode: ... [file: x.jpg]")."""
+
+    def __init__(self, what, code="Internal", path=None, message=None, os_error=0):
+        super().__init__(what)
+        self.what = what
+        self.code = code
+        self.path = path
+        self.message = message if message is not None else what
+        self.os_error = os_error
+
+    def __str__(self):
+        return self.what
+
+
+class InvalidArgument(Error, ValueError):
+    """A value outside its range, a malformed pipeline, an API used out of order."""
+
+
+class UnsupportedFormat(Error, ValueError):
+    """Data tessera does not read, or an output format it does not write."""
+
+
+class CorruptData(Error, ValueError):
+    """Data that violates its format: truncated, corrupt, hostile."""
+
+
+class ImageTooLarge(Error, ValueError):
+    """Over the pixel limit, over a format's side limit, or sizes that overflow."""
+
+
+class OutOfBudget(Error, MemoryError):
+    """An allocation would cross a memory budget: raised before anything is allocated."""
+
+
+class OutOfMemory(Error, MemoryError):
+    """The system allocator refused although no budget was crossed."""
+
+
+class Io(Error, OSError):
+    """The operating system refused a read or a write; `os_error` is its errno."""
+
+    def __init__(self, what, code="Io", path=None, message=None, os_error=0):
+        Error.__init__(self, what, code, path, message, os_error)
+        self.errno = os_error or None
+        self.filename = path
+        self.strerror = self.message
+
+
+class FileNotFound(Io, FileNotFoundError):
+    """A file that is not there (ENOENT)."""
+
+
+class PermissionDenied(Io, PermissionError):
+    """A file or folder tessera may not read or write (EACCES, EPERM)."""
+
+
+class Internal(Error, RuntimeError):
+    """A broken invariant inside tessera: a bug to report."""
+
+
+_BY_CODE = {cls.__name__: cls for cls in (InvalidArgument, UnsupportedFormat, CorruptData,
+                                          ImageTooLarge, OutOfBudget, OutOfMemory, Io, Internal)}
+
+
+def _class_for(code, os_error):
+    """The class the C++ module raises for an ErrorCode's name and, for Io, the errno."""
+    if code == "Io":
+        if os_error == _errno.ENOENT:
+            return FileNotFound
+        if os_error in (_errno.EACCES, _errno.EPERM):
+            return PermissionDenied
+    return _BY_CODE.get(code, Internal)
+
+
+__all__ = ["Error", "InvalidArgument", "UnsupportedFormat", "CorruptData", "ImageTooLarge",
+           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "Internal"]

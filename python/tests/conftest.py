@@ -1,0 +1,22 @@
+"""Shared fixtures: the corpora's files (TESSERA_CORPORA, set by CTest; else beside the repo)."""
+
+import os
+import pathlib
+
+import pytest
+
+CORPORA = pathlib.Path(os.environ.get(
+    "TESSERA_CORPORA", pathlib.Path(__file__).resolve().parents[3] / "shared" / "corpora"))
+
+
+@pytest.fixture
+def corpora():
+    if not CORPORA.is_dir():
+        pytest.skip(f"no corpora at {CORPORA}")
+    return CORPORA
+
+
+@pytest.fixture
+def photo(corpora):
+    """A real photograph: libvips' 3840x2160 street scene, JPEG."""
+    return corpora / "vips/test/test-suite/images/ultra-hdr.jpg"
