@@ -7,5 +7,6 @@ namespace tessera::python {
 
 void bind_errors(nanobind::module_& module);
 void bind_image(nanobind::module_& module);
+void bind_ops(nanobind::module_& module);
 
 }  // namespace tessera::python

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "bindings.h"
+#include "image_handle.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
@@ -26,13 +27,6 @@ namespace nb = nanobind;
 
 namespace tessera::python {
 namespace {
-
-// The Python object: an image handle, and whether its pixels came from a read-only array (then
-// its numpy views are read-only too).
-struct PyImage {
-  Image image;
-  bool readonly = false;
-};
 
 nb::dlpack::dtype dtype_of(SampleType sample) {
   switch (sample) {

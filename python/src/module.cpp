@@ -11,4 +11,5 @@ NB_MODULE(_tessera, module) {
   module.attr("__version__") = tessera::kVersion;
   tessera::python::bind_errors(module);
   tessera::python::bind_image(module);
+  tessera::python::bind_ops(module);
 }

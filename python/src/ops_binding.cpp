@@ -1,0 +1,187 @@
+// tessera.ops and tessera.run: every op of the registry, called by name with Python values,
+// and pipelines run on images in memory. The registry says everything (names, parameters,
+// kinds, defaults, ranges, docs): python/tessera/ops.py makes a function of each entry, and
+// the values bind through the same bind_arguments() as pipeline text, so a bad value fails
+// with the words the CLI uses.
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <string>
+#include <vector>
+
+#include "bindings.h"
+#include "image_handle.h"
+#include "tessera/error.h"
+#include "tessera/ops/registry.h"
+#include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/stream.h"
+
+namespace nb = nanobind;
+
+namespace tessera::python {
+namespace {
+
+const char* kind_name(ParamKind kind) {
+  switch (kind) {
+    case ParamKind::Integer:
+      return "integer";
+    case ParamKind::Number:
+      return "number";
+    case ParamKind::Choice:
+      return "choice";
+    case ParamKind::Flag:
+      return "flag";
+    case ParamKind::Rectangle:
+      return "rectangle";
+    case ParamKind::Size:
+      return "size";
+    case ParamKind::Kernel:
+      return "kernel";
+    case ParamKind::Colour:
+      return "colour";
+    case ParamKind::Sides:
+      return "sides";
+  }
+  return "?";
+}
+
+// A Python value that is no form of the parameter's kind, in the registry's words.
+[[noreturn]] void refuse(const ops::OpDescriptor& op, const ParamSpec& param) {
+  throw Error(
+      ErrorCode::InvalidArgument,
+      std::string(op.name) + ": " + std::string(param.name) + " is not allowed: " + param.allowed(),
+      {.operation = std::string(op.name)});
+}
+
+std::vector<double> numbers_of(nb::handle sequence) {
+  std::vector<double> numbers;
+  for (nb::handle item : sequence) numbers.push_back(nb::cast<double>(item));
+  return numbers;
+}
+
+// A Python value as the parameter's typed value. Scalars and strings pass as they are (a string
+// is read as pipeline text: size="50%"); sequences take the compound kinds' forms.
+ops::ParamValue value_for(const ops::OpDescriptor& op, const ParamSpec& param, nb::handle value) {
+  if (nb::isinstance<nb::bool_>(value)) return nb::cast<bool>(value);
+  if (nb::isinstance<nb::int_>(value)) return nb::cast<long>(value);
+  if (nb::isinstance<nb::float_>(value)) return nb::cast<double>(value);
+  if (nb::isinstance<nb::str>(value)) return nb::cast<std::string>(value);
+  if (!nb::isinstance<nb::sequence>(value)) refuse(op, param);
+  switch (param.kind) {
+    case ParamKind::Rectangle: {
+      const std::vector<double> v = numbers_of(value);
+      if (v.size() != 4) refuse(op, param);
+      return Rect{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
+                  static_cast<int>(v[3])};
+    }
+    case ParamKind::Size: {
+      const std::vector<double> v = numbers_of(value);
+      if (v.size() != 2) refuse(op, param);
+      return ops::Size::pixels(static_cast<int>(v[0]), static_cast<int>(v[1]));
+    }
+    case ParamKind::Colour:
+      return ops::Colour{numbers_of(value)};
+    case ParamKind::Sides: {
+      const std::vector<double> v = numbers_of(value);
+      if (v.size() != 4) refuse(op, param);
+      return ops::Padding{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
+                          static_cast<int>(v[3])};
+    }
+    case ParamKind::Kernel: {
+      ops::Kernel kernel;
+      for (nb::handle row : value) {
+        const std::vector<double> numbers = numbers_of(row);
+        if (kernel.height > 0 && static_cast<int>(numbers.size()) != kernel.width) {
+          refuse(op, param);
+        }
+        kernel.width = static_cast<int>(numbers.size());
+        kernel.values.insert(kernel.values.end(), numbers.begin(), numbers.end());
+        ++kernel.height;
+      }
+      return kernel;
+    }
+    default:
+      refuse(op, param);
+  }
+}
+
+const ParamSpec& param_named(const ops::OpDescriptor& op, const std::string& name) {
+  for (const ParamSpec& param : op.params) {
+    if (param.name == name) return param;
+  }
+  std::string names;
+  for (const ParamSpec& param : op.params)
+    names += (names.empty() ? "" : ", ") + std::string(param.name);
+  throw Error(ErrorCode::InvalidArgument,
+              std::string(op.name) + ": no parameter '" + name + "'" +
+                  (names.empty() ? " (it takes none)" : "; it takes " + names),
+              {.operation = std::string(op.name)});
+}
+
+}  // namespace
+
+void bind_ops(nb::module_& module) {
+  module.def(
+      "op_catalog",
+      [] {
+        nb::list catalog;
+        for (const ops::OpDescriptor& op : ops::all_ops()) {
+          nb::list params;
+          for (const ParamSpec& param : op.params) {
+            nb::dict entry;
+            entry["name"] = std::string(param.name);
+            entry["kind"] = kind_name(param.kind);
+            entry["default"] = std::string(param.default_value);
+            entry["required"] = param.default_value.empty();
+            entry["allowed"] = param.allowed();
+            entry["doc"] = std::string(param.doc);
+            params.append(entry);
+          }
+          nb::dict entry;
+          entry["name"] = std::string(op.name);
+          entry["doc"] = std::string(op.doc);
+          entry["params"] = params;
+          catalog.append(entry);
+        }
+        return catalog;
+      },
+      "Every op of the registry: name, doc and parameters (name, kind, default, allowed, doc).");
+  module.def(
+      "apply_op",
+      [](const std::string& name, const PyImage& image, const nb::dict& values) {
+        const ops::OpDescriptor& op = ops::find_op(name);
+        std::vector<ops::NamedValue> named;
+        for (const auto [key, value] : values) {
+          const std::string parameter = nb::cast<std::string>(key);
+          named.push_back({parameter, value_for(op, param_named(op, parameter), value)});
+        }
+        const ops::OpArguments arguments = ops::bind_arguments(op, named);
+        Image result;
+        {
+          const nb::gil_scoped_release unlocked;
+          result = op.apply(image.image.view(), arguments);
+        }
+        return PyImage{std::move(result), false};
+      },
+      nb::arg("name"), nb::arg("image"), nb::arg("values"),
+      "Runs the op called `name` on `image` with parameter values by name.");
+  module.def(
+      "run",
+      [](const std::string& text, const PyImage& image) {
+        const pipeline::Pipeline stages = pipeline::parse(text);
+        ImageSink sink;
+        {
+          const nb::gil_scoped_release unlocked;
+          ImageSource source(image.image.view());
+          pipeline::run_streaming(stages, source, sink, {.io = pipeline::IoThreads::Caller});
+        }
+        return PyImage{std::move(sink.image()), false};
+      },
+      nb::arg("pipeline"), nb::arg("image"),
+      "Runs pipeline text (\"gray | blur 5 | canny 50 150 | rgb\") on an image in memory, fused "
+      "and streamed band by band as the CLI runs it.");
+}
+
+}  // namespace tessera::python

@@ -1,0 +1,84 @@
+"""Every op of tessera's registry as a function, under its pipeline name (`blur`, as in
+`tessera convert -p "blur 5"`), made from the registry's own entry: the same parameters, in the
+same order, with the same defaults, ranges and words when a value is refused.
+
+    edges = tessera.ops.canny(tessera.ops.blur(tessera.ops.gray(img), 5), 50, 150)
+    help(tessera.ops.resize)
+
+Values are Python values: numbers, strings ("50%", "otsu", "l2"), booleans, and for the
+compound kinds tuples: crop's rect=(x, y, width, height), resize's size=(800, 600) or "50%",
+convolve's kernel=[[0, -1, 0], [-1, 5, -1], [0, -1, 0]], colours (r, g, b) and pad's sides
+(top, right, bottom, left).
+"""
+
+import inspect as _inspect
+import keyword as _keyword
+
+from . import _tessera
+
+_KIND_TYPES = {"integer": int, "number": float, "choice": str, "flag": bool, "rectangle": tuple,
+               "size": str, "kernel": list, "colour": tuple, "sides": tuple}
+
+
+def _default_of(param):
+    """The default as a Python value: the registry keeps it as pipeline text."""
+    text = param["default"]
+    if param["required"]:
+        return _inspect.Parameter.empty
+    kind = param["kind"]
+    try:
+        if kind == "flag":
+            return text == "true"
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        pass  # a word an Integer or Number also takes ("otsu")
+    return text
+
+
+def _docstring(op):
+    lines = [op["doc"].rstrip(".") + ".", ""]
+    if op["params"]:
+        lines.append("Parameters:")
+    for param in op["params"]:
+        default = "required" if param["required"] else f"default {param['default']}"
+        lines.append(f"  {param['name']}: {param['allowed']}; {default}. {param['doc']}")
+    lines += ["", f"As pipeline text: `{op['name']} ...` (tessera ops {op['name']})."]
+    return "\n".join(lines)
+
+
+def _make(op):
+    name = op["name"]
+    names = [param["name"] for param in op["params"]]
+    parameters = [_inspect.Parameter("image", _inspect.Parameter.POSITIONAL_ONLY)]
+    for param in op["params"]:
+        parameters.append(_inspect.Parameter(
+            param["name"], _inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_default_of(param),
+            annotation=_KIND_TYPES[param["kind"]]))
+    signature = _inspect.Signature(parameters)
+
+    def op_function(image, *args, **kwargs):
+        if len(args) > len(names):
+            raise TypeError(f"{name}() takes {len(names)} values after the image, "
+                            f"{len(args)} were given")
+        values = dict(zip(names, args))
+        for key, value in kwargs.items():
+            if key in values:
+                raise TypeError(f"{name}() got two values for '{key}'")
+            values[key] = value
+        return _tessera.apply_op(name, image, values)
+
+    op_function.__name__ = op_function.__qualname__ = name
+    op_function.__doc__ = _docstring(op)
+    op_function.__signature__ = signature
+    op_function.__module__ = __name__
+    return op_function
+
+
+__all__ = []
+for _op in _tessera.op_catalog():
+    _name = _op["name"] + ("_" if _keyword.iskeyword(_op["name"]) else "")
+    globals()[_name] = _make(_op)
+    __all__.append(_name)

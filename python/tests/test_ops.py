@@ -1,0 +1,83 @@
+"""tessera.ops from the registry: one function per op with the registry's parameters, defaults
+and docs; typed values bind as pipeline text does and fail in its words; results equal OpenCV's
+(PyPI's cv2) where it has the op, and tessera.run's fused pipeline equals the calls one by one."""
+
+import inspect
+
+import cv2
+import numpy as np
+import pytest
+
+import tessera
+
+
+@pytest.fixture
+def rgb(photo):
+    return tessera.read(photo).region(0, 0, 801, 601).compact()  # odd sizes on purpose
+
+
+def test_every_op_of_the_registry_is_a_function_with_its_parameters():
+    catalog = tessera._tessera.op_catalog()
+    assert len(catalog) >= 20
+    for op in catalog:
+        function = getattr(tessera.ops, op["name"])
+        names = list(inspect.signature(function).parameters)
+        assert names == ["image"] + [p["name"] for p in op["params"]], op["name"]
+        assert op["doc"].rstrip(".") in function.__doc__
+        for param in op["params"]:
+            assert param["allowed"] in function.__doc__, (op["name"], param["name"])
+
+
+def test_the_seed_ops_equal_opencv(rgb):
+    a = np.asarray(rgb)
+    gray = tessera.ops.gray(rgb)
+    assert np.array_equal(np.asarray(gray), cv2.cvtColor(a, cv2.COLOR_RGB2GRAY))
+    soft = tessera.ops.blur(gray, 5)
+    assert np.array_equal(np.asarray(soft), cv2.GaussianBlur(np.asarray(gray), (5, 5), 0))
+    edges = tessera.ops.canny(soft, 50, 150)
+    assert np.array_equal(np.asarray(edges), cv2.Canny(np.asarray(soft), 50, 150))
+
+
+def test_run_equals_the_ops_one_by_one(rgb):
+    fused = tessera.run("gray | blur 5 | canny 50 150 | rgb", rgb)
+    by_hand = tessera.ops.rgb(tessera.ops.canny(tessera.ops.blur(tessera.ops.gray(rgb), 5), 50, 150))
+    assert fused.shape == (601, 801, 3)
+    assert np.array_equal(np.asarray(fused), np.asarray(by_hand))
+
+
+def test_typed_values_bind_as_pipeline_text(rgb):
+    assert np.array_equal(np.asarray(tessera.ops.crop(rgb, (2, 3, 10, 8))),
+                          np.asarray(tessera.run("crop 2,3,10,8", rgb)))
+    assert np.array_equal(np.asarray(tessera.ops.resize(rgb, "50%")),
+                          np.asarray(tessera.run("resize 50%", rgb)))
+    assert tessera.ops.resize(rgb, (100, 50)).shape == (50, 100, 3)
+    assert tessera.ops.resize(rgb, 0.25).shape == (150, 200, 3)
+    kernel = [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]
+    assert np.array_equal(np.asarray(tessera.ops.convolve(rgb, kernel)),
+                          np.asarray(tessera.run("convolve '0 -1 0; -1 5 -1; 0 -1 0'", rgb)))
+    assert np.array_equal(np.asarray(tessera.ops.blur(rgb, ksize=5, sigma=1.5)),
+                          np.asarray(tessera.ops.blur(rgb, 5, 1.5)))
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda img: tessera.ops.blur(img, 4), "blur 4"),
+    (lambda img: tessera.ops.canny(tessera.ops.gray(img), 50, 20000), "gray | canny 50 20000"),
+    (lambda img: tessera.ops.crop(img, (0, 0, 5000, 10)), "crop 0,0,5000,10"),
+])
+def test_bad_values_fail_in_the_words_of_pipeline_text(rgb, call, text):
+    with pytest.raises(tessera.InvalidArgument) as typed:
+        call(rgb)
+    with pytest.raises(tessera.InvalidArgument) as parsed:
+        tessera.run(text, rgb)
+    assert typed.value.message.split(": ", 1)[-1] in parsed.value.message, (typed.value, parsed.value)
+
+
+def test_wrong_calls_are_type_errors_or_named(rgb):
+    with pytest.raises(TypeError):
+        tessera.ops.blur(rgb, 5, 1.0, 7)
+    with pytest.raises(TypeError):
+        tessera.ops.blur(rgb, 5, ksize=5)
+    with pytest.raises(tessera.InvalidArgument, match="no parameter 'size'; it takes ksize, sigma"):
+        tessera.ops.blur(rgb, size=5)
+    with pytest.raises(tessera.InvalidArgument, match="parse|unknown|op"):
+        tessera.run("blurr 5", rgb)
