@@ -3,10 +3,18 @@
 
 #include <nanobind/nanobind.h>
 
+#include "tessera/codec.h"
+
 namespace tessera::python {
 
 void bind_errors(nanobind::module_& module);
 void bind_image(nanobind::module_& module);
 void bind_ops(nanobind::module_& module);
+void bind_convert(nanobind::module_& module);
+
+// Keyword arguments as encode options of the format table, by name (quality=80,
+// lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the
+// table's words for an unknown name or a bad value.
+EncodeOptions encode_options_of(const nanobind::kwargs& options);
 
 }  // namespace tessera::python

@@ -160,7 +160,9 @@ nb::object numpy_view(const PyImage& self) {
       nb::ndarray<nb::numpy>(image.data(), ndim, shape, owner, strides, dtype_of(format.sample)));
 }
 
-// Keyword arguments of write(): each an encode option of the format table, by name.
+}  // namespace
+
+// Keyword arguments of write() and convert(): each an encode option of the format table, by name.
 EncodeOptions encode_options_of(const nb::kwargs& options) {
   EncodeOptions encode;
   for (const auto [key, value] : options) {
@@ -175,8 +177,6 @@ EncodeOptions encode_options_of(const nb::kwargs& options) {
   }
   return encode;
 }
-
-}  // namespace
 
 void bind_image(nb::module_& module) {
   nb::class_<PyImage>(module, "Image",

@@ -12,4 +12,5 @@ NB_MODULE(_tessera, module) {
   tessera::python::bind_errors(module);
   tessera::python::bind_image(module);
   tessera::python::bind_ops(module);
+  tessera::python::bind_convert(module);
 }

@@ -20,3 +20,13 @@ def corpora():
 def photo(corpora):
     """A real photograph: libvips' 3840x2160 street scene, JPEG."""
     return corpora / "vips/test/test-suite/images/ultra-hdr.jpg"
+
+
+@pytest.fixture
+def cli():
+    """The tessera command line of the same build (TESSERA_CLI, set by CTest)."""
+    path = pathlib.Path(os.environ.get(
+        "TESSERA_CLI", pathlib.Path(__file__).resolve().parents[2] / "build" / "tessera"))
+    if not path.exists():
+        pytest.skip(f"no tessera CLI at {path}")
+    return path

@@ -1,0 +1,45 @@
+"""tessera.convert runs a file through a pipeline as the CLI does (same bytes), honours memory=
+and encode options; tessera.budget charges this thread's allocations and raises OutOfBudget
+before allocating."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+import tessera
+
+SEED = "gray | blur 5 | canny 50 150 | rgb"
+
+
+def test_convert_writes_what_the_cli_writes(tmp_path, photo, cli):
+    tessera.convert(photo, tmp_path / "py.jpg", SEED, quality=80)
+    subprocess.run([cli, "convert", str(photo), str(tmp_path / "cli.jpg"), "-p", SEED, "-q", "80"],
+                   check=True)
+    assert (tmp_path / "py.jpg").read_bytes() == (tmp_path / "cli.jpg").read_bytes()
+
+
+def test_convert_under_memory_and_past_it(tmp_path, photo):
+    tessera.convert(photo, tmp_path / "small.png", "resize 10%", memory="64M")
+    assert tessera.read(tmp_path / "small.png").shape == (216, 384, 3)
+    with pytest.raises(MemoryError) as refused:
+        tessera.convert(photo, tmp_path / "big.png", "rotate 90", memory="8M")
+    assert isinstance(refused.value, tessera.OutOfBudget) and "memory=" in str(refused.value)
+    assert not (tmp_path / "big.png").exists()
+    assert not list(tmp_path.glob(".*tessera-*"))  # no temporary either
+    with pytest.raises(tessera.InvalidArgument):
+        tessera.convert(photo, tmp_path / "x.png", memory=0)
+    with pytest.raises(tessera.InvalidArgument, match="quality 0 is not allowed"):
+        tessera.convert(photo, tmp_path / "x.jpg", quality=0)
+
+
+def test_budget_raises_before_allocating_and_lets_go(photo):
+    corner = tessera.read(photo).region(0, 0, 100, 100).compact()
+    with tessera.budget("4M", "thumbnails") as budget:
+        small = tessera.ops.resize(corner, "50%")  # 7.5 KiB: fits
+        assert budget.used > 0
+        with pytest.raises(tessera.OutOfBudget, match="thumbnails"):
+            tessera.read(photo)  # 23.7 MiB decoded: refused from the header
+        assert budget.cap == 4 << 20
+    assert small.shape == (50, 50, 3)
+    assert tessera.read(photo).shape == (2160, 3840, 3)  # outside the budget again
