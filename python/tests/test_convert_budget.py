@@ -43,3 +43,42 @@ def test_budget_raises_before_allocating_and_lets_go(photo):
         assert budget.cap == 4 << 20
     assert small.shape == (50, 50, 3)
     assert tessera.read(photo).shape == (2160, 3840, 3)  # outside the budget again
+
+
+def test_calls_that_touch_pixels_release_the_gil(photo):
+    """A Python thread keeps running while tessera runs ops and codecs: those calls release the
+    GIL. The spinner notes when it runs; one note must fall well inside the call (20 ms from
+    either end, beyond the interpreter's 5 ms switch interval), which no thread could make while
+    the call held the GIL."""
+    import threading
+    import time
+
+    img = tessera.read(photo)
+    calls = {"read": lambda: tessera.read(photo),
+             "blur 31": lambda: tessera.ops.blur(img, 31),
+             "run": lambda: tessera.run("resize 150% | sharpen", img),
+             }
+    checked = 0
+    for name, call in calls.items():
+        notes = []
+        stop = threading.Event()
+
+        def spin():
+            while not stop.is_set():
+                notes.append(time.perf_counter())
+                time.sleep(0.001)
+
+        spinner = threading.Thread(target=spin)
+        spinner.start()
+        time.sleep(0.01)
+        start = time.perf_counter()
+        call()
+        end = time.perf_counter()
+        stop.set()
+        spinner.join()
+        if end - start < 0.06:
+            continue  # too short to tell on this machine
+        checked += 1
+        inside = [t for t in notes if start + 0.02 < t < end - 0.02]
+        assert inside, f"{name}: the spinner never ran during the call ({end - start:.3f} s)"
+    assert checked >= 1, "no call was long enough to check"
