@@ -12,10 +12,49 @@
         ...
 """
 
+import dataclasses as _dataclasses
+
 from . import ops
 from ._tessera import Image, __version__, budget, convert, read, run, write
 from .errors import *  # noqa: F401,F403 (the exception classes are the package's own names)
 from .errors import __all__ as _error_names
 
-__all__ = ["Image", "read", "write", "run", "convert", "budget", "ops", "__version__",
+@_dataclasses.dataclass(frozen=True)
+class BatchResult:
+    """One file of a batch, as it finished. status is "DONE", "FAILED" or "SKIPPED"; a failed
+    file has its `code` ("CorruptData", ...) and `error`, a skipped one its `reason`."""
+    input: str
+    output: str
+    status: str
+    code: str | None
+    error: str | None
+    reason: str | None
+    seconds: float
+    width: int
+    height: int
+    output_width: int
+    output_height: int
+
+
+def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resume=False,
+          recursive=False, **options):
+    """Runs a folder (or a file listing paths) through a pipeline into `output`, as `tessera
+    batch` does, and yields a BatchResult for each file as it finishes. Memory stays bounded
+    however many files there are (memory="256M" caps it for all files together). Breaking out
+    of the loop, an exception or Ctrl-C stops the run: no file is started after, those in
+    flight finish, and no temporary is left. Other keyword arguments are encode options.
+
+        for r in tessera.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", jobs=2):
+            print(r.input, r.status, r.error)
+    """
+    run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, memory=memory, format=format,
+                            resume=resume, recursive=recursive, **options)
+    try:
+        while (result := run.next()) is not None:
+            yield BatchResult(**result)
+    finally:
+        run.close()
+
+
+__all__ = ["Image", "BatchResult", "batch", "read", "write", "run", "convert", "budget", "ops", "__version__",
            *_error_names]

@@ -1,0 +1,186 @@
+// tessera.batch's engine: batch::run on a thread of its own, its results handed to Python one
+// by one through a small bounded queue. python/tessera/__init__.py wraps it in a generator
+// whose `finally` closes it, so a loop that breaks (or raises, or a Ctrl-C) stops the run:
+// no file is started after, the files in flight finish, and no temporary is left.
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "bindings.h"
+#include "tessera/batch/batch.h"
+#include "tessera/error.h"
+#include "tessera/pipeline/pipeline.h"
+#include "tessera/profiler.h"
+
+namespace nb = nanobind;
+
+namespace tessera::python {
+namespace {
+
+class BatchRun {
+ public:
+  BatchRun(batch::Options options, const std::optional<std::string>& text)
+      : options_(std::move(options)) {
+    if (text && !text->empty()) {
+      pipeline_ = pipeline::parse(*text);
+      options_.pipeline = &*pipeline_;
+    }
+    options_.stop = stop_.get_token();
+    worker_ = std::thread([this] { work(); });
+  }
+  ~BatchRun() { close(); }
+  BatchRun(const BatchRun&) = delete;
+  BatchRun& operator=(const BatchRun&) = delete;
+
+  // The next file's result, or None once the run is over. Waits with the GIL released, and
+  // looks at Python's signals every 100 ms, so that Ctrl-C raises KeyboardInterrupt promptly.
+  nb::object next() {
+    std::optional<batch::FileResult> result;
+    for (;;) {
+      {
+        const nb::gil_scoped_release unlocked;
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, std::chrono::milliseconds(100),
+                          [&] { return !results_.empty() || finished_; });
+        if (!results_.empty()) {
+          result = std::move(results_.front());
+          results_.pop_front();
+          changed_.notify_all();
+        } else if (finished_ && failure_) {
+          std::rethrow_exception(std::exchange(failure_, nullptr));
+        } else if (finished_) {
+          return nb::none();
+        }
+      }
+      if (result) return as_dict(*result);
+      if (PyErr_CheckSignals() != 0) throw nb::python_error();
+    }
+  }
+
+  // Starts no more files, lets those in flight finish and waits for them.
+  void close() {
+    stop_.request_stop();
+    {
+      const std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    changed_.notify_all();
+    if (worker_.joinable()) {
+      const nb::gil_scoped_release unlocked;
+      worker_.join();
+    }
+  }
+
+  const batch::Totals& totals() const { return totals_; }
+
+ private:
+  static constexpr std::size_t kQueued = 64;  // results waiting for Python, at most
+
+  void work() {
+    try {
+      totals_ = batch::run(options_, [this](const batch::FileResult& result, const batch::Totals&) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return results_.size() < kQueued || closing_; });
+        if (!closing_) results_.push_back(result);
+        changed_.notify_all();
+      });
+    } catch (...) {
+      const std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+    }
+    const std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+
+  static nb::object as_dict(const batch::FileResult& result) {
+    nb::dict entry;
+    entry["input"] = result.input.string();
+    entry["output"] = result.output.string();
+    entry["status"] = std::string(batch::to_string(result.status));
+    entry["code"] = result.error_code.empty() ? nb::none() : nb::cast(result.error_code);
+    entry["error"] = result.status == batch::Status::Failed ? nb::cast(result.message) : nb::none();
+    entry["reason"] =
+        result.status == batch::Status::Skipped ? nb::cast(result.message) : nb::none();
+    entry["seconds"] = result.seconds;
+    entry["width"] = result.width;
+    entry["height"] = result.height;
+    entry["output_width"] = result.output_width;
+    entry["output_height"] = result.output_height;
+    return entry;
+  }
+
+  batch::Options options_;
+  std::optional<pipeline::Pipeline> pipeline_;
+  std::stop_source stop_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<batch::FileResult> results_;
+  bool finished_ = false;
+  bool closing_ = false;
+  std::exception_ptr failure_;
+  batch::Totals totals_;
+  std::thread worker_;  // last: started once everything it uses exists
+};
+
+}  // namespace
+
+void bind_batch(nb::module_& module) {
+  nb::class_<BatchRun>(module, "BatchRun", "tessera.batch's engine; use tessera.batch().")
+      .def(
+          "__init__",
+          [](BatchRun* self, const std::filesystem::path& input,
+             const std::filesystem::path& output, const std::optional<std::string>& text, int jobs,
+             nb::handle memory, const std::string& format, bool resume, bool recursive,
+             const nb::kwargs& options) {
+            batch::Options run{.input = input,
+                               .output = output,
+                               .jobs = jobs,
+                               .format = format,
+                               .encode = encode_options_of(options),
+                               .recursive = recursive,
+                               .resume = resume};
+            if (!memory.is_none()) {
+              run.memory = nb::isinstance<nb::int_>(memory)
+                               ? nb::cast<std::size_t>(memory)
+                               : memory::parse_bytes(nb::cast<std::string>(memory));
+              if (run.memory == 0) {
+                throw Error(ErrorCode::InvalidArgument,
+                            "memory 0 leaves no room for any image: give a size such as \"256M\"");
+              }
+            }
+            new (self) BatchRun(std::move(run), text);
+          },
+          nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
+          nb::arg("jobs") = 0, nb::arg("memory") = nb::none(), nb::arg("format") = "",
+          nb::arg("resume") = false, nb::arg("recursive") = false, nb::arg("options"))
+      .def("next", &BatchRun::next)
+      .def("close", &BatchRun::close)
+      .def_prop_ro("totals", [](const BatchRun& self) {
+        const batch::Totals& totals = self.totals();
+        nb::dict entry;
+        entry["done"] = totals.done;
+        entry["failed"] = totals.failed;
+        entry["skipped"] = totals.skipped;
+        entry["seconds"] = totals.seconds;
+        entry["interrupted"] = totals.interrupted;
+        entry["peak_tracked_bytes"] = totals.peak_tracked_bytes;
+        entry["peak_rss"] = totals.peak_rss;
+        return entry;
+      });
+}
+
+}  // namespace tessera::python

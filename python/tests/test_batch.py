@@ -1,0 +1,58 @@
+"""tessera.batch as a generator: a result per file as it finishes, the same outputs as the CLI's
+batch, failures as results not exceptions, and a loop that breaks stops the run cleanly."""
+
+import shutil
+import subprocess
+
+import pytest
+
+import tessera
+
+SEED = "gray | blur 5 | canny 50 150 | rgb"
+
+
+@pytest.fixture
+def folder(tmp_path, corpora):
+    images = corpora / "jpeg/libjpeg-turbo/testimages"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(12):
+        shutil.copy(images / "testorig.jpg", inputs / f"p{i:02}.jpg")
+    (inputs / "cut.jpg").write_bytes((images / "testorig.jpg").read_bytes()[:3000])
+    (inputs / "notes.txt").write_text("not an image")
+    return inputs
+
+
+def test_results_come_per_file_and_outputs_equal_the_clis(tmp_path, folder, cli):
+    results = list(tessera.batch(folder, tmp_path / "py", SEED, jobs=2, quality=80))
+    by_name = {r.input.rsplit("/", 1)[1]: r for r in results}
+    assert len(results) == 14
+    assert by_name["cut.jpg"].status == "FAILED" and by_name["cut.jpg"].code == "CorruptData"
+    assert "truncated" in by_name["cut.jpg"].error
+    assert by_name["notes.txt"].status == "SKIPPED" and by_name["notes.txt"].reason == "not an image"
+    assert all(by_name[f"p{i:02}.jpg"].status == "DONE" for i in range(12))
+    assert by_name["p00.jpg"].output_width == 227
+    subprocess.run([cli, "batch", str(folder), str(tmp_path / "cli"), "-p", SEED, "-q", "80"],
+                   check=False, capture_output=True)
+    for i in range(12):
+        name = f"p{i:02}.jpg"
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+
+
+def test_breaking_out_of_the_loop_stops_the_run_cleanly(tmp_path, folder):
+    results = tessera.batch(folder, tmp_path / "out", "resize 300% | sharpen", jobs=1)
+    for first in results:
+        break
+    results.close()  # what the garbage collector does after a break; here without waiting on it
+    written = [p for p in (tmp_path / "out").iterdir()]
+    assert not [p for p in written if p.name.startswith(".")], "a temporary was left"
+    assert len(written) < 12, "the run went on after the loop stopped"
+
+
+def test_bad_arguments_raise_before_any_file(tmp_path, folder):
+    with pytest.raises(tessera.InvalidArgument):
+        list(tessera.batch(folder / "p00.jpg", tmp_path / "out"))  # an image, not a folder
+    with pytest.raises(tessera.InvalidArgument):
+        list(tessera.batch(folder, tmp_path / "out", "blur 4"))
+    with pytest.raises(tessera.InvalidArgument):
+        list(tessera.batch(folder, tmp_path / "out", quality=101))
