@@ -87,7 +87,10 @@ class BatchRun {
   const batch::Totals& totals() const { return totals_; }
 
  private:
-  static constexpr std::size_t kQueued = 64;  // results waiting for Python, at most
+  // Results waiting for Python, at most: past it the workers wait, so a loop that stops
+  // taking results stops the run within a few files (whatever the machine's timing), and a
+  // slow loop holds the batch back rather than letting results pile up.
+  static constexpr std::size_t kQueued = 4;
 
   void work() {
     try {
