@@ -36,6 +36,25 @@ class BatchResult:
     output_height: int
 
 
+class _Source(_tessera.Source):
+    def bands(self, rows=256):
+        """The image's rows as stored (no EXIF orientation), `rows` at a time, as Images: each
+        band is decoded when asked for, so memory stays one band however large the image."""
+        while (band := self._next_band(rows)) is not None:
+            yield band
+
+
+def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README names it)
+    """Opens an image file and reads its headers only: width, height, format, orientation and
+    `estimate` (the bytes a whole read() takes) before any pixel is decoded. Then read() the
+    whole image, upright, or iterate bands(rows). A context manager: the file is closed on exit.
+
+        with tessera.open("huge.tif") as src:
+            for band in src.bands(256): ...
+    """
+    return _Source(path, max_pixels=max_pixels)
+
+
 def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resume=False,
           recursive=False, **options):
     """Runs a folder (or a file listing paths) through a pipeline into `output`, as `tessera
@@ -56,5 +75,5 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
         run.close()
 
 
-__all__ = ["Image", "BatchResult", "batch", "read", "write", "run", "convert", "budget", "ops", "__version__",
+__all__ = ["Image", "BatchResult", "batch", "open", "read", "write", "run", "convert", "budget", "ops", "__version__",
            *_error_names]

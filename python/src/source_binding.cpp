@@ -1,0 +1,126 @@
+// tessera.open: a file's headers first (size, format, what a decode needs), then its pixels
+// whole or band by band, so that a huge image can be streamed in constant memory:
+//
+//   with tessera.open("huge.tif") as src:
+//       print(src.width, src.height, src.format, src.estimate)
+//       for band in src.bands(256): ...          # Images of 256 rows, as stored
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bindings.h"
+#include "image_handle.h"
+#include "tessera/codec.h"
+#include "tessera/error.h"
+
+namespace nb = nanobind;
+
+namespace tessera::python {
+namespace {
+
+class Source {
+ public:
+  Source(const std::filesystem::path& path, std::optional<std::uint64_t> max_pixels) : path_(path) {
+    if (max_pixels) options_.limits.max_pixels = *max_pixels;
+    const nb::gil_scoped_release unlocked;
+    decoder_ = open_decoder(path, options_);
+  }
+
+  const Decoder& decoder() const {
+    if (!decoder_) {
+      throw Error(ErrorCode::InvalidArgument, "the source is closed: open the file again",
+                  {.path = path_.string(), .operation = "open"});
+    }
+    return *decoder_;
+  }
+  Decoder& decoder() { return const_cast<Decoder&>(std::as_const(*this).decoder()); }
+
+  // The whole image, upright; once, before any band.
+  PyImage read() {
+    Decoder& source = decoder();
+    refuse_if_started(source, "read()");
+    Image image;
+    {
+      const nb::gil_scoped_release unlocked;
+      image = tessera::read(source, options_);
+    }
+    return {std::move(image), false};
+  }
+
+  // The next `rows` rows as stored (no orientation), or None after the last.
+  nb::object next_band(int rows) {
+    Decoder& source = decoder();
+    if (rows < 1) throw Error(ErrorCode::InvalidArgument, "bands need at least 1 row each");
+    if (source.rows_read() >= source.height()) return nb::none();
+    const int count = std::min(rows, source.height() - source.rows_read());
+    Image band;
+    {
+      const nb::gil_scoped_release unlocked;
+      band = Image::create(source.width(), count, source.format(), {.label = "tessera.open band"});
+      source.read(band.mutable_view());
+    }
+    return nb::cast(PyImage{std::move(band), false});
+  }
+
+  void close() { decoder_.reset(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void refuse_if_started(const Decoder& source, const char* what) const {
+    if (source.rows_read() != 0) {
+      throw Error(ErrorCode::InvalidArgument,
+                  std::string(what) + " after bands were read: open the file again",
+                  {.path = path_.string(), .operation = "open"});
+    }
+  }
+
+  std::filesystem::path path_;
+  DecodeOptions options_;
+  std::unique_ptr<Decoder> decoder_;
+};
+
+}  // namespace
+
+void bind_source(nb::module_& module) {
+  nb::class_<Source>(module, "Source",
+                     "A file opened by tessera.open(): its headers now, its pixels on read() "
+                     "or band by band with bands(rows).")
+      .def(nb::init<const std::filesystem::path&, std::optional<std::uint64_t>>(), nb::arg("path"),
+           nb::kw_only(), nb::arg("max_pixels") = nb::none())
+      .def_prop_ro(
+          "width", [](const Source& self) { return self.decoder().width(); },
+          "Width as stored (before EXIF orientation), as bands() delivers it.")
+      .def_prop_ro("height", [](const Source& self) { return self.decoder().height(); })
+      .def_prop_ro("format", [](const Source& self) { return self.decoder().format().name(); })
+      .def_prop_ro("file_format",
+                   [](const Source& self) {
+                     const ImageInfo& info = self.decoder().info();
+                     return info.format_name.empty() ? std::string(to_string(info.format))
+                                                     : info.format_name;
+                   })
+      .def_prop_ro("orientation",
+                   [](const Source& self) { return self.decoder().info().orientation; })
+      .def_prop_ro(
+          "estimate",
+          [](const Source& self) {
+            return self.decoder().info().decode_bytes() + self.decoder().working_bytes();
+          },
+          "Bytes a whole read() takes: the pixels and what the codec library holds.")
+      .def("read", &Source::read, "The whole image, upright (once, before any band).")
+      .def("_next_band", &Source::next_band, nb::arg("rows"))
+      .def("close", &Source::close)
+      .def(
+          "__enter__", [](Source& self) -> Source& { return self; }, nb::rv_policy::reference)
+      .def("__exit__", [](Source& self, nb::args) { self.close(); });
+}
+
+}  // namespace tessera::python
