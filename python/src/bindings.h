@@ -13,6 +13,7 @@ void bind_ops(nanobind::module_& module);
 void bind_convert(nanobind::module_& module);
 void bind_batch(nanobind::module_& module);
 void bind_source(nanobind::module_& module);
+void bind_memory(nanobind::module_& module);
 
 // Keyword arguments as encode options of the format table, by name (quality=80,
 // lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the

@@ -15,4 +15,5 @@ NB_MODULE(_tessera, module) {
   tessera::python::bind_convert(module);
   tessera::python::bind_batch(module);
   tessera::python::bind_source(module);
+  tessera::python::bind_memory(module);
 }
