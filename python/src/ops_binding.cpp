@@ -136,6 +136,7 @@ void bind_ops(nb::module_& module) {
             entry["default"] = std::string(param.default_value);
             entry["required"] = param.default_value.empty();
             entry["allowed"] = param.allowed();
+            entry["choices"] = std::string(param.choices);  // an Integer's or Number's words too
             entry["doc"] = std::string(param.doc);
             params.append(entry);
           }
