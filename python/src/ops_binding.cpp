@@ -143,6 +143,7 @@ void bind_ops(nb::module_& module) {
           nb::dict entry;
           entry["name"] = std::string(op.name);
           entry["doc"] = std::string(op.doc);
+          entry["function"] = std::string(op.function.empty() ? op.name : op.function);
           entry["params"] = params;
           catalog.append(entry);
         }

@@ -82,3 +82,6 @@ for _op in _tessera.op_catalog():
     _name = _op["name"] + ("_" if _keyword.iskeyword(_op["name"]) else "")
     globals()[_name] = _make(_op)
     __all__.append(_name)
+    if _op["function"] != _op["name"]:  # the C++ function's name too: ops.gaussian_blur
+        globals()[_op["function"]] = globals()[_name]
+        __all__.append(_op["function"])

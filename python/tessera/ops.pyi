@@ -22,6 +22,9 @@ def swap_rb(image: Image, /) -> Image:
 def depth(image: Image, /, depth: str) -> Image:
     """convert samples to u8, u16 or f32"""
 
+def convert_depth(image: Image, /, depth: str) -> Image:
+    """convert samples to u8, u16 or f32"""
+
 def flatten(image: Image, /, background: float | tuple[float, ...] | str = '255,255,255') -> Image:
     """composite onto a background colour (white by default) and drop alpha"""
 
@@ -41,6 +44,9 @@ def threshold(image: Image, /, value: float | str = 128, type: str = 'binary', m
     """fixed or Otsu threshold of a gray image (OpenCV threshold)"""
 
 def blur(image: Image, /, ksize: int = 5, sigma: float = 0) -> Image:
+    """Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)"""
+
+def gaussian_blur(image: Image, /, ksize: int = 5, sigma: float = 0) -> Image:
     """Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)"""
 
 def box_blur(image: Image, /, ksize: int = 3) -> Image:

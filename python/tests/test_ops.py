@@ -28,6 +28,12 @@ def test_every_op_of_the_registry_is_a_function_with_its_parameters():
             assert param["allowed"] in function.__doc__, (op["name"], param["name"])
 
 
+def test_ops_are_also_under_their_cpp_names(rgb):
+    assert tessera.ops.gaussian_blur is tessera.ops.blur
+    assert tessera.ops.convert_depth is tessera.ops.depth
+    assert tessera.ops.gaussian_blur(rgb, 5).shape == rgb.shape
+
+
 def test_the_seed_ops_equal_opencv(rgb):
     a = np.asarray(rgb)
     gray = tessera.ops.gray(rgb)

@@ -42,9 +42,10 @@ def stub_text():
             if param["kind"] in ("integer", "number") and param["choices"]:
                 kind += " | str"  # the words it takes besides numbers (threshold's "otsu")
             params.append(f"{param['name']}: {kind}{_default(param)}")
-        lines.append(f"def {op['name']}({', '.join(params)}) -> Image:")
-        lines.append(f'    """{op["doc"]}"""')
-        lines.append("")
+        for name in dict.fromkeys([op["name"], op["function"]]):  # the C++ name too, if other
+            lines.append(f"def {name}({', '.join(params)}) -> Image:")
+            lines.append(f'    """{op["doc"]}"""')
+            lines.append("")
     return "\n".join(lines)
 
 

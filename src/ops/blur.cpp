@@ -232,6 +232,7 @@ std::vector<OpDescriptor> blur_ops() {
   return {
       {.name = "blur",
        .doc = "Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)",
+       .function = "gaussian_blur",
        .params = {kBlurSize, kBlurSigma},
        .access = Access::Neighbourhood,
        .apply =

@@ -327,6 +327,7 @@ std::vector<OpDescriptor> colour_ops() {
       simple("swap_rb", "swap red and blue (BGR interop)", &swap_rb, &swap_rb),
       {.name = "depth",
        .doc = "convert samples to u8, u16 or f32",
+       .function = "convert_depth",
        .params = {kDepth},
        .access = Access::Point,
        .apply =

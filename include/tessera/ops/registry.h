@@ -57,6 +57,9 @@ struct StreamingHooks;
 struct OpDescriptor {
   std::string_view name;
   std::string_view doc;
+  // The C++ function's name where it differs from the pipeline name (blur: "gaussian_blur"),
+  // under which Python offers the op too; empty: the same.
+  std::string_view function;
   std::vector<ParamSpec> params;
   Access access = Access::Point;
   // Each output sample is a function of the input sample at the same place alone, the same for
