@@ -156,15 +156,7 @@ void bind_batch(nb::module_& module) {
                                .encode = encode_options_of(options),
                                .recursive = recursive,
                                .resume = resume};
-            if (!memory.is_none()) {
-              run.memory = nb::isinstance<nb::int_>(memory)
-                               ? nb::cast<std::size_t>(memory)
-                               : memory::parse_bytes(nb::cast<std::string>(memory));
-              if (run.memory == 0) {
-                throw Error(ErrorCode::InvalidArgument,
-                            "memory 0 leaves no room for any image: give a size such as \"256M\"");
-              }
-            }
+            if (!memory.is_none()) run.memory = bytes_of(memory, "memory");
             new (self) BatchRun(std::move(run), text);
           },
           nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),

@@ -3,6 +3,9 @@
 
 #include <nanobind/nanobind.h>
 
+#include <cstddef>
+#include <string_view>
+
 #include "tessera/codec.h"
 
 namespace tessera::python {
@@ -19,5 +22,9 @@ void bind_memory(nanobind::module_& module);
 // lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the
 // table's words for an unknown name or a bad value.
 EncodeOptions encode_options_of(const nanobind::kwargs& options);
+
+// A size in bytes as Python gives it (an int, or text such as "512M"); `what` names it in the
+// refusal of anything else or 0.
+std::size_t bytes_of(nanobind::handle size, std::string_view what);
 
 }  // namespace tessera::python

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "bindings.h"
 #include "tessera/budget.h"
@@ -22,57 +24,110 @@ namespace nb = nanobind;
 namespace tessera::python {
 namespace {
 
-// A size as Python gives it: bytes as an int, or text ("512M", "1.5G").
-std::size_t bytes_of(nb::handle size, std::string_view what) {
-  const std::size_t bytes = nb::isinstance<nb::int_>(size)
-                                ? nb::cast<std::size_t>(size)
-                                : memory::parse_bytes(nb::cast<std::string>(size));
-  if (bytes == 0) {
-    throw Error(
-        ErrorCode::InvalidArgument,
-        std::string(what) + " 0 leaves no room for any image: give a size such as \"512M\"");
-  }
-  return bytes;
-}
-
 // `with tessera.budget("512M", "thumbnails"):` charges this thread's allocations to a budget
 // of that size; one that would cross it raises tessera.OutOfBudget before allocating.
+//
+// A budget belongs to the thread that entered it, and budgets leave innermost first: tessera's
+// current budget is a per-thread pointer. Exiting on another thread (a generator finished
+// elsewhere) or out of order is refused with an error, and the scope is then never torn down
+// from the wrong place: if such a budget is dropped, its budget and scope are kept (a small
+// leak for a misuse) rather than leave a thread pointing at freed memory.
 class Budget {
  public:
   Budget(nb::handle cap, std::string name)
-      : cap_(bytes_of(cap, "budget")), name_(std::move(name)) {}
+      : budget_(std::make_unique<MemoryBudget>(bytes_of(cap, "budget"), std::move(name))) {}
+  ~Budget() {
+    if (!scope_) return;
+    if (std::this_thread::get_id() == owner_ && !entered().empty() && entered().back() == this) {
+      entered().pop_back();
+      scope_.reset();
+      return;
+    }
+    (void)scope_.release();   // still installed on its thread: never freed
+    (void)budget_.release();  // the scope points at it
+  }
+  Budget(const Budget&) = delete;
+  Budget& operator=(const Budget&) = delete;
+
   Budget& enter() {
-    if (scope_)
+    if (scope_) {
       throw Error(ErrorCode::InvalidArgument, "budget: already entered; use one `with` at a time");
-    budget_ = std::make_unique<MemoryBudget>(cap_, name_);
+    }
     scope_ = std::make_unique<BudgetScope>(*budget_);
+    owner_ = std::this_thread::get_id();
+    entered().push_back(this);
     return *this;
   }
   void exit() {
+    if (!scope_) return;
+    if (std::this_thread::get_id() != owner_) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "budget: exited on another thread than the one that entered it: a budget "
+                  "charges one thread's allocations (enter one in each thread)");
+    }
+    if (entered().back() != this) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "budget: exited before a budget entered inside it: exit the innermost first");
+    }
+    entered().pop_back();
     scope_.reset();
-    peak_ = budget_ ? budget_->peak() : peak_;
-    budget_.reset();
   }
-  std::size_t cap() const { return cap_; }
-  std::size_t used() const { return budget_ ? budget_->used() : 0; }
-  std::size_t peak() const { return budget_ ? budget_->peak() : peak_; }
+  // The budget lives as long as this object, so its figures stay true after the `with`: the
+  // images made inside still count, and entering it again charges on from there.
+  std::size_t cap() const { return budget_->cap(); }
+  std::size_t used() const { return budget_->used(); }
+  std::size_t peak() const { return budget_->peak(); }
 
  private:
-  std::size_t cap_;
-  std::string name_;
+  // The budgets entered on this thread, innermost last.
+  static std::vector<Budget*>& entered() {
+    thread_local std::vector<Budget*> stack;
+    return stack;
+  }
+
   std::unique_ptr<MemoryBudget> budget_;
   std::unique_ptr<BudgetScope> scope_;
-  std::size_t peak_ = 0;
+  std::thread::id owner_;
 };
 
 }  // namespace
+
+// A size as Python gives it: bytes as an int, or text ("512M", "1.5G"); anything else, or 0,
+// is refused in words.
+std::size_t bytes_of(nb::handle size, std::string_view what) {
+  std::size_t bytes = 0;
+  if (nb::isinstance<nb::str>(size)) {
+    bytes = memory::parse_bytes(nb::cast<std::string>(size));
+  } else if (nb::isinstance<nb::int_>(size) && !nb::isinstance<nb::bool_>(size)) {
+    const unsigned long long value = PyLong_AsUnsignedLongLong(size.ptr());
+    if (PyErr_Occurred() != nullptr) {
+      PyErr_Clear();
+      bytes = 0;  // negative or past 64 bits
+    } else {
+      bytes = static_cast<std::size_t>(value);
+    }
+  }
+  if (bytes == 0) {
+    throw Error(
+        ErrorCode::InvalidArgument,
+        std::string(what) + " needs a positive size: bytes as an int, or text such as \"512M\"");
+  }
+  return bytes;
+}
 
 void bind_convert(nb::module_& module) {
   module.def(
       "convert",
       [](const std::filesystem::path& input, const std::filesystem::path& output,
          const std::optional<std::string>& text, nb::handle memory, bool orientation,
-         const nb::kwargs& options) {
+         bool overwrite, const nb::kwargs& options) {
+        std::error_code not_same;
+        if (!overwrite && std::filesystem::equivalent(input, output, not_same)) {
+          throw Error(ErrorCode::InvalidArgument,
+                      "the output is the input itself: give another output, or overwrite=True "
+                      "to replace it",
+                      {.path = input.string(), .operation = "convert"});
+        }
         const EncodeOptions encode = encode_options_of(options);
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);
@@ -98,7 +153,8 @@ void bind_convert(nb::module_& module) {
         job.run();
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
-      nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("options"),
+      nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,
+      nb::arg("options"),
       "One file through a pipeline, streamed in bands as `tessera convert` runs it; the output "
       "appears only when complete. memory=\"64M\" caps it (tessera.OutOfBudget past it); other "
       "keyword arguments are encode options (quality=80, ...).");

@@ -5,6 +5,7 @@
 #include <nanobind/stl/string.h>
 
 #include <exception>
+#include <typeinfo>
 
 #include "bindings.h"
 #include "tessera/error.h"
@@ -26,6 +27,12 @@ void bind_errors(nb::module_& module) {
       const nb::object instance =
           type(std::string(error.what()), code, path, error.message(), error.os_error());
       PyErr_SetObject(type.ptr(), instance.ptr());
+    } catch (const std::bad_cast&) {
+      // A Python value nanobind could not convert inside a binding (a numpy array where a
+      // tessera.Image goes, a value of the wrong type): a TypeError, as Python's own calls say.
+      PyErr_SetString(PyExc_TypeError,
+                      "tessera: an argument has the wrong type (an Image is made with "
+                      "tessera.Image(array); sizes are ints or text such as \"512M\")");
     }
   });
 }

@@ -106,7 +106,7 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, bool copy) {
         "the array's pixels are not side by side in each row (a transposed or stepped view): "
         "pass copy=True to copy them, or np.ascontiguousarray(array)");
   }
-  if (!wrappable) {
+  if (copy || !wrappable) {  // copy=True always copies, as numpy's does
     Image image = Image::create(static_cast<int>(width), static_cast<int>(height), format,
                                 {.label = "Image(array, copy=True)"});
     const auto* base = static_cast<const std::byte*>(view.data());
@@ -185,11 +185,18 @@ void bind_image(nb::module_& module) {
       .def(
           "__init__",
           [](PyImage* self, nb::handle array, bool copy) {
-            new (self) PyImage(wrap_array(array, nb::cast<AnyArray>(array), copy));
+            AnyArray view;
+            if (!nb::try_cast(array, view)) {
+              refuse(
+                  "give a numpy array of uint8, uint16 or float32 in native byte order (or a "
+                  "tessera.Image's np.asarray); np.ascontiguousarray(a, dtype=...) converts one");
+            }
+            new (self) PyImage(wrap_array(array, view, copy));
           },
           nb::arg("array"), nb::kw_only(), nb::arg("copy") = false,
           "Wraps an HxW or HxWxC uint8/uint16/float32 array without copying (its rows may be "
-          "strided) and keeps it alive; copy=True copies any other layout.")
+          "strided) and keeps it alive; copy=True copies it (any layout) into storage of its "
+          "own, charged to the current budget.")
       .def_prop_ro("width", [](const PyImage& self) { return self.image.width(); })
       .def_prop_ro("height", [](const PyImage& self) { return self.image.height(); })
       .def_prop_ro("shape",

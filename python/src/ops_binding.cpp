@@ -64,10 +64,33 @@ std::vector<double> numbers_of(nb::handle sequence) {
 // A Python value as the parameter's typed value. Scalars and strings pass as they are (a string
 // is read as pipeline text: size="50%"); sequences take the compound kinds' forms.
 ops::ParamValue value_for(const ops::OpDescriptor& op, const ParamSpec& param, nb::handle value) {
-  if (nb::isinstance<nb::bool_>(value)) return nb::cast<bool>(value);
-  if (nb::isinstance<nb::int_>(value)) return nb::cast<long>(value);
-  if (nb::isinstance<nb::float_>(value)) return nb::cast<double>(value);
+  if (nb::isinstance<nb::bool_>(value) || PyObject_TypeCheck(value.ptr(), &PyBool_Type) != 0) {
+    const bool on = nb::cast<bool>(value);
+    // A yes|no choice (rotate's expand) takes Python's booleans too.
+    if (param.kind == ParamKind::Choice && param.choices == "yes|no") {
+      return std::string(on ? "yes" : "no");
+    }
+    return on;
+  }
   if (nb::isinstance<nb::str>(value)) return nb::cast<std::string>(value);
+  // Python's ints and numpy's integer scalars (np.int64(5)) alike: anything with __index__.
+  if (PyIndex_Check(value.ptr()) != 0) {
+    const long long number = PyLong_AsLongLong(nb::steal(PyNumber_Index(value.ptr())).ptr());
+    if (PyErr_Occurred() != nullptr) {
+      PyErr_Clear();
+      refuse(op, param);  // past 64 bits
+    }
+    return static_cast<long>(number);
+  }
+  // Python's floats and numpy's floating scalars (np.float32(1.5)).
+  if (PyFloat_Check(value.ptr()) != 0 || nb::hasattr(value, "__float__")) {
+    const double number = PyFloat_AsDouble(value.ptr());
+    if (PyErr_Occurred() != nullptr) {
+      PyErr_Clear();
+      refuse(op, param);
+    }
+    return number;
+  }
   if (!nb::isinstance<nb::sequence>(value)) refuse(op, param);
   switch (param.kind) {
     case ParamKind::Rectangle: {

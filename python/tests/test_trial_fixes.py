@@ -1,0 +1,86 @@
+"""What the first new-user trial of the Python package found (helper-10, on 4add567), each
+fixed and kept fixed here."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import tessera
+
+
+def test_a_budget_exited_on_another_thread_or_out_of_order_is_an_error_not_a_crash(photo):
+    img = tessera.read(photo).region(0, 0, 64, 64).compact()
+    budget = tessera.budget("4M", "elsewhere")
+    budget.__enter__()
+    failures = []
+
+    def exit_elsewhere():
+        try:
+            budget.__exit__(None, None, None)
+        except tessera.InvalidArgument as error:
+            failures.append(str(error))
+
+    worker = threading.Thread(target=exit_elsewhere)
+    worker.start()
+    worker.join()
+    assert failures and "another thread" in failures[0]
+    tessera.ops.resize(img, "400%")  # on 4add567: a segfault here
+    budget.__exit__(None, None, None)  # on its own thread: fine
+    outer, inner = tessera.budget("64M", "outer"), tessera.budget("64M", "inner")
+    outer.__enter__()
+    inner.__enter__()
+    with pytest.raises(tessera.InvalidArgument, match="innermost first"):
+        outer.__exit__(None, None, None)
+    inner.__exit__(None, None, None)
+    outer.__exit__(None, None, None)
+    tessera.ops.resize(img, "400%")
+
+
+def test_a_budget_keeps_counting_what_was_made_inside_it(photo):
+    corner = tessera.read(photo).region(0, 0, 256, 256).compact()
+    with tessera.budget("1M", "kept") as budget:
+        kept = tessera.ops.resize(corner, (300, 300))  # 264 KiB
+    assert budget.used >= 300 * 300 * 3  # still alive, still counted
+    with budget:
+        more = tessera.ops.resize(corner, (400, 400))  # 469 KiB: fits beside what is kept
+        with pytest.raises(tessera.OutOfBudget):
+            tessera.ops.resize(corner, (400, 400))  # twice would fit a fresh budget, not this
+    del kept, more
+
+
+def test_copy_true_always_copies():
+    a = np.zeros((10, 10), np.uint8)
+    c = tessera.Image(a, copy=True)
+    assert not np.shares_memory(a, np.asarray(c))
+    a[:] = 7
+    assert np.asarray(c).max() == 0
+
+
+def test_numpy_scalars_and_booleans_are_values(photo):
+    img = tessera.read(photo).region(0, 0, 64, 48).compact()
+    assert np.array_equal(np.asarray(tessera.ops.blur(img, np.int64(5))),
+                          np.asarray(tessera.ops.blur(img, 5)))
+    assert tessera.ops.contrast(img, np.float32(1.5)).shape == img.shape
+    assert tessera.ops.rotate(img, 30, expand=False).shape == img.shape
+    assert tessera.ops.rotate(img, 30, expand=True).shape != img.shape
+
+
+def test_wrong_values_are_errors_in_words(tmp_path, photo):
+    for bad in (-1, 1.5, 0, "lots"):
+        with pytest.raises(tessera.InvalidArgument):
+            tessera.budget(bad)
+    with pytest.raises(ValueError, match="native byte order"):
+        tessera.Image(np.zeros((4, 4), dtype=">u2"))
+    with pytest.raises(ValueError):
+        tessera.Image([[1, 2]])
+
+
+def test_convert_does_not_replace_its_input_unless_asked(tmp_path, photo):
+    own = tmp_path / "own.jpg"
+    own.write_bytes(photo.read_bytes())
+    with pytest.raises(tessera.InvalidArgument, match="overwrite=True"):
+        tessera.convert(own, own, "resize 10%")
+    assert own.read_bytes() == photo.read_bytes()
+    tessera.convert(own, own, "resize 10%", overwrite=True)
+    assert tessera.read(own).shape == (216, 384, 3)
