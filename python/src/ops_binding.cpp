@@ -8,14 +8,17 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "bindings.h"
 #include "image_handle.h"
+#include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/ops/registry.h"
 #include "tessera/pipeline/pipeline.h"
+#include "tessera/pipeline/plan.h"
 #include "tessera/pipeline/stream.h"
 
 namespace nb = nanobind;
@@ -183,6 +186,22 @@ void bind_ops(nb::module_& module) {
           named.push_back({parameter, value_for(op, param_named(op, parameter), value)});
         }
         const ops::OpArguments arguments = ops::bind_arguments(op, named);
+        // An image past the pixel limit (a typo: resize(img, "100000x")) is refused before it
+        // is allocated, as a pipeline is when planned.
+        if (op.output_size) {
+          const auto [width, height] =
+              op.output_size(image.image.width(), image.image.height(), arguments);
+          const std::uint64_t pixels =
+              static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+          if (pixels > Limits{}.max_pixels) {
+            throw Error(ErrorCode::InvalidArgument,
+                        std::string(op.name) + " would make a " + std::to_string(width) + "x" +
+                            std::to_string(height) + " image (" + std::to_string(pixels) +
+                            " pixels), more than the pixel limit " +
+                            std::to_string(Limits{}.max_pixels),
+                        {.operation = std::string(op.name)});
+          }
+        }
         Image result;
         {
           const nb::gil_scoped_release unlocked;
@@ -196,11 +215,17 @@ void bind_ops(nb::module_& module) {
       "run",
       [](const std::string& text, const PyImage& image) {
         const pipeline::Pipeline stages = pipeline::parse(text);
+        const Image& input = image.image;
+        // Planned here, so that an image past the pixel limit is refused before any work (128-row
+        // strips, as run_streaming plans an image in memory).
+        const pipeline::Plan plan =
+            pipeline::plan(stages, {input.width(), input.height(), input.format()}, 128);
+        pipeline::check_pixel_limit(plan, Limits{}.max_pixels, "image");
         ImageSink sink;
         {
           const nb::gil_scoped_release unlocked;
-          ImageSource source(image.image.view());
-          pipeline::run_streaming(stages, source, sink, {.io = pipeline::IoThreads::Caller});
+          ImageSource source(input.view());
+          pipeline::run_streaming(plan, source, sink, pipeline::IoThreads::Caller);
         }
         return PyImage{std::move(sink.image()), false};
       },

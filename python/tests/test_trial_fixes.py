@@ -84,3 +84,12 @@ def test_convert_does_not_replace_its_input_unless_asked(tmp_path, photo):
     assert own.read_bytes() == photo.read_bytes()
     tessera.convert(own, own, "resize 10%", overwrite=True)
     assert tessera.read(own).shape == (216, 384, 3)
+
+
+def test_ops_and_run_are_held_to_the_pixel_limit(photo):
+    small = tessera.read(photo).region(0, 0, 50, 40).compact()
+    with pytest.raises(tessera.InvalidArgument, match="pixel limit"):
+        tessera.ops.resize(small, "100000x")  # on 4add567: 7.45 GiB asked for
+    with pytest.raises(tessera.InvalidArgument, match="pixel limit"):
+        tessera.run("resize 100000x", small)
+    assert tessera.ops.resize(small, "200%").shape == (80, 100, 3)

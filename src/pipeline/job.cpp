@@ -69,20 +69,7 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.written_ = job.plan_ ? job.plan_->output : job.upright_;
   // An image the pipeline would make past the pixel limit (a typo such as `resize 100000x`), or
   // one the output format cannot hold, is refused now rather than after hours of work.
-  if (job.plan_) {
-    for (const StagePlan& step : job.plan_->stages) {
-      const auto pixels = static_cast<std::uint64_t>(step.output.width) *
-                          static_cast<std::uint64_t>(step.output.height);
-      if (pixels > options.limits.max_pixels) {
-        throw Error(ErrorCode::InvalidArgument,
-                    fmt::format("pipeline: '{}' would make a {}x{} image ({} pixels), more than "
-                                "the pixel limit {} (--max-pixels, or --unlimited)",
-                                step.stage.text, step.output.width, step.output.height, pixels,
-                                options.limits.max_pixels),
-                    {.path = input_name, .operation = "plan pipeline"});
-      }
-    }
-  }
+  if (job.plan_) check_pixel_limit(*job.plan_, options.limits.max_pixels, input_name);
   check_encodable(written_format, job.written_.width, job.written_.height,
                   output == "-" ? std::filesystem::path("stdout") : output);
   job.estimate_ += decoder.working_bytes() +

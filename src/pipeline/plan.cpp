@@ -205,4 +205,19 @@ std::string Plan::describe() const {
   return text;
 }
 
+void check_pixel_limit(const Plan& plan, std::uint64_t max_pixels, const std::string& input) {
+  for (const StagePlan& step : plan.stages) {
+    const auto pixels = static_cast<std::uint64_t>(step.output.width) *
+                        static_cast<std::uint64_t>(step.output.height);
+    if (pixels > max_pixels) {
+      throw Error(
+          ErrorCode::InvalidArgument,
+          fmt::format("pipeline: '{}' would make a {}x{} image ({} pixels), more than "
+                      "the pixel limit {} (--max-pixels, or --unlimited)",
+                      step.stage.text, step.output.width, step.output.height, pixels, max_pixels),
+          {.path = input, .operation = "plan pipeline"});
+    }
+  }
+}
+
 }  // namespace tessera::pipeline

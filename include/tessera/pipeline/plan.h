@@ -10,6 +10,7 @@
 //   pipeline, stage 1 'canny 50 150' (column 1): canny: needs a gray image (one channel) ...
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,11 @@ struct Plan {
 // Plans `pipeline` for an input of `input`'s size and format. Throws Error(InvalidArgument)
 // naming the stage when an op cannot take what the stage before gives it.
 Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows = 64);
+
+// Throws Error(InvalidArgument, operation "plan pipeline") when a stage would make an image of
+// more than `max_pixels` (a typo such as `resize 100000x`), naming the stage; `input` names the
+// file in the error. Refused when planned rather than after hours of work.
+void check_pixel_limit(const Plan& plan, std::uint64_t max_pixels, const std::string& input);
 
 // Bytes of an image of this shape as tessera allocates it (rows padded to 64 bytes).
 std::size_t image_bytes(const Shape& shape);
