@@ -16,10 +16,11 @@ class Error(Exception):
     the file concerned (None if none), `message` the words without code or path, and str(e)
     the whole C++ message ("CorruptData in decode: ... [file: x.jpg]")."""
 
-    def __init__(self, what, code="Internal", path=None, message=None, os_error=0):
+    def __init__(self, what, code=None, path=None, message=None, os_error=0):
         super().__init__(what)
         self.what = what
-        self.code = code
+        # Raised by the C++ module: its ErrorCode. Raised by Python code: the class's own code.
+        self.code = code or _code_of(type(self))
         self.path = path
         self.message = message if message is not None else what
         self.os_error = os_error
@@ -55,7 +56,7 @@ class OutOfMemory(Error, MemoryError):
 class Io(Error, OSError):
     """The operating system refused a read or a write; `os_error` is its errno."""
 
-    def __init__(self, what, code="Io", path=None, message=None, os_error=0):
+    def __init__(self, what, code=None, path=None, message=None, os_error=0):
         Error.__init__(self, what, code, path, message, os_error)
         self.errno = os_error or None
         self.filename = path
@@ -72,6 +73,14 @@ class PermissionDenied(Io, PermissionError):
 
 class Internal(Error, RuntimeError):
     """A broken invariant inside tessera: a bug to report."""
+
+
+def _code_of(cls):
+    """The ErrorCode a class stands for: its own name, or its nearest base's (FileNotFound: Io)."""
+    for base in cls.__mro__:
+        if base.__name__ in _BY_CODE:
+            return base.__name__
+    return "Internal"
 
 
 _BY_CODE = {cls.__name__: cls for cls in (InvalidArgument, UnsupportedFormat, CorruptData,

@@ -93,3 +93,9 @@ def test_ops_and_run_are_held_to_the_pixel_limit(photo):
     with pytest.raises(tessera.InvalidArgument, match="pixel limit"):
         tessera.run("resize 100000x", small)
     assert tessera.ops.resize(small, "200%").shape == (80, 100, 3)
+
+
+def test_errors_raised_by_python_code_carry_their_class_code():
+    assert tessera.CorruptData("x").code == "CorruptData"
+    assert tessera.FileNotFound("y").code == "Io"
+    assert tessera.OutOfBudget("z").code == "OutOfBudget"
