@@ -127,15 +127,21 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, bool copy) {
   // so the deleter takes the GIL, and does nothing once the interpreter is gone.
   PyObject* owner = array.ptr();
   Py_INCREF(owner);
-  Image image = Image::wrap(
-      const_cast<void*>(view.data()), static_cast<int>(width), static_cast<int>(height),
-      row_stride * item, format,
-      [owner] {
-        if (Py_IsInitialized() == 0) return;
-        const nb::gil_scoped_acquire gil;
-        Py_DECREF(owner);
-      },
-      "numpy array");
+  Image image;
+  try {
+    image = Image::wrap(
+        const_cast<void*>(view.data()), static_cast<int>(width), static_cast<int>(height),
+        row_stride * item, format,
+        [owner] {
+          if (Py_IsInitialized() == 0) return;
+          const nb::gil_scoped_acquire gil;
+          Py_DECREF(owner);
+        },
+        "numpy array");
+  } catch (...) {
+    Py_DECREF(owner);  // wrap did not take the array: its deleter will never run
+    throw;
+  }
   return {std::move(image), readonly};
 }
 
