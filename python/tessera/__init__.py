@@ -18,6 +18,8 @@ from . import memory, ops
 from ._tessera import Image, __version__, budget, convert, read, run, write
 from .errors import *  # noqa: F401,F403 (the exception classes are the package's own names)
 from .errors import __all__ as _error_names
+from . import _tessera
+
 
 @_dataclasses.dataclass(frozen=True)
 class BatchResult:
