@@ -137,20 +137,7 @@ void bind_convert(nb::module_& module) {
                                                    {.apply_orientation = orientation,
                                                     .encode = encode,
                                                     .pipeline = stages ? &*stages : nullptr});
-        std::optional<MemoryBudget> budget;
-        std::optional<BudgetScope> scope;
-        if (cap != 0) {
-          if (job.estimate() > cap) {
-            throw Error(ErrorCode::OutOfBudget,
-                        "the job needs about " + memory::format_bytes(job.estimate()) +
-                            ", more than memory=" + memory::format_bytes(cap) +
-                            ": raise it, or shrink early in the pipeline (resize first)",
-                        {.path = input.string(), .operation = "plan"});
-          }
-          budget.emplace(cap, "memory=");
-          scope.emplace(*budget);
-        }
-        job.run();
+        job.run_within(cap, "memory=");
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
       nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,

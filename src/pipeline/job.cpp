@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/load_plan.h"
 #include "tessera/pipeline/stream.h"
@@ -122,6 +123,25 @@ void Job::run() {
     ImageSource source(pixels.view());
     run_streaming(*plan_, source, *encoder, options_.io);
   }
+}
+
+void Job::run_within(std::size_t cap, std::string_view cap_name) {
+  if (cap == 0) {
+    run();
+    return;
+  }
+  if (estimate_ > cap) {
+    // "--memory 8.0 MiB" for a command line, "memory=8.0 MiB" for a keyword argument.
+    throw Error(ErrorCode::OutOfBudget,
+                fmt::format("the job needs about {}, more than {}{}{}: raise the limit, or shrink "
+                            "early in the pipeline (e.g. resize first)",
+                            memory::format_bytes(estimate_), cap_name,
+                            cap_name.ends_with('=') ? "" : " ", memory::format_bytes(cap)),
+                {.path = input_.string(), .operation = "plan"});
+  }
+  MemoryBudget budget(cap, std::string(cap_name));
+  const BudgetScope scope(budget);
+  run();
 }
 
 }  // namespace tessera::pipeline

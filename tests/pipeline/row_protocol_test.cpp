@@ -10,8 +10,6 @@
 #include <tuple>
 #include <vector>
 
-#include <unistd.h>
-
 #include "support/corpora.h"
 #include "support/images.h"
 #include "tessera/codec.h"
@@ -75,17 +73,8 @@ class PlainSink final : public RowSink {
   std::vector<std::byte> bytes_;
 };
 
-class RowProtocol : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = std::filesystem::temp_directory_path() /
-              ("tessera-rows-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(folder_);
-  }
-  void TearDown() override { std::filesystem::remove_all(folder_); }
-  std::filesystem::path folder_;
-};
+// folder_: a fresh folder for each test.
+class RowProtocol : public testing::ScratchFolderTest {};
 
 void expect_same_pixels(ImageView a, ImageView b, const std::string& what) {
   ASSERT_EQ(a.width(), b.width()) << what;

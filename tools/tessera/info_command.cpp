@@ -7,7 +7,6 @@
 #include <string>
 
 #include "interrupt.h"
-#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
@@ -117,21 +116,7 @@ int run_convert(const ConvertOptions& options) {
     fmt::print("{}", job.describe());
     return 0;
   }
-  std::optional<MemoryBudget> budget;
-  std::optional<BudgetScope> scope;
-  if (options.memory != 0) {
-    if (job.estimate() > options.memory) {
-      throw Error(
-          ErrorCode::OutOfBudget,
-          fmt::format("the job needs about {}, more than --memory {}: raise the limit, "
-                      "or shrink early in the pipeline (e.g. resize first)",
-                      memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
-          {.path = options.input, .operation = "plan"});
-    }
-    budget.emplace(options.memory, "--memory");
-    scope.emplace(*budget);
-  }
-  job.run();
+  job.run_within(options.memory, "--memory");
   return interrupt.signal() != 0 ? interrupt.exit_status() : 0;
 }
 

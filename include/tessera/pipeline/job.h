@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/codec.h"
@@ -60,6 +61,10 @@ class Job {
   // Decodes, runs the pipeline and writes the output (to a temporary name, renamed when
   // complete). Throws Error; no output is left then.
   void run();
+  // The same within a memory cap of `cap` bytes (0: none): refused with Error(OutOfBudget)
+  // before any work when the estimate exceeds it, else run under a budget of that size.
+  // `cap_name` is how the caller spells the cap in the refusal: "--memory", "memory=".
+  void run_within(std::size_t cap, std::string_view cap_name);
 
  private:
   Job() = default;
