@@ -32,7 +32,7 @@ InterruptWatch::InterruptWatch() {
     sigaddset(&watched_, number);
   }
   pthread_sigmask(SIG_BLOCK, &watched_, &previous_mask_);
-  signals_fd_ = signalfd(-1, &watched_, SFD_CLOEXEC);
+  signals_fd_ = signalfd(-1, &watched_, SFD_CLOEXEC | SFD_NONBLOCK);
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
   if (signals_fd_ < 0 || wake_fd_ < 0) {  // out of descriptors: the signals keep their defaults
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
@@ -85,6 +85,12 @@ InterruptWatch::~InterruptWatch() {
     const std::uint64_t one = 1;
     (void)!::write(wake_fd_, &one, sizeof one);
     waiter_.join();
+    // A signal that came after the watch ended is taken here, not by its default action once
+    // the mask is restored: the work is done, so it no longer has anything to stop (and killing
+    // the process now would end it by the signal after a complete run).
+    signalfd_siginfo late{};
+    while (::read(signals_fd_, &late, sizeof late) == static_cast<ssize_t>(sizeof late)) {
+    }
   }
   if (signals_fd_ >= 0) ::close(signals_fd_);
   if (wake_fd_ >= 0) ::close(wake_fd_);

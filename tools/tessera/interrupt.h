@@ -4,7 +4,8 @@
 // report and summary are written); a second, a second or more later, ends the process at once
 // (a batch's leftover temporaries are then removed by --resume; its report's .part holds the
 // files finished so far). Signals closer together are one request delivered twice (`timeout`
-// signals the process and its group).
+// signals the process and its group). A signal that comes after the watch ends (the work is
+// done) is taken and dropped, not left to kill the process by its default action.
 //
 //   tessera::cli::InterruptWatch watch;   // before any thread is started
 //   options.stop = watch.token();
