@@ -88,5 +88,20 @@ Counters counters();
 // Starts a new high-water mark from the current live bytes.
 void reset_peak();
 
+// A host's view of tessera's allocations: the Python module reports every pixel buffer to
+// tracemalloc through these. Wrapped (caller-owned) memory is not reported: its owner did that.
+struct AllocationHooks {
+  // After allocate() succeeded, on the allocating thread. Returns whether `freed` should be
+  // called for this buffer.
+  bool (*allocated)(const void* data, std::size_t bytes) noexcept = nullptr;
+  // When a buffer `allocated` asked for is freed, on the thread that dropped its last handle
+  // (any thread), before the bytes go back to malloc.
+  void (*freed)(const void* data, std::size_t bytes) noexcept = nullptr;
+};
+
+// Installs `hooks` for every allocation from now on; {} switches them off. Buffers reported
+// to earlier hooks are reported to the current `freed`, or to none when it is null.
+void set_allocation_hooks(AllocationHooks hooks) noexcept;
+
 }  // namespace memory
 }  // namespace tessera

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/image_view.h"
@@ -33,14 +34,33 @@ namespace tessera::memory {
 void set_profiling(bool enabled);
 bool profiling();
 
-// A source line as "file:line", with the file as the compiler saw it.
+// A source line as "file:line", with the file as the compiler saw it, and the caller outside
+// C++ it worked for when there was one (see CallerScope).
 struct Site {
   std::string file;
   std::uint32_t line = 0;
   std::string function;
+  std::string caller;  // "pipeline.py:42" when a Python line asked for it; empty otherwise
 
-  std::string to_string() const;  // "file:line"
+  // "file:line", or "pipeline.py:42 (file:line)" with a caller: the user's line comes first.
+  std::string to_string() const;
   friend bool operator==(const Site&, const Site&) = default;
+};
+
+// Names the line outside C++ on whose behalf this thread allocates and cuts regions, for every
+// report here: buffers and regions made inside the scope carry it beside their C++ site, so a
+// leak report or compare() names the user's "pipeline.py:42". The Python module opens one per
+// call while profiling is on. Scopes nest (the innermost wins) and belong to their thread; the
+// text is kept for the life of the process, one copy per distinct text, so give source lines.
+class CallerScope {
+ public:
+  explicit CallerScope(std::string_view caller);  // empty: no caller inside this scope
+  ~CallerScope();
+  CallerScope(const CallerScope&) = delete;
+  CallerScope& operator=(const CallerScope&) = delete;
+
+ private:
+  const std::string* previous_;
 };
 
 // A region of a buffer that is alive through its own handles.

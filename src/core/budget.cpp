@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/budget_state.h"
+#include "core/caller.h"
 #include "tessera/error.h"
 #include "tessera/profiler.h"
 
@@ -10,8 +11,10 @@ namespace tessera {
 namespace detail {
 namespace {
 
-std::string site_text(const std::source_location& site) {
-  return fmt::format("{}:{}", site.file_name(), site.line());
+// As memory::Site::to_string() writes it: the Python line first when there is one.
+std::string site_text(const std::source_location& site, const std::string* caller) {
+  if (caller == nullptr) return fmt::format("{}:{}", site.file_name(), site.line());
+  return fmt::format("{} ({}:{})", *caller, site.file_name(), site.line());
 }
 
 std::string holders_text(const std::vector<BudgetHolder>& holders) {
@@ -36,7 +39,7 @@ void BudgetState::charge(std::size_t bytes, std::string_view label,
           fmt::format("allocation of {} for '{}' requested at {} would cross budget '{}': {} "
                       "live + {} requested > cap {}. Largest holders: {}. Raise the budget "
                       "(--memory), process smaller pieces, or release images you no longer need.",
-                      memory::format_bytes(bytes), label, site_text(site), name,
+                      memory::format_bytes(bytes), label, site_text(site, current_caller()), name,
                       memory::format_bytes(current), memory::format_bytes(bytes),
                       memory::format_bytes(cap), holders_text(largest_holders(3))),
           {.path = {}, .operation = "allocate"});
@@ -82,7 +85,8 @@ std::vector<BudgetHolder> BudgetState::largest_holders(std::size_t count) const 
     std::vector<BudgetHolder> holders;
     holders.reserve(count);
     for (const Storage* storage : storages) {
-      holders.push_back({storage->bytes(), storage->label(), site_text(storage->site())});
+      holders.push_back(
+          {storage->bytes(), storage->label(), site_text(storage->site(), storage->caller())});
     }
     return holders;
   }

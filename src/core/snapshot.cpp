@@ -14,8 +14,9 @@
 namespace tessera::memory {
 namespace {
 
-Site site_of(const std::source_location& location) {
-  return {location.file_name(), location.line(), location.function_name()};
+Site site_of(const std::source_location& location, const std::string* caller) {
+  return {location.file_name(), location.line(), location.function_name(),
+          caller != nullptr ? *caller : std::string()};
 }
 
 BufferInfo describe(const detail::Storage& storage) {
@@ -24,7 +25,7 @@ BufferInfo describe(const detail::Storage& storage) {
   info.bytes = storage.bytes();
   info.wrapped = storage.wrapped();
   info.label = storage.label();
-  info.site = site_of(storage.site());
+  info.site = site_of(storage.site(), storage.caller());
   info.thread = storage.thread;
   info.created = storage.created;
   storage.for_each_region([&](const detail::RegionRecord& region) {
@@ -37,7 +38,7 @@ BufferInfo describe(const detail::Storage& storage) {
                             .view_bytes = static_cast<std::size_t>(region.width()) *
                                           region.height() * region.format().bytes_per_pixel(),
                             .handles = region.references(),
-                            .site = site_of(region.site())});
+                            .site = site_of(region.site(), region.caller())});
   });
   // Regions were listed first: each holds one reference, and was attached after taking it.
   const std::size_t references = storage.references();
@@ -47,7 +48,10 @@ BufferInfo describe(const detail::Storage& storage) {
 
 }  // namespace
 
-std::string Site::to_string() const { return fmt::format("{}:{}", file, line); }
+std::string Site::to_string() const {
+  if (caller.empty()) return fmt::format("{}:{}", file, line);
+  return fmt::format("{} ({}:{})", caller, file, line);
+}
 
 std::size_t BufferInfo::region_bytes() const {
   std::size_t total = 0;
@@ -89,10 +93,11 @@ std::vector<SiteDelta> compare(const Snapshot& before, const Snapshot& after) {
     Site site;
     std::string label;
   };
-  std::map<std::tuple<std::string, std::uint32_t>, Totals> by_site;
+  // The caller is part of the key: one C++ line (Image::create) serves many Python lines.
+  std::map<std::tuple<std::string, std::string, std::uint32_t>, Totals> by_site;
   const auto add = [&by_site](const Snapshot& snapshot, int side) {
     for (const BufferInfo& buffer : snapshot.buffers) {
-      Totals& totals = by_site[{buffer.site.file, buffer.site.line}];
+      Totals& totals = by_site[{buffer.site.caller, buffer.site.file, buffer.site.line}];
       totals.bytes[side] += buffer.bytes;
       ++totals.buffers[side];
       totals.site = buffer.site;

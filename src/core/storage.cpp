@@ -10,7 +10,9 @@
 #include <sys/mman.h>
 #endif
 
+#include "core/allocation_hooks.h"
 #include "core/budget_state.h"
+#include "core/caller.h"
 #include "core/counters.h"
 #include "core/fault_injection.h"
 #include "core/registry.h"
@@ -82,6 +84,7 @@ Storage::Storage(void* block, std::byte* data, std::size_t bytes, std::string_vi
       label_(label),
       budget_(std::move(budget)),
       site_(site),
+      caller_(current_caller()),
       wrapped_(wrapped),
       deleter_(std::move(deleter)) {}
 
@@ -124,6 +127,7 @@ Storage* Storage::allocate(std::size_t bytes, std::string_view label,
     throw;
   }
   count_allocation(bytes);
+  storage->hooked_ = report_allocation(storage->data(), bytes);
   if (Registry::instance().enabled()) Registry::instance().add(*storage);
   return storage;
 }
@@ -154,6 +158,7 @@ void Storage::destroy() noexcept {
   if (budget_) budget_->remove_holder(*this);
   void* const block = block_;
   if (!wrapped_) {
+    if (hooked_) report_free(data_, bytes_);
     count_free(bytes_);
     this->~Storage();
     std::free(block);
@@ -185,7 +190,8 @@ RegionRecord::RegionRecord(Storage& storage, std::byte* data, int width, int hei
       height_(height),
       stride_(stride),
       format_(format),
-      site_(site) {}
+      site_(site),
+      caller_(current_caller()) {}
 
 RegionRecord* RegionRecord::create(Storage& storage, std::byte* data, int width, int height,
                                    std::ptrdiff_t stride, PixelFormat format,

@@ -65,6 +65,7 @@ class RegionRecord final : public Owner {
   std::ptrdiff_t stride() const { return stride_; }
   PixelFormat format() const { return format_; }
   const std::source_location& site() const { return site_; }
+  const std::string* caller() const { return caller_; }  // see memory::CallerScope
 
   ListLinks<RegionRecord> region_links;  // guarded by the storage's region lock
 
@@ -81,6 +82,7 @@ class RegionRecord final : public Owner {
   const std::ptrdiff_t stride_;
   const PixelFormat format_;
   const std::source_location site_;
+  const std::string* const caller_;
 };
 
 class Storage final : public Owner {
@@ -100,6 +102,7 @@ class Storage final : public Owner {
   bool wrapped() const { return wrapped_; }
   const std::string& label() const { return label_; }
   const std::source_location& site() const { return site_; }
+  const std::string* caller() const { return caller_; }  // see memory::CallerScope
 
   // Region bookkeeping, under this storage's own lock.
   void attach(RegionRecord& region);
@@ -138,7 +141,9 @@ class Storage final : public Owner {
   const std::string label_;
   const std::shared_ptr<BudgetState> budget_;
   const std::source_location site_;
+  const std::string* const caller_;
   const bool wrapped_;
+  bool hooked_ = false;            // the host's allocation hook asked to hear of the free
   std::function<void()> deleter_;  // runs once at destruction of a wrapped storage
 
   mutable std::mutex regions_mutex_;
