@@ -37,6 +37,11 @@
 
 namespace tessera {
 
+namespace memory {
+struct BufferInfo;
+BufferInfo describe_storage(const Image& image);
+}  // namespace memory
+
 namespace detail {
 class Owner;
 }
@@ -95,6 +100,7 @@ class Image {
   bool shares_storage_with(const Image& other) const;
 
  private:
+  friend memory::BufferInfo memory::describe_storage(const Image& image);
   Image(detail::Owner* adopted, std::byte* data, int width, int height, std::ptrdiff_t stride,
         PixelFormat format) noexcept;
 

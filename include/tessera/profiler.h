@@ -118,6 +118,11 @@ std::vector<SiteDelta> compare(const Snapshot& before, const Snapshot& after);
 // Buffers that only regions keep alive, with how much each region pins.
 std::vector<BufferInfo> pinned_buffers();
 
+// The storage `image` keeps alive, with every live region of it (whoever holds them), read
+// without profiling too: then `id` is 0 and the sites are those recorded all the same. Throws
+// Error(InvalidArgument) for an empty image.
+BufferInfo describe_storage(const Image& image);
+
 // What the process holds, from the kernel and from malloc.
 struct ProcessMemory {
   std::size_t rss = 0;               // resident set size now (VmRSS)

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "tessera/codec.h"
+#include "tessera/profiler.h"
 
 namespace tessera::python {
 
@@ -26,5 +27,10 @@ EncodeOptions encode_options_of(const nanobind::kwargs& options);
 // A size in bytes as Python gives it (an int, or text such as "512M"); `what` names it in the
 // refusal of anything else or 0.
 std::size_t bytes_of(nanobind::handle size, std::string_view what);
+
+// A region of a buffer as tessera.memory shows it: x, y, width, height, bytes, handles and the
+// site (the Python line that cut it first); region_list: every live region of a buffer.
+nanobind::dict region_dict(const memory::RegionInfo& region);
+nanobind::list region_list(const memory::BufferInfo& buffer);
 
 }  // namespace tessera::python

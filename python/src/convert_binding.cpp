@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "python_call.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
@@ -132,7 +133,7 @@ void bind_convert(nb::module_& module) {
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);
         const std::size_t cap = memory.is_none() ? 0 : bytes_of(memory, "memory");
-        const nb::gil_scoped_release unlocked;
+        const PixelCall call;
         pipeline::Job job = pipeline::Job::prepare(input, output,
                                                    {.apply_orientation = orientation,
                                                     .encode = encode,

@@ -18,10 +18,12 @@
 
 #include "bindings.h"
 #include "image_handle.h"
+#include "python_call.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
 #include "tessera/image.h"
+#include "tessera/profiler.h"
 
 namespace nb = nanobind;
 
@@ -80,49 +82,79 @@ ChannelLayout layout_of(std::size_t channels) {
 
 using AnyArray = nb::ndarray<nb::ro, nb::device::cpu>;
 
-// Wraps `array` (the Python object) whose pixels `view` describes; copies them into fresh
-// storage instead when `copy`, and otherwise refuses a layout tessera cannot wrap.
-PyImage wrap_array(nb::handle array, const AnyArray& view, bool copy) {
-  if (view.ndim() != 2 && view.ndim() != 3) refuse("give an HxW or HxWxC array");
-  const std::size_t height = view.shape(0);
-  const std::size_t width = view.shape(1);
-  const std::size_t channels = view.ndim() == 3 ? view.shape(2) : 1;
-  const PixelFormat format{layout_of(channels), sample_of(view.dtype())};
-  if (width == 0 || height == 0 || width > INT32_MAX || height > INT32_MAX) {
-    refuse("the array is empty or too large for an image");
-  }
-  const std::int64_t item = static_cast<std::int64_t>(format.bytes_per_sample());
-  const std::int64_t channel_stride = view.ndim() == 3 ? view.stride(2) : 1;
-  const std::int64_t pixel_stride = view.stride(1);
-  const std::int64_t row_stride = view.stride(0);
+// Where an array's pixels lie, in items (not bytes), and what tessera makes of them.
+struct ArrayLayout {
+  std::size_t width = 0;
+  std::size_t height = 0;
+  std::size_t channels = 0;
+  PixelFormat format;
+  std::int64_t row_stride = 0;  // in items
+  std::int64_t pixel_stride = 0;
+  std::int64_t channel_stride = 0;
+  bool readonly = false;
+
   // Rows may be strided (a crop of a larger array); inside a row, pixels and channels must
   // lie side by side, as tessera's kernels read them.
-  const bool wrappable = channel_stride == 1 &&
-                         pixel_stride == static_cast<std::int64_t>(channels) &&
-                         row_stride >= static_cast<std::int64_t>(width * channels);
-  const bool readonly = !nb::cast<bool>(array.attr("flags").attr("writeable"));
-  if (!wrappable && !copy) {
+  bool wrappable() const {
+    return channel_stride == 1 && pixel_stride == static_cast<std::int64_t>(channels) &&
+           row_stride >= static_cast<std::int64_t>(width * channels);
+  }
+};
+
+ArrayLayout layout_of(nb::handle array, const AnyArray& view) {
+  if (view.ndim() != 2 && view.ndim() != 3) refuse("give an HxW or HxWxC array");
+  ArrayLayout layout;
+  layout.height = view.shape(0);
+  layout.width = view.shape(1);
+  layout.channels = view.ndim() == 3 ? view.shape(2) : 1;
+  layout.format = PixelFormat{layout_of(layout.channels), sample_of(view.dtype())};
+  if (layout.width == 0 || layout.height == 0 || layout.width > INT32_MAX ||
+      layout.height > INT32_MAX) {
+    refuse("the array is empty or too large for an image");
+  }
+  layout.channel_stride = view.ndim() == 3 ? view.stride(2) : 1;
+  layout.pixel_stride = view.stride(1);
+  layout.row_stride = view.stride(0);
+  layout.readonly = !nb::cast<bool>(array.attr("flags").attr("writeable"));
+  return layout;
+}
+
+// A copy of the array's pixels (any layout) into storage of tessera's own; `swap_red_blue`
+// reads BGR(A) into RGB(A).
+PyImage copy_array(const AnyArray& view, const ArrayLayout& layout, bool swap_red_blue,
+                   const char* label) {
+  const PixelCall call;  // the array is the caller's argument: it stays alive meanwhile
+  Image image = Image::create(static_cast<int>(layout.width), static_cast<int>(layout.height),
+                              layout.format, {.label = label});
+  const std::size_t item = layout.format.bytes_per_sample();
+  const std::size_t channels = layout.channels;
+  const bool swap = swap_red_blue && channels >= 3;
+  const auto* base = static_cast<const std::byte*>(view.data());
+  for (std::size_t y = 0; y < layout.height; ++y) {
+    std::byte* out = image.row(static_cast<int>(y));
+    for (std::size_t x = 0; x < layout.width; ++x) {
+      for (std::size_t c = 0; c < channels; ++c) {
+        const std::size_t from = swap && c < 3 ? 2 - c : c;
+        const std::int64_t at = static_cast<std::int64_t>(y) * layout.row_stride +
+                                static_cast<std::int64_t>(x) * layout.pixel_stride +
+                                static_cast<std::int64_t>(from) * layout.channel_stride;
+        std::memcpy(out + (x * channels + c) * item, base + at * static_cast<std::int64_t>(item),
+                    item);
+      }
+    }
+  }
+  return {std::move(image), false};
+}
+
+// Wraps `array` (the Python object) whose pixels `view` describes, without a copy, or refuses
+// a layout tessera cannot wrap.
+PyImage wrap_array(nb::handle array, const AnyArray& view, const ArrayLayout& layout) {
+  if (!layout.wrappable()) {
     refuse(
         "the array's pixels are not side by side in each row (a transposed or stepped view): "
         "pass copy=True to copy them, or np.ascontiguousarray(array)");
   }
-  if (copy || !wrappable) {  // copy=True always copies, as numpy's does
-    Image image = Image::create(static_cast<int>(width), static_cast<int>(height), format,
-                                {.label = "Image(array, copy=True)"});
-    const auto* base = static_cast<const std::byte*>(view.data());
-    for (std::size_t y = 0; y < height; ++y) {
-      std::byte* out = image.row(static_cast<int>(y));
-      for (std::size_t x = 0; x < width; ++x) {
-        for (std::size_t c = 0; c < channels; ++c) {
-          const std::int64_t at = static_cast<std::int64_t>(y) * row_stride +
-                                  static_cast<std::int64_t>(x) * pixel_stride +
-                                  static_cast<std::int64_t>(c) * channel_stride;
-          std::memcpy(out + (x * channels + c) * item, base + at * item, item);
-        }
-      }
-    }
-    return {std::move(image), false};
-  }
+  const auto item = static_cast<std::int64_t>(layout.format.bytes_per_sample());
   // The array stays alive until tessera's last handle goes; that may be on a tessera thread,
   // so the deleter takes the GIL, and does nothing once the interpreter is gone.
   PyObject* owner = array.ptr();
@@ -130,8 +162,8 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, bool copy) {
   Image image;
   try {
     image = Image::wrap(
-        const_cast<void*>(view.data()), static_cast<int>(width), static_cast<int>(height),
-        row_stride * item, format,
+        const_cast<void*>(view.data()), static_cast<int>(layout.width),
+        static_cast<int>(layout.height), layout.row_stride * item, layout.format,
         [owner] {
           if (Py_IsInitialized() == 0) return;
           const nb::gil_scoped_acquire gil;
@@ -142,7 +174,16 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, bool copy) {
     Py_DECREF(owner);  // wrap did not take the array: its deleter will never run
     throw;
   }
-  return {std::move(image), readonly};
+  return {std::move(image), layout.readonly};
+}
+
+// "rgb" or "bgr" (cv2's order): whether red and blue trade places.
+bool is_bgr(const std::string& order) {
+  if (order == "rgb") return false;
+  if (order == "bgr") return true;
+  throw Error(ErrorCode::InvalidArgument,
+              "order is \"rgb\" (tessera's, numpy's and Pillow's) or \"bgr\" (cv2's), not \"" +
+                  order + "\"");
 }
 
 // A numpy view of the image's pixels, HxWxC (HxW for gray), that holds a handle to them.
@@ -166,6 +207,71 @@ nb::object numpy_view(const PyImage& self) {
       nb::ndarray<nb::numpy>(image.data(), ndim, shape, owner, strides, dtype_of(format.sample)));
 }
 
+// memoryview(img): the buffer protocol over the same pixels np.asarray shows. The view holds
+// the Image object (view->obj), so the pixels outlive `del img`; shape and strides live in
+// view->internal until the view is released.
+struct BufferShape {
+  Py_ssize_t shape[3];
+  Py_ssize_t strides[3];
+};
+
+int get_buffer(PyObject* object, Py_buffer* view, int flags) {
+  const PyImage& self = *nb::inst_ptr<PyImage>(object);
+  const Image& image = self.image;
+  if (image.empty()) {
+    PyErr_SetString(PyExc_BufferError, "the image is empty");
+    return -1;
+  }
+  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && self.readonly) {
+    PyErr_SetString(PyExc_BufferError, "the image wraps a read-only array");
+    return -1;
+  }
+  const PixelFormat format = image.format();
+  const auto channels = static_cast<Py_ssize_t>(format.channels());
+  const auto item = static_cast<Py_ssize_t>(format.bytes_per_sample());
+  // Rows padded to 64 bytes are not C-contiguous: only a consumer that takes strides (as
+  // memoryview and numpy do) can read them.
+  const bool contiguous = image.stride() == image.width() * channels * item;
+  const bool wants_strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES;
+  const bool wants_contiguous = (flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS ||
+                                (flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS ||
+                                (flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS;
+  if (!contiguous && (!wants_strides || wants_contiguous)) {
+    PyErr_SetString(PyExc_BufferError,
+                    "the image's rows are padded, so its pixels are not one contiguous block: "
+                    "read it with strides (memoryview and numpy do), or np.ascontiguousarray");
+    return -1;
+  }
+  auto* shape = new BufferShape{{image.height(), image.width(), channels},
+                                {image.stride(), channels * item, item}};
+  view->buf = image.data();
+  view->obj = Py_NewRef(object);
+  view->len = static_cast<Py_ssize_t>(image.height()) * image.width() * channels * item;
+  view->readonly = self.readonly ? 1 : 0;
+  view->itemsize = item;
+  static char formats[][2] = {"B", "H", "f"};
+  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT
+                     ? formats[format.sample == SampleType::U8    ? 0
+                               : format.sample == SampleType::U16 ? 1
+                                                                  : 2]
+                     : nullptr;
+  const bool wants_shape = (flags & PyBUF_ND) == PyBUF_ND;
+  view->ndim = !wants_shape ? 1 : channels == 1 ? 2 : 3;
+  view->shape = wants_shape ? shape->shape : nullptr;
+  view->strides = wants_strides ? shape->strides : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = shape;
+  return 0;
+}
+
+void release_buffer(PyObject*, Py_buffer* view) {
+  delete static_cast<BufferShape*>(view->internal);
+}
+
+PyType_Slot buffer_slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buffer)},
+                              {Py_bf_releasebuffer, reinterpret_cast<void*>(release_buffer)},
+                              {0, nullptr}};
+
 }  // namespace
 
 // Keyword arguments of write() and convert(): each an encode option of the format table, by name.
@@ -185,24 +291,31 @@ EncodeOptions encode_options_of(const nb::kwargs& options) {
 }
 
 void bind_image(nb::module_& module) {
-  nb::class_<PyImage>(module, "Image",
+  nb::class_<PyImage>(module, "Image", nb::type_slots(buffer_slots),
                       "Pixels in RGB(A) order, shared by every copy and region, freed with the "
                       "last; np.asarray(image) is a view of them.")
       .def(
           "__init__",
-          [](PyImage* self, nb::handle array, bool copy) {
+          [](PyImage* self, nb::handle array, bool copy, const std::string& order) {
             AnyArray view;
             if (!nb::try_cast(array, view)) {
               refuse(
                   "give a numpy array of uint8, uint16 or float32 in native byte order (or a "
                   "tessera.Image's np.asarray); np.ascontiguousarray(a, dtype=...) converts one");
             }
-            new (self) PyImage(wrap_array(array, view, copy));
+            const ArrayLayout layout = layout_of(array, view);
+            const bool bgr = is_bgr(order) && layout.channels >= 3;
+            PyImage image = copy || bgr ? copy_array(view, layout, bgr,
+                                                     bgr ? "Image(array, order='bgr')"
+                                                         : "Image(array, copy=True)")
+                                        : wrap_array(array, view, layout);
+            new (self) PyImage(std::move(image));
           },
-          nb::arg("array"), nb::kw_only(), nb::arg("copy") = false,
+          nb::arg("array"), nb::kw_only(), nb::arg("copy") = false, nb::arg("order") = "rgb",
           "Wraps an HxW or HxWxC uint8/uint16/float32 array without copying (its rows may be "
           "strided) and keeps it alive; copy=True copies it (any layout) into storage of its "
-          "own, charged to the current budget.")
+          "own, charged to the current budget. order='bgr' reads cv2's blue-green-red arrays "
+          "(a copy: tessera holds RGB).")
       .def_prop_ro("width", [](const PyImage& self) { return self.image.width(); })
       .def_prop_ro("height", [](const PyImage& self) { return self.image.height(); })
       .def_prop_ro("shape",
@@ -217,6 +330,11 @@ void bind_image(nb::module_& module) {
       .def_prop_ro("format", [](const PyImage& self) { return self.image.format().name(); })
       .def_prop_ro("storage_bytes", [](const PyImage& self) { return self.image.storage_bytes(); })
       .def_prop_ro("readonly", [](const PyImage& self) { return self.readonly; })
+      .def_prop_ro(
+          "pins",
+          [](const PyImage& self) { return region_list(memory::describe_storage(self.image)); },
+          "The regions alive on this image's storage, each keeping all storage_bytes alive: x, "
+          "y, width, height, bytes, handles, and the line that cut it (while profiling).")
       .def(
           "__array__",
           [](const PyImage& self, nb::handle dtype, nb::handle copy) {
@@ -227,8 +345,22 @@ void bind_image(nb::module_& module) {
           },
           nb::arg("dtype") = nb::none(), nb::arg("copy") = nb::none())
       .def(
+          "to_numpy",
+          [](const PyImage& self, const std::string& order) {
+            if (!is_bgr(order) || self.image.format().channels() < 3) return numpy_view(self);
+            // cv2's order: a copy with red and blue traded, in tessera storage (so tracked).
+            const nb::object rgb = numpy_view(self);
+            const ArrayLayout layout = layout_of(rgb, nb::cast<AnyArray>(rgb));
+            return numpy_view(
+                copy_array(nb::cast<AnyArray>(rgb), layout, true, "to_numpy(order='bgr')"));
+          },
+          nb::arg("order") = "rgb",
+          "The pixels as a numpy array: a view sharing them (order='rgb'), or a BGR copy for cv2 "
+          "(order='bgr').")
+      .def(
           "region",
           [](const PyImage& self, int x, int y, int width, int height) {
+            const PythonCaller caller;  // the pin report names the line that cut it
             return PyImage{self.image.region({x, y, width, height}), self.readonly};
           },
           nb::arg("x"), nb::arg("y"), nb::arg("width"), nb::arg("height"),
@@ -236,6 +368,7 @@ void bind_image(nb::module_& module) {
       .def(
           "compact",
           [](const PyImage& self) {
+            const PixelCall call;
             return PyImage{self.image.compact(), false};
           },
           "This image, or a copy of just its pixels if it is a region pinning a larger one.")
@@ -249,7 +382,7 @@ void bind_image(nb::module_& module) {
       [](const std::filesystem::path& path, bool orientation) {
         Image image;
         {
-          const nb::gil_scoped_release unlocked;
+          const PixelCall call;
           image = tessera::read(path, {.apply_orientation = orientation});
         }
         return PyImage{std::move(image), false};
@@ -260,7 +393,7 @@ void bind_image(nb::module_& module) {
       "write",
       [](const PyImage& image, const std::filesystem::path& path, const nb::kwargs& options) {
         const EncodeOptions encode = encode_options_of(options);
-        const nb::gil_scoped_release unlocked;
+        const PixelCall call;
         tessera::write(image.image, path, encode);
       },
       nb::arg("image"), nb::arg("path"), nb::arg("options"),

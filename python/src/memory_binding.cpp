@@ -29,6 +29,28 @@ nb::dict counters_dict() {
   return entry;
 }
 
+}  // namespace
+
+nb::dict region_dict(const memory::RegionInfo& region) {
+  nb::dict entry;
+  entry["x"] = region.rect.x;
+  entry["y"] = region.rect.y;
+  entry["width"] = region.rect.width;
+  entry["height"] = region.rect.height;
+  entry["bytes"] = region.view_bytes;
+  entry["handles"] = region.handles;
+  entry["site"] = region.site.to_string();  // the Python line that cut it, first
+  return entry;
+}
+
+nb::list region_list(const memory::BufferInfo& buffer) {
+  nb::list regions;
+  for (const memory::RegionInfo& region : buffer.regions) regions.append(region_dict(region));
+  return regions;
+}
+
+namespace {
+
 nb::dict buffer_dict(const memory::BufferInfo& buffer) {
   nb::dict entry;
   entry["bytes"] = buffer.bytes;
@@ -39,6 +61,7 @@ nb::dict buffer_dict(const memory::BufferInfo& buffer) {
   entry["regions"] = buffer.regions.size();
   entry["pinned_by_regions"] = buffer.pinned_by_regions();
   entry["region_bytes"] = buffer.region_bytes();
+  entry["pins"] = region_list(buffer);
   return entry;
 }
 

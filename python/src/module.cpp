@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 
 #include "bindings.h"
+#include "python_call.h"
 #include "tessera/version.h"
 
 NB_MODULE(_tessera, module) {
@@ -16,4 +17,5 @@ NB_MODULE(_tessera, module) {
   tessera::python::bind_batch(module);
   tessera::python::bind_source(module);
   tessera::python::bind_memory(module);
+  tessera::python::bind_tracemalloc(module);
 }

@@ -8,12 +8,14 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "bindings.h"
 #include "image_handle.h"
+#include "python_call.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/ops/registry.h"
@@ -146,6 +148,38 @@ const ParamSpec& param_named(const ops::OpDescriptor& op, const std::string& nam
               {.operation = std::string(op.name)});
 }
 
+// The image an op runs on: a tessera.Image, or an array that tessera.Image() wraps (without a
+// copy, or refusing in its words), so ops take cv2's and numpy's arrays as they are.
+// Returns the Image object, which the caller holds while it uses the pixels.
+nb::object image_argument(std::string_view function, nb::handle image) {
+  if (nb::isinstance<PyImage>(image)) return nb::borrow(image);
+  if (!nb::hasattr(image, "__array_interface__") && !nb::hasattr(image, "__dlpack__")) {
+    const nb::handle type(reinterpret_cast<PyObject*>(Py_TYPE(image.ptr())));
+    throw nb::type_error((std::string(function) +
+                          "() takes a tessera.Image or a numpy array as its image, not " +
+                          nb::cast<std::string>(type.attr("__name__")))
+                             .c_str());
+  }
+  return nb::type<PyImage>()(image);
+}
+
+// An image past the pixel limit (a typo: resize(img, "100000x")) is refused before it is
+// allocated, as a pipeline is when planned.
+void check_output_size(const ops::OpDescriptor& op, const Image& image,
+                       const ops::OpArguments& arguments) {
+  if (!op.output_size) return;
+  const auto [width, height] = op.output_size(image.width(), image.height(), arguments);
+  const std::uint64_t pixels =
+      static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+  if (pixels > Limits{}.max_pixels) {
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(op.name) + " would make a " + std::to_string(width) + "x" +
+                    std::to_string(height) + " image (" + std::to_string(pixels) +
+                    " pixels), more than the pixel limit " + std::to_string(Limits{}.max_pixels),
+                {.operation = std::string(op.name)});
+  }
+}
+
 }  // namespace
 
 void bind_ops(nb::module_& module) {
@@ -177,45 +211,64 @@ void bind_ops(nb::module_& module) {
       },
       "Every op of the registry: name, doc and parameters (name, kind, default, allowed, doc).");
   module.def(
-      "apply_op",
-      [](const std::string& name, const PyImage& image, const nb::dict& values) {
+      "call_op",
+      [](const std::string& name, nb::handle image, const nb::args& args,
+         const nb::kwargs& kwargs) {
         const ops::OpDescriptor& op = ops::find_op(name);
-        std::vector<ops::NamedValue> named;
-        for (const auto [key, value] : values) {
-          const std::string parameter = nb::cast<std::string>(key);
-          named.push_back({parameter, value_for(op, param_named(op, parameter), value)});
+        const nb::object image_object = image_argument(op.name, image);
+        const PyImage& input = nb::cast<const PyImage&>(image_object);
+        if (args.size() > op.params.size()) {
+          throw nb::type_error((std::string(op.name) + "() takes " +
+                                std::to_string(op.params.size()) + " values after the image, " +
+                                std::to_string(args.size()) + " were given")
+                                   .c_str());
         }
-        const ops::OpArguments arguments = ops::bind_arguments(op, named);
-        // An image past the pixel limit (a typo: resize(img, "100000x")) is refused before it
-        // is allocated, as a pipeline is when planned.
-        if (op.output_size) {
-          const auto [width, height] =
-              op.output_size(image.image.width(), image.image.height(), arguments);
-          const std::uint64_t pixels =
-              static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
-          if (pixels > Limits{}.max_pixels) {
-            throw Error(ErrorCode::InvalidArgument,
-                        std::string(op.name) + " would make a " + std::to_string(width) + "x" +
-                            std::to_string(height) + " image (" + std::to_string(pixels) +
-                            " pixels), more than the pixel limit " +
-                            std::to_string(Limits{}.max_pixels),
-                        {.operation = std::string(op.name)});
+        std::vector<ops::NamedValue> named;
+        named.reserve(args.size() + kwargs.size());
+        for (std::size_t i = 0; i < args.size(); ++i) {
+          const ParamSpec& param = op.params[i];
+          named.push_back({std::string(param.name), value_for(op, param, args[i])});
+        }
+        for (const auto [key, value] : kwargs) {
+          const std::string parameter = nb::cast<std::string>(key);
+          const ParamSpec& param = param_named(op, parameter);
+          for (std::size_t i = 0; i < args.size(); ++i) {
+            if (op.params[i].name == parameter) {
+              throw nb::type_error(
+                  (std::string(op.name) + "() got two values for '" + parameter + "'").c_str());
+            }
+          }
+          named.push_back({parameter, value_for(op, param, value)});
+        }
+        for (const ParamSpec& param : op.params) {
+          const bool given = std::any_of(named.begin(), named.end(), [&](const auto& value) {
+            return value.name == param.name;
+          });
+          if (param.default_value.empty() && !given) {
+            throw nb::type_error((std::string(op.name) + "() needs a value for '" +
+                                  std::string(param.name) + "': " + param.allowed())
+                                     .c_str());
           }
         }
+        const ops::OpArguments arguments = ops::bind_arguments(op, named);
+        check_output_size(op, input.image, arguments);
         Image result;
         {
-          const nb::gil_scoped_release unlocked;
-          result = op.apply(image.image.view(), arguments);
+          const PixelCall call;
+          result = op.apply(input.image.view(), arguments);
         }
         return PyImage{std::move(result), false};
       },
-      nb::arg("name"), nb::arg("image"), nb::arg("values"),
-      "Runs the op called `name` on `image` with parameter values by name.");
+      nb::arg("name"), nb::arg("image"), nb::arg("args"), nb::arg("kwargs"),
+      "Runs the op called `name` on `image` (a tessera.Image or a numpy array, wrapped without "
+      "a copy) with its parameters' values in order or by name: what tessera.ops' functions "
+      "call.");
   module.def(
       "run",
-      [](const std::string& text, const PyImage& image) {
+      [](const std::string& text, nb::handle image) {
         const pipeline::Pipeline stages = pipeline::parse(text);
-        const Image& input = image.image;
+        const nb::object image_object = image_argument("run", image);
+        const Image& input = nb::cast<const PyImage&>(image_object).image;
         // Planned here, so that an image past the pixel limit is refused before any work (128-row
         // strips, as run_streaming plans an image in memory).
         const pipeline::Plan plan =
@@ -223,7 +276,7 @@ void bind_ops(nb::module_& module) {
         pipeline::check_pixel_limit(plan, Limits{}.max_pixels, "image");
         ImageSink sink;
         {
-          const nb::gil_scoped_release unlocked;
+          const PixelCall call;
           ImageSource source(input.view());
           pipeline::run_streaming(plan, source, sink, pipeline::IoThreads::Caller);
         }

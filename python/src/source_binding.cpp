@@ -19,6 +19,7 @@
 
 #include "bindings.h"
 #include "image_handle.h"
+#include "python_call.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 
@@ -31,7 +32,7 @@ class Source {
  public:
   Source(const std::filesystem::path& path, std::optional<std::uint64_t> max_pixels) : path_(path) {
     if (max_pixels) options_.limits.max_pixels = *max_pixels;
-    const nb::gil_scoped_release unlocked;
+    const PixelCall call;
     decoder_ = open_decoder(path, options_);
   }
 
@@ -50,7 +51,7 @@ class Source {
     refuse_if_started(source, "read()");
     Image image;
     {
-      const nb::gil_scoped_release unlocked;
+      const PixelCall call;
       image = tessera::read(source, options_);
     }
     return {std::move(image), false};
@@ -64,7 +65,7 @@ class Source {
     const int count = std::min(rows, source.height() - source.rows_read());
     Image band;
     {
-      const nb::gil_scoped_release unlocked;
+      const PixelCall call;
       band = Image::create(source.width(), count, source.format(), {.label = "tessera.open band"});
       source.read(band.mutable_view());
     }

@@ -11,6 +11,7 @@ convolve's kernel=[[0, -1, 0], [-1, 5, -1], [0, -1, 0]], colours (r, g, b) and p
 (top, right, bottom, left).
 """
 
+import functools as _functools
 import inspect as _inspect
 import keyword as _keyword
 
@@ -49,38 +50,45 @@ def _docstring(op):
     return "\n".join(lines)
 
 
-def _make(op):
+class OpFunction(_functools.partial):
+    """One op of the registry as a function: `tessera.ops.canny(img, 50, 150)`.
+
+    Calling it goes straight into the C++ module, without a Python frame of tessera's between:
+    tracemalloc and tessera.memory then name the caller's line for the pixels it allocates.
+    """
+
+    def __get__(self, instance, owner=None):
+        # Never bound as a method; having __get__ makes inspect and help() see a routine, so
+        # help(tessera.ops.canny) shows its signature and docstring as for a function.
+        return self
+
+    def __repr__(self):
+        return f"<tessera.ops.{self.__name__}{self.__signature__}>"
+
+    def __reduce__(self):
+        return self.__qualname__  # pickled by name, as functions are: tessera.ops.<qualname>
+
+
+def _make(op, global_name):
     name = op["name"]
-    names = [param["name"] for param in op["params"]]
     parameters = [_inspect.Parameter("image", _inspect.Parameter.POSITIONAL_ONLY)]
     for param in op["params"]:
         parameters.append(_inspect.Parameter(
             param["name"], _inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_default_of(param),
             annotation=_KIND_TYPES[param["kind"]]))
-    signature = _inspect.Signature(parameters)
-
-    def op_function(image, *args, **kwargs):
-        if len(args) > len(names):
-            raise TypeError(f"{name}() takes {len(names)} values after the image, "
-                            f"{len(args)} were given")
-        values = dict(zip(names, args))
-        for key, value in kwargs.items():
-            if key in values:
-                raise TypeError(f"{name}() got two values for '{key}'")
-            values[key] = value
-        return _tessera.apply_op(name, image, values)
-
-    op_function.__name__ = op_function.__qualname__ = name
-    op_function.__doc__ = _docstring(op)
-    op_function.__signature__ = signature
-    op_function.__module__ = __name__
-    return op_function
+    function = OpFunction(_tessera.call_op, name)
+    function.__name__ = name
+    function.__qualname__ = global_name  # what the module calls it (with _ for a keyword)
+    function.__doc__ = _docstring(op)
+    function.__signature__ = _inspect.Signature(parameters)
+    function.__module__ = __name__
+    return function
 
 
 __all__ = []
 for _op in _tessera.op_catalog():
     _name = _op["name"] + ("_" if _keyword.iskeyword(_op["name"]) else "")
-    globals()[_name] = _make(_op)
+    globals()[_name] = _make(_op, _name)
     __all__.append(_name)
     if _op["function"] != _op["name"]:  # the C++ function's name too: ops.gaussian_blur
         globals()[_op["function"]] = globals()[_name]

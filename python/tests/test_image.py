@@ -2,6 +2,7 @@
 deleter run once; read() and write() against OpenCV's own reading of the same files."""
 
 import gc
+import hashlib
 import weakref
 
 import cv2
@@ -130,3 +131,65 @@ def test_errors_are_classes_python_code_catches(tmp_path, corpora):
     text.write_text("not an image")
     with pytest.raises(tessera.UnsupportedFormat):
         tessera.read(text)
+
+
+def test_memoryview_shares_the_pixels_and_keeps_them_alive(photo):
+    img = tessera.read(photo)
+    view = memoryview(img)
+    assert view.shape == (2160, 3840, 3) and view.format == "B" and not view.readonly
+    assert view.strides[1:] == (3, 1) and view.strides[0] >= 3840 * 3
+    array = np.asarray(view)
+    assert np.shares_memory(array, np.asarray(img))
+    expected = np.asarray(img).copy()
+    del img
+    gc.collect()
+    assert np.array_equal(np.asarray(view), expected)  # the view holds the image
+    array[0, 0] = (1, 2, 3)
+    assert (view[0, 0, 0], view[0, 0, 1], view[0, 0, 2]) == (1, 2, 3)
+    view.release()
+    del array
+
+
+def test_memoryview_of_gray_16_bit_and_float_images():
+    for dtype, code in ((np.uint8, "B"), (np.uint16, "H"), (np.float32, "f")):
+        base = np.arange(6 * 5, dtype=dtype).reshape(6, 5)
+        view = memoryview(tessera.Image(base))
+        assert view.shape == (6, 5) and view.format == code
+        assert np.array_equal(np.asarray(view), base)
+
+
+def test_memoryview_of_a_read_only_wrap_is_read_only():
+    base = np.zeros((4, 4, 3), np.uint8)
+    base.flags.writeable = False
+    view = memoryview(tessera.Image(base))
+    assert view.readonly
+    with pytest.raises(TypeError):
+        view[0, 0, 0] = 1
+
+
+def test_padded_rows_are_refused_to_a_contiguous_only_reader():
+    img = tessera.Image(np.zeros((4, 5, 3), np.uint8), copy=True)  # rows padded to 64 bytes
+    assert memoryview(img).strides[0] == 64
+    with pytest.raises(BufferError, match="padded"):
+        hashlib.sha256(img)  # asks for one contiguous block
+    assert bytes(np.ascontiguousarray(img)) == bytes(4 * 5 * 3)
+    exact = tessera.Image(np.full((2, 64, 3), 9, np.uint8), copy=True)  # 192-byte rows: no pad
+    assert hashlib.sha256(exact).digest() == hashlib.sha256(bytes([9] * 2 * 64 * 3)).digest()
+
+
+def test_bgr_arrays_from_cv2_come_in_and_go_out_in_cv2s_order(photo):
+    cv2 = pytest.importorskip("cv2")
+    bgr = cv2.imread(str(photo))
+    img = tessera.Image(bgr, order="bgr")
+    assert not np.shares_memory(np.asarray(img), bgr)  # a copy: tessera holds RGB
+    assert np.array_equal(np.asarray(img), bgr[..., ::-1])
+    back = img.to_numpy(order="bgr")
+    assert np.array_equal(back, bgr)
+    assert np.array_equal(cv2.cvtColor(back, cv2.COLOR_BGR2GRAY), cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
+    assert np.shares_memory(img.to_numpy(), np.asarray(img))  # rgb: the view itself
+    rgba = np.dstack([bgr[:8, :8], np.full((8, 8), 7, np.uint8)])
+    assert np.array_equal(np.asarray(tessera.Image(rgba, order="bgr"))[..., 3], rgba[..., 3])
+    gray = np.zeros((3, 3), np.uint8)
+    assert np.shares_memory(np.asarray(tessera.Image(gray, order="bgr")), gray)  # nothing to swap
+    with pytest.raises(ValueError, match="bgr"):
+        tessera.Image(bgr, order="BRG")

@@ -87,3 +87,33 @@ def test_wrong_calls_are_type_errors_or_named(rgb):
         tessera.ops.blur(rgb, size=5)
     with pytest.raises(tessera.InvalidArgument, match="parse|unknown|op"):
         tessera.run("blurr 5", rgb)
+
+
+def test_ops_and_run_take_numpy_and_cv2_arrays_as_they_are(rgb):
+    a = np.ascontiguousarray(np.asarray(rgb))
+    assert np.array_equal(np.asarray(tessera.ops.gray(a)), np.asarray(tessera.ops.gray(rgb)))
+    assert np.array_equal(np.asarray(tessera.run("blur 5", a)), np.asarray(tessera.ops.blur(rgb, 5)))
+    with pytest.raises(ValueError, match="copy=True"):  # tessera.Image's refusal, in its words
+        tessera.ops.gray(a.transpose(1, 0, 2))
+    with pytest.raises(TypeError, match="tessera.Image or a numpy array.*list"):
+        tessera.ops.gray([[1, 2], [3, 4]])
+
+
+def test_missing_and_doubled_values_are_type_errors_as_for_python_functions(rgb):
+    with pytest.raises(TypeError, match="canny\\(\\) needs a value for 'high'"):
+        tessera.ops.canny(rgb, 50)
+    with pytest.raises(TypeError, match="two values for 'ksize'"):
+        tessera.ops.blur(rgb, 5, ksize=5)
+    with pytest.raises(TypeError, match="takes 2 values after the image, 3 were given"):
+        tessera.ops.blur(rgb, 5, 1.0, 7)
+
+
+def test_an_op_function_is_a_routine_for_help_and_pickles_by_name():
+    import pickle
+    import pydoc
+
+    assert inspect.isroutine(tessera.ops.canny)
+    text = pydoc.render_doc(tessera.ops.canny, renderer=pydoc.plaintext)
+    assert "canny(image, /, low: float, high: float, aperture: int = 3" in text
+    assert "Canny edges" in text and "Parameters:" in text
+    assert pickle.loads(pickle.dumps(tessera.ops.canny)) is tessera.ops.canny

@@ -9,6 +9,8 @@
 
 #include "core/registry.h"
 #include "core/storage.h"
+#include "tessera/error.h"
+#include "tessera/image.h"
 #include "tessera/profiler.h"
 
 namespace tessera::memory {
@@ -126,6 +128,16 @@ std::vector<SiteDelta> compare(const Snapshot& before, const Snapshot& after) {
            std::tuple(std::abs(b.bytes_delta), std::abs(b.buffers_delta));
   });
   return deltas;
+}
+
+BufferInfo describe_storage(const Image& image) {
+  if (image.empty()) {
+    throw Error(ErrorCode::InvalidArgument, "an empty image has no storage to describe",
+                {.path = {}, .operation = "describe_storage"});
+  }
+  BufferInfo info = describe(image.owner_->storage());
+  if (!image.owner_->storage().registered.load(std::memory_order_acquire)) info.id = 0;
+  return info;
 }
 
 std::vector<BufferInfo> pinned_buffers() {
