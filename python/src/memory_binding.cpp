@@ -53,6 +53,7 @@ namespace {
 
 nb::dict buffer_dict(const memory::BufferInfo& buffer) {
   nb::dict entry;
+  entry["id"] = buffer.id;  // registration order: later buffers have larger ids
   entry["bytes"] = buffer.bytes;
   entry["label"] = buffer.label;
   entry["site"] = buffer.site.to_string();

@@ -5,6 +5,8 @@ import pathlib
 
 import pytest
 
+import tessera
+
 CORPORA = pathlib.Path(os.environ.get(
     "TESSERA_CORPORA", pathlib.Path(__file__).resolve().parents[3] / "shared" / "corpora"))
 
@@ -30,3 +32,21 @@ def cli():
     if not path.exists():
         pytest.skip(f"no tessera CLI at {path}")
     return path
+
+
+@pytest.fixture
+def profiling():
+    """tessera's profiler on for the test, then as it was (TESSERA_LEAK_CHECK=1 keeps it on)."""
+    was_on = tessera.memory.profiling()
+    tessera.memory.set_profiling(True)
+    yield
+    tessera.memory.set_profiling(was_on)
+
+
+@pytest.fixture
+def not_profiling():
+    """tessera's profiler off for the test, then as it was."""
+    was_on = tessera.memory.profiling()
+    tessera.memory.set_profiling(False)
+    yield
+    tessera.memory.set_profiling(was_on)

@@ -112,15 +112,6 @@ def test_threads_of_a_pool_are_traced_at_their_lines(photo, traced):
     del results
 
 
-@pytest.fixture
-def profiling():
-    tessera.memory.set_profiling(True)
-    try:
-        yield
-    finally:
-        tessera.memory.set_profiling(False)
-
-
 def test_compare_and_the_leak_report_name_the_python_line(photo, profiling):
     before = tessera.memory.snapshot()
     img = tessera.read(photo); line = here()  # noqa: E702
@@ -147,8 +138,7 @@ def test_pins_name_the_line_that_cut_the_region(photo, profiling):
     assert face.pins == []
 
 
-def test_pins_work_without_profiling(photo):
-    assert not tessera.memory.profiling()
+def test_pins_work_without_profiling(photo, not_profiling):
     img = tessera.read(photo)
     assert img.pins == []
     regions = [img.region(0, 0, 10, 10), img.region(5, 5, 20, 20)]
