@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "interrupt.h"
 #include "python_call.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -133,12 +134,16 @@ void bind_convert(nb::module_& module) {
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);
         const std::size_t cap = memory.is_none() ? 0 : bytes_of(memory, "memory");
-        const PixelCall call;
-        pipeline::Job job = pipeline::Job::prepare(input, output,
-                                                   {.apply_orientation = orientation,
-                                                    .encode = encode,
-                                                    .pipeline = stages ? &*stages : nullptr});
-        job.run_within(cap, "memory=");
+        Interruptible interruptible;
+        interruptible.run([&] {
+          const PixelCall call;
+          pipeline::Job job = pipeline::Job::prepare(input, output,
+                                                     {.apply_orientation = orientation,
+                                                      .encode = encode,
+                                                      .pipeline = stages ? &*stages : nullptr,
+                                                      .check_interrupt = interruptible.check()});
+          job.run_within(cap, "memory=");
+        });
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
       nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,

@@ -94,14 +94,42 @@ std::string Job::describe() const {
                 : "");
 }
 
+namespace {
+
+// A source that asks the job's check_interrupt before each band.
+class InterruptibleSource final : public RowSource {
+ public:
+  InterruptibleSource(RowSource& source, const std::function<void()>& check)
+      : source_(source), check_(check) {}
+  int width() const override { return source_.width(); }
+  int height() const override { return source_.height(); }
+  PixelFormat format() const override { return source_.format(); }
+  void begin() override { source_.begin(); }
+  void read(const MutableImageView& rows) override {
+    check_();
+    source_.read(rows);
+  }
+
+ private:
+  RowSource& source_;
+  const std::function<void()>& check_;
+};
+
+}  // namespace
+
 void Job::run() {
+  const auto check_interrupt = [this] {
+    if (options_.check_interrupt) options_.check_interrupt();
+  };
   const DecodeOptions whole{.limits = options_.limits,
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
                             .fail_on = options_.fail_on};
   const bool to_stdout = output_ == "-";
   if (!plan_) {
+    check_interrupt();
     const Image pixels = read(*decoder_, whole);
+    check_interrupt();
     if (to_stdout) {
       write(pixels, stdout, options_.output_format, "stdout", encode_);
     } else {
@@ -117,9 +145,16 @@ void Job::run() {
                                out.format, encode_)
                 : open_encoder(output_, out.width, out.height, out.format, encode_);
   if (!turn_) {
-    run_streaming(*plan_, *decoder_, *encoder, options_.io);
+    if (!options_.check_interrupt) {
+      run_streaming(*plan_, *decoder_, *encoder, options_.io);
+      return;
+    }
+    InterruptibleSource source(*decoder_, options_.check_interrupt);
+    run_streaming(*plan_, source, *encoder, options_.io);
   } else {
+    check_interrupt();
     const Image pixels = read(*decoder_, whole);
+    check_interrupt();
     ImageSource source(pixels.view());
     run_streaming(*plan_, source, *encoder, options_.io);
   }

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ struct JobOptions {
   // The output format's extension ("png"): needed when the output is "-" (standard output),
   // which has no name to read it from; empty: from the output's name.
   std::string output_format;
+  // Called before each band is read (and before decoding and encoding a whole image), on the
+  // thread that reads: an exception it throws abandons the job as an error does, leaving no
+  // output. How a caller stops a long job (the Python module's Ctrl-C).
+  std::function<void()> check_interrupt;
 };
 
 class Job {
