@@ -60,6 +60,11 @@ if ! .venv/bin/python -c "import sys" 2>/dev/null; then
 fi
 if ! cmp -s python/requirements.txt .venv/tessera-requirements.txt; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r python/requirements.txt
+  # pyvips builds its _libvips module against Debian's libvips (installed for the C benchmark)
+  # over the one pyvips-binary brings; the benchmark compares with the current libvips, so
+  # pyvips-binary's goes back on top.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    "$(grep '^pyvips-binary==' python/requirements.txt)"
   cp python/requirements.txt .venv/tessera-requirements.txt
 fi
 
