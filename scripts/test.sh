@@ -29,6 +29,17 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTESSERA_WERROR=ON -DTESSERA_PYT
 cmake --build build --parallel "$jobs"
 ctest --test-dir build --output-on-failure --parallel "$jobs"
 
+step "python package: pip install . into a new virtual environment, and its tests there"
+# What a user's `pip install .` gives, built by scikit-build-core from this checkout, with the
+# pinned versions (-c) of what it pulls in; tested from outside the repository, so that only
+# the installed package can be imported.
+rm -rf build/pip-venv
+.venv/bin/python -m venv build/pip-venv
+build/pip-venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  -c python/requirements.txt . "$(grep '^pytest==' python/requirements.txt)"
+(cd "$(mktemp -d)" && "$OLDPWD/build/pip-venv/bin/python" -m pytest -q -p no:cacheprovider \
+  "$OLDPWD/python/tests_installed")
+
 step "benchmark smoke run (figures are for reading, not asserting)"
 build/bench/memory_bench --benchmark_repetitions=3 --benchmark_min_time=0.05 2>&1 | tail -7
 build/bench/ops_bench --benchmark_filter='/1920x1080/1t' --benchmark_repetitions=1 \

@@ -1,0 +1,41 @@
+"""The package as `pip install .` leaves it in a fresh virtual environment (scripts/test.sh
+installs it and runs this from outside the repository): the module, the Python files, the type
+stub and the pytest plugin's entry point are all there and work."""
+
+import pathlib
+import sys
+import sysconfig
+
+import numpy as np
+
+import tessera
+
+pytest_plugins = ["pytester"]
+SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples" / "photos"
+
+
+def test_it_is_the_installed_package():
+    installed = pathlib.Path(sysconfig.get_paths()["platlib"]) / "tessera"
+    assert pathlib.Path(tessera.__file__).parent == installed
+    assert (installed / "ops.pyi").is_file() and (installed / "testing.py").is_file()
+    assert tessera.__version__ and sys.prefix != sys.base_prefix
+
+
+def test_it_reads_runs_and_writes(tmp_path):
+    img = tessera.read(SAMPLES / "astronaut.png")
+    edges = tessera.run("gray | blur 5 | canny 50 150 | rgb", img)
+    tessera.write(edges, tmp_path / "edges.webp", quality=80)
+    back = tessera.read(tmp_path / "edges.webp")
+    assert back.shape == (512, 512, 3) and np.asarray(back).dtype == np.uint8
+
+
+def test_the_pytest_plugin_loads_by_its_entry_point(pytester):
+    pytester.makepyfile(test_leak="""
+import numpy as np, tessera
+KEPT = []
+def test_leaks():
+    KEPT.append(tessera.Image(np.zeros((8, 8), np.uint8), copy=True))
+""")
+    result = pytester.runpytest_subprocess("--tessera-leak-check")  # no -p: the entry point
+    result.assert_outcomes(passed=1, errors=1)
+    assert "test_leak.py:4 (" in result.stdout.str()  # the line of the append
