@@ -149,6 +149,13 @@ void bind_batch(nb::module_& module) {
              const std::filesystem::path& output, const std::optional<std::string>& text, int jobs,
              nb::handle memory, const std::string& format, bool resume, bool recursive,
              const nb::kwargs& options) {
+            if (jobs < 0) {
+              throw Error(ErrorCode::InvalidArgument,
+                          "jobs is the number of files processed at once: 1 or more, or 0 for "
+                          "one per core; not " +
+                              std::to_string(jobs),
+                          {.operation = "batch"});
+            }
             batch::Options run{.input = input,
                                .output = output,
                                .jobs = jobs,

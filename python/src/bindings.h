@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 
 #include <cstddef>
+#include <filesystem>
 #include <string_view>
 
 #include "tessera/codec.h"
@@ -23,6 +24,11 @@ void bind_memory(nanobind::module_& module);
 // lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the
 // table's words for an unknown name or a bad value.
 EncodeOptions encode_options_of(const nanobind::kwargs& options);
+
+// A UserWarning at the caller's line for each option of `options` that writing `output`'s
+// format does not read (quality= for a PNG), as the CLI warns of ignored options.
+void warn_of_unused_options(const std::filesystem::path& output, const nanobind::kwargs& options,
+                            const EncodeOptions& encode);
 
 // A size in bytes as Python gives it (an int, or text such as "512M"); `what` names it in the
 // refusal of anything else or 0.

@@ -131,6 +131,7 @@ void bind_convert(nb::module_& module) {
                       {.path = input.string(), .operation = "convert"});
         }
         const EncodeOptions encode = encode_options_of(options);
+        if (output != "-") warn_of_unused_options(output, options, encode);
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);
         const std::size_t cap = memory.is_none() ? 0 : bytes_of(memory, "memory");

@@ -290,13 +290,33 @@ EncodeOptions encode_options_of(const nb::kwargs& options) {
   return encode;
 }
 
+void warn_of_unused_options(const std::filesystem::path& output, const nb::kwargs& options,
+                            const EncodeOptions& encode) {
+  if (options.size() == 0) return;
+  const FileFormat format = format_for_extension(output);
+  for (const auto [key, value] : options) {
+    const std::string name = nb::cast<std::string>(key);
+    if (uses_encode_option(format, name, encode)) continue;
+    const std::string message = name + "= does not apply to writing " +
+                                std::string(describe_format(format).title) + " (" +
+                                output.filename().string() + "): ignored";
+    // The caller's line, as warnings.warn(..., stacklevel=1) from the C function gives it.
+    if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw nb::python_error();
+  }
+}
+
 void bind_image(nb::module_& module) {
   nb::class_<PyImage>(module, "Image", nb::type_slots(buffer_slots),
                       "Pixels in RGB(A) order, shared by every copy and region, freed with the "
                       "last; np.asarray(image) is a view of them.")
       .def(
           "__init__",
-          [](PyImage* self, nb::handle array, bool copy, const std::string& order) {
+          [](PyImage* self, nb::handle given, bool copy, const std::string& order) {
+            // A memoryview, bytes-like or other array-like becomes a numpy array on the same
+            // memory first (np.asarray copies nothing that has the buffer protocol).
+            const nb::object array = nb::hasattr(given, "flags")
+                                         ? nb::borrow(given)
+                                         : nb::module_::import_("numpy").attr("asarray")(given);
             AnyArray view;
             if (!nb::try_cast(array, view)) {
               refuse(
@@ -393,6 +413,7 @@ void bind_image(nb::module_& module) {
       "write",
       [](const PyImage& image, const std::filesystem::path& path, const nb::kwargs& options) {
         const EncodeOptions encode = encode_options_of(options);
+        warn_of_unused_options(path, options, encode);
         const PixelCall call;
         tessera::write(image.image, path, encode);
       },

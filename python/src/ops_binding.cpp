@@ -9,6 +9,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -60,10 +61,29 @@ const char* kind_name(ParamKind kind) {
       {.operation = std::string(op.name)});
 }
 
-std::vector<double> numbers_of(nb::handle sequence) {
+// The numbers of a Python sequence; NaN and infinities are no value of any parameter.
+std::vector<double> numbers_of(const ops::OpDescriptor& op, const ParamSpec& param,
+                               nb::handle sequence) {
   std::vector<double> numbers;
-  for (nb::handle item : sequence) numbers.push_back(nb::cast<double>(item));
+  for (nb::handle item : sequence) {
+    double number = 0;
+    if (!nb::try_cast(item, number) || !std::isfinite(number)) refuse(op, param);
+    numbers.push_back(number);
+  }
   return numbers;
+}
+
+// Whole numbers, as a rectangle's, a size's and padding's are: (0.5, 0, 10, 10) is refused
+// rather than cut to 0.
+std::vector<int> integers_of(const ops::OpDescriptor& op, const ParamSpec& param,
+                             nb::handle sequence, std::size_t count) {
+  std::vector<int> integers;
+  for (const double number : numbers_of(op, param, sequence)) {
+    if (number != std::trunc(number) || std::fabs(number) > INT32_MAX) refuse(op, param);
+    integers.push_back(static_cast<int>(number));
+  }
+  if (integers.size() != count) refuse(op, param);
+  return integers;
 }
 
 // A Python value as the parameter's typed value. Scalars and strings pass as they are (a string
@@ -99,28 +119,24 @@ ops::ParamValue value_for(const ops::OpDescriptor& op, const ParamSpec& param, n
   if (!nb::isinstance<nb::sequence>(value)) refuse(op, param);
   switch (param.kind) {
     case ParamKind::Rectangle: {
-      const std::vector<double> v = numbers_of(value);
-      if (v.size() != 4) refuse(op, param);
-      return Rect{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
-                  static_cast<int>(v[3])};
+      const std::vector<int> v = integers_of(op, param, value, 4);
+      return Rect{v[0], v[1], v[2], v[3]};
     }
     case ParamKind::Size: {
-      const std::vector<double> v = numbers_of(value);
-      if (v.size() != 2) refuse(op, param);
-      return ops::Size::pixels(static_cast<int>(v[0]), static_cast<int>(v[1]));
+      const std::vector<int> v = integers_of(op, param, value, 2);
+      return ops::Size::pixels(v[0], v[1]);
     }
     case ParamKind::Colour:
-      return ops::Colour{numbers_of(value)};
+      return ops::Colour{numbers_of(op, param, value)};
     case ParamKind::Sides: {
-      const std::vector<double> v = numbers_of(value);
-      if (v.size() != 4) refuse(op, param);
-      return ops::Padding{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),
-                          static_cast<int>(v[3])};
+      const std::vector<int> v = integers_of(op, param, value, 4);
+      return ops::Padding{v[0], v[1], v[2], v[3]};
     }
     case ParamKind::Kernel: {
       ops::Kernel kernel;
       for (nb::handle row : value) {
-        const std::vector<double> numbers = numbers_of(row);
+        if (!nb::isinstance<nb::sequence>(row)) refuse(op, param);
+        const std::vector<double> numbers = numbers_of(op, param, row);
         if (kernel.height > 0 && static_cast<int>(numbers.size()) != kernel.width) {
           refuse(op, param);
         }

@@ -1,7 +1,9 @@
 """What the first new-user trial of the Python package found (helper-10, on 4add567), each
 fixed and kept fixed here."""
 
+import gc
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -99,3 +101,43 @@ def test_errors_raised_by_python_code_carry_their_class_code():
     assert tessera.CorruptData("x").code == "CorruptData"
     assert tessera.FileNotFound("y").code == "Io"
     assert tessera.OutOfBudget("z").code == "OutOfBudget"
+
+
+def test_non_numbers_and_fractions_are_refused_as_op_values(photo):
+    """Found by helper-10: convolve("nan ...") blanked the image; crop((0.5, ...)) cut 0.5 to 0."""
+    img = tessera.read(photo).region(0, 0, 64, 64)
+    for kernel in ([[float("nan"), 0, 0], [0, 1, 0], [0, 0, 0]], "nan 0 0; 0 1 0; 0 0 0",
+                   [[float("inf")]], [1, 2, 3]):
+        with pytest.raises(tessera.InvalidArgument, match="kernel"):
+            tessera.ops.convolve(img, kernel)
+    for rect in ((0.5, 0, 10, 10), (0, 0, 10, float("nan")), (0, 0, 10)):
+        with pytest.raises(tessera.InvalidArgument, match="rect"):
+            tessera.ops.crop(img, rect)
+    assert tessera.ops.crop(img, (1.0, 2, 10, 10)).shape == (10, 10, 3)  # a whole float is fine
+
+
+def test_batch_refuses_negative_jobs(tmp_path):
+    with pytest.raises(tessera.InvalidArgument, match="jobs"):
+        next(tessera.batch(tmp_path, tmp_path / "out", "gray", jobs=-1))
+
+
+def test_memoryviews_and_buffers_wrap_without_a_copy():
+    base = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
+    img = tessera.Image(memoryview(base))
+    assert np.shares_memory(np.asarray(img), base)
+    del base
+    gc.collect()
+    assert np.asarray(img)[3, 5, 2] == 4 * 6 * 3 - 1  # the buffer is kept alive
+    gray = tessera.Image(memoryview(bytearray(range(12))).cast("B", (3, 4)))
+    assert gray.shape == (3, 4) and np.asarray(gray)[2, 3] == 11
+
+
+def test_encode_options_the_format_does_not_read_are_warned_of(tmp_path, photo):
+    img = tessera.read(photo).region(0, 0, 32, 32)
+    with pytest.warns(UserWarning, match=r"quality= does not apply to writing PNG \(a.png\)"):
+        tessera.write(img, tmp_path / "a.png", quality=80)
+    with pytest.warns(UserWarning, match="compression= does not apply"):
+        tessera.convert(photo, tmp_path / "b.jpg", "resize 10%", compression=9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tessera.write(img, tmp_path / "c.jpg", quality=80)  # used: no warning

@@ -154,8 +154,9 @@ FileResult run_file(const Options& options, const detail::Input& input,
     if (!admission.fits(job.estimate())) {
       throw Error(
           ErrorCode::OutOfBudget,
-          fmt::format("needs about {}, more than the whole --memory {}",
-                      memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
+          fmt::format(
+              "needs about {}, more than the batch's whole memory cap {} (--memory, memory=)",
+              memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
           {.path = input.path.string(), .operation = "admit"});
     }
     admission.reserve(job.estimate());

@@ -39,7 +39,7 @@ void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits
         ErrorCode::OutOfBudget,
         fmt::format("decoding this {}x{} {} image needs about {} ({} of pixels + {} of "
                     "codec working memory), but budget '{}' has {} left of its {} cap; "
-                    "raise the budget (--memory) or decode it smaller",
+                    "raise the budget or decode it smaller",
                     info.width, info.height, to_string(info.format), memory::format_bytes(estimate),
                     memory::format_bytes(info.decode_bytes()), memory::format_bytes(working_bytes),
                     budget->name(), memory::format_bytes(available),

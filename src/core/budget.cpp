@@ -37,8 +37,8 @@ void BudgetState::charge(std::size_t bytes, std::string_view label,
       throw Error(
           ErrorCode::OutOfBudget,
           fmt::format("allocation of {} for '{}' requested at {} would cross budget '{}': {} "
-                      "live + {} requested > cap {}. Largest holders: {}. Raise the budget "
-                      "(--memory), process smaller pieces, or release images you no longer need.",
+                      "live + {} requested > cap {}. Largest holders: {}. Raise that cap, process "
+                      "smaller pieces, or release images you no longer need.",
                       memory::format_bytes(bytes), label, site_text(site, current_caller()), name,
                       memory::format_bytes(current), memory::format_bytes(bytes),
                       memory::format_bytes(cap), holders_text(largest_holders(3))),

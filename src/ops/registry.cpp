@@ -80,7 +80,7 @@ Kernel read_kernel(std::string_view op, const ParamSpec& param, std::string_view
       if (*p == '\0') break;
       char* next = nullptr;
       const double value = std::strtod(p, &next);
-      if (next == p) refuse(op, param, text);
+      if (next == p || !std::isfinite(value)) refuse(op, param, text);  // strtod reads nan, inf
       kernel.values.push_back(value);
       ++count;
       p = next;

@@ -178,7 +178,8 @@ TEST_F(Batch, a_file_that_alone_needs_more_than_the_budget_fails_and_the_rest_ru
   });
   EXPECT_EQ(totals.done, 2);
   EXPECT_NE(message.find("OutOfBudget: needs about"), std::string::npos) << message;
-  EXPECT_NE(message.find("more than the whole --memory 2.0 MiB"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than the batch's whole memory cap 2.0 MiB"), std::string::npos)
+      << message;
 }
 
 TEST_F(Batch, a_list_of_paths_is_an_input_too) {

@@ -285,5 +285,14 @@ TEST(TypedArguments, the_typed_functions_check_a_kernel_as_the_binders_do) {
   }
 }
 
+TEST(TypedArguments, a_kernel_of_nan_or_infinity_is_refused_not_read_as_numbers) {
+  // strtod reads "nan" and "inf": a kernel of them would blank the image or overflow it.
+  for (const char* text : {"nan 0 0; 0 1 0; 0 0 0", "1 inf 1", "-infinity", "NAN"}) {
+    EXPECT_EQ(bind_error(ops::find_op("convolve"), std::vector<std::string>{text}),
+              fmt::format("convolve: kernel '{}' is not allowed: {}", text,
+                          ops::find_op("convolve").params[0].allowed()));
+  }
+}
+
 }  // namespace
 }  // namespace tessera
