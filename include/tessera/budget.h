@@ -8,6 +8,10 @@
 // the current budget of a thread with BudgetScope so that code deep inside a codec charges it
 // without being told.
 //
+// Budgets nest: a budget made while another is this thread's current one lies inside it, so
+// that what is charged to the inner one is charged to the outer one too, and an inner cap never
+// lets the outer one be crossed (a convert's --memory inside a whole job's budget).
+//
 // Memory stays charged until its last handle goes, even if the MemoryBudget object itself is
 // destroyed first (the accounting is shared with the buffers). Thread safety: a budget may be
 // charged from many threads at once.

@@ -27,7 +27,8 @@ namespace tessera::python {
 namespace {
 
 // `with tessera.budget("512M", "thumbnails"):` charges this thread's allocations to a budget
-// of that size; one that would cross it raises tessera.OutOfBudget before allocating.
+// of that size; one that would cross it raises tessera.OutOfBudget before allocating. Inside
+// another budget's `with`, it is charged to that one too.
 //
 // A budget belongs to the thread that entered it, and budgets leave innermost first: tessera's
 // current budget is a per-thread pointer. Exiting on another thread (a generator finished
@@ -37,7 +38,7 @@ namespace {
 class Budget {
  public:
   Budget(nb::handle cap, std::string name)
-      : budget_(std::make_unique<MemoryBudget>(bytes_of(cap, "budget"), std::move(name))) {}
+      : cap_(bytes_of(cap, "budget")), name_(std::move(name)) {}
   ~Budget() {
     if (!scope_) return;
     if (std::this_thread::get_id() == owner_ && !entered().empty() && entered().back() == this) {
@@ -55,6 +56,9 @@ class Budget {
     if (scope_) {
       throw Error(ErrorCode::InvalidArgument, "budget: already entered; use one `with` at a time");
     }
+    // Made at the first entry, so that it lies inside the budget current there (budgets nest:
+    // what this one holds counts in the enclosing one too), wherever the object was made.
+    if (!budget_) budget_ = std::make_unique<MemoryBudget>(cap_, name_);
     scope_ = std::make_unique<BudgetScope>(*budget_);
     owner_ = std::this_thread::get_id();
     entered().push_back(this);
@@ -76,9 +80,9 @@ class Budget {
   }
   // The budget lives as long as this object, so its figures stay true after the `with`: the
   // images made inside still count, and entering it again charges on from there.
-  std::size_t cap() const { return budget_->cap(); }
-  std::size_t used() const { return budget_->used(); }
-  std::size_t peak() const { return budget_->peak(); }
+  std::size_t cap() const { return cap_; }
+  std::size_t used() const { return budget_ ? budget_->used() : 0; }
+  std::size_t peak() const { return budget_ ? budget_->peak() : 0; }
 
  private:
   // The budgets entered on this thread, innermost last.
@@ -87,6 +91,8 @@ class Budget {
     return stack;
   }
 
+  std::size_t cap_;
+  std::string name_;
   std::unique_ptr<MemoryBudget> budget_;
   std::unique_ptr<BudgetScope> scope_;
   std::thread::id owner_;

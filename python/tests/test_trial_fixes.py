@@ -141,3 +141,24 @@ def test_encode_options_the_format_does_not_read_are_warned_of(tmp_path, photo):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tessera.write(img, tmp_path / "c.jpg", quality=80)  # used: no warning
+
+
+def test_nested_budgets_charge_the_outer_one_too(photo):
+    """Found by helper-10: an inner budget replaced the outer, so the outer cap could be crossed."""
+    with tessera.budget("40M", "whole job") as outer:
+        kept = tessera.read(photo)  # 24 MiB, the outer's
+        with tessera.budget("30M", "one step") as inner:
+            small = tessera.ops.resize(kept, "50%")  # 6 MiB: both
+            assert inner.used == small.storage_bytes
+            assert outer.used == inner.used + kept.storage_bytes
+            with pytest.raises(tessera.OutOfBudget, match="budget 'whole job'"):
+                tessera.ops.resize(kept, "70%")  # fits the inner cap, not the outer's
+        assert inner.used > 0  # `small` is alive, in both
+        del small
+        assert inner.used == 0 and outer.used == kept.storage_bytes
+    late = tessera.budget("8M", "made outside")
+    with tessera.budget("1G", "outer") as outer:
+        with late:  # lies inside the budget current at its first entry
+            tiny = tessera.ops.resize(kept, "10%")
+        assert late.used == tiny.storage_bytes and outer.used == late.used
+    del kept, tiny

@@ -31,6 +31,18 @@ std::string holders_text(const std::vector<BudgetHolder>& holders) {
 
 void BudgetState::charge(std::size_t bytes, std::string_view label,
                          const std::source_location& site) {
+  reserve(bytes, label, site);
+  if (!enclosing) return;
+  try {
+    enclosing->charge(bytes, label, site);
+  } catch (...) {
+    used.fetch_sub(bytes, std::memory_order_relaxed);  // this one's part only: the rest failed
+    throw;
+  }
+}
+
+void BudgetState::reserve(std::size_t bytes, std::string_view label,
+                          const std::source_location& site) {
   std::size_t current = used.load(std::memory_order_relaxed);
   do {
     if (bytes > cap || current > cap - bytes) {
@@ -53,13 +65,17 @@ void BudgetState::charge(std::size_t bytes, std::string_view label,
 }
 
 void BudgetState::refund(std::size_t bytes) noexcept {
-  used.fetch_sub(bytes, std::memory_order_relaxed);
+  for (BudgetState* state = this; state != nullptr; state = state->enclosing.get()) {
+    state->used.fetch_sub(bytes, std::memory_order_relaxed);
+  }
 }
 
 void BudgetState::add_holder(Storage& storage) {
   std::lock_guard lock(mutex_);
   holders_.push_back(storage);
-  total_held.fetch_add(storage.bytes(), std::memory_order_relaxed);
+  for (BudgetState* state = this; state != nullptr; state = state->enclosing.get()) {
+    state->total_held.fetch_add(storage.bytes(), std::memory_order_relaxed);
+  }
 }
 
 void BudgetState::remove_holder(Storage& storage) noexcept {
@@ -98,13 +114,17 @@ namespace {
 thread_local MemoryBudget* innermost_budget = nullptr;
 }
 
+MemoryBudget* current_budget() { return innermost_budget; }
+
 MemoryBudget::MemoryBudget(std::size_t cap_bytes, std::string name) {
   if (cap_bytes == 0) {
     throw Error(ErrorCode::InvalidArgument,
                 fmt::format("memory budget '{}' needs a cap above 0 bytes", name),
                 {.path = {}, .operation = "budget"});
   }
-  state_ = std::make_shared<detail::BudgetState>(cap_bytes, std::move(name));
+  std::shared_ptr<detail::BudgetState> enclosing;
+  if (const MemoryBudget* current = current_budget()) enclosing = current->state();
+  state_ = std::make_shared<detail::BudgetState>(cap_bytes, std::move(name), std::move(enclosing));
 }
 
 MemoryBudget::~MemoryBudget() = default;
@@ -127,7 +147,5 @@ BudgetScope::BudgetScope(MemoryBudget& budget) : previous_(innermost_budget) {
 }
 
 BudgetScope::~BudgetScope() { innermost_budget = previous_; }
-
-MemoryBudget* current_budget() { return innermost_budget; }
 
 }  // namespace tessera

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <source_location>
 #include <thread>
 #include <vector>
@@ -197,6 +198,69 @@ TEST(Budget, largest_holders_lists_biggest_first) {
   EXPECT_EQ(holders[0].label, "b");
   EXPECT_EQ(holders[0].bytes, 3u * MiB);
   EXPECT_EQ(holders[1].label, "a");
+}
+
+}  // namespace
+}  // namespace tessera
+
+namespace tessera {
+namespace {
+
+TEST(NestedBudgets, a_budget_made_inside_another_charges_both_and_never_lets_the_outer_cross) {
+  MemoryBudget outer(3 << 20, "whole job");
+  const BudgetScope in_outer(outer);
+  MemoryBudget inner(2 << 20, "one file");  // made while `outer` is current: inside it
+  const Image kept = Image::create(1024, 1024, PixelFormat::gray8());  // 1 MiB, outer only
+  {
+    const BudgetScope in_inner(inner);
+    const Image a = Image::create(1024, 1024, PixelFormat::gray8());
+    EXPECT_EQ(inner.used(), std::size_t{1} << 20);
+    EXPECT_EQ(outer.used(), std::size_t{2} << 20);
+    const Image b = Image::create(1024, 1024, PixelFormat::gray8());  // inner full, outer 3 MiB
+    EXPECT_EQ(outer.used(), std::size_t{3} << 20);
+    try {
+      (void)Image::create(16, 16, PixelFormat::gray8());
+      FAIL() << "the inner budget is full";
+    } catch (const Error& error) {
+      EXPECT_NE(std::string(error.what()).find("budget 'one file'"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(inner.used(), 0u);
+  EXPECT_EQ(outer.used(), std::size_t{1} << 20) << "freeing refunds every level";
+
+  // The inner cap has room; the outer has not: refused in the outer's words, nothing kept.
+  const Image more = Image::create(1024, 1024, PixelFormat::gray8());  // outer now 2 MiB
+  const BudgetScope in_inner(inner);
+  try {
+    (void)Image::create(1536, 1024, PixelFormat::gray8());  // 1.5 MiB: fits the inner only
+    FAIL() << "the outer budget would be crossed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::OutOfBudget);
+    EXPECT_NE(std::string(error.what()).find("budget 'whole job'"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(inner.used(), 0u) << "a refusal reserves nothing, at any level";
+  EXPECT_EQ(outer.used(), std::size_t{2} << 20);
+  EXPECT_EQ(outer.peak(), std::size_t{3} << 20);
+  EXPECT_EQ(inner.total_charged(), std::uint64_t{2} << 20);
+  EXPECT_EQ(outer.total_charged(), std::uint64_t{4} << 20) << "the inner's buffers count too";
+}
+
+TEST(NestedBudgets, a_budget_made_outside_any_scope_or_on_another_thread_stands_alone) {
+  MemoryBudget alone(1 << 20, "alone");
+  MemoryBudget outer(4 << 20, "outer");
+  std::unique_ptr<MemoryBudget> elsewhere;
+  {
+    const BudgetScope in_outer(outer);
+    std::thread([&] { elsewhere = std::make_unique<MemoryBudget>(1 << 20, "elsewhere"); }).join();
+    const BudgetScope in_alone(alone);  // entered inside, but made outside: not nested
+    const Image image = Image::create(512, 512, PixelFormat::gray8());
+    EXPECT_EQ(alone.used(), std::size_t{256} << 10);
+    EXPECT_EQ(outer.used(), 0u);
+    const BudgetScope in_elsewhere(*elsewhere);
+    const Image other = Image::create(512, 512, PixelFormat::gray8());
+    EXPECT_EQ(outer.used(), 0u);
+  }
 }
 
 }  // namespace
