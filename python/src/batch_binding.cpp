@@ -8,6 +8,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -155,6 +156,13 @@ void bind_batch(nb::module_& module) {
                           "one per core; not " +
                               std::to_string(jobs),
                           {.operation = "batch"});
+            }
+            std::error_code missing;
+            if (input != "-" && !std::filesystem::exists(input, missing)) {
+              // As open() of a missing file is, a FileNotFoundError in Python.
+              throw Error(ErrorCode::Io,
+                          "batch input not found: give a folder, a file listing paths, or '-'",
+                          {.path = input.string(), .operation = "batch", .os_error = ENOENT});
             }
             batch::Options run{.input = input,
                                .output = output,

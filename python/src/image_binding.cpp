@@ -58,11 +58,27 @@ const char* dtype_name(SampleType sample) {
   throw Error(ErrorCode::InvalidArgument, why, {.operation = "Image(array)"});
 }
 
-SampleType sample_of(const nb::dlpack::dtype& dtype) {
+// "float64", or what the object is when it has no dtype.
+std::string dtype_text(nb::handle array) {
+  const nb::object named =
+      nb::hasattr(array, "dtype")
+          ? nb::object(array.attr("dtype"))
+          : nb::object(
+                nb::handle(reinterpret_cast<PyObject*>(Py_TYPE(array.ptr()))).attr("__name__"));
+  return nb::steal<nb::str>(PyObject_Str(named.ptr())).c_str();
+}
+
+[[noreturn]] void refuse_dtype(nb::handle array) {
+  refuse("the array's dtype is " + dtype_text(array) +
+         ", not one tessera holds: give uint8, uint16 or float32 in native byte order; "
+         "a.astype(np.float32) or np.ascontiguousarray(a, dtype=...) converts one");
+}
+
+SampleType sample_of(const nb::dlpack::dtype& dtype, nb::handle array) {
   if (dtype == nb::dtype<std::uint8_t>()) return SampleType::U8;
   if (dtype == nb::dtype<std::uint16_t>()) return SampleType::U16;
   if (dtype == nb::dtype<float>()) return SampleType::F32;
-  refuse("the array's dtype is not one tessera holds: give uint8, uint16 or float32");
+  refuse_dtype(array);
 }
 
 ChannelLayout layout_of(std::size_t channels) {
@@ -107,7 +123,7 @@ ArrayLayout layout_of(nb::handle array, const AnyArray& view) {
   layout.height = view.shape(0);
   layout.width = view.shape(1);
   layout.channels = view.ndim() == 3 ? view.shape(2) : 1;
-  layout.format = PixelFormat{layout_of(layout.channels), sample_of(view.dtype())};
+  layout.format = PixelFormat{layout_of(layout.channels), sample_of(view.dtype(), array)};
   if (layout.width == 0 || layout.height == 0 || layout.width > INT32_MAX ||
       layout.height > INT32_MAX) {
     refuse("the array is empty or too large for an image");
@@ -156,7 +172,7 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, const ArrayLayout& la
   }
   const auto item = static_cast<std::int64_t>(layout.format.bytes_per_sample());
   // The array stays alive until tessera's last handle goes; that may be on a tessera thread,
-  // so the deleter takes the GIL, and does nothing once the interpreter is gone.
+  // so the deleter takes the GIL there.
   PyObject* owner = array.ptr();
   Py_INCREF(owner);
   Image image;
@@ -165,6 +181,13 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, const ArrayLayout& la
         const_cast<void*>(view.data()), static_cast<int>(layout.width),
         static_cast<int>(layout.height), layout.row_stride * item, layout.format,
         [owner] {
+          // A thread running Python (the usual case, and the main thread while the interpreter
+          // finalizes, when Py_IsInitialized() is already false) lets go at once; a tessera
+          // thread takes the GIL first; once the interpreter is gone, nothing is touched.
+          if (_PyThreadState_UncheckedGet() != nullptr) {
+            Py_DECREF(owner);
+            return;
+          }
           if (Py_IsInitialized() == 0) return;
           const nb::gil_scoped_acquire gil;
           Py_DECREF(owner);
@@ -312,17 +335,14 @@ void bind_image(nb::module_& module) {
       .def(
           "__init__",
           [](PyImage* self, nb::handle given, bool copy, const std::string& order) {
+            const PythonCaller caller;  // the profiler names the line that wrapped or copied it
             // A memoryview, bytes-like or other array-like becomes a numpy array on the same
             // memory first (np.asarray copies nothing that has the buffer protocol).
             const nb::object array = nb::hasattr(given, "flags")
                                          ? nb::borrow(given)
                                          : nb::module_::import_("numpy").attr("asarray")(given);
             AnyArray view;
-            if (!nb::try_cast(array, view)) {
-              refuse(
-                  "give a numpy array of uint8, uint16 or float32 in native byte order (or a "
-                  "tessera.Image's np.asarray); np.ascontiguousarray(a, dtype=...) converts one");
-            }
+            if (!nb::try_cast(array, view)) refuse_dtype(array);
             const ArrayLayout layout = layout_of(array, view);
             const bool bgr = is_bgr(order) && layout.channels >= 3;
             PyImage image = copy || bgr ? copy_array(view, layout, bgr,

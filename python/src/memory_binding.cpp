@@ -66,9 +66,21 @@ nb::dict buffer_dict(const memory::BufferInfo& buffer) {
   return entry;
 }
 
+// The registry is empty while profiling is off: an empty answer would look like "nothing".
+void warn_if_not_profiling(const char* what) {
+  if (memory::profiling()) return;
+  const std::string message = std::string("tessera.memory.") + what +
+                              ": profiling is off, so no buffer is recorded; call "
+                              "tessera.memory.set_profiling(True) first (or run with "
+                              "TESSERA_PROFILE=1)";
+  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw nb::python_error();
+}
+
 }  // namespace
 
 void bind_memory(nb::module_& module) {
+  // The verdict's baseline is the import, not the empty process of before it.
+  if (!memory::profiling()) memory::set_baseline();
   nb::module_ memory = module.def_submodule("memory", "tessera's profiler");
   memory.def("set_profiling", &memory::set_profiling, nb::arg("enabled"),
              "Records each buffer's allocating line from now on (TESSERA_LEAK_CHECK=1 does too).");
@@ -84,7 +96,10 @@ void bind_memory(nb::module_& module) {
         for (const memory::BufferInfo& buffer : s.buffers) buffers.append(buffer_dict(buffer));
         return buffers;
       });
-  memory.def("snapshot", &memory::snapshot);
+  memory.def("snapshot", [] {
+    warn_if_not_profiling("snapshot()");
+    return memory::snapshot();
+  });
 
   nb::class_<memory::SiteDelta>(memory, "SiteDelta",
                                 "How one allocating line's live bytes changed between snapshots.")
@@ -102,6 +117,7 @@ void bind_memory(nb::module_& module) {
   memory.def(
       "pinned",
       [] {
+        warn_if_not_profiling("pinned()");
         nb::list pinned;
         for (const memory::BufferInfo& buffer : memory::pinned_buffers()) {
           pinned.append(buffer_dict(buffer));

@@ -89,6 +89,11 @@ std::vector<int> integers_of(const ops::OpDescriptor& op, const ParamSpec& param
 // A Python value as the parameter's typed value. Scalars and strings pass as they are (a string
 // is read as pipeline text: size="50%"); sequences take the compound kinds' forms.
 ops::ParamValue value_for(const ops::OpDescriptor& op, const ParamSpec& param, nb::handle value) {
+  // A numpy array (a kernel, a rectangle) as its lists; numpy's scalars pass as numbers below.
+  if (nb::hasattr(value, "__array_interface__") && nb::hasattr(value, "tolist") &&
+      nb::cast<int>(value.attr("ndim")) > 0) {
+    return value_for(op, param, value.attr("tolist")());
+  }
   if (nb::isinstance<nb::bool_>(value) || PyObject_TypeCheck(value.ptr(), &PyBool_Type) != 0) {
     const bool on = nb::cast<bool>(value);
     // A yes|no choice (rotate's expand) takes Python's booleans too.
@@ -151,17 +156,20 @@ ops::ParamValue value_for(const ops::OpDescriptor& op, const ParamSpec& param, n
   }
 }
 
-const ParamSpec& param_named(const ops::OpDescriptor& op, const std::string& name) {
+const ParamSpec* find_param(const ops::OpDescriptor& op, const std::string& name) {
   for (const ParamSpec& param : op.params) {
-    if (param.name == name) return param;
+    if (param.name == name) return &param;
   }
+  return nullptr;
+}
+
+// "; it takes ksize, sigma", or " (it takes none)".
+std::string parameter_list(const ops::OpDescriptor& op) {
   std::string names;
-  for (const ParamSpec& param : op.params)
+  for (const ParamSpec& param : op.params) {
     names += (names.empty() ? "" : ", ") + std::string(param.name);
-  throw Error(ErrorCode::InvalidArgument,
-              std::string(op.name) + ": no parameter '" + name + "'" +
-                  (names.empty() ? " (it takes none)" : "; it takes " + names),
-              {.operation = std::string(op.name)});
+  }
+  return names.empty() ? " (it takes none)" : "; it takes " + names;
 }
 
 // The image an op runs on: a tessera.Image, or an array that tessera.Image() wraps (without a
@@ -169,6 +177,11 @@ const ParamSpec& param_named(const ops::OpDescriptor& op, const std::string& nam
 // Returns the Image object, which the caller holds while it uses the pixels.
 nb::object image_argument(std::string_view function, nb::handle image) {
   if (nb::isinstance<PyImage>(image)) return nb::borrow(image);
+  if (image.is_none()) {
+    throw nb::type_error((std::string(function) + "() needs an image: " + std::string(function) +
+                          "(image, ...), a tessera.Image or a numpy array")
+                             .c_str());
+  }
   if (!nb::hasattr(image, "__array_interface__") && !nb::hasattr(image, "__dlpack__")) {
     const nb::handle type(reinterpret_cast<PyObject*>(Py_TYPE(image.ptr())));
     throw nb::type_error((std::string(function) +
@@ -247,7 +260,13 @@ void bind_ops(nb::module_& module) {
         }
         for (const auto [key, value] : kwargs) {
           const std::string parameter = nb::cast<std::string>(key);
-          const ParamSpec& param = param_named(op, parameter);
+          const ParamSpec* const known = find_param(op, parameter);
+          if (known == nullptr) {  // a keyword typo is a TypeError, as for Python functions
+            throw nb::type_error((std::string(op.name) + "() got an unexpected keyword argument '" +
+                                  parameter + "'" + parameter_list(op))
+                                     .c_str());
+          }
+          const ParamSpec& param = *known;
           for (std::size_t i = 0; i < args.size(); ++i) {
             if (op.params[i].name == parameter) {
               throw nb::type_error(
@@ -275,7 +294,7 @@ void bind_ops(nb::module_& module) {
         }
         return PyImage{std::move(result), false};
       },
-      nb::arg("name"), nb::arg("image"), nb::arg("args"), nb::arg("kwargs"),
+      nb::arg("name"), nb::arg("image").none() = nb::none(), nb::arg("args"), nb::arg("kwargs"),
       "Runs the op called `name` on `image` (a tessera.Image or a numpy array, wrapped without "
       "a copy) with its parameters' values in order or by name: what tessera.ops' functions "
       "call.");

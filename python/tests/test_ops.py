@@ -83,8 +83,12 @@ def test_wrong_calls_are_type_errors_or_named(rgb):
         tessera.ops.blur(rgb, 5, 1.0, 7)
     with pytest.raises(TypeError):
         tessera.ops.blur(rgb, 5, ksize=5)
-    with pytest.raises(tessera.InvalidArgument, match="no parameter 'size'; it takes ksize, sigma"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'size'; it takes ksize, sigma"):
         tessera.ops.blur(rgb, size=5)
+    with pytest.raises(TypeError, match=r"blur\(\) needs an image"):
+        tessera.ops.blur()
+    with pytest.raises(TypeError, match="needs an image"):
+        tessera.ops.blur(None, 5)
     with pytest.raises(tessera.InvalidArgument, match="parse|unknown|op"):
         tessera.run("blurr 5", rgb)
 

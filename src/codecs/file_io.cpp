@@ -113,7 +113,7 @@ InputFile::InputFile(const std::filesystem::path& path, MemoryBudget* budget,
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     throw Error(ErrorCode::Io, "is a directory, not an image file",
-                {.path = path.string(), .operation = "open"});
+                {.path = path.string(), .operation = "open", .os_error = EISDIR});
   }
   if (detail::inject_fault()) throw io_error(path, "open", "cannot open for reading", EIO);
   stream_ = std::fopen(path.c_str(), "rb");
