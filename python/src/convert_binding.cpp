@@ -7,7 +7,9 @@
 #include <nanobind/stl/string.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -30,53 +32,61 @@ namespace {
 // of that size; one that would cross it raises tessera.OutOfBudget before allocating. Inside
 // another budget's `with`, it is charged to that one too.
 //
-// A budget belongs to the thread that entered it, and budgets leave innermost first: tessera's
-// current budget is a per-thread pointer. Exiting on another thread (a generator finished
-// elsewhere) or out of order is refused with an error, and the scope is then never torn down
-// from the wrong place: if such a budget is dropped, its budget and scope are kept (a small
-// leak for a misuse) rather than leave a thread pointing at freed memory.
+// One budget may be entered by several threads at once (a ThreadPoolExecutor's workers each
+// doing `with shared_budget:`): the cap is then theirs together. tessera's current budget is a
+// per-thread pointer, so each thread has its own scope on it, and budgets leave innermost
+// first on each thread. Exiting on a thread that did not enter it (a generator finished
+// elsewhere) or out of order is refused with an error, and a scope is never torn down from the
+// wrong place: if a budget is dropped while a thread is still inside it, its budget and scopes
+// are kept (a small leak for a misuse) rather than leave a thread pointing at freed memory.
 class Budget {
  public:
   Budget(nb::handle cap, std::string name)
       : cap_(bytes_of(cap, "budget")), name_(std::move(name)) {}
   ~Budget() {
-    if (!scope_) return;
-    if (std::this_thread::get_id() == owner_ && !entered().empty() && entered().back() == this) {
+    const std::lock_guard lock(mutex_);
+    const auto here = scopes_.find(std::this_thread::get_id());
+    if (here != scopes_.end() && !entered().empty() && entered().back() == this) {
       entered().pop_back();
-      scope_.reset();
-      return;
+      scopes_.erase(here);
     }
-    (void)scope_.release();   // still installed on its thread: never freed
-    (void)budget_.release();  // the scope points at it
+    if (scopes_.empty()) return;
+    for (auto& [thread, scope] : scopes_) (void)scope.release();  // still installed: never freed
+    (void)budget_.release();                                      // the scopes point at it
   }
   Budget(const Budget&) = delete;
   Budget& operator=(const Budget&) = delete;
 
   Budget& enter() {
-    if (scope_) {
-      throw Error(ErrorCode::InvalidArgument, "budget: already entered; use one `with` at a time");
+    const std::lock_guard lock(mutex_);
+    const std::thread::id thread = std::this_thread::get_id();
+    if (scopes_.contains(thread)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "budget: already entered on this thread; use one `with` at a time");
     }
     // Made at the first entry, so that it lies inside the budget current there (budgets nest:
     // what this one holds counts in the enclosing one too), wherever the object was made.
     if (!budget_) budget_ = std::make_unique<MemoryBudget>(cap_, name_);
-    scope_ = std::make_unique<BudgetScope>(*budget_);
-    owner_ = std::this_thread::get_id();
+    scopes_.emplace(thread, std::make_unique<BudgetScope>(*budget_));
     entered().push_back(this);
     return *this;
   }
   void exit() {
-    if (!scope_) return;
-    if (std::this_thread::get_id() != owner_) {
+    const std::lock_guard lock(mutex_);
+    const auto here = scopes_.find(std::this_thread::get_id());
+    if (here == scopes_.end()) {
+      if (scopes_.empty()) return;
       throw Error(ErrorCode::InvalidArgument,
-                  "budget: exited on another thread than the one that entered it: a budget "
-                  "charges one thread's allocations (enter one in each thread)");
+                  "budget: exited on a thread that did not enter it: a budget charges the "
+                  "threads that entered it (a generator suspended inside `with` must finish "
+                  "on its own thread)");
     }
     if (entered().back() != this) {
       throw Error(ErrorCode::InvalidArgument,
                   "budget: exited before a budget entered inside it: exit the innermost first");
     }
     entered().pop_back();
-    scope_.reset();
+    scopes_.erase(here);
   }
   // The budget lives as long as this object, so its figures stay true after the `with`: the
   // images made inside still count, and entering it again charges on from there.
@@ -91,11 +101,11 @@ class Budget {
     return stack;
   }
 
-  std::size_t cap_;
-  std::string name_;
+  const std::size_t cap_;
+  const std::string name_;
+  std::mutex mutex_;  // the GIL serialises callers today; free-threaded Python would not
   std::unique_ptr<MemoryBudget> budget_;
-  std::unique_ptr<BudgetScope> scope_;
-  std::thread::id owner_;
+  std::map<std::thread::id, std::unique_ptr<BudgetScope>> scopes_;  // one per thread inside
 };
 
 }  // namespace

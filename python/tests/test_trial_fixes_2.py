@@ -67,3 +67,31 @@ def test_a_wrapped_array_names_the_python_line_that_wrapped_it(profiling):
     (buffer,) = [b for b in tessera.memory.snapshot().buffers if b["wrapped"]]
     assert buffer["site"].startswith(f"{__file__}:{line} ("), buffer["site"]
     del wrapped
+
+
+def test_one_budget_caps_a_thread_pools_workers_together(photo):
+    """A budget could be entered by one thread only, so a ThreadPoolExecutor's total could not
+    be capped."""
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    shared = tessera.budget("60M", "the pool")
+    inside = threading.Barrier(2)
+    images = []
+
+    def work(_):
+        with shared:
+            image = tessera.read(photo)  # 23.7 MiB each: two fit, a third does not
+            inside.wait()  # both inside at once
+            images.append(image)
+            inside.wait()
+            if len(images) == 2 and image is images[0]:
+                with pytest.raises(tessera.OutOfBudget, match="budget 'the pool'"):
+                    tessera.read(photo)
+            inside.wait()
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(work, range(2)))
+    assert shared.used == sum(i.storage_bytes for i in images)
+    images.clear()
+    assert shared.used == 0 and shared.peak >= 2 * 3840 * 2160 * 3
