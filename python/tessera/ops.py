@@ -11,14 +11,28 @@ convolve's kernel=[[0, -1, 0], [-1, 5, -1], [0, -1, 0]], colours (r, g, b) and p
 (top, right, bottom, left).
 """
 
+import collections.abc as _abc
 import functools as _functools
 import inspect as _inspect
 import keyword as _keyword
 
 from . import _tessera
 
-_KIND_TYPES = {"integer": int, "number": float, "choice": str, "flag": bool, "rectangle": tuple,
-               "size": str, "kernel": list, "colour": tuple, "sides": tuple}
+# The Python values each kind takes: the annotations of the functions, and of tessera/ops.pyi
+# (python/tools/make_ops_stub.py writes them from these).
+KIND_TYPES = {"integer": int, "number": float, "choice": str, "flag": bool,
+              "rectangle": tuple[int, int, int, int], "size": str | float | tuple[int, int],
+              "kernel": _abc.Sequence[_abc.Sequence[float]] | str,
+              "colour": float | tuple[float, ...] | str,
+              "sides": int | tuple[int, int, int, int] | str}
+
+
+def annotation_of(param):
+    """The kind's type, with str for an Integer's or Number's words (threshold's "otsu")."""
+    kind = KIND_TYPES[param["kind"]]
+    if param["kind"] in ("integer", "number") and param["choices"]:
+        return kind | str
+    return kind
 
 
 def _default_of(param):
@@ -45,7 +59,9 @@ def _docstring(op):
         lines.append("Parameters:")
     for param in op["params"]:
         default = "required" if param["required"] else f"default {param['default']}"
-        lines.append(f"  {param['name']}: {param['allowed']}; {default}. {param['doc']}")
+        # A compound kind's doc is often its allowed forms again: said once.
+        doc = "" if param["doc"] in param["allowed"] else f" {param['doc']}"
+        lines.append(f"  {param['name']}: {param['allowed']}; {default}.{doc}")
     lines += ["", f"As pipeline text: `{op['name']} ...` (tessera ops {op['name']})."]
     return "\n".join(lines)
 
@@ -75,7 +91,7 @@ def _make(op, global_name):
     for param in op["params"]:
         parameters.append(_inspect.Parameter(
             param["name"], _inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_default_of(param),
-            annotation=_KIND_TYPES[param["kind"]]))
+            annotation=annotation_of(param)))
     function = OpFunction(_tessera.call_op, name)
     function.__name__ = name
     function.__qualname__ = global_name  # what the module calls it (with _ for a keyword)

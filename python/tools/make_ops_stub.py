@@ -8,10 +8,13 @@ stub and the registry disagree (an op or a parameter added without running this)
 import pathlib
 import sys
 
-_TYPES = {"integer": "int", "number": "float", "choice": "str", "flag": "bool",
-          "rectangle": "tuple[int, int, int, int]", "size": "str | float | tuple[int, int]",
-          "kernel": "Sequence[Sequence[float]] | str",
-          "colour": "float | tuple[float, ...] | str", "sides": "int | tuple[int, int, int, int] | str"}
+def _type_text(param):
+    """tessera.ops' annotation for the parameter, as stub text."""
+    import inspect
+
+    from tessera import ops
+    text = inspect.formatannotation(ops.annotation_of(param))
+    return text.replace("collections.abc.", "")
 
 
 def _default(param):
@@ -38,10 +41,7 @@ def stub_text():
     for op in _tessera.op_catalog():
         params = ["image: Image", "/"]
         for param in op["params"]:
-            kind = _TYPES[param["kind"]]
-            if param["kind"] in ("integer", "number") and param["choices"]:
-                kind += " | str"  # the words it takes besides numbers (threshold's "otsu")
-            params.append(f"{param['name']}: {kind}{_default(param)}")
+            params.append(f"{param['name']}: {_type_text(param)}{_default(param)}")
         for name in dict.fromkeys([op["name"], op["function"]]):  # the C++ name too, if other
             lines.append(f"def {name}({', '.join(params)}) -> Image:")
             lines.append(f'    """{op["doc"]}"""')
