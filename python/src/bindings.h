@@ -30,6 +30,11 @@ EncodeOptions encode_options_of(const nanobind::kwargs& options);
 void warn_of_unused_options(const std::filesystem::path& output, const nanobind::kwargs& options,
                             const EncodeOptions& encode);
 
+// The decoding rules Python callers give by keyword: max_pixels (None: the default limit, 0:
+// none, as the CLI's --unlimited) and fail_on ("error", "warning" or "none").
+Limits limits_of(nanobind::handle max_pixels);
+FailOn fail_on_of(const std::string& fail_on);
+
 // A size in bytes as Python gives it (an int, or text such as "512M"); `what` names it in the
 // refusal of anything else or 0.
 std::size_t bytes_of(nanobind::handle size, std::string_view what);

@@ -138,7 +138,8 @@ void bind_convert(nb::module_& module) {
       "convert",
       [](const std::filesystem::path& input, const std::filesystem::path& output,
          const std::optional<std::string>& text, nb::handle memory, bool orientation,
-         bool overwrite, const nb::kwargs& options) {
+         bool overwrite, nb::handle max_pixels, const std::string& fail_on,
+         const nb::kwargs& options) {
         std::error_code not_same;
         if (!overwrite && std::filesystem::equivalent(input, output, not_same)) {
           throw Error(ErrorCode::InvalidArgument,
@@ -155,7 +156,9 @@ void bind_convert(nb::module_& module) {
         interruptible.run([&] {
           const PixelCall call;
           pipeline::Job job = pipeline::Job::prepare(input, output,
-                                                     {.apply_orientation = orientation,
+                                                     {.limits = limits_of(max_pixels),
+                                                      .apply_orientation = orientation,
+                                                      .fail_on = fail_on_of(fail_on),
                                                       .encode = encode,
                                                       .pipeline = stages ? &*stages : nullptr,
                                                       .check_interrupt = interruptible.check()});
@@ -164,7 +167,7 @@ void bind_convert(nb::module_& module) {
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
       nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,
-      nb::arg("options"),
+      nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error", nb::arg("options"),
       "One file through a pipeline, streamed in bands as `tessera convert` runs it; the output "
       "appears only when complete. memory=\"64M\" caps it (tessera.OutOfBudget past it); other "
       "keyword arguments are encode options (quality=80, ...).");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 
 #include "bindings.h"
@@ -313,6 +314,30 @@ EncodeOptions encode_options_of(const nb::kwargs& options) {
   return encode;
 }
 
+Limits limits_of(nb::handle max_pixels) {
+  Limits limits;
+  if (max_pixels.is_none()) return limits;
+  long long pixels = -1;
+  if (!nb::try_cast(max_pixels, pixels) || pixels < 0 || nb::isinstance<nb::bool_>(max_pixels)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "max_pixels is a number of pixels (0: no limit), or None for the default " +
+                    std::to_string(limits.max_pixels));
+  }
+  limits.max_pixels =
+      pixels == 0 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(pixels);
+  return limits;
+}
+
+FailOn fail_on_of(const std::string& fail_on) {
+  if (fail_on == "error") return FailOn::Error;
+  if (fail_on == "warning") return FailOn::Warning;
+  if (fail_on == "none") return FailOn::None;
+  throw Error(ErrorCode::InvalidArgument,
+              "fail_on is \"error\" (refuse damaged files; the default), \"warning\" (refuse "
+              "what a decoder warns of too) or \"none\" (accept what can be decoded), not \"" +
+                  fail_on + "\"");
+}
+
 void warn_of_unused_options(const std::filesystem::path& output, const nb::kwargs& options,
                             const EncodeOptions& encode) {
   if (options.size() == 0) return;
@@ -419,16 +444,23 @@ void bind_image(nb::module_& module) {
 
   module.def(
       "read",
-      [](const std::filesystem::path& path, bool orientation) {
+      [](const std::filesystem::path& path, bool orientation, nb::handle max_pixels,
+         const std::string& fail_on) {
+        const DecodeOptions options{.limits = limits_of(max_pixels),
+                                    .apply_orientation = orientation,
+                                    .fail_on = fail_on_of(fail_on)};
         Image image;
         {
           const PixelCall call;
-          image = tessera::read(path, {.apply_orientation = orientation});
+          image = tessera::read(path, options);
         }
         return PyImage{std::move(image), false};
       },
       nb::arg("path"), nb::kw_only(), nb::arg("orientation") = true,
-      "Decodes a file (the format from its first bytes), upright unless orientation=False.");
+      nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error",
+      "Decodes a file (the format from its first bytes), upright unless orientation=False. "
+      "max_pixels: the largest image accepted (None: the default limit; 0: none); fail_on: "
+      "\"error\" refuses a damaged file, \"none\" accepts what can be decoded.");
   module.def(
       "write",
       [](const PyImage& image, const std::filesystem::path& path, const nb::kwargs& options) {

@@ -95,3 +95,23 @@ def test_one_budget_caps_a_thread_pools_workers_together(photo):
     assert shared.used == sum(i.storage_bytes for i in images)
     images.clear()
     assert shared.used == 0 and shared.peak >= 2 * 3840 * 2160 * 3
+
+
+def test_read_and_convert_take_the_clis_decoding_rules(tmp_path, photo, corpora):
+    """The messages named --max-pixels and --fail-on, which Python did not have."""
+    with pytest.raises(tessera.ImageTooLarge, match="max_pixels= in Python"):
+        tessera.read(photo, max_pixels=1000)
+    assert tessera.read(photo, max_pixels=0).shape == (2160, 3840, 3)  # 0: no limit
+    with pytest.raises(tessera.ImageTooLarge):
+        tessera.convert(photo, tmp_path / "a.png", max_pixels=1000)
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(photo.read_bytes()[:200_000])
+    with pytest.raises(tessera.CorruptData, match='fail_on="none" in Python'):
+        tessera.read(truncated)
+    partial = tessera.read(truncated, fail_on="none")
+    assert partial.shape == (2160, 3840, 3)
+    tessera.convert(truncated, tmp_path / "partial.png", "resize 10%", fail_on="none")
+    assert tessera.read(tmp_path / "partial.png").shape == (216, 384, 3)
+    for bad in ({"fail_on": "never"}, {"max_pixels": -1}, {"max_pixels": "lots"}):
+        with pytest.raises(tessera.InvalidArgument):
+            tessera.read(photo, **bad)

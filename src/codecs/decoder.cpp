@@ -108,13 +108,12 @@ void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows
   }
   const std::string what = fmt::format("truncated: {} of {} rows ({})", rows_done, height_, detail);
   if (fail_on_ != FailOn::None) {
-    throw Error(
-        ErrorCode::CorruptData,
-        fmt::format(
-            "{}; the file is damaged or incomplete (--fail-on none, FailOn::None, accepts the "
-            "partial image)",
-            what),
-        {.path = path_.string(), .operation = "decode"});
+    throw Error(ErrorCode::CorruptData,
+                fmt::format("{}; the file is damaged or incomplete (--fail-on none, "
+                            "fail_on=\"none\" in Python, accepts the "
+                            "partial image)",
+                            what),
+                {.path = path_.string(), .operation = "decode"});
   }
   if (!warned_truncated_) {
     warned_truncated_ = true;

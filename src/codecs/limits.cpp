@@ -23,12 +23,13 @@ void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits
                 context);
   }
   if (pixels > limits.max_pixels) {
-    throw Error(ErrorCode::ImageTooLarge,
-                fmt::format("the header declares {}x{} = {} pixels, over the limit of {}; if you "
-                            "trust this file, raise the limit (--max-pixels) or lift it "
-                            "(--unlimited)",
-                            info.width, info.height, pixels, limits.max_pixels),
-                context);
+    throw Error(
+        ErrorCode::ImageTooLarge,
+        fmt::format("the header declares {}x{} = {} pixels, over the limit of {}; if you "
+                    "trust this file, raise the limit (--max-pixels; max_pixels= in Python) or "
+                    "lift it (--unlimited)",
+                    info.width, info.height, pixels, limits.max_pixels),
+        context);
   }
   const MemoryBudget* budget = budget_of(limits);
   if (budget == nullptr) return;

@@ -213,7 +213,7 @@ void check_pixel_limit(const Plan& plan, std::uint64_t max_pixels, const std::st
       throw Error(
           ErrorCode::InvalidArgument,
           fmt::format("pipeline: '{}' would make a {}x{} image ({} pixels), more than "
-                      "the pixel limit {} (--max-pixels, or --unlimited)",
+                      "the pixel limit {} (--max-pixels or --unlimited; max_pixels= in Python)",
                       step.stage.text, step.output.width, step.output.height, pixels, max_pixels),
           {.path = input, .operation = "plan pipeline"});
     }

@@ -59,14 +59,15 @@ void on_emit_message(jpeg_common_struct* common, int message_level) {
     } else if (code == JWRN_JPEG_EOF && cinfo != nullptr) {
       std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
                     "truncated: %u of %u rows; the file is incomplete (--fail-on none, "
-                    "FailOn::None, accepts the "
+                    "fail_on=\"none\" in Python, accepts the "
                     "partial image)",
                     rows_done(common), static_cast<unsigned>(cinfo->output_height));
     } else {
       std::snprintf(manager.own_buffer, sizeof manager.own_buffer,
                     "corrupt data after %u rows (%s)", rows_done(common),
-                    loses_data ? "--fail-on none, FailOn::None, accepts the damaged image"
-                               : "a warning, which --fail-on error lets through");
+                    loses_data
+                        ? "--fail-on none, fail_on=\"none\" in Python, accepts the damaged image"
+                        : "a warning, which --fail-on error lets through");
     }
     manager.own_message = manager.own_buffer;
     manager.own_code = ErrorCode::CorruptData;
