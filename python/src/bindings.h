@@ -39,6 +39,12 @@ FailOn fail_on_of(const std::string& fail_on);
 // refusal of anything else or 0.
 std::size_t bytes_of(nanobind::handle size, std::string_view what);
 
+// The image a call takes: a tessera.Image, or an array that tessera.Image() wraps (without a
+// copy, or refusing in its words), so calls take cv2's and numpy's arrays as they are. Returns
+// the Image object, which the caller holds while it uses the pixels; `function` names the call
+// in a TypeError for anything else.
+nanobind::object image_argument(std::string_view function, nanobind::handle image);
+
 // A region of a buffer as tessera.memory shows it: x, y, width, height, bytes, handles and the
 // site (the Python line that cut it first); region_list: every live region of a buffer.
 nanobind::dict region_dict(const memory::RegionInfo& region);

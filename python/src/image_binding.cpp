@@ -463,13 +463,14 @@ void bind_image(nb::module_& module) {
       "\"error\" refuses a damaged file, \"none\" accepts what can be decoded.");
   module.def(
       "write",
-      [](const PyImage& image, const std::filesystem::path& path, const nb::kwargs& options) {
+      [](nb::handle given, const std::filesystem::path& path, const nb::kwargs& options) {
+        const nb::object image = image_argument("write", given);
         const EncodeOptions encode = encode_options_of(options);
         warn_of_unused_options(path, options, encode);
         const PixelCall call;
-        tessera::write(image.image, path, encode);
+        tessera::write(nb::cast<const PyImage&>(image).image, path, encode);
       },
-      nb::arg("image"), nb::arg("path"), nb::arg("options"),
+      nb::arg("image").none(), nb::arg("path"), nb::arg("options"),
       "Encodes to `path` in the format its extension names; keyword arguments are the format "
       "table's encode options (quality=80, lossless=True, tiff_compression='lzw', ...).");
 }

@@ -172,26 +172,6 @@ std::string parameter_list(const ops::OpDescriptor& op) {
   return names.empty() ? " (it takes none)" : "; it takes " + names;
 }
 
-// The image an op runs on: a tessera.Image, or an array that tessera.Image() wraps (without a
-// copy, or refusing in its words), so ops take cv2's and numpy's arrays as they are.
-// Returns the Image object, which the caller holds while it uses the pixels.
-nb::object image_argument(std::string_view function, nb::handle image) {
-  if (nb::isinstance<PyImage>(image)) return nb::borrow(image);
-  if (image.is_none()) {
-    throw nb::type_error((std::string(function) + "() needs an image: " + std::string(function) +
-                          "(image, ...), a tessera.Image or a numpy array")
-                             .c_str());
-  }
-  if (!nb::hasattr(image, "__array_interface__") && !nb::hasattr(image, "__dlpack__")) {
-    const nb::handle type(reinterpret_cast<PyObject*>(Py_TYPE(image.ptr())));
-    throw nb::type_error((std::string(function) +
-                          "() takes a tessera.Image or a numpy array as its image, not " +
-                          nb::cast<std::string>(type.attr("__name__")))
-                             .c_str());
-  }
-  return nb::type<PyImage>()(image);
-}
-
 // An image past the pixel limit (a typo: resize(img, "100000x")) is refused before it is
 // allocated, as a pipeline is when planned.
 void check_output_size(const ops::OpDescriptor& op, const Image& image,
@@ -210,6 +190,25 @@ void check_output_size(const ops::OpDescriptor& op, const Image& image,
 }
 
 }  // namespace
+
+// The image an op runs on: a tessera.Image, or an array that tessera.Image() wraps (without a
+// copy, or refusing in its words), so ops take cv2's and numpy's arrays as they are.
+nb::object image_argument(std::string_view function, nb::handle image) {
+  if (nb::isinstance<PyImage>(image)) return nb::borrow(image);
+  if (image.is_none()) {
+    throw nb::type_error((std::string(function) + "() needs an image: " + std::string(function) +
+                          "(image, ...), a tessera.Image or a numpy array")
+                             .c_str());
+  }
+  if (!nb::hasattr(image, "__array_interface__") && !nb::hasattr(image, "__dlpack__")) {
+    const nb::handle type(reinterpret_cast<PyObject*>(Py_TYPE(image.ptr())));
+    throw nb::type_error((std::string(function) +
+                          "() takes a tessera.Image or a numpy array as its image, not " +
+                          nb::cast<std::string>(type.attr("__name__")))
+                             .c_str());
+  }
+  return nb::type<PyImage>()(image);
+}
 
 void bind_ops(nb::module_& module) {
   module.def(

@@ -58,9 +58,14 @@ class Source {
   }
 
   // The next `rows` rows as stored (no orientation), or None after the last.
-  nb::object next_band(int rows) {
+  nb::object next_band(int rows, bool first) {
     Decoder& source = decoder();
     if (rows < 1) throw Error(ErrorCode::InvalidArgument, "bands need at least 1 row each");
+    if (first && source.rows_read() >= source.height()) {  // not a silent empty loop
+      throw Error(ErrorCode::InvalidArgument,
+                  "bands(): every row was read already: open the file again to read it again",
+                  {.path = path_.string(), .operation = "bands"});
+    }
     if (source.rows_read() >= source.height()) return nb::none();
     const int count = std::min(rows, source.height() - source.rows_read());
     Image band;
@@ -73,6 +78,7 @@ class Source {
   }
 
   void close() { decoder_.reset(); }
+  bool is_open() const { return decoder_ != nullptr; }
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -117,7 +123,15 @@ void bind_source(nb::module_& module) {
           },
           "Bytes a whole read() takes: the pixels and what the codec library holds.")
       .def("read", &Source::read, "The whole image, upright (once, before any band).")
-      .def("_next_band", &Source::next_band, nb::arg("rows"))
+      .def("_next_band", &Source::next_band, nb::arg("rows"), nb::arg("first") = false)
+      .def("__repr__",
+           [](const Source& self) {
+             if (!self.is_open()) return "<tessera.open '" + self.path().string() + "', closed>";
+             const Decoder& source = self.decoder();
+             return "<tessera.open '" + self.path().string() + "' " +
+                    std::to_string(source.width()) + "x" + std::to_string(source.height()) + " " +
+                    std::string(source.format().name()) + ">";
+           })
       .def("close", &Source::close)
       .def(
           "__enter__", [](Source& self) -> Source& { return self; }, nb::rv_policy::reference)

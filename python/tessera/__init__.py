@@ -39,11 +39,15 @@ class BatchResult:
 
 
 class _Source(_tessera.Source):
+    __module__ = "tessera"
+
     def bands(self, rows=256):
         """The image's rows as stored (no EXIF orientation), `rows` at a time, as Images: each
         band is decoded when asked for, so memory stays one band however large the image."""
-        while (band := self._next_band(rows)) is not None:
+        band = self._next_band(rows, first=True)
+        while band is not None:
             yield band
+            band = self._next_band(rows)
 
 
 def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README names it)

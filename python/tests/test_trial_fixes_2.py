@@ -115,3 +115,18 @@ def test_read_and_convert_take_the_clis_decoding_rules(tmp_path, photo, corpora)
     for bad in ({"fail_on": "never"}, {"max_pixels": -1}, {"max_pixels": "lots"}):
         with pytest.raises(tessera.InvalidArgument):
             tessera.read(photo, **bad)
+
+
+def test_write_takes_arrays_and_open_says_what_it_is(tmp_path, photo):
+    array = np.zeros((20, 30, 3), np.uint8)
+    array[5:10] = 200
+    tessera.write(array, tmp_path / "a.png")
+    assert np.array_equal(np.asarray(tessera.read(tmp_path / "a.png")), array)
+    with pytest.raises(TypeError, match="write\\(\\) needs an image"):
+        tessera.write(None, tmp_path / "b.png")
+    with tessera.open(photo) as src:
+        assert repr(src) == f"<tessera.open '{photo}' 3840x2160 rgb8>"
+        assert sum(band.height for band in src.bands(1000)) == 2160
+        with pytest.raises(tessera.InvalidArgument, match="every row was read already"):
+            next(src.bands(1000))  # a second loop over a read file is not silently empty
+    assert "closed" in repr(src)
