@@ -13,8 +13,9 @@ import errno as _errno
 
 class Error(Exception):
     """Every error tessera raises. `code` is the C++ ErrorCode's name ("CorruptData"), `path`
-    the file concerned (None if none), `message` the words without code or path, and str(e)
-    the whole C++ message ("CorruptData in decode: ... [file: x.jpg]")."""
+    the file concerned (None if none), `message` the words without code or path, `what` the
+    whole C++ message ("CorruptData in decode: ... [file: x.jpg]"), and str(e) the message and
+    the file, since a traceback names the class already."""
 
     def __init__(self, what, code=None, path=None, message=None, os_error=0):
         super().__init__(what)
@@ -26,7 +27,9 @@ class Error(Exception):
         self.os_error = os_error
 
     def __str__(self):
-        return self.what
+        if self.path and f"[file: {self.path}]" not in self.message:
+            return f"{self.message} [file: {self.path}]"
+        return self.message
 
 
 class InvalidArgument(Error, ValueError):
