@@ -113,7 +113,13 @@ class BatchRun {
   static nb::object as_dict(const batch::FileResult& result) {
     nb::dict entry;
     entry["input"] = result.input.string();
-    entry["output"] = result.output.string();
+    // Only a file that is there: a failed input wrote none, a skipped one may have one (kept
+    // by resume) or none (not an image).
+    std::error_code missing;
+    const bool written =
+        result.status == batch::Status::Done ||
+        (result.status != batch::Status::Failed && std::filesystem::exists(result.output, missing));
+    entry["output"] = written ? nb::cast(result.output.string()) : nb::none();
     entry["status"] = std::string(batch::to_string(result.status));
     entry["code"] = result.error_code.empty() ? nb::none() : nb::cast(result.error_code);
     entry["error"] = result.status == batch::Status::Failed ? nb::cast(result.message) : nb::none();

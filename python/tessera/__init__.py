@@ -24,9 +24,10 @@ from . import _tessera
 @_dataclasses.dataclass(frozen=True)
 class BatchResult:
     """One file of a batch, as it finished. status is "DONE", "FAILED" or "SKIPPED"; a failed
-    file has its `code` ("CorruptData", ...) and `error`, a skipped one its `reason`."""
+    file has its `code` ("CorruptData", ...) and `error`, a skipped one its `reason`; `output`
+    is the file written (or kept, when resuming), None when there is none."""
     input: str
-    output: str
+    output: str | None
     status: str
     code: str | None
     error: str | None

@@ -3,6 +3,7 @@ fixed and kept fixed here."""
 
 import errno
 import os
+import pathlib
 import subprocess
 import sys
 import warnings
@@ -130,3 +131,20 @@ def test_write_takes_arrays_and_open_says_what_it_is(tmp_path, photo):
         with pytest.raises(tessera.InvalidArgument, match="every row was read already"):
             next(src.bands(1000))  # a second loop over a read file is not silently empty
     assert "closed" in repr(src)
+
+
+def test_batch_results_name_an_output_only_when_there_is_one(tmp_path, photo):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.jpg").write_bytes(photo.read_bytes())
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    (folder / "notes.txt").write_text("not an image")
+    results = {pathlib.Path(r.input).name: r for r in
+               tessera.batch(folder, tmp_path / "out", "resize 10%", jobs=1)}
+    assert pathlib.Path(results["good.jpg"].output).is_file()
+    assert results["broken.jpg"].status == "FAILED" and results["broken.jpg"].output is None
+    if "notes.txt" in results:  # listed as skipped, with no output
+        assert results["notes.txt"].output is None
+    again = {pathlib.Path(r.input).name: r for r in
+             tessera.batch(folder, tmp_path / "out", "resize 10%", jobs=1, resume=True)}
+    assert again["good.jpg"].status == "SKIPPED" and pathlib.Path(again["good.jpg"].output).is_file()
