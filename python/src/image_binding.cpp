@@ -12,9 +12,13 @@
 #include <nanobind/stl/tuple.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <memory>
+#include <span>
 #include <string>
 
 #include "bindings.h"
@@ -461,6 +465,65 @@ void bind_image(nb::module_& module) {
       "Decodes a file (the format from its first bytes), upright unless orientation=False. "
       "max_pixels: the largest image accepted (None: the default limit; 0: none); fail_on: "
       "\"error\" refuses a damaged file, \"none\" accepts what can be decoded.");
+  module.def(
+      "decode",
+      [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on) {
+        const DecodeOptions options{.limits = limits_of(max_pixels),
+                                    .apply_orientation = orientation,
+                                    .fail_on = fail_on_of(fail_on)};
+        Py_buffer buffer{};
+        if (PyObject_GetBuffer(data.ptr(), &buffer, PyBUF_SIMPLE) != 0) {
+          PyErr_Clear();
+          throw nb::type_error("decode() takes the file's bytes: bytes, bytearray, memoryview");
+        }
+        // The exporter cannot resize or free the bytes while the buffer is held.
+        const std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> held(&buffer, PyBuffer_Release);
+        Image image;
+        {
+          const PixelCall call;
+          const std::span<const std::byte> bytes(static_cast<const std::byte*>(buffer.buf),
+                                                 static_cast<std::size_t>(buffer.len));
+          const std::unique_ptr<Decoder> decoder = open_decoder(bytes, "<bytes>", options);
+          image = tessera::read(*decoder, options);
+        }
+        return PyImage{std::move(image), false};
+      },
+      nb::arg("data"), nb::kw_only(), nb::arg("orientation") = true,
+      nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error",
+      "Decodes an image file held in memory (an HTTP body, a blob): bytes, bytearray or "
+      "memoryview; the format from its first bytes; the same keywords as read().");
+  module.def(
+      "encode",
+      [](nb::handle given, const std::string& format, const nb::kwargs& options) {
+        const nb::object image = image_argument("encode", given);
+        const std::string extension = format.starts_with('.') ? format.substr(1) : format;
+        const EncodeOptions encode = encode_options_of(options);
+        warn_of_unused_options("image." + extension, options, encode);
+        char* data = nullptr;
+        std::size_t size = 0;
+        {
+          const PixelCall call;
+          std::FILE* stream = open_memstream(&data, &size);
+          if (stream == nullptr) {
+            throw Error(ErrorCode::OutOfMemory, "no memory for the encoded bytes",
+                        {.operation = "encode"});
+          }
+          try {
+            tessera::write(nb::cast<const PyImage&>(image).image, stream, extension, "<bytes>",
+                           encode);
+          } catch (...) {
+            std::fclose(stream);
+            std::free(data);
+            throw;
+          }
+          std::fclose(stream);  // sets data and size to the whole
+        }
+        const std::unique_ptr<char, void (*)(void*)> owned(data, std::free);
+        return nb::steal<nb::bytes>(PyBytes_FromStringAndSize(data, static_cast<Py_ssize_t>(size)));
+      },
+      nb::arg("image").none(), nb::arg("format"), nb::arg("options"),
+      "The image encoded as a file of `format` (\"png\", \"jpg\", \"webp\", ...) in memory, as "
+      "bytes; keyword arguments are encode options, as write() takes them.");
   module.def(
       "write",
       [](nb::handle given, const std::filesystem::path& path, const nb::kwargs& options) {

@@ -15,7 +15,8 @@
 import dataclasses as _dataclasses
 
 from . import memory, ops
-from ._tessera import Image, __version__, budget, convert, read, run, tracemalloc_domain, write
+from ._tessera import (Image, __version__, budget, convert, decode, encode, read, run,
+                       tracemalloc_domain, write)
 from .errors import *  # noqa: F401,F403 (the exception classes are the package's own names)
 from .errors import __all__ as _error_names
 from . import _tessera
@@ -82,5 +83,6 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
         run.close()
 
 
-__all__ = ["Image", "BatchResult", "batch", "open", "read", "write", "run", "convert", "budget",
+__all__ = ["Image", "BatchResult", "batch", "open", "read", "write", "decode", "encode", "run",
+           "convert", "budget",
            "memory", "ops", "tracemalloc_domain", "__version__", *_error_names]

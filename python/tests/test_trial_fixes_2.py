@@ -148,3 +148,27 @@ def test_batch_results_name_an_output_only_when_there_is_one(tmp_path, photo):
     again = {pathlib.Path(r.input).name: r for r in
              tessera.batch(folder, tmp_path / "out", "resize 10%", jobs=1, resume=True)}
     assert again["good.jpg"].status == "SKIPPED" and pathlib.Path(again["good.jpg"].output).is_file()
+
+
+def test_images_decode_from_and_encode_to_bytes(photo):
+    """No decode or encode in memory (an HTTP body, a blob store) was found missing."""
+    data = photo.read_bytes()
+    from_bytes = tessera.decode(data)
+    assert np.array_equal(np.asarray(from_bytes), np.asarray(tessera.read(photo)))
+    assert tessera.decode(memoryview(bytearray(data))).shape == (2160, 3840, 3)
+    small = tessera.ops.resize(from_bytes, "10%")
+    png = tessera.encode(small, "png", compression=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert np.array_equal(np.asarray(tessera.decode(png)), np.asarray(small))
+    jpeg = tessera.encode(np.asarray(small), ".jpg", quality=80)
+    assert jpeg[:2] == b"\xff\xd8" and tessera.decode(jpeg).shape == small.shape
+    with pytest.raises(tessera.CorruptData, match="<bytes>"):
+        tessera.decode(data[:5000])
+    with pytest.raises(tessera.UnsupportedFormat):
+        tessera.decode(b"hello, not an image at all")
+    with pytest.raises(TypeError, match="bytes"):
+        tessera.decode("photo.jpg")  # a path is read()'s
+    with pytest.raises(tessera.UnsupportedFormat):
+        tessera.encode(small, "xyz")
+    with pytest.warns(UserWarning, match="quality= does not apply"):
+        tessera.encode(small, "png", quality=80)
