@@ -34,19 +34,20 @@ def cli():
     return path
 
 
-@pytest.fixture
-def profiling():
-    """tessera's profiler on for the test, then as it was (TESSERA_LEAK_CHECK=1 keeps it on)."""
+def _profiling_set_to(on):
+    """tessera's profiler on or off for a test, then as it was (TESSERA_LEAK_CHECK=1 keeps it
+    on)."""
     was_on = tessera.memory.profiling()
-    tessera.memory.set_profiling(True)
+    tessera.memory.set_profiling(on)
     yield
     tessera.memory.set_profiling(was_on)
+
+
+@pytest.fixture
+def profiling():
+    yield from _profiling_set_to(True)
 
 
 @pytest.fixture
 def not_profiling():
-    """tessera's profiler off for the test, then as it was."""
-    was_on = tessera.memory.profiling()
-    tessera.memory.set_profiling(False)
-    yield
-    tessera.memory.set_profiling(was_on)
+    yield from _profiling_set_to(False)
