@@ -271,6 +271,10 @@ struct EncodeOptions {
   TiffCompression tiff_compression = TiffCompression::Deflate;  // TIFF
   bool tiled = false;                  // TIFF: 256x256 tiles instead of strips
   std::vector<std::byte> icc_profile;  // embedded when the format can carry it
+  // JPEG, gray8 rows: written as the colour file that `rgb` of them would give, byte for byte
+  // (Y is the gray, Cb and Cr are neutral), without making the colour rows. A pipeline ending
+  // in `gray ... | rgb` to JPEG uses it (pipeline::Job).
+  bool gray_as_colour = false;
 };
 
 // A row sink for an image of the size and format it was opened with. Rows go top to bottom;

@@ -324,8 +324,12 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
   const FileFormat format_of_output = format_for_extension(path);
   check_encodable(format_of_output, width, height, path);
   check_encode_options(format_of_output, options, path);
-  if (!options.icc_profile.empty() &&
-      !codecs::icc_profile_fits(options.icc_profile, without_alpha_layout(format.layout))) {
+  // The file's colour space: gray written as colour is RGB.
+  const bool gray_as_colour = options.gray_as_colour && format_of_output == FileFormat::Jpeg &&
+                              format == PixelFormat::gray8();
+  const ChannelLayout stored =
+      gray_as_colour ? ChannelLayout::Rgb : without_alpha_layout(format.layout);
+  if (!options.icc_profile.empty() && !codecs::icc_profile_fits(options.icc_profile, stored)) {
     // A profile of another colour space (a CMYK one beside RGB pixels) would make every viewer
     // misread the pixels: the output goes untagged (sRGB) instead.
     EncodeOptions untagged = options;
