@@ -190,30 +190,45 @@ def tree_rss(root):
     return total
 
 
+def run_worker(name, python, listing, out, sample_rss):
+    """(seconds, peak tree RSS in bytes or 0), or None when the contender failed."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    start = time.perf_counter()
+    child = subprocess.Popen([python, __file__, "--worker", name, listing, out],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    if sample_rss:
+        while child.poll() is None:
+            peak = max(peak, tree_rss(child.pid))
+            time.sleep(0.02)
+    log = child.communicate()[0]
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0 or len(os.listdir(out)) != COUNT:
+        print(f"  {name} failed ({child.returncode}): {log.strip()[-300:]}", file=sys.stderr)
+        return None
+    return elapsed, peak
+
+
 def measure(name, listing, out, runs):
-    """(median seconds, largest peak tree RSS in bytes), or None when the contender failed."""
+    """(median seconds, peak tree RSS in bytes), or None when the contender failed.
+
+    The timed runs are not watched: reading all of /proc every 20 ms takes a good part of a
+    core on a 2-core machine, which would slow every contender and shrink the ratios. The peak
+    RSS comes from one more run, watched."""
     function, python = WORKERS[name]
     if not os.path.exists(python):
         return None
-    seconds, peak = [], 0
+    seconds = []
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        os.makedirs(out)
-        start = time.perf_counter()
-        child = subprocess.Popen([python, __file__, "--worker", name, listing, out],
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        run_peak = 0
-        while child.poll() is None:
-            run_peak = max(run_peak, tree_rss(child.pid))
-            time.sleep(0.02)
-        elapsed = time.perf_counter() - start
-        log = child.stdout.read()
-        if child.returncode != 0 or len(os.listdir(out)) != COUNT:
-            print(f"  {name} failed ({child.returncode}): {log.strip()[-300:]}", file=sys.stderr)
+        timed = run_worker(name, python, listing, out, sample_rss=False)
+        if timed is None:
             return None
-        seconds.append(elapsed)
-        peak = max(peak, run_peak)
-    return statistics.median(seconds), peak
+        seconds.append(timed[0])
+    watched = run_worker(name, python, listing, out, sample_rss=True)
+    if watched is None:
+        return None
+    return statistics.median(seconds), watched[1]
 
 
 # --- the inputs ----------------------------------------------------------------------------
@@ -295,7 +310,7 @@ def main():
 
     ours = results["tessera.batch(jobs=2)"]
     print(f"\n{COUNT} images, {SEED}, JPEG q90, 2 workers on {os.cpu_count()} cores; median of "
-          f"{args.runs} runs; peak RSS summed over each process tree\n")
+          f"{args.runs} runs; peak RSS summed over each process tree, from one more run, watched\n")
     print("| contender | median time | images/s | peak RSS | tessera.batch speed-up | "
           "tessera.batch/rival RSS |")
     print("|---|---|---|---|---|---|")

@@ -67,6 +67,11 @@ if ! cmp -s python/requirements.txt .venv/tessera-requirements.txt; then
     "$(grep '^pyvips-binary==' python/requirements.txt)"
   cp python/requirements.txt .venv/tessera-requirements.txt
 fi
+# `.venv/bin/python` imports the module the build below makes (build/python/tessera), as an
+# editable install would: a .pth file names the folder. `pip install .` is for other
+# environments.
+site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo "$PWD/build/python" >"$site_packages/tessera-build-tree.pth"
 
 if [[ -z "${TESSERA_SKIP_BUILD:-}" ]]; then
   export CMAKE_GENERATOR=${CMAKE_GENERATOR:-Ninja}  # used only when build/ is new
