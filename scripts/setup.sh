@@ -17,6 +17,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
   # Colour management: CMYK through its embedded ICC profile to sRGB (as libvips does).
   liblcms2-dev
+  # Video: FFmpeg's libraries (demux, decode, encode, mux, pixel conversion).
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   # Tests, benchmarks and the format gate.
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.
@@ -31,6 +33,8 @@ packages=(
   python3-venv
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
+  # The video tests' reference decoder and the benchmark's rival and clip maker (ffmpeg, ffprobe).
+  ffmpeg
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
 )
@@ -52,6 +56,8 @@ fi
 
 # Sample photographs for the README's first command (samples/photos, not in git).
 bash scripts/samples.sh
+# Real footage for the video tests and benchmark (samples/video, not in git).
+bash scripts/footage.sh
 
 # The Python package's environment: a virtual environment from the python3 on PATH, with the
 # pinned packages of python/requirements.txt (installed again only when that file changes).

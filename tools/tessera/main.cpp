@@ -31,6 +31,7 @@
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
+#include "video_command.h"
 
 namespace {
 
@@ -133,6 +134,18 @@ std::size_t parse_memory_cap(const std::string& text) {
                                      text));
   }
   return bytes;
+}
+
+// A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a usage error
+// as a syntax error: exit 2, with the caret under the stage.
+int report_plan_error(const tessera::Error& error, const std::string& pipeline) {
+  print_error(error);
+  const std::string marker = "(column ";
+  if (const auto at = error.message().find(marker); at != std::string::npos) {
+    const int column = std::atoi(error.message().c_str() + at + marker.size());
+    if (column >= 1) fmt::print(stderr, "  {}\n  {}^\n", pipeline, std::string(column - 1, ' '));
+  }
+  return kExitUsage;
 }
 
 }  // namespace
@@ -261,6 +274,10 @@ int main(int argc, char** argv) {
   add_limit_options(batch_command);
   add_decode_options(batch_command);
 
+  tessera::cli::VideoCommand video;
+  auto* video_command = tessera::cli::add_video_command(app, video);
+  add_limit_options(video_command);
+
   std::vector<std::string> op_names;
   auto* ops_command =
       app.add_subcommand("ops", "List every image op with its parameters, defaults and ranges");
@@ -385,6 +402,15 @@ int main(int argc, char** argv) {
         unlimited ? tessera::Limits::unlimited() : tessera::Limits{.max_pixels = max_pixels};
     if (*demo_command) return tessera::cli::run_memory_demo(demo);
     if (*ops_command) return tessera::cli::run_ops(op_names);
+    if (*video_command) {
+      try {
+        return tessera::cli::run_video(video, limits);
+      } catch (const tessera::Error& error) {
+        if (error.operation() == "plan pipeline") return report_plan_error(error, video.pipeline);
+        print_error(error);
+        return exit_status(error);
+      }
+    }
     if (*batch_command) {
       batch.options.limits = limits;
       batch_encode.apply(batch.options.encode);
@@ -441,18 +467,8 @@ int main(int argc, char** argv) {
       try {
         return tessera::cli::run_convert(convert);
       } catch (const tessera::Error& error) {
-        // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a
-        // usage error as a syntax error: exit 2, with the caret under the stage.
         if (error.operation() != "plan pipeline") throw;
-        print_error(error);
-        const std::string marker = "(column ";
-        if (const auto at = error.message().find(marker); at != std::string::npos) {
-          const int column = std::atoi(error.message().c_str() + at + marker.size());
-          if (column >= 1) {
-            fmt::print(stderr, "  {}\n  {}^\n", convert.pipeline, std::string(column - 1, ' '));
-          }
-        }
-        return kExitUsage;
+        return report_plan_error(error, convert.pipeline);
       }
     }
   } catch (const tessera::Error& error) {

@@ -1,0 +1,80 @@
+#pragma once
+// The reader behind tessera::video::Reader, with what video::run needs beside frames: the
+// decoded frames before conversion (so that workers convert them in parallel) and the packets
+// of the other streams (audio, subtitles) to copy.
+//
+// Members are declared in the order they must be destroyed in reverse: the decoder goes before
+// the frame buffers it takes from (frames still referenced elsewhere stay valid: see
+// frame_buffers.h), and before the demuxer whose stream parameters it was opened with.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tessera/video.h"
+#include "video/frame_buffers.h"
+#include "video/frame_conversion.h"
+#include "video/libav.h"
+
+namespace tessera::video {
+
+class Reader::Impl {
+ public:
+  Impl(const std::filesystem::path& path, const ReaderOptions& options);
+
+  const VideoInfo& info() const { return info_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::string& path() const { return path_; }
+  AVFormatContext& demuxer() { return *demuxer_; }
+  AVStream& stream() { return *demuxer_->streams[info_.stream_index]; }
+
+  struct Decoded {
+    detail::FramePtr frame;  // a reference to the decoder's frame, the caller's to drop
+    std::int64_t index = 0;
+    std::int64_t pts = 0;
+    double time = 0;
+  };
+  // The next frame the options select, as decoded; nothing at the end.
+  std::optional<Decoded> next_decoded();
+  // A decoded frame as the options' format, upright. Thread-safe with a converter per thread.
+  Frame to_frame(Decoded decoded, detail::FrameToImage& converter) const;
+  std::optional<Frame> next();
+
+  // From now on, keep the packets of streams other than the video stream that `keep` says yes
+  // to (by stream index), for take_other_packets().
+  void keep_other_streams(std::vector<bool> keep) { keep_ = std::move(keep); }
+  // The kept packets read since the last call, in file order.
+  std::vector<detail::PacketPtr> take_other_packets() { return std::exchange(others_, {}); }
+
+ private:
+  // A damaged packet or frame: thrown under FailOn::Error, else kept as a warning.
+  void damaged(int status, std::string_view what);
+  std::string frame_name(std::int64_t index, std::int64_t pts) const;
+
+  std::string path_;
+  ReaderOptions options_;
+  VideoInfo info_;  // filled by opening demuxer_, so declared before it
+  detail::InputContext demuxer_;
+  detail::FrameBuffers buffers_;
+  detail::CodecContext decoder_;
+  detail::FramePtr frame_;
+  detail::PacketPtr packet_;
+  detail::FrameToImage converter_;
+  std::vector<bool> keep_;
+  std::vector<detail::PacketPtr> others_;
+  std::vector<std::string> warnings_;
+  std::int64_t decoded_ = 0;   // frames the decoder has given
+  std::int64_t selected_ = 0;  // of those, in [start, start + duration)
+  std::int64_t start_pts_ = 0;
+  bool draining_ = false;
+  bool finished_ = false;
+};
+
+namespace detail {
+// Opens `path`'s demuxer and finds its best video stream; fills `info` from the headers.
+InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads);
+}  // namespace detail
+
+}  // namespace tessera::video

@@ -1,0 +1,318 @@
+// A whole video through a pipeline (see tessera/video.h): frames decoded in order on the
+// caller's thread, processed on worker threads several at once, written in order.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <regex>
+#include <thread>
+
+#ifndef TESSERA_PLAIN_THREADS
+#include <tbb/task_arena.h>
+#endif
+
+#include "tessera/memory.h"
+#include "tessera/pipeline/plan.h"
+#include "tessera/pipeline/stream.h"
+#include "tessera/profiler.h"
+#include "video/ordered_workers.h"
+#include "video/reader_impl.h"
+#include "video/writer.h"
+
+namespace tessera::video {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Where processed frames go.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual void write(const Image& image, std::int64_t pts) = 0;
+  virtual void copy(AVPacket& packet) { av_packet_unref(&packet); }
+  virtual void finish() {}
+  virtual std::int64_t packets_copied() const { return 0; }
+  virtual std::vector<std::string> warnings() const { return {}; }
+};
+
+class NullSink final : public FrameSink {
+ public:
+  void write(const Image&, std::int64_t) override {}
+};
+
+// "frames/%06d.png": one image file per frame, numbered from 1 as ffmpeg numbers them.
+class SequenceSink final : public FrameSink {
+ public:
+  SequenceSink(std::string pattern, EncodeOptions options)
+      : pattern_(std::move(pattern)), options_(std::move(options)) {}
+  void write(const Image& image, std::int64_t) override {
+    char name[4096];
+    std::snprintf(name, sizeof name, pattern_.c_str(), static_cast<int>(++written_));
+    tessera::write(image, name, options_);
+  }
+
+ private:
+  std::string pattern_;
+  EncodeOptions options_;
+  std::int64_t written_ = 0;
+};
+
+class VideoFileSink final : public FrameSink {
+ public:
+  explicit VideoFileSink(std::unique_ptr<detail::VideoWriter> writer)
+      : writer_(std::move(writer)) {}
+  void write(const Image& image, std::int64_t pts) override { writer_->write(image.view(), pts); }
+  void copy(AVPacket& packet) override { writer_->copy(packet); }
+  void finish() override { writer_->finish(); }
+  std::int64_t packets_copied() const override { return writer_->packets_copied(); }
+  std::vector<std::string> warnings() const override { return writer_->warnings(); }
+
+ private:
+  std::unique_ptr<detail::VideoWriter> writer_;
+};
+
+bool is_null_output(const std::filesystem::path& output) { return output == "null"; }
+
+// An image sequence pattern: one printf conversion of an integer (%d, %06d), nothing else
+// with a %, except %% for a percent sign.
+bool is_sequence_pattern(const std::string& output) {
+  static const std::regex conversion("%0?[0-9]*d");
+  const std::string without_percent = std::regex_replace(output, std::regex("%%"), "");
+  std::smatch match;
+  if (!std::regex_search(without_percent, match, conversion)) return false;
+  const std::string rest = match.prefix().str() + match.suffix().str();
+  return rest.find('%') == std::string::npos;
+}
+
+// What the frames are read as, and the stages left to run on them: a pipeline that starts
+// with `gray` reads the luma plane and drops the stage (as JPEG's luma-only decode).
+struct FramePlan {
+  PixelFormat read_as = PixelFormat::rgb8();
+  pipeline::Pipeline stages;
+  bool gray_as_colour = false;  // a last `rgb` of gray left to the encoder's YUV
+};
+
+FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info, bool yuv_output) {
+  FramePlan plan;
+  plan.stages = pipeline;
+  const bool deep = info.bit_depth > 8;
+  plan.read_as = deep ? PixelFormat{ChannelLayout::Rgb, SampleType::U16} : PixelFormat::rgb8();
+  if (!plan.stages.stages.empty() && plan.stages.stages.front().op->name == "gray" && !deep) {
+    plan.read_as = PixelFormat::gray8();
+    plan.stages.stages.erase(plan.stages.stages.begin());
+  }
+  if (yuv_output && plan.stages.stages.size() > 1 && plan.stages.stages.back().op->name == "rgb") {
+    pipeline::Pipeline before_rgb = plan.stages;
+    before_rgb.stages.pop_back();
+    const pipeline::Plan gray = pipeline::plan(before_rgb, {info.width, info.height, plan.read_as});
+    if (gray.output.format == PixelFormat::gray8()) {
+      plan.stages = std::move(before_rgb);
+      plan.gray_as_colour = true;
+    }
+  }
+  return plan;
+}
+
+Image process(const std::optional<pipeline::Plan>& plan, Image frame) {
+  if (!plan) return frame;
+  pipeline::ImageSource source(frame.view());
+  pipeline::ImageSink sink;
+  pipeline::run_streaming(*plan, source, sink, pipeline::IoThreads::Caller);
+  return std::move(sink.image());
+}
+
+void check_options(const RunOptions& options, const std::filesystem::path& input) {
+  const auto refuse = [&](const std::string& message) {
+    throw Error(ErrorCode::InvalidArgument, message,
+                {.path = input.string(), .operation = "video"});
+  };
+  if (options.every < 1)
+    refuse(
+        fmt::format("--every {}: give 1 for every frame, 2 for every other, ...", options.every));
+  if (!(options.start >= 0))
+    refuse(fmt::format("--start {}: give seconds from the start, 0 or more", options.start));
+  if (!(options.duration >= 0))
+    refuse(fmt::format("--duration {}: give seconds, more than 0 (or leave it out for all)",
+                       options.duration));
+  if (options.frames_in_flight < 0 || options.frames_in_flight > 64)
+    refuse(fmt::format("--frames-in-flight {}: give 1 to 64, or 0 for one per core and one more",
+                       options.frames_in_flight));
+  if (options.crf < -1 || options.crf > 63)
+    refuse(fmt::format("--crf {}: the encoders take 0 (best) to 51 (x264, x265) or 63 (vp9, av1)",
+                       options.crf));
+}
+
+int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+}  // namespace
+
+std::size_t estimate(const VideoInfo& input, const pipeline::Pipeline& pipeline,
+                     const RunOptions& options) {
+  const FramePlan frames = plan_frames(pipeline, input, true);
+  const pipeline::Shape shape{input.width, input.height, frames.read_as};
+  std::size_t per_frame = pipeline::image_bytes(shape);
+  if (!frames.stages.stages.empty()) {
+    const pipeline::Plan plan = pipeline::plan(frames.stages, shape);
+    per_frame += plan.peak_bytes + pipeline::image_bytes(plan.output);
+  }
+  const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1;
+  return input.decode_estimate + static_cast<std::size_t>(in_flight) * per_frame +
+         detail::VideoWriter::estimate(input.width, input.height, {}, {});
+}
+
+RunSummary run(const std::filesystem::path& input, const std::filesystem::path& output,
+               const pipeline::Pipeline& pipeline, const RunOptions& options) {
+  check_options(options, input);
+  const auto started = Clock::now();
+  const std::string output_name = output.string();
+  const bool null_output = is_null_output(output);
+  const bool sequence = !null_output && is_sequence_pattern(output_name);
+  const bool video_file = !null_output && !sequence;
+  if (sequence) (void)format_for_extension(output);  // a format tessera writes, before decoding
+  std::optional<MemoryBudget> budget;
+  if (options.memory > 0) budget.emplace(options.memory, "--memory");
+  MemoryBudget* charged = budget ? &*budget : nullptr;
+
+  // The headers, the plan and the estimate before any frame is decoded.
+  VideoInfo info;
+  detail::open_demuxer(input, info, 1);
+  const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
+  const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
+  RunSummary summary;
+  summary.estimate = estimate(info, pipeline, options);
+  if (budget && summary.estimate > options.memory) {
+    throw Error(
+        ErrorCode::OutOfBudget,
+        fmt::format("the job needs about {} of tracked memory ({}x{} frames, {} in flight), "
+                    "over --memory {}: raise --memory, or lower --frames-in-flight",
+                    memory::format_bytes(summary.estimate), info.width, info.height,
+                    options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1,
+                    memory::format_bytes(options.memory)),
+        {.path = input.string(), .operation = "video"});
+  }
+  Reader::Impl reader(input, {.format = frames.read_as,
+                              .budget = charged,
+                              .limits = options.limits,
+                              .fail_on = options.fail_on,
+                              .threads = 1,
+                              .every = options.every,
+                              .start = options.start,
+                              .duration = options.duration});
+  summary.input = reader.info();
+  const pipeline::Shape frame_shape{info.width, info.height, frames.read_as};
+  std::optional<pipeline::Plan> plan;
+  if (!frames.stages.stages.empty()) {
+    plan = pipeline::plan(frames.stages, frame_shape);
+    pipeline::check_pixel_limit(*plan, options.limits.max_pixels, input.string());
+  }
+  const pipeline::Shape written = plan ? plan->output : frame_shape;
+
+  std::unique_ptr<FrameSink> sink;
+  if (null_output) {
+    sink = std::make_unique<NullSink>();
+  } else if (sequence) {
+    sink = std::make_unique<SequenceSink>(output_name, EncodeOptions{});
+  } else {
+    std::vector<bool> copy(reader.demuxer().nb_streams, false);
+    if (options.copy_audio) {
+      for (unsigned i = 0; i < reader.demuxer().nb_streams; ++i) {
+        const AVMediaType type = reader.demuxer().streams[i]->codecpar->codec_type;
+        copy[i] = type == AVMEDIA_TYPE_AUDIO || type == AVMEDIA_TYPE_SUBTITLE;
+      }
+    }
+    reader.keep_other_streams(copy);
+    sink = std::make_unique<VideoFileSink>(std::make_unique<detail::VideoWriter>(
+        output, written.width, written.height, written.format,
+        detail::EncoderSettings{
+            .codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()},
+        reader.demuxer(), reader.stream(), copy, charged));
+  }
+
+  // Each worker converts and processes whole frames, its ops on its share of the cores.
+  const int workers_count = cores();
+  const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : workers_count + 1;
+  std::vector<std::unique_ptr<detail::FrameToImage>> converters;
+  for (int i = 0; i < workers_count; ++i) {
+    converters.push_back(std::make_unique<detail::FrameToImage>(frames.read_as, input.string()));
+  }
+  const auto wrap = [charged, workers_count](const std::function<void()>& loop) {
+    std::optional<BudgetScope> scope;
+    if (charged != nullptr) scope.emplace(*charged);
+#ifdef TESSERA_PLAIN_THREADS
+    (void)workers_count;
+    loop();
+#else
+    tbb::task_arena share(std::max(1, cores() / workers_count));
+    share.execute(loop);
+#endif
+  };
+  struct Pending {
+    std::int64_t pts = 0;
+    std::vector<detail::PacketPtr> packets;  // of the other streams, read before this frame
+  };
+  std::deque<Pending> pending;
+  const std::size_t tracked_before = memory::counters().live_bytes;
+  {
+    detail::OrderedWorkers<Image> workers(workers_count, wrap);
+    bool more = true;
+    while (true) {
+      while (more && workers.pending() < static_cast<std::size_t>(in_flight)) {
+        if (options.stop.stop_requested()) {
+          summary.interrupted = true;
+          more = false;
+          break;
+        }
+        std::optional<Reader::Impl::Decoded> decoded = reader.next_decoded();
+        if (!decoded) {
+          more = false;
+          break;
+        }
+        ++summary.frames_read;
+        pending.push_back({decoded->pts, reader.take_other_packets()});
+        auto shared = std::make_shared<Reader::Impl::Decoded>(std::move(*decoded));
+        workers.submit([&reader, &converters, &plan, shared](int worker) {
+          Frame frame = reader.to_frame(std::move(*shared), *converters[worker]);
+          return process(plan, std::move(frame.image));
+        });
+      }
+      if (workers.pending() == 0) break;
+      Image result = workers.take();
+      Pending next = std::move(pending.front());
+      pending.pop_front();
+      for (detail::PacketPtr& packet : next.packets) sink->copy(*packet);
+      sink->write(result, next.pts);
+      ++summary.frames_written;
+      const memory::Counters counters = memory::counters();
+      summary.peak_tracked =
+          std::max(summary.peak_tracked,
+                   counters.live_bytes - std::min(counters.live_bytes, tracked_before));
+      if (options.progress) {
+        options.progress(
+            {.frames = summary.frames_written,
+             .frames_total = info.frame_count,
+             .seconds = std::chrono::duration<double>(Clock::now() - started).count()});
+      }
+    }
+  }
+  if (summary.frames_read == 0 && !summary.interrupted) {
+    throw Error(ErrorCode::CorruptData,
+                options.start > 0 || options.duration > 0
+                    ? "no frames in the range asked for (--start, --duration)"
+                    : "the video stream holds no frames that decode",
+                {.path = input.string(), .operation = "video"});
+  }
+  if (!summary.interrupted) {
+    for (detail::PacketPtr& packet : reader.take_other_packets()) sink->copy(*packet);
+  }
+  sink->finish();
+  summary.packets_copied = sink->packets_copied();
+  summary.warnings = reader.warnings();
+  for (std::string& warning : sink->warnings()) summary.warnings.push_back(std::move(warning));
+  summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace tessera::video

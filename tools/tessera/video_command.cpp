@@ -1,0 +1,174 @@
+#include "video_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "exit_status.h"
+#include "interrupt.h"
+#include "tessera/error.h"
+#include "tessera/memory.h"
+#include "tessera/pipeline/pipeline.h"
+#include "tessera/profiler.h"
+
+namespace tessera::cli {
+namespace {
+
+std::string mib(std::size_t bytes) { return memory::format_bytes(bytes); }
+
+// "[#####...] 412/795 frames  61.3 frames/s  ETA 0:06  RSS 71.2 MiB (peak 74.0 MiB)  tracked ..."
+std::string progress_line(const video::Progress& progress, bool bar) {
+  const double rate = progress.seconds > 0 ? progress.frames / progress.seconds : 0;
+  std::string line;
+  std::string eta;
+  if (progress.frames_total > 0) {
+    const double fraction =
+        std::min(1.0, static_cast<double>(progress.frames) / progress.frames_total);
+    if (bar) {
+      constexpr int kWidth = 24;
+      const int filled = static_cast<int>(fraction * kWidth);
+      line = fmt::format("[{}{}] ", std::string(filled, '#'), std::string(kWidth - filled, '.'));
+    }
+    line += fmt::format("{}/{} frames", progress.frames, progress.frames_total);
+    if (rate > 0 && progress.frames < progress.frames_total) {
+      const auto left = static_cast<long>((progress.frames_total - progress.frames) / rate + 0.5);
+      eta = fmt::format("  ETA {}:{:02}", left / 60, left % 60);
+    }
+  } else {
+    line = fmt::format("{} frames", progress.frames);
+  }
+  const memory::ProcessMemory process = memory::read_process_memory();
+  return line + fmt::format("  {:.1f} frames/s{}  RSS {} (peak {})  tracked {}", rate, eta,
+                            mib(process.rss), mib(process.peak_rss),
+                            mib(memory::counters().live_bytes));
+}
+
+}  // namespace
+
+CLI::App* add_video_command(CLI::App& app, VideoCommand& command) {
+  auto* video = app.add_subcommand(
+      "video",
+      "Run every frame of a video through a pipeline, in constant memory; audio is copied");
+  video->add_option("input", command.input, "Input video, or an image sequence (frames/%06d.png)")
+      ->required();
+  video
+      ->add_option("output", command.output,
+                   "Output video (.mp4 .mkv .webm .mov .avi), an image sequence "
+                   "(frames/%06d.png, numbered from 1), or null to write nothing")
+      ->required();
+  video->add_option("-p,--pipeline", command.pipeline,
+                    "Ops to run on each frame, e.g. 'gray | blur 5 | canny 50 150 | rgb'");
+  video
+      ->add_option("--codec", command.options.codec,
+                   "h264, hevc, vp9, av1 or ffv1 (lossless); default: vp9 for .webm, else h264")
+      ->check(CLI::IsMember({"h264", "hevc", "vp9", "av1", "ffv1"}));
+  video
+      ->add_option("--crf", command.options.crf,
+                   "Constant quality, the encoder's own scale (x264/x265 0-51, default 23/28; "
+                   "vp9/av1 0-63)")
+      ->check(CLI::Range(0, 63));
+  video->add_option("--preset", command.options.preset,
+                    "The encoder's speed: x264/x265 ultrafast..veryslow (default medium), "
+                    "SVT-AV1 0-13; vp9/libaom: cpu-used 0-8");
+  video->add_option("--every", command.options.every, "Process every Nth frame (1: all)")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  video->add_option("--start", command.options.start, "Begin at this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  video->add_option("--duration", command.options.duration, "Process this many seconds")
+      ->check(CLI::PositiveNumber);
+  video->add_option("--memory", command.memory,
+                    "Refuse the job if its estimate is above this, and stop it with an error if "
+                    "it would go above (e.g. 256M)");
+  video
+      ->add_option("--frames-in-flight", command.options.frames_in_flight,
+                   "Frames between decoder and encoder at once (0: one per core, plus one)")
+      ->check(CLI::Range(0, 64));
+  video->add_flag("--no-audio", command.no_audio, "Leave out audio and subtitle streams");
+  video
+      ->add_option("--fail-on", command.fail_on,
+                   "What ends the run: error (a packet or frame that cannot be decoded; the "
+                   "default), warning (also a frame the decoder marks damaged), none (skip "
+                   "and warn)")
+      ->check(CLI::IsMember({"error", "warning", "none"}))
+      ->capture_default_str();
+  video->add_flag("--estimate", command.estimate_only,
+                  "Print the video's size and the job's memory estimate; process nothing");
+  return video;
+}
+
+int run_video(VideoCommand& command, const Limits& limits) {
+  pipeline::Pipeline stages;
+  if (!command.pipeline.empty()) stages = pipeline::parse(command.pipeline);
+  command.options.limits = limits;
+  command.options.copy_audio = !command.no_audio;
+  command.options.fail_on = command.fail_on == "warning" ? FailOn::Warning
+                            : command.fail_on == "none"  ? FailOn::None
+                                                         : FailOn::Error;
+  if (!command.memory.empty()) {
+    command.options.memory = memory::parse_bytes(command.memory);
+    if (command.options.memory == 0) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("--memory {} leaves no room for any frame: give a size such as "
+                              "256M, or leave --memory out for no cap",
+                              command.memory));
+    }
+  }
+  if (command.estimate_only) {
+    const video::VideoInfo info = video::probe(command.input);
+    fmt::print("{}: {}x{} {}, {} frames{}, {:.2f} fps; estimate {}\n", command.input, info.width,
+               info.height, info.codec, info.frame_count,
+               info.frame_count_exact ? "" : " (estimated)", info.frame_rate,
+               mib(video::estimate(info, stages, command.options)));
+    return 0;
+  }
+  // Before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
+  InterruptWatch interrupt;
+  command.options.stop = interrupt.token();
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  auto last_line = std::chrono::steady_clock::now();
+  command.options.progress = [&](const video::Progress& progress) {
+    const auto now = std::chrono::steady_clock::now();
+    if (terminal && now - last_line > std::chrono::milliseconds(200)) {
+      fmt::print(stderr, "\r\033[K{}", progress_line(progress, true));
+      last_line = now;
+    } else if (!terminal && now - last_line > std::chrono::seconds(10)) {
+      fmt::print(stderr, "{}\n", progress_line(progress, false));
+      last_line = now;
+    }
+  };
+  const std::size_t tracked_before = memory::counters().live_bytes;
+  video::RunSummary summary;
+  try {
+    summary = video::run(command.input, command.output, stages, command.options);
+  } catch (...) {
+    if (terminal) fmt::print(stderr, "\r\033[K");
+    throw;
+  }
+  if (terminal) fmt::print(stderr, "\r\033[K");
+  for (const std::string& warning : summary.warnings) {
+    fmt::print(stderr, "tessera: warning: {}\n", warning);
+  }
+  const std::size_t live = memory::counters().live_bytes;
+  const memory::ProcessMemory process = memory::read_process_memory();
+  fmt::print(
+      "video: {}{} frames in {:.2f} s ({:.1f} frames/s){}; peak RSS {}, peak tracked {} "
+      "(estimate {}); leaked {}\n",
+      summary.interrupted ? "interrupted: " : "", summary.frames_written, summary.seconds,
+      summary.seconds > 0 ? summary.frames_written / summary.seconds : 0.0,
+      summary.packets_copied > 0
+          ? fmt::format(", {} audio/subtitle packets copied", summary.packets_copied)
+          : "",
+      mib(process.peak_rss), mib(summary.peak_tracked), mib(summary.estimate),
+      mib(live > tracked_before ? live - tracked_before : 0));
+  if (summary.interrupted) {
+    fmt::print(stderr, "tessera: interrupted: {} holds the {} frames done, playable\n",
+               command.output, summary.frames_written);
+    return interrupt.exit_status();
+  }
+  return 0;
+}
+
+}  // namespace tessera::cli
