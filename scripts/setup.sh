@@ -24,7 +24,7 @@ packages=(
   # libFuzzer targets need clang >= 15 for std::source_location with libstdc++ 12.
   clang-16 libclang-rt-16-dev
   # The rival in benchmarks and, later, the reference for ops; never linked into tessera.
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   # libvips, the pipeline benchmark's other rival (bench/rivals/); never linked into tessera.
   libvips-dev libvips-tools
   # Python's cv2, the batch benchmark's multiprocessing.Pool rival (bench/rivals/cv2_pool.py).

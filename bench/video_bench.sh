@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The video issue's figures: `tessera video` beside OpenCV C++ (VideoCapture -> the seed ops ->
+# VideoWriter, bench/rivals/opencv_video.cpp) and ffmpeg, on a 1080p clip through the seed
+# pipeline `gray | blur 5 | canny 50 150 | rgb`, in the same run. Each tool runs RUNS times in its
+# own process under /usr/bin/time: the median wall time and the largest peak RSS, with
+# tessera's frames/s and RSS ratios to each rival.
+#
+# The clip is v1080.mp4, made once from opencv-doc's vtest.avi (real pedestrians, 795 frames):
+#   ffmpeg -i vtest.avi -vf scale=1920:1080:flags=lanczos -c:v libx264 -preset veryfast -crf 20
+#          -pix_fmt yuv420p v1080.mp4
+# With H.264 output, both sides' files are compared with the pipeline's exact result (tessera's
+# ffv1 output) by PSNR, and by size.
+#
+#   bash bench/video_bench.sh [RUNS]      # default 3; needs the release build in build/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+tessera=build/tessera
+seed="gray | blur 5 | canny 50 150 | rgb"
+bash scripts/footage.sh >/dev/null
+clip=samples/video/v1080.mp4
+if [[ ! -f $clip ]]; then
+  echo "making $clip from vtest.avi (once) ..."
+  ffmpeg -v error -y -i samples/video/vtest.avi -vf scale=1920:1080:flags=lanczos \
+    -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p "$clip.part.mp4"
+  mv "$clip.part.mp4" "$clip"
+fi
+frames=$(ffprobe -v error -select_streams v -count_packets -show_entries stream=nb_read_packets \
+  -of csv=p=0 "$clip")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source bench/support/measure.sh
+
+# table LINES...: the first line is tessera; each rival gets tessera's speed-up (its frames/s
+# over the rival's) and RSS ratio (tessera's over the rival's).
+table() {
+  read -r _ t_time t_rss <<<"$1"
+  for line in "$@"; do
+    read -r name seconds size <<<"$line"
+    local rate
+    rate=$([[ $seconds == - ]] && echo - || awk -v s="$seconds" -v f="$frames" 'BEGIN {printf "%.1f", f / s}')
+    if [[ $name == tessera* || $seconds == - ]]; then
+      printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$size"
+    else
+      printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$size" \
+        "$(ratio "$seconds" "$t_time")" "$(ratio "$t_rss" "$size")"
+    fi
+  done
+}
+
+echo
+echo "$clip ($frames frames, 1920x1080 H.264), $seed, $(nproc) cores; median of $runs runs"
+echo
+echo "decode + pipeline, no output (OUT = null)"
+echo
+echo "| tool | median time | frames/s | peak RSS | tessera speed-up | tessera/rival RSS |"
+echo "|---|---|---|---|---|---|"
+table \
+  "$(measure tessera $tessera video "$clip" null -p "$seed")" \
+  "$(measure opencv-c++ build/bench/opencv_video "$clip" null)" \
+  "$(measure ffmpeg-edgedetect ffmpeg -v error -i "$clip" -vf format=gray,edgedetect -f null -)" \
+  "$(measure ffmpeg-decode-only ffmpeg -v error -i "$clip" -f null -)"
+
+preset=${PRESET:-medium}
+echo
+echo "with H.264 output: libx264 preset $preset, crf 23 on tessera's side; OpenCV's VideoWriter"
+echo "(avc1) sets libx264 itself"
+echo
+echo "| tool | median time | frames/s | peak RSS | tessera speed-up | tessera/rival RSS |"
+echo "|---|---|---|---|---|---|"
+table \
+  "$(measure tessera $tessera video "$clip" "$work/tessera.mp4" -p "$seed" --preset "$preset" \
+    --crf 23)" \
+  "$(measure opencv-c++ build/bench/opencv_video "$clip" "$work/opencv.mp4" avc1)" \
+  "$(measure ffmpeg-edgedetect-x264 ffmpeg -v error -y -i "$clip" -vf format=gray,edgedetect \
+    -c:v libx264 -preset "$preset" -crf 23 "$work/ffmpeg.mp4")"
+
+# Quality: each H.264 file against the pipeline's exact frames (ffv1, lossless).
+$tessera video "$clip" "$work/exact.mkv" -p "$seed" --codec ffv1 >/dev/null
+psnr() {
+  ffmpeg -v error -i "$1" -i "$work/exact.mkv" -lavfi "[0:v]format=gray[a];[1:v]format=gray[b];[a][b]psnr" \
+    -f null - 2>&1 | grep -o 'average:[0-9.inf]*' | head -1
+}
+size() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.2f MB", b / 1e6}'; }
+echo
+echo "| output | size | luma PSNR against the exact frames |"
+echo "|---|---|---|"
+echo "| tessera | $(size "$work/tessera.mp4") | $(psnr "$work/tessera.mp4") |"
+echo "| opencv-c++ | $(size "$work/opencv.mp4") | $(psnr "$work/opencv.mp4") |"
