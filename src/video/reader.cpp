@@ -10,7 +10,9 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <utility>
+#include <vector>
 
 #include "tessera/ops/geometry.h"
 #include "video/reader_impl.h"
@@ -78,6 +80,20 @@ std::size_t frame_bytes(int width, int height, AVPixelFormat format) {
   return size > 0 ? static_cast<std::size_t>(size) + 4 * 128 : 0;
 }
 
+// The container the first bytes of `path` look like, or null: what tells a damaged video (the
+// signature is right, the headers do not read) from a file that is no video at all.
+const AVInputFormat* recognised_container(const std::filesystem::path& path) {
+  std::vector<unsigned char> start(4096 + AVPROBE_PADDING_SIZE, 0);
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(start.data()), 4096);
+  const std::string name = path.string();
+  AVProbeData probe{
+      .filename = name.c_str(), .buf = start.data(), .buf_size = static_cast<int>(file.gcount())};
+  // Above the score a matching extension alone gives: recognised by content.
+  int score = AVPROBE_SCORE_EXTENSION;
+  return probe.buf_size > 0 ? av_probe_input_format2(&probe, 1, &score) : nullptr;
+}
+
 }  // namespace
 
 InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads) {
@@ -87,6 +103,12 @@ InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, in
   int status = avformat_open_input(&opened, name.c_str(), nullptr, nullptr);
   if (status < 0) {
     if (status == AVERROR_INVALIDDATA) {
+      if (const AVInputFormat* recognised = recognised_container(path)) {
+        throw Error(ErrorCode::CorruptData,
+                    fmt::format("a truncated or corrupt {} file: its headers do not read",
+                                recognised->name),
+                    {.path = name, .operation = "open video"});
+      }
       throw Error(ErrorCode::UnsupportedFormat,
                   "not a video or image sequence FFmpeg's demuxers recognise",
                   {.path = name, .operation = "open video"});
