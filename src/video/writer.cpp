@@ -42,7 +42,7 @@ const AVCodec* find_encoder(const std::string& name, const std::string& path) {
     }
     throw Error(ErrorCode::UnsupportedFormat,
                 fmt::format("this FFmpeg has no {} encoder ({})", name, choice.libav[0]),
-                {.path = path, .operation = "open video encoder"});
+                {.path = path, .operation = "encode"});
   }
   throw Error(ErrorCode::InvalidArgument,
               fmt::format("codec '{}' is not one tessera writes: h264, hevc, vp9, av1, ffv1", name),
@@ -99,6 +99,19 @@ void apply_settings(AVCodecContext& encoder, const EncoderSettings& settings,
   }
   if (settings.crf >= 0) set_option(encoder, "crf", std::to_string(settings.crf), "--crf", path);
   if (name == "libvpx-vp9" && settings.crf >= 0) encoder.bit_rate = 0;  // constant quality
+  if (!settings.preset.empty() && (name == "libx264" || name == "libx265")) {
+    // Checked here: x264 prints its own complaint to stderr before libav can quieten it.
+    constexpr std::array<std::string_view, 10> kPresets{
+        "ultrafast", "superfast", "veryfast", "faster",   "fast",
+        "medium",    "slow",      "slower",   "veryslow", "placebo"};
+    if (std::find(kPresets.begin(), kPresets.end(), settings.preset) == kPresets.end()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("--preset {}: {} takes ultrafast, superfast, veryfast, faster, "
+                              "fast, medium (its default), slow, slower, veryslow or placebo",
+                              settings.preset, name),
+                  {.path = path, .operation = "open video encoder"});
+    }
+  }
   if (!settings.preset.empty()) {
     // x264, x265 and SVT-AV1 have presets; libvpx and libaom a speed (cpu-used).
     const bool has_presets = name == "libx264" || name == "libx265" || name == "libsvtav1";
@@ -171,16 +184,16 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
                 fmt::format("no video container for '{}': name it .mp4, .mkv, .webm, .mov or "
                             ".avi (or frames/%06d.png for images, or null)",
                             output.filename().string()),
-                {.path = path_, .operation = "open video output"});
+                {.path = path_, .operation = "encode"});
   }
   muxer_.reset(made);
   if ((muxer_->oformat->flags & AVFMT_NOFILE) != 0 ||
       muxer_->oformat->video_codec == AV_CODEC_ID_NONE) {
     throw Error(ErrorCode::UnsupportedFormat,
                 fmt::format("'{}' is not a video container tessera writes: name it .mp4, .mkv, "
-                            ".webm, .mov or .avi",
+                            ".webm, .mov or .avi (or frames/%06d.png for an image per frame)",
                             output.filename().string()),
-                {.path = path_, .operation = "open video output"});
+                {.path = path_, .operation = "encode"});
   }
 
   const std::string codec_name = settings.codec.empty() ? default_codec(output) : settings.codec;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# `tessera video` end to end on real footage: help, usage errors (exit 2, said before any
+# decoding), the null and file outputs with their summary, hostile inputs (exit 1, a clear
+# message, nothing left behind), --memory refusing a job that cannot fit, Ctrl-C ending with a
+# playable file of the frames done (exit 130), and `--estimate`.
+#   tests/cli/video_command_test.sh path/to/tessera path/to/samples/video
+set -uo pipefail
+set -m  # background jobs in their own group, so that SIGINT is not ignored in them
+tessera=${1:?usage: video_command_test.sh path/to/tessera path/to/footage}
+footage=${2:?usage: video_command_test.sh path/to/tessera path/to/footage}
+pedestrians=$footage/vtest.avi
+phone=$footage/motion.mov
+if [[ ! -f $pedestrians || ! -f $phone ]]; then
+  echo "SKIP: no footage in $footage (run scripts/footage.sh)"
+  exit 0
+fi
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+seed="gray | blur 5 | canny 50 150 | rgb"
+# expect STATUS TEXT COMMAND...: the command exits STATUS and its output holds TEXT.
+expect() {
+  local status=$1 text=$2
+  shift 2
+  local output
+  output=$("$@" 2>&1)
+  local got=$?
+  [[ $got == "$status" ]] || fail "'$*' exited $got, not $status: $output"
+  [[ $output == *"$text"* ]] || fail "'$*' did not say '$text': $output"
+}
+# nothing_left: the work folder holds no output or temporary besides the given files.
+nothing_left() {
+  local left
+  left=$(cd "$work" && find . -mindepth 1 ! -name 'cut.mov' ! -name 'notes.mp4' | sort)
+  [[ -z $left ]] || fail "left behind after a failure: $left"
+}
+
+# Help names every option.
+help=$("$tessera" video --help)
+for option in --pipeline --codec --crf --preset --every --start --duration --memory \
+  --frames-in-flight --no-audio --fail-on --estimate --max-pixels; do
+  [[ $help == *"$option"* ]] || fail "video --help does not name $option"
+done
+
+# Usage errors: exit 2, before anything is decoded or written.
+expect 2 "unknown op 'blurr'" "$tessera" video "$pedestrians" "$work/o.mp4" -p "gray | blurr 5"
+expect 2 "needs a one-channel (gray) image" "$tessera" video "$pedestrians" "$work/o.mp4" -p "canny 50 150"
+expect 2 "--codec" "$tessera" video "$pedestrians" "$work/o.mp4" --codec mpeg2
+expect 2 ".mkv holds every codec" "$tessera" video "$pedestrians" "$work/o.mp4" --codec ffv1
+expect 2 "not a video container" "$tessera" video "$pedestrians" "$work/o.png"
+expect 2 "preset" "$tessera" video "$pedestrians" "$work/o.mp4" --preset turbo
+expect 2 "--every" "$tessera" video "$pedestrians" null --every 0
+nothing_left
+
+# The null output: every frame through the pipeline, a summary, nothing written.
+expect 0 "video: 795 frames" "$tessera" video "$pedestrians" null -p "$seed"
+expect 0 "leaked 0 B" "$tessera" video "$pedestrians" null -p "$seed" --every 10
+
+# A file: H.264 with the audio copied, as ffprobe sees it.
+expect 0 "audio/subtitle packets copied" "$tessera" video "$phone" "$work/edges.mp4" -p "$seed" \
+  --preset ultrafast
+streams=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$work/edges.mp4" | sort | tr '\n' ' ')
+[[ $streams == "aac h264 " ]] || fail "edges.mp4 holds '$streams', not aac and h264"
+expect 0 "" "$tessera" video "$phone" "$work/quiet.webm" -p "gray | rgb" --no-audio --duration 1 \
+  --preset 8
+[[ $(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$work/quiet.webm") == vp9 ]] ||
+  fail "quiet.webm is not vp9 alone"
+rm -f "$work/edges.mp4" "$work/quiet.webm"
+
+# --estimate: the size and the estimate, nothing else.
+expect 0 "768x576 msmpeg4v3, 795 frames" "$tessera" video "$pedestrians" null -p "$seed" --estimate
+
+# Hostile inputs: exit 1, the file named, no output left.
+head -c 200000 "$phone" >"$work/cut.mov"
+expect 1 "CorruptData" "$tessera" video "$work/cut.mov" "$work/o.mp4" -p "$seed"
+echo "not a video" >"$work/notes.mp4"
+expect 1 "UnsupportedFormat" "$tessera" video "$work/notes.mp4" "$work/o.mp4"
+expect 1 "Io" "$tessera" video "$work/missing.mp4" "$work/o.mp4"
+expect 1 "Io" "$tessera" video "$pedestrians" "$work/no/such/folder/o.mp4"
+nothing_left
+
+# --memory: a job that cannot fit is refused before decoding; one that fits runs.
+expect 1 "OutOfBudget" "$tessera" video "$pedestrians" "$work/o.mp4" -p "$seed" --memory 4M
+nothing_left
+expect 0 "video: 100 frames" "$tessera" video "$pedestrians" null -p "$seed" --memory 64M --duration 10
+
+# Ctrl-C: the frames done so far, in a complete file; exit 130.
+"$tessera" video "$pedestrians" "$work/stopped.mp4" -p "$seed" --preset ultrafast \
+  >"$work/stopped.log" 2>&1 &
+job=$!
+for _ in $(seq 500); do
+  compgen -G "$work/.stopped.mp4.tessera-*" >/dev/null && break
+  sleep 0.01
+done
+sleep 0.5
+kill -INT "$job"
+wait "$job"
+status=$?
+if [[ $status == 130 ]]; then
+  written=$(sed -nE 's/^video: interrupted: ([0-9]+) frames.*/\1/p' "$work/stopped.log")
+  decoded=$(ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames \
+    -of csv=p=0 "$work/stopped.mp4")
+  [[ -n $written && $written == "$decoded" ]] ||
+    fail "interrupted: said $written frames, the file decodes $decoded: $(cat "$work/stopped.log")"
+elif [[ $status == 0 ]]; then
+  echo "note: the run finished before the signal"
+else
+  fail "Ctrl-C: exit $status: $(cat "$work/stopped.log")"
+fi
+compgen -G "$work/.*tessera-*" >/dev/null && fail "a temporary was left: $(ls -a "$work")"
+
+if ((failures)); then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "video command: all checks passed"
