@@ -13,12 +13,13 @@ extern "C" {
 #include <cstring>
 #include <utility>
 
+#include "ops/lookup_table.h"
 #include "tessera/error.h"
 
 namespace tessera::video::detail {
 namespace {
 
-using Table = std::array<std::uint8_t, 256>;
+using Table = ops::detail::LookupTable;
 
 // Limited-range luma (16..235) to 0..255, rounded and clamped, as libswscale expands it.
 const Table& expand_limited_range() {
@@ -44,13 +45,14 @@ const Table& compress_to_limited_range() {
   return table;
 }
 
+// `table` over a plane of 8-bit samples, with the ops' SIMD lookup.
 void map_rows(const std::uint8_t* src, std::ptrdiff_t src_stride, std::uint8_t* dst,
               std::ptrdiff_t dst_stride, int width, int height, const Table& table) {
-  for (int y = 0; y < height; ++y) {
-    const std::uint8_t* in = src + y * src_stride;
-    std::uint8_t* out = dst + y * dst_stride;
-    for (int x = 0; x < width; ++x) out[x] = table[in[x]];
-  }
+  const ImageView from(reinterpret_cast<const std::byte*>(src), width, height, src_stride,
+                       PixelFormat::gray8());
+  const MutableImageView to(reinterpret_cast<std::byte*>(dst), width, height, dst_stride,
+                            PixelFormat::gray8());
+  ops::detail::apply_lookup_table(from, to, table);
 }
 
 bool full_range(const AVFrame& frame) {

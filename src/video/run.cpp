@@ -197,7 +197,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                               .budget = charged,
                               .limits = options.limits,
                               .fail_on = options.fail_on,
-                              .threads = 1,
+                              .threads = cores(),
                               .every = options.every,
                               .start = options.start,
                               .duration = options.duration});

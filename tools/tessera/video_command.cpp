@@ -47,10 +47,8 @@ std::string progress_line(const video::Progress& progress, bool bar) {
 
 }  // namespace
 
-CLI::App* add_video_command(CLI::App& app, VideoCommand& command) {
-  auto* video = app.add_subcommand(
-      "video",
-      "Run every frame of a video through a pipeline, in constant memory; audio is copied");
+void add_video_options(CLI::App& app, VideoCommand& command) {
+  CLI::App* video = &app;
   video->add_option("input", command.input, "Input video, or an image sequence (frames/%06d.png)")
       ->required();
   video
@@ -96,7 +94,6 @@ CLI::App* add_video_command(CLI::App& app, VideoCommand& command) {
       ->capture_default_str();
   video->add_flag("--estimate", command.estimate_only,
                   "Print the video's size and the job's memory estimate; process nothing");
-  return video;
 }
 
 int run_video(VideoCommand& command, const Limits& limits) {

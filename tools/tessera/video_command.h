@@ -1,6 +1,7 @@
 #pragma once
-// `tessera video IN OUT -p PIPELINE ...`: the library's video::run with progress on the
-// terminal, Ctrl-C that ends with a playable file, and a summary line.
+// `tessera video IN OUT -p PIPELINE ...` (the tessera-video program, which `tessera video`
+// runs): the library's video::run with progress on the terminal, Ctrl-C that ends with a
+// playable file, and a summary line.
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -20,11 +21,11 @@ struct VideoCommand {
   bool estimate_only = false;
 };
 
-// Adds the subcommand and its options to `app`, filling `command` when parsed.
-CLI::App* add_video_command(CLI::App& app, VideoCommand& command);
+// Adds the options of `tessera video` to `app` (tessera-video's own), filling `command`.
+void add_video_options(CLI::App& app, VideoCommand& command);
 
-// Returns 0 when the video was written, 1 when it failed (the error printed), 130/143 when
-// interrupted (the output holds the frames done).
+// Returns 0 when the video was written, 130/143 when interrupted (the output holds the frames
+// done). Throws Error.
 int run_video(VideoCommand& command, const Limits& limits);
 
 }  // namespace tessera::cli

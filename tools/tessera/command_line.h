@@ -1,0 +1,32 @@
+#pragma once
+// What the command-line programs (tessera, and tessera-video which `tessera video` runs) share
+// in how they read options and report a pipeline's mistakes.
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "tessera/codec.h"
+#include "tessera/error.h"
+
+namespace tessera::cli {
+
+// "1000", "10M", "2.5G", "4k": a pixel count, with decimal suffixes (k = 1000). Throws
+// Error(InvalidArgument) for anything else.
+std::uint64_t parse_pixel_count(const std::string& text);
+
+// --max-pixels and --unlimited, for every command that reads images or frames.
+struct LimitOptions {
+  std::string max_pixels;
+  bool unlimited = false;
+
+  void add_to(CLI::App* command);
+  // The limits the options say. Throws Error(InvalidArgument) for a bad --max-pixels.
+  Limits limits() const;
+};
+
+// A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a usage error
+// as a syntax error: prints it with the caret under the stage, and returns exit status 2.
+int report_plan_error(const Error& error, const std::string& pipeline);
+
+}  // namespace tessera::cli
