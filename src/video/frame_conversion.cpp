@@ -167,44 +167,55 @@ ImageToFrame::ImageToFrame(PixelFormat source, AVPixelFormat target, std::string
   (void)libav_format(source);
 }
 
-void ImageToFrame::convert(const ImageView& image, AVFrame& frame) {
-  const auto* rows = reinterpret_cast<const std::uint8_t*>(image.data());
-  const int width = image.width();
-  const int height = image.height();
+void ImageToFrame::convert_rows(const ImageView& rows, int first, AVFrame& frame) {
+  const auto* samples = reinterpret_cast<const std::uint8_t*>(rows.data());
+  const int width = rows.width();
+  const int height = rows.height();
   if (source_ == PixelFormat::gray8() && target_ == AV_PIX_FMT_GRAY8) {
-    for (int y = 0; y < height; ++y)
-      std::memcpy(frame.data[0] + y * frame.linesize[0], rows + y * image.stride(), width);
-    return;
-  }
-  if (source_ == PixelFormat::gray8() && has_luma_plane(target_) && is_yuv(target_)) {
-    // Gray as YUV: luma in the limited range, neutral chroma.
-    map_rows(rows, image.stride(), frame.data[0], frame.linesize[0], width, height,
-             compress_to_limited_range());
-    const AVPixFmtDescriptor* description = av_pix_fmt_desc_get(target_);
-    const int chroma_width = AV_CEIL_RSHIFT(width, description->log2_chroma_w);
-    const int chroma_height = AV_CEIL_RSHIFT(height, description->log2_chroma_h);
-    for (int plane = 1; plane <= 2; ++plane) {
-      for (int y = 0; y < chroma_height; ++y)
-        std::memset(frame.data[plane] + y * frame.linesize[plane], 128, chroma_width);
+    for (int y = 0; y < height; ++y) {
+      std::memcpy(frame.data[0] + (first + y) * frame.linesize[0], samples + y * rows.stride(),
+                  width);
     }
     return;
   }
-  scale_.reset(sws_getCachedContext(scale_.release(), width, height, libav_format(source_), width,
-                                    height, target_, SWS_BILINEAR, nullptr, nullptr, nullptr));
-  if (!scale_) {
-    throw Error(
-        ErrorCode::UnsupportedFormat,
-        fmt::format("libswscale cannot convert {} images to {} frames", source_.name(),
-                    av_get_pix_fmt_name(target_) ? av_get_pix_fmt_name(target_) : "unknown"),
-        {.path = path_, .operation = "encode"});
+  if (source_ == PixelFormat::gray8() && has_luma_plane(target_) && is_yuv(target_)) {
+    // Gray as YUV: luma in the limited range, neutral chroma for the chroma rows these rows
+    // cover.
+    map_rows(samples, rows.stride(), frame.data[0] + first * frame.linesize[0], frame.linesize[0],
+             width, height, compress_to_limited_range());
+    const AVPixFmtDescriptor* description = av_pix_fmt_desc_get(target_);
+    const int shift = description->log2_chroma_h;
+    const int chroma_width = AV_CEIL_RSHIFT(width, description->log2_chroma_w);
+    const int chroma_first = AV_CEIL_RSHIFT(first, shift);
+    const int chroma_end =
+        std::min(AV_CEIL_RSHIFT(frame.height, shift), AV_CEIL_RSHIFT(first + height, shift));
+    for (int plane = 1; plane <= 2; ++plane) {
+      for (int y = chroma_first; y < chroma_end; ++y) {
+        std::memset(frame.data[plane] + y * frame.linesize[plane], 128, chroma_width);
+      }
+    }
+    return;
   }
-  if (is_yuv(target_)) {
-    const int* matrix = sws_getCoefficients(SWS_CS_DEFAULT);
-    sws_setColorspaceDetails(scale_.get(), matrix, 1, matrix, 0, 0, 1 << 16, 1 << 16);
+  if (first == 0) {
+    scale_.reset(sws_getCachedContext(scale_.release(), width, frame.height, libav_format(source_),
+                                      width, frame.height, target_, SWS_BILINEAR, nullptr, nullptr,
+                                      nullptr));
+    if (!scale_) {
+      throw Error(
+          ErrorCode::UnsupportedFormat,
+          fmt::format("libswscale cannot convert {} images to {} frames", source_.name(),
+                      av_get_pix_fmt_name(target_) ? av_get_pix_fmt_name(target_) : "unknown"),
+          {.path = path_, .operation = "encode"});
+    }
+    if (is_yuv(target_)) {
+      const int* matrix = sws_getCoefficients(SWS_CS_DEFAULT);
+      sws_setColorspaceDetails(scale_.get(), matrix, 1, matrix, 0, 0, 1 << 16, 1 << 16);
+    }
   }
-  const std::uint8_t* planes[4] = {rows};
-  const int strides[4] = {static_cast<int>(image.stride())};
-  sws_scale(scale_.get(), planes, strides, 0, height, frame.data, frame.linesize);
+  // Slices in order, top to bottom: libswscale keeps what it needs between them.
+  const std::uint8_t* planes[4] = {samples};
+  const int strides[4] = {static_cast<int>(rows.stride())};
+  sws_scale(scale_.get(), planes, strides, first, height, frame.data, frame.linesize);
 }
 
 }  // namespace tessera::video::detail

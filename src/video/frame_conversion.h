@@ -38,8 +38,9 @@ class ImageToFrame {
  public:
   // Frames of `target` (the encoder's pixel format) from images of `source`.
   ImageToFrame(PixelFormat source, AVPixelFormat target, std::string path);
-  // Writes `image` into `frame`, whose planes are allocated (width and height equal). Throws.
-  void convert(const ImageView& image, AVFrame& frame);
+  // Writes `rows`, the frame's rows [first, first + rows.height()), into `frame`, whose planes
+  // are allocated. Bands come in order, top to bottom, starting at 0. Throws Error.
+  void convert_rows(const ImageView& rows, int first, AVFrame& frame);
 
  private:
   PixelFormat source_;

@@ -11,6 +11,7 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -71,14 +72,16 @@ int reference_frames(const AVCodecParameters& codec) {
   }
 }
 
-// Bytes of a decoder frame as frame_buffers.cpp allocates it: rows padded to 64, dimensions
-// aligned up for the codec.
+}  // namespace
+
 std::size_t frame_bytes(int width, int height, AVPixelFormat format) {
   const int padded_width = (width + 63) / 64 * 64;
   const int padded_height = (height + 63) / 64 * 64;
   const int size = av_image_get_buffer_size(format, padded_width, padded_height, 64);
   return size > 0 ? static_cast<std::size_t>(size) + 4 * 128 : 0;
 }
+
+namespace {
 
 // The container the first bytes of `path` look like, or null: what tells a damaged video (the
 // signature is right, the headers do not read) from a file that is no video at all.
@@ -95,6 +98,10 @@ const AVInputFormat* recognised_container(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+int decoder_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads) {
   quiet_libav_log();
@@ -178,7 +185,7 @@ InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, in
 
 VideoInfo probe(const std::filesystem::path& path) {
   VideoInfo info;
-  detail::open_demuxer(path, info, 1);
+  detail::open_demuxer(path, info, detail::decoder_threads());
   return info;
 }
 

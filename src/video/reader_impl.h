@@ -73,6 +73,12 @@ class Reader::Impl {
 };
 
 namespace detail {
+// Bytes of a decoder's frame as frame_buffers.cpp allocates it: rows padded to 64, dimensions
+// aligned up for the codec.
+std::size_t frame_bytes(int width, int height, AVPixelFormat format);
+// The decoder's threads in video::run (frame threads: each holds a frame), and so in probe()'s
+// estimate: one per core.
+int decoder_threads();
 // Opens `path`'s demuxer and finds its best video stream; fills `info` from the headers.
 InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads);
 }  // namespace detail

@@ -27,11 +27,51 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Where processed frames go.
+// The pipeline over one frame, its rows to `sink` band by band: no output image is made.
+void run_rows(const std::optional<pipeline::Plan>& plan, const Image& frame, RowSink& sink) {
+  pipeline::ImageSource source(frame.view());
+  if (plan) {
+    pipeline::run_streaming(*plan, source, sink, pipeline::IoThreads::Caller);
+  } else {
+    copy_rows(source, sink, frame.height());
+  }
+}
+
+// Rows that go nowhere: the `null` output.
+class DiscardRows final : public RowSink {
+ public:
+  void begin(int, int, PixelFormat) override {}
+  void write(const ImageView&) override {}
+  void finish() override {}
+};
+
+// Rows into an encoder's frame, converted band by band (the frame's planes are allocated).
+class EncoderFrameRows final : public RowSink {
+ public:
+  EncoderFrameRows(detail::ImageToFrame& converter, AVFrame& frame)
+      : converter_(converter), frame_(frame) {}
+  void begin(int, int, PixelFormat) override { next_ = 0; }
+  void write(const ImageView& rows) override {
+    converter_.convert_rows(rows, next_, frame_);
+    next_ += rows.height();
+  }
+  void finish() override {}
+
+ private:
+  detail::ImageToFrame& converter_;
+  AVFrame& frame_;
+  int next_ = 0;
+};
+
+// Where processed frames go. process() runs on the workers, several frames at once, and what
+// it returns reaches write() in frame order, on the caller's thread.
 class FrameSink {
  public:
   virtual ~FrameSink() = default;
-  virtual void write(const Image& image, std::int64_t pts) = 0;
+  // The pipeline over `frame`, the `ordinal`th frame processed (from 0), on worker `worker`.
+  virtual detail::FramePtr process(const std::optional<pipeline::Plan>& plan, const Image& frame,
+                                   std::int64_t ordinal, int worker) = 0;
+  virtual void write(detail::FramePtr, std::int64_t) {}
   virtual void copy(AVPacket& packet) { av_packet_unref(&packet); }
   virtual void finish() {}
   virtual std::int64_t packets_copied() const { return 0; }
@@ -40,31 +80,51 @@ class FrameSink {
 
 class NullSink final : public FrameSink {
  public:
-  void write(const Image&, std::int64_t) override {}
+  detail::FramePtr process(const std::optional<pipeline::Plan>& plan, const Image& frame,
+                           std::int64_t, int) override {
+    DiscardRows nowhere;
+    run_rows(plan, frame, nowhere);
+    return nullptr;
+  }
 };
 
-// "frames/%06d.png": one image file per frame, numbered from 1 as ffmpeg numbers them.
+// "frames/%06d.png": one image file per frame, numbered from 1 as ffmpeg numbers them, each
+// written by the worker that made it.
 class SequenceSink final : public FrameSink {
  public:
   SequenceSink(std::string pattern, EncodeOptions options)
       : pattern_(std::move(pattern)), options_(std::move(options)) {}
-  void write(const Image& image, std::int64_t) override {
+  detail::FramePtr process(const std::optional<pipeline::Plan>& plan, const Image& frame,
+                           std::int64_t ordinal, int) override {
+    ImageSink image;
+    run_rows(plan, frame, image);
     char name[4096];
-    std::snprintf(name, sizeof name, pattern_.c_str(), static_cast<int>(++written_));
-    tessera::write(image, name, options_);
+    std::snprintf(name, sizeof name, pattern_.c_str(), static_cast<int>(ordinal + 1));
+    tessera::write(image.image(), name, options_);
+    return nullptr;
   }
 
  private:
   std::string pattern_;
   EncodeOptions options_;
-  std::int64_t written_ = 0;
 };
 
 class VideoFileSink final : public FrameSink {
  public:
-  explicit VideoFileSink(std::unique_ptr<detail::VideoWriter> writer)
-      : writer_(std::move(writer)) {}
-  void write(const Image& image, std::int64_t pts) override { writer_->write(image.view(), pts); }
+  VideoFileSink(std::unique_ptr<detail::VideoWriter> writer, int workers)
+      : writer_(std::move(writer)) {
+    for (int i = 0; i < workers; ++i) converters_.push_back(writer_->make_converter());
+  }
+  detail::FramePtr process(const std::optional<pipeline::Plan>& plan, const Image& frame,
+                           std::int64_t, int worker) override {
+    detail::FramePtr encoded = writer_->make_frame();
+    EncoderFrameRows rows(*converters_[worker], *encoded);
+    run_rows(plan, frame, rows);
+    return encoded;
+  }
+  void write(detail::FramePtr frame, std::int64_t pts) override {
+    writer_->write(std::move(frame), pts);
+  }
   void copy(AVPacket& packet) override { writer_->copy(packet); }
   void finish() override { writer_->finish(); }
   std::int64_t packets_copied() const override { return writer_->packets_copied(); }
@@ -72,6 +132,7 @@ class VideoFileSink final : public FrameSink {
 
  private:
   std::unique_ptr<detail::VideoWriter> writer_;
+  std::vector<std::unique_ptr<detail::ImageToFrame>> converters_;
 };
 
 bool is_null_output(const std::filesystem::path& output) { return output == "null"; }
@@ -116,14 +177,6 @@ FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
   return plan;
 }
 
-Image process(const std::optional<pipeline::Plan>& plan, Image frame) {
-  if (!plan) return frame;
-  pipeline::ImageSource source(frame.view());
-  pipeline::ImageSink sink;
-  pipeline::run_streaming(*plan, source, sink, pipeline::IoThreads::Caller);
-  return std::move(sink.image());
-}
-
 void check_options(const RunOptions& options, const std::filesystem::path& input) {
   const auto refuse = [&](const std::string& message) {
     throw Error(ErrorCode::InvalidArgument, message,
@@ -153,14 +206,21 @@ std::size_t estimate(const VideoInfo& input, const pipeline::Pipeline& pipeline,
                      const RunOptions& options) {
   const FramePlan frames = plan_frames(pipeline, input, true);
   const pipeline::Shape shape{input.width, input.height, frames.read_as};
-  std::size_t per_frame = pipeline::image_bytes(shape);
+  // A frame in flight holds, at most: its decoded picture until converted, the converted
+  // image, the pipeline's working memory, and the encoder's frame (or, for an image sequence,
+  // the output image).
+  std::size_t per_frame = detail::frame_bytes(input.width, input.height, AV_PIX_FMT_YUV420P) +
+                          pipeline::image_bytes(shape);
+  pipeline::Shape output = shape;
   if (!frames.stages.stages.empty()) {
     const pipeline::Plan plan = pipeline::plan(frames.stages, shape);
-    per_frame += plan.peak_bytes + pipeline::image_bytes(plan.output);
+    per_frame += plan.peak_bytes;
+    output = plan.output;
   }
+  per_frame += std::max(pipeline::image_bytes(output),
+                        detail::frame_bytes(output.width, output.height, AV_PIX_FMT_YUV444P));
   const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1;
-  return input.decode_estimate + static_cast<std::size_t>(in_flight) * per_frame +
-         detail::VideoWriter::estimate(input.width, input.height, {}, {});
+  return input.decode_estimate + static_cast<std::size_t>(in_flight) * per_frame;
 }
 
 RunSummary run(const std::filesystem::path& input, const std::filesystem::path& output,
@@ -178,7 +238,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
 
   // The headers, the plan and the estimate before any frame is decoded.
   VideoInfo info;
-  detail::open_demuxer(input, info, 1);
+  detail::open_demuxer(input, info, detail::decoder_threads());
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
   RunSummary summary;
@@ -197,7 +257,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                               .budget = charged,
                               .limits = options.limits,
                               .fail_on = options.fail_on,
-                              .threads = cores(),
+                              .threads = detail::decoder_threads(),
                               .every = options.every,
                               .start = options.start,
                               .duration = options.duration});
@@ -210,6 +270,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   }
   const pipeline::Shape written = plan ? plan->output : frame_shape;
 
+  // Each worker converts and processes whole frames, its ops on its share of the cores.
+  const int workers_count = cores();
   std::unique_ptr<FrameSink> sink;
   if (null_output) {
     sink = std::make_unique<NullSink>();
@@ -224,15 +286,15 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
       }
     }
     reader.keep_other_streams(copy);
-    sink = std::make_unique<VideoFileSink>(std::make_unique<detail::VideoWriter>(
-        output, written.width, written.height, written.format,
-        detail::EncoderSettings{
-            .codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()},
-        reader.demuxer(), reader.stream(), copy, charged));
+    sink = std::make_unique<VideoFileSink>(
+        std::make_unique<detail::VideoWriter>(
+            output, written.width, written.height, written.format,
+            detail::EncoderSettings{
+                .codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()},
+            reader.demuxer(), reader.stream(), copy, charged),
+        workers_count);
   }
 
-  // Each worker converts and processes whole frames, its ops on its share of the cores.
-  const int workers_count = cores();
   const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : workers_count + 1;
   std::vector<std::unique_ptr<detail::FrameToImage>> converters;
   for (int i = 0; i < workers_count; ++i) {
@@ -256,7 +318,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   std::deque<Pending> pending;
   const std::size_t tracked_before = memory::counters().live_bytes;
   {
-    detail::OrderedWorkers<Image> workers(workers_count, wrap);
+    detail::OrderedWorkers<detail::FramePtr> workers(workers_count, wrap);
     bool more = true;
     while (true) {
       while (more && workers.pending() < static_cast<std::size_t>(in_flight)) {
@@ -273,17 +335,18 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
         ++summary.frames_read;
         pending.push_back({decoded->pts, reader.take_other_packets()});
         auto shared = std::make_shared<Reader::Impl::Decoded>(std::move(*decoded));
-        workers.submit([&reader, &converters, &plan, shared](int worker) {
-          Frame frame = reader.to_frame(std::move(*shared), *converters[worker]);
-          return process(plan, std::move(frame.image));
+        const std::int64_t ordinal = summary.frames_read - 1;
+        workers.submit([&reader, &converters, &plan, &sink, shared, ordinal](int worker) {
+          const Frame frame = reader.to_frame(std::move(*shared), *converters[worker]);
+          return sink->process(plan, frame.image, ordinal, worker);
         });
       }
       if (workers.pending() == 0) break;
-      Image result = workers.take();
+      detail::FramePtr result = workers.take();
       Pending next = std::move(pending.front());
       pending.pop_front();
       for (detail::PacketPtr& packet : next.packets) sink->copy(*packet);
-      sink->write(result, next.pts);
+      sink->write(std::move(result), next.pts);
       ++summary.frames_written;
       const memory::Counters counters = memory::counters();
       summary.peak_tracked =

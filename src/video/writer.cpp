@@ -172,8 +172,8 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
     : path_(output.string()),
       file_(output),
       buffers_(budget, "video encoder frame"),
-      frame_(make_frame()),
       packet_(make_packet()),
+      source_(source),
       input_time_base_(video.time_base) {
   quiet_libav_log();
   // The container from the output's name, before any work on the encoder.
@@ -232,7 +232,7 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
                     libav_message(opened)),
         {.path = path_, .operation = "open video encoder"});
   }
-  converter_ = std::make_unique<ImageToFrame>(source, encoder_->pix_fmt, path_);
+  (void)make_converter();  // a format the conversion cannot make, refused before any work
 
   video_out_ = avformat_new_stream(muxer_.get(), nullptr);
   if (video_out_ == nullptr)
@@ -300,19 +300,26 @@ std::size_t VideoWriter::estimate(int width, int height, const EncoderSettings&,
   return static_cast<std::size_t>(width) * height * 3 / 2 + 4096;
 }
 
-void VideoWriter::write(const ImageView& image, std::int64_t pts) {
-  frame_->format = encoder_->pix_fmt;
-  frame_->width = image.width();
-  frame_->height = image.height();
-  const int filled = buffers_.fill(frame_.get(), image.width(), image.height());
+FramePtr VideoWriter::make_frame() {
+  FramePtr frame = detail::make_frame();
+  frame->format = encoder_->pix_fmt;
+  frame->width = encoder_->width;
+  frame->height = encoder_->height;
+  const int filled = buffers_.fill(frame.get(), frame->width, frame->height);
   if (filled < 0) {
     if (std::exception_ptr failure = buffers_.take_failure()) std::rethrow_exception(failure);
     throw libav_error(filled, "cannot make an encoder frame", path_);
   }
-  converter_->convert(image, *frame_);
-  frame_->pts = pts;
-  send(frame_.get());
-  av_frame_unref(frame_.get());
+  return frame;
+}
+
+std::unique_ptr<ImageToFrame> VideoWriter::make_converter() const {
+  return std::make_unique<ImageToFrame>(source_, encoder_->pix_fmt, path_);
+}
+
+void VideoWriter::write(FramePtr frame, std::int64_t pts) {
+  frame->pts = pts;
+  send(frame.get());
 }
 
 void VideoWriter::send(AVFrame* frame) {

@@ -53,8 +53,13 @@ class VideoWriter {
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
 
-  // One frame at `pts` (the input stream's time base), in presentation order.
-  void write(const ImageView& image, std::int64_t pts);
+  // An empty frame for the encoder, its planes tracked (charged to the writer's budget).
+  // Thread-safe: workers fill frames in parallel, through a converter each.
+  FramePtr make_frame();
+  std::unique_ptr<ImageToFrame> make_converter() const;
+  // One frame made by make_frame() and filled, at `pts` (the input stream's time base), in
+  // presentation order.
+  void write(FramePtr frame, std::int64_t pts);
   // A packet of a copied stream; taken (unreferenced) whatever happens. Packets of streams not
   // copied are dropped.
   void copy(AVPacket& packet);
@@ -78,9 +83,8 @@ class VideoWriter {
   std::unique_ptr<AVFormatContext, OutputContextFree> muxer_;
   FrameBuffers buffers_;
   CodecContext encoder_;
-  FramePtr frame_;
   PacketPtr packet_;
-  std::unique_ptr<ImageToFrame> converter_;
+  PixelFormat source_;
   AVStream* video_out_ = nullptr;
   AVRational input_time_base_{};
   std::vector<int> stream_map_;          // input stream index -> output index, -1: not copied
