@@ -25,6 +25,7 @@ declare -A seeds=(
   [heif]="$corpora/heif tests/crashers/heif"
   [bmp]="$corpora/afl/seeds/bmp $corpora/jpeg/libjpeg-turbo/testimages tests/crashers/bmp"
   [pnm]="$corpora/jpeg/seed-corpora/bugs/compress tests/crashers/pnm"
+  [video]="build-fuzz/video-seeds tests/crashers/video"
 )
 declare -A dictionaries=([jpeg]=$corpora/afl/dictionaries/jpeg.dict
   [png]=$corpora/afl/dictionaries/png.dict [webp]=$corpora/afl/dictionaries/webp.dict
@@ -55,7 +56,13 @@ fuzz() {
 }
 
 # As many targets at once as there are cores: each fuzzer runs on one thread.
-formats=(bmp gif heif jpeg png pnm tiff webp)
+# Video seeds: the start of each real clip (the fuzzer's inputs are at most 1 MiB).
+mkdir -p build-fuzz/video-seeds
+for clip in samples/video/vtest.avi samples/video/motion.mov; do
+  [[ -f $clip ]] && head -c 200000 "$clip" >"build-fuzz/video-seeds/$(basename "$clip")"
+done
+
+formats=(bmp gif heif jpeg png pnm tiff webp video)
 running=0
 for format in "${formats[@]}"; do
   echo "== fuzzing $format for ${seconds}s =="

@@ -151,13 +151,19 @@ struct RunSummary {
   double seconds = 0;
   std::size_t estimate = 0;      // the pre-flight estimate of tracked memory
   std::size_t peak_tracked = 0;  // the most tracked memory the run held at once
+  // Where the time went, summed over the threads that did it: decoding (and demuxing), the
+  // pipeline (with the conversion into and out of it), and encoding (and muxing).
+  double decode_seconds = 0;
+  double pipeline_seconds = 0;
+  double encode_seconds = 0;
   bool interrupted = false;
   std::vector<std::string> warnings;
 };
 
-// The tracked memory a run of `pipeline` over `input` takes at most, from the headers.
-std::size_t estimate(const VideoInfo& input, const pipeline::Pipeline& pipeline,
-                     const RunOptions& options);
+// The tracked memory a run of `pipeline` over `input` to `output` takes at most, from the
+// headers (what run() checks against options.memory before decoding).
+std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output,
+                     const pipeline::Pipeline& pipeline, const RunOptions& options);
 
 // Every frame of `input` through `pipeline` to `output`: a video (container from the extension:
 // .mp4 .mkv .webm .mov .avi), an image sequence pattern ("frames/%06d.png", one file per frame,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -198,27 +199,41 @@ void check_options(const RunOptions& options, const std::filesystem::path& input
                        options.crf));
 }
 
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 }  // namespace
 
-std::size_t estimate(const VideoInfo& input, const pipeline::Pipeline& pipeline,
-                     const RunOptions& options) {
-  const FramePlan frames = plan_frames(pipeline, input, true);
+std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output,
+                     const pipeline::Pipeline& pipeline, const RunOptions& options) {
+  const bool null_output = is_null_output(output);
+  const bool sequence = !null_output && is_sequence_pattern(output.string());
+  const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
+  const bool yuv_output = !null_output && !sequence && codec != "ffv1";
+  const FramePlan frames = plan_frames(pipeline, input, yuv_output);
   const pipeline::Shape shape{input.width, input.height, frames.read_as};
-  // A frame in flight holds, at most: its decoded picture until converted, the converted
-  // image, the pipeline's working memory, and the encoder's frame (or, for an image sequence,
-  // the output image).
-  std::size_t per_frame = detail::frame_bytes(input.width, input.height, AV_PIX_FMT_YUV420P) +
-                          pipeline::image_bytes(shape);
-  pipeline::Shape output = shape;
+  pipeline::Shape written = shape;
+  std::size_t working = 0;
   if (!frames.stages.stages.empty()) {
     const pipeline::Plan plan = pipeline::plan(frames.stages, shape);
-    per_frame += plan.peak_bytes;
-    output = plan.output;
+    working = plan.peak_bytes;
+    written = plan.output;
   }
-  per_frame += std::max(pipeline::image_bytes(output),
-                        detail::frame_bytes(output.width, output.height, AV_PIX_FMT_YUV444P));
+  // Where a frame's rows end up: nowhere, an image to write to a file, or the encoder's frame.
+  const bool gray = written.format.layout == ChannelLayout::Gray;
+  const std::size_t output_bytes = null_output ? 0
+                                   : sequence  ? pipeline::image_bytes(written)
+                                               : detail::frame_bytes(written.width, written.height,
+                                                                    yuv_output ? AV_PIX_FMT_YUV420P
+                                                                     : gray     ? AV_PIX_FMT_GRAY8
+                                                                                : AV_PIX_FMT_BGR0);
+  // A frame in flight holds, at most: its decoded picture (kept by the decoder's pool once
+  // converted), the converted image, the pipeline's working memory and the output's rows.
+  const std::size_t per_frame = detail::frame_bytes(input.width, input.height, AV_PIX_FMT_YUV420P) +
+                                pipeline::image_bytes(shape) + working + output_bytes;
   const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1;
   return input.decode_estimate + static_cast<std::size_t>(in_flight) * per_frame;
 }
@@ -242,7 +257,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
   RunSummary summary;
-  summary.estimate = estimate(info, pipeline, options);
+  summary.estimate = estimate(info, output, pipeline, options);
   if (budget && summary.estimate > options.memory) {
     throw Error(
         ErrorCode::OutOfBudget,
@@ -316,6 +331,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
     std::vector<detail::PacketPtr> packets;  // of the other streams, read before this frame
   };
   std::deque<Pending> pending;
+  std::atomic<std::int64_t> pipeline_nanoseconds{0};
   const std::size_t tracked_before = memory::counters().live_bytes;
   {
     detail::OrderedWorkers<detail::FramePtr> workers(workers_count, wrap);
@@ -327,7 +343,9 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
           more = false;
           break;
         }
+        const auto decode_started = Clock::now();
         std::optional<Reader::Impl::Decoded> decoded = reader.next_decoded();
+        summary.decode_seconds += seconds_since(decode_started);
         if (!decoded) {
           more = false;
           break;
@@ -336,17 +354,26 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
         pending.push_back({decoded->pts, reader.take_other_packets()});
         auto shared = std::make_shared<Reader::Impl::Decoded>(std::move(*decoded));
         const std::int64_t ordinal = summary.frames_read - 1;
-        workers.submit([&reader, &converters, &plan, &sink, shared, ordinal](int worker) {
-          const Frame frame = reader.to_frame(std::move(*shared), *converters[worker]);
-          return sink->process(plan, frame.image, ordinal, worker);
+        workers.submit([&, shared, ordinal](int worker) {
+          const auto started = Clock::now();
+          detail::FramePtr result;
+          {
+            const Frame frame = reader.to_frame(std::move(*shared), *converters[worker]);
+            result = sink->process(plan, frame.image, ordinal, worker);
+          }
+          pipeline_nanoseconds +=
+              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
+          return result;
         });
       }
       if (workers.pending() == 0) break;
       detail::FramePtr result = workers.take();
       Pending next = std::move(pending.front());
       pending.pop_front();
+      const auto write_started = Clock::now();
       for (detail::PacketPtr& packet : next.packets) sink->copy(*packet);
       sink->write(std::move(result), next.pts);
+      summary.encode_seconds += seconds_since(write_started);
       ++summary.frames_written;
       const memory::Counters counters = memory::counters();
       summary.peak_tracked =
@@ -370,7 +397,10 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   if (!summary.interrupted) {
     for (detail::PacketPtr& packet : reader.take_other_packets()) sink->copy(*packet);
   }
+  const auto finish_started = Clock::now();
   sink->finish();
+  summary.encode_seconds += seconds_since(finish_started);
+  summary.pipeline_seconds = static_cast<double>(pipeline_nanoseconds.load()) / 1e9;
   summary.packets_copied = sink->packets_copied();
   summary.warnings = reader.warnings();
   for (std::string& warning : sink->warnings()) summary.warnings.push_back(std::move(warning));

@@ -39,7 +39,7 @@ nothing_left() {
 # Help names every option.
 help=$("$tessera" video --help)
 for option in --pipeline --codec --crf --preset --every --start --duration --memory \
-  --frames-in-flight --no-audio --fail-on --estimate --max-pixels; do
+  --frames-in-flight --no-audio --fail-on --estimate --report --max-pixels; do
   [[ $help == *"$option"* ]] || fail "video --help does not name $option"
 done
 
@@ -71,10 +71,28 @@ rm -f "$work/edges.mp4" "$work/quiet.webm"
 # --estimate: the size and the estimate, nothing else.
 expect 0 "768x576 msmpeg4v3, 795 frames" "$tessera" video "$pedestrians" null -p "$seed" --estimate
 
+# --report: the run as JSON, and a failed run's report says why.
+"$tessera" video "$phone" null -p "$seed" --report "$work/run.json" >/dev/null ||
+  fail "the reported run failed"
+python3 - "$work/run.json" <<'PY' || fail "run.json is not what it should be"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["status"] == "complete", report["status"]
+assert report["totals"]["frames_written"] == 242, report["totals"]
+assert report["input"]["codec"] == "h264" and report["input"]["width"] == 568
+assert len(report["memory_timeline"]) == 242, len(report["memory_timeline"])
+assert set(report["timings"]) == {"decode_seconds", "pipeline_seconds", "encode_seconds"}
+assert report["settings"]["pipeline"] == "gray | blur 5 | canny 50 150 | rgb"
+PY
+echo "not a video" >"$work/notes.mp4"
+"$tessera" video "$work/notes.mp4" null --report "$work/failed.json" >/dev/null 2>&1
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["status"] == "failed" and r["error"]["code"] == "UnsupportedFormat", r' \
+  "$work/failed.json" || fail "failed.json does not say the run failed"
+rm -f "$work/run.json" "$work/failed.json"
+
 # Hostile inputs: exit 1, the file named, no output left.
 head -c 200000 "$phone" >"$work/cut.mov"
 expect 1 "CorruptData" "$tessera" video "$work/cut.mov" "$work/o.mp4" -p "$seed"
-echo "not a video" >"$work/notes.mp4"
 expect 1 "UnsupportedFormat" "$tessera" video "$work/notes.mp4" "$work/o.mp4"
 expect 1 "Io" "$tessera" video "$work/missing.mp4" "$work/o.mp4"
 expect 1 "Io" "$tessera" video "$pedestrians" "$work/no/such/folder/o.mp4"

@@ -53,6 +53,22 @@ Limits LimitOptions::limits() const {
   return limits;
 }
 
+std::string command_line(int argc, char** argv, std::string_view program) {
+  std::string line(program);
+  for (int i = program.empty() ? 0 : 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (!line.empty()) line += ' ';
+    if (!word.empty() && word.find_first_of(" \t'\"\\$|&;<>()*?[]#~`") == std::string::npos) {
+      line += word;
+    } else {
+      line += '\'';
+      for (const char c : word) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += '\'';
+    }
+  }
+  return line;
+}
+
 int report_plan_error(const Error& error, const std::string& pipeline) {
   print_error(error);
   const std::string marker = "(column ";

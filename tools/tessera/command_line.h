@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "tessera/codec.h"
 #include "tessera/error.h"
@@ -24,6 +25,10 @@ struct LimitOptions {
   // The limits the options say. Throws Error(InvalidArgument) for a bad --max-pixels.
   Limits limits() const;
 };
+
+// The command as typed, for a report: words with spaces or quotes in single quotes. With
+// `program`, it stands for argv[0] ("tessera video" for tessera-video).
+std::string command_line(int argc, char** argv, std::string_view program = {});
 
 // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a usage error
 // as a syntax error: prints it with the caret under the stage, and returns exit status 2.

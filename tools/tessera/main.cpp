@@ -55,23 +55,6 @@ bool same_file(const std::string& a, const std::string& b) {
          first.st_dev == second.st_dev && first.st_ino == second.st_ino;
 }
 
-// The command as typed, for the batch report: words with spaces or quotes in single quotes.
-std::string command_line(int argc, char** argv) {
-  std::string line;
-  for (int i = 0; i < argc; ++i) {
-    const std::string word = argv[i];
-    if (i > 0) line += ' ';
-    if (!word.empty() && word.find_first_of(" \t'\"\\$|&;<>()*?[]#~`") == std::string::npos) {
-      line += word;
-    } else {
-      line += '\'';
-      for (const char c : word) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      line += '\'';
-    }
-  }
-  return line;
-}
-
 // The extensions tessera writes, from the format table: "jpg, jpeg, jpe, png, ..." (with dots
 // if `dotted`).
 std::string written_extensions(bool dotted) {
@@ -364,7 +347,7 @@ int main(int argc, char** argv) {
       batch.options.limits = limits;
       batch_encode.apply(batch.options.encode);
       batch.given_encode_options = batch_encode.given();
-      batch.command_line = command_line(argc, argv);
+      batch.command_line = tessera::cli::command_line(argc, argv);
       try {
         return tessera::cli::run_batch(batch);
       } catch (const tessera::Error& error) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "exit_status.h"
 #include "interrupt.h"
@@ -12,6 +13,7 @@
 #include "tessera/memory.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
+#include "video_report.h"
 
 namespace tessera::cli {
 namespace {
@@ -92,6 +94,8 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
                    "and warn)")
       ->check(CLI::IsMember({"error", "warning", "none"}))
       ->capture_default_str();
+  video->add_option("--report", command.report,
+                    "Write a JSON report here: frames, timings, memory timeline, the settings");
   video->add_flag("--estimate", command.estimate_only,
                   "Print the video's size and the job's memory estimate; process nothing");
 }
@@ -118,15 +122,19 @@ int run_video(VideoCommand& command, const Limits& limits) {
     fmt::print("{}: {}x{} {}, {} frames{}, {:.2f} fps; estimate {}\n", command.input, info.width,
                info.height, info.codec, info.frame_count,
                info.frame_count_exact ? "" : " (estimated)", info.frame_rate,
-               mib(video::estimate(info, stages, command.options)));
+               mib(video::estimate(info, command.output, stages, command.options)));
     return 0;
   }
   // Before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
   InterruptWatch interrupt;
   command.options.stop = interrupt.token();
   const bool terminal = isatty(fileno(stderr)) != 0;
+  // Opened now, before the first frame: a report that cannot be written ends the run at once.
+  std::optional<VideoReport> report;
+  if (!command.report.empty()) report.emplace(command.report, command, command.command_line);
   auto last_line = std::chrono::steady_clock::now();
   command.options.progress = [&](const video::Progress& progress) {
+    if (report) report->sample(progress);
     const auto now = std::chrono::steady_clock::now();
     if (terminal && now - last_line > std::chrono::milliseconds(200)) {
       fmt::print(stderr, "\r\033[K{}", progress_line(progress, true));
@@ -140,8 +148,9 @@ int run_video(VideoCommand& command, const Limits& limits) {
   video::RunSummary summary;
   try {
     summary = video::run(command.input, command.output, stages, command.options);
-  } catch (...) {
+  } catch (const Error& error) {
     if (terminal) fmt::print(stderr, "\r\033[K");
+    if (report) report->fail(error);
     throw;
   }
   if (terminal) fmt::print(stderr, "\r\033[K");
@@ -160,6 +169,7 @@ int run_video(VideoCommand& command, const Limits& limits) {
           : "",
       mib(process.peak_rss), mib(summary.peak_tracked), mib(summary.estimate),
       mib(live > tracked_before ? live - tracked_before : 0));
+  if (report) report->finish(summary, live > tracked_before ? live - tracked_before : 0);
   if (summary.interrupted) {
     fmt::print(stderr, "tessera: interrupted: {} holds the {} frames done, playable\n",
                command.output, summary.frames_written);

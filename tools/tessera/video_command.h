@@ -19,6 +19,8 @@ struct VideoCommand {
   bool no_audio = false;
   std::string fail_on = "error";
   bool estimate_only = false;
+  std::string report;        // a JSON report's path; empty: none
+  std::string command_line;  // as typed, for the report
 };
 
 // Adds the options of `tessera video` to `app` (tessera-video's own), filling `command`.

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     const int status = app.exit(error);
     return status == 0 ? 0 : tessera::cli::kExitUsage;
   }
+  video.command_line = tessera::cli::command_line(argc, argv, "tessera video");
   try {
     return tessera::cli::run_video(video, limits.limits());
   } catch (const tessera::Error& error) {

@@ -1,0 +1,48 @@
+#pragma once
+// `tessera video --report run.json`: the run as JSON, in the batch report's shape (tessera,
+// command, settings, status, warnings, totals, memory_timeline) with the video's own parts
+// (input, timings). Written to RUN.json.part and renamed when complete; a failed run's report
+// says so, with the error.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tessera/error.h"
+#include "tessera/video.h"
+
+namespace tessera::cli {
+
+struct VideoCommand;
+
+class VideoReport {
+ public:
+  // Checks now that the report can be written (a folder, a missing folder: Error) before any
+  // frame is decoded.
+  VideoReport(std::string path, const VideoCommand& command, std::string command_line);
+  ~VideoReport();
+  VideoReport(const VideoReport&) = delete;
+  VideoReport& operator=(const VideoReport&) = delete;
+
+  // A point of the memory timeline, as frames are written; thinned to at most 1,000 points.
+  void sample(const video::Progress& progress);
+  void finish(const video::RunSummary& summary, std::size_t leaked_bytes);
+  void fail(const Error& error);
+
+ private:
+  struct Sample {
+    double seconds;
+    std::int64_t frames;
+    std::size_t tracked_bytes;
+    std::size_t rss;
+  };
+  void write_out(const std::string& status, const std::string& body);
+
+  std::string path_, part_;
+  std::string head_;  // tessera, command, settings
+  std::vector<Sample> timeline_;
+  std::int64_t seen_ = 0;
+  std::int64_t sample_every_ = 1;
+};
+
+}  // namespace tessera::cli
