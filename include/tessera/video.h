@@ -126,12 +126,14 @@ struct RunOptions {
   // Output codec: "h264", "hevc", "vp9", "av1", "ffv1"; empty: the container's usual one
   // (h264 for .mp4/.mov/.mkv/.avi, vp9 for .webm).
   std::string codec;
-  int crf = -1;              // the encoder's own crf; -1: its default
-  std::string preset;        // the encoder's own preset ("veryfast", ...); empty: its default
-  int every = 1;             // process every Nth frame
-  double start = 0;          // seconds
-  double duration = 0;       // seconds; 0: to the end
-  std::size_t memory = 0;    // cap in bytes on everything tracked; 0: none
+  int crf = -1;         // the encoder's own crf; -1: its default
+  std::string preset;   // the encoder's own preset ("veryfast", ...); empty: its default
+  int every = 1;        // process every Nth frame
+  double start = 0;     // seconds
+  double duration = 0;  // seconds; 0: to the end
+  // Cap in bytes on everything tracked, and on what the encoder holds itself (estimated): a
+  // job whose estimate is over it is refused before decoding. 0: none.
+  std::size_t memory = 0;
   int frames_in_flight = 0;  // frames between decoder and encoder at once; 0: one per core + 1
   bool copy_audio = true;    // copy audio and subtitle streams untouched
   FailOn fail_on = FailOn::Error;
@@ -149,7 +151,10 @@ struct RunSummary {
   std::int64_t frames_written = 0;  // through the pipeline (and encoded unless `null`)
   std::int64_t packets_copied = 0;  // audio and subtitle packets copied
   double seconds = 0;
-  std::size_t estimate = 0;      // the pre-flight estimate of tracked memory
+  std::size_t estimate = 0;  // the pre-flight estimate of tracked memory
+  // What the encoder holds itself (untracked), estimated from its settings; with a memory cap
+  // the x264/x265 lookahead is shortened until it fits in what the cap leaves.
+  std::size_t encoder_estimate = 0;
   std::size_t peak_tracked = 0;  // the most tracked memory the run held at once
   // Where the time went, summed over the threads that did it: decoding (and demuxing), the
   // pipeline (with the conversion into and out of it), and encoding (and muxing).

@@ -205,6 +205,50 @@ double seconds_since(Clock::time_point start) {
 
 int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
+// The encoder's settings within `room` bytes (0: no cap) for what it holds itself: x264's and
+// x265's lookahead shortened, then one thread, until their pictures fit; refused when even
+// that does not. Records the estimate, and a warning when the settings were changed.
+detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipeline::Shape& frame,
+                                    std::size_t room, RunSummary& summary,
+                                    const std::filesystem::path& input) {
+  const auto needs = [&] {
+    return detail::encoder_memory(frame.width, frame.height, settings.codec, settings);
+  };
+  summary.encoder_estimate = needs();
+  const bool adjustable = settings.codec == "h264" || settings.codec == "hevc";
+  if (room == 0 || summary.encoder_estimate <= room || !adjustable) {
+    if (room > 0 && summary.encoder_estimate > room) {
+      throw Error(ErrorCode::OutOfBudget,
+                  fmt::format("the {} encoder needs about {} of its own for {}x{} frames, more "
+                              "than the {} --memory leaves it: raise --memory",
+                              settings.codec, memory::format_bytes(summary.encoder_estimate),
+                              frame.width, frame.height, memory::format_bytes(room)),
+                  {.path = input.string(), .operation = "video"});
+    }
+    return settings;
+  }
+  const int preset = detail::preset_lookahead(settings.preset);
+  settings.lookahead = preset;
+  while (needs() > room && settings.lookahead > 0) settings.lookahead /= 2;
+  while (needs() > room && settings.threads > 1) settings.threads = 1;
+  if (needs() > room) {
+    throw Error(ErrorCode::OutOfBudget,
+                fmt::format("the {} encoder needs at least {} of its own for {}x{} frames (no "
+                            "lookahead, one thread), more than the {} --memory leaves it: raise "
+                            "--memory, or choose --codec ffv1 or vp9",
+                            settings.codec, memory::format_bytes(needs()), frame.width,
+                            frame.height, memory::format_bytes(room)),
+                {.path = input.string(), .operation = "video"});
+  }
+  summary.encoder_estimate = needs();
+  summary.warnings.push_back(fmt::format(
+      "--memory: the {} encoder's lookahead is {} frames (its preset's: {}) and its threads {}, "
+      "so that its own memory (about {}) fits",
+      settings.codec, settings.lookahead, preset, settings.threads,
+      memory::format_bytes(summary.encoder_estimate)));
+  return settings;
+}
+
 }  // namespace
 
 std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output,
@@ -301,12 +345,13 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
       }
     }
     reader.keep_other_streams(copy);
+    const detail::EncoderSettings encoder = fit_encoder(
+        {.codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()}, written,
+        options.memory > 0 ? options.memory - summary.estimate : 0, summary, input);
     sink = std::make_unique<VideoFileSink>(
-        std::make_unique<detail::VideoWriter>(
-            output, written.width, written.height, written.format,
-            detail::EncoderSettings{
-                .codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()},
-            reader.demuxer(), reader.stream(), copy, charged),
+        std::make_unique<detail::VideoWriter>(output, written.width, written.height, written.format,
+                                              encoder, reader.demuxer(), reader.stream(), copy,
+                                              charged),
         workers_count);
   }
 
@@ -402,7 +447,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   summary.encode_seconds += seconds_since(finish_started);
   summary.pipeline_seconds = static_cast<double>(pipeline_nanoseconds.load()) / 1e9;
   summary.packets_copied = sink->packets_copied();
-  summary.warnings = reader.warnings();
+  summary.warnings.insert(summary.warnings.end(), reader.warnings().begin(),
+                          reader.warnings().end());
   for (std::string& warning : sink->warnings()) summary.warnings.push_back(std::move(warning));
   summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return summary;

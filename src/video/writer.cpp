@@ -99,6 +99,12 @@ void apply_settings(AVCodecContext& encoder, const EncoderSettings& settings,
   }
   if (settings.crf >= 0) set_option(encoder, "crf", std::to_string(settings.crf), "--crf", path);
   if (name == "libvpx-vp9" && settings.crf >= 0) encoder.bit_rate = 0;  // constant quality
+  if (settings.lookahead >= 0 && (name == "libx264" || name == "libx265")) {
+    set_option(encoder, name == "libx264" ? "rc-lookahead" : "x265-params",
+               name == "libx264" ? std::to_string(settings.lookahead)
+                                 : "rc-lookahead=" + std::to_string(settings.lookahead),
+               "--memory (the encoder's lookahead)", path);
+  }
   if (!settings.preset.empty() && (name == "libx264" || name == "libx265")) {
     // Checked here: x264 prints its own complaint to stderr before libav can quieten it.
     constexpr std::array<std::string_view, 10> kPresets{
@@ -156,6 +162,30 @@ void AVIOContextFree::operator()(AVIOContext* context) const {
   delete static_cast<OutputIo*>(context->opaque);
   av_freep(&context->buffer);  // libav may have replaced the buffer it was given
   avio_context_free(&context);
+}
+
+int preset_lookahead(const std::string& preset) {
+  if (preset == "ultrafast" || preset == "superfast") return 0;
+  if (preset == "veryfast") return 10;
+  if (preset == "faster") return 20;
+  if (preset == "fast") return 30;
+  if (preset == "slow") return 50;
+  if (preset == "slower" || preset == "veryslow" || preset == "placebo") return 60;
+  return 40;  // medium, the default
+}
+
+std::size_t encoder_memory(int width, int height, const std::string& codec,
+                           const EncoderSettings& settings) {
+  const double pixels = static_cast<double>(width) * height;
+  if (codec == "h264" || codec == "hevc") {
+    const int lookahead =
+        settings.lookahead >= 0 ? settings.lookahead : preset_lookahead(settings.preset);
+    const int threads = std::max(1, settings.threads);
+    return static_cast<std::size_t>(3.3 * pixels * (lookahead + 7 + 6.5 * threads));
+  }
+  // libvpx, SVT-AV1, libaom: references and a short lookahead; ffv1: a picture or two.
+  const int pictures = codec == "ffv1" ? 2 : 12;
+  return static_cast<std::size_t>(1.5 * pixels * pictures);
 }
 
 std::string default_codec(const std::filesystem::path& output) {
@@ -292,13 +322,6 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
 }
 
 VideoWriter::~VideoWriter() = default;
-
-std::size_t VideoWriter::estimate(int width, int height, const EncoderSettings&,
-                                  const std::filesystem::path&) {
-  // One input frame at a time is tracked; what the encoder holds (x264's lookahead and
-  // references) is its own memory, counted in video::estimate().
-  return static_cast<std::size_t>(width) * height * 3 / 2 + 4096;
-}
 
 FramePtr VideoWriter::make_frame() {
   FramePtr frame = detail::make_frame();
