@@ -12,6 +12,7 @@
 # ffv1 output) by PSNR, and by size.
 #
 #   bash bench/video_bench.sh [RUNS]      # default 3; needs the release build in build/
+#   MEMORY=1 bash bench/video_bench.sh    # also 10,000+ frames under --memory 128M: RSS flat?
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -87,3 +88,27 @@ echo "| output | size | luma PSNR against the exact frames |"
 echo "|---|---|---|"
 echo "| tessera | $(size "$work/tessera.mp4") | $(psnr "$work/tessera.mp4") |"
 echo "| opencv-c++ | $(size "$work/opencv.mp4") | $(psnr "$work/opencv.mp4") |"
+
+if [[ -n ${MEMORY:-} ]]; then
+  # Constant memory: 10,000+ frames (the clip 13 times, stream-copied into one file), RSS after
+  # 1,000 frames and at the end, from the report's memory timeline.
+  long=$work/long.mp4
+  for _ in $(seq 13); do echo "file '$PWD/$clip'"; done >"$work/list.txt"
+  ffmpeg -v error -f concat -safe 0 -i "$work/list.txt" -c copy "$long"
+  echo
+  echo "constant memory: $long ($((frames * 13)) frames) to null, --memory 128M"
+  /usr/bin/time -f "%M" -o "$work/time" $tessera video "$long" null -p "$seed" --memory 128M \
+    --report "$work/long.json" | sed 's/^/  /'
+  python3 - "$work/long.json" "$(cat "$work/time")" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+timeline = report["memory_timeline"]
+def rss_at(frames):
+    return next(s["rss_bytes"] for s in timeline if s["frames"] >= frames) / 2**20
+early, late = rss_at(1000), timeline[-1]["rss_bytes"] / 2**20
+print(f"  RSS after 1,000 frames {early:.1f} MiB, after {timeline[-1]['frames']:,} {late:.1f} MiB: "
+      f"{(late - early) / early * 100:+.1f}% (target within 5%)")
+print(f"  peak RSS {int(sys.argv[2]) / 1024:.1f} MiB (target under 128 + 16 MiB); peak tracked "
+      f"{report['totals']['peak_tracked_bytes'] / 2**20:.1f} MiB; leaked {report['totals']['leaked_bytes']} B")
+PY
+fi

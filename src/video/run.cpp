@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <deque>
-#include <regex>
 #include <thread>
 
 #ifndef TESSERA_PLAIN_THREADS
@@ -141,12 +141,20 @@ bool is_null_output(const std::filesystem::path& output) { return output == "nul
 // An image sequence pattern: one printf conversion of an integer (%d, %06d), nothing else
 // with a %, except %% for a percent sign.
 bool is_sequence_pattern(const std::string& output) {
-  static const std::regex conversion("%0?[0-9]*d");
-  const std::string without_percent = std::regex_replace(output, std::regex("%%"), "");
-  std::smatch match;
-  if (!std::regex_search(without_percent, match, conversion)) return false;
-  const std::string rest = match.prefix().str() + match.suffix().str();
-  return rest.find('%') == std::string::npos;
+  int conversions = 0;
+  for (std::size_t at = 0; at < output.size(); ++at) {
+    if (output[at] != '%') continue;
+    if (at + 1 < output.size() && output[at + 1] == '%') {  // %%: a percent sign
+      ++at;
+      continue;
+    }
+    std::size_t end = at + 1;
+    while (end < output.size() && std::isdigit(static_cast<unsigned char>(output[end])) != 0) ++end;
+    if (end == output.size() || output[end] != 'd') return false;  // %s, %5x, a lone %
+    ++conversions;
+    at = end;
+  }
+  return conversions == 1;
 }
 
 // What the frames are read as, and the stages left to run on them: a pipeline that starts
