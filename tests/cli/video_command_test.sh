@@ -68,6 +68,11 @@ expect 0 "" "$tessera" video "$phone" "$work/quiet.webm" -p "gray | rgb" --no-au
   fail "quiet.webm is not vp9 alone"
 rm -f "$work/edges.mp4" "$work/quiet.webm"
 
+# `tessera info` describes a video through tessera-video, and still refuses what is neither.
+expect 0 "video (mov,mp4,m4a,3gp,3g2,mj2) h264 568x320 yuv420p 8-bit, 30.00 fps" "$tessera" info "$phone"
+expect 0 "streams: audio aac, video h264" "$tessera" info "$phone"
+expect 1 "not an image format tessera knows" "$tessera" info "$pedestrians" /etc/hostname
+
 # --estimate: the size and the estimate, nothing else.
 expect 0 "768x576 msmpeg4v3, 795 frames" "$tessera" video "$pedestrians" null -p "$seed" --estimate
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
+#include "video_program.h"
 
 namespace tessera::cli {
 
@@ -89,6 +91,14 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
                            : "",
           describe_decode_memory(*decoder));
     } catch (const Error& error) {
+      // A file that is no image may be a video, which tessera-video describes.
+      if (error.code() == ErrorCode::UnsupportedFormat && path != "-") {
+        const int described = describe_video(path);
+        if (described != kNotAVideo) {
+          status = std::max(status, described);
+          continue;
+        }
+      }
       std::fflush(stdout);  // the lines stay in the order of the files, piped or not
       fmt::print(stderr, "{}: {}\n", path, error.what());
       status = 1;

@@ -5,15 +5,55 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <string>
+#include <string_view>
 
 #include "command_line.h"
 #include "exit_status.h"
 #include "tessera/error.h"
+#include "tessera/profiler.h"
+#include "tessera/video.h"
 #include "video_command.h"
 #include "video_program.h"
 
+namespace {
+
+// `tessera-video --info FILE...`, what `tessera info` runs for a file that is no image: a line
+// per video; exit kNotAVideo (saying nothing) for a file that is no video either.
+int describe(int count, char** paths) {
+  int status = 0;
+  for (int i = 0; i < count; ++i) {
+    try {
+      const tessera::video::VideoInfo info = tessera::video::probe(paths[i]);
+      std::string streams;
+      for (const tessera::video::StreamInfo& stream : info.streams) {
+        streams += fmt::format("{}{} {}", streams.empty() ? "" : ", ", stream.type, stream.codec);
+      }
+      fmt::print(
+          "{}: video ({}) {} {}x{}{} {} {}-bit, {:.2f} fps, {:.2f} s, {} frames{}; streams: {}; "
+          "decoding holds about {}\n",
+          paths[i], info.container, info.codec, info.width, info.height,
+          info.rotation != 0 ? fmt::format(" upright (rotation {})", info.rotation) : "",
+          info.pixel_format, info.bit_depth, info.frame_rate, info.duration, info.frame_count,
+          info.frame_count_exact ? "" : " (estimated)", streams,
+          tessera::memory::format_bytes(info.decode_estimate));
+    } catch (const tessera::Error& error) {
+      if (error.code() == tessera::ErrorCode::UnsupportedFormat && count == 1) {
+        return tessera::cli::kNotAVideo;
+      }
+      std::fflush(stdout);
+      fmt::print(stderr, "{}: {}\n", paths[i], error.what());
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && std::string_view(argv[1]) == "--info") return describe(argc - 2, argv + 2);
   CLI::App app{tessera::cli::kVideoDescription, "tessera video"};
   tessera::cli::VideoCommand video;
   tessera::cli::add_video_options(app, video);

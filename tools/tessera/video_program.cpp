@@ -1,9 +1,12 @@
 #include "video_program.h"
 
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -13,11 +16,33 @@
 
 namespace tessera::cli {
 
-int run_video_program(int count, char** arguments) {
+namespace {
+
+// tessera-video, beside this program.
+std::string video_program() {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  const std::filesystem::path program = self.parent_path() / "tessera-video";
-  std::string name = program.string();
+  return (self.parent_path() / "tessera-video").string();
+}
+
+}  // namespace
+
+int describe_video(const std::string& path) {
+  std::string name = video_program();
+  std::string flag = "--info";
+  std::string file = path;
+  char* argv[] = {name.data(), flag.data(), file.data(), nullptr};
+  std::fflush(stdout);  // its line comes after ours
+  pid_t child = 0;
+  if (::posix_spawn(&child, name.c_str(), nullptr, nullptr, argv, environ) != 0) return kNotAVideo;
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : kExitFailure;
+}
+
+int run_video_program(int count, char** arguments) {
+  std::string name = video_program();
   std::vector<char*> argv{name.data()};
   for (int i = 0; i < count; ++i) argv.push_back(arguments[i]);
   argv.push_back(nullptr);

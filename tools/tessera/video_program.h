@@ -3,6 +3,8 @@
 // (exec): the same process id, signals and exit status, and FFmpeg's libraries loaded only by
 // the command that uses them.
 
+#include <string>
+
 namespace tessera::cli {
 
 inline constexpr const char* kVideoDescription =
@@ -11,5 +13,11 @@ inline constexpr const char* kVideoDescription =
 // Replaces this process with tessera-video and `arguments` (what followed `video`). Returns
 // only when that fails, with the exit status after saying why.
 int run_video_program(int count, char** arguments);
+
+// `tessera info` for a file that is no image: tessera-video describes it if it is a video.
+// Returns 0 when it was described (a line on stdout), kNotAVideo when it is no video either
+// (nothing printed), 1 when it is a video that cannot be read (the error printed).
+inline constexpr int kNotAVideo = 3;
+int describe_video(const std::string& path);
 
 }  // namespace tessera::cli
