@@ -112,19 +112,21 @@ class BatchRun {
 
   static nb::object as_dict(const batch::FileResult& result) {
     nb::dict entry;
-    entry["input"] = result.input.string();
+    // Names as os.fsdecode gives them: a file name that is not UTF-8 is still reported (and
+    // opens the same file again).
+    entry["input"] = path_str(result.input);
     // Only a file that is there: a failed input wrote none, a skipped one may have one (kept
     // by resume) or none (not an image).
     std::error_code missing;
     const bool written =
         result.status == batch::Status::Done ||
         (result.status != batch::Status::Failed && std::filesystem::exists(result.output, missing));
-    entry["output"] = written ? nb::cast(result.output.string()) : nb::none();
+    entry["output"] = written ? nb::object(path_str(result.output)) : nb::none();
     entry["status"] = std::string(batch::to_string(result.status));
     entry["code"] = result.error_code.empty() ? nb::none() : nb::cast(result.error_code);
-    entry["error"] = result.status == batch::Status::Failed ? nb::cast(result.message) : nb::none();
-    entry["reason"] =
-        result.status == batch::Status::Skipped ? nb::cast(result.message) : nb::none();
+    const nb::object message = message_str(result.message);
+    entry["error"] = result.status == batch::Status::Failed ? message : nb::none();
+    entry["reason"] = result.status == batch::Status::Skipped ? message : nb::none();
     entry["seconds"] = result.seconds;
     entry["width"] = result.width;
     entry["height"] = result.height;

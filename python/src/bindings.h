@@ -20,6 +20,12 @@ void bind_batch(nanobind::module_& module);
 void bind_source(nanobind::module_& module);
 void bind_memory(nanobind::module_& module);
 
+// Text from the C++ side as a Python str, where it may hold a file name that is not UTF-8 (a
+// Linux file name is bytes): a path as os.fsdecode gives it (an undecodable byte as a surrogate,
+// so that the str opens the same file again), and a message with such a byte shown as "\xff".
+nanobind::str path_str(const std::filesystem::path& path);
+nanobind::str message_str(std::string_view text);
+
 // Keyword arguments as encode options of the format table, by name (quality=80,
 // lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the
 // table's words for an unknown name or a bad value.

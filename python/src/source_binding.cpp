@@ -126,11 +126,14 @@ void bind_source(nb::module_& module) {
       .def("_next_band", &Source::next_band, nb::arg("rows"), nb::arg("first") = false)
       .def("__repr__",
            [](const Source& self) {
-             if (!self.is_open()) return "<tessera.open '" + self.path().string() + "', closed>";
+             if (!self.is_open()) {
+               return message_str("<tessera.open '" + self.path().string() + "', closed>");
+             }
              const Decoder& source = self.decoder();
-             return "<tessera.open '" + self.path().string() + "' " +
-                    std::to_string(source.width()) + "x" + std::to_string(source.height()) + " " +
-                    std::string(source.format().name()) + ">";
+             return message_str("<tessera.open '" + self.path().string() + "' " +
+                                std::to_string(source.width()) + "x" +
+                                std::to_string(source.height()) + " " +
+                                std::string(source.format().name()) + ">");
            })
       .def("close", &Source::close)
       .def(

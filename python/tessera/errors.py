@@ -9,6 +9,7 @@ also the built-in exception Python code already catches for that kind of failure
 """
 
 import errno as _errno
+import os as _os
 
 
 class Error(Exception):
@@ -27,8 +28,13 @@ class Error(Exception):
         self.os_error = os_error
 
     def __str__(self):
-        if self.path and f"[file: {self.path}]" not in self.message:
-            return f"{self.message} [file: {self.path}]"
+        if not self.path:
+            return self.message
+        # A name that is not UTF-8 comes as os.fsdecode gives it; shown with "\xff" escapes, as
+        # the message shows it, so that printing the error cannot fail.
+        shown = _os.fsencode(self.path).decode("utf-8", "backslashreplace")
+        if f"[file: {shown}]" not in self.message:
+            return f"{self.message} [file: {shown}]"
         return self.message
 
 

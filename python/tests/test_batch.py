@@ -68,3 +68,34 @@ def test_bad_arguments_raise_before_any_file(tmp_path, folder):
         list(tessera.batch(folder, tmp_path / "out", "blur 4"))
     with pytest.raises(tessera.InvalidArgument):
         list(tessera.batch(folder, tmp_path / "out", quality=101))
+
+
+def test_a_file_name_that_is_not_utf8_is_processed_and_reported(tmp_path):
+    """Linux file names are bytes: b"b\\xff.png" comes back as os.fsdecode gives it (a str that
+    opens the same file again), and every file of the folder is processed and reported."""
+    import os
+
+    import numpy as np
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pixels = np.full((8, 8, 3), 200, np.uint8)
+    for i in range(6):
+        tessera.write(pixels, inputs / f"a{i}.png")
+    odd = os.fsdecode(b"b\xff.png")
+    tessera.write(pixels, inputs / odd)
+    (inputs / os.fsdecode(b"c\xfe.jpg")).write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    results = list(tessera.batch(inputs, tmp_path / "out", "gray", jobs=1))
+    by_name = {os.path.basename(r.input): r for r in results}
+    assert sorted(by_name) == sorted([f"a{i}.png" for i in range(6)] + [odd,
+                                                                        os.fsdecode(b"c\xfe.jpg")])
+    assert by_name[odd].status == "DONE"
+    assert by_name[odd].output == os.fsdecode(os.fsencode(tmp_path / "out" / odd))
+    assert tessera.read(by_name[odd].output).shape == (8, 8)
+    broken = by_name[os.fsdecode(b"c\xfe.jpg")]
+    assert broken.status == "FAILED" and broken.code == "CorruptData"
+    # An error naming such a file is raised as itself, and prints.
+    with pytest.raises(tessera.CorruptData) as raised:
+        tessera.read(inputs / os.fsdecode(b"c\xfe.jpg"))
+    assert raised.value.path == os.fsdecode(os.fsencode(inputs / os.fsdecode(b"c\xfe.jpg")))
+    assert "c\\xfe.jpg" in str(raised.value)
