@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <source_location>
@@ -299,6 +300,13 @@ class Encoder : public RowSink {
   // Completes the file and renames it into place. Every row must have been written.
   void finish() final;
 
+  // Called before each write() and once more when the file is encoded, just before it is renamed
+  // into place (a stream's: copied to the stream): an exception it throws abandons the file, so
+  // nothing is left under the final name, and propagates. How a caller stops a long job
+  // (pipeline::JobOptions::check_interrupt) without a complete file appearing after the stop
+  // was asked for. Empty: none.
+  void set_interrupt_check(std::function<void()> check) { interrupt_check_ = std::move(check); }
+
  protected:
   // `path` names the output in every error (the stream's name for a stream).
   Encoder(std::filesystem::path path, int width, int height, PixelFormat format);
@@ -308,6 +316,10 @@ class Encoder : public RowSink {
   // encode_rows() or finish_encoding() propagates, so that a library's "write error" is
   // reported as what it is, not as corrupt data.
   virtual void check_output() const {}
+  // Each format's finish_encoding() calls it last before it commits the file.
+  void check_interrupt() const {
+    if (interrupt_check_) interrupt_check_();
+  }
 
  private:
   template <typename Work>
@@ -322,6 +334,7 @@ class Encoder : public RowSink {
   int rows_written_ = 0;
   std::optional<Error> failure_;  // the first failure: every later call repeats it
   bool finished_ = false;
+  std::function<void()> interrupt_check_;
 };
 
 // Throws an Error naming `path` when `format` cannot hold a width x height image: InvalidArgument

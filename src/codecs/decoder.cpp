@@ -172,6 +172,7 @@ void Encoder::write(const ImageView& rows) {
   if (finished_) throw Error(ErrorCode::InvalidArgument, "the file is already finished", context());
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,
              context());
+  check_interrupt();
   recording_failure(failure_, context(),
                     [&] { reporting_output_errors([&] { encode_rows(rows); }); });
   rows_written_ += rows.height();

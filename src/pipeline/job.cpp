@@ -135,6 +135,17 @@ class InterruptibleSource final : public RowSource {
 
 }  // namespace
 
+std::unique_ptr<Encoder> Job::open_output(const Shape& shape) const {
+  std::unique_ptr<Encoder> encoder =
+      output_ == "-" ? open_encoder(stdout, options_.output_format, "stdout", shape.width,
+                                    shape.height, shape.format, encode_)
+                     : open_encoder(output_, shape.width, shape.height, shape.format, encode_);
+  // Checked before each band is written and just before the file is renamed into place: whole
+  // stages (equalize, rotate) and the encoding after the last read take time too.
+  encoder->set_interrupt_check(options_.check_interrupt);
+  return encoder;
+}
+
 void Job::run() {
   const auto check_interrupt = [this] {
     if (options_.check_interrupt) options_.check_interrupt();
@@ -143,25 +154,18 @@ void Job::run() {
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
                             .fail_on = options_.fail_on};
-  const bool to_stdout = output_ == "-";
   if (!plan_) {
     check_interrupt();
     const Image pixels = read(*decoder_, whole);
-    check_interrupt();
-    if (to_stdout) {
-      write(pixels, stdout, options_.output_format, "stdout", encode_);
-    } else {
-      write(pixels, output_, encode_);
-    }
+    const std::unique_ptr<Encoder> encoder =
+        open_output({pixels.width(), pixels.height(), pixels.format()});
+    encoder->write(pixels.view());
+    encoder->finish();
     return;
   }
   // Streamed: rows go from the decoder through the stages to the encoder in bands. The plan
   // knows the output, so the encoder is opened for it before any row is read.
-  const Shape& out = plan_->output;
-  const std::unique_ptr<Encoder> encoder =
-      to_stdout ? open_encoder(stdout, options_.output_format, "stdout", out.width, out.height,
-                               out.format, encode_)
-                : open_encoder(output_, out.width, out.height, out.format, encode_);
+  const std::unique_ptr<Encoder> encoder = open_output(plan_->output);
   if (!turn_) {
     if (!options_.check_interrupt) {
       run_streaming(*plan_, *decoder_, *encoder, options_.io);

@@ -34,9 +34,11 @@ struct JobOptions {
   // The output format's extension ("png"): needed when the output is "-" (standard output),
   // which has no name to read it from; empty: from the output's name.
   std::string output_format;
-  // Called before each band is read (and before decoding and encoding a whole image), on the
-  // thread that reads: an exception it throws abandons the job as an error does, leaving no
-  // output. How a caller stops a long job (the Python module's Ctrl-C).
+  // Called before each band is read and before each is written (on the threads that read and
+  // write), and last when the output is encoded, just before it is renamed into place: an
+  // exception it throws abandons the job as an error does, leaving no output. So a stop asked
+  // for at any moment before the output is complete is never followed by a complete output.
+  // How a caller stops a long job (the Python module's Ctrl-C).
   std::function<void()> check_interrupt;
 };
 
@@ -73,6 +75,8 @@ class Job {
 
  private:
   Job() = default;
+  // The output's encoder for rows of `shape`, checking options_.check_interrupt.
+  std::unique_ptr<Encoder> open_output(const Shape& shape) const;
 
   std::filesystem::path input_, output_;
   JobOptions options_;

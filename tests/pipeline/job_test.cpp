@@ -1,0 +1,92 @@
+// pipeline::Job, one file through a pipeline as `tessera convert` and tessera.convert run it:
+// what a stop asked for late does (JobOptions::check_interrupt), and the memory it takes.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/images.h"
+#include "tessera/codec.h"
+#include "tessera/pipeline/job.h"
+#include "tessera/pipeline/pipeline.h"
+
+namespace tessera {
+namespace {
+
+using JobTest = testing::ScratchFolderTest;
+
+struct Stopped : std::runtime_error {
+  Stopped() : std::runtime_error("stopped") {}
+};
+
+// The hidden temporaries an encoder writes beside its output.
+std::vector<std::filesystem::path> temporaries_in(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().filename().string().find(".tessera-") != std::string::npos) {
+      found.push_back(entry.path());
+    }
+  }
+  return found;
+}
+
+// Runs a job whose check_interrupt counts its calls, and throws on call `stop_at` (0: never).
+// Returns the number of calls, and the bytes of the temporary beside the output at the last
+// call (none if there was no temporary).
+struct Checks {
+  int calls = 0;
+  std::optional<std::uintmax_t> temporary_bytes_at_last_call;
+};
+Checks run_stopping_at(const std::filesystem::path& input, const std::filesystem::path& output,
+                       const std::string& text, int stop_at) {
+  Checks checks;
+  std::optional<pipeline::Pipeline> stages;
+  if (!text.empty()) stages = pipeline::parse(text);
+  pipeline::JobOptions options{.pipeline = stages ? &*stages : nullptr};
+  options.check_interrupt = [&] {
+    ++checks.calls;
+    checks.temporary_bytes_at_last_call.reset();
+    for (const auto& temporary : temporaries_in(output.parent_path())) {
+      checks.temporary_bytes_at_last_call = std::filesystem::file_size(temporary);
+    }
+    if (checks.calls == stop_at) throw Stopped();
+  };
+  pipeline::Job::prepare(input, output, options).run();
+  return checks;
+}
+
+// A stop asked for after the last row was read (during a whole-image stage, or while the encoder
+// finishes the file) used to come too late: the complete output was committed, and then the
+// caller (Python's Ctrl-C) raised. The last check comes once the file is encoded, just before it
+// is renamed into place (the temporary then holds all of it but what stdio still buffers), and a
+// stop there leaves nothing.
+TEST_F(JobTest, a_stop_before_the_output_is_committed_leaves_no_output) {
+  constexpr std::uintmax_t kBuffered = 64 << 10;  // more than stdio's buffer
+  const std::filesystem::path input = file("in.png");
+  write(testing::noise(600, 400, PixelFormat::rgb8(), 7u), input);  // 700 KB that do not compress
+  for (const std::string text : {"", "equalize", "rotate 90", "gray | blur 5 | canny 50 150 | rgb",
+                                 "invert", "resize 50%"}) {
+    for (const std::string extension : {"png", "jpg", "webp", "tif"}) {
+      SCOPED_TRACE("'" + text + "' to " + extension);
+      const std::filesystem::path output = file("out." + extension);
+      const Checks whole = run_stopping_at(input, output, text, 0);
+      ASSERT_TRUE(std::filesystem::exists(output));
+      ASSERT_TRUE(whole.temporary_bytes_at_last_call.has_value())
+          << "the last check came before the output was opened";
+      EXPECT_LE(std::filesystem::file_size(output), *whole.temporary_bytes_at_last_call + kBuffered)
+          << "the last check came before the file was encoded";
+      std::filesystem::remove(output);
+      EXPECT_THROW(run_stopping_at(input, output, text, whole.calls), Stopped);
+      EXPECT_FALSE(std::filesystem::exists(output));
+      EXPECT_TRUE(temporaries_in(folder_).empty());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tessera
