@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "tessera/budget.h"
@@ -13,6 +14,12 @@
 #include "tessera/profiler.h"
 
 namespace tessera::pipeline {
+namespace {
+
+// Rows per band from the decoder to the encoder when there are no stages: the pipeline's strip.
+constexpr int kCopyBandRows = 64;
+
+}  // namespace
 
 Job::Job(Job&&) noexcept = default;
 Job& Job::operator=(Job&&) noexcept = default;
@@ -80,7 +87,13 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
     if (!job.plan_) job.plan_ = plan(*stages, job.upright_);
   }
   const std::size_t whole_decode = image_bytes(job.upright_);
-  job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
+  // Without stages the rows go from the decoder to the encoder a band at a time.
+  const std::size_t band = image_bytes(
+      {job.upright_.width, std::min(kCopyBandRows, job.upright_.height), job.upright_.format});
+  job.estimate_ = (job.plan_   ? job.plan_->peak_bytes
+                   : job.turn_ ? 0
+                               : band) +
+                  (job.turn_ ? whole_decode : 0);
   // The codec libraries' own memory, outside tessera's accounting, counts too.
   job.written_ = job.plan_ ? job.plan_->output : job.upright_;
   if (job.encode_.gray_as_colour) job.written_.format = PixelFormat::rgb8();
@@ -124,7 +137,7 @@ class InterruptibleSource final : public RowSource {
   PixelFormat format() const override { return source_.format(); }
   void begin() override { source_.begin(); }
   void read(const MutableImageView& rows) override {
-    check_();
+    if (check_) check_();
     source_.read(rows);
   }
 
@@ -154,31 +167,25 @@ void Job::run() {
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
                             .fail_on = options_.fail_on};
-  if (!plan_) {
-    check_interrupt();
-    const Image pixels = read(*decoder_, whole);
-    const std::unique_ptr<Encoder> encoder =
-        open_output({pixels.width(), pixels.height(), pixels.format()});
-    encoder->write(pixels.view());
-    encoder->finish();
-    return;
-  }
-  // Streamed: rows go from the decoder through the stages to the encoder in bands. The plan
-  // knows the output, so the encoder is opened for it before any row is read.
-  const std::unique_ptr<Encoder> encoder = open_output(plan_->output);
-  if (!turn_) {
-    if (!options_.check_interrupt) {
-      run_streaming(*plan_, *decoder_, *encoder, options_.io);
-      return;
+  // Streamed: rows go from the decoder through the stages, if any, to the encoder in bands. The
+  // output's size is known from the headers, so the encoder is opened before any row is read.
+  const std::unique_ptr<Encoder> encoder = open_output(plan_ ? plan_->output : upright_);
+  const auto pump = [&](RowSource& source) {
+    if (plan_) {
+      run_streaming(*plan_, source, *encoder, options_.io);
+    } else {
+      copy_rows(source, *encoder, kCopyBandRows);
     }
-    InterruptibleSource source(*decoder_, options_.check_interrupt);
-    run_streaming(*plan_, source, *encoder, options_.io);
-  } else {
+  };
+  if (turn_) {
+    // Stored sideways or upside down: decoded whole and turned upright first.
     check_interrupt();
     const Image pixels = read(*decoder_, whole);
-    check_interrupt();
     ImageSource source(pixels.view());
-    run_streaming(*plan_, source, *encoder, options_.io);
+    pump(source);
+  } else {
+    InterruptibleSource source(*decoder_, options_.check_interrupt);
+    pump(source);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/images.h"
+#include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
@@ -86,6 +87,25 @@ TEST_F(JobTest, a_stop_before_the_output_is_committed_leaves_no_output) {
       EXPECT_TRUE(temporaries_in(folder_).empty());
     }
   }
+}
+
+// Without stages the rows go from the decoder to the encoder a band at a time: the estimate and
+// the peak are a band's, not the image's, and a cap far below the image takes the job.
+TEST_F(JobTest, without_stages_the_rows_stream_in_bands) {
+  const std::filesystem::path input = file("in.png");
+  const Image image = testing::smooth_rgb(1600, 1200);
+  write(image, input);
+  const std::size_t whole = image.storage_bytes();
+  pipeline::Job job = pipeline::Job::prepare(input, file("out.tif"), {});
+  EXPECT_LT(job.estimate(), whole / 10);
+  MemoryBudget budget(whole / 10, "cap");
+  {
+    const BudgetScope scope(budget);
+    job.run_within(whole / 10, "--memory");
+  }
+  EXPECT_GT(budget.peak(), 0u);
+  EXPECT_LT(budget.peak(), whole / 10);
+  EXPECT_TRUE(testing::same_pixels(read(file("out.tif")), image));
 }
 
 }  // namespace
