@@ -74,6 +74,10 @@ struct Limits {
   // The decode estimate must fit in what this budget has left, and the pixels are charged to
   // it. nullptr: the thread's BudgetScope, if any.
   MemoryBudget* budget = nullptr;
+  // Whether opening a decoder refuses an image whose whole decode (its pixels and the codec's
+  // working memory) does not fit in what the budget has left. A caller that streams the rows
+  // checks its own, smaller estimate instead (pipeline::Job does) and turns this off.
+  bool whole_decode_within_budget = true;
 
   static Limits unlimited() { return {.max_pixels = UINT64_MAX, .budget = nullptr}; }
 };

@@ -32,7 +32,7 @@ void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits
         context);
   }
   const MemoryBudget* budget = budget_of(limits);
-  if (budget == nullptr) return;
+  if (budget == nullptr || !limits.whole_decode_within_budget) return;
   const std::size_t estimate = info.decode_bytes() + working_bytes;
   const std::size_t available = budget->cap() - std::min(budget->used(), budget->cap());
   if (estimate > available) {

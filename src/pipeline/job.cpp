@@ -40,10 +40,13 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   const FileFormat written_format = format_for_extension(
       options.output_format.empty() ? output
                                     : std::filesystem::path("output." + options.output_format));
-  const DecodeOptions decode{.limits = options.limits,
-                             .apply_orientation = options.apply_orientation,
-                             .shrink_on_load = options.shrink_on_load,
-                             .fail_on = options.fail_on};
+  DecodeOptions decode{.limits = options.limits,
+                       .apply_orientation = options.apply_orientation,
+                       .shrink_on_load = options.shrink_on_load,
+                       .fail_on = options.fail_on};
+  // The job's own estimate, not a whole decode's, is what must fit in the budget it runs under
+  // (run() checks it): most jobs stream, in a fraction of the image.
+  decode.limits.whole_decode_within_budget = false;
   // A read-once input (stdin, a pipe) is read once, so that it can be opened twice.
   const bool read_once = is_read_once_input(input);
   const std::string input_name = input == "-" ? "stdin" : input.string();
@@ -159,7 +162,21 @@ std::unique_ptr<Encoder> Job::open_output(const Shape& shape) const {
   return encoder;
 }
 
+void Job::refuse_over(const MemoryBudget& budget) const {
+  const std::size_t available = budget.cap() - std::min(budget.used(), budget.cap());
+  if (estimate_ <= available) return;
+  throw Error(ErrorCode::OutOfBudget,
+              fmt::format("the job needs about {}, but budget '{}' has {} left of its {} cap: "
+                          "raise the budget, or shrink early in the pipeline (e.g. resize first)",
+                          memory::format_bytes(estimate_), budget.name(),
+                          memory::format_bytes(available), memory::format_bytes(budget.cap())),
+              {.path = input_.string(), .operation = "plan"});
+}
+
 void Job::run() {
+  const MemoryBudget* budget =
+      options_.limits.budget != nullptr ? options_.limits.budget : current_budget();
+  if (budget != nullptr) refuse_over(*budget);
   const auto check_interrupt = [this] {
     if (options_.check_interrupt) options_.check_interrupt();
   };
@@ -203,6 +220,8 @@ void Job::run_within(std::size_t cap, std::string_view cap_name) {
                             cap_name.ends_with('=') ? "" : " ", memory::format_bytes(cap)),
                 {.path = input_.string(), .operation = "plan"});
   }
+  // The cap lies inside the budget current here, if any: the job must fit in what that has left.
+  if (const MemoryBudget* enclosing = current_budget()) refuse_over(*enclosing);
   MemoryBudget budget(cap, std::string(cap_name));
   const BudgetScope scope(budget);
   run();

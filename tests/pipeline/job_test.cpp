@@ -13,6 +13,7 @@
 #include "support/images.h"
 #include "tessera/budget.h"
 #include "tessera/codec.h"
+#include "tessera/error.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
 
@@ -106,6 +107,42 @@ TEST_F(JobTest, without_stages_the_rows_stream_in_bands) {
   EXPECT_GT(budget.peak(), 0u);
   EXPECT_LT(budget.peak(), whole / 10);
   EXPECT_TRUE(testing::same_pixels(read(file("out.tif")), image));
+}
+
+// A job under a budget is held to its own estimate: a streamed blur of an image whose whole
+// decode is over the budget runs, and one whose estimate is over what the budget has left is
+// refused before any work, naming the budget.
+TEST_F(JobTest, a_job_under_a_budget_is_held_to_its_own_estimate) {
+  const std::filesystem::path input = file("in.png");
+  const Image image = testing::smooth_rgb(1600, 3200);
+  write(image, input);
+  const pipeline::Pipeline blur = pipeline::parse("blur 5");
+  MemoryBudget outer(image.storage_bytes() / 2, "outer");
+  {
+    const BudgetScope scope(outer);
+    pipeline::Job job = pipeline::Job::prepare(input, file("blurred.png"), {.pipeline = &blur});
+    EXPECT_LT(job.estimate(), outer.cap());
+    job.run();
+    pipeline::Job::prepare(input, file("capped.png"), {.pipeline = &blur})
+        .run_within(outer.cap(), "--memory");
+  }
+  EXPECT_TRUE(std::filesystem::exists(file("blurred.png")));
+  EXPECT_TRUE(std::filesystem::exists(file("capped.png")));
+  MemoryBudget tight(64 << 10, "tight");
+  const BudgetScope scope(tight);
+  for (const std::size_t cap : {std::size_t{0}, std::size_t{64} << 20}) {
+    pipeline::Job job = pipeline::Job::prepare(input, file("refused.png"), {.pipeline = &blur});
+    try {
+      job.run_within(cap, "--memory");
+      ADD_FAILURE() << "a job over its budget ran";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::OutOfBudget);
+      EXPECT_NE(error.message().find("the job needs about"), std::string::npos) << error.what();
+      EXPECT_NE(error.message().find("budget 'tight' has 64.0 KiB left"), std::string::npos)
+          << error.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(file("refused.png")));
+  }
 }
 
 }  // namespace

@@ -66,10 +66,13 @@ class Job {
   // What the decoder accepted with a warning (a damaged file under FailOn::None), so far.
   const std::vector<std::string>& warnings() const { return decoder_->warnings(); }
   // Decodes, runs the pipeline and writes the output (to a temporary name, renamed when
-  // complete). Throws Error; no output is left then.
+  // complete). Throws Error; no output is left then. Under a budget (Limits::budget, else the
+  // thread's BudgetScope) the estimate must fit in what it has left, or Error(OutOfBudget) comes
+  // before any work: the job's estimate, not a whole decode's, since the rows stream.
   void run();
   // The same within a memory cap of `cap` bytes (0: none): refused with Error(OutOfBudget)
-  // before any work when the estimate exceeds it, else run under a budget of that size.
+  // before any work when the estimate exceeds it (or what the thread's current budget has
+  // left), else run under a budget of that size, inside the current one.
   // `cap_name` is how the caller spells the cap in the refusal: "--memory", "memory=".
   void run_within(std::size_t cap, std::string_view cap_name);
 
@@ -77,6 +80,8 @@ class Job {
   Job() = default;
   // The output's encoder for rows of `shape`, checking options_.check_interrupt.
   std::unique_ptr<Encoder> open_output(const Shape& shape) const;
+  // Throws Error(OutOfBudget) when the estimate does not fit in what `budget` has left.
+  void refuse_over(const MemoryBudget& budget) const;
 
   std::filesystem::path input_, output_;
   JobOptions options_;
