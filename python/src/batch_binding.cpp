@@ -62,6 +62,15 @@ class BatchRun {
           changed_.notify_all();
         } else if (finished_ && failure_) {
           std::rethrow_exception(std::exchange(failure_, nullptr));
+        } else if (finished_ && totals_.output_full && !said_full_) {
+          // The run stopped taking files, each of which would fail the same way: after the
+          // results of those that finished, say so rather than end as if all were done.
+          said_full_ = true;
+          throw Error(ErrorCode::Io,
+                      "the output device is full: the batch stopped taking files, and those "
+                      "not yet reported were not processed; free some space and run it again "
+                      "with resume=True",
+                      {.path = options_.output.string(), .operation = "batch", .os_error = ENOSPC});
         } else if (finished_) {
           return nb::none();
         }
@@ -145,6 +154,7 @@ class BatchRun {
   bool closing_ = false;
   std::exception_ptr failure_;
   batch::Totals totals_;
+  bool said_full_ = false;
   std::thread worker_;  // last: started once everything it uses exists
 };
 
@@ -195,6 +205,7 @@ void bind_batch(nb::module_& module) {
         entry["skipped"] = totals.skipped;
         entry["seconds"] = totals.seconds;
         entry["interrupted"] = totals.interrupted;
+        entry["output_full"] = totals.output_full;
         entry["peak_tracked_bytes"] = totals.peak_tracked_bytes;
         entry["peak_rss"] = totals.peak_rss;
         return entry;

@@ -99,3 +99,37 @@ def test_a_file_name_that_is_not_utf8_is_processed_and_reported(tmp_path):
         tessera.read(inputs / os.fsdecode(b"c\xfe.jpg"))
     assert raised.value.path == os.fsdecode(os.fsencode(inputs / os.fsdecode(b"c\xfe.jpg")))
     assert "c\\xfe.jpg" in str(raised.value)
+
+
+def test_a_full_output_device_ends_the_loop_with_an_oserror(tmp_path):
+    """Once the output device is full the batch takes no more files (each would fail the same
+    way); the loop gets the results of the files that finished, then OSError(ENOSPC) naming the
+    output folder, rather than ending as though every file was done."""
+    import errno
+    import os
+
+    import numpy as np
+
+    full = tmp_path / "full"
+    full.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "none",
+                                            str(full)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a tiny tmpfs")
+    try:
+        inputs = tmp_path / "in"
+        inputs.mkdir()
+        noise = np.random.default_rng(1).integers(0, 256, (256, 256, 3), np.uint8)  # ~197 KB as PNG
+        for i in range(8):
+            tessera.write(noise, inputs / f"n{i}.png")
+        results = []
+        with pytest.raises(OSError) as raised:
+            for result in tessera.batch(inputs, full / "out", "invert", jobs=1):
+                results.append(result)
+        assert isinstance(raised.value, tessera.Io) and raised.value.errno == errno.ENOSPC
+        assert raised.value.filename == str(full / "out")
+        assert "resume=True" in str(raised.value)
+        assert 1 <= len(results) < 8
+        assert results[-1].status == "FAILED" and "no space left" in results[-1].error
+        assert not [p for p in (full / "out").iterdir() if p.name.startswith(".")]
+    finally:
+        subprocess.run(["umount", str(full)], check=True)
