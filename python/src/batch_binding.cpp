@@ -33,8 +33,10 @@ namespace {
 
 class BatchRun {
  public:
-  BatchRun(batch::Options options, const std::optional<std::string>& text)
-      : options_(std::move(options)) {
+  // `budget_owner` owns options.within (the caller's `with tessera.budget`), kept alive while the
+  // run charges it.
+  BatchRun(batch::Options options, const std::optional<std::string>& text, nb::object budget_owner)
+      : options_(std::move(options)), budget_owner_(std::move(budget_owner)) {
     if (text && !text->empty()) {
       pipeline_ = pipeline::parse(*text);
       options_.pipeline = &*pipeline_;
@@ -145,6 +147,7 @@ class BatchRun {
   }
 
   batch::Options options_;
+  nb::object budget_owner_;
   std::optional<pipeline::Pipeline> pipeline_;
   std::stop_source stop_;
   std::mutex mutex_;
@@ -190,7 +193,11 @@ void bind_batch(nb::module_& module) {
                                .recursive = recursive,
                                .resume = resume};
             if (!memory.is_none()) run.memory = bytes_of(memory, "memory");
-            new (self) BatchRun(std::move(run), text);
+            // The run's threads are not this one: an enclosing `with tessera.budget` is handed
+            // to them, as budgets nest (the files are charged to it, and admitted against it).
+            EnteredBudget ambient = entered_budget();
+            run.within = ambient.budget;
+            new (self) BatchRun(std::move(run), text, std::move(ambient.owner));
           },
           nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
           nb::arg("jobs") = 0, nb::arg("memory") = nb::none(), nb::arg("format") = "",

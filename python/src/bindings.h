@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/profiler.h"
 
@@ -40,6 +41,15 @@ void warn_of_unused_options(const std::filesystem::path& output, const nanobind:
 // none, as the CLI's --unlimited) and fail_on ("error", "warning" or "none").
 Limits limits_of(nanobind::handle max_pixels);
 FailOn fail_on_of(const std::string& fail_on);
+
+// The budget of this thread's innermost `with tessera.budget`, and the Python object that owns
+// it: a binding that hands the budget to a thread of its own (tessera.batch) holds the object
+// while that thread charges the budget. {nullptr, None} outside any `with`.
+struct EnteredBudget {
+  MemoryBudget* budget = nullptr;
+  nanobind::object owner;
+};
+EnteredBudget entered_budget();
 
 // A size in bytes as Python gives it (an int, or text such as "512M"); `what` names it in the
 // refusal of anything else or 0.

@@ -94,8 +94,11 @@ class Budget {
   std::size_t used() const { return budget_ ? budget_->used() : 0; }
   std::size_t peak() const { return budget_ ? budget_->peak() : 0; }
 
- private:
   // The budgets entered on this thread, innermost last.
+  static const std::vector<Budget*>& entered_here() { return entered(); }
+  MemoryBudget* memory_budget() const { return budget_.get(); }
+
+ private:
   static std::vector<Budget*>& entered() {
     thread_local std::vector<Budget*> stack;
     return stack;
@@ -109,6 +112,13 @@ class Budget {
 };
 
 }  // namespace
+
+EnteredBudget entered_budget() {
+  const std::vector<Budget*>& entered = Budget::entered_here();
+  if (entered.empty()) return {};
+  Budget* const innermost = entered.back();
+  return {innermost->memory_budget(), nb::find(innermost)};
+}
 
 // A size as Python gives it: bytes as an int, or text ("512M", "1.5G"); anything else, or 0,
 // is refused in words.

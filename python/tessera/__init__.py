@@ -69,8 +69,8 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
     batch` does, and yields a BatchResult for each file as it finishes. Memory stays bounded
     however many files there are (memory="256M" caps it for all files together). Breaking out
     of the loop, an exception or Ctrl-C stops the run: no file is started after, those in
-    flight finish, and no temporary is left. Other keyword arguments are encode options. When
-    the output device fills,
+    flight finish, and no temporary is left. Other keyword arguments are encode options. Inside
+    a `with tessera.budget(...)` the files are charged to it. When the output device fills,
     the run stops taking files and, after the results of those that finished, raises
     tessera.Io (an OSError, errno ENOSPC): run it again with resume=True once there is room.
 

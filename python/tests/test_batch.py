@@ -101,6 +101,24 @@ def test_a_file_name_that_is_not_utf8_is_processed_and_reported(tmp_path):
     assert "c\\xfe.jpg" in str(raised.value)
 
 
+def test_an_enclosing_budget_holds_the_batch(tmp_path, folder):
+    """The batch's threads are not the caller's, but a `with tessera.budget` around the loop
+    holds them: files that cannot fit in what it has left are refused before they start, and
+    those that run are charged to it."""
+    with tessera.budget("20K", "outer") as tight:
+        results = list(tessera.batch(folder, tmp_path / "refused", SEED, jobs=2))
+    photos = [r for r in results if r.input.endswith(".jpg") and "cut" not in r.input]
+    assert len(photos) == 12
+    assert all(r.status == "FAILED" and r.code == "OutOfBudget" for r in photos), photos[0]
+    assert "budget 'outer'" in photos[0].error
+    assert tight.peak == 0
+    with tessera.budget("64M", "outer") as roomy:
+        results = list(tessera.batch(folder, tmp_path / "done", SEED, jobs=2))
+    assert sum(r.status == "DONE" for r in results) == 12
+    assert 0 < roomy.peak < 64 << 20
+    assert roomy.used == 0
+
+
 def test_a_full_output_device_ends_the_loop_with_an_oserror(tmp_path):
     """Once the output device is full the batch takes no more files (each would fail the same
     way); the loop gets the results of the files that finished, then OSError(ENOSPC) naming the
