@@ -131,6 +131,10 @@ struct DecodeOptions {
   // Count an animation's frames into ImageInfo::frames (GIF: a walk over the whole file, so
   // only `tessera info` asks; a GIF is then marked animated only when it has several frames).
   bool count_frames = false;
+  // Whether the decoder prints each warning on stderr as it comes ("tessera: warning: PATH:
+  // ..."); Decoder::warnings() keeps them either way. A caller that passes them on its own way
+  // (the Python module, as Python warnings) turns it off.
+  bool print_warnings = true;
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder
@@ -159,7 +163,8 @@ class Decoder : public RowSource {
   // headers: a job's estimate, and with it a batch's admission, counts it.
   virtual std::size_t working_bytes() const { return 0; }
   // What was accepted with a warning so far (a damaged file decoded under FailOn::None), each
-  // also printed once on stderr as it happened: a batch report lists them per file.
+  // also printed once on stderr as it happened (unless DecodeOptions::print_warnings is off): a
+  // batch report lists them per file.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
@@ -186,7 +191,8 @@ class Decoder : public RowSource {
   // without decode_rows() (false: a format decoded whole up front keeps its partial image).
   // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
   void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
-  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...").
+  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...")
+  // unless DecodeOptions::print_warnings is off.
   void warn(std::string message);
   // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
   static void fill_grey(const MutableImageView& rows, int from);
@@ -206,6 +212,7 @@ class Decoder : public RowSource {
   bool started_ = false;
   std::optional<Error> failure_;  // the first failure: every later call repeats it
   FailOn fail_on_ = FailOn::Error;
+  bool print_warnings_ = true;
   bool data_ended_ = false;
   bool warned_truncated_ = false;
   std::vector<std::string> warnings_;

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "tessera/budget.h"
 #include "tessera/codec.h"
@@ -36,6 +38,11 @@ EncodeOptions encode_options_of(const nanobind::kwargs& options);
 // format does not read (quality= for a PNG), as the CLI warns of ignored options.
 void warn_of_unused_options(const std::filesystem::path& output, const nanobind::kwargs& options,
                             const EncodeOptions& encode);
+
+// A tessera.DecodeWarning (a UserWarning) at the caller's line for each of `warnings`, what a
+// decoder accepted in a damaged file (fail_on="none"), so that Python's warnings machinery
+// (filters, catch_warnings, -W error) sees them. Decoders are opened with print_warnings off.
+void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings);
 
 // The decoding rules Python callers give by keyword: max_pixels (None: the default limit, 0:
 // none, as the CLI's --unlimited) and fail_on ("error", "warning" or "none").

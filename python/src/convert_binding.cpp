@@ -163,17 +163,21 @@ void bind_convert(nb::module_& module) {
         if (text && !text->empty()) stages = pipeline::parse(*text);
         const std::size_t cap = memory.is_none() ? 0 : bytes_of(memory, "memory");
         Interruptible interruptible;
+        std::vector<std::string> warnings;
         interruptible.run([&] {
           const PixelCall call;
           pipeline::Job job = pipeline::Job::prepare(input, output,
                                                      {.limits = limits_of(max_pixels),
                                                       .apply_orientation = orientation,
                                                       .fail_on = fail_on_of(fail_on),
+                                                      .print_warnings = false,
                                                       .encode = encode,
                                                       .pipeline = stages ? &*stages : nullptr,
                                                       .check_interrupt = interruptible.check()});
           job.run_within(cap, "memory=");
+          warnings = job.warnings();
         });
+        warn_of_damage(input, warnings);
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
       nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,

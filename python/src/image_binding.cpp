@@ -20,6 +20,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "bindings.h"
 #include "image_handle.h"
@@ -357,6 +358,15 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
   }
 }
 
+void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+  if (warnings.empty()) return;
+  const nb::object category = nb::module_::import_("tessera.errors").attr("DecodeWarning");
+  for (const std::string& warning : warnings) {
+    const nb::str message = message_str(path.string() + ": " + warning);
+    if (PyErr_WarnEx(category.ptr(), message.c_str(), 1) != 0) throw nb::python_error();
+  }
+}
+
 void bind_image(nb::module_& module) {
   nb::class_<PyImage>(module, "Image", nb::type_slots(buffer_slots),
                       "Pixels in RGB(A) order, shared by every copy and region, freed with the "
@@ -452,12 +462,17 @@ void bind_image(nb::module_& module) {
          const std::string& fail_on) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
-                                    .fail_on = fail_on_of(fail_on)};
+                                    .fail_on = fail_on_of(fail_on),
+                                    .print_warnings = false};
         Image image;
+        std::vector<std::string> warnings;
         {
           const PixelCall call;
-          image = tessera::read(path, options);
+          const std::unique_ptr<Decoder> decoder = open_decoder(path, options);
+          image = tessera::read(*decoder, options);
+          warnings = decoder->warnings();
         }
+        warn_of_damage(path, warnings);
         return PyImage{std::move(image), false};
       },
       nb::arg("path"), nb::kw_only(), nb::arg("orientation") = true,
@@ -470,7 +485,8 @@ void bind_image(nb::module_& module) {
       [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
-                                    .fail_on = fail_on_of(fail_on)};
+                                    .fail_on = fail_on_of(fail_on),
+                                    .print_warnings = false};
         Py_buffer buffer{};
         if (PyObject_GetBuffer(data.ptr(), &buffer, PyBUF_SIMPLE) != 0) {
           PyErr_Clear();
@@ -479,13 +495,16 @@ void bind_image(nb::module_& module) {
         // The exporter cannot resize or free the bytes while the buffer is held.
         const std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> held(&buffer, PyBuffer_Release);
         Image image;
+        std::vector<std::string> warnings;
         {
           const PixelCall call;
           const std::span<const std::byte> bytes(static_cast<const std::byte*>(buffer.buf),
                                                  static_cast<std::size_t>(buffer.len));
           const std::unique_ptr<Decoder> decoder = open_decoder(bytes, "<bytes>", options);
           image = tessera::read(*decoder, options);
+          warnings = decoder->warnings();
         }
+        warn_of_damage("<bytes>", warnings);
         return PyImage{std::move(image), false};
       },
       nb::arg("data"), nb::kw_only(), nb::arg("orientation") = true,

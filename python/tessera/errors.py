@@ -84,6 +84,12 @@ class Internal(Error, RuntimeError):
     """A broken invariant inside tessera: a bug to report."""
 
 
+class DecodeWarning(UserWarning):
+    """What a decoder accepted in a damaged file when asked to (fail_on="none"): a truncated
+    file's missing rows, a corrupt stream decoded anyway. A warning through Python's `warnings`,
+    so filters, `warnings.catch_warnings` and `-W error` apply."""
+
+
 def _code_of(cls):
     """The ErrorCode a class stands for: its own name, or its nearest base's (FileNotFound: Io)."""
     for base in cls.__mro__:
@@ -107,4 +113,5 @@ def _class_for(code, os_error):
 
 
 __all__ = ["Error", "InvalidArgument", "UnsupportedFormat", "CorruptData", "ImageTooLarge",
-           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "Internal"]
+           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "Internal",
+           "DecodeWarning"]

@@ -124,7 +124,7 @@ void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows
 }
 
 void Decoder::warn(std::string message) {
-  fmt::print(stderr, "tessera: warning: {}: {}\n", path_.string(), message);
+  if (print_warnings_) fmt::print(stderr, "tessera: warning: {}: {}\n", path_.string(), message);
   warnings_.push_back(std::move(message));
 }
 

@@ -43,7 +43,8 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   DecodeOptions decode{.limits = options.limits,
                        .apply_orientation = options.apply_orientation,
                        .shrink_on_load = options.shrink_on_load,
-                       .fail_on = options.fail_on};
+                       .fail_on = options.fail_on,
+                       .print_warnings = options.print_warnings};
   // The job's own estimate, not a whole decode's, is what must fit in the budget it runs under
   // (run() checks it): most jobs stream, in a fraction of the image.
   decode.limits.whole_decode_within_budget = false;

@@ -28,6 +28,7 @@ struct JobOptions {
   bool apply_orientation = true;
   bool shrink_on_load = true;      // DecodeOptions::shrink_on_load (`--no-shrink-on-load`)
   FailOn fail_on = FailOn::Error;  // DecodeOptions::fail_on (`--fail-on`)
+  bool print_warnings = true;      // DecodeOptions::print_warnings; warnings() has them either way
   EncodeOptions encode;
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h
