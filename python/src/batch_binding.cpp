@@ -185,13 +185,15 @@ void bind_batch(nb::module_& module) {
                           "batch input not found: give a folder, a file listing paths, or '-'",
                           {.path = input.string(), .operation = "batch", .os_error = ENOENT});
             }
-            batch::Options run{.input = input,
-                               .output = output,
-                               .jobs = jobs,
-                               .format = format,
-                               .encode = encode_options_of(options),
-                               .recursive = recursive,
-                               .resume = resume};
+            batch::Options run{
+                .input = input,
+                .output = output,
+                .jobs = jobs,
+                .format = format,
+                .encode = encode_options_of(options, "batch",
+                                            "pipeline, jobs, memory, format, resume, recursive"),
+                .recursive = recursive,
+                .resume = resume};
             if (!memory.is_none()) run.memory = bytes_of(memory, "memory");
             // The run's threads are not this one: an enclosing `with tessera.budget` is handed
             // to them, as budgets nest (the files are charged to it, and admitted against it).

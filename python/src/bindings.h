@@ -30,9 +30,12 @@ nanobind::str path_str(const std::filesystem::path& path);
 nanobind::str message_str(std::string_view text);
 
 // Keyword arguments as encode options of the format table, by name (quality=80,
-// lossless=True): what write() and convert() take. Throws Error(InvalidArgument) in the
-// table's words for an unknown name or a bad value.
-EncodeOptions encode_options_of(const nanobind::kwargs& options);
+// lossless=True): what write(), encode(), convert() and batch() take besides their own. A name
+// that is no encode option is a TypeError, as Python's own calls make it ("convert() got an
+// unexpected keyword argument 'estimate'"), listing `own` (the function's other keywords, "" if
+// none) and the encode options; a bad value is Error(InvalidArgument) in the table's words.
+EncodeOptions encode_options_of(const nanobind::kwargs& options, std::string_view function,
+                                std::string_view own);
 
 // A UserWarning at the caller's line for each option of `options` that writing `output`'s
 // format does not read (quality= for a PNG), as the CLI warns of ignored options.

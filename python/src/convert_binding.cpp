@@ -157,7 +157,8 @@ void bind_convert(nb::module_& module) {
                       "to replace it",
                       {.path = input.string(), .operation = "convert"});
         }
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(
+            options, "convert", "pipeline, memory, orientation, overwrite, max_pixels, fail_on");
         if (output != "-") warn_of_unused_options(output, options, encode);
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);

@@ -11,6 +11,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -304,10 +305,24 @@ PyType_Slot buffer_slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buff
 }  // namespace
 
 // Keyword arguments of write() and convert(): each an encode option of the format table, by name.
-EncodeOptions encode_options_of(const nb::kwargs& options) {
+EncodeOptions encode_options_of(const nb::kwargs& options, std::string_view function,
+                                std::string_view own) {
   EncodeOptions encode;
+  const std::vector<EncodeOptionSpec> known = all_encode_options();
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
+    if (std::none_of(known.begin(), known.end(),
+                     [&](const EncodeOptionSpec& option) { return option.param.name == name; })) {
+      std::string names;
+      for (const EncodeOptionSpec& option : known) {
+        names += (names.empty() ? "" : ", ") + std::string(option.param.name);
+      }
+      const std::string message = std::string(function) +
+                                  "() got an unexpected keyword argument '" + name +
+                                  "'; it takes " + std::string(own) +
+                                  (own.empty() ? "" : ", and ") + "the encode options " + names;
+      throw nb::type_error(message.c_str());
+    }
     std::string text;
     if (nb::isinstance<nb::bool_>(value)) {
       text = nb::cast<bool>(value) ? "true" : "false";
@@ -345,7 +360,9 @@ FailOn fail_on_of(const std::string& fail_on) {
 
 void warn_of_unused_options(const std::filesystem::path& output, const nb::kwargs& options,
                             const EncodeOptions& encode) {
-  if (options.size() == 0) return;
+  std::error_code not_a_folder;
+  // A folder has no extension to read: the write refuses it, saying so.
+  if (options.size() == 0 || std::filesystem::is_directory(output, not_a_folder)) return;
   const FileFormat format = format_for_extension(output);
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
@@ -516,7 +533,7 @@ void bind_image(nb::module_& module) {
       [](nb::handle given, const std::string& format, const nb::kwargs& options) {
         const nb::object image = image_argument("encode", given);
         const std::string extension = format.starts_with('.') ? format.substr(1) : format;
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(options, "encode", "");
         warn_of_unused_options("image." + extension, options, encode);
         char* data = nullptr;
         std::size_t size = 0;
@@ -547,7 +564,7 @@ void bind_image(nb::module_& module) {
       "write",
       [](nb::handle given, const std::filesystem::path& path, const nb::kwargs& options) {
         const nb::object image = image_argument("write", given);
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(options, "write", "");
         warn_of_unused_options(path, options, encode);
         const PixelCall call;
         tessera::write(nb::cast<const PyImage&>(image).image, path, encode);

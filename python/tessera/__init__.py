@@ -13,6 +13,7 @@
 """
 
 import dataclasses as _dataclasses
+import os as _os
 
 from . import memory, ops
 from ._tessera import (Image, __version__, budget, convert, decode, encode, read, run,
@@ -77,6 +78,10 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
         for r in tessera.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", jobs=2):
             print(r.input, r.status, r.error)
     """
+    if not isinstance(input, (str, bytes, _os.PathLike)):
+        raise TypeError(f"batch() takes a folder, a file listing paths (one per line) or '-' "
+                        f"(paths on standard input) as its input, not a {type(input).__name__}: "
+                        f"write the paths to a file, one per line, and give that file")
     run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, memory=memory, format=format,
                             resume=resume, recursive=recursive, **options)
     try:

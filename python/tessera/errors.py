@@ -80,6 +80,10 @@ class PermissionDenied(Io, PermissionError):
     """A file or folder tessera may not read or write (EACCES, EPERM)."""
 
 
+class IsADirectory(Io, IsADirectoryError):
+    """A folder where a file is needed: read() of a folder, an output that is one (EISDIR)."""
+
+
 class Internal(Error, RuntimeError):
     """A broken invariant inside tessera: a bug to report."""
 
@@ -109,9 +113,11 @@ def _class_for(code, os_error):
             return FileNotFound
         if os_error in (_errno.EACCES, _errno.EPERM):
             return PermissionDenied
+        if os_error == _errno.EISDIR:
+            return IsADirectory
     return _BY_CODE.get(code, Internal)
 
 
 __all__ = ["Error", "InvalidArgument", "UnsupportedFormat", "CorruptData", "ImageTooLarge",
-           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "Internal",
-           "DecodeWarning"]
+           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "IsADirectory",
+           "Internal", "DecodeWarning"]

@@ -1,7 +1,9 @@
 """The third trial's findings: each test pins down one fixed behaviour."""
 
+import errno
 import warnings
 
+import numpy as np
 import pytest
 
 import tessera
@@ -37,3 +39,64 @@ def test_damage_accepted_with_fail_on_none_is_a_python_warning(tmp_path, truncat
         warnings.simplefilter("error", tessera.DecodeWarning)
         with pytest.raises(tessera.DecodeWarning):
             tessera.read(truncated, fail_on="none")
+
+
+def test_a_second_read_says_the_image_was_read_already(photo):
+    with tessera.open(photo) as source:
+        source.read()
+        with pytest.raises(tessera.InvalidArgument, match="read already"):
+            source.read()  # not "after bands were read": none were
+        with pytest.raises(tessera.InvalidArgument, match="bands\\(\\) after read\\(\\)"):
+            next(source.bands(100))
+
+
+def test_a_folder_as_the_output_is_named_as_one_before_any_work(tmp_path, photo):
+    img = tessera.Image(np.zeros((4, 4, 3), np.uint8))
+    for folder in (tmp_path / "plain", tmp_path / "looks.png"):
+        folder.mkdir()
+        for call in (lambda: tessera.write(img, folder),
+                     lambda: tessera.write(img, folder, quality=80),
+                     lambda: tessera.convert(photo, folder, "gray")):
+            with pytest.raises(IsADirectoryError, match="is a folder, not a file") as raised:
+                call()
+            assert isinstance(raised.value, tessera.IsADirectory)
+            assert raised.value.filename == str(folder)
+        assert list(folder.iterdir()) == []
+
+
+def test_reading_a_folder_is_an_isadirectoryerror(tmp_path):
+    with pytest.raises(IsADirectoryError) as raised:
+        tessera.read(tmp_path)
+    assert isinstance(raised.value, tessera.Io) and raised.value.errno == errno.EISDIR
+
+
+def test_the_pixel_limit_error_names_the_python_keyword(photo):
+    with pytest.raises(tessera.ImageTooLarge, match="max_pixels=0 in Python"):
+        tessera.read(photo, max_pixels=1000)
+
+
+def test_batch_of_a_list_says_it_takes_a_folder_or_a_file_of_paths(tmp_path, photo):
+    with pytest.raises(TypeError, match="takes a folder, a file listing paths .* not a list"):
+        list(tessera.batch([photo, photo], tmp_path / "out", "gray"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_keywords_are_typeerrors_that_list_the_valid_ones(tmp_path, photo):
+    for typo in ("report", "job"):
+        with pytest.raises(TypeError, match=f"batch\\(\\) got an unexpected keyword argument "
+                                            f"'{typo}'; it takes pipeline, jobs, memory, format, "
+                                            f"resume, recursive, and the encode options quality"):
+            list(tessera.batch(photo.parent, tmp_path / "out", "gray", **{typo: 2}))
+    with pytest.raises(TypeError, match="convert\\(\\) got an unexpected keyword argument "
+                                        "'estimate'; it takes pipeline, memory"):
+        tessera.convert(photo, tmp_path / "x.png", estimate=True)
+    img = tessera.Image(np.zeros((4, 4, 3), np.uint8))
+    with pytest.raises(TypeError, match="write\\(\\) got an unexpected keyword argument 'qualty'; "
+                                        "it takes the encode options quality"):
+        tessera.write(img, tmp_path / "x.jpg", qualty=80)
+    with pytest.raises(TypeError, match="encode\\(\\) got an unexpected keyword argument"):
+        tessera.encode(img, "jpg", qualty=80)
+    # A known option with a wrong value is still the table's ValueError.
+    with pytest.raises(tessera.InvalidArgument, match="quality 0 is not allowed"):
+        tessera.convert(photo, tmp_path / "x.jpg", quality=0)
+    assert not (tmp_path / "out").exists() and not list(tmp_path.iterdir())

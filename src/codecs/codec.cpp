@@ -322,6 +322,7 @@ void check_encodable(FileFormat format, int width, int height, const std::filesy
 
 std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
                                       PixelFormat format, const EncodeOptions& options) {
+  codecs::refuse_folder_output(path);
   const FileFormat format_of_output = format_for_extension(path);
   check_encodable(format_of_output, width, height, path);
   check_encode_options(format_of_output, options, path);

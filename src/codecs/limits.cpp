@@ -27,7 +27,7 @@ void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits
         ErrorCode::ImageTooLarge,
         fmt::format("the header declares {}x{} = {} pixels, over the limit of {}; if you "
                     "trust this file, raise the limit (--max-pixels; max_pixels= in Python) or "
-                    "lift it (--unlimited)",
+                    "lift it (--unlimited; max_pixels=0 in Python)",
                     info.width, info.height, pixels, limits.max_pixels),
         context);
   }

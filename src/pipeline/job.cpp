@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/load_plan.h"
@@ -32,6 +33,7 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.output_ = output;
   job.options_ = options;
   // The output format first: a wrong name should not cost a decode.
+  if (output != "-") codecs::refuse_folder_output(output);
   if (output == "-" && options.output_format.empty()) {
     throw Error(ErrorCode::InvalidArgument,
                 "standard output has no name to take the format from: give it (--format png)",
