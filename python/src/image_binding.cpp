@@ -298,6 +298,11 @@ void release_buffer(PyObject*, Py_buffer* view) {
   delete static_cast<BufferShape*>(view->internal);
 }
 
+PyImage clone(const PyImage& self) {
+  const PixelCall call;
+  return PyImage{self.image.clone({.label = "Image.clone()"}), false};
+}
+
 PyType_Slot buffer_slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buffer)},
                               {Py_bf_releasebuffer, reinterpret_cast<void*>(release_buffer)},
                               {0, nullptr}};
@@ -468,6 +473,20 @@ void bind_image(nb::module_& module) {
             return PyImage{self.image.compact(), false};
           },
           "This image, or a copy of just its pixels if it is a region pinning a larger one.")
+      .def("clone", &clone,
+           "A deep copy: the pixels in fresh storage of its own (charged to the current budget), "
+           "writable, shared with nothing. copy.copy() and copy.deepcopy() give the same.")
+      .def("__copy__", &clone)
+      .def(
+          "__deepcopy__", [](const PyImage& self, nb::handle) { return clone(self); },
+          nb::arg("memo"))
+      .def("__reduce_ex__",
+           [](const PyImage&, nb::handle) -> nb::object {
+             throw nb::type_error(
+                 "cannot pickle a tessera.Image: pickle np.asarray(img) (its pixels, as an "
+                 "array) or tessera.encode(img, 'png') (a file's bytes) instead, and make the "
+                 "Image again with tessera.Image(array) or tessera.decode(data)");
+           })
       .def("__repr__", [](const PyImage& self) {
         return "<tessera.Image " + std::to_string(self.image.width()) + "x" +
                std::to_string(self.image.height()) + " " + self.image.format().name() + ">";

@@ -56,7 +56,9 @@ class _Source(_tessera.Source):
 def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README names it)
     """Opens an image file and reads its headers only: width, height, format, orientation and
     `estimate` (the bytes a whole read() takes) before any pixel is decoded. Then read() the
-    whole image, upright, or iterate bands(rows). A context manager: the file is closed on exit.
+    whole image, upright, or iterate bands(rows), which come as stored: width, height and the
+    bands are before the EXIF orientation (5 to 8: sideways). A context manager: the file is
+    closed on exit.
 
         with tessera.open("huge.tif") as src:
             for band in src.bands(256): ...

@@ -100,3 +100,31 @@ def test_unknown_keywords_are_typeerrors_that_list_the_valid_ones(tmp_path, phot
     with pytest.raises(tessera.InvalidArgument, match="quality 0 is not allowed"):
         tessera.convert(photo, tmp_path / "x.jpg", quality=0)
     assert not (tmp_path / "out").exists() and not list(tmp_path.iterdir())
+
+
+def test_clone_and_copy_give_independent_pixels_and_pickle_says_what_to_do(photo):
+    import copy
+    import pickle
+
+    img = tessera.read(photo).region(10, 20, 64, 32)
+    for twin in (img.clone(), copy.copy(img), copy.deepcopy(img)):
+        assert isinstance(twin, tessera.Image) and twin.shape == img.shape
+        assert np.array_equal(np.asarray(twin), np.asarray(img))
+        assert not np.shares_memory(np.asarray(twin), np.asarray(img))
+        assert twin.storage_bytes < img.storage_bytes  # its own, compact: no pin on the photo
+        np.asarray(twin)[0, 0] = 255 - np.asarray(img)[0, 0]
+        assert not np.array_equal(np.asarray(twin)[0, 0], np.asarray(img)[0, 0])
+    frozen = np.zeros((4, 4), np.uint8)
+    frozen.flags.writeable = False
+    assert tessera.Image(frozen).readonly and not tessera.Image(frozen).clone().readonly
+    with pytest.raises(TypeError, match="np.asarray\\(img\\).*tessera.encode"):
+        pickle.dumps(img)
+
+
+def test_open_says_the_orientation_its_bands_are_stored_in(corpora):
+    sideways = corpora / "vips/test/test-suite/images/rotation/6.jpg"
+    with tessera.open(sideways) as source:
+        assert (source.width, source.height, source.orientation) == (308, 231, 6)
+        stored = np.concatenate([np.asarray(b) for b in source.bands(100)])
+    assert np.array_equal(stored, np.asarray(tessera.read(sideways, orientation=False)))
+    assert tessera.read(sideways).shape == (308, 231, 3)
