@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <source_location>
@@ -73,6 +74,10 @@ struct Limits {
   // The decode estimate must fit in what this budget has left, and the pixels are charged to
   // it. nullptr: the thread's BudgetScope, if any.
   MemoryBudget* budget = nullptr;
+  // Whether opening a decoder refuses an image whose whole decode (its pixels and the codec's
+  // working memory) does not fit in what the budget has left. A caller that streams the rows
+  // checks its own, smaller estimate instead (pipeline::Job does) and turns this off.
+  bool whole_decode_within_budget = true;
 
   static Limits unlimited() { return {.max_pixels = UINT64_MAX, .budget = nullptr}; }
 };
@@ -126,6 +131,10 @@ struct DecodeOptions {
   // Count an animation's frames into ImageInfo::frames (GIF: a walk over the whole file, so
   // only `tessera info` asks; a GIF is then marked animated only when it has several frames).
   bool count_frames = false;
+  // Whether the decoder prints each warning on stderr as it comes ("tessera: warning: PATH:
+  // ..."); Decoder::warnings() keeps them either way. A caller that passes them on its own way
+  // (the Python module, as Python warnings) turns it off.
+  bool print_warnings = true;
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder
@@ -154,7 +163,8 @@ class Decoder : public RowSource {
   // headers: a job's estimate, and with it a batch's admission, counts it.
   virtual std::size_t working_bytes() const { return 0; }
   // What was accepted with a warning so far (a damaged file decoded under FailOn::None), each
-  // also printed once on stderr as it happened: a batch report lists them per file.
+  // also printed once on stderr as it happened (unless DecodeOptions::print_warnings is off): a
+  // batch report lists them per file.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
@@ -181,7 +191,8 @@ class Decoder : public RowSource {
   // without decode_rows() (false: a format decoded whole up front keeps its partial image).
   // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
   void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
-  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...").
+  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...")
+  // unless DecodeOptions::print_warnings is off.
   void warn(std::string message);
   // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
   static void fill_grey(const MutableImageView& rows, int from);
@@ -201,6 +212,7 @@ class Decoder : public RowSource {
   bool started_ = false;
   std::optional<Error> failure_;  // the first failure: every later call repeats it
   FailOn fail_on_ = FailOn::Error;
+  bool print_warnings_ = true;
   bool data_ended_ = false;
   bool warned_truncated_ = false;
   std::vector<std::string> warnings_;
@@ -299,6 +311,13 @@ class Encoder : public RowSink {
   // Completes the file and renames it into place. Every row must have been written.
   void finish() final;
 
+  // Called before each write() and once more when the file is encoded, just before it is renamed
+  // into place (a stream's: copied to the stream): an exception it throws abandons the file, so
+  // nothing is left under the final name, and propagates. How a caller stops a long job
+  // (pipeline::JobOptions::check_interrupt) without a complete file appearing after the stop
+  // was asked for. Empty: none.
+  void set_interrupt_check(std::function<void()> check) { interrupt_check_ = std::move(check); }
+
  protected:
   // `path` names the output in every error (the stream's name for a stream).
   Encoder(std::filesystem::path path, int width, int height, PixelFormat format);
@@ -308,6 +327,10 @@ class Encoder : public RowSink {
   // encode_rows() or finish_encoding() propagates, so that a library's "write error" is
   // reported as what it is, not as corrupt data.
   virtual void check_output() const {}
+  // Each format's finish_encoding() calls it last before it commits the file.
+  void check_interrupt() const {
+    if (interrupt_check_) interrupt_check_();
+  }
 
  private:
   template <typename Work>
@@ -322,6 +345,7 @@ class Encoder : public RowSink {
   int rows_written_ = 0;
   std::optional<Error> failure_;  // the first failure: every later call repeats it
   bool finished_ = false;
+  std::function<void()> interrupt_check_;
 };
 
 // Throws an Error naming `path` when `format` cannot hold a width x height image: InvalidArgument

@@ -33,8 +33,10 @@ namespace {
 
 class BatchRun {
  public:
-  BatchRun(batch::Options options, const std::optional<std::string>& text)
-      : options_(std::move(options)) {
+  // `budget_owner` owns options.within (the caller's `with tessera.budget`), kept alive while the
+  // run charges it.
+  BatchRun(batch::Options options, const std::optional<std::string>& text, nb::object budget_owner)
+      : options_(std::move(options)), budget_owner_(std::move(budget_owner)) {
     if (text && !text->empty()) {
       pipeline_ = pipeline::parse(*text);
       options_.pipeline = &*pipeline_;
@@ -62,6 +64,15 @@ class BatchRun {
           changed_.notify_all();
         } else if (finished_ && failure_) {
           std::rethrow_exception(std::exchange(failure_, nullptr));
+        } else if (finished_ && totals_.output_full && !said_full_) {
+          // The run stopped taking files, each of which would fail the same way: after the
+          // results of those that finished, say so rather than end as if all were done.
+          said_full_ = true;
+          throw Error(ErrorCode::Io,
+                      "the output device is full: the batch stopped taking files, and those "
+                      "not yet reported were not processed; free some space and run it again "
+                      "with resume=True",
+                      {.path = options_.output.string(), .operation = "batch", .os_error = ENOSPC});
         } else if (finished_) {
           return nb::none();
         }
@@ -112,19 +123,21 @@ class BatchRun {
 
   static nb::object as_dict(const batch::FileResult& result) {
     nb::dict entry;
-    entry["input"] = result.input.string();
+    // Names as os.fsdecode gives them: a file name that is not UTF-8 is still reported (and
+    // opens the same file again).
+    entry["input"] = path_str(result.input);
     // Only a file that is there: a failed input wrote none, a skipped one may have one (kept
     // by resume) or none (not an image).
     std::error_code missing;
     const bool written =
         result.status == batch::Status::Done ||
         (result.status != batch::Status::Failed && std::filesystem::exists(result.output, missing));
-    entry["output"] = written ? nb::cast(result.output.string()) : nb::none();
+    entry["output"] = written ? nb::object(path_str(result.output)) : nb::none();
     entry["status"] = std::string(batch::to_string(result.status));
     entry["code"] = result.error_code.empty() ? nb::none() : nb::cast(result.error_code);
-    entry["error"] = result.status == batch::Status::Failed ? nb::cast(result.message) : nb::none();
-    entry["reason"] =
-        result.status == batch::Status::Skipped ? nb::cast(result.message) : nb::none();
+    const nb::object message = message_str(result.message);
+    entry["error"] = result.status == batch::Status::Failed ? message : nb::none();
+    entry["reason"] = result.status == batch::Status::Skipped ? message : nb::none();
     entry["seconds"] = result.seconds;
     entry["width"] = result.width;
     entry["height"] = result.height;
@@ -134,6 +147,7 @@ class BatchRun {
   }
 
   batch::Options options_;
+  nb::object budget_owner_;
   std::optional<pipeline::Pipeline> pipeline_;
   std::stop_source stop_;
   std::mutex mutex_;
@@ -143,6 +157,7 @@ class BatchRun {
   bool closing_ = false;
   std::exception_ptr failure_;
   batch::Totals totals_;
+  bool said_full_ = false;
   std::thread worker_;  // last: started once everything it uses exists
 };
 
@@ -170,15 +185,21 @@ void bind_batch(nb::module_& module) {
                           "batch input not found: give a folder, a file listing paths, or '-'",
                           {.path = input.string(), .operation = "batch", .os_error = ENOENT});
             }
-            batch::Options run{.input = input,
-                               .output = output,
-                               .jobs = jobs,
-                               .format = format,
-                               .encode = encode_options_of(options),
-                               .recursive = recursive,
-                               .resume = resume};
+            batch::Options run{
+                .input = input,
+                .output = output,
+                .jobs = jobs,
+                .format = format,
+                .encode = encode_options_of(options, "batch",
+                                            "pipeline, jobs, memory, format, resume, recursive"),
+                .recursive = recursive,
+                .resume = resume};
             if (!memory.is_none()) run.memory = bytes_of(memory, "memory");
-            new (self) BatchRun(std::move(run), text);
+            // The run's threads are not this one: an enclosing `with tessera.budget` is handed
+            // to them, as budgets nest (the files are charged to it, and admitted against it).
+            EnteredBudget ambient = entered_budget();
+            run.within = ambient.budget;
+            new (self) BatchRun(std::move(run), text, std::move(ambient.owner));
           },
           nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
           nb::arg("jobs") = 0, nb::arg("memory") = nb::none(), nb::arg("format") = "",
@@ -193,6 +214,7 @@ void bind_batch(nb::module_& module) {
         entry["skipped"] = totals.skipped;
         entry["seconds"] = totals.seconds;
         entry["interrupted"] = totals.interrupted;
+        entry["output_full"] = totals.output_full;
         entry["peak_tracked_bytes"] = totals.peak_tracked_bytes;
         entry["peak_rss"] = totals.peak_rss;
         return entry;

@@ -94,8 +94,11 @@ class Budget {
   std::size_t used() const { return budget_ ? budget_->used() : 0; }
   std::size_t peak() const { return budget_ ? budget_->peak() : 0; }
 
- private:
   // The budgets entered on this thread, innermost last.
+  static const std::vector<Budget*>& entered_here() { return entered(); }
+  MemoryBudget* memory_budget() const { return budget_.get(); }
+
+ private:
   static std::vector<Budget*>& entered() {
     thread_local std::vector<Budget*> stack;
     return stack;
@@ -109,6 +112,13 @@ class Budget {
 };
 
 }  // namespace
+
+EnteredBudget entered_budget() {
+  const std::vector<Budget*>& entered = Budget::entered_here();
+  if (entered.empty()) return {};
+  Budget* const innermost = entered.back();
+  return {innermost->memory_budget(), nb::find(innermost)};
+}
 
 // A size as Python gives it: bytes as an int, or text ("512M", "1.5G"); anything else, or 0,
 // is refused in words.
@@ -147,23 +157,28 @@ void bind_convert(nb::module_& module) {
                       "to replace it",
                       {.path = input.string(), .operation = "convert"});
         }
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(
+            options, "convert", "pipeline, memory, orientation, overwrite, max_pixels, fail_on");
         if (output != "-") warn_of_unused_options(output, options, encode);
         std::optional<pipeline::Pipeline> stages;
         if (text && !text->empty()) stages = pipeline::parse(*text);
         const std::size_t cap = memory.is_none() ? 0 : bytes_of(memory, "memory");
         Interruptible interruptible;
+        std::vector<std::string> warnings;
         interruptible.run([&] {
           const PixelCall call;
           pipeline::Job job = pipeline::Job::prepare(input, output,
                                                      {.limits = limits_of(max_pixels),
                                                       .apply_orientation = orientation,
                                                       .fail_on = fail_on_of(fail_on),
+                                                      .print_warnings = false,
                                                       .encode = encode,
                                                       .pipeline = stages ? &*stages : nullptr,
                                                       .check_interrupt = interruptible.check()});
           job.run_within(cap, "memory=");
+          warnings = job.warnings();
         });
+        warn_of_damage(input, warnings);
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
       nb::arg("memory") = nb::none(), nb::arg("orientation") = true, nb::arg("overwrite") = false,

@@ -11,6 +11,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "bindings.h"
 #include "image_handle.h"
@@ -296,6 +298,11 @@ void release_buffer(PyObject*, Py_buffer* view) {
   delete static_cast<BufferShape*>(view->internal);
 }
 
+PyImage clone(const PyImage& self) {
+  const PixelCall call;
+  return PyImage{self.image.clone({.label = "Image.clone()"}), false};
+}
+
 PyType_Slot buffer_slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buffer)},
                               {Py_bf_releasebuffer, reinterpret_cast<void*>(release_buffer)},
                               {0, nullptr}};
@@ -303,10 +310,24 @@ PyType_Slot buffer_slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buff
 }  // namespace
 
 // Keyword arguments of write() and convert(): each an encode option of the format table, by name.
-EncodeOptions encode_options_of(const nb::kwargs& options) {
+EncodeOptions encode_options_of(const nb::kwargs& options, std::string_view function,
+                                std::string_view own) {
   EncodeOptions encode;
+  const std::vector<EncodeOptionSpec> known = all_encode_options();
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
+    if (std::none_of(known.begin(), known.end(),
+                     [&](const EncodeOptionSpec& option) { return option.param.name == name; })) {
+      std::string names;
+      for (const EncodeOptionSpec& option : known) {
+        names += (names.empty() ? "" : ", ") + std::string(option.param.name);
+      }
+      const std::string message = std::string(function) +
+                                  "() got an unexpected keyword argument '" + name +
+                                  "'; it takes " + std::string(own) +
+                                  (own.empty() ? "" : ", and ") + "the encode options " + names;
+      throw nb::type_error(message.c_str());
+    }
     std::string text;
     if (nb::isinstance<nb::bool_>(value)) {
       text = nb::cast<bool>(value) ? "true" : "false";
@@ -344,7 +365,9 @@ FailOn fail_on_of(const std::string& fail_on) {
 
 void warn_of_unused_options(const std::filesystem::path& output, const nb::kwargs& options,
                             const EncodeOptions& encode) {
-  if (options.size() == 0) return;
+  std::error_code not_a_folder;
+  // A folder has no extension to read: the write refuses it, saying so.
+  if (options.size() == 0 || std::filesystem::is_directory(output, not_a_folder)) return;
   const FileFormat format = format_for_extension(output);
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
@@ -354,6 +377,15 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
                                 output.filename().string() + "): ignored";
     // The caller's line, as warnings.warn(..., stacklevel=1) from the C function gives it.
     if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw nb::python_error();
+  }
+}
+
+void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+  if (warnings.empty()) return;
+  const nb::object category = nb::module_::import_("tessera.errors").attr("DecodeWarning");
+  for (const std::string& warning : warnings) {
+    const nb::str message = message_str(path.string() + ": " + warning);
+    if (PyErr_WarnEx(category.ptr(), message.c_str(), 1) != 0) throw nb::python_error();
   }
 }
 
@@ -441,6 +473,20 @@ void bind_image(nb::module_& module) {
             return PyImage{self.image.compact(), false};
           },
           "This image, or a copy of just its pixels if it is a region pinning a larger one.")
+      .def("clone", &clone,
+           "A deep copy: the pixels in fresh storage of its own (charged to the current budget), "
+           "writable, shared with nothing. copy.copy() and copy.deepcopy() give the same.")
+      .def("__copy__", &clone)
+      .def(
+          "__deepcopy__", [](const PyImage& self, nb::handle) { return clone(self); },
+          nb::arg("memo"))
+      .def("__reduce_ex__",
+           [](const PyImage&, nb::handle) -> nb::object {
+             throw nb::type_error(
+                 "cannot pickle a tessera.Image: pickle np.asarray(img) (its pixels, as an "
+                 "array) or tessera.encode(img, 'png') (a file's bytes) instead, and make the "
+                 "Image again with tessera.Image(array) or tessera.decode(data)");
+           })
       .def("__repr__", [](const PyImage& self) {
         return "<tessera.Image " + std::to_string(self.image.width()) + "x" +
                std::to_string(self.image.height()) + " " + self.image.format().name() + ">";
@@ -452,12 +498,17 @@ void bind_image(nb::module_& module) {
          const std::string& fail_on) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
-                                    .fail_on = fail_on_of(fail_on)};
+                                    .fail_on = fail_on_of(fail_on),
+                                    .print_warnings = false};
         Image image;
+        std::vector<std::string> warnings;
         {
           const PixelCall call;
-          image = tessera::read(path, options);
+          const std::unique_ptr<Decoder> decoder = open_decoder(path, options);
+          image = tessera::read(*decoder, options);
+          warnings = decoder->warnings();
         }
+        warn_of_damage(path, warnings);
         return PyImage{std::move(image), false};
       },
       nb::arg("path"), nb::kw_only(), nb::arg("orientation") = true,
@@ -470,7 +521,8 @@ void bind_image(nb::module_& module) {
       [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
-                                    .fail_on = fail_on_of(fail_on)};
+                                    .fail_on = fail_on_of(fail_on),
+                                    .print_warnings = false};
         Py_buffer buffer{};
         if (PyObject_GetBuffer(data.ptr(), &buffer, PyBUF_SIMPLE) != 0) {
           PyErr_Clear();
@@ -479,13 +531,16 @@ void bind_image(nb::module_& module) {
         // The exporter cannot resize or free the bytes while the buffer is held.
         const std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> held(&buffer, PyBuffer_Release);
         Image image;
+        std::vector<std::string> warnings;
         {
           const PixelCall call;
           const std::span<const std::byte> bytes(static_cast<const std::byte*>(buffer.buf),
                                                  static_cast<std::size_t>(buffer.len));
           const std::unique_ptr<Decoder> decoder = open_decoder(bytes, "<bytes>", options);
           image = tessera::read(*decoder, options);
+          warnings = decoder->warnings();
         }
+        warn_of_damage("<bytes>", warnings);
         return PyImage{std::move(image), false};
       },
       nb::arg("data"), nb::kw_only(), nb::arg("orientation") = true,
@@ -497,7 +552,7 @@ void bind_image(nb::module_& module) {
       [](nb::handle given, const std::string& format, const nb::kwargs& options) {
         const nb::object image = image_argument("encode", given);
         const std::string extension = format.starts_with('.') ? format.substr(1) : format;
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(options, "encode", "");
         warn_of_unused_options("image." + extension, options, encode);
         char* data = nullptr;
         std::size_t size = 0;
@@ -528,7 +583,7 @@ void bind_image(nb::module_& module) {
       "write",
       [](nb::handle given, const std::filesystem::path& path, const nb::kwargs& options) {
         const nb::object image = image_argument("write", given);
-        const EncodeOptions encode = encode_options_of(options);
+        const EncodeOptions encode = encode_options_of(options, "write", "");
         warn_of_unused_options(path, options, encode);
         const PixelCall call;
         tessera::write(nb::cast<const PyImage&>(image).image, path, encode);

@@ -48,12 +48,19 @@ class Source {
   // The whole image, upright; once, before any band.
   PyImage read() {
     Decoder& source = decoder();
+    if (read_) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "read() again: the image was read already; keep the Image the first read() "
+                  "gave, or open the file again",
+                  {.path = path_.string(), .operation = "open"});
+    }
     refuse_if_started(source, "read()");
     Image image;
     {
       const PixelCall call;
       image = tessera::read(source, options_);
     }
+    read_ = true;
     return {std::move(image), false};
   }
 
@@ -63,7 +70,10 @@ class Source {
     if (rows < 1) throw Error(ErrorCode::InvalidArgument, "bands need at least 1 row each");
     if (first && source.rows_read() >= source.height()) {  // not a silent empty loop
       throw Error(ErrorCode::InvalidArgument,
-                  "bands(): every row was read already: open the file again to read it again",
+                  read_ ? "bands() after read(): the image was read whole already; open the "
+                          "file again to read it in bands"
+                        : "bands(): every row was read already: open the file again to read it "
+                          "again",
                   {.path = path_.string(), .operation = "bands"});
     }
     if (source.rows_read() >= source.height()) return nb::none();
@@ -93,6 +103,7 @@ class Source {
   std::filesystem::path path_;
   DecodeOptions options_;
   std::unique_ptr<Decoder> decoder_;
+  bool read_ = false;  // read() gave the whole image
 };
 
 }  // namespace
@@ -126,11 +137,14 @@ void bind_source(nb::module_& module) {
       .def("_next_band", &Source::next_band, nb::arg("rows"), nb::arg("first") = false)
       .def("__repr__",
            [](const Source& self) {
-             if (!self.is_open()) return "<tessera.open '" + self.path().string() + "', closed>";
+             if (!self.is_open()) {
+               return message_str("<tessera.open '" + self.path().string() + "', closed>");
+             }
              const Decoder& source = self.decoder();
-             return "<tessera.open '" + self.path().string() + "' " +
-                    std::to_string(source.width()) + "x" + std::to_string(source.height()) + " " +
-                    std::string(source.format().name()) + ">";
+             return message_str("<tessera.open '" + self.path().string() + "' " +
+                                std::to_string(source.width()) + "x" +
+                                std::to_string(source.height()) + " " +
+                                std::string(source.format().name()) + ">");
            })
       .def("close", &Source::close)
       .def(

@@ -13,6 +13,7 @@
 """
 
 import dataclasses as _dataclasses
+import os as _os
 
 from . import memory, ops
 from ._tessera import (Image, __version__, budget, convert, decode, encode, read, run,
@@ -55,7 +56,9 @@ class _Source(_tessera.Source):
 def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README names it)
     """Opens an image file and reads its headers only: width, height, format, orientation and
     `estimate` (the bytes a whole read() takes) before any pixel is decoded. Then read() the
-    whole image, upright, or iterate bands(rows). A context manager: the file is closed on exit.
+    whole image, upright, or iterate bands(rows), which come as stored: width, height and the
+    bands are before the EXIF orientation (5 to 8: sideways). A context manager: the file is
+    closed on exit.
 
         with tessera.open("huge.tif") as src:
             for band in src.bands(256): ...
@@ -69,11 +72,18 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
     batch` does, and yields a BatchResult for each file as it finishes. Memory stays bounded
     however many files there are (memory="256M" caps it for all files together). Breaking out
     of the loop, an exception or Ctrl-C stops the run: no file is started after, those in
-    flight finish, and no temporary is left. Other keyword arguments are encode options.
+    flight finish, and no temporary is left. Other keyword arguments are encode options. Inside
+    a `with tessera.budget(...)` the files are charged to it. When the output device fills,
+    the run stops taking files and, after the results of those that finished, raises
+    tessera.Io (an OSError, errno ENOSPC): run it again with resume=True once there is room.
 
         for r in tessera.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", jobs=2):
             print(r.input, r.status, r.error)
     """
+    if not isinstance(input, (str, bytes, _os.PathLike)):
+        raise TypeError(f"batch() takes a folder, a file listing paths (one per line) or '-' "
+                        f"(paths on standard input) as its input, not a {type(input).__name__}: "
+                        f"write the paths to a file, one per line, and give that file")
     run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, memory=memory, format=format,
                             resume=resume, recursive=recursive, **options)
     try:

@@ -9,6 +9,7 @@ also the built-in exception Python code already catches for that kind of failure
 """
 
 import errno as _errno
+import os as _os
 
 
 class Error(Exception):
@@ -27,8 +28,13 @@ class Error(Exception):
         self.os_error = os_error
 
     def __str__(self):
-        if self.path and f"[file: {self.path}]" not in self.message:
-            return f"{self.message} [file: {self.path}]"
+        if not self.path:
+            return self.message
+        # A name that is not UTF-8 comes as os.fsdecode gives it; shown with "\xff" escapes, as
+        # the message shows it, so that printing the error cannot fail.
+        shown = _os.fsencode(self.path).decode("utf-8", "backslashreplace")
+        if f"[file: {shown}]" not in self.message:
+            return f"{self.message} [file: {shown}]"
         return self.message
 
 
@@ -74,8 +80,18 @@ class PermissionDenied(Io, PermissionError):
     """A file or folder tessera may not read or write (EACCES, EPERM)."""
 
 
+class IsADirectory(Io, IsADirectoryError):
+    """A folder where a file is needed: read() of a folder, an output that is one (EISDIR)."""
+
+
 class Internal(Error, RuntimeError):
     """A broken invariant inside tessera: a bug to report."""
+
+
+class DecodeWarning(UserWarning):
+    """What a decoder accepted in a damaged file when asked to (fail_on="none"): a truncated
+    file's missing rows, a corrupt stream decoded anyway. A warning through Python's `warnings`,
+    so filters, `warnings.catch_warnings` and `-W error` apply."""
 
 
 def _code_of(cls):
@@ -97,8 +113,11 @@ def _class_for(code, os_error):
             return FileNotFound
         if os_error in (_errno.EACCES, _errno.EPERM):
             return PermissionDenied
+        if os_error == _errno.EISDIR:
+            return IsADirectory
     return _BY_CODE.get(code, Internal)
 
 
 __all__ = ["Error", "InvalidArgument", "UnsupportedFormat", "CorruptData", "ImageTooLarge",
-           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "Internal"]
+           "OutOfBudget", "OutOfMemory", "Io", "FileNotFound", "PermissionDenied", "IsADirectory",
+           "Internal", "DecodeWarning"]

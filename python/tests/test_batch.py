@@ -68,3 +68,86 @@ def test_bad_arguments_raise_before_any_file(tmp_path, folder):
         list(tessera.batch(folder, tmp_path / "out", "blur 4"))
     with pytest.raises(tessera.InvalidArgument):
         list(tessera.batch(folder, tmp_path / "out", quality=101))
+
+
+def test_a_file_name_that_is_not_utf8_is_processed_and_reported(tmp_path):
+    """Linux file names are bytes: b"b\\xff.png" comes back as os.fsdecode gives it (a str that
+    opens the same file again), and every file of the folder is processed and reported."""
+    import os
+
+    import numpy as np
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pixels = np.full((8, 8, 3), 200, np.uint8)
+    for i in range(6):
+        tessera.write(pixels, inputs / f"a{i}.png")
+    odd = os.fsdecode(b"b\xff.png")
+    tessera.write(pixels, inputs / odd)
+    (inputs / os.fsdecode(b"c\xfe.jpg")).write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    results = list(tessera.batch(inputs, tmp_path / "out", "gray", jobs=1))
+    by_name = {os.path.basename(r.input): r for r in results}
+    assert sorted(by_name) == sorted([f"a{i}.png" for i in range(6)] + [odd,
+                                                                        os.fsdecode(b"c\xfe.jpg")])
+    assert by_name[odd].status == "DONE"
+    assert by_name[odd].output == os.fsdecode(os.fsencode(tmp_path / "out" / odd))
+    assert tessera.read(by_name[odd].output).shape == (8, 8)
+    broken = by_name[os.fsdecode(b"c\xfe.jpg")]
+    assert broken.status == "FAILED" and broken.code == "CorruptData"
+    # An error naming such a file is raised as itself, and prints.
+    with pytest.raises(tessera.CorruptData) as raised:
+        tessera.read(inputs / os.fsdecode(b"c\xfe.jpg"))
+    assert raised.value.path == os.fsdecode(os.fsencode(inputs / os.fsdecode(b"c\xfe.jpg")))
+    assert "c\\xfe.jpg" in str(raised.value)
+
+
+def test_an_enclosing_budget_holds_the_batch(tmp_path, folder):
+    """The batch's threads are not the caller's, but a `with tessera.budget` around the loop
+    holds them: files that cannot fit in what it has left are refused before they start, and
+    those that run are charged to it."""
+    with tessera.budget("20K", "outer") as tight:
+        results = list(tessera.batch(folder, tmp_path / "refused", SEED, jobs=2))
+    photos = [r for r in results if r.input.endswith(".jpg") and "cut" not in r.input]
+    assert len(photos) == 12
+    assert all(r.status == "FAILED" and r.code == "OutOfBudget" for r in photos), photos[0]
+    assert "budget 'outer'" in photos[0].error
+    assert tight.peak == 0
+    with tessera.budget("64M", "outer") as roomy:
+        results = list(tessera.batch(folder, tmp_path / "done", SEED, jobs=2))
+    assert sum(r.status == "DONE" for r in results) == 12
+    assert 0 < roomy.peak < 64 << 20
+    assert roomy.used == 0
+
+
+def test_a_full_output_device_ends_the_loop_with_an_oserror(tmp_path):
+    """Once the output device is full the batch takes no more files (each would fail the same
+    way); the loop gets the results of the files that finished, then OSError(ENOSPC) naming the
+    output folder, rather than ending as though every file was done."""
+    import errno
+    import os
+
+    import numpy as np
+
+    full = tmp_path / "full"
+    full.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "none",
+                                            str(full)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a tiny tmpfs")
+    try:
+        inputs = tmp_path / "in"
+        inputs.mkdir()
+        noise = np.random.default_rng(1).integers(0, 256, (256, 256, 3), np.uint8)  # ~197 KB as PNG
+        for i in range(8):
+            tessera.write(noise, inputs / f"n{i}.png")
+        results = []
+        with pytest.raises(OSError) as raised:
+            for result in tessera.batch(inputs, full / "out", "invert", jobs=1):
+                results.append(result)
+        assert isinstance(raised.value, tessera.Io) and raised.value.errno == errno.ENOSPC
+        assert raised.value.filename == str(full / "out")
+        assert "resume=True" in str(raised.value)
+        assert 1 <= len(results) < 8
+        assert results[-1].status == "FAILED" and "no space left" in results[-1].error
+        assert not [p for p in (full / "out").iterdir() if p.name.startswith(".")]
+    finally:
+        subprocess.run(["umount", str(full)], check=True)

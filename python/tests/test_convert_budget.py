@@ -82,3 +82,35 @@ def test_calls_that_touch_pixels_release_the_gil(photo):
         inside = [t for t in notes if start + 0.02 < t < end - 0.02]
         assert inside, f"{name}: the spinner never ran during the call ({end - start:.3f} s)"
     assert checked >= 1, "no call was long enough to check"
+
+
+def test_convert_without_a_pipeline_streams_in_bands(tmp_path, photo):
+    """A plain transcode goes from the decoder to the encoder band by band: its peak is a few
+    bands, not the 3840x2160 image (23.7 MiB), and a cap far below the image accepts it."""
+    whole = 3840 * 2160 * 3
+    tessera.memory.reset_peak()
+    before = tessera.memory.counters()["live_bytes"]
+    tessera.convert(photo, tmp_path / "copy.png")
+    assert tessera.memory.counters()["peak_bytes"] - before < whole / 10
+    assert tessera.read(tmp_path / "copy.png").shape == (2160, 3840, 3)
+    tessera.convert(photo, tmp_path / "capped.jpg", memory="4M")
+    with tessera.budget("64M") as budget:
+        tessera.convert(photo, tmp_path / "budgeted.tif")
+    assert 0 < budget.peak < whole / 10
+
+
+def test_convert_inside_a_budget_is_held_to_its_own_estimate(tmp_path, photo):
+    """A `with tessera.budget` holds a convert to what the job takes (blur 5 streams in a few MiB),
+    not to a whole decode of the 3840x2160 photograph (23.7 MiB), as memory= does; one too small
+    for the job refuses it before any work, naming the budget."""
+    with tessera.budget("16M", "outer") as outer:
+        tessera.convert(photo, tmp_path / "blurred.jpg", "blur 5")
+        tessera.convert(photo, tmp_path / "capped.jpg", "blur 5", memory="12M")
+    assert 0 < outer.peak < 16 << 20
+    assert tessera.read(tmp_path / "blurred.jpg").shape == (2160, 3840, 3)
+    with tessera.budget("1M", "outer"):
+        with pytest.raises(tessera.OutOfBudget, match="the job needs about .* budget 'outer'"):
+            tessera.convert(photo, tmp_path / "refused.jpg", "blur 5")
+        with pytest.raises(tessera.OutOfBudget, match="budget 'outer'"):
+            tessera.convert(photo, tmp_path / "refused.jpg", "blur 5", memory="12M")
+    assert not (tmp_path / "refused.jpg").exists()

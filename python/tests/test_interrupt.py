@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+import tessera
+
 # A convert of about half a minute here (upscaled 4x, two wide blurs, back down), and one of a
 # few seconds.
 SLOW = "resize 400% | blur 99 | blur 99 | resize 25%"
@@ -57,6 +59,26 @@ def test_ctrl_c_stops_a_long_convert_leaving_nothing(tmp_path, photo):
     assert code == 0, stderr
     assert stdout.splitlines() == ["started", "KeyboardInterrupt", "then converted"], stderr
     assert "no leaks" in stderr
+    left = sorted(p.name for p in out.parent.iterdir())
+    assert left == ["slow.png.small.png"], left  # no slow.png, no temporary of it
+
+
+@pytest.fixture
+def big_photo(tmp_path, photo):
+    """The photograph at 7680x4320: a few seconds to write as PNG, most of them after the last
+    row is read."""
+    big = tmp_path / "big.jpg"
+    tessera.convert(photo, big, "resize 200%")
+    return big
+
+
+@pytest.mark.parametrize("pipeline", ["", "equalize"])
+def test_ctrl_c_after_the_last_read_still_leaves_nothing(tmp_path, big_photo, pipeline):
+    """No pipeline, or a whole-image stage: SIGINT comes while the encoder works on rows already
+    read. KeyboardInterrupt, and no output: never a complete file followed by the exception."""
+    code, stdout, stderr, out = run_and_interrupt(tmp_path, big_photo, SCRIPT, pipeline)
+    assert code == 0, stderr
+    assert stdout.splitlines() == ["started", "KeyboardInterrupt", "then converted"], stderr
     left = sorted(p.name for p in out.parent.iterdir())
     assert left == ["slow.png.small.png"], left  # no slow.png, no temporary of it
 

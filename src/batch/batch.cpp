@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -102,9 +103,9 @@ bool in_shard(const Options& options, fs::path relative) {
 // One file, start to end. Errors become a Failed result; nothing escapes.
 // Sets `output_full` when the output device has no room left.
 FileResult run_file(const Options& options, const detail::Input& input,
-                    detail::Admission& admission, MemoryBudget* budget, pipeline::IoThreads io,
-                    detail::OutputClaims& claims, detail::LeftoverTemporaries* leftovers,
-                    std::atomic<bool>& output_full) {
+                    detail::Admission& admission, const std::string& cap_text, MemoryBudget* budget,
+                    pipeline::IoThreads io, detail::OutputClaims& claims,
+                    detail::LeftoverTemporaries* leftovers, std::atomic<bool>& output_full) {
   FileResult result{input.path, output_for(options, input)};
   const auto start = Clock::now();
   result.input_bytes = size_of(input.path);
@@ -152,12 +153,10 @@ FileResult run_file(const Options& options, const detail::Input& input,
     result.output_width = job.output_shape().width;
     result.output_height = job.output_shape().height;
     if (!admission.fits(job.estimate())) {
-      throw Error(
-          ErrorCode::OutOfBudget,
-          fmt::format(
-              "needs about {}, more than the batch's whole memory cap {} (--memory, memory=)",
-              memory::format_bytes(job.estimate()), memory::format_bytes(options.memory)),
-          {.path = input.path.string(), .operation = "admit"});
+      throw Error(ErrorCode::OutOfBudget,
+                  fmt::format("needs about {}, more than {}", memory::format_bytes(job.estimate()),
+                              cap_text),
+                  {.path = input.path.string(), .operation = "admit"});
     }
     admission.reserve(job.estimate());
     reserved = job.estimate();
@@ -273,9 +272,29 @@ Totals run(const Options& options, const Progress& progress) {
   refuse_unwritable_output(options.output);
   std::optional<detail::LeftoverTemporaries> leftovers;
   if (options.resume) leftovers.emplace(options.output);
+  // The files' budget: `memory`, and inside the budget the run is within (Options::within), the
+  // room that one has now; admission holds the files to the smaller.
+  MemoryBudget* const within = options.within != nullptr ? options.within : current_budget();
+  std::size_t cap = options.memory;
+  std::string cap_text = fmt::format("the batch's whole memory cap {} (--memory, memory=)",
+                                     memory::format_bytes(options.memory));
+  if (within != nullptr) {
+    const std::size_t room = within->cap() - std::min(within->used(), within->cap());
+    if (cap == 0 || room < cap) {
+      cap = std::max<std::size_t>(room, 1);
+      cap_text = fmt::format("budget '{}' had left when the batch began ({} of its {} cap)",
+                             within->name(), memory::format_bytes(room),
+                             memory::format_bytes(within->cap()));
+    }
+  }
   std::optional<MemoryBudget> budget;
-  if (options.memory != 0) budget.emplace(options.memory, "--memory");
-  detail::Admission admission(options.memory);
+  if (cap != 0) {
+    // Made inside `within`, so that what the files hold is charged there too.
+    std::optional<BudgetScope> inside;
+    if (within != nullptr) inside.emplace(*within);
+    budget.emplace(cap, options.memory != 0 ? "--memory" : "batch in '" + within->name() + "'");
+  }
+  detail::Admission admission(cap);
   detail::OutputClaims claims;
   std::atomic<bool> output_full{false};
 
@@ -324,8 +343,8 @@ Totals run(const Options& options, const Progress& progress) {
         const auto input = inputs.next();
         if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
-        record(run_file(options, *input, admission, budget ? &*budget : nullptr, io, claims,
-                        leftovers ? &*leftovers : nullptr, output_full));
+        record(run_file(options, *input, admission, cap_text, budget ? &*budget : nullptr, io,
+                        claims, leftovers ? &*leftovers : nullptr, output_full));
       }
     };
 #ifdef TESSERA_PLAIN_THREADS

@@ -29,8 +29,10 @@ namespace codecs {
 
 // The one place that sets a decoder's policy, whatever its format.
 struct DecoderAccess {
-  static std::unique_ptr<Decoder> with_policy(std::unique_ptr<Decoder> decoder, FailOn fail_on) {
-    decoder->fail_on_ = fail_on;
+  static std::unique_ptr<Decoder> with_policy(std::unique_ptr<Decoder> decoder,
+                                              const DecodeOptions& options) {
+    decoder->fail_on_ = options.fail_on;
+    decoder->print_warnings_ = options.print_warnings;
     return decoder;
   }
 };
@@ -170,8 +172,7 @@ std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
 std::unique_ptr<Decoder> open_input(std::unique_ptr<codecs::InputFile> file,
                                     const std::filesystem::path& path,
                                     const DecodeOptions& options) {
-  return codecs::DecoderAccess::with_policy(open_format(std::move(file), path, options),
-                                            options.fail_on);
+  return codecs::DecoderAccess::with_policy(open_format(std::move(file), path, options), options);
 }
 
 // The most bytes a piped input may hold: a compressed file is never much larger than its
@@ -321,6 +322,7 @@ void check_encodable(FileFormat format, int width, int height, const std::filesy
 
 std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int width, int height,
                                       PixelFormat format, const EncodeOptions& options) {
+  codecs::refuse_folder_output(path);
   const FileFormat format_of_output = format_for_extension(path);
   check_encodable(format_of_output, width, height, path);
   check_encode_options(format_of_output, options, path);

@@ -124,7 +124,7 @@ void Decoder::data_ended(int rows_done, std::string_view detail, bool later_rows
 }
 
 void Decoder::warn(std::string message) {
-  fmt::print(stderr, "tessera: warning: {}: {}\n", path_.string(), message);
+  if (print_warnings_) fmt::print(stderr, "tessera: warning: {}: {}\n", path_.string(), message);
   warnings_.push_back(std::move(message));
 }
 
@@ -172,6 +172,7 @@ void Encoder::write(const ImageView& rows) {
   if (finished_) throw Error(ErrorCode::InvalidArgument, "the file is already finished", context());
   check_rows(width_, format_, rows.width(), rows.format(), rows_written_, rows.height(), height_,
              context());
+  check_interrupt();
   recording_failure(failure_, context(),
                     [&] { reporting_output_errors([&] { encode_rows(rows); }); });
   rows_written_ += rows.height();

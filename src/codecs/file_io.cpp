@@ -89,6 +89,19 @@ int close_descriptor(void* cookie) {
 
 }  // namespace
 
+void refuse_folder_output(const std::filesystem::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) return;
+  throw Error(
+      ErrorCode::Io,
+      fmt::format(
+          "the output is a folder, not a file: give the file's name in it ({})",
+          (path /
+           ("name" + std::string(path.extension().empty() ? ".png" : path.extension().string())))
+              .string()),
+      {.path = path.string(), .operation = "write", .os_error = EISDIR});
+}
+
 Error output_error(const std::filesystem::path& path, int error_number) {
   std::string reason;
   switch (error_number) {

@@ -96,6 +96,11 @@ class AtomicOutputFile {
 // Error(Io) for a failed write to `path` with `error_number`, in the words a user acts on.
 Error output_error(const std::filesystem::path& path, int error_number);
 
+// Throws Error(Io, EISDIR) naming `path` when it is a folder: an output is a file's name. Asked
+// before the name's extension is, so that the error says what is wrong (a folder has none), and
+// before any work, rather than when the finished file cannot be renamed onto the folder.
+void refuse_folder_output(const std::filesystem::path& path);
+
 // The prefix every temporary output starts with, so that a resumed batch can skip them.
 inline constexpr const char* kTemporaryMarker = ".tessera-";
 

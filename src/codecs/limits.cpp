@@ -27,12 +27,12 @@ void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits
         ErrorCode::ImageTooLarge,
         fmt::format("the header declares {}x{} = {} pixels, over the limit of {}; if you "
                     "trust this file, raise the limit (--max-pixels; max_pixels= in Python) or "
-                    "lift it (--unlimited)",
+                    "lift it (--unlimited; max_pixels=0 in Python)",
                     info.width, info.height, pixels, limits.max_pixels),
         context);
   }
   const MemoryBudget* budget = budget_of(limits);
-  if (budget == nullptr) return;
+  if (budget == nullptr || !limits.whole_decode_within_budget) return;
   const std::size_t estimate = info.decode_bytes() + working_bytes;
   const std::size_t available = budget->cap() - std::min(budget->used(), budget->cap());
   if (estimate > available) {

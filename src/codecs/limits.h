@@ -10,7 +10,8 @@ namespace tessera::codecs {
 
 // Throws Error(ImageTooLarge) when the stored image has more pixels than limits.max_pixels,
 // and Error(OutOfBudget) when the decode estimate (pixels plus `working_bytes` the codec needs
-// on top) does not fit in what the budget has left. Both messages say what to do.
+// on top) does not fit in what the budget has left (unless limits.whole_decode_within_budget is
+// off). Both messages say what to do.
 void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits& limits,
                   const std::filesystem::path& path);
 

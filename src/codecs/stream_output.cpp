@@ -70,6 +70,7 @@ class StreamEncoder final : public Encoder {
     } catch (const Error& error) {
       throw renamed(error, name_);
     }
+    check_interrupt();  // the last moment: once copied, the bytes are the stream's
     std::FILE* encoded = std::fopen(encoded_.c_str(), "rb");
     if (encoded == nullptr) throw output_error(name_, errno);
     std::array<char, 64 * 1024> chunk{};

@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
+#include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/load_plan.h"
@@ -13,6 +15,12 @@
 #include "tessera/profiler.h"
 
 namespace tessera::pipeline {
+namespace {
+
+// Rows per band from the decoder to the encoder when there are no stages: the pipeline's strip.
+constexpr int kCopyBandRows = 64;
+
+}  // namespace
 
 Job::Job(Job&&) noexcept = default;
 Job& Job::operator=(Job&&) noexcept = default;
@@ -25,6 +33,7 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   job.output_ = output;
   job.options_ = options;
   // The output format first: a wrong name should not cost a decode.
+  if (output != "-") codecs::refuse_folder_output(output);
   if (output == "-" && options.output_format.empty()) {
     throw Error(ErrorCode::InvalidArgument,
                 "standard output has no name to take the format from: give it (--format png)",
@@ -33,10 +42,14 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   const FileFormat written_format = format_for_extension(
       options.output_format.empty() ? output
                                     : std::filesystem::path("output." + options.output_format));
-  const DecodeOptions decode{.limits = options.limits,
-                             .apply_orientation = options.apply_orientation,
-                             .shrink_on_load = options.shrink_on_load,
-                             .fail_on = options.fail_on};
+  DecodeOptions decode{.limits = options.limits,
+                       .apply_orientation = options.apply_orientation,
+                       .shrink_on_load = options.shrink_on_load,
+                       .fail_on = options.fail_on,
+                       .print_warnings = options.print_warnings};
+  // The job's own estimate, not a whole decode's, is what must fit in the budget it runs under
+  // (run() checks it): most jobs stream, in a fraction of the image.
+  decode.limits.whole_decode_within_budget = false;
   // A read-once input (stdin, a pipe) is read once, so that it can be opened twice.
   const bool read_once = is_read_once_input(input);
   const std::string input_name = input == "-" ? "stdin" : input.string();
@@ -80,7 +93,13 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
     if (!job.plan_) job.plan_ = plan(*stages, job.upright_);
   }
   const std::size_t whole_decode = image_bytes(job.upright_);
-  job.estimate_ = job.plan_ ? job.plan_->peak_bytes + (job.turn_ ? whole_decode : 0) : whole_decode;
+  // Without stages the rows go from the decoder to the encoder a band at a time.
+  const std::size_t band = image_bytes(
+      {job.upright_.width, std::min(kCopyBandRows, job.upright_.height), job.upright_.format});
+  job.estimate_ = (job.plan_   ? job.plan_->peak_bytes
+                   : job.turn_ ? 0
+                               : band) +
+                  (job.turn_ ? whole_decode : 0);
   // The codec libraries' own memory, outside tessera's accounting, counts too.
   job.written_ = job.plan_ ? job.plan_->output : job.upright_;
   if (job.encode_.gray_as_colour) job.written_.format = PixelFormat::rgb8();
@@ -124,7 +143,7 @@ class InterruptibleSource final : public RowSource {
   PixelFormat format() const override { return source_.format(); }
   void begin() override { source_.begin(); }
   void read(const MutableImageView& rows) override {
-    check_();
+    if (check_) check_();
     source_.read(rows);
   }
 
@@ -135,7 +154,32 @@ class InterruptibleSource final : public RowSource {
 
 }  // namespace
 
+std::unique_ptr<Encoder> Job::open_output(const Shape& shape) const {
+  std::unique_ptr<Encoder> encoder =
+      output_ == "-" ? open_encoder(stdout, options_.output_format, "stdout", shape.width,
+                                    shape.height, shape.format, encode_)
+                     : open_encoder(output_, shape.width, shape.height, shape.format, encode_);
+  // Checked before each band is written and just before the file is renamed into place: whole
+  // stages (equalize, rotate) and the encoding after the last read take time too.
+  encoder->set_interrupt_check(options_.check_interrupt);
+  return encoder;
+}
+
+void Job::refuse_over(const MemoryBudget& budget) const {
+  const std::size_t available = budget.cap() - std::min(budget.used(), budget.cap());
+  if (estimate_ <= available) return;
+  throw Error(ErrorCode::OutOfBudget,
+              fmt::format("the job needs about {}, but budget '{}' has {} left of its {} cap: "
+                          "raise the budget, or shrink early in the pipeline (e.g. resize first)",
+                          memory::format_bytes(estimate_), budget.name(),
+                          memory::format_bytes(available), memory::format_bytes(budget.cap())),
+              {.path = input_.string(), .operation = "plan"});
+}
+
 void Job::run() {
+  const MemoryBudget* budget =
+      options_.limits.budget != nullptr ? options_.limits.budget : current_budget();
+  if (budget != nullptr) refuse_over(*budget);
   const auto check_interrupt = [this] {
     if (options_.check_interrupt) options_.check_interrupt();
   };
@@ -143,38 +187,25 @@ void Job::run() {
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
                             .fail_on = options_.fail_on};
-  const bool to_stdout = output_ == "-";
-  if (!plan_) {
-    check_interrupt();
-    const Image pixels = read(*decoder_, whole);
-    check_interrupt();
-    if (to_stdout) {
-      write(pixels, stdout, options_.output_format, "stdout", encode_);
+  // Streamed: rows go from the decoder through the stages, if any, to the encoder in bands. The
+  // output's size is known from the headers, so the encoder is opened before any row is read.
+  const std::unique_ptr<Encoder> encoder = open_output(plan_ ? plan_->output : upright_);
+  const auto pump = [&](RowSource& source) {
+    if (plan_) {
+      run_streaming(*plan_, source, *encoder, options_.io);
     } else {
-      write(pixels, output_, encode_);
+      copy_rows(source, *encoder, kCopyBandRows);
     }
-    return;
-  }
-  // Streamed: rows go from the decoder through the stages to the encoder in bands. The plan
-  // knows the output, so the encoder is opened for it before any row is read.
-  const Shape& out = plan_->output;
-  const std::unique_ptr<Encoder> encoder =
-      to_stdout ? open_encoder(stdout, options_.output_format, "stdout", out.width, out.height,
-                               out.format, encode_)
-                : open_encoder(output_, out.width, out.height, out.format, encode_);
-  if (!turn_) {
-    if (!options_.check_interrupt) {
-      run_streaming(*plan_, *decoder_, *encoder, options_.io);
-      return;
-    }
-    InterruptibleSource source(*decoder_, options_.check_interrupt);
-    run_streaming(*plan_, source, *encoder, options_.io);
-  } else {
+  };
+  if (turn_) {
+    // Stored sideways or upside down: decoded whole and turned upright first.
     check_interrupt();
     const Image pixels = read(*decoder_, whole);
-    check_interrupt();
     ImageSource source(pixels.view());
-    run_streaming(*plan_, source, *encoder, options_.io);
+    pump(source);
+  } else {
+    InterruptibleSource source(*decoder_, options_.check_interrupt);
+    pump(source);
   }
 }
 
@@ -192,6 +223,8 @@ void Job::run_within(std::size_t cap, std::string_view cap_name) {
                             cap_name.ends_with('=') ? "" : " ", memory::format_bytes(cap)),
                 {.path = input_.string(), .operation = "plan"});
   }
+  // The cap lies inside the budget current here, if any: the job must fit in what that has left.
+  if (const MemoryBudget* enclosing = current_budget()) refuse_over(*enclosing);
   MemoryBudget budget(cap, std::string(cap_name));
   const BudgetScope scope(budget);
   run();

@@ -12,6 +12,7 @@
 
 #include "support/corpora.h"
 #include "tessera/batch/batch.h"
+#include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
 
@@ -180,6 +181,36 @@ TEST_F(Batch, a_file_that_alone_needs_more_than_the_budget_fails_and_the_rest_ru
   EXPECT_NE(message.find("OutOfBudget: needs about"), std::string::npos) << message;
   EXPECT_NE(message.find("more than the batch's whole memory cap 2.0 MiB"), std::string::npos)
       << message;
+}
+
+TEST_F(Batch, the_budget_the_batch_runs_within_holds_its_files) {
+  // As budgets nest: the caller's current budget (or Options::within) is charged with every
+  // file, and a file that cannot fit in what it has left is refused before it starts.
+  MemoryBudget outer(2 << 20, "outer");
+  std::string message;
+  const auto record = [&](const batch::FileResult& file, const batch::Totals&) {
+    if (file.input.filename() == "big.jpg") message = file.error_code + ": " + file.message;
+  };
+  batch::Totals totals;
+  {
+    const BudgetScope scope(outer);
+    totals = batch::run(options(root_ / "out"), record);
+  }
+  EXPECT_EQ(totals.done, 2);
+  EXPECT_NE(message.find("OutOfBudget: needs about"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than budget 'outer' had left when the batch began (2.0 MiB of its "
+                         "2.0 MiB cap)"),
+            std::string::npos)
+      << message;
+  EXPECT_GT(outer.peak(), 0u);
+  EXPECT_EQ(outer.used(), 0u);
+  // Handed over explicitly, from a thread that has no current budget.
+  MemoryBudget roomy(64 << 20, "roomy");
+  auto within = options(root_ / "out2");
+  within.within = &roomy;
+  EXPECT_EQ(batch::run(within).done, 3);
+  EXPECT_GT(roomy.peak(), 2u << 20);  // the photo ran, charged here
+  EXPECT_EQ(roomy.used(), 0u);
 }
 
 TEST_F(Batch, a_list_of_paths_is_an_input_too) {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/budget.h"
 #include "tessera/codec.h"
 #include "tessera/pipeline/pipeline.h"
 
@@ -32,6 +33,11 @@ struct Options {
   const pipeline::Pipeline* pipeline = nullptr;  // nullptr: convert only
   int jobs = 0;                                  // files at once; 0: one per core
   std::size_t memory = 0;                        // a cap on tracked memory for all files; 0: none
+  // The budget the batch runs inside, as budgets nest: every file is charged to it too, and
+  // the files are admitted against what it has left when the run begins (or `memory`, if that
+  // is less). nullptr: the calling thread's current budget (BudgetScope), if any. It must
+  // outlive the run.
+  MemoryBudget* within = nullptr;
   std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
   EncodeOptions encode;
   Limits limits;                   // per file (budget ignored: `memory` is the budget)

@@ -28,15 +28,18 @@ struct JobOptions {
   bool apply_orientation = true;
   bool shrink_on_load = true;      // DecodeOptions::shrink_on_load (`--no-shrink-on-load`)
   FailOn fail_on = FailOn::Error;  // DecodeOptions::fail_on (`--fail-on`)
+  bool print_warnings = true;      // DecodeOptions::print_warnings; warnings() has them either way
   EncodeOptions encode;
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h
   // The output format's extension ("png"): needed when the output is "-" (standard output),
   // which has no name to read it from; empty: from the output's name.
   std::string output_format;
-  // Called before each band is read (and before decoding and encoding a whole image), on the
-  // thread that reads: an exception it throws abandons the job as an error does, leaving no
-  // output. How a caller stops a long job (the Python module's Ctrl-C).
+  // Called before each band is read and before each is written (on the threads that read and
+  // write), and last when the output is encoded, just before it is renamed into place: an
+  // exception it throws abandons the job as an error does, leaving no output. So a stop asked
+  // for at any moment before the output is complete is never followed by a complete output.
+  // How a caller stops a long job (the Python module's Ctrl-C).
   std::function<void()> check_interrupt;
 };
 
@@ -64,15 +67,22 @@ class Job {
   // What the decoder accepted with a warning (a damaged file under FailOn::None), so far.
   const std::vector<std::string>& warnings() const { return decoder_->warnings(); }
   // Decodes, runs the pipeline and writes the output (to a temporary name, renamed when
-  // complete). Throws Error; no output is left then.
+  // complete). Throws Error; no output is left then. Under a budget (Limits::budget, else the
+  // thread's BudgetScope) the estimate must fit in what it has left, or Error(OutOfBudget) comes
+  // before any work: the job's estimate, not a whole decode's, since the rows stream.
   void run();
   // The same within a memory cap of `cap` bytes (0: none): refused with Error(OutOfBudget)
-  // before any work when the estimate exceeds it, else run under a budget of that size.
+  // before any work when the estimate exceeds it (or what the thread's current budget has
+  // left), else run under a budget of that size, inside the current one.
   // `cap_name` is how the caller spells the cap in the refusal: "--memory", "memory=".
   void run_within(std::size_t cap, std::string_view cap_name);
 
  private:
   Job() = default;
+  // The output's encoder for rows of `shape`, checking options_.check_interrupt.
+  std::unique_ptr<Encoder> open_output(const Shape& shape) const;
+  // Throws Error(OutOfBudget) when the estimate does not fit in what `budget` has left.
+  void refuse_over(const MemoryBudget& budget) const;
 
   std::filesystem::path input_, output_;
   JobOptions options_;

@@ -86,7 +86,10 @@ class BmpEncoder final : public Encoder {
     }
   }
 
-  void finish_encoding() override { file_.commit(); }
+  void finish_encoding() override {
+    check_interrupt();
+    file_.commit();
+  }
 
   void check_output() const override { file_.throw_if_write_failed(); }
 

@@ -96,6 +96,7 @@ class HeifEncoder final : public Encoder {
                path, "encode");
     heif_writer writer{1, write_to_file};
     check_heif(heif_context_write(context.context, &writer, file_.stream()), path, "encode");
+    check_interrupt();
     file_.commit();
   }
 

@@ -151,6 +151,7 @@ class JpegEncoder final : public Encoder {
     jpeg_compress_struct& cinfo = sink_->cinfo;
     if (raw_gray_ && buffered_rows_ > 0) write_raw_group();
     if (!guarded(sink_->errors, [&cinfo] { jpeg_finish_compress(&cinfo); })) fail();
+    check_interrupt();
     file_.commit();
   }
 

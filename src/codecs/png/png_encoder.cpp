@@ -75,7 +75,10 @@ class PngEncoder final : public Encoder {
     }
   }
 
-  void finish_encoding() override { file_.commit(); }
+  void finish_encoding() override {
+    check_interrupt();
+    file_.commit();
+  }
 
   void check_output() const override { file_.throw_if_write_failed(); }
 

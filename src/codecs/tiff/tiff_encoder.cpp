@@ -154,6 +154,7 @@ class TiffEncoder final : public Encoder {
 
   void finish_encoding() override {
     tiff_->close();
+    check_interrupt();
     file_.commit();
   }
 

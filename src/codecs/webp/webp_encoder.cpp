@@ -128,6 +128,7 @@ class WebpEncoder final : public Encoder {
       size = mux.assembled.size;
     }
     file_.write(bytes, size);
+    check_interrupt();
     file_.commit();
   }
 
