@@ -2,7 +2,8 @@
 # The video issue's figures: `tessera video` beside OpenCV C++ (VideoCapture -> the seed ops ->
 # VideoWriter, bench/rivals/opencv_video.cpp) and ffmpeg, on a 1080p clip through the seed
 # pipeline `gray | blur 5 | canny 50 150 | rgb`, in the same run. Each tool runs RUNS times in its
-# own process under /usr/bin/time: the median wall time and the largest peak RSS, with
+# own process under /usr/bin/time (ffmpeg's single-threaded edgedetect filter once: it takes a
+# minute): the median wall time and the largest peak RSS, with
 # tessera's frames/s and RSS ratios to each rival.
 #
 # The clip is v1080.mp4, made once from opencv-doc's vtest.avi (real pedestrians, 795 frames):
@@ -59,7 +60,7 @@ echo "|---|---|---|---|---|---|"
 table \
   "$(measure tessera $tessera video "$clip" null -p "$seed")" \
   "$(measure opencv-c++ build/bench/opencv_video "$clip" null)" \
-  "$(measure ffmpeg-edgedetect ffmpeg -v error -i "$clip" -vf format=gray,edgedetect -f null -)" \
+  "$(runs=1 measure ffmpeg-edgedetect-1-run ffmpeg -v error -i "$clip" -vf format=gray,edgedetect -f null -)" \
   "$(measure ffmpeg-decode-only ffmpeg -v error -i "$clip" -f null -)"
 
 preset=${PRESET:-medium}
@@ -73,7 +74,7 @@ table \
   "$(measure tessera $tessera video "$clip" "$work/tessera.mp4" -p "$seed" --preset "$preset" \
     --crf 23)" \
   "$(measure opencv-c++ build/bench/opencv_video "$clip" "$work/opencv.mp4" avc1)" \
-  "$(measure ffmpeg-edgedetect-x264 ffmpeg -v error -y -i "$clip" -vf format=gray,edgedetect \
+  "$(runs=1 measure ffmpeg-edgedetect-x264-1-run ffmpeg -v error -y -i "$clip" -vf format=gray,edgedetect \
     -c:v libx264 -preset "$preset" -crf 23 "$work/ffmpeg.mp4")"
 
 # Quality: each H.264 file against the pipeline's exact frames (ffv1, lossless).
