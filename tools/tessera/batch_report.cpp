@@ -83,7 +83,6 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
     throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",
                 {.path = path_, .operation = "report"});
   }
-  timeline_.reserve(kTimelineSamples);
   const nlohmann::json tessera{{"version", kVersion}};
   write("{\n  \"tessera\": " + tessera.dump() + ",\n");
   write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
@@ -138,14 +137,9 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
 }
 
 void BatchReport::sample(const batch::Totals& so_far) {
-  if (files_++ % sample_every_ != 0) return;
-  if (timeline_.size() == kTimelineSamples) {
-    for (std::size_t i = 0; i < kTimelineSamples / 2; ++i) timeline_[i] = timeline_[2 * i];
-    timeline_.resize(kTimelineSamples / 2);
-    sample_every_ *= 2;
-  }
-  timeline_.push_back({so_far.seconds, so_far.done + so_far.failed + so_far.skipped,
-                       so_far.tracked_bytes, so_far.rss});
+  if (!timeline_.due()) return;
+  timeline_.add({so_far.seconds, so_far.done + so_far.failed + so_far.skipped, so_far.tracked_bytes,
+                 so_far.rss});
 }
 
 void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
@@ -161,7 +155,7 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
                                {"leaked_bytes", leaked_bytes}};
   // Sampled as files finish: tracked bytes are tessera's pixels and buffers live then.
   nlohmann::json timeline = nlohmann::json::array();
-  for (const Sample& s : timeline_) {
+  for (const Sample& s : timeline_.samples()) {
     timeline.push_back({{"seconds", s.seconds},
                         {"files_finished", s.files_finished},
                         {"tracked_bytes", s.tracked_bytes},

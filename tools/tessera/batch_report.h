@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "batch_command.h"
+#include "report_timeline.h"
 #include "tessera/batch/batch.h"
 
 namespace tessera::cli {
@@ -42,19 +43,13 @@ class BatchReport {
     int files_finished;
     std::size_t tracked_bytes, rss;
   };
-  // At most this many timeline samples: when full, every other one is dropped and only every
-  // other file is sampled from then on, so the timeline spans the whole run at any length.
-  static constexpr std::size_t kTimelineSamples = 1024;
-
   void write(const std::string& text);
   void sample(const batch::Totals& so_far);
 
   std::string path_, part_;
   std::FILE* file_ = nullptr;
   bool first_entry_ = true;
-  std::vector<Sample> timeline_;
-  std::size_t files_ = 0;
-  std::size_t sample_every_ = 1;  // files between samples
+  ReportTimeline<Sample> timeline_;  // a sample as files finish
 };
 
 }  // namespace tessera::cli

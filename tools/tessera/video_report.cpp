@@ -10,12 +10,6 @@
 #include "video_command.h"
 
 namespace tessera::cli {
-namespace {
-
-constexpr std::size_t kTimelineSamples = 1000;
-
-}  // namespace
-
 VideoReport::VideoReport(std::string path, const VideoCommand& command, std::string command_line)
     : path_(std::move(path)), part_(path_ + ".part") {
   std::error_code ignored;
@@ -49,20 +43,14 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
   head_ = "{\n  \"tessera\": " + nlohmann::json{{"version", kVersion}}.dump() + ",\n" +
           "  \"command\": " + nlohmann::json(command_line).dump() + ",\n" +
           "  \"settings\": " + settings.dump() + ",\n";
-  timeline_.reserve(kTimelineSamples);
 }
 
 VideoReport::~VideoReport() { std::remove(part_.c_str()); }
 
 void VideoReport::sample(const video::Progress& progress) {
-  if (seen_++ % sample_every_ != 0) return;
-  if (timeline_.size() == kTimelineSamples) {
-    for (std::size_t i = 0; i < kTimelineSamples / 2; ++i) timeline_[i] = timeline_[2 * i];
-    timeline_.resize(kTimelineSamples / 2);
-    sample_every_ *= 2;
-  }
-  timeline_.push_back({progress.seconds, progress.frames, memory::counters().live_bytes,
-                       memory::read_process_memory().rss});
+  if (!timeline_.due()) return;
+  timeline_.add({progress.seconds, progress.frames, memory::counters().live_bytes,
+                 memory::read_process_memory().rss});
 }
 
 void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_bytes) {
@@ -111,7 +99,7 @@ void VideoReport::fail(const Error& error) {
 
 void VideoReport::write_out(const std::string& status, const std::string& body) {
   nlohmann::json timeline = nlohmann::json::array();
-  for (const Sample& s : timeline_) {
+  for (const Sample& s : timeline_.samples()) {
     timeline.push_back({{"seconds", s.seconds},
                         {"frames", s.frames},
                         {"tracked_bytes", s.tracked_bytes},

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "report_timeline.h"
 #include "tessera/error.h"
 #include "tessera/video.h"
 
@@ -24,7 +25,7 @@ class VideoReport {
   VideoReport(const VideoReport&) = delete;
   VideoReport& operator=(const VideoReport&) = delete;
 
-  // A point of the memory timeline, as frames are written; thinned to at most 1,000 points.
+  // A point of the memory timeline, as frames are written (see report_timeline.h).
   void sample(const video::Progress& progress);
   void finish(const video::RunSummary& summary, std::size_t leaked_bytes);
   void fail(const Error& error);
@@ -40,9 +41,7 @@ class VideoReport {
 
   std::string path_, part_;
   std::string head_;  // tessera, command, settings
-  std::vector<Sample> timeline_;
-  std::int64_t seen_ = 0;
-  std::int64_t sample_every_ = 1;
+  ReportTimeline<Sample> timeline_;
 };
 
 }  // namespace tessera::cli
