@@ -84,29 +84,13 @@ measure_tree() {
   echo "$name $(printf '%s\n' "${times[@]}" | median) $(mib "$rss")"
 }
 
-# table LINES...: the first line is tessera; each rival gets tessera's speed-up (its images/s
-# over the rival's) and RSS ratio (tessera's over the rival's).
-table() {
-  read -r _ t_time t_rss <<<"$1"
-  for line in "$@"; do
-    read -r name seconds size <<<"$line"
-    local rate
-    rate=$([[ $seconds == - ]] && echo - || awk -v s="$seconds" 'BEGIN {printf "%.0f", 200 / s}')
-    if [[ $name == tessera* || $seconds == - ]]; then
-      printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$size"
-    else
-      printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$size" \
-        "$(ratio "$seconds" "$t_time")" "$(ratio "$t_rss" "$size")"
-    fi
-  done
-}
 
 echo
 echo "200 images, $seed, JPEG q90, 2 jobs; median of $runs runs"
 echo
-echo "| tool | median time | images/s | peak RSS | tessera speed-up | tessera/rival RSS |"
+echo "| tool | median time | rate | peak RSS | tessera speed-up | tessera/rival RSS |"
 echo "|---|---|---|---|---|---|"
-table \
+rate_table 200 images \
   "$(measure tessera $tessera batch "$work/in" "$work/out" -p "$seed" -q 90 --jobs 2)" \
   "$(measure opencv-c++-2-threads build/bench/opencv_batch 2 "$work/out" "$work/list")" \
   "$(measure_tree cv2-pool-2 /usr/bin/python3 bench/rivals/cv2_pool.py 2 "$work/out" \

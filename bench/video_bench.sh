@@ -33,31 +33,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source bench/support/measure.sh
 
-# table LINES...: the first line is tessera; each rival gets tessera's speed-up (its frames/s
-# over the rival's) and RSS ratio (tessera's over the rival's).
-table() {
-  read -r _ t_time t_rss <<<"$1"
-  for line in "$@"; do
-    read -r name seconds size <<<"$line"
-    local rate
-    rate=$([[ $seconds == - ]] && echo - || awk -v s="$seconds" -v f="$frames" 'BEGIN {printf "%.1f", f / s}')
-    if [[ $name == tessera* || $seconds == - ]]; then
-      printf '| %s | %s s | %s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$size"
-    else
-      printf '| %s | %s s | %s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$size" \
-        "$(ratio "$seconds" "$t_time")" "$(ratio "$t_rss" "$size")"
-    fi
-  done
-}
 
 echo
 echo "$clip ($frames frames, 1920x1080 H.264), $seed, $(nproc) cores; median of $runs runs"
 echo
 echo "decode + pipeline, no output (OUT = null)"
 echo
-echo "| tool | median time | frames/s | peak RSS | tessera speed-up | tessera/rival RSS |"
+echo "| tool | median time | rate | peak RSS | tessera speed-up | tessera/rival RSS |"
 echo "|---|---|---|---|---|---|"
-table \
+rate_table "$frames" frames \
   "$(measure tessera $tessera video "$clip" null -p "$seed")" \
   "$(measure opencv-c++ build/bench/opencv_video "$clip" null)" \
   "$(runs=1 measure ffmpeg-edgedetect-1-run ffmpeg -v error -i "$clip" -vf format=gray,edgedetect -f null -)" \
@@ -68,9 +52,9 @@ echo
 echo "with H.264 output: libx264 preset $preset, crf 23 on tessera's side; OpenCV's VideoWriter"
 echo "(avc1) sets libx264 itself"
 echo
-echo "| tool | median time | frames/s | peak RSS | tessera speed-up | tessera/rival RSS |"
+echo "| tool | median time | rate | peak RSS | tessera speed-up | tessera/rival RSS |"
 echo "|---|---|---|---|---|---|"
-table \
+rate_table "$frames" frames \
   "$(measure tessera $tessera video "$clip" "$work/tessera.mp4" -p "$seed" --preset "$preset" \
     --crf 23)" \
   "$(measure opencv-c++ build/bench/opencv_video "$clip" "$work/opencv.mp4" avc1)" \

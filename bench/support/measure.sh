@@ -30,3 +30,26 @@ measure() {
   done
   echo "$name $(printf '%s\n' "${times[@]}" | median) $(mib "$rss")"
 }
+
+# rate_table COUNT UNIT LINES...: LINES are measure's "NAME SECONDS MIB"; the first is tessera.
+# Prints a markdown row a line: the time, COUNT/SECONDS in UNIT (images, frames), the peak RSS,
+# and for each rival tessera's speed-up (its rate over the rival's) and RSS ratio (tessera's
+# over the rival's).
+rate_table() {
+  local count=$1 unit=$2
+  shift 2
+  local t_time t_rss
+  read -r _ t_time t_rss <<<"$1"
+  for line in "$@"; do
+    local name seconds size rate
+    read -r name seconds size <<<"$line"
+    rate=$([[ $seconds == - ]] && echo - ||
+      awk -v s="$seconds" -v n="$count" 'BEGIN {printf (n / s >= 100 ? "%.0f" : "%.1f"), n / s}')
+    if [[ $name == tessera* || $seconds == - ]]; then
+      printf '| %s | %s s | %s %s/s | %s MiB | | |\n' "$name" "$seconds" "$rate" "$unit" "$size"
+    else
+      printf '| %s | %s s | %s %s/s | %s MiB | %s | %s |\n' "$name" "$seconds" "$rate" "$unit" \
+        "$size" "$(ratio "$seconds" "$t_time")" "$(ratio "$t_rss" "$size")"
+    fi
+  done
+}
