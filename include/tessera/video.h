@@ -7,10 +7,11 @@
 // src/video/frame_buffers.cpp, charged to the reader's budget, and seen by the profiler like any
 // image. A Frame's Image holds a reference to the decoded buffer, so a frame stays valid after
 // the reader has moved on or gone; the buffer goes back to the pool when the last handle is
-// dropped. Memory the libraries allocate for themselves (demuxer, codec state, encoder lookahead)
-// is not tracked; estimate() counts it from the headers.
+// dropped. Memory the libraries allocate for themselves (demuxer, codec state) is not tracked;
+// the largest part, the encoder's pictures and lookahead, is estimated from its settings
+// (RunSummary::encoder_estimate) and, under RunOptions::memory, held within the cap.
 //
-// Thread safety: a Reader or Writer is used by one thread at a time. Frames may be handed to
+// Thread safety: a Reader is used by one thread at a time. Frames may be handed to
 // other threads (they are Images).
 //
 // Cost: a gray frame of a full-range stream is the decoder's luma plane itself (no copy); of a
