@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,7 +51,10 @@ Checks run_stopping_at(const std::filesystem::path& input, const std::filesystem
   std::optional<pipeline::Pipeline> stages;
   if (!text.empty()) stages = pipeline::parse(text);
   pipeline::JobOptions options{.pipeline = stages ? &*stages : nullptr};
+  // Called from the threads that read and write at once (JobOptions::check_interrupt).
+  std::mutex calls;
   options.check_interrupt = [&] {
+    const std::lock_guard lock(calls);
     ++checks.calls;
     checks.temporary_bytes_at_last_call.reset();
     for (const auto& temporary : temporaries_in(output.parent_path())) {

@@ -36,10 +36,11 @@ struct JobOptions {
   // which has no name to read it from; empty: from the output's name.
   std::string output_format;
   // Called before each band is read and before each is written (on the threads that read and
-  // write), and last when the output is encoded, just before it is renamed into place: an
-  // exception it throws abandons the job as an error does, leaving no output. So a stop asked
-  // for at any moment before the output is complete is never followed by a complete output.
-  // How a caller stops a long job (the Python module's Ctrl-C).
+  // write, so possibly on two threads at once: it must be thread-safe), and last when the output is
+  // encoded, just before it is renamed into place: an exception it throws abandons the job as an
+  // error does, leaving no output. So a stop asked for at any moment before the output is complete
+  // is never followed by a complete output. How a caller stops a long job (the Python module's
+  // Ctrl-C).
   std::function<void()> check_interrupt;
 };
 
