@@ -171,10 +171,12 @@ void ImageToFrame::convert_rows(const ImageView& rows, int first, AVFrame& frame
   const auto* samples = reinterpret_cast<const std::uint8_t*>(rows.data());
   const int width = rows.width();
   const int height = rows.height();
-  if (source_ == PixelFormat::gray8() && target_ == AV_PIX_FMT_GRAY8) {
+  if (libav_format(source_) == target_ && av_pix_fmt_count_planes(target_) == 1) {
+    // The same layout (gray, gray16, rgb): the rows as they are.
+    const std::size_t row_bytes = width * source_.bytes_per_pixel();
     for (int y = 0; y < height; ++y) {
       std::memcpy(frame.data[0] + (first + y) * frame.linesize[0], samples + y * rows.stride(),
-                  width);
+                  row_bytes);
     }
     return;
   }

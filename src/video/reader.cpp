@@ -97,6 +97,13 @@ const AVInputFormat* recognised_container(const std::filesystem::path& path) {
   return probe.buf_size > 0 ? av_probe_input_format2(&probe, 1, &score) : nullptr;
 }
 
+// A codec tag as the four characters containers write ("div3", "avc1"), unprintable ones as
+// [hex].
+std::string fourcc(std::uint32_t tag) {
+  char text[AV_FOURCC_MAX_STRING_SIZE] = {};
+  return av_fourcc_make_string(text, tag);
+}
+
 }  // namespace
 
 int decoder_threads() {
@@ -118,6 +125,12 @@ InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, in
       }
       throw Error(ErrorCode::UnsupportedFormat,
                   "not a video or image sequence FFmpeg's demuxers recognise",
+                  {.path = name, .operation = "open video"});
+    }
+    if (status == AVERROR_EOF) {
+      throw Error(ErrorCode::CorruptData,
+                  "the file ends before its first frame: a stream with no frames, or a file cut "
+                  "off after its headers",
                   {.path = name, .operation = "open video"});
     }
     throw libav_error(status, "cannot open the video", name);
@@ -224,7 +237,11 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
   const AVCodec* codec = avcodec_find_decoder(parameters.codec_id);
   if (codec == nullptr) {
     throw Error(ErrorCode::UnsupportedFormat,
-                fmt::format("video codec '{}', which this FFmpeg cannot decode", info_.codec),
+                parameters.codec_id == AV_CODEC_ID_NONE
+                    ? fmt::format("a video codec FFmpeg does not know (the file calls it '{}')",
+                                  detail::fourcc(parameters.codec_tag))
+                    : fmt::format("video codec '{}', which this FFmpeg cannot decode",
+                                  info_.codec),
                 {.path = path_, .operation = "open video"});
   }
   decoder_.reset(avcodec_alloc_context3(codec));

@@ -170,8 +170,8 @@ FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
   plan.stages = pipeline;
   const bool deep = info.bit_depth > 8;
   plan.read_as = deep ? PixelFormat{ChannelLayout::Rgb, SampleType::U16} : PixelFormat::rgb8();
-  if (!plan.stages.stages.empty() && plan.stages.stages.front().op->name == "gray" && !deep) {
-    plan.read_as = PixelFormat::gray8();
+  if (!plan.stages.stages.empty() && plan.stages.stages.front().op->name == "gray") {
+    plan.read_as = deep ? PixelFormat{ChannelLayout::Gray, SampleType::U16} : PixelFormat::gray8();
     plan.stages.stages.erase(plan.stages.stages.begin());
   }
   if (yuv_output && plan.stages.stages.size() > 1 && plan.stages.stages.back().op->name == "rgb") {
@@ -220,7 +220,7 @@ detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipe
                                     std::size_t room, RunSummary& summary,
                                     const std::filesystem::path& input) {
   const auto needs = [&] {
-    return detail::encoder_memory(frame.width, frame.height, settings.codec, settings);
+    return detail::encoder_memory(frame, settings.codec, settings);
   };
   summary.encoder_estimate = needs();
   const bool adjustable = settings.codec == "h264" || settings.codec == "hevc";
@@ -276,12 +276,14 @@ std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output
   }
   // Where a frame's rows end up: nowhere, an image to write to a file, or the encoder's frame.
   const bool gray = written.format.layout == ChannelLayout::Gray;
-  const std::size_t output_bytes = null_output ? 0
-                                   : sequence  ? pipeline::image_bytes(written)
-                                               : detail::frame_bytes(written.width, written.height,
-                                                                    yuv_output ? AV_PIX_FMT_YUV420P
-                                                                     : gray     ? AV_PIX_FMT_GRAY8
-                                                                                : AV_PIX_FMT_BGR0);
+  const bool deep = written.format.sample != SampleType::U8;
+  const AVPixelFormat encoded = yuv_output ? (deep ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P)
+                                : gray     ? (deep ? AV_PIX_FMT_GRAY16LE : AV_PIX_FMT_GRAY8)
+                                           : (deep ? AV_PIX_FMT_RGB48LE : AV_PIX_FMT_BGR0);
+  const std::size_t output_bytes =
+      null_output ? 0
+      : sequence  ? pipeline::image_bytes(written)
+                  : detail::frame_bytes(written.width, written.height, encoded);
   // A frame in flight holds, at most: its decoded picture (kept by the decoder's pool once
   // converted), the converted image, the pipeline's working memory and the output's rows.
   const std::size_t per_frame = detail::frame_bytes(input.width, input.height, AV_PIX_FMT_YUV420P) +

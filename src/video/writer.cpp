@@ -2,6 +2,7 @@
 
 extern "C" {
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
 }
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@ extern "C" {
 #include <cstdio>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "tessera/error.h"
 
@@ -50,13 +52,22 @@ const AVCodec* find_encoder(const std::string& name, const std::string& path) {
 }
 
 // The encoder's pixel format: what holds `source` exactly where the encoder can (ffv1: gray
-// or RGB), else 4:2:0 YUV, which every player shows.
+// or RGB, at the source's depth), else 4:2:0 YUV, which every player shows: 10-bit where the
+// encoder has it and the frames are 16-bit (10-bit input stays 10-bit), else 8-bit.
 AVPixelFormat encoder_format(const AVCodec& codec, PixelFormat source) {
   const bool gray = source.layout == ChannelLayout::Gray;
-  const std::array<AVPixelFormat, 3> lossless =
-      gray ? std::array{AV_PIX_FMT_GRAY8, AV_PIX_FMT_YUV420P, AV_PIX_FMT_NONE}
-           : std::array{AV_PIX_FMT_BGR0, AV_PIX_FMT_0RGB32, AV_PIX_FMT_YUV444P};
-  const bool exact = std::string_view(codec.name) == "ffv1";
+  const bool deep = source.sample != SampleType::U8;
+  std::vector<AVPixelFormat> candidates;
+  if (std::string_view(codec.name) == "ffv1") {
+    if (deep) {
+      candidates = gray ? std::vector{AV_PIX_FMT_GRAY16LE} : std::vector{AV_PIX_FMT_RGB48LE};
+    } else {
+      candidates = gray ? std::vector{AV_PIX_FMT_GRAY8}
+                        : std::vector{AV_PIX_FMT_BGR0, AV_PIX_FMT_0RGB32, AV_PIX_FMT_YUV444P};
+    }
+  }
+  if (deep) candidates.push_back(AV_PIX_FMT_YUV420P10LE);
+  candidates.push_back(AV_PIX_FMT_YUV420P);
   const auto offered = [&](AVPixelFormat format) {
     if (codec.pix_fmts == nullptr) return format == AV_PIX_FMT_YUV420P;
     for (const AVPixelFormat* at = codec.pix_fmts; *at != AV_PIX_FMT_NONE; ++at) {
@@ -64,13 +75,26 @@ AVPixelFormat encoder_format(const AVCodec& codec, PixelFormat source) {
     }
     return false;
   };
-  if (exact) {
-    for (const AVPixelFormat format : lossless) {
-      if (format != AV_PIX_FMT_NONE && offered(format)) return format;
-    }
+  for (const AVPixelFormat format : candidates) {
+    if (offered(format)) return format;
   }
-  if (offered(AV_PIX_FMT_YUV420P)) return AV_PIX_FMT_YUV420P;
   return codec.pix_fmts != nullptr ? codec.pix_fmts[0] : AV_PIX_FMT_YUV420P;
+}
+
+// Refuses frames that `format` cannot hold at their size, before the encoder says it in its
+// own words ("Generic error in an external library"): subsampled chroma needs even sides.
+void check_frame_size(const AVCodec& codec, AVPixelFormat format, int width, int height,
+                      const std::string& path) {
+  const AVPixFmtDescriptor* description = av_pix_fmt_desc_get(format);
+  const bool odd_width = description->log2_chroma_w > 0 && width % 2 != 0;
+  const bool odd_height = description->log2_chroma_h > 0 && height % 2 != 0;
+  if (!odd_width && !odd_height) return;
+  throw Error(ErrorCode::InvalidArgument,
+              fmt::format("{} writes {} frames, whose width and height must be even; these are "
+                          "{}x{}: end the pipeline with a crop or resize to an even size, or "
+                          "choose --codec ffv1 (in .mkv), which takes any size",
+                          codec.name, description->name, width, height),
+              {.path = path, .operation = "open video encoder"});
 }
 
 // Sets an encoder's private option, refusing a value it does not take in the user's words.
@@ -174,9 +198,10 @@ int preset_lookahead(const std::string& preset) {
   return 40;  // medium, the default
 }
 
-std::size_t encoder_memory(int width, int height, const std::string& codec,
+std::size_t encoder_memory(const pipeline::Shape& frame, const std::string& codec,
                            const EncoderSettings& settings) {
-  const double pixels = static_cast<double>(width) * height;
+  const double sample_bytes = frame.format.sample == SampleType::U8 ? 1 : 2;
+  const double pixels = static_cast<double>(frame.width) * frame.height * sample_bytes;
   if (codec == "h264" || codec == "hevc") {
     const int lookahead =
         settings.lookahead >= 0 ? settings.lookahead : preset_lookahead(settings.preset);
@@ -242,6 +267,7 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
   encoder_->width = width;
   encoder_->height = height;
   encoder_->pix_fmt = encoder_format(*codec, source);
+  check_frame_size(*codec, encoder_->pix_fmt, width, height, path_);
   encoder_->time_base = video.time_base;
   encoder_->framerate = video.avg_frame_rate.num > 0 ? video.avg_frame_rate : video.r_frame_rate;
   encoder_->sample_aspect_ratio = video.codecpar->sample_aspect_ratio;

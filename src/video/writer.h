@@ -16,6 +16,7 @@
 #include "codecs/file_io.h"
 #include "tessera/budget.h"
 #include "tessera/image_view.h"
+#include "tessera/pipeline/plan.h"
 #include "video/frame_buffers.h"
 #include "video/frame_conversion.h"
 #include "video/libav.h"
@@ -33,8 +34,9 @@ struct EncoderSettings {
 // What an encoder holds itself (not tracked: x264's and x265's pictures, lookahead and
 // references), estimated from its settings. x264 at 1080p, measured here with ffmpeg:
 // 3.3 bytes a pixel for each of (lookahead + 7 + 6.5 x threads) pictures, within 5% over
-// lookahead 5..40 and 1..2 threads. Other encoders: a few pictures.
-std::size_t encoder_memory(int width, int height, const std::string& codec,
+// lookahead 5..40 and 1..2 threads; twice that for frames of more than 8 bits (x264's and
+// x265's high bit depth pictures are 16-bit). Other encoders: a few pictures.
+std::size_t encoder_memory(const pipeline::Shape& frame, const std::string& codec,
                            const EncoderSettings& settings);
 // The preset's lookahead (x264's and x265's defaults), in frames.
 int preset_lookahead(const std::string& preset);

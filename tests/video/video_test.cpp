@@ -20,7 +20,6 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "support/images.h"
 #include "support/run_command.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
@@ -28,73 +27,25 @@ extern "C" {
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 #include "tessera/video.h"
+#include "video/video_reference.h"
 
 namespace {
 
 using tessera::ErrorCode;
 using tessera::PixelFormat;
+using tessera::testing::compare;
+using tessera::testing::Difference;
+using tessera::testing::ffmpeg_frames;
+using tessera::testing::kPedestrians;
+using tessera::testing::kPhoneClip;
 using tessera::testing::run_command;
-using tessera::testing::ScratchFolderTest;
+using tessera::testing::same_pixels;
 namespace video = tessera::video;
 namespace fs = std::filesystem;
 
-const fs::path kFootage = TESSERA_FOOTAGE;
-const fs::path kPedestrians = kFootage / "vtest.avi";  // 768x576, 10 fps, 795 frames, MS-MPEG4
-const fs::path kPhoneClip = kFootage / "motion.mov";   // H.264 568x320 30 fps, AAC audio
 const std::string kSeed = "gray | blur 5 | canny 50 150 | rgb";
 
-class VideoTest : public ScratchFolderTest {
- protected:
-  void SetUp() override {
-    ScratchFolderTest::SetUp();
-    if (!fs::exists(kPedestrians) || !fs::exists(kPhoneClip)) {
-      GTEST_SKIP() << "no footage in " << kFootage << ": run scripts/footage.sh";
-    }
-  }
-};
-
-// Frames `first`.. of `path` as FFmpeg's command line decodes and converts them (the reference
-// decoder), raw.
-std::string ffmpeg_frames(const fs::path& path, const std::string& pixel_format, int first,
-                          int count) {
-  const std::string command = fmt::format(
-      "ffmpeg -v error -i '{}' -vf \"select=between(n\\,{}\\,{})\" -vsync 0 -f rawvideo "
-      "-pix_fmt {} -",
-      path.string(), first, first + count - 1, pixel_format);
-  return run_command(command).output;
-}
-
-// The largest difference between `image` (packed rows expected in `reference`) and it, and
-// the mean absolute difference.
-struct Difference {
-  int largest = 0;
-  double mean = 0;
-};
-Difference compare(const tessera::Image& image, const std::string& reference, std::size_t offset) {
-  const int row_bytes = image.width() * static_cast<int>(image.format().bytes_per_pixel());
-  Difference difference;
-  double total = 0;
-  for (int y = 0; y < image.height(); ++y) {
-    const auto* row = reinterpret_cast<const unsigned char*>(image.row(y));
-    for (int x = 0; x < row_bytes; ++x) {
-      const int d =
-          std::abs(row[x] - static_cast<unsigned char>(reference[offset + y * row_bytes + x]));
-      difference.largest = std::max(difference.largest, d);
-      total += d;
-    }
-  }
-  difference.mean = total / (static_cast<double>(row_bytes) * image.height());
-  return difference;
-}
-
-bool same_pixels(const tessera::Image& a, const tessera::Image& b) {
-  if (a.width() != b.width() || a.height() != b.height() || a.format() != b.format()) return false;
-  const std::size_t row_bytes = a.width() * a.format().bytes_per_pixel();
-  for (int y = 0; y < a.height(); ++y) {
-    if (std::memcmp(a.row(y), b.row(y), row_bytes) != 0) return false;
-  }
-  return true;
-}
+using VideoTest = tessera::testing::FootageTest;
 
 TEST_F(VideoTest, probe_reads_the_headers_of_both_clips) {
   const video::VideoInfo pedestrians = video::probe(kPedestrians);
