@@ -10,6 +10,7 @@
 #include "tessera/error.h"
 #include "tessera/formats.h"
 #include "tessera/version.h"
+#include "report_file.h"
 
 namespace tessera::cli {
 namespace {
@@ -71,18 +72,7 @@ nlohmann::json settings_of(const BatchCommand& command) {
 
 BatchReport::BatchReport(std::string path, const BatchCommand& command)
     : path_(std::move(path)), part_(path_ + ".part") {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path_, ignored)) {
-    throw Error(ErrorCode::InvalidArgument,
-                "the report path is a folder: give a file name (e.g. " +
-                    (std::filesystem::path(path_) / "report.json").string() + ")",
-                {.path = path_, .operation = "report"});
-  }
-  file_ = std::fopen(part_.c_str(), "w");
-  if (file_ == nullptr) {
-    throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",
-                {.path = path_, .operation = "report"});
-  }
+  file_ = open_report_part(path_);
   const nlohmann::json tessera{{"version", kVersion}};
   write("{\n  \"tessera\": " + tessera.dump() + ",\n");
   write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
@@ -100,8 +90,7 @@ BatchReport::~BatchReport() {
 
 void BatchReport::write(const std::string& text) {
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
-    throw Error(ErrorCode::Io, "cannot write the report (is the disk full?)",
-                {.path = path_, .operation = "report"});
+    report_write_failed(path_);
   }
 }
 
@@ -129,8 +118,7 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
   // On disk as each file finishes: a run killed at once (a second Ctrl-C) leaves in the .part
   // every file it finished.
   if (std::fflush(file_) != 0) {
-    throw Error(ErrorCode::Io, "cannot write the report (is the disk full?)",
-                {.path = path_, .operation = "report"});
+    report_write_failed(path_);
   }
   first_entry_ = false;
   sample(so_far);

@@ -7,24 +7,14 @@
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
+#include "report_file.h"
 #include "video_command.h"
 
 namespace tessera::cli {
 VideoReport::VideoReport(std::string path, const VideoCommand& command, std::string command_line)
     : path_(std::move(path)), part_(path_ + ".part") {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path_, ignored)) {
-    throw Error(ErrorCode::InvalidArgument,
-                "the report path is a folder: give a file name (e.g. " +
-                    (std::filesystem::path(path_) / "report.json").string() + ")",
-                {.path = path_, .operation = "report"});
-  }
-  std::FILE* probe = std::fopen(part_.c_str(), "w");
-  if (probe == nullptr) {
-    throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",
-                {.path = path_, .operation = "report"});
-  }
-  std::fclose(probe);
+  // Refused before the run if it cannot be written; written whole at the end.
+  std::fclose(open_report_part(path_));
   const video::RunOptions& options = command.options;
   const nlohmann::json settings{
       {"input", command.input},
@@ -112,8 +102,7 @@ void VideoReport::write_out(const std::string& status, const std::string& body) 
       file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
   const bool closed = file != nullptr && std::fclose(file) == 0;
   if (!written || !closed || std::rename(part_.c_str(), path_.c_str()) != 0) {
-    throw Error(ErrorCode::Io, "cannot write the report (is the disk full?)",
-                {.path = path_, .operation = "report"});
+    report_write_failed(path_);
   }
 }
 

@@ -1,0 +1,17 @@
+#pragma once
+// Where a report (batch or video) is written: PATH.part while the run lasts, renamed to PATH
+// when complete. The checks a report path gets before any work starts, shared by both.
+
+#include <cstdio>
+#include <string>
+
+namespace tessera::cli {
+
+// Opens `path`.part for writing, refusing a folder (InvalidArgument, with a file name to give)
+// and a place that cannot be written (Io): said before the run starts.
+std::FILE* open_report_part(const std::string& path);
+
+// The error for a report that could not be written out.
+[[noreturn]] void report_write_failed(const std::string& path);
+
+}  // namespace tessera::cli
