@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "support/corpora.h"
+#include "support/fail_every_point.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
 #include "tessera/profiler.h"
@@ -37,44 +38,10 @@ class FaultInjectionTest : public ::testing::Test {
   // Runs `operation` once per fault point it passes, failing that point; returns how many.
   std::uint64_t fail_every_point(const std::string& name, const std::function<void()>& operation) {
     SCOPED_TRACE(name);
-    FaultInjection::count();
-    operation();
-    const std::uint64_t points = FaultInjection::points();
-    FaultInjection::off();
-    clean_outputs();
-    const auto live = memory::counters().live_buffers;
-    for (std::uint64_t n = 1; n <= points; ++n) {
-      FaultInjection::fail_at(n);
-      try {
-        operation();
-        if (FaultInjection::fired())
-          ADD_FAILURE() << "fault " << n << " of " << points << " was swallowed";
-      } catch (const Error& error) {
-        EXPECT_TRUE(FaultInjection::fired())
-            << "fault " << n << ": an error nobody injected: " << error.what();
-        EXPECT_NE(error.code(), ErrorCode::Internal) << error.what();
-      } catch (const std::exception& other) {
-        ADD_FAILURE() << "fault " << n << " escaped as a non-tessera exception: " << other.what();
-      }
-      FaultInjection::off();
-      EXPECT_EQ(memory::counters().live_buffers, live) << "fault " << n << " left a buffer alive";
-      EXPECT_TRUE(outputs().empty()) << "fault " << n << " left " << outputs().front();
-      clean_outputs();
-    }
-    return points;
+    return testing::fail_every_point(operation, folder_ / "out");
   }
 
   fs::path output(const std::string& name) const { return folder_ / "out" / name; }
-  std::vector<std::string> outputs() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(folder_ / "out"))
-      names.push_back(entry.path().filename());
-    return names;
-  }
-  void clean_outputs() const {
-    fs::remove_all(folder_ / "out");
-    fs::create_directories(folder_ / "out");
-  }
 
   fs::path folder_;
 };

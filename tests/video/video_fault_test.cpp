@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "support/fail_every_point.h"
 #include "support/images.h"
 #include "tessera/error.h"
 #include "tessera/memory.h"
@@ -41,37 +42,7 @@ class VideoFaultTest : public tessera::testing::ScratchFolderTest {
 
   // Runs `operation` once per fault point it passes, failing that point; returns how many.
   std::uint64_t fail_every_point(const std::function<void()>& operation) {
-    FaultInjection::count();
-    operation();
-    const std::uint64_t points = FaultInjection::points();
-    FaultInjection::off();
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-    const auto live = tessera::memory::counters().live_buffers;
-    for (std::uint64_t n = 1; n <= points; ++n) {
-      FaultInjection::fail_at(n);
-      try {
-        operation();
-        if (FaultInjection::fired())
-          ADD_FAILURE() << "fault " << n << " of " << points << " was swallowed";
-      } catch (const tessera::Error& error) {
-        EXPECT_TRUE(FaultInjection::fired())
-            << "fault " << n << ": an error nobody injected: " << error.what();
-        EXPECT_NE(error.code(), tessera::ErrorCode::Internal) << error.what();
-      } catch (const std::exception& other) {
-        ADD_FAILURE() << "fault " << n << " escaped as a non-tessera exception: " << other.what();
-      }
-      FaultInjection::off();
-      EXPECT_EQ(tessera::memory::counters().live_buffers, live)
-          << "fault " << n << " left a buffer alive";
-      if (FaultInjection::fired()) {
-        EXPECT_TRUE(fs::is_empty(folder_))
-            << "fault " << n << " left " << fs::directory_iterator(folder_)->path();
-      }
-      fs::remove_all(folder_);
-      fs::create_directories(folder_);
-    }
-    return points;
+    return tessera::testing::fail_every_point(operation, folder_);
   }
 };
 
