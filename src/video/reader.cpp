@@ -203,9 +203,14 @@ VideoInfo probe(const std::filesystem::path& path) {
 }
 
 Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& options)
+    : Impl(path, options, {}, {}) {}
+
+Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& options,
+                   detail::InputContext demuxer, VideoInfo info)
     : path_(path.string()),
       options_(options),
-      demuxer_(detail::open_demuxer(path, info_, options.threads)),
+      info_(std::move(info)),
+      demuxer_(demuxer ? std::move(demuxer) : detail::open_demuxer(path, info_, options.threads)),
       buffers_(options.budget, "video frame"),
       frame_(detail::make_frame()),
       packet_(detail::make_packet()),

@@ -23,6 +23,10 @@ namespace tessera::video {
 class Reader::Impl {
  public:
   Impl(const std::filesystem::path& path, const ReaderOptions& options);
+  // On a demuxer already opened by detail::open_demuxer, with the `info` it filled (video::run
+  // plans the job from the headers first, then reads with what the plan chose).
+  Impl(const std::filesystem::path& path, const ReaderOptions& options,
+       detail::InputContext demuxer, VideoInfo info);
 
   const VideoInfo& info() const { return info_; }
   const std::vector<std::string>& warnings() const { return warnings_; }

@@ -307,7 +307,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
 
   // The headers, the plan and the estimate before any frame is decoded.
   VideoInfo info;
-  detail::open_demuxer(input, info, detail::decoder_threads());
+  detail::InputContext demuxer = detail::open_demuxer(input, info, detail::decoder_threads());
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
   RunSummary summary;
@@ -329,7 +329,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                               .threads = detail::decoder_threads(),
                               .every = options.every,
                               .start = options.start,
-                              .duration = options.duration});
+                              .duration = options.duration},
+                      std::move(demuxer), info);
   summary.input = reader.info();
   const pipeline::Shape frame_shape{info.width, info.height, frames.read_as};
   std::optional<pipeline::Plan> plan;
