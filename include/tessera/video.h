@@ -154,7 +154,7 @@ struct RunSummary {
   double seconds = 0;
   std::size_t estimate = 0;  // the pre-flight estimate of tracked memory
   // What the encoder holds itself (untracked), estimated from its settings; with a memory cap
-  // the x264/x265 lookahead is shortened until it fits in what the cap leaves.
+  // x264's lookahead is shortened until it fits in what the cap leaves.
   std::size_t encoder_estimate = 0;
   std::size_t peak_tracked = 0;  // the most tracked memory the run held at once
   // Where the time went, summed over the threads that did it: decoding (and demuxing), the
@@ -170,6 +170,18 @@ struct RunSummary {
 // headers (what run() checks against options.memory before decoding).
 std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output,
                      const pipeline::Pipeline& pipeline, const RunOptions& options);
+
+// What the encoder of a run to `output` holds itself (untracked: its pictures and lookahead),
+// estimated from its settings as run() sets them: under options.memory, x264's lookahead is
+// shortened (then one thread used) to fit in what the tracked estimate leaves, and `note` says
+// so. Nothing for `null` and image sequences. Throws OutOfBudget, as run() would before
+// decoding, when the encoder cannot fit.
+struct EncoderEstimate {
+  std::size_t bytes = 0;
+  std::string note;
+};
+EncoderEstimate estimate_encoder(const VideoInfo& input, const std::filesystem::path& output,
+                                 const pipeline::Pipeline& pipeline, const RunOptions& options);
 
 // Every frame of `input` through `pipeline` to `output`: a video (container from the extension:
 // .mp4 .mkv .webm .mov .avi), an image sequence pattern ("frames/%06d.png", one file per frame,

@@ -186,6 +186,27 @@ FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
   return plan;
 }
 
+// The frame as read, as the pipeline leaves it, and the pipeline's working memory.
+struct FrameShapes {
+  pipeline::Shape read;
+  pipeline::Shape written;
+  std::size_t working = 0;
+};
+
+FrameShapes frame_shapes(const pipeline::Pipeline& pipeline, const VideoInfo& input,
+                         bool yuv_output) {
+  const FramePlan frames = plan_frames(pipeline, input, yuv_output);
+  FrameShapes shapes;
+  shapes.read = {input.width, input.height, frames.read_as};
+  shapes.written = shapes.read;
+  if (!frames.stages.stages.empty()) {
+    const pipeline::Plan plan = pipeline::plan(frames.stages, shapes.read);
+    shapes.working = plan.peak_bytes;
+    shapes.written = plan.output;
+  }
+  return shapes;
+}
+
 void check_options(const RunOptions& options, const std::filesystem::path& input) {
   const auto refuse = [&](const std::string& message) {
     throw Error(ErrorCode::InvalidArgument, message,
@@ -213,9 +234,9 @@ double seconds_since(Clock::time_point start) {
 
 int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
-// The encoder's settings within `room` bytes (0: no cap) for what it holds itself: x264's and
-// x265's lookahead shortened, then one thread, until their pictures fit; refused when even
-// that does not. Records the estimate, and a warning when the settings were changed.
+// The encoder's settings within `room` bytes (0: no cap) for what it holds itself: x264's
+// lookahead shortened, then one thread, until its pictures fit; refused when even that does
+// not, and for the other encoders, whose memory no setting of ours shrinks, when over. Records the estimate, and a warning when the settings were changed.
 detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipeline::Shape& frame,
                                     std::size_t room, RunSummary& summary,
                                     const std::filesystem::path& input) {
@@ -223,12 +244,13 @@ detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipe
     return detail::encoder_memory(frame, settings.codec, settings);
   };
   summary.encoder_estimate = needs();
-  const bool adjustable = settings.codec == "h264" || settings.codec == "hevc";
+  const bool adjustable = settings.codec == "h264";  // x264's memory follows its lookahead
   if (room == 0 || summary.encoder_estimate <= room || !adjustable) {
     if (room > 0 && summary.encoder_estimate > room) {
       throw Error(ErrorCode::OutOfBudget,
                   fmt::format("the {} encoder needs about {} of its own for {}x{} frames, more "
-                              "than the {} --memory leaves it: raise --memory",
+                              "than the {} --memory leaves it: raise --memory, or make the frames "
+                              "smaller (resize)",
                               settings.codec, memory::format_bytes(summary.encoder_estimate),
                               frame.width, frame.height, memory::format_bytes(room)),
                   {.path = input.string(), .operation = "video"});
@@ -243,7 +265,7 @@ detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipe
     throw Error(ErrorCode::OutOfBudget,
                 fmt::format("the {} encoder needs at least {} of its own for {}x{} frames (no "
                             "lookahead, one thread), more than the {} --memory leaves it: raise "
-                            "--memory, or choose --codec ffv1 or vp9",
+                            "--memory, or make the frames smaller (resize)",
                             settings.codec, memory::format_bytes(needs()), frame.width,
                             frame.height, memory::format_bytes(room)),
                 {.path = input.string(), .operation = "video"});
@@ -259,21 +281,33 @@ detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipe
 
 }  // namespace
 
+EncoderEstimate estimate_encoder(const VideoInfo& input, const std::filesystem::path& output,
+                                 const pipeline::Pipeline& pipeline, const RunOptions& options) {
+  const bool null_output = is_null_output(output);
+  if (null_output || is_sequence_pattern(output.string())) return {};
+  const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
+  const pipeline::Shape written = frame_shapes(pipeline, input, codec != "ffv1").written;
+  const std::size_t tracked = estimate(input, output, pipeline, options);
+  const std::size_t room =
+      options.memory == 0 ? 0 : (options.memory > tracked ? options.memory - tracked : 1);
+  RunSummary summary;
+  (void)fit_encoder(
+      {.codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()}, written,
+      room, summary, output);
+  return {.bytes = summary.encoder_estimate,
+          .note = summary.warnings.empty() ? "" : summary.warnings.front()};
+}
+
 std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output,
                      const pipeline::Pipeline& pipeline, const RunOptions& options) {
   const bool null_output = is_null_output(output);
   const bool sequence = !null_output && is_sequence_pattern(output.string());
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const bool yuv_output = !null_output && !sequence && codec != "ffv1";
-  const FramePlan frames = plan_frames(pipeline, input, yuv_output);
-  const pipeline::Shape shape{input.width, input.height, frames.read_as};
-  pipeline::Shape written = shape;
-  std::size_t working = 0;
-  if (!frames.stages.stages.empty()) {
-    const pipeline::Plan plan = pipeline::plan(frames.stages, shape);
-    working = plan.peak_bytes;
-    written = plan.output;
-  }
+  const FrameShapes shapes = frame_shapes(pipeline, input, yuv_output);
+  const pipeline::Shape& shape = shapes.read;
+  const pipeline::Shape& written = shapes.written;
+  const std::size_t working = shapes.working;
   // Where a frame's rows end up: nowhere, an image to write to a file, or the encoder's frame.
   const bool gray = written.format.layout == ChannelLayout::Gray;
   const bool deep = written.format.sample != SampleType::U8;

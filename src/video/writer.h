@@ -31,11 +31,11 @@ struct EncoderSettings {
   int lookahead = -1;  // x264/x265 rc-lookahead in frames; -1: the preset's
 };
 
-// What an encoder holds itself (not tracked: x264's and x265's pictures, lookahead and
-// references), estimated from its settings. x264 at 1080p, measured here with ffmpeg:
-// 3.3 bytes a pixel for each of (lookahead + 7 + 6.5 x threads) pictures, within 5% over
-// lookahead 5..40 and 1..2 threads; twice that for frames of more than 8 bits (x264's and
-// x265's high bit depth pictures are 16-bit). Other encoders: a few pictures.
+// What an encoder holds itself (untracked: its pictures, lookahead and references), estimated
+// from its settings. x264 at 1080p, measured here with ffmpeg: 3.3 bytes a pixel for each of
+// (lookahead + 7 + 6.5 x threads) pictures, within 5% over lookahead 5..40 and 1..2 threads.
+// x265, libvpx-vp9, SVT-AV1 and ffv1: a fixed part and bytes a pixel, measured (see the
+// definition). Twice that for frames of more than 8 bits (their pictures are 16-bit).
 std::size_t encoder_memory(const pipeline::Shape& frame, const std::string& codec,
                            const EncoderSettings& settings);
 // The preset's lookahead (x264's and x265's defaults), in frames.

@@ -118,11 +118,34 @@ int run_video(VideoCommand& command, const Limits& limits) {
     }
   }
   if (command.estimate_only) {
+    // Both parts of what the job needs: tracked memory (frames, pipeline), and what the encoder
+    // holds itself; and whether --memory holds them, as the run would decide before decoding.
     const video::VideoInfo info = video::probe(command.input);
-    fmt::print("{}: {}x{} {}, {} frames{}, {:.2f} fps; estimate {}\n", command.input, info.width,
-               info.height, info.codec, info.frame_count,
-               info.frame_count_exact ? "" : " (estimated)", info.frame_rate,
-               mib(video::estimate(info, command.output, stages, command.options)));
+    const std::size_t tracked = video::estimate(info, command.output, stages, command.options);
+    fmt::print("{}: {}x{} {}, {} frames{}, {:.2f} fps\n", command.input, info.width, info.height,
+               info.codec, info.frame_count, info.frame_count_exact ? "" : " (estimated)",
+               info.frame_rate);
+    fmt::print("estimate: {} tracked (frames and pipeline)", mib(tracked));
+    const auto cap = [&] { return memory::format_bytes(command.options.memory); };
+    if (command.options.memory > 0 && tracked > command.options.memory) {
+      fmt::print("\n");
+      throw Error(ErrorCode::OutOfBudget,
+                  fmt::format("over --memory {}: the job would be refused before decoding", cap()),
+                  {.path = command.input, .operation = "video"});
+    }
+    video::EncoderEstimate encoder;
+    try {
+      encoder = video::estimate_encoder(info, command.output, stages, command.options);
+    } catch (const Error&) {
+      fmt::print("\n");
+      throw;
+    }
+    if (encoder.bytes > 0) {
+      fmt::print(" + {} the encoder holds itself = {}", mib(encoder.bytes),
+                 mib(tracked + encoder.bytes));
+    }
+    fmt::print("{}\n", command.options.memory > 0 ? fmt::format("; within --memory {}", cap()) : "");
+    if (!encoder.note.empty()) fmt::print("{}\n", encoder.note);
     return 0;
   }
   // Before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
@@ -161,13 +184,16 @@ int run_video(VideoCommand& command, const Limits& limits) {
   const memory::ProcessMemory process = memory::read_process_memory();
   fmt::print(
       "video: {}{} frames in {:.2f} s ({:.1f} frames/s){}; peak RSS {}, peak tracked {} "
-      "(estimate {}); leaked {}\n",
+      "(estimate {}{}); leaked {}\n",
       summary.interrupted ? "interrupted: " : "", summary.frames_written, summary.seconds,
       summary.seconds > 0 ? summary.frames_written / summary.seconds : 0.0,
       summary.packets_copied > 0
           ? fmt::format(", {} audio/subtitle packets copied", summary.packets_copied)
           : "",
       mib(process.peak_rss), mib(summary.peak_tracked), mib(summary.estimate),
+      summary.encoder_estimate > 0
+          ? fmt::format(", and {} the encoder holds itself", mib(summary.encoder_estimate))
+          : "",
       mib(live > tracked_before ? live - tracked_before : 0));
   if (report) report->finish(summary, live > tracked_before ? live - tracked_before : 0);
   if (summary.interrupted) {
