@@ -61,7 +61,7 @@ $python bench/rivals/pyav_video.py "$clip" "$work/pyav-exact.mkv" ffv1
 preset=${PRESET:-medium}
 # A cap at a quarter of OpenCV's RSS (566 MiB, measured here): tessera shortens x264's lookahead
 # to fit it (a warning says so); its file and PSNR are in the quality table.
-capped=${CAPPED:-140M}
+capped=${CAPPED:-144M}
 echo
 echo "with H.264 output: libx264 preset $preset, crf 23 on tessera's and PyAV's side; OpenCV's"
 echo "VideoWriter (avc1) sets libx264 itself (preset medium, crf 23, 3 threads); seed 001's cv2"
