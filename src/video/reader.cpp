@@ -245,8 +245,7 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
                 parameters.codec_id == AV_CODEC_ID_NONE
                     ? fmt::format("a video codec FFmpeg does not know (the file calls it '{}')",
                                   detail::fourcc(parameters.codec_tag))
-                    : fmt::format("video codec '{}', which this FFmpeg cannot decode",
-                                  info_.codec),
+                    : fmt::format("video codec '{}', which this FFmpeg cannot decode", info_.codec),
                 {.path = path_, .operation = "open video"});
   }
   decoder_.reset(avcodec_alloc_context3(codec));

@@ -236,13 +236,12 @@ int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurr
 
 // The encoder's settings within `room` bytes (0: no cap) for what it holds itself: x264's
 // lookahead shortened, then one thread, until its pictures fit; refused when even that does
-// not, and for the other encoders, whose memory no setting of ours shrinks, when over. Records the estimate, and a warning when the settings were changed.
+// not, and for the other encoders, whose memory no setting of ours shrinks, when over. Records the
+// estimate, and a warning when the settings were changed.
 detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipeline::Shape& frame,
                                     std::size_t room, RunSummary& summary,
                                     const std::filesystem::path& input) {
-  const auto needs = [&] {
-    return detail::encoder_memory(frame, settings.codec, settings);
-  };
+  const auto needs = [&] { return detail::encoder_memory(frame, settings.codec, settings); };
   summary.encoder_estimate = needs();
   const bool adjustable = settings.codec == "h264";  // x264's memory follows its lookahead
   if (room == 0 || summary.encoder_estimate <= room || !adjustable) {
@@ -356,14 +355,15 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                     memory::format_bytes(options.memory)),
         {.path = input.string(), .operation = "video"});
   }
-  Reader::Impl reader(input, {.format = frames.read_as,
-                              .budget = charged,
-                              .limits = options.limits,
-                              .fail_on = options.fail_on,
-                              .threads = detail::decoder_threads(),
-                              .every = options.every,
-                              .start = options.start,
-                              .duration = options.duration},
+  Reader::Impl reader(input,
+                      {.format = frames.read_as,
+                       .budget = charged,
+                       .limits = options.limits,
+                       .fail_on = options.fail_on,
+                       .threads = detail::decoder_threads(),
+                       .every = options.every,
+                       .start = options.start,
+                       .duration = options.duration},
                       std::move(demuxer), info);
   summary.input = reader.info();
   const pipeline::Shape frame_shape{info.width, info.height, frames.read_as};

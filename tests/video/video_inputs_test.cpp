@@ -73,9 +73,9 @@ class VideoInputsTest : public tessera::testing::FootageTest {
 TEST_F(VideoInputsTest, rotated_video_comes_upright_as_ffmpeg_shows_it) {
   for (const int tag : {90, 180, 270}) {
     SCOPED_TRACE(fmt::format("rotate={}", tag));
-    const fs::path rotated = make(fmt::format("r{}.mp4", tag),
-                                  fmt::format("-i '{}' -c copy -metadata:s:v rotate={}",
-                                              kPhoneClip.string(), tag));
+    const fs::path rotated =
+        make(fmt::format("r{}.mp4", tag),
+             fmt::format("-i '{}' -c copy -metadata:s:v rotate={}", kPhoneClip.string(), tag));
     const video::VideoInfo info = video::probe(rotated);
     EXPECT_NE(info.rotation, 0);
     const bool sideways = tag != 180;
@@ -95,8 +95,8 @@ TEST_F(VideoInputsTest, rotated_video_comes_upright_as_ffmpeg_shows_it) {
     }
 
     // Asked not to, the reader gives the frames as stored.
-    auto stored = video::Reader::open(rotated, {.format = PixelFormat::gray8(),
-                                                .apply_rotation = false});
+    auto stored =
+        video::Reader::open(rotated, {.format = PixelFormat::gray8(), .apply_rotation = false});
     EXPECT_EQ(stored.info().width, 568);
     EXPECT_EQ(stored.info().rotation, 0);
   }
@@ -140,8 +140,7 @@ TEST_F(VideoInputsTest, ten_bit_video_is_read_as_16_bit_and_written_at_that_dept
   EXPECT_EQ(compared, 12);
 
   // A lossy encoder keeps 10 bits where it has them.
-  video::run(deep, file("deep-out.mp4"), tessera::pipeline::parse("gray"),
-             {.preset = "ultrafast"});
+  video::run(deep, file("deep-out.mp4"), tessera::pipeline::parse("gray"), {.preset = "ultrafast"});
   EXPECT_EQ(video::probe(file("deep-out.mp4")).pixel_format, "yuv420p10le");
 }
 
@@ -158,8 +157,9 @@ TEST_F(VideoInputsTest, variable_frame_rate_keeps_every_timestamp) {
 
   for (const std::string name : {"out.mkv", "out.mp4"}) {
     SCOPED_TRACE(name);
-    video::run(uneven, file(name), tessera::pipeline::parse("gray"),
-               {.codec = name == "out.mkv" ? "ffv1" : "", .preset = name == "out.mkv" ? "" : "ultrafast"});
+    video::run(
+        uneven, file(name), tessera::pipeline::parse("gray"),
+        {.codec = name == "out.mkv" ? "ffv1" : "", .preset = name == "out.mkv" ? "" : "ultrafast"});
     const std::vector<double> written = ffprobe_times(file(name));
     ASSERT_EQ(written.size(), times.size());
     for (std::size_t i = 0; i < times.size(); ++i) {
@@ -183,10 +183,10 @@ TEST_F(VideoInputsTest, degenerate_sizes_are_read_and_processed_exactly) {
   for (const Case size : {Case{1, 9, "gray"}, Case{9, 1, "gray"}, Case{1, 1, "gray"},
                           Case{7, 5, "yuv444p"}, Case{2, 2, "yuv420p"}, Case{3, 3, "yuv420p"}}) {
     SCOPED_TRACE(fmt::format("{}x{} {}", size.width, size.height, size.pixel_format));
-    const fs::path tiny = make(
-        fmt::format("tiny-{}x{}.mkv", size.width, size.height),
-        fmt::format("-i '{}' -frames:v 6 -vf scale={}:{}:flags=area -pix_fmt {} -c:v ffv1",
-                    kPedestrians.string(), size.width, size.height, size.pixel_format));
+    const fs::path tiny =
+        make(fmt::format("tiny-{}x{}.mkv", size.width, size.height),
+             fmt::format("-i '{}' -frames:v 6 -vf scale={}:{}:flags=area -pix_fmt {} -c:v ffv1",
+                         kPedestrians.string(), size.width, size.height, size.pixel_format));
     const video::VideoInfo info = video::probe(tiny);
     ASSERT_EQ(info.width, size.width);
     ASSERT_EQ(info.height, size.height);
@@ -235,8 +235,8 @@ TEST_F(VideoInputsTest, degenerate_sizes_are_read_and_processed_exactly) {
 }
 
 TEST_F(VideoInputsTest, a_stream_with_no_frames_is_corrupt_data_naming_the_file) {
-  const fs::path empty = make("empty.mkv", fmt::format("-i '{}' -frames:v 0 -c:v ffv1",
-                                                       kPedestrians.string()));
+  const fs::path empty =
+      make("empty.mkv", fmt::format("-i '{}' -frames:v 0 -c:v ffv1", kPedestrians.string()));
   try {
     video::run(empty, file("out.mkv"), tessera::pipeline::parse("gray"), {.codec = "ffv1"});
     FAIL() << "a file with no frames converted";

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "report_file.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
 #include "tessera/version.h"
-#include "report_file.h"
 
 namespace tessera::cli {
 namespace {

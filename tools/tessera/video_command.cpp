@@ -144,7 +144,8 @@ int run_video(VideoCommand& command, const Limits& limits) {
       fmt::print(" + {} the encoder holds itself = {}", mib(encoder.bytes),
                  mib(tracked + encoder.bytes));
     }
-    fmt::print("{}\n", command.options.memory > 0 ? fmt::format("; within --memory {}", cap()) : "");
+    fmt::print("{}\n",
+               command.options.memory > 0 ? fmt::format("; within --memory {}", cap()) : "");
     if (!encoder.note.empty()) fmt::print("{}\n", encoder.note);
     return 0;
   }

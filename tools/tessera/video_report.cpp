@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
+#include "report_file.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
-#include "report_file.h"
 #include "video_command.h"
 
 namespace tessera::cli {
