@@ -99,6 +99,16 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
           continue;
         }
       }
+      if (error.code() == ErrorCode::UnsupportedFormat && path == "-" &&
+          error.message().starts_with("MP4/QuickTime")) {
+        // tessera-video reads files only (its demuxers seek): say that, not "not supported".
+        std::fflush(stdout);
+        fmt::print(stderr,
+                   "-: standard input holds an MP4/QuickTime file, perhaps a video: videos are "
+                   "read from a file (give its name), not from standard input\n");
+        status = 1;
+        continue;
+      }
       std::fflush(stdout);  // the lines stay in the order of the files, piped or not
       fmt::print(stderr, "{}: {}\n", path, error.what());
       status = 1;
