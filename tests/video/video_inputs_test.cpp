@@ -326,9 +326,10 @@ TEST_F(VideoInputsTest, a_sequence_of_mixed_sizes_is_corrupt_data_naming_the_fil
   for (const char* pipeline : {"", "invert"}) {
     SCOPED_TRACE(pipeline);
     try {
-      video::run(file("mixed/%06d.png"), file("out.mkv"),
-                 *pipeline == 0 ? tessera::pipeline::Pipeline{} : tessera::pipeline::parse(pipeline),
-                 {.codec = "ffv1"});
+      video::run(
+          file("mixed/%06d.png"), file("out.mkv"),
+          *pipeline == 0 ? tessera::pipeline::Pipeline{} : tessera::pipeline::parse(pipeline),
+          {.codec = "ffv1"});
       FAIL() << "frames of two sizes made one video";
     } catch (const tessera::Error& error) {
       EXPECT_EQ(error.code(), ErrorCode::CorruptData) << error.what();

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "report_file.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
-#include "report_file.h"
 #include "video_command.h"
 
 namespace tessera::cli {
