@@ -217,6 +217,7 @@ mkdir "$work/seq"
 duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$work/seq.mkv")
 [[ $duration == 3.0* ]] || fail "30 frames at --fps 10 last $duration s, not 3"
 expect 2 "--fps is for an image sequence input" "$tessera" video "$phone" null --fps 10
+expect 0 "video (image2) png 142x80" "$tessera" info "$work/seq/%06d.png"
 rm -rf "$work/seq" "$work/seq.mkv"
 
 # Options the output does not read are said once; stdin is refused in words.
