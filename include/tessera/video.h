@@ -77,13 +77,19 @@ struct ReaderOptions {
   // Every frame buffer is charged to it; nullptr: none. Held by pointer: it must outlive the
   // reader's frames.
   MemoryBudget* budget = nullptr;
-  Limits limits;                   // max_pixels per frame
-  FailOn fail_on = FailOn::Error;  // what a damaged packet does: see next()
-  int threads = 1;                 // decoder threads (frame threads hold one frame each)
-  bool apply_rotation = true;      // turn frames upright as the display matrix says
-  int every = 1;                   // deliver every Nth frame (1: all)
-  double start = 0;                // seconds: frames before it are decoded and dropped
-  double duration = 0;             // seconds after start; 0: to the end
+  Limits limits;  // max_pixels per frame
+  // What damage does. Error: a packet the decoder rejects (its strict checks are on) or a frame
+  // it had to conceal ends the reading with CorruptData naming the frame; a frame decoded
+  // without one of its references (a clip cut between key frames) is a warning. Warning: that
+  // too ends it. None: a packet that does not decode is skipped, a concealed frame kept as
+  // decoded, each with a warning.
+  FailOn fail_on = FailOn::Error;
+  int threads = 1;             // decoder threads (frame threads hold one frame each)
+  bool apply_rotation = true;  // turn frames upright as the display matrix says
+  int every = 1;               // deliver every Nth frame (1: all)
+  double start = 0;            // seconds: frames before it are decoded and dropped
+  double duration = 0;         // seconds after start; 0: to the end
+  double sequence_rate = 0;    // an image sequence's frames a second; 0: 25, as ffmpeg's
 };
 
 struct Frame {
@@ -103,9 +109,9 @@ class Reader {
 
   const VideoInfo& info() const;
   // The next frame, or nothing at the end of the stream. Throws Error naming the file and the
-  // frame: CorruptData for a damaged stream (under FailOn::None/Warning a frame the decoder
-  // cannot make is skipped and said in warnings()), OutOfBudget when a frame buffer does not
-  // fit in the budget.
+  // frame: CorruptData for a damaged stream (under FailOn::None a frame the decoder cannot make
+  // is skipped, and one it concealed kept, each said in warnings()), OutOfBudget when a frame
+  // buffer does not fit in the budget.
   std::optional<Frame> next();
   // What the decoder skipped with a warning, so far ("frame 212 (t=7.07 s): ...").
   const std::vector<std::string>& warnings() const;
@@ -132,12 +138,15 @@ struct RunOptions {
   int every = 1;        // process every Nth frame
   double start = 0;     // seconds
   double duration = 0;  // seconds; 0: to the end
+  // An image sequence input's frames a second; 0: 25, as ffmpeg's image2. Any other input:
+  // InvalidArgument (a video keeps its timestamps).
+  double sequence_rate = 0;
   // Cap in bytes on everything tracked, and on what the encoder holds itself (estimated): a
   // job whose estimate is over it is refused before decoding. 0: none.
   std::size_t memory = 0;
   int frames_in_flight = 0;  // frames between decoder and encoder at once; 0: one per core + 1
   bool copy_audio = true;    // copy audio and subtitle streams untouched
-  FailOn fail_on = FailOn::Error;
+  FailOn fail_on = FailOn::Error;  // as ReaderOptions::fail_on
   Limits limits;
   // Checked between frames: a stop request ends the run early with a complete, playable file
   // of the frames done so far (RunSummary::interrupted).
@@ -148,7 +157,8 @@ struct RunOptions {
 
 struct RunSummary {
   VideoInfo input;
-  std::int64_t frames_read = 0;     // decoded
+  std::int64_t frames_decoded = 0;  // every frame the decoder gave, before --start and --every
+  std::int64_t frames_read = 0;     // of those, the frames kept (the range, every Nth)
   std::int64_t frames_written = 0;  // through the pipeline (and encoded unless `null`)
   std::int64_t packets_copied = 0;  // audio and subtitle packets copied
   double seconds = 0;

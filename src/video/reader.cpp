@@ -9,6 +9,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <thread>
@@ -110,11 +111,20 @@ int decoder_threads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads) {
+InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads,
+                          double sequence_rate) {
   quiet_libav_log();
   const std::string name = path.string();
   AVFormatContext* opened = nullptr;
-  int status = avformat_open_input(&opened, name.c_str(), nullptr, nullptr);
+  // An image sequence's frames carry the file each came from (image2's frame metadata), for
+  // messages that name it. Demuxers that do not know the option leave it in the dictionary.
+  AVDictionary* demuxer_options = nullptr;
+  av_dict_set(&demuxer_options, "export_path_metadata", "1", 0);
+  if (sequence_rate > 0) {
+    av_dict_set(&demuxer_options, "framerate", fmt::format("{:g}", sequence_rate).c_str(), 0);
+  }
+  int status = avformat_open_input(&opened, name.c_str(), nullptr, &demuxer_options);
+  av_dict_free(&demuxer_options);
   if (status < 0) {
     if (status == AVERROR_INVALIDDATA) {
       if (const AVInputFormat* recognised = recognised_container(path)) {
@@ -136,6 +146,13 @@ InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, in
     throw libav_error(status, "cannot open the video", name);
   }
   InputContext demuxer(opened);
+  if (sequence_rate > 0 && std::string_view(demuxer->iformat->name) != "image2") {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("a frame rate ({:g}) is for an image sequence input "
+                            "(frames/%06d.png); a video keeps its own timestamps",
+                            sequence_rate),
+                {.path = name, .operation = "open video"});
+  }
   check(avformat_find_stream_info(demuxer.get(), nullptr), "cannot read the stream headers", name);
 
   info.container = demuxer->iformat->name;
@@ -210,7 +227,8 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
     : path_(path.string()),
       options_(options),
       info_(std::move(info)),
-      demuxer_(demuxer ? std::move(demuxer) : detail::open_demuxer(path, info_, options.threads)),
+      demuxer_(demuxer ? std::move(demuxer)
+                       : detail::open_demuxer(path, info_, options.threads, options.sequence_rate)),
       buffers_(options.budget, "video frame"),
       frame_(detail::make_frame()),
       packet_(detail::make_packet()),
@@ -257,12 +275,19 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
   decoder_->thread_count = std::max(1, options.threads);
   decoder_->max_pixels =
       static_cast<std::int64_t>(std::min<std::uint64_t>(options.limits.max_pixels, INT64_MAX));
+  // The decoder's own checks on: without them most decoders conceal damage (a truncated or
+  // corrupt MS-MPEG4 or H.263 frame comes out patched, with no error and often no flag).
+  // Bitstream and CRC checks let it mark what it concealed; under error and warning it also
+  // rejects the packet (explode), which then ends the run naming the frame.
+  decoder_->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM;
+  if (options.fail_on != FailOn::None) decoder_->err_recognition |= AV_EF_EXPLODE;
   buffers_.attach(decoder_.get());
   detail::check(avcodec_open2(decoder_.get(), codec, nullptr), "cannot open the decoder", path_);
   start_pts_ = video.start_time != AV_NOPTS_VALUE ? video.start_time : 0;
 }
 
 std::string Reader::Impl::frame_name(std::int64_t index, std::int64_t pts) const {
+  if (pts == AV_NOPTS_VALUE) return fmt::format("frame {}", index);
   const double time = static_cast<double>(pts - start_pts_) *
                       av_q2d(demuxer_->streams[info_.stream_index]->time_base);
   return fmt::format("frame {} (t={:.2f} s)", index, time);
@@ -270,10 +295,123 @@ std::string Reader::Impl::frame_name(std::int64_t index, std::int64_t pts) const
 
 void Reader::Impl::damaged(int status, std::string_view what) {
   if (std::exception_ptr failure = buffers_.take_failure()) std::rethrow_exception(failure);
-  if (status == AVERROR(ENOMEM) || options_.fail_on == FailOn::Error) {
+  // --fail-on warning is at least as strict as error: only none goes on past damage.
+  if (status == AVERROR(ENOMEM) || options_.fail_on != FailOn::None) {
     throw detail::libav_error(status, what, path_);
   }
   warnings_.push_back(fmt::format("{}: {}", what, detail::libav_message(status)));
+}
+
+namespace {
+
+// The file an image sequence's packet came from (image2's packet metadata), or empty for
+// other streams. Taken from the packet: decoders such as PNG's replace the frame's metadata.
+std::string source_file(const AVPacket& packet) {
+  std::size_t size = 0;
+  const std::uint8_t* data = av_packet_get_side_data(&packet, AV_PKT_DATA_STRINGS_METADATA, &size);
+  if (data == nullptr) return {};
+  AVDictionary* metadata = nullptr;
+  std::string source;
+  if (av_packet_unpack_dictionary(data, size, &metadata) >= 0) {
+    const AVDictionaryEntry* entry =
+        av_dict_get(metadata, "lavf.image2dec.source_path", nullptr, 0);
+    if (entry != nullptr) source = entry->value;
+  }
+  av_dict_free(&metadata);
+  return source;
+}
+
+// The number in `name` where `pattern` ("frames/%06d.png") has its conversion, or -1 when the
+// name does not fit the pattern.
+std::int64_t sequence_number(const std::string& pattern, const std::string& name) {
+  const std::size_t percent = pattern.find('%');
+  const std::size_t conversion_end = pattern.find('d', percent);
+  if (percent == std::string::npos || conversion_end == std::string::npos) return -1;
+  const std::string prefix = pattern.substr(0, percent);
+  const std::string suffix = pattern.substr(conversion_end + 1);
+  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return -1;
+  }
+  const std::string digits =
+      name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.size() > 15 || !std::all_of(digits.begin(), digits.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      })) {
+    return -1;
+  }
+  return std::stoll(digits);
+}
+
+}  // namespace
+
+void Reader::Impl::check_size(std::int64_t index, std::int64_t pts) {
+  const AVCodecParameters& parameters = *stream().codecpar;
+  std::string source;
+  if (const auto found = sources_.find(pts); found != sources_.end()) source = found->second;
+  sources_.erase(sources_.begin(), sources_.upper_bound(pts));
+  if (!source.empty()) last_source_ = source;
+  if (frame_->width == parameters.width && frame_->height == parameters.height) return;
+  // The plan, the converters and the encoder are made for the stream's size: a frame of
+  // another size (an image sequence of mixed sizes) is refused, never scaled or padded.
+  const std::string from = source.empty() ? "" : fmt::format(", {}", source);
+  throw Error(ErrorCode::CorruptData,
+              fmt::format("{}{} is {}x{}, but the frames before it are {}x{}: every frame of a "
+                          "video must be one size (resize the images first)",
+                          frame_name(index, pts), from, frame_->width, frame_->height,
+                          parameters.width, parameters.height),
+              {.path = path_, .operation = "decode"});
+}
+
+void Reader::Impl::check_sequence_end() {
+  // image2 stops at the first number missing (as ffmpeg does): a file after the gap is said,
+  // not silently left out.
+  if (last_source_.empty() || info_.container != "image2") return;
+  const std::filesystem::path last(last_source_);
+  const std::filesystem::path pattern(path_);
+  const std::int64_t last_number =
+      sequence_number(pattern.filename().string(), last.filename().string());
+  if (last_number < 0) return;
+  std::error_code error;
+  const std::filesystem::path folder = pattern.has_parent_path() ? pattern.parent_path() : ".";
+  std::int64_t next_found = -1;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::int64_t number =
+        sequence_number(pattern.filename().string(), entry.path().filename().string());
+    if (number > last_number && (next_found < 0 || number < next_found)) next_found = number;
+  }
+  if (next_found < 0) return;
+  warnings_.push_back(fmt::format(
+      "the sequence stops at {} (number {} is missing): the files from number {} on are not "
+      "read, as ffmpeg's image2 reads up to the first gap; renumber them to include them",
+      last.filename().string(), last_number + 1, next_found));
+}
+
+void Reader::Impl::check_damage(std::int64_t index, std::int64_t pts) {
+  const int flags = frame_->decode_error_flags;
+  const bool concealed = (frame_->flags & AV_FRAME_FLAG_CORRUPT) != 0 ||
+                         (flags & ~FF_DECODE_ERROR_MISSING_REFERENCE) != 0;
+  const bool missing_reference = (flags & FF_DECODE_ERROR_MISSING_REFERENCE) != 0;
+  if (!concealed && !missing_reference) return;
+  // A frame whose reference is missing (a clip cut between key frames) is what a stream that
+  // starts mid-GOP gives: a warning under error, the end of the run under warning. A frame the
+  // decoder patched up is damage: the end of the run unless under none.
+  const bool fatal =
+      options_.fail_on == FailOn::Warning || (options_.fail_on == FailOn::Error && concealed);
+  const std::string what =
+      concealed
+          ? fmt::format("{} is damaged: the decoder concealed errors in it", frame_name(index, pts))
+          : fmt::format(
+                "{} refers to a frame the stream does not hold (a cut between "
+                "key frames)",
+                frame_name(index, pts));
+  if (fatal) {
+    throw Error(ErrorCode::CorruptData,
+                fmt::format("{} (--fail-on {})", what,
+                            options_.fail_on == FailOn::Warning ? "warning" : "error"),
+                {.path = path_, .operation = "decode"});
+  }
+  warnings_.push_back(what + "; kept as decoded");
 }
 
 std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
@@ -286,14 +424,8 @@ std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
                                    ? frame_->best_effort_timestamp
                                    : frame_->pts;
       const double time = static_cast<double>(pts - start_pts_) * av_q2d(time_base);
-      if ((frame_->flags & AV_FRAME_FLAG_CORRUPT) != 0 && options_.fail_on != FailOn::Error) {
-        if (options_.fail_on == FailOn::Warning) {
-          throw Error(ErrorCode::CorruptData,
-                      fmt::format("{} is damaged (--fail-on warning)", frame_name(index, pts)),
-                      {.path = path_, .operation = "decode"});
-        }
-        warnings_.push_back(fmt::format("{} is damaged; kept as decoded", frame_name(index, pts)));
-      }
+      check_damage(index, pts);
+      check_size(index, pts);
       if (time + 1e-9 < options_.start) {
         av_frame_unref(frame_.get());
         continue;
@@ -313,6 +445,7 @@ std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
     }
     if (received == AVERROR_EOF) {
       finished_ = true;
+      check_sequence_end();
       break;
     }
     if (received != AVERROR(EAGAIN)) {
@@ -321,6 +454,7 @@ std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
     }
     if (draining_) {  // EAGAIN after the end of input: a decoder that gave all it had
       finished_ = true;
+      check_sequence_end();
       break;
     }
     // The decoder wants input: the next packet of the video stream.
@@ -347,10 +481,20 @@ std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
       }
       continue;
     }
+    // Named by the packet's place in the stream (frame threads give frames later than their
+    // packets: the count of frames given would name an earlier one).
+    const std::int64_t packet_index = packets_++;
+    const std::int64_t packet_pts = packet_->pts != AV_NOPTS_VALUE ? packet_->pts : packet_->dts;
+    if (info_.container == "image2") {
+      if (std::string source = source_file(*packet_); !source.empty()) {
+        sources_[packet_pts] = std::move(source);
+      }
+    }
     const int sent = avcodec_send_packet(decoder_.get(), packet_.get());
     av_packet_unref(packet_.get());
     if (sent < 0 && sent != AVERROR(EAGAIN)) {
-      damaged(sent, fmt::format("cannot decode the packet after frame {}", decoded_));
+      damaged(sent, fmt::format("cannot decode {} (packet {} of the video stream)",
+                                frame_name(packet_index, packet_pts), packet_index));
     }
   }
   if (std::exception_ptr failure = buffers_.take_failure()) std::rethrow_exception(failure);

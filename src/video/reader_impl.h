@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ class Reader::Impl {
   const VideoInfo& info() const { return info_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::string& path() const { return path_; }
+  std::int64_t frames_decoded() const { return decoded_; }
   AVFormatContext& demuxer() { return *demuxer_; }
   AVStream& stream() { return *demuxer_->streams[info_.stream_index]; }
 
@@ -56,6 +58,13 @@ class Reader::Impl {
   // A damaged packet or frame: thrown under FailOn::Error, else kept as a warning.
   void damaged(int status, std::string_view what);
   std::string frame_name(std::int64_t index, std::int64_t pts) const;
+  // A frame the decoder marked (concealed errors, a missing reference): thrown or a warning,
+  // as options_.fail_on says.
+  void check_damage(std::int64_t index, std::int64_t pts);
+  // A frame of another size than the stream's (an image sequence of mixed sizes): thrown.
+  void check_size(std::int64_t index, std::int64_t pts);
+  // At the end of an image sequence: a warning when numbered files follow a gap.
+  void check_sequence_end();
 
   std::string path_;
   ReaderOptions options_;
@@ -69,7 +78,10 @@ class Reader::Impl {
   std::vector<bool> keep_;
   std::vector<detail::PacketPtr> others_;
   std::vector<std::string> warnings_;
+  std::map<std::int64_t, std::string> sources_;  // an image sequence's files by packet pts
+  std::string last_source_;    // an image sequence's file of the last frame decoded
   std::int64_t decoded_ = 0;   // frames the decoder has given
+  std::int64_t packets_ = 0;   // video packets sent to the decoder
   std::int64_t selected_ = 0;  // of those, in [start, start + duration)
   std::int64_t start_pts_ = 0;
   bool draining_ = false;
@@ -84,7 +96,10 @@ std::size_t frame_bytes(int width, int height, AVPixelFormat format);
 // estimate: one per core.
 int decoder_threads();
 // Opens `path`'s demuxer and finds its best video stream; fills `info` from the headers.
-InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads);
+// `sequence_rate` (> 0): an image sequence's frames a second (image2's own default: 25);
+// InvalidArgument for any other input.
+InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads,
+                          double sequence_rate = 0);
 }  // namespace detail
 
 }  // namespace tessera::video

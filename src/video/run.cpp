@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <thread>
@@ -278,6 +279,19 @@ detail::EncoderSettings fit_encoder(detail::EncoderSettings settings, const pipe
   return settings;
 }
 
+// The frames a run will write, for progress: the headers' count, narrowed to --start and
+// --duration (at the stream's rate) and thinned by --every. An estimate, 0 when unknown.
+std::int64_t frames_expected(const VideoInfo& info, const RunOptions& options) {
+  double frames = static_cast<double>(info.frame_count);
+  if ((options.start > 0 || options.duration > 0) && info.frame_rate > 0) {
+    double end = info.duration > 0 ? info.duration : frames / info.frame_rate;
+    if (options.duration > 0) end = std::min(end, options.start + options.duration);
+    frames = std::max(0.0, end - options.start) * info.frame_rate;
+  }
+  const auto kept = static_cast<std::int64_t>(std::llround(frames));
+  return (kept + options.every - 1) / std::max(1, options.every);
+}
+
 }  // namespace
 
 EncoderEstimate estimate_encoder(const VideoInfo& input, const std::filesystem::path& output,
@@ -340,9 +354,16 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
 
   // The headers, the plan and the estimate before any frame is decoded.
   VideoInfo info;
-  detail::InputContext demuxer = detail::open_demuxer(input, info, detail::decoder_threads());
+  detail::InputContext demuxer =
+      detail::open_demuxer(input, info, detail::decoder_threads(), options.sequence_rate);
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
+  if (options.start > 0 && info.duration > 0 && options.start >= info.duration) {
+    throw Error(
+        ErrorCode::InvalidArgument,
+        fmt::format("--start {:g} s is past the end ({:.1f} s)", options.start, info.duration),
+        {.path = input.string(), .operation = "video"});
+  }
   RunSummary summary;
   summary.estimate = estimate(info, output, pipeline, options);
   if (budget && summary.estimate > options.memory) {
@@ -363,7 +384,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                        .threads = detail::decoder_threads(),
                        .every = options.every,
                        .start = options.start,
-                       .duration = options.duration},
+                       .duration = options.duration,
+                       .sequence_rate = options.sequence_rate},
                       std::move(demuxer), info);
   summary.input = reader.info();
   const pipeline::Shape frame_shape{info.width, info.height, frames.read_as};
@@ -421,6 +443,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
     std::vector<detail::PacketPtr> packets;  // of the other streams, read before this frame
   };
   std::deque<Pending> pending;
+  const std::int64_t frames_total = frames_expected(info, options);
   std::atomic<std::int64_t> pipeline_nanoseconds{0};
   const std::size_t tracked_before = memory::counters().live_bytes;
   {
@@ -472,16 +495,20 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
       if (options.progress) {
         options.progress(
             {.frames = summary.frames_written,
-             .frames_total = info.frame_count,
+             .frames_total = frames_total,
              .seconds = std::chrono::duration<double>(Clock::now() - started).count()});
       }
     }
   }
   if (summary.frames_read == 0 && !summary.interrupted) {
-    throw Error(ErrorCode::CorruptData,
-                options.start > 0 || options.duration > 0
-                    ? "no frames in the range asked for (--start, --duration)"
-                    : "the video stream holds no frames that decode",
+    // Past the last frame (the headers' duration was unknown or longer than the frames) is a
+    // usage matter; no frame at all where the range starts at 0 is a damaged stream.
+    if (options.start > 0) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("--start {:g} s is past the last frame", options.start),
+                  {.path = input.string(), .operation = "video"});
+    }
+    throw Error(ErrorCode::CorruptData, "the video stream holds no frames that decode",
                 {.path = input.string(), .operation = "video"});
   }
   if (!summary.interrupted) {
@@ -492,6 +519,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   summary.encode_seconds += seconds_since(finish_started);
   summary.pipeline_seconds = static_cast<double>(pipeline_nanoseconds.load()) / 1e9;
   summary.packets_copied = sink->packets_copied();
+  summary.frames_decoded = reader.frames_decoded();
   summary.warnings.insert(summary.warnings.end(), reader.warnings().begin(),
                           reader.warnings().end());
   for (std::string& warning : sink->warnings()) summary.warnings.push_back(std::move(warning));

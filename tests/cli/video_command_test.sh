@@ -88,7 +88,34 @@ assert report["input"]["codec"] == "h264" and report["input"]["width"] == 568
 assert len(report["memory_timeline"]) == 242, len(report["memory_timeline"])
 assert set(report["timings"]) == {"decode_seconds", "pipeline_seconds", "encode_seconds"}
 assert report["settings"]["pipeline"] == "gray | blur 5 | canny 50 150 | rgb"
+settings = report["settings"]
+assert settings["crf"] is None and settings["preset"] is None and settings["codec"] is None, settings
+assert settings["duration_seconds"] is None, settings
+assert report["output"] is None, report["output"]
 PY
+"$tessera" video "$pedestrians" "$work/kept.mkv" --codec ffv1 --duration 2 --every 3 -p "gray" \
+  --report "$work/kept.json" >/dev/null || fail "the --every run failed"
+python3 - "$work/kept.json" <<'PY' || fail "kept.json is not what it should be"
+import json, sys
+report = json.load(open(sys.argv[1]))
+totals, output = report["totals"], report["output"]
+assert totals["frames_decoded"] >= 20 and totals["frames_read"] == 7, totals
+assert output["codec"] == "ffv1" and output["pixel_format"] == "gray", output
+assert output["width"] == 768 and output["height"] == 576 and output["frames"] == 7, output
+assert output["bytes"] > 0, output
+assert report["settings"]["codec"] == "ffv1" and report["settings"]["duration_seconds"] == 2
+PY
+rm -f "$work/kept.mkv" "$work/kept.json"
+head -c 4000000 "$pedestrians" >"$work/cut.avi"
+"$tessera" video "$work/cut.avi" null --report "$work/cut.json" >/dev/null 2>&1
+python3 - "$work/cut.json" <<'PY' || fail "cut.json does not have the input and totals"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["status"] == "failed" and report["error"]["code"] == "CorruptData", report
+assert report["input"]["codec"] == "msmpeg4v3", report["input"]
+assert report["totals"]["frames_written"] > 300, report["totals"]
+PY
+rm -f "$work/cut.avi" "$work/cut.json"
 echo "not a video" >"$work/notes.mp4"
 "$tessera" video "$work/notes.mp4" null --report "$work/failed.json" >/dev/null 2>&1
 python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["status"] == "failed" and r["error"]["code"] == "UnsupportedFormat", r' \
@@ -126,12 +153,85 @@ if [[ $status == 130 ]]; then
     -of csv=p=0 "$work/stopped.mp4")
   [[ -n $written && $written == "$decoded" ]] ||
     fail "interrupted: said $written frames, the file decodes $decoded: $(cat "$work/stopped.log")"
+  grep -q "finishing the frames in flight" "$work/stopped.log" ||
+    fail "Ctrl-C did not speak of frames: $(cat "$work/stopped.log")"
 elif [[ $status == 0 ]]; then
   echo "note: the run finished before the signal"
 else
   fail "Ctrl-C: exit $status: $(cat "$work/stopped.log")"
 fi
 compgen -G "$work/.*tessera-*" >/dev/null && fail "a temporary was left: $(ls -a "$work")"
+rm -f "$work/stopped.mp4"
+
+# A second Ctrl-C, more than a second later: at once, saying what it left (nothing). x264's
+# slowest preset takes seconds to flush its lookahead after the first.
+"$tessera" video "$pedestrians" "$work/twice.mp4" --preset placebo >"$work/twice.log" 2>&1 &
+job=$!
+for _ in $(seq 500); do
+  compgen -G "$work/.twice.mp4.tessera-*" >/dev/null && break
+  sleep 0.01
+done
+sleep 0.3
+kill -INT "$job"
+sleep 1.3
+kill -INT "$job" 2>/dev/null
+wait "$job"
+status=$?
+if [[ $status != 130 ]]; then
+  fail "two Ctrl-C: exit $status: $(cat "$work/twice.log")"
+elif ! grep -q "^video: " "$work/twice.log"; then
+  grep -q "stopped at once: no .*twice.mp4 written, and no temporary left" "$work/twice.log" ||
+    fail "a second Ctrl-C did not say what it left: $(cat "$work/twice.log")"
+  [[ -e $work/twice.mp4 ]] && fail "a second Ctrl-C left twice.mp4"
+  compgen -G "$work/.twice.mp4.tessera-*" >/dev/null && fail "a second Ctrl-C left a temporary"
+fi
+rm -f "$work/twice.mp4" "$work/twice.log" "$work/stopped.log"
+
+# Damage the decoder would conceal (vtest.avi cut mid-frame): error and warning end the run
+# naming the frame, none goes on and says which frame was damaged.
+head -c 4000000 "$pedestrians" >"$work/cut.avi"
+expect 1 "CorruptData" "$tessera" video "$work/cut.avi" null
+expect 1 "frame 390" "$tessera" video "$work/cut.avi" null --fail-on error
+expect 1 "frame 390" "$tessera" video "$work/cut.avi" null --fail-on warning
+expect 0 "warning: frame 390" "$tessera" video "$work/cut.avi" null --fail-on none
+rm -f "$work/cut.avi"
+
+# --start and --duration refused in words, not CLI11's range of every double; a start past the
+# end is a usage error, not a damaged file.
+for wrong in "--start -1" "--start abc" "--duration 0"; do
+  # shellcheck disable=SC2086
+  output=$("$tessera" video "$phone" null $wrong 2>&1)
+  status=$?
+  [[ $status == 2 && $output != *179769* ]] || fail "'$wrong' exited $status: $output"
+  [[ $output == *" s: give "* || $output == *"not a number of seconds"* ]] ||
+    fail "'$wrong' said: $output"
+done
+expect 2 "--start 100 s is past the end (8.0 s)" "$tessera" video "$phone" null --start 100
+
+# An image sequence in: at 25 frames a second, or --fps; --fps with a video is refused.
+mkdir "$work/seq"
+"$tessera" video "$phone" "$work/seq/%06d.png" --duration 1 -p "resize 25%" >/dev/null ||
+  fail "the sequence was not written"
+"$tessera" video "$work/seq/%06d.png" "$work/seq.mkv" --codec ffv1 --fps 10 >/dev/null ||
+  fail "--fps 10 failed"
+duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$work/seq.mkv")
+[[ $duration == 3.0* ]] || fail "30 frames at --fps 10 last $duration s, not 3"
+expect 2 "--fps is for an image sequence input" "$tessera" video "$phone" null --fps 10
+expect 0 "video (image2) png 142x80" "$tessera" info "$work/seq/%06d.png"
+rm -rf "$work/seq" "$work/seq.mkv"
+
+# Options the output does not read are said once; stdin is refused in words.
+expect 0 "--crf applies to video outputs only; ignored for 'null'" \
+  "$tessera" video "$phone" null --crf 10 --duration 0.2
+expect 0 "--no-audio applies to video outputs only" \
+  "$tessera" video "$phone" null --no-audio --duration 0.2
+expect 2 "not standard input" "$tessera" video - "$work/o.mp4" <"$phone"
+expect 1 "videos are read from a file" "$tessera" info - <"$phone"
+ffmpeg -v error -i "$phone" -vn -c:a copy "$work/audio.m4a"
+expect 1 "has no video stream (streams: audio aac)" "$tessera" info "$work/audio.m4a"
+ffmpeg -v error -i "$phone" -c copy -metadata:s:v rotate=90 "$work/turned.mp4"
+expect 0 "320x568 upright (stored 568x320, display matrix: rotate 270 CW, as ffprobe's rotation=90" "$tessera" info "$work/turned.mp4"
+rm -f "$work/audio.m4a" "$work/turned.mp4"
 
 if ((failures)); then
   echo "$failures failure(s)"

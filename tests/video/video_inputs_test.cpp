@@ -317,4 +317,44 @@ TEST_F(VideoInputsTest, a_codec_no_decoder_knows_is_unsupported_naming_its_tag) 
   EXPECT_FALSE(fs::exists(file("out.mkv")));
 }
 
+// A sequence whose frames change size: refused naming the file and both sizes, never the
+// smaller frame over the previous one's pixels (a recycled buffer), never the pipeline's plan.
+TEST_F(VideoInputsTest, a_sequence_of_mixed_sizes_is_corrupt_data_naming_the_file) {
+  fs::create_directory(file("mixed"));
+  make("mixed/%06d.png", "-f lavfi -i testsrc2=size=64x48 -frames:v 3");
+  make("mixed/000004.png", "-f lavfi -i testsrc2=size=32x24 -frames:v 1 -update 1");
+  for (const char* pipeline : {"", "invert"}) {
+    SCOPED_TRACE(pipeline);
+    try {
+      video::run(
+          file("mixed/%06d.png"), file("out.mkv"),
+          *pipeline == 0 ? tessera::pipeline::Pipeline{} : tessera::pipeline::parse(pipeline),
+          {.codec = "ffv1"});
+      FAIL() << "frames of two sizes made one video";
+    } catch (const tessera::Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::CorruptData) << error.what();
+      for (const char* said : {"000004.png", "32x24", "64x48", "frame 3"}) {
+        EXPECT_NE(error.message().find(said), std::string::npos) << said << ": " << error.what();
+      }
+    }
+    EXPECT_FALSE(fs::exists(file("out.mkv")));
+  }
+}
+
+// image2 stops at the first number missing, as ffmpeg's does: the files after it are said.
+TEST_F(VideoInputsTest, a_gap_in_a_sequence_ends_it_with_a_warning) {
+  fs::create_directory(file("gap"));
+  make("gap/000001.png", "-f lavfi -i testsrc2=size=64x48 -frames:v 1 -update 1");
+  make("gap/000003.png", "-f lavfi -i testsrc2=size=64x48 -frames:v 1 -update 1");
+  const auto summary = video::run(file("gap/%06d.png"), "null", {}, {});
+  EXPECT_EQ(summary.frames_written, 1);
+  ASSERT_EQ(summary.warnings.size(), 1u);
+  EXPECT_NE(summary.warnings[0].find("number 2 is missing"), std::string::npos)
+      << summary.warnings[0];
+  EXPECT_NE(summary.warnings[0].find("from number 3"), std::string::npos) << summary.warnings[0];
+  // A whole sequence: no warning.
+  fs::remove(file("gap/000003.png"));
+  EXPECT_TRUE(video::run(file("gap/%06d.png"), "null", {}, {}).warnings.empty());
+}
+
 }  // namespace

@@ -16,6 +16,7 @@ extern "C" {
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -343,6 +344,78 @@ TEST_F(VideoTest, flipped_bytes_end_in_an_error_or_a_complete_file_never_a_crash
       EXPECT_FALSE(fs::exists(file("out.mkv")));
     }
     fs::remove(file("out.mkv"));
+  }
+}
+
+// Damage that MS-MPEG4's decoder conceals unless asked (a file cut mid-frame, random bytes in
+// a frame): ffmpeg -v error reports both. Error and warning end the run naming the frame; none
+// goes on and says which frames were damaged.
+TEST_F(VideoTest, damaged_avi_is_corrupt_data_naming_the_frame_unless_fail_on_none) {
+  std::ifstream original(kPedestrians, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(original)), {});
+  std::ofstream(file("cut.avi"), std::ios::binary).write(bytes.data(), bytes.size() / 2);
+  std::string noisy = bytes;
+  std::mt19937 random(1);
+  for (std::size_t at = noisy.size() / 2; at < noisy.size() / 2 + 2000; ++at)
+    noisy[at] = static_cast<char>(random());
+  std::ofstream(file("noisy.avi"), std::ios::binary).write(noisy.data(), noisy.size());
+  for (const char* name : {"cut.avi", "noisy.avi"}) {
+    SCOPED_TRACE(name);
+    for (const tessera::FailOn policy : {tessera::FailOn::Error, tessera::FailOn::Warning}) {
+      try {
+        video::run(file(name), "null", tessera::pipeline::parse("gray"), {.fail_on = policy});
+        FAIL() << "damage passed silently";
+      } catch (const tessera::Error& error) {
+        EXPECT_EQ(error.code(), ErrorCode::CorruptData) << error.what();
+        EXPECT_NE(error.message().find("frame "), std::string::npos) << error.what();
+        EXPECT_EQ(error.path(), file(name).string());
+      }
+    }
+    const auto summary = video::run(file(name), "null", tessera::pipeline::parse("gray"),
+                                    {.fail_on = tessera::FailOn::None});
+    EXPECT_GT(summary.frames_written, 300);
+    ASSERT_FALSE(summary.warnings.empty());
+    EXPECT_NE(summary.warnings.front().find("frame "), std::string::npos)
+        << summary.warnings.front();
+  }
+}
+
+// The strict checks must not turn clean files into errors: both clips (motion.mov's edit list
+// leaves one of its 243 packets undecoded, as in ffmpeg), and H.264 with B-frames from x264.
+TEST_F(VideoTest, clean_files_pass_the_strictest_policy_without_a_warning) {
+  ASSERT_EQ(run_command(fmt::format("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=25 "
+                                    "-t 3 -c:v libx264 -bf 3 -g 10 -pix_fmt yuv420p '{}'",
+                                    file("b.mp4").string()))
+                .status,
+            0);
+  for (const fs::path& clean : {kPedestrians, kPhoneClip, file("b.mp4")}) {
+    SCOPED_TRACE(clean.string());
+    const auto summary = video::run(clean, "null", tessera::pipeline::parse("gray"),
+                                    {.fail_on = tessera::FailOn::Warning});
+    EXPECT_GT(summary.frames_written, 70);
+    EXPECT_TRUE(summary.warnings.empty()) << summary.warnings.front();
+  }
+}
+
+TEST_F(VideoTest, progress_counts_the_frames_the_range_and_step_keep) {
+  std::int64_t total = -1;
+  const auto summary = video::run(
+      kPedestrians, "null", {},
+      {.every = 2, .start = 10, .duration = 5, .progress = [&](const video::Progress& progress) {
+         total = progress.frames_total;
+       }});
+  EXPECT_EQ(summary.frames_written, 25);
+  EXPECT_EQ(total, 25);  // not the file's 795
+}
+
+TEST_F(VideoTest, a_start_past_the_end_is_invalid_argument_not_corrupt_data) {
+  try {
+    video::run(kPhoneClip, "null", {}, {.start = 100});
+    FAIL() << "a start past the end ran";
+  } catch (const tessera::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidArgument) << error.what();
+    EXPECT_NE(error.message().find("--start 100 s is past the end"), std::string::npos)
+        << error.what();
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -91,13 +92,26 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
                            : "",
           describe_decode_memory(*decoder));
     } catch (const Error& error) {
-      // A file that is no image may be a video, which tessera-video describes.
-      if (error.code() == ErrorCode::UnsupportedFormat && path != "-") {
+      // A file that is no image may be a video, which tessera-video describes; so is a name
+      // with a % that is no file, an image sequence pattern (frames/%06d.png) `video` reads.
+      const bool pattern = error.code() == ErrorCode::Io && path.find('%') != std::string::npos &&
+                           !std::filesystem::exists(path);
+      if ((error.code() == ErrorCode::UnsupportedFormat || pattern) && path != "-") {
         const int described = describe_video(path);
         if (described != kNotAVideo) {
           status = std::max(status, described);
           continue;
         }
+      }
+      if (error.code() == ErrorCode::UnsupportedFormat && path == "-" &&
+          error.message().starts_with("MP4/QuickTime")) {
+        // tessera-video reads files only (its demuxers seek): say that, not "not supported".
+        std::fflush(stdout);
+        fmt::print(stderr,
+                   "-: standard input holds an MP4/QuickTime file, perhaps a video: videos are "
+                   "read from a file (give its name), not from standard input\n");
+        status = 1;
+        continue;
       }
       std::fflush(stdout);  // the lines stay in the order of the files, piped or not
       fmt::print(stderr, "{}: {}\n", path, error.what());

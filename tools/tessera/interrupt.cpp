@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <utility>
 
 #include "tessera/codec.h"
 
@@ -23,7 +24,8 @@ namespace {
 constexpr std::chrono::milliseconds kSameSignal{1000};
 }  // namespace
 
-InterruptWatch::InterruptWatch() {
+InterruptWatch::InterruptWatch(std::string in_flight, std::string at_once)
+    : in_flight_(std::move(in_flight)), at_once_(std::move(at_once)) {
   sigemptyset(&watched_);
   for (const int number : {SIGINT, SIGTERM}) {
     // A background job of a non-interactive shell has SIGINT ignored; keep that promise.
@@ -54,9 +56,9 @@ InterruptWatch::InterruptWatch() {
       if (signal_.compare_exchange_strong(expected, number)) {
         first_at = std::chrono::steady_clock::now();
         fmt::print(stderr,
-                   "\ntessera: {}: finishing the files in flight, starting no more (again to "
+                   "\ntessera: {}: finishing the {} in flight, starting no more (again to "
                    "stop at once)\n",
-                   number == SIGINT ? "interrupted" : "terminated");
+                   number == SIGINT ? "interrupted" : "terminated", in_flight_);
         stop_.request_stop();
       } else if (std::chrono::steady_clock::now() - first_at < kSameSignal) {
         // The same request delivered twice: `timeout -s INT` signals the process and then its
@@ -68,6 +70,7 @@ InterruptWatch::InterruptWatch() {
         // that nothing of the process runs after it (no exit handlers, no sanitizer's checks of
         // threads still working) and the shell sees the death a signal gives.
         remove_unfinished_outputs();
+        if (!at_once_.empty()) fmt::print(stderr, "\ntessera: {}\n", at_once_);
         std::signal(number, SIG_DFL);
         sigset_t only;
         sigemptyset(&only);

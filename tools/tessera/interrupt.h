@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <stop_token>
+#include <string>
 #include <thread>
 
 namespace tessera::cli {
@@ -24,7 +25,9 @@ class InterruptWatch {
  public:
   // Blocks SIGINT and SIGTERM in this thread (and so in every thread it starts after) and
   // waits for them on a thread of its own. A signal the shell set to be ignored stays ignored.
-  InterruptWatch();
+  // `in_flight` names what the first signal lets finish ("files", "frames"); `at_once`, when
+  // not empty, is said when a second one ends the process (what it left).
+  explicit InterruptWatch(std::string in_flight = "files", std::string at_once = {});
   ~InterruptWatch();
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
@@ -35,6 +38,8 @@ class InterruptWatch {
   int exit_status() const { return 128 + signal(); }
 
  private:
+  std::string in_flight_;
+  std::string at_once_;
   std::stop_source stop_;
   std::atomic<int> signal_{0};
   int signals_fd_ = -1;  // a signalfd for the watched signals

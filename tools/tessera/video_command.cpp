@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "exit_status.h"
 #include "interrupt.h"
@@ -47,6 +51,51 @@ std::string progress_line(const video::Progress& progress, bool bar) {
                             mib(memory::counters().live_bytes));
 }
 
+// Seconds for --start (0 or more) and --duration (more than 0), refused in words: CLI11's own
+// range check prints the whole range of a double.
+CLI::Validator seconds(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
+          return fmt::format("'{}' is not a number of seconds (give e.g. 10 or 2.5)", text);
+        }
+        if (zero_allowed && value < 0) {
+          return fmt::format("{} s: give seconds from the start of the video, 0 or more", text);
+        }
+        if (!zero_allowed && value <= 0) {
+          return fmt::format(
+              "{} s: give a length in seconds, more than 0 (or leave it out for "
+              "the rest of the video)",
+              text);
+        }
+        return {};
+      },
+      "SECONDS");
+}
+
+bool is_video_file(const std::string& output) {
+  return output != "null" && output.find('%') == std::string::npos;
+}
+
+// Options given that this output does not read, said once as convert says them.
+void warn_ignored_options(const VideoCommand& command) {
+  const std::string& output = command.output;
+  std::vector<std::string> ignored;
+  const std::string kind = output == "null" ? "" : " (an image sequence)";
+  if (!is_video_file(output)) {
+    if (command.options.crf >= 0) ignored.push_back("--crf applies to video outputs only");
+    if (!command.options.preset.empty())
+      ignored.push_back("--preset applies to video outputs only");
+    if (!command.options.codec.empty()) ignored.push_back("--codec applies to video outputs only");
+    if (command.no_audio) ignored.push_back("--no-audio applies to video outputs only");
+  }
+  for (const std::string& line : ignored) {
+    fmt::print(stderr, "tessera: warning: {}; ignored for '{}'{}\n", line, output, kind);
+  }
+}
+
 }  // namespace
 
 void add_video_options(CLI::App& app, VideoCommand& command) {
@@ -76,9 +125,13 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
   video->add_option("--start", command.options.start, "Begin at this many seconds")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds(true));
   video->add_option("--duration", command.options.duration, "Process this many seconds")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds(false));
+  video
+      ->add_option("--fps", command.options.sequence_rate,
+                   "Frames a second of an image sequence input (default 25, as ffmpeg)")
+      ->check(CLI::Range(0.001, 1000.0));
   video->add_option("--memory", command.memory,
                     "Refuse the job if its estimate is above this, and stop it with an error if "
                     "it would go above (e.g. 256M)");
@@ -89,9 +142,9 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
   video->add_flag("--no-audio", command.no_audio, "Leave out audio and subtitle streams");
   video
       ->add_option("--fail-on", command.fail_on,
-                   "What ends the run: error (a packet or frame that cannot be decoded; the "
-                   "default), warning (also a frame the decoder marks damaged), none (skip "
-                   "and warn)")
+                   "What ends the run: error (a packet that does not decode or a frame the "
+                   "decoder had to conceal; the default), warning (also a frame missing a "
+                   "reference, from a cut between key frames), none (skip or keep it, and warn)")
       ->check(CLI::IsMember({"error", "warning", "none"}))
       ->capture_default_str();
   video->add_option("--report", command.report,
@@ -101,6 +154,18 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
 }
 
 int run_video(VideoCommand& command, const Limits& limits) {
+  if (command.input == "-") {
+    throw Error(ErrorCode::InvalidArgument,
+                "tessera video reads a file, not standard input (-): FFmpeg's demuxers seek in "
+                "it (an MP4's index is often at its end); save it to a file first",
+                {.path = "-", .operation = "video"});
+  }
+  if (command.options.sequence_rate > 0 && command.input.find('%') == std::string::npos) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--fps is for an image sequence input (frames/%06d.png): a video keeps its own "
+                "timestamps",
+                {.path = command.input, .operation = "video"});
+  }
   pipeline::Pipeline stages;
   if (!command.pipeline.empty()) stages = pipeline::parse(command.pipeline);
   command.options.limits = limits;
@@ -149,8 +214,13 @@ int run_video(VideoCommand& command, const Limits& limits) {
     if (!encoder.note.empty()) fmt::print("{}\n", encoder.note);
     return 0;
   }
+  warn_ignored_options(command);
   // Before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
-  InterruptWatch interrupt;
+  InterruptWatch interrupt(
+      "frames",
+      is_video_file(command.output)
+          ? fmt::format("stopped at once: no {} written, and no temporary left", command.output)
+          : std::string("stopped at once"));
   command.options.stop = interrupt.token();
   const bool terminal = isatty(fileno(stderr)) != 0;
   // Opened now, before the first frame: a report that cannot be written ends the run at once.

@@ -33,12 +33,21 @@ int describe(int count, char** paths) {
           "{}: video ({}) {} {}x{}{} {} {}-bit, {:.2f} fps, {:.2f} s, {} frames{}; streams: {}; "
           "decoding holds about {}\n",
           paths[i], info.container, info.codec, info.width, info.height,
-          info.rotation != 0 ? fmt::format(" upright (rotation {})", info.rotation) : "",
+          info.rotation != 0
+              ? fmt::format(" upright (stored {}x{}, display matrix: rotate {} CW, as ffprobe's "
+                            "rotation={} says counter-clockwise)",
+                            info.rotation == 180 ? info.width : info.height,
+                            info.rotation == 180 ? info.height : info.width, info.rotation,
+                            (360 - info.rotation) % 360)
+              : "",
           info.pixel_format, info.bit_depth, info.frame_rate, info.duration, info.frame_count,
           info.frame_count_exact ? "" : " (estimated)", streams,
           tessera::memory::format_bytes(info.decode_estimate));
     } catch (const tessera::Error& error) {
-      if (error.code() == tessera::ErrorCode::UnsupportedFormat && count == 1) {
+      // A container FFmpeg reads but with no video in it (audio alone) is said as such; only
+      // a file FFmpeg does not recognise at all goes back to `tessera info`'s own message.
+      if (error.code() == tessera::ErrorCode::UnsupportedFormat && count == 1 &&
+          !error.message().starts_with("has no video stream")) {
         return tessera::cli::kNotAVideo;
       }
       std::fflush(stdout);

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "report_file.h"
+#include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
@@ -16,20 +18,27 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
   // Refused before the run if it cannot be written; written whole at the end.
   std::fclose(open_report_part(path_));
   const video::RunOptions& options = command.options;
+  // What was given; null for what was not (the encoder's or the container's default, the
+  // codec and size actually used are in "output").
+  const auto given = [](bool is_given, const auto& value) {
+    return is_given ? nlohmann::json(value) : nlohmann::json(nullptr);
+  };
   const nlohmann::json settings{
       {"input", command.input},
       {"output", command.output},
       {"pipeline", command.pipeline},
-      {"codec", options.codec.empty() ? "the container's" : options.codec},
-      {"crf", options.crf},
-      {"preset", options.preset},
+      {"codec", given(!options.codec.empty(), options.codec)},
+      {"crf", given(options.crf >= 0, options.crf)},
+      {"preset", given(!options.preset.empty(), options.preset)},
       {"every", options.every},
       {"start_seconds", options.start},
-      {"duration_seconds", options.duration},
-      {"memory_bytes", options.memory},
-      {"frames_in_flight", options.frames_in_flight},
+      {"duration_seconds", given(options.duration > 0, options.duration)},
+      {"memory_bytes", given(options.memory > 0, options.memory)},
+      {"frames_in_flight", given(options.frames_in_flight > 0, options.frames_in_flight)},
       {"audio", options.copy_audio},
       {"fail_on", command.fail_on}};
+  input_ = command.input;
+  output_ = command.output;
   head_ = "{\n  \"tessera\": " + nlohmann::json{{"version", kVersion}}.dump() + ",\n" +
           "  \"command\": " + nlohmann::json(command_line).dump() + ",\n" +
           "  \"settings\": " + settings.dump() + ",\n";
@@ -38,13 +47,15 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
 VideoReport::~VideoReport() { std::remove(part_.c_str()); }
 
 void VideoReport::sample(const video::Progress& progress) {
+  last_ = progress;
   if (!timeline_.due()) return;
   timeline_.add({progress.seconds, progress.frames, memory::counters().live_bytes,
                  memory::read_process_memory().rss});
 }
 
-void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_bytes) {
-  const video::VideoInfo& input = summary.input;
+namespace {
+
+nlohmann::json describe_input(const video::VideoInfo& input) {
   nlohmann::json streams = nlohmann::json::array();
   for (const video::StreamInfo& stream : input.streams) {
     streams.push_back({{"index", stream.index}, {"type", stream.type}, {"codec", stream.codec}});
@@ -60,7 +71,52 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
                              {"frame_count_exact", input.frame_count_exact},
                              {"pixel_format", input.pixel_format},
                              {"streams", streams}};
+  return about;
+}
+
+// What the run wrote, as the file says it (a video read back by its headers, an image
+// sequence by its first file): null for `null`, or when it cannot be read.
+nlohmann::json describe_output(const std::string& output, std::int64_t frames) {
+  namespace fs = std::filesystem;
+  if (output == "null" || frames == 0) return nullptr;
+  try {
+    if (output.find('%') == std::string::npos) {
+      const video::VideoInfo written = video::probe(output);
+      std::error_code error;
+      const auto bytes = fs::file_size(output, error);
+      return {{"codec", written.codec},        {"pixel_format", written.pixel_format},
+              {"width", written.width},        {"height", written.height},
+              {"bytes", error ? 0 : bytes},    {"frames", frames},
+              {"container", written.container}};
+    }
+    std::uintmax_t bytes = 0;
+    std::string first;
+    for (std::int64_t i = 1; i <= frames; ++i) {
+      char name[4096];
+      std::snprintf(name, sizeof name, output.c_str(), static_cast<int>(i));
+      std::error_code error;
+      const auto size = fs::file_size(name, error);
+      if (!error) bytes += size;
+      if (i == 1) first = name;
+    }
+    const ImageInfo image = tessera::probe(first);
+    return {{"codec", std::string(to_string(image.format))},
+            {"pixel_format", std::string(image.pixel_format.name())},
+            {"width", image.width},
+            {"height", image.height},
+            {"bytes", bytes},
+            {"frames", frames}};
+  } catch (const Error&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_bytes) {
+  const nlohmann::json about = describe_input(summary.input);
   const nlohmann::json totals{
+      {"frames_decoded", summary.frames_decoded},
       {"frames_read", summary.frames_read},
       {"frames_written", summary.frames_written},
       {"packets_copied", summary.packets_copied},
@@ -74,6 +130,7 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
                                {"pipeline_seconds", summary.pipeline_seconds},
                                {"encode_seconds", summary.encode_seconds}};
   std::string body = "  \"input\": " + about.dump() + ",\n";
+  body += "  \"output\": " + describe_output(output_, summary.frames_written).dump() + ",\n";
   body += "  \"warnings\": " + nlohmann::json(summary.warnings).dump() + ",\n";
   body += "  \"totals\": " + totals.dump() + ",\n";
   body += "  \"timings\": " + timings.dump() + ",\n";
@@ -84,7 +141,16 @@ void VideoReport::fail(const Error& error) {
   const nlohmann::json failure{{"code", std::string(to_string(error.code()))},
                                {"message", error.message()},
                                {"path", error.path()}};
-  write_out("failed", "  \"error\": " + failure.dump() + ",\n");
+  // What is known of a failed run: the input's headers (unless they were what failed) and the
+  // frames done before the error.
+  nlohmann::json input = nullptr;
+  try {
+    input = describe_input(video::probe(input_));
+  } catch (const Error&) {
+  }
+  const nlohmann::json totals{{"frames_written", last_.frames}, {"seconds", last_.seconds}};
+  write_out("failed", "  \"error\": " + failure.dump() + ",\n  \"input\": " + input.dump() +
+                          ",\n  \"totals\": " + totals.dump() + ",\n");
 }
 
 void VideoReport::write_out(const std::string& status, const std::string& body) {

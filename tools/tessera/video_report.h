@@ -41,6 +41,8 @@ class VideoReport {
 
   std::string path_, part_;
   std::string head_;  // tessera, command, settings
+  std::string input_, output_;
+  video::Progress last_;  // the last progress seen: what a failed run had done
   ReportTimeline<Sample> timeline_;
 };
 
