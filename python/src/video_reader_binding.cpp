@@ -169,7 +169,9 @@ void bind_video_reader(nb::module_& module) {
 
   nb::class_<PyFrame, PyImage>(module, "Frame",
                                "A decoded video frame: a tessera.Image (np.asarray(frame) is a "
-                               "view of its pixels) with its place in the video.")
+                               "view of its pixels, ops take it) with its place in the video: "
+                               "index (0-based, counted before every=), time (seconds) and pts "
+                               "(the stream's timestamp).")
       .def_ro("index", &PyFrame::index,
               "0-based number of the frame in the video (counted before every=).")
       .def_ro("pts", &PyFrame::pts, "Presentation timestamp in the stream's time base.")
