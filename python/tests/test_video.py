@@ -317,3 +317,16 @@ def test_ctrl_c_stops_process_cleanly(tmp_path, vtest):
     if left and shutil.which("ffprobe"):
         frames = [int(s["nb_read_frames"]) for s in ffprobe_streams(out)]
         assert 0 < frames[0] < 795
+
+
+def test_the_readmes_example_runs_as_pasted(tmp_path, motion):
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    intro = readme.index("In Python, `tessera.video` is loaded on first use")
+    start = readme.index("```python\n", intro) + len("```python\n")
+    example = readme[start:readme.index("```", start)]
+    (tmp_path / "samples").symlink_to(motion.parents[1])  # its paths are the repository's
+    done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True,
+                          text=True, env=dict(os.environ, TESSERA_LEAK_CHECK="1"))
+    assert done.returncode == 0, done.stderr
+    assert "no leaks" in done.stderr and (tmp_path / "edges.mp4").exists()
+    assert done.stdout.splitlines()[0] == "568 320 30.0 243 ['audio', 'video']"
