@@ -9,6 +9,7 @@
 // buffers however long the video; a frame kept stays valid after the reader has moved on or
 // been closed.
 
+#include <fmt/format.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/string.h>
@@ -46,10 +47,10 @@ PixelFormat frame_format_of(const std::string& name) {
   if (name == "rgb") return PixelFormat::rgb8();
   if (name == "gray") return PixelFormat::gray8();
   if (const std::optional<PixelFormat> format = parse_pixel_format(name)) return *format;
-  throw Error(ErrorCode::InvalidArgument,
-              "format is \"rgb\" (the default), \"gray\", \"rgb16\" or \"gray16\", not \"" +
-                  name + "\"",
-              {.operation = "frames"});
+  throw Error(
+      ErrorCode::InvalidArgument,
+      "format is \"rgb\" (the default), \"gray\", \"rgb16\" or \"gray16\", not \"" + name + "\"",
+      {.operation = "frames"});
 }
 
 class FrameReader {
@@ -86,8 +87,8 @@ class FrameReader {
       close();
       throw nb::stop_iteration();
     }
-    return nb::cast(PyFrame{{std::move(frame->image), false}, frame->index, frame->pts,
-                            frame->time});
+    return nb::cast(
+        PyFrame{{std::move(frame->image), false}, frame->index, frame->pts, frame->time});
   }
 
   // Frames already given stay valid: they hold their buffers.
@@ -177,11 +178,9 @@ void bind_video_reader(nb::module_& module) {
       .def_ro("pts", &PyFrame::pts, "Presentation timestamp in the stream's time base.")
       .def_ro("time", &PyFrame::time, "Presentation time in seconds.")
       .def("__repr__", [](const PyFrame& self) {
-        return message_str("<tessera.video.Frame " + std::to_string(self.index) + " at " +
-                           std::to_string(self.time) + " s, " +
-                           std::to_string(self.image.width()) + "x" +
-                           std::to_string(self.image.height()) + " " +
-                           self.image.format().name() + ">");
+        return message_str(fmt::format("<tessera.video.Frame {} at {:.3f} s, {}x{} {}>", self.index,
+                                       self.time, self.image.width(), self.image.height(),
+                                       self.image.format().name()));
       });
 
   nb::class_<FrameReader>(module, "FrameReader",

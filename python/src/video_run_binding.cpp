@@ -50,8 +50,8 @@ nb::dict summary_dict(const video::RunSummary& summary, const std::filesystem::p
   entry["frames_written"] = summary.frames_written;
   entry["packets_copied"] = summary.packets_copied;
   entry["seconds"] = summary.seconds;
-  entry["fps"] = summary.seconds > 0 ? static_cast<double>(summary.frames_written) / summary.seconds
-                                     : 0.0;
+  entry["fps"] =
+      summary.seconds > 0 ? static_cast<double>(summary.frames_written) / summary.seconds : 0.0;
   entry["estimate"] = summary.estimate;
   entry["encoder_estimate"] = summary.encoder_estimate;
   entry["peak_tracked_bytes"] = summary.peak_tracked;
@@ -71,7 +71,9 @@ class BackgroundRun {
  public:
   BackgroundRun(std::filesystem::path input, std::filesystem::path output,
                 pipeline::Pipeline stages, video::RunOptions options)
-      : input_(std::move(input)), output_(std::move(output)), stages_(std::move(stages)),
+      : input_(std::move(input)),
+        output_(std::move(output)),
+        stages_(std::move(stages)),
         options_(std::move(options)) {
     options_.stop = stop_.get_token();
     options_.progress = [this](const video::Progress& progress) {

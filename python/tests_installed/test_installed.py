@@ -39,3 +39,19 @@ def test_leaks():
     result = pytester.runpytest_subprocess("--tessera-leak-check")  # no -p: the entry point
     result.assert_outcomes(passed=1, errors=1)
     assert "test_leak.py:4 (" in result.stdout.str()  # the line of the append
+
+
+def test_video_loads_from_the_package_alone():
+    """_tessera_video and the shared libraries both modules use are inside the package, found
+    through RPATH $ORIGIN (no symbolic links: a wheel has none)."""
+    import tessera.video
+    installed = pathlib.Path(tessera.__file__).parent
+    names = {p.name for p in installed.iterdir()}
+    assert {"libtessera.so." + tessera.__version__, "libtessera_video.so." + tessera.__version__,
+            "libtessera_python.so", "libnanobind.so", "video.py"} <= names, names
+    maps = pathlib.Path("/proc/self/maps").read_text()
+    assert str(installed / "libtessera.so.") in maps and "/build/" not in maps
+    clip = SAMPLES.parent / "video" / "motion.mov"
+    if clip.exists():
+        with tessera.video.frames(clip, every=100, format="gray") as frames:
+            assert [f.index for f in frames] == [0, 100, 200]
