@@ -277,6 +277,8 @@ def test_hostile_files_raise_the_right_error_naming_them(tmp_path, vtest):
         tessera.video.frames(vtest, format="cmyk")
     with pytest.raises(tessera.InvalidArgument, match="every"):
         tessera.video.frames(vtest, every=0)
+    with pytest.raises(tessera.InvalidArgument, match="start -1"):
+        tessera.video.frames(vtest, start=-1)
 
 
 INTERRUPTED = '''
