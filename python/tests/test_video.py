@@ -199,6 +199,17 @@ def test_memory_caps_the_frames_held(vtest):
     del kept, frame
 
 
+def test_frames_are_charged_to_the_enclosing_budget(vtest):
+    frame_bytes = 768 * 576 * 3
+    with tessera.budget("64M") as budget:
+        with tessera.video.frames(vtest) as frames:
+            kept = [frame for frame, _ in zip(frames, range(5))]
+        assert budget.used >= 5 * frame_bytes
+    del kept
+    gc.collect()
+    assert budget.used == 0
+
+
 def test_a_long_loop_keeps_rss_and_live_buffers_flat(motion):
     def one_pass():
         with tessera.video.frames(motion, format="gray") as frames:
