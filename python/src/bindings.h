@@ -13,6 +13,9 @@
 #include "tessera/codec.h"
 #include "tessera/profiler.h"
 
+// Exported from libtessera_python for both extension modules: nanobind's types are hidden (it
+// expects to live inside one module), and GCC would hide every function that takes one.
+#pragma GCC visibility push(default)
 namespace tessera::python {
 
 void bind_errors(nanobind::module_& module);
@@ -77,3 +80,4 @@ nanobind::dict region_dict(const memory::RegionInfo& region);
 nanobind::list region_list(const memory::BufferInfo& buffer);
 
 }  // namespace tessera::python
+#pragma GCC visibility pop

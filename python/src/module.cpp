@@ -4,10 +4,12 @@
 #include <nanobind/nanobind.h>
 
 #include "bindings.h"
+#include "nanobind_state.h"
 #include "python_call.h"
 #include "tessera/version.h"
 
 NB_MODULE(_tessera, module) {
+  tessera::python::adopt_nanobind_state(nanobind::detail::internals);
   module.doc() = "tessera's C++ core (import tessera, not this)";
   module.attr("__version__") = tessera::kVersion;
   tessera::python::bind_errors(module);

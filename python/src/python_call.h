@@ -18,6 +18,9 @@
 
 #include "tessera/profiler.h"
 
+// Exported from libtessera_python for both extension modules: nanobind's types are hidden (it
+// expects to live inside one module), and GCC would hide every function that takes one.
+#pragma GCC visibility push(default)
 namespace tessera::python {
 
 class PythonCaller {
@@ -46,3 +49,4 @@ class PixelCall {
 void bind_tracemalloc(nanobind::module_& module);
 
 }  // namespace tessera::python
+#pragma GCC visibility pop

@@ -10,6 +10,7 @@
     tessera.convert("in.jpg", "out.webp", "resize 50%", memory="64M", quality=80)
     with tessera.budget("512M", "thumbnails"):   # over it: tessera.OutOfBudget, a MemoryError
         ...
+    for frame in tessera.video.frames("clip.mp4", every=5): ...   # see tessera.video
 """
 
 import dataclasses as _dataclasses
@@ -91,6 +92,15 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
             yield BatchResult(**result)
     finally:
         run.close()
+
+
+def __getattr__(name):
+    """tessera.video on first use: it loads FFmpeg's libraries (28 MiB of RSS, 40 ms), which
+    `import tessera` alone must not pay."""
+    if name == "video":
+        import importlib
+        return importlib.import_module(".video", __name__)
+    raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
 __all__ = ["Image", "BatchResult", "batch", "open", "read", "write", "decode", "encode", "run",

@@ -39,3 +39,20 @@ def test_leaks():
     result = pytester.runpytest_subprocess("--tessera-leak-check")  # no -p: the entry point
     result.assert_outcomes(passed=1, errors=1)
     assert "test_leak.py:4 (" in result.stdout.str()  # the line of the append
+
+
+def test_video_loads_from_the_package_alone():
+    """_tessera_video and the shared libraries both modules use are inside the package, found
+    through RPATH $ORIGIN (no symbolic links: a wheel has none)."""
+    import tessera.video
+    installed = pathlib.Path(tessera.__file__).parent
+    names = {p.name for p in installed.iterdir()}
+    assert {"libtessera.so." + tessera.__version__, "libtessera_video.so." + tessera.__version__,
+            "libtessera_python.so", "libnanobind.so", "video.py"} <= names, names
+    loaded = {line.split()[-1] for line in pathlib.Path("/proc/self/maps").read_text().splitlines()
+              if "libtessera" in line or "libnanobind" in line}
+    assert len(loaded) == 4 and all(pathlib.Path(path).parent == installed for path in loaded)
+    clip = SAMPLES.parent / "video" / "motion.mov"
+    if clip.exists():
+        with tessera.video.frames(clip, every=100, format="gray") as frames:
+            assert [f.index for f in frames] == [0, 100, 200]

@@ -239,6 +239,14 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
                             "other, ...",
                             options.every));
   }
+  // Refused, not read as "from the start" / "to the end", as run() refuses them.
+  if (!(options.start >= 0) || !(options.duration >= 0)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("start {} s, duration {} s: give seconds, 0 or more (a duration of 0 "
+                            "reads to the end)",
+                            options.start, options.duration),
+                {.path = path_, .operation = "open video"});
+  }
   if (!options.apply_rotation && info_.rotation % 180 != 0) std::swap(info_.width, info_.height);
   if (!options.apply_rotation) info_.rotation = 0;
   AVStream& video = stream();

@@ -19,6 +19,7 @@ extern "C" {
 #include <random>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/run_command.h"
@@ -158,6 +159,17 @@ TEST_F(VideoTest, every_start_and_duration_select_frames) {
   std::vector<std::int64_t> indices;
   while (auto frame = reader.next()) indices.push_back(frame->index);
   EXPECT_EQ(indices, (std::vector<std::int64_t>{100, 105, 110, 115}));
+}
+
+TEST_F(VideoTest, a_negative_start_or_duration_is_refused) {
+  for (const auto& [start, duration] : {std::pair{-1.0, 0.0}, std::pair{0.0, -2.0}}) {
+    try {
+      (void)video::Reader::open(kPedestrians, {.start = start, .duration = duration});
+      ADD_FAILURE() << "start " << start << ", duration " << duration << " accepted";
+    } catch (const tessera::Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::InvalidArgument) << error.what();
+    }
+  }
 }
 
 TEST_F(VideoTest, lossless_output_equals_the_pipeline_on_each_decoded_frame) {
