@@ -177,6 +177,31 @@ else
 fi
 compgen -G "$work/.*tessera-*" >/dev/null && fail "a temporary was left: $(ls -a "$work")"
 
+# Ctrl-C on an image sequence: the frames done stay, each a complete file, and it is said.
+"$tessera" video "$pedestrians" "$work/seqint/%04d.png" -p "$seed" >"$work/seqint.log" 2>&1 &
+job=$!
+for _ in $(seq 500); do
+  [[ -e $work/seqint/0001.png ]] && break
+  sleep 0.01
+done
+sleep 0.3
+kill -INT "$job"
+wait "$job"
+status=$?
+if [[ $status == 130 ]]; then
+  said=$(sed -nE 's/.*interrupted: the ([0-9]+) frames done are kept, each a complete file.*/\1/p' \
+    "$work/seqint.log")
+  kept=$(find "$work/seqint" -name '*.png' | wc -l)
+  [[ -n $said && $said == "$kept" ]] ||
+    fail "interrupted sequence: said '$said' frames, $kept kept: $(cat "$work/seqint.log")"
+  compgen -G "$work/seqint/.*tessera-*" >/dev/null && fail "a frame's temporary was left"
+elif [[ $status == 0 ]]; then
+  echo "note: the sequence run finished before the signal"
+else
+  fail "Ctrl-C on a sequence: exit $status: $(cat "$work/seqint.log")"
+fi
+rm -rf "$work/seqint" "$work/seqint.log"
+
 if ((failures)); then
   echo "$failures failure(s)"
   exit 1
