@@ -391,13 +391,20 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
     if (header == AVERROR(ENOMEM)) throw libav_error(header, "cannot write the header", path_);
     // Not the file (its errors are thrown above): the muxer refuses what it was given, a codec
     // avformat_query_codec() let through (vp9 in .mov) or a copied stream's parameters.
+    std::string copied;
+    for (unsigned i = 1; i < muxer_->nb_streams; ++i) {
+      const AVCodecParameters& stream = *muxer_->streams[i]->codecpar;
+      copied += fmt::format("{}{} {}", copied.empty() ? "" : ", ",
+                            av_get_media_type_string(stream.codec_type),
+                            avcodec_get_name(stream.codec_id));
+    }
     throw Error(ErrorCode::InvalidArgument,
-                fmt::format("a {} file cannot hold {} video{} (the muxer refuses it: {}): choose "
-                            "another --codec or container (.mkv holds every codec), or "
-                            "--no-audio",
+                fmt::format("the {} muxer refuses {} video{} ({}): choose another --codec or "
+                            "container (.mkv holds every codec){}",
                             muxer_->oformat->name, codec_name,
-                            muxer_->nb_streams > 1 ? " with the audio and subtitles copied" : "",
-                            libav_message(header)),
+                            copied.empty() ? "" : " or a stream copied beside it (" + copied + ")",
+                            libav_message(header),
+                            copied.empty() ? "" : ", or --no-audio to leave those out"),
                 {.path = path_, .operation = "open video output"});
   }
   header_written_ = true;
