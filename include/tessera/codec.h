@@ -382,4 +382,13 @@ void write(const Image& image, const std::filesystem::path& path,
 void write(const Image& image, std::FILE* stream, std::string_view extension, std::string_view name,
            const EncodeOptions& options = {});
 
+// Refuses an output that names the input's own file (the same path, another spelling of it, a
+// hard link or a symbolic link to it): writing it would replace the original. Throws
+// Error(InvalidArgument), a usage error whose message names `output`; `instead` is appended to
+// "choose another output" for a way around it the caller offers (", or add --overwrite"). A path
+// that does not exist yet is never the input. What `tessera convert` and `tessera video` check
+// before any work.
+void check_output_is_not_input(const std::filesystem::path& input,
+                               const std::filesystem::path& output, std::string_view instead = {});
+
 }  // namespace tessera

@@ -193,10 +193,18 @@ struct EncoderEstimate {
 EncoderEstimate estimate_encoder(const VideoInfo& input, const std::filesystem::path& output,
                                  const pipeline::Pipeline& pipeline, const RunOptions& options);
 
+// Whether `name` is an image sequence pattern: one printf conversion of an integer (%d, %06d),
+// and no other % but %% ("frames/%06d.png").
+bool is_sequence_pattern(const std::string& name);
+
 // Every frame of `input` through `pipeline` to `output`: a video (container from the extension:
 // .mp4 .mkv .webm .mov .avi), an image sequence pattern ("frames/%06d.png", one file per frame,
-// numbered from 0), or "null" (decode and run, write nothing). The output appears under its name
-// only when complete (or, when stopped, complete up to the last frame). Throws Error: the
+// numbered from 1, its folder made if missing), or "null" (decode and run, write nothing). An
+// existing output is replaced. The output appears under its name only when complete (or, when
+// stopped, complete up to the last frame); a failed run leaves nothing: a sequence's frames
+// written so far are removed. With start or duration, the copied audio and subtitles are cut
+// to the same range and every stream starts at 0 (as `ffmpeg -ss -t`). Throws Error:
+// InvalidArgument before any work for an output that is the input itself or a folder; the
 // pipeline refused for the frame size before anything is decoded, OutOfBudget before decoding
 // when the estimate exceeds options.memory and during the run if an allocation would cross it,
 // CorruptData naming the frame, Io for the output.

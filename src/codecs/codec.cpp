@@ -362,6 +362,16 @@ std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extens
                                      options);
 }
 
+void check_output_is_not_input(const std::filesystem::path& input,
+                               const std::filesystem::path& output, std::string_view instead) {
+  std::error_code missing;  // either side missing (or unreadable): not the same file
+  if (!std::filesystem::equivalent(input, output, missing)) return;
+  throw Error(ErrorCode::InvalidArgument,
+              fmt::format("'{}' is the input itself: writing it would replace the original; "
+                          "choose another output{}",
+                          output.string(), instead));
+}
+
 void write(const Image& image, std::FILE* stream, std::string_view extension, std::string_view name,
            const EncodeOptions& options) {
   const auto encoder =

@@ -10,12 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #ifndef TESSERA_PLAIN_THREADS
 #include <tbb/task_arena.h>
 #endif
 
+#include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/pipeline/plan.h"
 #include "tessera/pipeline/stream.h"
@@ -28,6 +30,13 @@ namespace tessera::video {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The file of frame `number` of an image sequence pattern ("frames/%06d.png").
+std::string sequence_file(const std::string& pattern, std::int64_t number) {
+  char name[4096];
+  std::snprintf(name, sizeof name, pattern.c_str(), static_cast<int>(number));
+  return name;
+}
 
 // The pipeline over one frame, its rows to `sink` band by band: no output image is made.
 void run_rows(const std::optional<pipeline::Plan>& plan, const Image& frame, RowSink& sink) {
@@ -91,24 +100,56 @@ class NullSink final : public FrameSink {
 };
 
 // "frames/%06d.png": one image file per frame, numbered from 1 as ffmpeg numbers them, each
-// written by the worker that made it.
+// written by the worker that made it. The pattern's folder is made if missing (as `tessera batch`
+// makes its output folder). Destroyed without finish() (an error), it removes the frames this
+// run wrote and the folders it made, so that a failed run leaves no output; after finish() (the
+// end, or a stop) every frame written is a complete file and stays.
 class SequenceSink final : public FrameSink {
  public:
   SequenceSink(std::string pattern, EncodeOptions options)
-      : pattern_(std::move(pattern)), options_(std::move(options)) {}
+      : pattern_(std::move(pattern)), options_(std::move(options)) {
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::path(pattern_).parent_path();
+    if (folder.empty()) return;
+    for (fs::path missing = folder; !missing.empty() && !fs::exists(missing);
+         missing = missing.parent_path()) {
+      made_.push_back(missing);  // deepest first
+    }
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error || !fs::is_directory(folder)) {
+      throw Error(ErrorCode::Io, fmt::format("cannot make the output folder: {}", error.message()),
+                  {.path = folder.string(), .operation = "video"});
+    }
+  }
+  ~SequenceSink() override {
+    if (finished_) return;
+    std::error_code ignored;  // best effort: the run's own error is the one to report
+    for (const std::string& name : written_) std::filesystem::remove(name, ignored);
+    for (const std::filesystem::path& folder : made_) std::filesystem::remove(folder, ignored);
+  }
+  SequenceSink(const SequenceSink&) = delete;
+  SequenceSink& operator=(const SequenceSink&) = delete;
+
   detail::FramePtr process(const std::optional<pipeline::Plan>& plan, const Image& frame,
                            std::int64_t ordinal, int) override {
     ImageSink image;
     run_rows(plan, frame, image);
-    char name[4096];
-    std::snprintf(name, sizeof name, pattern_.c_str(), static_cast<int>(ordinal + 1));
+    std::string name = sequence_file(pattern_, ordinal + 1);
     tessera::write(image.image(), name, options_);
+    const std::lock_guard lock(mutex_);
+    written_.push_back(std::move(name));
     return nullptr;
   }
+  void finish() override { finished_ = true; }
 
  private:
   std::string pattern_;
   EncodeOptions options_;
+  std::vector<std::filesystem::path> made_;  // folders this run made, deepest first
+  std::mutex mutex_;                         // guards written_: workers write frames at once
+  std::vector<std::string> written_;         // files this run wrote
+  bool finished_ = false;
 };
 
 class VideoFileSink final : public FrameSink {
@@ -139,8 +180,8 @@ class VideoFileSink final : public FrameSink {
 
 bool is_null_output(const std::filesystem::path& output) { return output == "null"; }
 
-// An image sequence pattern: one printf conversion of an integer (%d, %06d), nothing else
-// with a %, except %% for a percent sign.
+}  // namespace
+
 bool is_sequence_pattern(const std::string& output) {
   int conversions = 0;
   for (std::size_t at = 0; at < output.size(); ++at) {
@@ -157,6 +198,83 @@ bool is_sequence_pattern(const std::string& output) {
   }
   return conversions == 1;
 }
+
+namespace {
+
+// What is wrong with the output's name, said before any work: the input itself (the same
+// file, or the same frames of a sequence), or a folder where a video file is to go.
+void check_output_path(const std::filesystem::path& input, const std::filesystem::path& output,
+                       bool sequence) {
+  if (sequence) {
+    // A sequence's first frame is numbered 0 to 4 (ffmpeg's image2 looks that far); the
+    // output's frames from 1 would overwrite the input's frames of the same numbers.
+    if (!is_sequence_pattern(input.string())) return;
+    for (int number = 1; number <= 5; ++number) {
+      check_output_is_not_input(sequence_file(input.string(), number),
+                                sequence_file(output.string(), number));
+    }
+    return;
+  }
+  check_output_is_not_input(input, output);
+  std::error_code error;
+  if (std::filesystem::is_directory(output, error)) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("'{}' is a folder: name the video file to write (e.g. '{}')",
+                            output.string(), (output / "out.mp4").string()));
+  }
+}
+
+// What --start and --duration keep of the streams copied beside the frames, as `ffmpeg -ss S
+// -t D` keeps them: packets before the start or from the end on are dropped, and every stream,
+// the frames too, is shifted back by the start so that the output begins at 0. Times count
+// from the video stream's first timestamp, as the reader counts them. Audio packets are copied
+// whole, so the audio's edges are within one packet of the range's. Without --start and
+// --duration, nothing is dropped or shifted.
+class TimeRange {
+ public:
+  TimeRange(const AVStream& video, double start, double duration)
+      : trims_(start > 0 || duration > 0), video_base_(video.time_base) {
+    const std::int64_t origin = video.start_time != AV_NOPTS_VALUE
+                                    ? av_rescale_q(video.start_time, video.time_base, kMicroseconds)
+                                    : 0;
+    begin_ = origin + std::llround(start * AV_TIME_BASE);
+    end_ = duration > 0 ? begin_ + std::llround(duration * AV_TIME_BASE) : INT64_MAX;
+  }
+  // A frame's timestamp in the output (the video stream's time base).
+  std::int64_t frame_pts(std::int64_t pts) const {
+    return trims_ ? pts - av_rescale_q(begin_, kMicroseconds, video_base_) : pts;
+  }
+  // Whether a copied packet (in time base `base`) is in the range; if so it is shifted.
+  bool keep(AVPacket& packet, AVRational base) const {
+    if (!trims_) return true;
+    const std::int64_t at = microseconds(packet, base);
+    if (at == AV_NOPTS_VALUE || at < begin_ || at >= end_) return false;
+    const std::int64_t shift = av_rescale_q(begin_, kMicroseconds, base);
+    if (packet.pts != AV_NOPTS_VALUE) packet.pts -= shift;
+    if (packet.dts != AV_NOPTS_VALUE) packet.dts -= shift;
+    return true;
+  }
+  // Whether a packet is `margin` seconds or more past the range's end (0: its stream needs no
+  // more).
+  bool past_end(const AVPacket& packet, AVRational base, double margin = 0) const {
+    const std::int64_t at = microseconds(packet, base);
+    return end_ != INT64_MAX && at != AV_NOPTS_VALUE &&
+           at >= end_ + std::llround(margin * AV_TIME_BASE);
+  }
+  bool ends() const { return end_ != INT64_MAX; }
+
+ private:
+  static constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
+  static std::int64_t microseconds(const AVPacket& packet, AVRational base) {
+    const std::int64_t at = packet.pts != AV_NOPTS_VALUE ? packet.pts : packet.dts;
+    return at == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : av_rescale_q(at, base, kMicroseconds);
+  }
+
+  bool trims_;
+  AVRational video_base_;
+  std::int64_t begin_ = 0;  // microseconds, on the file's clock
+  std::int64_t end_ = 0;
+};
 
 // What the frames are read as, and the stages left to run on them: a pipeline that starts
 // with `gray` reads the luma plane and drops the stage (as JPEG's luma-only decode).
@@ -347,6 +465,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   const bool null_output = is_null_output(output);
   const bool sequence = !null_output && is_sequence_pattern(output_name);
   const bool video_file = !null_output && !sequence;
+  if (video_file) detail::check_container_name(output);
+  if (!null_output) check_output_path(input, output, sequence);
   if (sequence) (void)format_for_extension(output);  // a format tessera writes, before decoding
   std::optional<MemoryBudget> budget;
   if (options.memory > 0) budget.emplace(options.memory, "--memory");
@@ -398,13 +518,14 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
 
   // Each worker converts and processes whole frames, its ops on its share of the cores.
   const int workers_count = cores();
+  const TimeRange range(reader.stream(), options.start, options.duration);
+  std::vector<bool> copy(reader.demuxer().nb_streams, false);
   std::unique_ptr<FrameSink> sink;
   if (null_output) {
     sink = std::make_unique<NullSink>();
   } else if (sequence) {
     sink = std::make_unique<SequenceSink>(output_name, EncodeOptions{});
   } else {
-    std::vector<bool> copy(reader.demuxer().nb_streams, false);
     if (options.copy_audio) {
       for (unsigned i = 0; i < reader.demuxer().nb_streams; ++i) {
         const AVMediaType type = reader.demuxer().streams[i]->codecpar->codec_type;
@@ -437,6 +558,10 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
     tbb::task_arena share(std::max(1, cores() / workers_count));
     share.execute(loop);
 #endif
+  };
+  AVFormatContext& input_file = reader.demuxer();
+  const auto copy_in_range = [&](AVPacket& packet) {
+    if (range.keep(packet, input_file.streams[packet.stream_index]->time_base)) sink->copy(packet);
   };
   struct Pending {
     std::int64_t pts = 0;
@@ -484,8 +609,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
       Pending next = std::move(pending.front());
       pending.pop_front();
       const auto write_started = Clock::now();
-      for (detail::PacketPtr& packet : next.packets) sink->copy(*packet);
-      sink->write(std::move(result), next.pts);
+      for (detail::PacketPtr& packet : next.packets) copy_in_range(*packet);
+      sink->write(std::move(result), range.frame_pts(next.pts));
       summary.encode_seconds += seconds_since(write_started);
       ++summary.frames_written;
       const memory::Counters counters = memory::counters();
@@ -512,7 +637,29 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
                 {.path = input.string(), .operation = "video"});
   }
   if (!summary.interrupted) {
-    for (detail::PacketPtr& packet : reader.take_other_packets()) sink->copy(*packet);
+    for (detail::PacketPtr& packet : reader.take_other_packets()) copy_in_range(*packet);
+    if (range.ends()) {
+      // The reader stopped at the first frame past the end; the copied streams' packets up to
+      // the end may lie further on in the file: read on until each is past it, or until any
+      // stream is well past it (a sparse subtitle stream need not be read to the file's end:
+      // muxers interleave streams within a second or so).
+      std::vector<bool> open = copy;  // streams not yet past the end
+      const detail::PacketPtr packet = detail::make_packet();
+      while (std::find(open.begin(), open.end(), true) != open.end() &&
+             av_read_frame(&input_file, packet.get()) >= 0) {
+        const auto index = static_cast<std::size_t>(packet->stream_index);
+        const AVRational base = input_file.streams[index]->time_base;
+        if (range.past_end(*packet, base, 5.0)) break;
+        if (index < copy.size() && copy[index]) {
+          if (range.past_end(*packet, base)) {
+            open[index] = false;
+          } else {
+            copy_in_range(*packet);
+          }
+        }
+        av_packet_unref(packet.get());
+      }
+    }
   }
   const auto finish_started = Clock::now();
   sink->finish();

@@ -9,6 +9,7 @@ extern "C" {
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -122,6 +123,13 @@ void apply_settings(AVCodecContext& encoder, const EncoderSettings& settings,
     }
     return;
   }
+  // x264 and x265 clamp a crf over 51 without a word: refused here instead.
+  if ((name == "libx264" || name == "libx265") && settings.crf > 51) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("--crf {}: {} takes 0 (best) to 51 (0-63 is vp9's and av1's scale)",
+                            settings.crf, name),
+                {.path = path, .operation = "open video encoder"});
+  }
   if (settings.crf >= 0) set_option(encoder, "crf", std::to_string(settings.crf), "--crf", path);
   if (name == "libvpx-vp9" && settings.crf >= 0) encoder.bit_rate = 0;  // constant quality
   if (settings.lookahead >= 0 && name == "libx264") {
@@ -149,6 +157,20 @@ void apply_settings(AVCodecContext& encoder, const EncoderSettings& settings,
   if (!settings.preset.empty()) {
     // x264, x265 and SVT-AV1 have presets; libvpx and libaom a speed (cpu-used).
     const bool has_presets = name == "libx264" || name == "libx265" || name == "libsvtav1";
+    if (!has_presets || name == "libsvtav1") {
+      // A number: said with the range rather than in libav's words ("Invalid argument").
+      const int highest = has_presets ? 13 : 8;
+      int value = -1;
+      const char* end = settings.preset.data() + settings.preset.size();
+      const auto parsed = std::from_chars(settings.preset.data(), end, value);
+      if (parsed.ec != std::errc() || parsed.ptr != end || value < 0 || value > highest) {
+        throw Error(ErrorCode::InvalidArgument,
+                    fmt::format("--preset {}: {} takes {} 0 (slowest, best) to {} (fastest)",
+                                settings.preset, name,
+                                has_presets ? "a preset" : "a speed, cpu-used", highest),
+                    {.path = path, .operation = "open video encoder"});
+      }
+    }
     set_option(encoder, has_presets ? "preset" : "cpu-used", settings.preset, "--preset", path);
   }
 }
@@ -228,11 +250,33 @@ std::size_t encoder_memory(const pipeline::Shape& frame, const std::string& code
   return static_cast<std::size_t>(model.fixed_mib * (1 << 20) + model.bytes_per_pixel * pixels);
 }
 
-std::string default_codec(const std::filesystem::path& output) {
+namespace {
+std::string lower_extension(const std::filesystem::path& output) {
   std::string extension = output.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension == ".webm" ? "vp9" : "h264";
+  return extension;
+}
+
+[[noreturn]] void refuse_container(const std::filesystem::path& output) {
+  throw Error(ErrorCode::UnsupportedFormat,
+              fmt::format("'{}' is not a video container tessera writes: name it .mp4, .mkv, "
+                          ".webm, .mov or .avi (or frames/%06d.png for an image per frame)",
+                          output.filename().string()),
+              {.path = output.string(), .operation = "encode"});
+}
+}  // namespace
+
+std::string default_codec(const std::filesystem::path& output) {
+  return lower_extension(output) == ".webm" ? "vp9" : "h264";
+}
+
+void check_container_name(const std::filesystem::path& output) {
+  constexpr std::array<std::string_view, 5> kContainers{".mp4", ".mkv", ".webm", ".mov", ".avi"};
+  const std::string extension = lower_extension(output);
+  if (std::find(kContainers.begin(), kContainers.end(), extension) == kContainers.end()) {
+    refuse_container(output);
+  }
 }
 
 VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int height,
@@ -247,6 +291,7 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
       input_time_base_(video.time_base) {
   quiet_libav_log();
   // The container from the output's name, before any work on the encoder.
+  check_container_name(output);
   AVFormatContext* made = nullptr;
   const int allocated = avformat_alloc_output_context2(&made, nullptr, nullptr, path_.c_str());
   if (allocated < 0 || made == nullptr) {
@@ -259,11 +304,7 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
   muxer_.reset(made);
   if ((muxer_->oformat->flags & AVFMT_NOFILE) != 0 ||
       muxer_->oformat->video_codec == AV_CODEC_ID_NONE) {
-    throw Error(ErrorCode::UnsupportedFormat,
-                fmt::format("'{}' is not a video container tessera writes: name it .mp4, .mkv, "
-                            ".webm, .mov or .avi (or frames/%06d.png for an image per frame)",
-                            output.filename().string()),
-                {.path = path_, .operation = "encode"});
+    refuse_container(output);
   }
 
   const std::string codec_name = settings.codec.empty() ? default_codec(output) : settings.codec;
@@ -312,6 +353,11 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
         "cannot describe the video stream", path_);
   video_out_->time_base = encoder_->time_base;
   video_out_->avg_frame_rate = encoder_->framerate;
+  if (codec->id == AV_CODEC_ID_HEVC && (std::string_view(muxer_->oformat->name) == "mp4" ||
+                                        std::string_view(muxer_->oformat->name) == "mov")) {
+    // libav's default tag is hev1; Apple's players (QuickTime, Safari, iOS) play only hvc1.
+    video_out_->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
+  }
 
   // The other streams, copied where the container can hold them.
   stream_map_.assign(input.nb_streams, -1);
@@ -357,7 +403,24 @@ VideoWriter::VideoWriter(const std::filesystem::path& output, int width, int hei
   if (header < 0) {
     if (auto& failure = static_cast<OutputIo*>(io_->opaque)->failure)
       std::rethrow_exception(failure);
-    throw libav_error(header, "cannot write the container's header", path_);
+    if (header == AVERROR(ENOMEM)) throw libav_error(header, "cannot write the header", path_);
+    // Not the file (its errors are thrown above): the muxer refuses what it was given, a codec
+    // avformat_query_codec() let through (vp9 in .mov) or a copied stream's parameters.
+    std::string copied;
+    for (unsigned i = 1; i < muxer_->nb_streams; ++i) {
+      const AVCodecParameters& stream = *muxer_->streams[i]->codecpar;
+      copied += fmt::format("{}{} {}", copied.empty() ? "" : ", ",
+                            av_get_media_type_string(stream.codec_type),
+                            avcodec_get_name(stream.codec_id));
+    }
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("the {} muxer refuses {} video{} ({}): choose another --codec or "
+                            "container (.mkv holds every codec){}",
+                            muxer_->oformat->name, codec_name,
+                            copied.empty() ? "" : " or a stream copied beside it (" + copied + ")",
+                            libav_message(header),
+                            copied.empty() ? "" : ", or --no-audio to leave those out"),
+                {.path = path_, .operation = "open video output"});
   }
   header_written_ = true;
 }

@@ -44,6 +44,10 @@ int preset_lookahead(const std::string& preset);
 // The codec a container gets when none is asked for: vp9 for .webm, h264 otherwise.
 std::string default_codec(const std::filesystem::path& output);
 
+// Throws Error(UnsupportedFormat) unless `output` names a container tessera writes: .mp4, .mkv,
+// .webm, .mov or .avi (FFmpeg has more muxers; these are the ones documented and tested).
+void check_container_name(const std::filesystem::path& output);
+
 struct AVIOContextFree {
   void operator()(AVIOContext* context) const;
 };
@@ -57,7 +61,8 @@ class VideoWriter {
   // their time base and frame rate, and copies the streams `copy` says yes to (by index) when
   // the container can hold them (others are dropped with a warning). `source` is the images'
   // format. Throws Error: UnsupportedFormat for a container or codec tessera cannot write,
-  // InvalidArgument for settings the encoder refuses, Io for the output.
+  // InvalidArgument for settings the encoder refuses or a codec the container cannot hold (its
+  // header refused: vp9 in .mov), Io for the output.
   VideoWriter(const std::filesystem::path& output, int width, int height, PixelFormat source,
               const EncoderSettings& settings, AVFormatContext& input, const AVStream& video,
               const std::vector<bool>& copy, MemoryBudget* budget);

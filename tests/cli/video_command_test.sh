@@ -51,7 +51,51 @@ expect 2 ".mkv holds every codec" "$tessera" video "$pedestrians" "$work/o.mp4" 
 expect 2 "not a video container" "$tessera" video "$pedestrians" "$work/o.png"
 expect 2 "preset" "$tessera" video "$pedestrians" "$work/o.mp4" --preset turbo
 expect 2 "--every" "$tessera" video "$pedestrians" null --every 0
+expect 2 "not a video container tessera writes" "$tessera" video "$phone" "$work/o.flv"
+expect 2 "takes 0 (best) to 51" "$tessera" video "$phone" "$work/o.mp4" --crf 60
+expect 2 "cpu-used 0 (slowest, best) to 8" "$tessera" video "$phone" "$work/o.webm" --preset medium
+expect 2 ".mkv holds every codec" "$tessera" video "$phone" "$work/v.mov" --codec vp9 --preset 8
 nothing_left
+
+# The output is the input (same path, another spelling, a hard link): refused as convert refuses
+# it, and the input is left as it was. An existing folder as the output: refused before any work.
+cp "$phone" "$work/same.mov"
+ln "$work/same.mov" "$work/hard.mov"
+for output in "$work/same.mov" "$work/./same.mov" "$work/hard.mov"; do
+  expect 2 "is the input itself: writing it would replace the original" \
+    "$tessera" video "$work/same.mov" "$output" --preset ultrafast
+done
+cmp -s "$phone" "$work/same.mov" || fail "the input was changed by a refused run"
+rm -f "$work/same.mov" "$work/hard.mov"
+mkdir "$work/dir.mp4"
+expect 2 "is a folder" "$tessera" video "$phone" "$work/dir.mp4" --preset ultrafast
+rmdir "$work/dir.mp4"
+nothing_left
+[[ $help == *"An existing output is replaced"* ]] || fail "video --help does not say an output is replaced"
+
+# The README's frames example, as pasted: the pattern's folder is made.
+tessera_path=$(realpath "$tessera")
+pedestrians_path=$(realpath "$pedestrians")
+(cd "$work" && "$tessera_path" video "$pedestrians_path" frames/%06d.png -p "resize 25%" \
+  --start 10 --duration 5 >/dev/null 2>&1) || fail "the README's frames example failed"
+[[ $(find "$work/frames" -name '*.png' | wc -l) == 50 && -f $work/frames/000001.png ]] ||
+  fail "frames/: not the 50 frames numbered from 1"
+rm -rf "$work/frames"
+
+# --start/--duration cut the audio too: both streams start at 0 and last 2 s.
+expect 0 "video: 60 frames" "$tessera" video "$phone" "$work/st4.mp4" --start 4 --duration 2 \
+  --preset ultrafast
+python3 - "$work/st4.mp4" <<'PY' || fail "st4.mp4: the streams are not cut to 0..2 s"
+import json, subprocess, sys
+probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+    "stream=codec_type,start_time,duration:format=duration", "-of", "json", sys.argv[1]],
+    capture_output=True, check=True).stdout)
+for stream in probe["streams"]:
+    assert abs(float(stream["start_time"])) < 0.024, stream
+    assert abs(float(stream["duration"]) - 2) < 0.05, stream
+assert abs(float(probe["format"]["duration"]) - 2) < 0.05, probe["format"]
+PY
+rm -f "$work/st4.mp4"
 
 # The null output: every frame through the pipeline, a summary, nothing written.
 expect 0 "video: 795 frames" "$tessera" video "$pedestrians" null -p "$seed"
@@ -232,6 +276,31 @@ expect 1 "has no video stream (streams: audio aac)" "$tessera" info "$work/audio
 ffmpeg -v error -i "$phone" -c copy -metadata:s:v rotate=90 "$work/turned.mp4"
 expect 0 "320x568 upright (stored 568x320, display matrix: rotate 270 CW, as ffprobe's rotation=90" "$tessera" info "$work/turned.mp4"
 rm -f "$work/audio.m4a" "$work/turned.mp4"
+
+# Ctrl-C on an image sequence: the frames done stay, each a complete file, and it is said.
+"$tessera" video "$pedestrians" "$work/seqint/%04d.png" -p "$seed" >"$work/seqint.log" 2>&1 &
+job=$!
+for _ in $(seq 500); do
+  [[ -e $work/seqint/0001.png ]] && break
+  sleep 0.01
+done
+sleep 0.3
+kill -INT "$job"
+wait "$job"
+status=$?
+if [[ $status == 130 ]]; then
+  said=$(sed -nE 's/.*interrupted: the ([0-9]+) frames done are kept, each a complete file.*/\1/p' \
+    "$work/seqint.log")
+  kept=$(find "$work/seqint" -name '*.png' | wc -l)
+  [[ -n $said && $said == "$kept" ]] ||
+    fail "interrupted sequence: said '$said' frames, $kept kept: $(cat "$work/seqint.log")"
+  compgen -G "$work/seqint/.*tessera-*" >/dev/null && fail "a frame's temporary was left"
+elif [[ $status == 0 ]]; then
+  echo "note: the sequence run finished before the signal"
+else
+  fail "Ctrl-C on a sequence: exit $status: $(cat "$work/seqint.log")"
+fi
+rm -rf "$work/seqint" "$work/seqint.log"
 
 if ((failures)); then
   echo "$failures failure(s)"

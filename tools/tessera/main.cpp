@@ -5,7 +5,6 @@
 #include <cctype>
 #include <filesystem>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -45,14 +44,6 @@ tessera::FailOn parse_fail_on(const std::string& text) {
   return text == "warning" ? tessera::FailOn::Warning
          : text == "none"  ? tessera::FailOn::None
                            : tessera::FailOn::Error;
-}
-
-// Whether two paths name one file (the same inode): writing one would replace the other.
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat first {
-  }, second{};
-  return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
-         first.st_dev == second.st_dev && first.st_ino == second.st_ino;
 }
 
 // The extensions tessera writes, from the format table: "jpg, jpeg, jpe, png, ..." (with dots
@@ -328,11 +319,8 @@ int main(int argc, char** argv) {
         // The same check as an extension gets, before any file is opened.
         (void)tessera::format_for_option(convert.output_format);
       }
-      if (!convert.overwrite && same_file(convert.input, convert.output)) {
-        throw tessera::Error(tessera::ErrorCode::InvalidArgument,
-                             fmt::format("'{}' is the input itself: writing it would replace the "
-                                         "original; choose another output, or add --overwrite",
-                                         convert.output));
+      if (!convert.overwrite) {
+        tessera::check_output_is_not_input(convert.input, convert.output, ", or add --overwrite");
       }
     } catch (const tessera::Error& error) {
       print_error(error);

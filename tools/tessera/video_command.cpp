@@ -17,6 +17,7 @@
 #include "tessera/memory.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
+#include "tessera/video.h"
 #include "video_report.h"
 
 namespace tessera::cli {
@@ -105,7 +106,8 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
   video
       ->add_option("output", command.output,
                    "Output video (.mp4 .mkv .webm .mov .avi), an image sequence "
-                   "(frames/%06d.png, numbered from 1), or null to write nothing")
+                   "(frames/%06d.png, numbered from 1; the folder is made if missing), or null "
+                   "to write nothing. An existing output is replaced; the input itself is refused")
       ->required();
   video->add_option("-p,--pipeline", command.pipeline,
                     "Ops to run on each frame, e.g. 'gray | blur 5 | canny 50 150 | rgb'");
@@ -268,8 +270,22 @@ int run_video(VideoCommand& command, const Limits& limits) {
       mib(live > tracked_before ? live - tracked_before : 0));
   if (report) report->finish(summary, live > tracked_before ? live - tracked_before : 0);
   if (summary.interrupted) {
-    fmt::print(stderr, "tessera: interrupted: {} holds the {} frames done, playable\n",
-               command.output, summary.frames_written);
+    if (!video::is_sequence_pattern(command.output)) {
+      fmt::print(stderr, "tessera: interrupted: {} holds the {} frames done, playable\n",
+                 command.output, summary.frames_written);
+    } else if (summary.frames_written > 0) {
+      const auto name = [&](std::int64_t number) {
+        char file[4096];
+        std::snprintf(file, sizeof file, command.output.c_str(), static_cast<int>(number));
+        return std::string(file);
+      };
+      fmt::print(stderr,
+                 "tessera: interrupted: the {} frames done are kept, each a complete file ({} to "
+                 "{})\n",
+                 summary.frames_written, name(1), name(summary.frames_written));
+    } else {
+      fmt::print(stderr, "tessera: interrupted before the first frame: nothing written\n");
+    }
     return interrupt.exit_status();
   }
   return 0;
