@@ -353,6 +353,13 @@ double seconds_since(Clock::time_point start) {
 
 int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
+// Frames between the decoder and the output at once; by default one per core and one more. More
+// did not help: on 2 cores, 1080p H.264 through the seed pipeline ran 6.62 s with 3 and 6.51 s
+// with 5 (medians of 5), within the noise, and each costs a frame's memory.
+int frames_in_flight(const RunOptions& options) {
+  return options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1;
+}
+
 // The encoder's settings within `room` bytes (0: no cap) for what it holds itself: x264's
 // lookahead shortened, then one thread, until its pictures fit; refused when even that does
 // not, and for the other encoders, whose memory no setting of ours shrinks, when over. Records the
@@ -453,8 +460,7 @@ std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output
   // converted), the converted image, the pipeline's working memory and the output's rows.
   const std::size_t per_frame = detail::frame_bytes(input.width, input.height, AV_PIX_FMT_YUV420P) +
                                 pipeline::image_bytes(shape) + working + output_bytes;
-  const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1;
-  return input.decode_estimate + static_cast<std::size_t>(in_flight) * per_frame;
+  return input.decode_estimate + static_cast<std::size_t>(frames_in_flight(options)) * per_frame;
 }
 
 RunSummary run(const std::filesystem::path& input, const std::filesystem::path& output,
@@ -492,8 +498,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
         fmt::format("the job needs about {} of tracked memory ({}x{} frames, {} in flight), "
                     "over --memory {}: raise --memory, or lower --frames-in-flight",
                     memory::format_bytes(summary.estimate), info.width, info.height,
-                    options.frames_in_flight > 0 ? options.frames_in_flight : cores() + 1,
-                    memory::format_bytes(options.memory)),
+                    frames_in_flight(options), memory::format_bytes(options.memory)),
         {.path = input.string(), .operation = "video"});
   }
   Reader::Impl reader(input,
@@ -543,7 +548,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
         workers_count);
   }
 
-  const int in_flight = options.frames_in_flight > 0 ? options.frames_in_flight : workers_count + 1;
+  const int in_flight = frames_in_flight(options);
   std::vector<std::unique_ptr<detail::FrameToImage>> converters;
   for (int i = 0; i < workers_count; ++i) {
     converters.push_back(std::make_unique<detail::FrameToImage>(frames.read_as, input.string()));
