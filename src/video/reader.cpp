@@ -108,7 +108,7 @@ std::string fourcc(std::uint32_t tag) {
 }  // namespace
 
 int decoder_threads() {
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1;
 }
 
 InputContext open_demuxer(const std::filesystem::path& path, VideoInfo& info, int threads,

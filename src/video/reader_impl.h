@@ -93,7 +93,8 @@ namespace detail {
 // aligned up for the codec.
 std::size_t frame_bytes(int width, int height, AVPixelFormat format);
 // The decoder's threads in video::run (frame threads: each holds a frame), and so in probe()'s
-// estimate: one per core.
+// estimate: one per core and one more, as FFmpeg's own default: H.264 frame threads wait on
+// each other's reference rows, and with one per core the cores idle in those waits.
 int decoder_threads();
 // Opens `path`'s demuxer and finds its best video stream; fills `info` from the headers.
 // `sequence_rate` (> 0): an image sequence's frames a second (image2's own default: 25);

@@ -281,10 +281,20 @@ class TimeRange {
 struct FramePlan {
   PixelFormat read_as = PixelFormat::rgb8();
   pipeline::Pipeline stages;
-  bool gray_as_colour = false;  // a last `rgb` of gray left to the encoder's YUV
+  bool gray_as_colour = false;  // a last `rgb` of gray left to the output
 };
 
-FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info, bool yuv_output) {
+// Whether a last `rgb` of gray frames is left to the output rather than run: an encoder into
+// YUV takes the gray as luma with neutral chroma (the same picture, without the RGB frame), and
+// `null` writes nothing, so the conversion would only cost time (2% of a 1080p edge run). FFV1
+// and image sequences store the RGB the pipeline asks for.
+bool output_takes_gray_as_colour(const std::filesystem::path& output, const std::string& codec) {
+  if (is_null_output(output)) return true;
+  return !is_sequence_pattern(output.string()) && codec != "ffv1";
+}
+
+FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
+                      bool gray_as_colour) {
   FramePlan plan;
   plan.stages = pipeline;
   const bool deep = info.bit_depth > 8;
@@ -293,7 +303,8 @@ FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
     plan.read_as = deep ? PixelFormat{ChannelLayout::Gray, SampleType::U16} : PixelFormat::gray8();
     plan.stages.stages.erase(plan.stages.stages.begin());
   }
-  if (yuv_output && plan.stages.stages.size() > 1 && plan.stages.stages.back().op->name == "rgb") {
+  if (gray_as_colour && plan.stages.stages.size() > 1 &&
+      plan.stages.stages.back().op->name == "rgb") {
     pipeline::Pipeline before_rgb = plan.stages;
     before_rgb.stages.pop_back();
     const pipeline::Plan gray = pipeline::plan(before_rgb, {info.width, info.height, plan.read_as});
@@ -313,8 +324,8 @@ struct FrameShapes {
 };
 
 FrameShapes frame_shapes(const pipeline::Pipeline& pipeline, const VideoInfo& input,
-                         bool yuv_output) {
-  const FramePlan frames = plan_frames(pipeline, input, yuv_output);
+                         bool gray_as_colour) {
+  const FramePlan frames = plan_frames(pipeline, input, gray_as_colour);
   FrameShapes shapes;
   shapes.read = {input.width, input.height, frames.read_as};
   shapes.written = shapes.read;
@@ -424,7 +435,8 @@ EncoderEstimate estimate_encoder(const VideoInfo& input, const std::filesystem::
   const bool null_output = is_null_output(output);
   if (null_output || is_sequence_pattern(output.string())) return {};
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
-  const pipeline::Shape written = frame_shapes(pipeline, input, codec != "ffv1").written;
+  const pipeline::Shape written =
+      frame_shapes(pipeline, input, output_takes_gray_as_colour(output, codec)).written;
   const std::size_t tracked = estimate(input, output, pipeline, options);
   const std::size_t room =
       options.memory == 0 ? 0 : (options.memory > tracked ? options.memory - tracked : 1);
@@ -442,7 +454,8 @@ std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output
   const bool sequence = !null_output && is_sequence_pattern(output.string());
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
   const bool yuv_output = !null_output && !sequence && codec != "ffv1";
-  const FrameShapes shapes = frame_shapes(pipeline, input, yuv_output);
+  const FrameShapes shapes =
+      frame_shapes(pipeline, input, output_takes_gray_as_colour(output, codec));
   const pipeline::Shape& shape = shapes.read;
   const pipeline::Shape& written = shapes.written;
   const std::size_t working = shapes.working;
@@ -483,7 +496,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   detail::InputContext demuxer =
       detail::open_demuxer(input, info, detail::decoder_threads(), options.sequence_rate);
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
-  const FramePlan frames = plan_frames(pipeline, info, video_file && codec != "ffv1");
+  const FramePlan frames =
+      plan_frames(pipeline, info, output_takes_gray_as_colour(output, codec));
   if (options.start > 0 && info.duration > 0 && options.start >= info.duration) {
     throw Error(
         ErrorCode::InvalidArgument,
