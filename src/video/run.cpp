@@ -496,8 +496,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   detail::InputContext demuxer =
       detail::open_demuxer(input, info, detail::decoder_threads(), options.sequence_rate);
   const std::string codec = options.codec.empty() ? detail::default_codec(output) : options.codec;
-  const FramePlan frames =
-      plan_frames(pipeline, info, output_takes_gray_as_colour(output, codec));
+  const FramePlan frames = plan_frames(pipeline, info, output_takes_gray_as_colour(output, codec));
   if (options.start > 0 && info.duration > 0 && options.start >= info.duration) {
     throw Error(
         ErrorCode::InvalidArgument,
