@@ -144,6 +144,9 @@ struct RunOptions {
   // Cap in bytes on everything tracked, and on what the encoder holds itself (estimated): a
   // job whose estimate is over it is refused before decoding. 0: none.
   std::size_t memory = 0;
+  // The budget the run is inside, as batch::Options::within: the run is charged to it and held
+  // to the room it has when the run begins. nullptr: the thread's current budget, if any.
+  MemoryBudget* within = nullptr;
   int frames_in_flight = 0;  // frames between decoder and encoder at once; 0: one per core + 1
   bool copy_audio = true;    // copy audio and subtitle streams untouched
   FailOn fail_on = FailOn::Error;  // as ReaderOptions::fail_on

@@ -161,6 +161,10 @@ void bind_video_run(nb::module_& module) {
                                   .fail_on = fail_on_of(fail_on),
                                   .limits = limits_of(max_pixels)};
         if (!memory.is_none()) options.memory = bytes_of(memory, "memory");
+        // The run's thread is not this one: an enclosing `with tessera.budget` is handed to it
+        // (the frames are charged to it and held to its room), and kept alive while it runs.
+        const EnteredBudget ambient = entered_budget();
+        options.within = ambient.budget;
         std::optional<video::RunSummary> summary;
         {
           BackgroundRun run(input, output, std::move(stages), std::move(options));

@@ -253,6 +253,19 @@ def test_process_writes_every_frame_and_keeps_the_audio(motion, tmp_path):
     assert [s["codec_type"] for s in ffprobe_streams(silent)] == ["video"]
 
 
+def test_process_is_charged_to_the_enclosing_budget_and_held_to_its_room(motion, tmp_path):
+    # Charged: the budget saw the run's frames (568x320, several in flight).
+    with tessera.budget("256M") as budget:
+        summary = tessera.video.process(motion, "null", "gray | blur 3", every=10)
+        assert budget.peak >= summary["peak_tracked_bytes"] > 568 * 320
+        assert budget.used == 0
+    # Held to its room: a budget too small refuses the run before decoding, naming itself.
+    with tessera.budget("1M", name="tiny") as budget:
+        with pytest.raises(tessera.OutOfBudget, match="'tiny'"):
+            tessera.video.process(motion, tmp_path / "out.mp4", "gray")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_process_refuses_a_bad_pipeline_before_touching_a_file(motion, tmp_path):
     with pytest.raises(tessera.InvalidArgument, match="blurr"):
         tessera.video.process(motion, tmp_path / "out.mp4", "gray | blurr 3")

@@ -476,6 +476,45 @@ std::size_t estimate(const VideoInfo& input, const std::filesystem::path& output
   return input.decode_estimate + static_cast<std::size_t>(frames_in_flight(options)) * per_frame;
 }
 
+namespace {
+
+// The run's budget: --memory, and, inside a budget the caller is within (RunOptions::within,
+// or the thread's current one: a `with tessera.budget` around tessera.video.process), the room
+// that one has when the run begins. The run is held to the smaller, and what it holds is
+// charged to both, as budgets nest.
+class RunBudget {
+ public:
+  explicit RunBudget(const RunOptions& options) {
+    MemoryBudget* const within = options.within != nullptr ? options.within : current_budget();
+    std::size_t cap = options.memory;
+    description_ = fmt::format("--memory {}", memory::format_bytes(cap));
+    if (within != nullptr) {
+      const std::size_t room = within->cap() - std::min(within->used(), within->cap());
+      if (cap == 0 || room < cap) {
+        cap = std::max<std::size_t>(room, 1);
+        description_ = fmt::format("the {} budget '{}' had left when the run began (of its {})",
+                                   memory::format_bytes(room), within->name(),
+                                   memory::format_bytes(within->cap()));
+      }
+    }
+    if (cap == 0) return;
+    // Made inside `within`, so that what the run holds is charged there too.
+    std::optional<BudgetScope> inside;
+    if (within != nullptr) inside.emplace(*within);
+    budget_.emplace(cap, options.memory != 0 ? "--memory" : "video in '" + within->name() + "'");
+  }
+
+  MemoryBudget* budget() { return budget_ ? &*budget_ : nullptr; }
+  // The cap, as the refusal names it.
+  const std::string& describe() const { return description_; }
+
+ private:
+  std::optional<MemoryBudget> budget_;
+  std::string description_;
+};
+
+}  // namespace
+
 RunSummary run(const std::filesystem::path& input, const std::filesystem::path& output,
                const pipeline::Pipeline& pipeline, const RunOptions& options) {
   check_options(options, input);
@@ -487,9 +526,8 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   if (video_file) detail::check_container_name(output);
   if (!null_output) check_output_path(input, output, sequence);
   if (sequence) (void)format_for_extension(output);  // a format tessera writes, before decoding
-  std::optional<MemoryBudget> budget;
-  if (options.memory > 0) budget.emplace(options.memory, "--memory");
-  MemoryBudget* charged = budget ? &*budget : nullptr;
+  RunBudget run_budget(options);
+  MemoryBudget* charged = run_budget.budget();
 
   // The headers, the plan and the estimate before any frame is decoded.
   VideoInfo info;
@@ -505,14 +543,13 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
   }
   RunSummary summary;
   summary.estimate = estimate(info, output, pipeline, options);
-  if (budget && summary.estimate > options.memory) {
-    throw Error(
-        ErrorCode::OutOfBudget,
-        fmt::format("the job needs about {} of tracked memory ({}x{} frames, {} in flight), "
-                    "over --memory {}: raise --memory, or lower --frames-in-flight",
-                    memory::format_bytes(summary.estimate), info.width, info.height,
-                    frames_in_flight(options), memory::format_bytes(options.memory)),
-        {.path = input.string(), .operation = "video"});
+  if (charged != nullptr && summary.estimate > charged->cap()) {
+    throw Error(ErrorCode::OutOfBudget,
+                fmt::format("the job needs about {} of tracked memory ({}x{} frames, {} in "
+                            "flight), over {}: raise it, or lower --frames-in-flight",
+                            memory::format_bytes(summary.estimate), info.width, info.height,
+                            frames_in_flight(options), run_budget.describe()),
+                {.path = input.string(), .operation = "video"});
   }
   Reader::Impl reader(input,
                       {.format = frames.read_as,
@@ -553,7 +590,7 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
     reader.keep_other_streams(copy);
     const detail::EncoderSettings encoder = fit_encoder(
         {.codec = codec, .crf = options.crf, .preset = options.preset, .threads = cores()}, written,
-        options.memory > 0 ? options.memory - summary.estimate : 0, summary, input);
+        charged != nullptr ? charged->cap() - summary.estimate : 0, summary, input);
     sink = std::make_unique<VideoFileSink>(
         std::make_unique<detail::VideoWriter>(output, written.width, written.height, written.format,
                                               encoder, reader.demuxer(), reader.stream(), copy,

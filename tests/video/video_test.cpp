@@ -296,6 +296,29 @@ TEST_F(VideoTest, a_job_within_its_cap_runs_and_its_peak_stays_under_it) {
   EXPECT_LE(summary.estimate, cap);
 }
 
+TEST_F(VideoTest, a_run_inside_a_budget_is_charged_to_it_and_held_to_its_room) {
+  tessera::MemoryBudget outer(256 << 20, "outer");
+  {
+    const tessera::BudgetScope inside(outer);
+    const auto summary =
+        video::run(kPedestrians, "null", tessera::pipeline::parse(kSeed), {.duration = 2});
+    EXPECT_EQ(summary.frames_written, 20);
+    EXPECT_GE(outer.peak(), summary.peak_tracked);
+    EXPECT_GT(summary.peak_tracked, 768u * 576u);
+  }
+  EXPECT_EQ(outer.used(), 0u);
+  // Held to the room the budget has, named in the refusal (RunOptions::within, no scope).
+  tessera::MemoryBudget small(4 << 20, "small");
+  try {
+    video::run(kPedestrians, file("out.mp4"), tessera::pipeline::parse(kSeed), {.within = &small});
+    FAIL() << "a 768x576 job ran in a 4 MiB budget";
+  } catch (const tessera::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::OutOfBudget) << error.what();
+    EXPECT_NE(error.message().find("'small'"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(fs::is_empty(folder_)) << "a refused job left a file";
+}
+
 // Hostile input: each a clear Error, no crash, no output left behind.
 TEST_F(VideoTest, a_truncated_h264_file_is_corrupt_data) {
   std::ifstream original(kPhoneClip, std::ios::binary);
