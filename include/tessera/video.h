@@ -84,7 +84,9 @@ struct ReaderOptions {
   // too ends it. None: a packet that does not decode is skipped, a concealed frame kept as
   // decoded, each with a warning.
   FailOn fail_on = FailOn::Error;
-  int threads = 1;             // decoder threads (frame threads hold one frame each)
+  // Decoder threads (frame threads: each holds a frame); 0: one per core and one more, as
+  // `tessera video` and FFmpeg's own default.
+  int threads = 0;
   bool apply_rotation = true;  // turn frames upright as the display matrix says
   int every = 1;               // deliver every Nth frame (1: all)
   double start = 0;            // seconds: frames before it are decoded and dropped

@@ -189,10 +189,18 @@ void bind_video_reader(nb::module_& module) {
           "__init__",
           [](FrameReader* self, const std::filesystem::path& path, int every, double start,
              double duration, const std::string& format, nb::handle memory,
-             const std::string& fail_on, nb::handle max_pixels) {
+             const std::string& fail_on, nb::handle max_pixels, int threads) {
+            if (threads < 0 || threads > 64) {
+              throw Error(ErrorCode::InvalidArgument,
+                          fmt::format("frames: threads={} is not a decoder thread count: give 1 "
+                                      "to 64, or None for one per core and one more",
+                                      threads),
+                          {.path = path.string(), .operation = "frames"});
+            }
             video::ReaderOptions options{.format = frame_format_of(format),
                                          .limits = limits_of(max_pixels),
                                          .fail_on = fail_on_of(fail_on),
+                                         .threads = threads,
                                          .every = every,
                                          .start = start,
                                          .duration = duration};
@@ -208,7 +216,8 @@ void bind_video_reader(nb::module_& module) {
           },
           nb::arg("path"), nb::kw_only(), nb::arg("every") = 1, nb::arg("start") = 0.0,
           nb::arg("duration") = 0.0, nb::arg("format") = "rgb", nb::arg("memory") = nb::none(),
-          nb::arg("fail_on") = "error", nb::arg("max_pixels").none() = nb::none())
+          nb::arg("fail_on") = "error", nb::arg("max_pixels").none() = nb::none(),
+          nb::arg("threads") = 0)
       .def_prop_ro("info", [](const FrameReader& self) { return info_dict(self.info()); })
       .def_prop_ro("closed", &FrameReader::closed)
       .def("__iter__", [](nb::handle self) { return nb::borrow(self); })

@@ -86,7 +86,7 @@ class Frames(_tessera_video.FrameReader):
 
 
 def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=None,
-           fail_on="error", max_pixels=None) -> Frames:
+           fail_on="error", max_pixels=None, threads=None) -> Frames:
     """The frames of the video at `path` as Frame objects (tessera.Images), decoded one at a
     time as the loop asks for them.
 
@@ -95,7 +95,9 @@ def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=Non
     "gray16". memory: a cap on the frames' buffers together ("64M"; past it,
     tessera.OutOfBudget). fail_on: "error" refuses a damaged stream (tessera.CorruptData naming
     the file and frame); "warning" and "none" skip what cannot be decoded with a
-    tessera.DecodeWarning. max_pixels: the per-frame pixel limit (0: none).
+    tessera.DecodeWarning. max_pixels: the per-frame pixel limit (0: none). threads: the
+    decoder's threads (None: one per core and one more, as `tessera video`; each frame thread
+    holds one more frame, so threads=1 holds the fewest).
 
         with tessera.video.frames("clip.mp4", every=5) as frames:
             for frame in frames:
@@ -103,7 +105,8 @@ def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=Non
     """
     return Frames(path, every=every, start=0.0 if start is None else start,
                   duration=0.0 if duration is None else duration, format=format, memory=memory,
-                  fail_on=fail_on, max_pixels=max_pixels)
+                  fail_on=fail_on, max_pixels=max_pixels,
+                  threads=0 if threads is None else threads)
 
 
 def process(input, output, pipeline=None, *, codec=None, crf=None, preset=None, every=1,

@@ -140,7 +140,17 @@ Image FrameToImage::convert(const AVFrame& frame, AllocationOptions options) {
     return gray;
   }
 
+  // libswscale's SIMD writers store whole vectors: up to 16 bytes past a row's last pixel
+  // (yuv420p to rgb24 at widths 33 to 47, modulo 64, on FFmpeg 5.1). Inside the image that is
+  // stride padding or the next row's start, written again after; past the last row it is past
+  // the buffer. So widths that are not a multiple of 32 are converted into an image wide
+  // enough to take it and copied (a 1920-wide frame goes straight in).
+  constexpr int kVectorPixels = 32;
+  const bool padded = frame.width % kVectorPixels != 0;
   Image image = Image::create(frame.width, frame.height, format_, options);
+  Image target = padded ? Image::create((frame.width / kVectorPixels + 1) * kVectorPixels,
+                                        frame.height, format_, options)
+                        : image;
   scale_.reset(sws_getCachedContext(scale_.release(), frame.width, frame.height, source,
                                     frame.width, frame.height, libav_format(format_), SWS_BILINEAR,
                                     nullptr, nullptr, nullptr));
@@ -156,9 +166,16 @@ Image FrameToImage::convert(const AVFrame& frame, AllocationOptions options) {
     sws_setColorspaceDetails(scale_.get(), matrix, full_range(frame) ? 1 : 0, matrix, 1, 0, 1 << 16,
                              1 << 16);
   }
-  std::uint8_t* planes[4] = {reinterpret_cast<std::uint8_t*>(image.data())};
-  const int strides[4] = {static_cast<int>(image.stride())};
+  std::uint8_t* planes[4] = {reinterpret_cast<std::uint8_t*>(target.data())};
+  const int strides[4] = {static_cast<int>(target.stride())};
   sws_scale(scale_.get(), frame.data, frame.linesize, 0, frame.height, planes, strides);
+  if (padded) {
+    const std::size_t row_bytes = static_cast<std::size_t>(frame.width) * format_.bytes_per_pixel();
+    for (int y = 0; y < frame.height; ++y) {
+      std::memcpy(image.mutable_view().row<std::uint8_t>(y), target.view().row<std::uint8_t>(y),
+                  row_bytes);
+    }
+  }
   return image;
 }
 

@@ -107,6 +107,10 @@ std::string fourcc(std::uint32_t tag) {
 
 }  // namespace
 
+int threads_of(const ReaderOptions& options) {
+  return options.threads > 0 ? options.threads : decoder_threads();
+}
+
 int decoder_threads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1;
 }
@@ -228,7 +232,8 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
       options_(options),
       info_(std::move(info)),
       demuxer_(demuxer ? std::move(demuxer)
-                       : detail::open_demuxer(path, info_, options.threads, options.sequence_rate)),
+                       : detail::open_demuxer(path, info_, detail::threads_of(options),
+                                              options.sequence_rate)),
       buffers_(options.budget, "video frame"),
       frame_(detail::make_frame()),
       packet_(detail::make_packet()),
@@ -280,7 +285,7 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
   detail::check(avcodec_parameters_to_context(decoder_.get(), &parameters),
                 "cannot set up the decoder", path_);
   decoder_->pkt_timebase = video.time_base;
-  decoder_->thread_count = std::max(1, options.threads);
+  decoder_->thread_count = detail::threads_of(options);
   decoder_->max_pixels =
       static_cast<std::int64_t>(std::min<std::uint64_t>(options.limits.max_pixels, INT64_MAX));
   // The decoder's own checks on: without them most decoders conceal damage (a truncated or

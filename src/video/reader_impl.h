@@ -96,6 +96,8 @@ std::size_t frame_bytes(int width, int height, AVPixelFormat format);
 // estimate: one per core and one more, as FFmpeg's own default: H.264 frame threads wait on
 // each other's reference rows, and with one per core the cores idle in those waits.
 int decoder_threads();
+// ReaderOptions::threads, 0 read as decoder_threads().
+int threads_of(const ReaderOptions& options);
 // Opens `path`'s demuxer and finds its best video stream; fills `info` from the headers.
 // `sequence_rate` (> 0): an image sequence's frames a second (image2's own default: 25);
 // InvalidArgument for any other input.
