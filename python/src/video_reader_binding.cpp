@@ -14,6 +14,7 @@
 #include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/string.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -68,15 +69,18 @@ class FrameReader {
   const video::VideoInfo& info() const { return open_reader().info(); }
 
   nb::object next() {
-    if (!reader_) throw nb::stop_iteration();
+    // Being closed from another thread (a stop button): the loop ends.
+    if (closing_) throw nb::stop_iteration();
     // A reader is one thread's at a time; the GIL is released while it decodes, so a second
     // thread is refused rather than waited for (it would wait holding the GIL).
     const std::unique_lock busy(decoding_, std::try_to_lock);
     if (!busy.owns_lock()) {
+      if (closing_) throw nb::stop_iteration();
       throw Error(ErrorCode::InvalidArgument,
                   "frames: another thread is reading this video; give each thread a reader",
                   {.path = path_.string(), .operation = "frames"});
     }
+    if (!reader_) throw nb::stop_iteration();
     std::optional<video::Frame> frame;
     {
       const PixelCall call;
@@ -84,17 +88,24 @@ class FrameReader {
     }
     warn_of_new_damage();
     if (!frame) {
-      close();
+      release();
       throw nb::stop_iteration();
     }
     return nb::cast(
         PyFrame{{std::move(frame->image), false}, frame->index, frame->pts, frame->time});
   }
 
-  // Frames already given stay valid: they hold their buffers.
+  // Frames already given stay valid: they hold their buffers. From another thread than the
+  // loop's (a stop button), it waits for the frame being decoded, and the loop then ends.
   void close() {
-    reader_.reset();
-    budget_owner_ = nb::none();
+    closing_ = true;
+    std::unique_lock busy(decoding_, std::defer_lock);
+    {
+      // Without the GIL: the loop's thread needs it to finish its frame and let go.
+      const nb::gil_scoped_release unlocked;
+      busy.lock();
+    }
+    release();
   }
   bool closed() const { return !reader_; }
   const std::filesystem::path& path() const { return path_; }
@@ -106,6 +117,12 @@ class FrameReader {
                   {.path = path_.string(), .operation = "frames"});
     }
     return *reader_;
+  }
+
+  // The reader and the budget it charges, let go (under decoding_, or on the loop's thread).
+  void release() {
+    reader_.reset();
+    budget_owner_ = nb::none();
   }
 
   // What the decoder skipped (fail_on="warning"/"none"), as tessera.DecodeWarning, once each.
@@ -123,6 +140,7 @@ class FrameReader {
   nb::object budget_owner_;
   std::optional<video::Reader> reader_;
   std::mutex decoding_;
+  std::atomic<bool> closing_{false};
   std::size_t warned_ = 0;
 };
 

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -186,6 +187,29 @@ def test_dropped_frames_are_recycled_and_kept_ones_stay_accounted(vtest, profili
     del kept
     gc.collect()
     assert tessera.memory.counters()["live_bytes"] == before
+
+
+def test_close_from_another_thread_ends_the_loop(vtest):
+    # A stop button: close() on another thread while the loop decodes (it crashed the process).
+    # Where the loop is when close() lands is the threads' business; the loop must end cleanly.
+    for frames_before_close in (1, 10, 100):
+        frames = tessera.video.frames(vtest)
+        first = next(frames)
+        started = threading.Event()
+        stopper = threading.Thread(target=lambda: (started.wait(), frames.close()))
+        stopper.start()
+        count = 0
+        for _ in frames:
+            count += 1
+            if count == frames_before_close:
+                started.set()
+        started.set()
+        stopper.join()
+        assert frames.closed and count >= min(frames_before_close, 794)
+        with pytest.raises(StopIteration):
+            next(frames)
+        assert np.asarray(first).shape == (576, 768, 3)  # a frame given stays valid
+        del first
 
 
 def test_memory_caps_the_frames_held(vtest):
