@@ -48,7 +48,10 @@ void warn_of_unused_options(const std::filesystem::path& output, const nanobind:
 // A tessera.DecodeWarning (a UserWarning) at the caller's line for each of `warnings`, what a
 // decoder accepted in a damaged file (fail_on="none"), so that Python's warnings machinery
 // (filters, catch_warnings, -W error) sees them. Decoders are opened with print_warnings off.
-void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings);
+// `stack_level` as warnings.warn's stacklevel: 2 for a binding called through a Python
+// wrapper of the package, so that the warning names the user's line.
+void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings,
+                    int stack_level = 1);
 
 // The decoding rules Python callers give by keyword: max_pixels (None: the default limit, 0:
 // none, as the CLI's --unlimited) and fail_on ("error", "warning" or "none").

@@ -380,12 +380,15 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
   }
 }
 
-void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+void warn_of_damage(const std::filesystem::path& path, const std::vector<std::string>& warnings,
+                    int stack_level) {
   if (warnings.empty()) return;
   const nb::object category = nb::module_::import_("tessera.errors").attr("DecodeWarning");
   for (const std::string& warning : warnings) {
     const nb::str message = message_str(path.string() + ": " + warning);
-    if (PyErr_WarnEx(category.ptr(), message.c_str(), 1) != 0) throw nb::python_error();
+    if (PyErr_WarnEx(category.ptr(), message.c_str(), stack_level) != 0) {
+      throw nb::python_error();
+    }
   }
 }
 

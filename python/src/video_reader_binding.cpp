@@ -194,7 +194,10 @@ void bind_video_reader(nb::module_& module) {
       .def_ro("index", &PyFrame::index,
               "0-based number of the frame in the video (counted before every=).")
       .def_ro("pts", &PyFrame::pts, "Presentation timestamp in the stream's time base.")
-      .def_ro("time", &PyFrame::time, "Presentation time in seconds.")
+      .def_ro("time", &PyFrame::time,
+              "Presentation time in seconds from the stream's start (ffprobe's pts_time less the "
+              "stream's start_time; 0 for the first frame of most files), the clock start= and "
+              "duration= count on.")
       .def("__repr__", [](const PyFrame& self) {
         return message_str(fmt::format("<tessera.video.Frame {} at {:.3f} s, {}x{} {}>", self.index,
                                        self.time, self.image.width(), self.image.height(),

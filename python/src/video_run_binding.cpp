@@ -178,7 +178,7 @@ void bind_video_run(nb::module_& module) {
           }
           summary = run.result();
         }
-        warn_of_damage(input, summary->warnings);
+        warn_of_damage(input, summary->warnings, 2);  // through tessera.video.process
         return summary_dict(*summary, output);
       },
       nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),

@@ -24,10 +24,13 @@ long the video; a frame kept stays valid, and accounted, after the reader has mo
 """
 
 import dataclasses as _dataclasses
+import os as _os
+import warnings as _warnings
 
 import tessera as _tessera_package  # first: it binds tessera.Image, which every Frame is
 
 from . import _tessera_video
+from . import errors as _errors
 from ._tessera_video import Frame
 
 
@@ -62,6 +65,37 @@ class VideoInfo:
     decode_estimate: int
 
 
+def _check(name, value, kinds, what):
+    """Refuses a wrong type in words, before the bindings' signature dump would."""
+    if value is not None and (isinstance(value, bool) and bool not in kinds
+                              or not isinstance(value, kinds)):
+        raise TypeError(f"{name}= takes {what}, not {type(value).__name__} {value!r}")
+
+
+def _check_range(start, duration):
+    _check("start", start, (int, float), "seconds (a number) or None for the beginning")
+    _check("duration", duration, (int, float), "seconds (a number) or None for the rest")
+    if start is not None and not start >= 0:
+        raise _errors.InvalidArgument(f"start {start!r} s: give seconds from the beginning, 0 "
+                                      f"or more")
+    if duration is not None and not duration > 0:
+        raise _errors.InvalidArgument(f"duration={duration!r}: give seconds, more than 0, or "
+                                      f"None for the rest of the video")
+
+
+def _warn_of_unused_options(output, **given):
+    """Encoder options given for an output that has no encoder (null, an image sequence): said
+    once and ignored, as `tessera video` says them."""
+    text = _os.fsdecode(output) if isinstance(output, (str, bytes, _os.PathLike)) else ""
+    if text != "null" and "%" not in text:
+        return
+    kind = "'null'" if text == "null" else "an image sequence"
+    for name, value in given.items():
+        if value is not None:
+            _warnings.warn(f"{name}= applies to video outputs only; ignored for {kind}",
+                           UserWarning, stacklevel=3)
+
+
 def _video_info(fields):
     streams = tuple(StreamInfo(**stream) for stream in fields["streams"])
     return VideoInfo(**{**fields, "streams": streams})
@@ -93,9 +127,10 @@ def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=Non
     every: every Nth frame (all are decoded; the others are dropped). start, duration: seconds.
     format: "rgb" (the default), "gray" (the luma plane: no colour conversion), "rgb16",
     "gray16". memory: a cap on the frames' buffers together ("64M"; past it,
-    tessera.OutOfBudget). fail_on: "error" refuses a damaged stream (tessera.CorruptData naming
-    the file and frame); "warning" and "none" skip what cannot be decoded with a
-    tessera.DecodeWarning. max_pixels: the per-frame pixel limit (0: none). threads: the
+    tessera.OutOfBudget). fail_on: "error" (the default) refuses a damaged stream
+    (tessera.CorruptData naming the file and frame) and warns (tessera.DecodeWarning) of a
+    frame decoded without one of its references; "warning" refuses that too; "none" skips
+    what cannot be decoded, with a tessera.DecodeWarning for each. max_pixels: the per-frame pixel limit (0: none). threads: the
     decoder's threads (None: one per core and one more, as `tessera video`; each frame thread
     holds one more frame, so threads=1 holds the fewest).
 
@@ -103,6 +138,10 @@ def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=Non
             for frame in frames:
                 ...
     """
+    _check("every", every, (int,), "a whole number of frames (1: every frame)")
+    _check_range(start, duration)
+    _check("format", format, (str,), '"rgb", "gray", "rgb16" or "gray16"')
+    _check("threads", threads, (int,), "a whole number of decoder threads, or None")
     return Frames(path, every=every, start=0.0 if start is None else start,
                   duration=0.0 if duration is None else duration, format=format, memory=memory,
                   fail_on=fail_on, max_pixels=max_pixels,
@@ -132,9 +171,25 @@ def process(input, output, pipeline=None, *, codec=None, crf=None, preset=None, 
     output holds the frames done so far, playable, no temporary is left, and the call raises
     KeyboardInterrupt (or that exception).
     """
+    _check("pipeline", pipeline, (str,), 'pipeline text such as "gray | blur 5", or None')
+    _check("codec", codec, (str,), '"h264", "hevc", "vp9", "av1", "ffv1" or None')
+    _check("crf", crf, (int,), "a whole number (the encoder's quality scale), or None")
+    if crf is not None and crf < 0:
+        raise _errors.InvalidArgument(f"crf={crf}: give 0 (best) or more, or None for the "
+                                      f"encoder's default")
+    _check("preset", preset, (str, int), 'the encoder\'s preset ("veryfast", or 0-8 for vp9)')
+    _check("every", every, (int,), "a whole number of frames (1: every frame)")
+    _check_range(start, duration)
+    _check("frames_in_flight", frames_in_flight, (int,), "a whole number of frames, or None")
+    _check("audio", audio, (bool,), "True or False")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress= takes a function called with a dict as frames are written, "
+                        f"not {type(progress).__name__} {progress!r}")
+    _warn_of_unused_options(output, codec=codec, crf=crf, preset=preset,
+                            audio=None if audio else False)
     return _tessera_video.process(
         input, output, pipeline, codec=codec or "", crf=-1 if crf is None else crf,
-        preset=preset or "", every=every, start=0.0 if start is None else start,
+        preset="" if preset is None else str(preset), every=every, start=0.0 if start is None else start,
         duration=0.0 if duration is None else duration, memory=memory,
         frames_in_flight=0 if frames_in_flight is None else frames_in_flight, audio=audio,
         fail_on=fail_on, max_pixels=max_pixels, progress=progress)

@@ -290,6 +290,46 @@ def test_process_is_charged_to_the_enclosing_budget_and_held_to_its_room(motion,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("arguments, error, words", [
+    ({"crf": 23.5}, TypeError, "crf= takes a whole number"),
+    ({"crf": -1}, ValueError, "crf=-1"),
+    ({"every": 2.5}, TypeError, "every= takes a whole number"),
+    ({"start": "2"}, TypeError, "start= takes seconds"),
+    ({"duration": 0}, ValueError, "duration=0: give seconds, more than 0"),
+    ({"audio": "no"}, TypeError, "audio= takes True or False"),
+    ({"progress": 5}, TypeError, "progress= takes a function"),
+    ({"pipeline": ["gray"]}, TypeError, "pipeline= takes pipeline text"),
+])
+def test_process_refuses_wrong_arguments_in_words_before_any_work(motion, tmp_path, arguments,
+                                                                  error, words):
+    arguments = {"pipeline": "gray", **arguments}
+    with pytest.raises(error, match=words):
+        tessera.video.process(motion, tmp_path / "out.mp4", **arguments)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_frames_refuse_wrong_arguments_and_a_start_past_the_end(motion):
+    with pytest.raises(TypeError, match="every= takes a whole number"):
+        tessera.video.frames(motion, every=2.0)
+    with pytest.raises(ValueError, match="duration=0"):
+        tessera.video.frames(motion, duration=0)
+    with pytest.raises(tessera.InvalidArgument, match=r"start 100 s is past the end .*8\.0 s"):
+        tessera.video.frames(motion, start=100)
+
+
+def test_encoder_options_for_an_output_without_encoder_are_said_and_ignored(motion, tmp_path):
+    with pytest.warns(UserWarning, match="crf= applies to video outputs only; ignored for 'null'"):
+        summary = tessera.video.process(motion, "null", "gray", crf=20, every=50)
+    assert summary["frames_written"] == 5
+    with pytest.warns(UserWarning, match="preset= .* an image sequence") as caught:
+        tessera.video.process(motion, tmp_path / "f%03d.png", "gray", preset="slow", every=50)
+    assert caught[0].filename == __file__  # the caller's line, not the package's
+    # A preset as a number (vp9's cpu-used) is taken as the README writes it.
+    tessera.video.process(motion, tmp_path / "v.webm", "gray | resize 25%", codec="vp9",
+                          preset=8, every=50, audio=False)
+    assert (tmp_path / "v.webm").stat().st_size > 0
+
+
 def test_process_refuses_a_bad_pipeline_before_touching_a_file(motion, tmp_path):
     with pytest.raises(tessera.InvalidArgument, match="blurr"):
         tessera.video.process(motion, tmp_path / "out.mp4", "gray | blurr 3")

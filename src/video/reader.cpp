@@ -252,6 +252,13 @@ Reader::Impl::Impl(const std::filesystem::path& path, const ReaderOptions& optio
                             options.start, options.duration),
                 {.path = path_, .operation = "open video"});
   }
+  // Past the end is a mistake in the arguments, not an empty video (as run() says it).
+  if (options.start > 0 && info_.duration > 0 && options.start >= info_.duration) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("start {:g} s is past the end of the video ({:.1f} s)", options.start,
+                            info_.duration),
+                {.path = path_, .operation = "open video"});
+  }
   if (!options.apply_rotation && info_.rotation % 180 != 0) std::swap(info_.width, info_.height);
   if (!options.apply_rotation) info_.rotation = 0;
   AVStream& video = stream();
