@@ -241,10 +241,10 @@ TEST_F(VideoInputsTest, rgb_frames_of_every_width_class_are_read_exactly_and_in_
   for (const int width : {16, 31, 33, 34, 40, 47, 64, 98, 100, 106, 170, 232, 360, 1000}) {
     for (const char* pixel_format : {"yuv420p", "yuv422p"}) {
       SCOPED_TRACE(fmt::format("width {} {}", width, pixel_format));
-      const fs::path clip = make(
-          fmt::format("w{}-{}.mkv", width, pixel_format),
-          fmt::format("-i '{}' -frames:v 3 -vf scale={}:6:flags=area -pix_fmt {} -c:v ffv1",
-                      kPedestrians.string(), width, pixel_format));
+      const fs::path clip =
+          make(fmt::format("w{}-{}.mkv", width, pixel_format),
+               fmt::format("-i '{}' -frames:v 3 -vf scale={}:6:flags=area -pix_fmt {} -c:v ffv1",
+                           kPedestrians.string(), width, pixel_format));
       const std::size_t frame_bytes = static_cast<std::size_t>(width) * 6 * 3;
       const std::string reference = ffmpeg_frames(clip, "rgb24", 0, 3);
       ASSERT_EQ(reference.size(), 3 * frame_bytes);
