@@ -480,16 +480,21 @@ std::optional<Reader::Impl::Decoded> Reader::Impl::next_decoded() {
     // The decoder wants input: the next packet of the video stream.
     const int read = av_read_frame(demuxer_.get(), packet_.get());
     if (read < 0) {
-      if (read != AVERROR_EOF) {
-        damaged(read, fmt::format("cannot read the packet after frame {} (a truncated or corrupt "
-                                  "file)",
-                                  decoded_));
+      // image2 guesses a sequence's range by probing numbers 1, 2, 4, 8, ... past the first,
+      // so it can step over a gap and then fail to open the missing file (EIO): the sequence
+      // ends there, as at its end, and check_sequence_end() says what was left out.
+      const bool sequence_gap = read == AVERROR(EIO) && info_.container == "image2";
+      if (read != AVERROR_EOF && !sequence_gap) {
+        damaged(read, fmt::format("cannot read the video stream past its packet {} (a truncated "
+                                  "or corrupt file)",
+                                  packets_read_));
       }
       draining_ = true;
       detail::check(avcodec_send_packet(decoder_.get(), nullptr), "cannot drain the decoder",
                     path_);
       continue;
     }
+    if (packet_->stream_index == info_.stream_index) ++packets_read_;
     if (packet_->stream_index != info_.stream_index) {
       const auto stream_index = static_cast<std::size_t>(packet_->stream_index);
       if (stream_index < keep_.size() && keep_[stream_index]) {

@@ -378,6 +378,18 @@ TEST_F(VideoInputsTest, a_gap_in_a_sequence_ends_it_with_a_warning) {
   EXPECT_NE(summary.warnings[0].find("number 2 is missing"), std::string::npos)
       << summary.warnings[0];
   EXPECT_NE(summary.warnings[0].find("from number 3"), std::string::npos) << summary.warnings[0];
+  // 1, 2, 3, 5, 6: image2's range probe steps over the gap to 5 and fails to open 4 (it was an
+  // Io error "after frame 1"): the same end, the same warning.
+  fs::create_directory(file("gap2"));
+  for (const int number : {1, 2, 3, 5, 6}) {
+    make(fmt::format("gap2/{}.png", number),
+         "-f lavfi -i testsrc2=size=64x48 -frames:v 1 -update 1");
+  }
+  const auto stepped = video::run(file("gap2/%d.png"), "null", {}, {});
+  EXPECT_EQ(stepped.frames_written, 3);
+  ASSERT_EQ(stepped.warnings.size(), 1u);
+  EXPECT_NE(stepped.warnings[0].find("number 4 is missing"), std::string::npos)
+      << stepped.warnings[0];
   // A whole sequence: no warning.
   fs::remove(file("gap/000003.png"));
   EXPECT_TRUE(video::run(file("gap/%06d.png"), "null", {}, {}).warnings.empty());
