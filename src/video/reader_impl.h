@@ -79,11 +79,11 @@ class Reader::Impl {
   std::vector<detail::PacketPtr> others_;
   std::vector<std::string> warnings_;
   std::map<std::int64_t, std::string> sources_;  // an image sequence's files by packet pts
-  std::string last_source_;    // an image sequence's file of the last frame decoded
-  std::int64_t decoded_ = 0;   // frames the decoder has given
+  std::string last_source_;        // an image sequence's file of the last frame decoded
+  std::int64_t decoded_ = 0;       // frames the decoder has given
   std::int64_t packets_read_ = 0;  // packets of the video stream read
-  std::int64_t packets_ = 0;   // video packets sent to the decoder
-  std::int64_t selected_ = 0;  // of those, in [start, start + duration)
+  std::int64_t packets_ = 0;       // video packets sent to the decoder
+  std::int64_t selected_ = 0;      // of those, in [start, start + duration)
   std::int64_t start_pts_ = 0;
   bool draining_ = false;
   bool finished_ = false;
