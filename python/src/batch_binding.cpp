@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "bindings.h"
+#include "python_call.h"
 #include "tessera/batch/batch.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
@@ -54,7 +55,7 @@ class BatchRun {
     std::optional<batch::FileResult> result;
     for (;;) {
       {
-        const nb::gil_scoped_release unlocked;
+        const GilReleased unlocked;
         std::unique_lock lock(mutex_);
         changed_.wait_for(lock, std::chrono::milliseconds(100),
                           [&] { return !results_.empty() || finished_; });
@@ -91,7 +92,7 @@ class BatchRun {
     }
     changed_.notify_all();
     if (worker_.joinable()) {
-      const nb::gil_scoped_release unlocked;
+      const GilReleased unlocked;
       worker_.join();
     }
   }

@@ -6,12 +6,15 @@
 #include <dlfcn.h>
 #include <frameobject.h>
 #include <nanobind/stl/string.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "tessera/memory.h"
@@ -157,6 +160,41 @@ PythonCaller::PythonCaller() {
     const std::string line = user_line();
     if (!line.empty()) scope_.emplace(line);
   }
+}
+
+namespace {
+
+// Set by an atexit hook, before the interpreter starts finalizing (after that, a thread that
+// takes the GIL is ended with pthread_exit).
+std::atomic<bool> exiting{false};
+// Threads in ~GilReleased that found `exiting` false and are taking the GIL back.
+std::atomic<int> retaking{0};
+
+}  // namespace
+
+GilReleased::GilReleased() : state_(PyEval_SaveThread()) {}
+
+GilReleased::~GilReleased() {
+  ++retaking;
+  if (exiting) {
+    --retaking;
+    for (;;) pause();  // the process is ending: this thread must not run Python again
+  }
+  PyEval_RestoreThread(state_);
+  --retaking;
+}
+
+void guard_daemon_threads_at_exit(nb::module_&) {
+  // At exit (atexit runs before finalizing starts), with the GIL held: from now on a thread
+  // leaving a GilReleased scope waits for the end; those already taking the GIL back (they
+  // found `exiting` false, seq_cst on both sides) are let through before finalizing starts, and
+  // may return to Python, where pthread_exit ends them in Python's own frames, safely.
+  nb::module_::import_("atexit").attr("register")(nb::cpp_function([] {
+    exiting = true;
+    PyThreadState* const main = PyEval_SaveThread();
+    while (retaking.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    PyEval_RestoreThread(main);
+  }));
 }
 
 PixelCall::~PixelCall() {

@@ -23,6 +23,21 @@
 #pragma GCC visibility push(default)
 namespace tessera::python {
 
+// The GIL let go for a scope, as nanobind::gil_scoped_release, except at interpreter exit: a
+// daemon thread that takes the GIL back then is ended by pthread_exit, and that unwinding
+// through a destructor (noexcept) is std::terminate, an abort at exit. Such a thread waits for
+// the process to end instead, as Python 3.14 makes such threads do.
+class GilReleased {
+ public:
+  GilReleased();  // with the GIL held
+  ~GilReleased();
+  GilReleased(const GilReleased&) = delete;
+  GilReleased& operator=(const GilReleased&) = delete;
+
+ private:
+  PyThreadState* state_;
+};
+
 class PythonCaller {
  public:
   PythonCaller();  // with the GIL held
@@ -42,8 +57,11 @@ class PixelCall {
 
  private:
   PythonCaller caller_;  // named before the GIL goes: reading frames needs it
-  std::optional<nanobind::gil_scoped_release> unlocked_{std::in_place};
+  std::optional<GilReleased> unlocked_{std::in_place};
 };
+
+// Makes GilReleased safe at interpreter exit (an atexit hook; see GilReleased).
+void guard_daemon_threads_at_exit(nanobind::module_& module);
 
 // Installs the tracemalloc hooks and tessera.tracemalloc_domain; removes the hooks at exit.
 void bind_tracemalloc(nanobind::module_& module);

@@ -102,7 +102,7 @@ class FrameReader {
     std::unique_lock busy(decoding_, std::defer_lock);
     {
       // Without the GIL: the loop's thread needs it to finish its frame and let go.
-      const nb::gil_scoped_release unlocked;
+      const GilReleased unlocked;
       busy.lock();
     }
     release();
@@ -179,7 +179,7 @@ void bind_video_reader(nb::module_& module) {
       [](const std::filesystem::path& path) {
         video::VideoInfo info;
         {
-          const nb::gil_scoped_release unlocked;
+          const GilReleased unlocked;
           info = video::probe(path);
         }
         return info_dict(info);

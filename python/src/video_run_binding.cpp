@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "bindings.h"
+#include "python_call.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/video.h"
@@ -85,7 +86,7 @@ class BackgroundRun {
   }
   ~BackgroundRun() {
     stop_.request_stop();
-    const nb::gil_scoped_release unlocked;
+    const GilReleased unlocked;
     worker_.join();
   }
   BackgroundRun(const BackgroundRun&) = delete;
@@ -94,7 +95,7 @@ class BackgroundRun {
   // With the GIL released: waits up to 100 ms for the run to end or to make progress. Returns
   // the progress not yet taken, if any.
   std::optional<video::Progress> wait() {
-    const nb::gil_scoped_release unlocked;
+    const GilReleased unlocked;
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, std::chrono::milliseconds(100),
                       [&] { return finished_ || progress_.has_value(); });

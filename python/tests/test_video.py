@@ -212,6 +212,26 @@ def test_close_from_another_thread_ends_the_loop(vtest):
         del first
 
 
+def test_the_interpreter_exits_cleanly_with_a_daemon_thread_in_a_loop(vtest):
+    # At exit a daemon thread taking the GIL back was ended by pthread_exit through a noexcept
+    # destructor: std::terminate, an abort (rc 134) every time.
+    script = f"""
+import threading, time, tessera.video
+def loop():
+    while True:
+        for frame in tessera.video.frames({str(vtest)!r}):
+            pass
+threading.Thread(target=loop, daemon=True).start()
+time.sleep(0.3)
+print("main exits", flush=True)
+"""
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == "main exits\n"
+
+
 def test_memory_caps_the_frames_held(vtest):
     frame_bytes = 768 * 576 * 3
     kept = []
