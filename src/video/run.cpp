@@ -680,6 +680,14 @@ RunSummary run(const std::filesystem::path& input, const std::filesystem::path& 
       }
     }
   }
+  if (options.progress && !summary.interrupted && summary.frames_written != frames_total &&
+      summary.frames_written > 0) {
+    // The headers' count was off (an estimate, or a last packet the decoder discards): at the
+    // end the total is known, and a progress bar reaches its end.
+    options.progress({.frames = summary.frames_written,
+                      .frames_total = summary.frames_written,
+                      .seconds = std::chrono::duration<double>(Clock::now() - started).count()});
+  }
   if (summary.frames_read == 0 && !summary.interrupted) {
     // Past the last frame (the headers' duration was unknown or longer than the frames) is a
     // usage matter; no frame at all where the range starts at 0 is a damaged stream.

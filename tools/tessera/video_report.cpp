@@ -47,8 +47,10 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
 VideoReport::~VideoReport() { std::remove(part_.c_str()); }
 
 void VideoReport::sample(const video::Progress& progress) {
+  // One point per frame written: the run's last call only corrects the total.
+  const bool new_frame = progress.frames != last_.frames;
   last_ = progress;
-  if (!timeline_.due()) return;
+  if (!new_frame || !timeline_.due()) return;
   timeline_.add({progress.seconds, progress.frames, memory::counters().live_bytes,
                  memory::read_process_memory().rss});
 }
