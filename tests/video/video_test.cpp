@@ -161,8 +161,10 @@ TEST_F(VideoTest, every_start_and_duration_select_frames) {
   EXPECT_EQ(indices, (std::vector<std::int64_t>{100, 105, 110, 115}));
 }
 
-TEST_F(VideoTest, a_negative_start_or_duration_is_refused) {
-  for (const auto& [start, duration] : {std::pair{-1.0, 0.0}, std::pair{0.0, -2.0}}) {
+TEST_F(VideoTest, a_negative_start_or_duration_or_a_start_past_the_end_is_refused) {
+  // vtest.avi is 79.5 s long: 1000 s is past its end (it read no frame, silently).
+  for (const auto& [start, duration] :
+       {std::pair{-1.0, 0.0}, std::pair{0.0, -2.0}, std::pair{1000.0, 0.0}}) {
     try {
       (void)video::Reader::open(kPedestrians, {.start = start, .duration = duration});
       ADD_FAILURE() << "start " << start << ", duration " << duration << " accepted";
