@@ -2,6 +2,9 @@
 
 import os
 import pathlib
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -51,3 +54,32 @@ def profiling():
 @pytest.fixture
 def not_profiling():
     yield from _profiling_set_to(False)
+
+
+@pytest.fixture
+def interrupt_child():
+    """Runs a Python script in a child with the leak check on, sends it SIGINT once it has
+    printed its first line and `after` more seconds have passed (or it has ended), and returns
+    (returncode, its whole stdout, its stderr). The script installs Python's default SIGINT
+    handler itself (as in a terminal: not inherited by a child). `hang_guard` seconds later a
+    child still running is killed and the test fails: a hang guard, not a timing assertion."""
+    def run(script, *args, after=1.0, hang_guard=60):
+        env = dict(os.environ, TESSERA_LEAK_CHECK="1")
+        child = subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=env)
+        started = child.stdout.readline()
+        try:
+            child.wait(timeout=after)
+        except subprocess.TimeoutExpired:
+            pass
+        child.send_signal(signal.SIGINT)
+        try:
+            stdout, stderr = child.communicate(timeout=hang_guard)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            pytest.fail(f"the child did not stop on SIGINT within {hang_guard} s")
+        return child.returncode, started + stdout, stderr
+
+    return run

@@ -2,12 +2,6 @@
 and leaves neither the output nor a temporary; a program with a SIGINT handler of its own
 keeps it."""
 
-import os
-import pathlib
-import signal
-import subprocess
-import sys
-
 import pytest
 
 import tessera
@@ -32,29 +26,21 @@ except KeyboardInterrupt:
 '''
 
 
-def run_and_interrupt(tmp_path, photo, script, pipeline=SLOW):
-    out = tmp_path / "out" / "slow.png"
-    out.parent.mkdir()
-    env = dict(os.environ, TESSERA_LEAK_CHECK="1")
-    child = subprocess.Popen([sys.executable, "-c", script, str(photo), str(out), pipeline],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    started = child.stdout.readline()
-    # A band of the job has surely begun after this; if not, SIGINT comes before the convert
-    # and the child ends the same way.
-    try:
-        child.wait(timeout=1.0)
-    except subprocess.TimeoutExpired:
-        pass
-    child.send_signal(signal.SIGINT)
-    try:
-        stdout, stderr = child.communicate(timeout=25)  # a hang guard, not a timing assertion
-    except subprocess.TimeoutExpired:
-        child.kill()
-        pytest.fail("the convert did not stop on SIGINT")
-    return child.returncode, started + stdout, stderr, out
+@pytest.fixture
+def run_and_interrupt(interrupt_child):
+    def run(tmp_path, photo, script, pipeline=SLOW):
+        out = tmp_path / "out" / "slow.png"
+        out.parent.mkdir()
+        # A band of the job has surely begun 1 s after it started; if not, SIGINT comes before
+        # the convert and the child ends the same way.
+        code, stdout, stderr = interrupt_child(script, photo, out, pipeline, after=1.0,
+                                               hang_guard=25)
+        return code, stdout, stderr, out
+
+    return run
 
 
-def test_ctrl_c_stops_a_long_convert_leaving_nothing(tmp_path, photo):
+def test_ctrl_c_stops_a_long_convert_leaving_nothing(tmp_path, photo, run_and_interrupt):
     code, stdout, stderr, out = run_and_interrupt(tmp_path, photo, SCRIPT)
     assert code == 0, stderr
     assert stdout.splitlines() == ["started", "KeyboardInterrupt", "then converted"], stderr
@@ -73,7 +59,8 @@ def big_photo(tmp_path, photo):
 
 
 @pytest.mark.parametrize("pipeline", ["", "equalize"])
-def test_ctrl_c_after_the_last_read_still_leaves_nothing(tmp_path, big_photo, pipeline):
+def test_ctrl_c_after_the_last_read_still_leaves_nothing(tmp_path, big_photo, pipeline,
+                                                         run_and_interrupt):
     """No pipeline, or a whole-image stage: SIGINT comes while the encoder works on rows already
     read. KeyboardInterrupt, and no output: never a complete file followed by the exception."""
     code, stdout, stderr, out = run_and_interrupt(tmp_path, big_photo, SCRIPT, pipeline)
@@ -98,7 +85,7 @@ print("finished", flush=True)
 '''
 
 
-def test_a_programs_own_sigint_handler_is_left_alone(tmp_path, photo):
+def test_a_programs_own_sigint_handler_is_left_alone(tmp_path, photo, run_and_interrupt):
     code, stdout, stderr, out = run_and_interrupt(tmp_path, photo, OWN_HANDLER, SECONDS)
     # The convert in flight runs to its end (the program chose to handle SIGINT itself), then
     # the program's handler runs, once.
