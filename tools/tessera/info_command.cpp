@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "info_record.h"
 #include "interrupt.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
@@ -71,9 +72,53 @@ std::string describe_decode_memory(const Decoder& decoder) {
                      memory::format_bytes(own));
 }
 
+// The same facts as the line, for programs: sizes upright and as stored, the decode memory in
+// bytes (pixels, and inside the codec library).
+nlohmann::ordered_json image_record(const std::string& path, const Decoder& decoder) {
+  const ImageInfo& info = decoder.info();
+  const bool sideways = info.orientation >= 5;
+  const std::size_t pixels = info.decode_bytes();
+  const std::size_t own = decoder.working_bytes();
+  return {
+      {"path", path},
+      {"type", "image"},
+      {"format", info.format_name.empty() ? std::string(to_string(info.format)) : info.format_name},
+      {"width", sideways ? info.height : info.width},
+      {"height", sideways ? info.width : info.height},
+      {"stored_width", info.width},
+      {"stored_height", info.height},
+      {"orientation", info.orientation},
+      {"pixel_format", info.pixel_format.name()},
+      {"channels", info.pixel_format.channels()},
+      {"bit_depth", info.pixel_format.bytes_per_sample() * 8},
+      {"icc_profile", info.has_icc_profile},
+      {"progressive", info.progressive},
+      {"animated", info.animated},
+      // Counted where the format says it without decoding (GIF); null where it does not.
+      {"frames", info.frames > 0 ? nlohmann::ordered_json(info.frames)
+                 : info.animated ? nlohmann::ordered_json(nullptr)
+                                 : nlohmann::ordered_json(1)},
+      {"decode_bytes", pixels + own},
+      {"decode_pixel_bytes", pixels},
+      {"decode_codec_bytes", own}};
+}
+
+// The line a person reads.
+void print_image_line(const std::string& path, const Decoder& decoder) {
+  const ImageInfo& info = decoder.info();
+  fmt::print(
+      "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, {}\n", path,
+      info.format_name.empty() ? to_string(info.format) : info.format_name, describe_size(info),
+      info.pixel_format.name(), info.pixel_format.channels(),
+      info.pixel_format.channels() == 1 ? "" : "s", info.pixel_format.bytes_per_sample() * 8,
+      describe_frames(info), info.has_icc_profile ? ", ICC profile" : "",
+      info.progressive ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive") : "",
+      describe_decode_memory(decoder));
+}
+
 }  // namespace
 
-int run_info(const std::vector<std::string>& paths, const Limits& limits) {
+int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json) {
   int status = 0;
   for (const std::string& path : paths) {
     try {
@@ -81,23 +126,18 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
       // "-" is standard input, as in convert.
       const auto decoder =
           path == "-" ? open_decoder(stdin, "stdin", options) : open_decoder(path, options);
-      const ImageInfo& info = decoder->info();
-      fmt::print(
-          "{}: {} {} {} ({} channel{}, {}-bit){}{}{}, {}\n", path,
-          info.format_name.empty() ? to_string(info.format) : info.format_name, describe_size(info),
-          info.pixel_format.name(), info.pixel_format.channels(),
-          info.pixel_format.channels() == 1 ? "" : "s", info.pixel_format.bytes_per_sample() * 8,
-          describe_frames(info), info.has_icc_profile ? ", ICC profile" : "",
-          info.progressive ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive")
-                           : "",
-          describe_decode_memory(*decoder));
+      if (json) {
+        print_record(image_record(path, *decoder));
+      } else {
+        print_image_line(path, *decoder);
+      }
     } catch (const Error& error) {
       // A file that is no image may be a video, which tessera-video describes; so is a name
       // with a % that is no file, an image sequence pattern (frames/%06d.png) `video` reads.
       const bool pattern = error.code() == ErrorCode::Io && path.find('%') != std::string::npos &&
                            !std::filesystem::exists(path);
       if ((error.code() == ErrorCode::UnsupportedFormat || pattern) && path != "-") {
-        const int described = describe_video(path);
+        const int described = describe_video(path, json);
         if (described != kNotAVideo) {
           status = std::max(status, described);
           continue;
@@ -106,13 +146,17 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits) {
       if (error.code() == ErrorCode::UnsupportedFormat && path == "-" &&
           error.message().starts_with("MP4/QuickTime")) {
         // tessera-video reads files only (its demuxers seek): say that, not "not supported".
+        const Error from_stdin(ErrorCode::UnsupportedFormat,
+                               "standard input holds an MP4/QuickTime file, perhaps a video: "
+                               "videos are read from a file (give its name), not from standard "
+                               "input");
+        if (json) print_record(error_record(path, from_stdin));
         std::fflush(stdout);
-        fmt::print(stderr,
-                   "-: standard input holds an MP4/QuickTime file, perhaps a video: videos are "
-                   "read from a file (give its name), not from standard input\n");
+        fmt::print(stderr, "-: {}\n", from_stdin.message());
         status = 1;
         continue;
       }
+      if (json) print_record(error_record(path, error));
       std::fflush(stdout);  // the lines stay in the order of the files, piped or not
       fmt::print(stderr, "{}: {}\n", path, error.what());
       status = 1;

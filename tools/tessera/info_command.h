@@ -10,7 +10,9 @@ namespace tessera::cli {
 
 // Prints one line per file; a file that cannot be read is reported and the rest go on.
 // Returns 0 when every file was read, 1 otherwise.
-int run_info(const std::vector<std::string>& paths, const Limits& limits);
+// A line per file, or with `json` an object per line (see info_record.h). Exit status 1 when
+// any file could not be read; the others are still described.
+int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json);
 
 struct ConvertOptions {
   std::string input;

@@ -135,6 +135,10 @@ int main(int argc, char** argv) {
       ->add_flag("--formats", list_formats,
                  "List the formats tessera reads and writes, their extensions and encode options")
       ->excludes(info_files);
+  bool info_json = false;
+  info_command->add_flag("--json", info_json,
+                         "One JSON object per file, one per line (JSON Lines); an unreadable "
+                         "file is an object with an \"error\"");
   add_limit_options(info_command);
 
   tessera::cli::ConvertOptions convert;
@@ -354,7 +358,7 @@ int main(int argc, char** argv) {
                                    "knows (see tessera info --help)"));
         return kExitUsage;
       }
-      return tessera::cli::run_info(info_paths, limits);
+      return tessera::cli::run_info(info_paths, limits, info_json);
     }
     if (*convert_command) {
       convert.limits = limits;

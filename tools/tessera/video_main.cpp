@@ -10,6 +10,7 @@
 
 #include "command_line.h"
 #include "exit_status.h"
+#include "info_record.h"
 #include "tessera/error.h"
 #include "tessera/profiler.h"
 #include "tessera/video.h"
@@ -18,13 +19,45 @@
 
 namespace {
 
-// `tessera-video --info FILE...`, what `tessera info` runs for a file that is no image: a line
-// per video; exit kNotAVideo (saying nothing) for a file that is no video either.
-int describe(int count, char** paths) {
+// The headers as `tessera info --json` gives them: sizes upright and as stored.
+nlohmann::ordered_json video_record(const std::string& path,
+                                    const tessera::video::VideoInfo& info) {
+  nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+  for (const tessera::video::StreamInfo& stream : info.streams) {
+    streams.push_back({{"index", stream.index}, {"type", stream.type}, {"codec", stream.codec}});
+  }
+  const bool sideways = info.rotation % 180 != 0;
+  return {{"path", path},
+          {"type", "video"},
+          {"format", info.container},
+          {"codec", info.codec},
+          {"width", info.width},
+          {"height", info.height},
+          {"stored_width", sideways ? info.height : info.width},
+          {"stored_height", sideways ? info.width : info.height},
+          {"rotation", info.rotation},
+          {"pixel_format", info.pixel_format},
+          {"bit_depth", info.bit_depth},
+          {"fps", info.frame_rate},
+          {"duration_seconds", info.duration},
+          {"frames", info.frame_count},
+          {"frames_exact", info.frame_count_exact},
+          {"streams", streams},
+          {"decode_bytes", info.decode_estimate}};
+}
+
+// `tessera-video --info FILE...` (or --info-json), what `tessera info` runs for a file that is
+// no image: a line per video; exit kNotAVideo (saying nothing) for a file that is no video
+// either.
+int describe(int count, char** paths, bool json) {
   int status = 0;
   for (int i = 0; i < count; ++i) {
     try {
       const tessera::video::VideoInfo info = tessera::video::probe(paths[i]);
+      if (json) {
+        tessera::cli::print_record(video_record(paths[i], info));
+        continue;
+      }
       std::string streams;
       for (const tessera::video::StreamInfo& stream : info.streams) {
         streams += fmt::format("{}{} {}", streams.empty() ? "" : ", ", stream.type, stream.codec);
@@ -50,6 +83,7 @@ int describe(int count, char** paths) {
           !error.message().starts_with("has no video stream")) {
         return tessera::cli::kNotAVideo;
       }
+      if (json) tessera::cli::print_record(tessera::cli::error_record(paths[i], error));
       std::fflush(stdout);
       fmt::print(stderr, "{}: {}\n", paths[i], error.what());
       status = 1;
@@ -62,7 +96,12 @@ int describe(int count, char** paths) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
-  if (argc >= 2 && std::string_view(argv[1]) == "--info") return describe(argc - 2, argv + 2);
+  if (argc >= 2 && std::string_view(argv[1]) == "--info") {
+    return describe(argc - 2, argv + 2, false);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "--info-json") {
+    return describe(argc - 2, argv + 2, true);
+  }
   CLI::App app{tessera::cli::kVideoDescription, "tessera video"};
   tessera::cli::VideoCommand video;
   tessera::cli::add_video_options(app, video);

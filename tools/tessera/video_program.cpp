@@ -28,9 +28,9 @@ std::string video_program() {
 
 }  // namespace
 
-int describe_video(const std::string& path) {
+int describe_video(const std::string& path, bool json) {
   std::string name = video_program();
-  std::string flag = "--info";
+  std::string flag = json ? "--info-json" : "--info";
   std::string file = path;
   char* argv[] = {name.data(), flag.data(), file.data(), nullptr};
   // The probe is part of this command: its exit-time leak report (TESSERA_LEAK_CHECK) would

@@ -15,9 +15,10 @@ inline constexpr const char* kVideoDescription =
 int run_video_program(int count, char** arguments);
 
 // `tessera info` for a file that is no image: tessera-video describes it if it is a video.
-// Returns 0 when it was described (a line on stdout), kNotAVideo when it is no video either
-// (nothing printed), 1 when it is a video that cannot be read (the error printed).
+// Returns 0 when it was described (a line on stdout; with `json`, a JSON object), kNotAVideo
+// when it is no video either (nothing printed), 1 when it is a video that cannot be read (the
+// error printed).
 inline constexpr int kNotAVideo = 3;
-int describe_video(const std::string& path);
+int describe_video(const std::string& path, bool json);
 
 }  // namespace tessera::cli
