@@ -51,7 +51,7 @@ head -c 3000 "$images/testorig.jpg" >"$work/labelled/cut.jpg"  # its first rows 
   --jobs 1 --report "$work/labelled.json" >"$work/labelled.out" 2>&1 || fail "a --fail-on none batch runs"
 [[ $(grep -c "warning: -q applies to JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs" \
   "$work/labelled.out") -eq 1 ]] || fail "-q on png outputs is warned once: $(cat "$work/labelled.out")"
-/usr/bin/python3 - "$work/labelled.json" "$("$tessera" --version)" "$images" <<'PY' || fail "the report is labelled"
+/usr/bin/python3 - "$work/labelled.json" "$("$tessera" --version | head -1)" "$images" <<'PY' || fail "the report is labelled"
 import json, sys
 from PIL import Image
 report, version, images = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]

@@ -31,6 +31,7 @@
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
+#include "version_command.h"
 #include "video_program.h"
 
 namespace {
@@ -88,8 +89,20 @@ int main(int argc, char** argv) {
   // A reader that goes away (`tessera convert a.jpg - --format png | head -c 10`) makes a write
   // fail with EPIPE, reported as an Io error, instead of killing the process without a word.
   std::signal(SIGPIPE, SIG_IGN);
+  // `--version [--json]` before the command line is parsed: it takes no command.
+  if (argc >= 2 && std::string_view(argv[1]) == "--version") {
+    const bool json = argc == 3 && std::string_view(argv[2]) == "--json";
+    if (argc > 2 && !json) {
+      fmt::print(stderr, "tessera: --version takes only --json after it\n");
+      return kExitUsage;
+    }
+    return tessera::cli::print_version(json);
+  }
   CLI::App app{"tessera: image processing with memory you can trust", "tessera"};
-  app.set_version_flag("--version", "tessera " TESSERA_VERSION_STRING);
+  // Listed in --help; handled above.
+  app.set_version_flag("--version", "tessera " TESSERA_VERSION_STRING,
+                       "The version, commit, build and the libraries it is built with "
+                       "(--version --json for scripts)");
   app.require_subcommand(1);
 
   tessera::cli::MemoryDemoOptions demo;
