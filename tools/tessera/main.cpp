@@ -18,6 +18,7 @@
 
 #include "batch_command.h"
 #include "command_line.h"
+#include "completion.h"
 #include "encode_options.h"
 #include "exit_status.h"
 #include "formats_listing.h"
@@ -228,6 +229,15 @@ int main(int argc, char** argv) {
       app.add_subcommand("ops", "List every image op with its parameters, defaults and ranges");
   ops_command->add_option("names", op_names, "Show only these ops");
 
+  std::string completion_shell;
+  auto* completion_command = app.add_subcommand(
+      "completion",
+      "Print a shell completion script made from tessera's own options and ops: `source <(tessera "
+      "completion bash)`, or save it as ~/.local/share/bash-completion/completions/tessera");
+  completion_command->add_option("shell", completion_shell, "The shell (bash)")
+      ->required()
+      ->check(CLI::IsMember({"bash"}));
+
   // The first word names a subcommand: say so when it does not, with the list, and take
   // `tessera help [CMD]` as `--help`.
   const auto subcommand_named = [&](const std::string& name) -> CLI::App* {
@@ -362,6 +372,10 @@ int main(int argc, char** argv) {
         print_error(error);
         return exit_status(error);
       }
+    }
+    if (*completion_command) {
+      fmt::print("{}", tessera::cli::bash_completion(app, tessera::cli::video_option_names()));
+      return 0;
     }
     if (*info_command) {
       if (list_formats) return tessera::cli::run_formats_listing();

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "command_line.h"
+#include "completion.h"
 #include "exit_status.h"
 #include "info_record.h"
 #include "tessera/error.h"
@@ -107,6 +108,10 @@ int main(int argc, char** argv) {
   tessera::cli::add_video_options(app, video);
   tessera::cli::LimitOptions limits;
   limits.add_to(&app);
+  if (argc == 2 && std::string_view(argv[1]) == "--option-names") {
+    for (const std::string& name : tessera::cli::option_names(app)) fmt::print("{}\n", name);
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

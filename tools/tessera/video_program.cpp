@@ -53,6 +53,21 @@ int describe_video(const std::string& path, bool json) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : kExitFailure;
 }
 
+std::vector<std::string> video_option_names() {
+  std::vector<std::string> names;
+  // The name is this program's folder and a fixed file name: nothing for the shell to expand.
+  std::FILE* const listing = ::popen(("'" + video_program() + "' --option-names").c_str(), "r");
+  if (listing == nullptr) return names;
+  char line[256];
+  while (std::fgets(line, sizeof line, listing) != nullptr) {
+    std::string name(line);
+    while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+    if (name.starts_with("-")) names.push_back(name);
+  }
+  ::pclose(listing);
+  return names;
+}
+
 int run_video_program(int count, char** arguments) {
   std::string name = video_program();
   std::vector<char*> argv{name.data()};

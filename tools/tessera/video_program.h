@@ -4,6 +4,7 @@
 // the command that uses them.
 
 #include <string>
+#include <vector>
 
 namespace tessera::cli {
 
@@ -20,5 +21,9 @@ int run_video_program(int count, char** arguments);
 // error printed).
 inline constexpr int kNotAVideo = 3;
 int describe_video(const std::string& path, bool json);
+
+// The option names of `tessera video` (tessera-video --option-names), for the completion
+// script; empty when the program is not there.
+std::vector<std::string> video_option_names();
 
 }  // namespace tessera::cli
