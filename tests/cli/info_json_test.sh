@@ -58,7 +58,8 @@ for path, record in zip(files, records):
         assert [(s["index"], s["type"]) for s in record["streams"]] == \
                [(s["index"], s["codec_type"]) for s in probed["streams"]], record
         # The container's count; the decoder may give one fewer (motion.mov's last packet).
-        assert int(video["nb_read_frames"]) <= record["frames"] <= int(video["nb_read_frames"]) + 1
+        frames = record["frame_count"]
+        assert int(video["nb_read_frames"]) <= frames <= int(video["nb_read_frames"]) + 1, record
         assert record["decode_bytes"] > record["width"] * record["height"]
         continue
     probed = ffprobe(path, "stream=width,height,nb_read_frames")["streams"][0]

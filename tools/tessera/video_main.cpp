@@ -16,35 +16,23 @@
 #include "tessera/profiler.h"
 #include "tessera/video.h"
 #include "video_command.h"
+#include "video_info_json.h"
 #include "video_program.h"
 
 namespace {
 
-// The headers as `tessera info --json` gives them: sizes upright and as stored.
+// The headers as `tessera info --json` gives them: the report's schema for a video's headers,
+// with the sizes as stored and the decoder's memory.
 nlohmann::ordered_json video_record(const std::string& path,
                                     const tessera::video::VideoInfo& info) {
-  nlohmann::ordered_json streams = nlohmann::ordered_json::array();
-  for (const tessera::video::StreamInfo& stream : info.streams) {
-    streams.push_back({{"index", stream.index}, {"type", stream.type}, {"codec", stream.codec}});
-  }
   const bool sideways = info.rotation % 180 != 0;
-  return {{"path", path},
-          {"type", "video"},
-          {"format", info.container},
-          {"codec", info.codec},
-          {"width", info.width},
-          {"height", info.height},
-          {"stored_width", sideways ? info.height : info.width},
-          {"stored_height", sideways ? info.width : info.height},
-          {"rotation", info.rotation},
-          {"pixel_format", info.pixel_format},
-          {"bit_depth", info.bit_depth},
-          {"fps", info.frame_rate},
-          {"duration_seconds", info.duration},
-          {"frames", info.frame_count},
-          {"frames_exact", info.frame_count_exact},
-          {"streams", streams},
-          {"decode_bytes", info.decode_estimate}};
+  nlohmann::ordered_json record{{"path", path},
+                                {"type", "video"},
+                                {"stored_width", sideways ? info.height : info.width},
+                                {"stored_height", sideways ? info.width : info.height},
+                                {"decode_bytes", info.decode_estimate}};
+  record.update(tessera::cli::video_info_json(info));
+  return record;
 }
 
 // `tessera-video --info FILE...` (or --info-json), what `tessera info` runs for a file that is
