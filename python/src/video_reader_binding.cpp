@@ -60,7 +60,11 @@ class FrameReader {
   // `with tessera.budget`, whose object `budget_owner` is kept alive while the reader charges it.
   FrameReader(const std::filesystem::path& path, video::ReaderOptions options,
               std::unique_ptr<MemoryBudget> budget, nb::object budget_owner)
-      : path_(path), budget_(std::move(budget)), budget_owner_(std::move(budget_owner)) {
+      : path_(path),
+        every_(options.every),
+        format_(options.format),
+        budget_(std::move(budget)),
+        budget_owner_(std::move(budget_owner)) {
     if (budget_) options.budget = budget_.get();
     const PixelCall call;
     reader_.emplace(video::Reader::open(path, options));
@@ -91,6 +95,7 @@ class FrameReader {
       release();
       throw nb::stop_iteration();
     }
+    ++given_;
     return nb::cast(
         PyFrame{{std::move(frame->image), false}, frame->index, frame->pts, frame->time});
   }
@@ -109,6 +114,12 @@ class FrameReader {
   }
   bool closed() const { return !reader_; }
   const std::filesystem::path& path() const { return path_; }
+  // "<tessera.video.frames 'clip.mp4' every=5 gray8, 12 frames given>" (", closed" once closed).
+  std::string describe() const {
+    return fmt::format("<tessera.video.frames '{}'{} {}, {} frame{} given{}>", path_.string(),
+                       every_ > 1 ? fmt::format(" every={}", every_) : "", format_.name(), given_,
+                       given_ == 1 ? "" : "s", closed() ? ", closed" : "");
+  }
 
  private:
   const video::Reader& open_reader() const {
@@ -136,6 +147,9 @@ class FrameReader {
   }
 
   std::filesystem::path path_;
+  int every_ = 1;
+  PixelFormat format_;
+  std::int64_t given_ = 0;                // frames next() has returned
   std::unique_ptr<MemoryBudget> budget_;  // before reader_: its frame pool charges it
   nb::object budget_owner_;
   std::optional<video::Reader> reader_;
@@ -248,10 +262,7 @@ void bind_video_reader(nb::module_& module) {
           "__enter__", [](FrameReader& self) -> FrameReader& { return self; },
           nb::rv_policy::reference)
       .def("__exit__", [](FrameReader& self, nb::args) { self.close(); })
-      .def("__repr__", [](const FrameReader& self) {
-        return message_str("<tessera.video.frames '" + self.path().string() + "'" +
-                           (self.closed() ? ", closed>" : ">"));
-      });
+      .def("__repr__", [](const FrameReader& self) { return message_str(self.describe()); });
 }
 
 }  // namespace tessera::python

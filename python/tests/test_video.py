@@ -231,6 +231,16 @@ print("main exits", flush=True)
         assert done.stdout == "main exits\n"
 
 
+def test_a_reader_says_what_it_reads_and_how_far_it_is(motion):
+    frames = tessera.video.frames(motion, every=5, format="gray")
+    assert repr(frames).endswith("motion.mov' every=5 gray8, 0 frames given>"), repr(frames)
+    kept = [next(frames), next(frames)]
+    assert repr(frames).endswith(", 2 frames given>"), repr(frames)
+    frames.close()
+    assert repr(frames).endswith(", 2 frames given, closed>"), repr(frames)
+    del kept
+
+
 def test_memory_caps_the_frames_held(vtest):
     frame_bytes = 768 * 576 * 3
     kept = []
