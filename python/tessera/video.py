@@ -26,6 +26,7 @@ long the video; a frame kept stays valid, and accounted, after the reader has mo
 import dataclasses as _dataclasses
 import os as _os
 import warnings as _warnings
+from collections.abc import Callable as _Callable
 
 import tessera as _tessera_package  # first: it binds tessera.Image, which every Frame is
 
@@ -65,6 +66,9 @@ class VideoInfo:
     decode_estimate: int
 
 
+_PathLike = str | bytes | _os.PathLike
+
+
 def _check(name, value, kinds, what):
     """Refuses a wrong type in words, before the bindings' signature dump would."""
     if value is not None and (isinstance(value, bool) and bool not in kinds
@@ -101,7 +105,7 @@ def _video_info(fields):
     return VideoInfo(**{**fields, "streams": streams})
 
 
-def probe(path) -> VideoInfo:
+def probe(path: _PathLike) -> VideoInfo:
     """The headers of the video at `path` as a VideoInfo. Raises tessera.FileNotFound (a
     FileNotFoundError) for a missing file, tessera.UnsupportedFormat for a file that is no video
     FFmpeg reads, tessera.CorruptData for broken headers; each names the file."""
@@ -119,8 +123,10 @@ class Frames(_tessera_video.FrameReader):
         return _video_info(super().info)
 
 
-def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=None,
-           fail_on="error", max_pixels=None, threads=None) -> Frames:
+def frames(path: _PathLike, *, every: int = 1, start: float | None = None,
+           duration: float | None = None, format: str = "rgb", memory: int | str | None = None,
+           fail_on: str = "error", max_pixels: int | None = None,
+           threads: int | None = None) -> Frames:
     """The frames of the video at `path` as Frame objects (tessera.Images), decoded one at a
     time as the loop asks for them.
 
@@ -148,9 +154,12 @@ def frames(path, *, every=1, start=None, duration=None, format="rgb", memory=Non
                   threads=0 if threads is None else threads)
 
 
-def process(input, output, pipeline=None, *, codec=None, crf=None, preset=None, every=1,
-            start=None, duration=None, memory=None, frames_in_flight=None, audio=True,
-            fail_on="error", max_pixels=None, progress=None) -> dict:
+def process(input: _PathLike, output: _PathLike, pipeline: str | None = None, *,
+            codec: str | None = None, crf: int | None = None, preset: str | int | None = None,
+            every: int = 1, start: float | None = None, duration: float | None = None,
+            memory: int | str | None = None, frames_in_flight: int | None = None,
+            audio: bool = True, fail_on: str = "error", max_pixels: int | None = None,
+            progress: _Callable[[dict], object] | None = None) -> dict:
     """Every frame of `input` through `pipeline` (text, as `tessera video -p` takes it) to
     `output`, as `tessera video` runs it: frames in flight across the cores, in constant memory.
     The GIL is released while it runs. Returns a summary dict: input (the VideoInfo's fields),
