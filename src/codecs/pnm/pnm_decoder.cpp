@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cctype>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "codecs/limits.h"
@@ -128,10 +130,18 @@ class PnmDecoder final : public Decoder {
     const std::size_t samples = static_cast<std::size_t>(width()) * header_.depth;
     const bool binary = header_.kind >= '4';
     const std::size_t sample_bytes = header_.maxval > 255 ? 2 : 1;
+    // Most files: binary samples at the full 8 or 16-bit range, which are the row as it is
+    // (16-bit big-endian), read straight into place instead of sample by sample and scaled.
+    const bool in_place =
+        binary && header_.kind != '4' && (header_.maxval == 255 || header_.maxval == 65535);
     for (int y = 0; y < rows.height(); ++y) {
       if (detail::inject_fault()) throw reader_.corrupt("injected fault (testing::FaultInjection)");
-      values_.resize(samples);
+      values_.resize(in_place ? 0 : samples);
       try {
+        if (in_place) {
+          read_row_in_place(rows.row(y), samples * sample_bytes, sample_bytes);
+          continue;
+        }
         read_row(samples, binary, sample_bytes);
       } catch (const Error& error) {
         // The end of the file is truncation (an error unless FailOn::None); other damage is an
@@ -167,6 +177,15 @@ class PnmDecoder final : public Decoder {
               header_.kind == '1' ? reader_.bit() : reader_.number(header_.maxval, "sample");
         }
       }
+    }
+  }
+
+  void read_row_in_place(std::byte* row, std::size_t bytes, std::size_t sample_bytes) {
+    if (std::fread(row, 1, bytes, file_->stream()) != bytes) {
+      throw reader_.corrupt("the file ends too early");
+    }
+    if (sample_bytes == 2 && std::endian::native == std::endian::little) {
+      for (std::size_t i = 0; i < bytes; i += 2) std::swap(row[i], row[i + 1]);  // big-endian
     }
   }
 
