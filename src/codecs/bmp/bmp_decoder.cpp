@@ -14,6 +14,7 @@
 #include "codecs/bmp/bmp_codec.h"
 #include "codecs/limits.h"
 #include "core/fault_injection.h"
+#include "ops/simd/channel_rows.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -268,39 +269,53 @@ class BmpDecoder final : public Decoder {
     raw_.resize(layout_.stride);
     const auto offset = static_cast<long long>(layout_.data_offset) +
                         static_cast<long long>(stored_row) * static_cast<long long>(layout_.stride);
+    // A seek empties stdio's buffer: only where the row is not next (a bottom-up file's rows
+    // come in reverse).
+    const bool next = ::ftello(file_->stream()) == static_cast<off_t>(offset);
     if (detail::inject_fault() ||
-        ::fseeko(file_->stream(), static_cast<off_t>(offset), SEEK_SET) != 0 ||
+        (!next && ::fseeko(file_->stream(), static_cast<off_t>(offset), SEEK_SET) != 0) ||
         std::fread(raw_.data(), 1, raw_.size(), file_->stream()) != raw_.size()) {
       throw decode_error("the pixel data ends too early");
     }
   }
 
+  // The stored row in raw_ to RGB(A): one loop per layout, so that the common 24-bit and 32-bit
+  // rows run without a branch per pixel.
   void convert_row(std::uint8_t* out) const {
     const int channels = format().channels();
-    for (int x = 0; x < width(); ++x) {
-      switch (layout_.bits) {
-        case 1:
-        case 4:
-        case 8: {
-          const int per_byte = 8 / layout_.bits;
-          const std::uint8_t byte = raw_[static_cast<std::size_t>(x / per_byte)];
+    const std::uint8_t* raw = raw_.data();
+    const auto width = static_cast<std::size_t>(this->width());
+    switch (layout_.bits) {
+      case 1:
+      case 4:
+      case 8: {
+        const int per_byte = 8 / layout_.bits;
+        const int mask = (1 << layout_.bits) - 1;
+        for (int x = 0; x < this->width(); ++x) {
+          const std::uint8_t byte = raw[static_cast<std::size_t>(x / per_byte)];
           const int shift = 8 - layout_.bits * (x % per_byte + 1);
-          put_palette(out, x, static_cast<std::uint8_t>(byte >> shift & ((1 << layout_.bits) - 1)));
-          break;
+          put_palette(out, x, static_cast<std::uint8_t>(byte >> shift & mask));
         }
-        case 24:
-          out[x * 3] = raw_[x * 3 + 2];
-          out[x * 3 + 1] = raw_[x * 3 + 1];
-          out[x * 3 + 2] = raw_[x * 3];
-          break;
-        default: {  // 16 and 32: bit fields
-          const std::uint32_t pixel = layout_.bits == 16 ? u16(&raw_[x * 2]) : u32(&raw_[x * 4]);
+        return;
+      }
+      case 24:  // BGR
+        ops::simd::swap_red_blue_row(raw, out, width, 3);
+        return;
+      case 32:
+        if (channels == 4 && layout_.red.mask == 0x00FF0000 && layout_.green.mask == 0x0000FF00 &&
+            layout_.blue.mask == 0x000000FF && layout_.alpha.mask == 0xFF000000) {
+          ops::simd::swap_red_blue_row(raw, out, width, 4);  // BGRA, the usual 32-bit layout
+          return;
+        }
+        [[fallthrough]];
+      default:  // 16 and 32: bit fields
+        for (std::size_t x = 0; x < width; ++x) {
+          const std::uint32_t pixel = layout_.bits == 16 ? u16(&raw[x * 2]) : u32(&raw[x * 4]);
           out[x * channels] = layout_.red.extract(pixel);
           out[x * channels + 1] = layout_.green.extract(pixel);
           out[x * channels + 2] = layout_.blue.extract(pixel);
           if (channels == 4) out[x * 4 + 3] = layout_.alpha.extract(pixel);
         }
-      }
     }
   }
 

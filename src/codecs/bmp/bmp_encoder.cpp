@@ -10,6 +10,7 @@
 #include "codecs/bmp/bmp_codec.h"
 #include "codecs/file_io.h"
 #include "codecs/row_conversion.h"
+#include "ops/simd/channel_rows.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -73,14 +74,19 @@ class BmpEncoder final : public Encoder {
     for (int y = 0; y < rows.height(); ++y) {
       convert_row_to_u8(rows.row(y), rows.format(), rows.width(), rows.format().layout,
                         samples_.data());
-      for (int x = 0; x < rows.width(); ++x) {
-        const std::uint8_t* in = samples_.data() + static_cast<std::size_t>(x) * in_channels;
-        const bool grey = in_channels <= 2;
-        std::uint8_t* out = row_.data() + static_cast<std::size_t>(x) * channels;
-        out[0] = grey ? in[0] : in[2];  // stored blue, green, red
-        out[1] = grey ? in[0] : in[1];
-        out[2] = in[0];
-        if (alpha_) out[3] = in[in_channels - 1];
+      if (in_channels == channels) {  // RGB or RGBA: stored as BGR or BGRA
+        ops::simd::swap_red_blue_row(samples_.data(), row_.data(),
+                                     static_cast<std::size_t>(rows.width()), channels);
+      } else {
+        for (int x = 0; x < rows.width(); ++x) {
+          const std::uint8_t* in = samples_.data() + static_cast<std::size_t>(x) * in_channels;
+          const bool grey = in_channels <= 2;
+          std::uint8_t* out = row_.data() + static_cast<std::size_t>(x) * channels;
+          out[0] = grey ? in[0] : in[2];  // stored blue, green, red
+          out[1] = grey ? in[0] : in[1];
+          out[2] = in[0];
+          if (alpha_) out[3] = in[in_channels - 1];
+        }
       }
       file_.write(row_.data(), row_.size());
     }

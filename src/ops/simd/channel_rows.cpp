@@ -78,6 +78,35 @@ void ColorToColorRow(const std::uint8_t* src, std::uint8_t* dst, std::size_t wid
   }
 }
 
+template <int kChannels>
+void SwapRedBlue(const std::uint8_t* src, std::uint8_t* dst, std::size_t width) {
+  const Tag d;
+  const std::size_t lanes = hn::Lanes(d);
+  std::size_t x = 0;
+  for (; x + lanes <= width; x += lanes) {
+    Vec c0, c1, c2, alpha;
+    LoadPixels<kChannels>(d, src + x * kChannels, c0, c1, c2, alpha);  // whole, then stored
+    if constexpr (kChannels == 3) {
+      hn::StoreInterleaved3(c2, c1, c0, d, dst + x * 3);
+    } else {
+      hn::StoreInterleaved4(c2, c1, c0, alpha, d, dst + x * 4);
+    }
+  }
+  for (; x < width; ++x) {
+    const std::uint8_t* in = src + x * kChannels;
+    std::uint8_t* out = dst + x * kChannels;
+    const std::uint8_t red = in[0];
+    out[0] = in[2];
+    out[1] = in[1];
+    out[2] = red;
+    if constexpr (kChannels == 4) out[3] = in[3];
+  }
+}
+
+void SwapRedBlueRow(const std::uint8_t* src, std::uint8_t* dst, std::size_t width, int channels) {
+  channels == 3 ? SwapRedBlue<3>(src, dst, width) : SwapRedBlue<4>(src, dst, width);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::ops::simd
 HWY_AFTER_NAMESPACE();
@@ -93,6 +122,11 @@ void gray_to_color_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t w
 void color_to_color_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width,
                         int src_channels, int dst_channels) {
   HWY_DYNAMIC_DISPATCH(ColorToColorRow)(src, dst, width, src_channels, dst_channels);
+}
+HWY_EXPORT(SwapRedBlueRow);
+void swap_red_blue_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width,
+                       int channels) {
+  HWY_DYNAMIC_DISPATCH(SwapRedBlueRow)(src, dst, width, channels);
 }
 }  // namespace tessera::ops::simd
 #endif

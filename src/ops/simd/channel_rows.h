@@ -17,4 +17,9 @@ void gray_to_color_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t w
 void color_to_color_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width,
                         int src_channels, int dst_channels);
 
+// RGB to BGR or RGBA to BGRA (`channels` 3 or 4), and back: red and blue swapped, as BMP and
+// OpenCV store them. `src` may be `dst`.
+void swap_red_blue_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width,
+                       int channels);
+
 }  // namespace tessera::ops::simd
