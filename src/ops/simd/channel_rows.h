@@ -19,7 +19,6 @@ void color_to_color_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t 
 
 // RGB to BGR or RGBA to BGRA (`channels` 3 or 4), and back: red and blue swapped, as BMP and
 // OpenCV store them. `src` may be `dst`.
-void swap_red_blue_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width,
-                       int channels);
+void swap_red_blue_row(const std::uint8_t* src, std::uint8_t* dst, std::size_t width, int channels);
 
 }  // namespace tessera::ops::simd
