@@ -220,6 +220,15 @@ void swap_rb(ImageView src, MutableImageView dst) {
   }
   require_destination(op, dst, src.width(), src.height(), src.format());
   const int channels = src.format().channels();
+  if (src.format().sample == SampleType::U8) {  // the vectorised row swap (BMP's too)
+    parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+      for (int y = first; y < end; ++y) {
+        simd::swap_red_blue_row(src.row<std::uint8_t>(y), dst.row<std::uint8_t>(y),
+                                static_cast<std::size_t>(src.width()), channels);
+      }
+    });
+    return;
+  }
   with_sample_type(src.format(), [&]<typename T>() {
     // Reads a whole pixel before writing it, so src == dst works.
     map_pixels<T>(src, dst, [channels](const T* in, T* out) {

@@ -121,6 +121,29 @@ TEST(OpsEdgeCases, regions_with_row_gaps_work_as_inputs_and_as_outputs) {
   }
 }
 
+// swap_rb's 8-bit rows go through a vector kernel (BMP's too): every width class, against the
+// swap written out pixel by pixel.
+TEST(OpsEdgeCases, swap_rb_swaps_red_and_blue_at_every_width) {
+  for (const PixelFormat format : {PixelFormat::rgb8(), PixelFormat::rgba8()}) {
+    for (const int width : {1, 2, 15, 31, 32, 33, 63, 64, 65, 127, 129, 1000}) {
+      SCOPED_TRACE(fmt::format("{} wide {}", width, format.name()));
+      const Image source = testing::noise(width, 3, format, width);
+      const Image swapped = ops::swap_rb(source.view());
+      const int channels = format.channels();
+      for (int y = 0; y < 3; ++y) {
+        const auto* in = source.view().row<std::uint8_t>(y);
+        const auto* out = swapped.view().row<std::uint8_t>(y);
+        for (int x = 0; x < width * channels; x += channels) {
+          ASSERT_EQ(out[x], in[x + 2]) << x;
+          ASSERT_EQ(out[x + 1], in[x + 1]) << x;
+          ASSERT_EQ(out[x + 2], in[x]) << x;
+          if (channels == 4) ASSERT_EQ(out[x + 3], in[x + 3]) << x;
+        }
+      }
+    }
+  }
+}
+
 TEST(OpsEdgeCases, point_ops_run_in_place_with_the_same_result) {
   const Image source = testing::noise(37, 23, PixelFormat::rgb8(), 11);
   const std::pair<const char*, std::function<void(ImageView, MutableImageView)>> point_ops[] = {
