@@ -21,6 +21,7 @@
 #include "encode_options.h"
 #include "exit_status.h"
 #include "formats_listing.h"
+#include "html_report.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
@@ -196,7 +197,8 @@ int main(int argc, char** argv) {
   batch_command->add_option("--shard", batch_shard,
                             "K/N: take a stable 1/N of the inputs (for N machines)");
   batch_command->add_option("--report", batch.report,
-                            "Write a JSON report here: every file, the totals, a memory timeline");
+                            "Write a report here: every file, the totals, a memory timeline; "
+                            "run.json for JSON, run.html for a page with charts");
   batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
   add_limit_options(batch_command);
   add_decode_options(batch_command);
@@ -205,6 +207,14 @@ int main(int argc, char** argv) {
   // run_video_program): only it loads FFmpeg's libraries, which would add 28 MiB of RSS and
   // 40 ms to every other command. Listed here for --help.
   app.add_subcommand("video", tessera::cli::kVideoDescription)->allow_extras();
+
+  std::string report_input, report_output;
+  auto* report_command = app.add_subcommand(
+      "report", "Render a JSON report (batch, video) as one self-contained HTML page");
+  report_command->add_option("report", report_input, "The JSON report (--report run.json)")
+      ->required();
+  report_command->add_option("-o,--output", report_output, "The page to write (run.html)")
+      ->required();
 
   std::vector<std::string> op_names;
   auto* ops_command =
@@ -331,6 +341,10 @@ int main(int argc, char** argv) {
   try {
     if (*demo_command) return tessera::cli::run_memory_demo(demo);
     if (*ops_command) return tessera::cli::run_ops(op_names);
+    if (*report_command) {
+      tessera::cli::render_report_file(report_input, report_output);
+      return 0;
+    }
     if (*batch_command) {
       batch.options.limits = limits;
       batch_encode.apply(batch.options.encode);

@@ -7,8 +7,9 @@
 
 namespace tessera::cli {
 
-// Opens `path`.part for writing, refusing a folder (InvalidArgument, with a file name to give)
-// and a place that cannot be written (Io): said before the run starts.
+// Opens `path`.part for writing, refusing a folder and an extension other than .json or .html
+// (InvalidArgument, saying what to give) and a place that cannot be written (Io): said before
+// the run starts.
 std::FILE* open_report_part(const std::string& path);
 
 // The error for a report that could not be written out.

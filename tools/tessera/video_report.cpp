@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "html_report.h"
 #include "report_file.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
@@ -163,8 +164,10 @@ void VideoReport::write_out(const std::string& status, const std::string& body) 
                         {"tracked_bytes", s.tracked_bytes},
                         {"rss_bytes", s.rss}});
   }
-  const std::string text = head_ + "  \"status\": \"" + status + "\",\n" + body +
-                           "  \"memory_timeline\": " + timeline.dump() + "\n}\n";
+  // As JSON, or the page rendered from it for an .html path.
+  const std::string text =
+      report_text(path_, head_ + "  \"status\": \"" + status + "\",\n" + body +
+                             "  \"memory_timeline\": " + timeline.dump() + "\n}\n");
   std::FILE* file = std::fopen(part_.c_str(), "w");
   const bool written =
       file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
