@@ -91,6 +91,25 @@ assert sorted(facts["failed"]) == sorted(f["input"] for f in report["files"] if 
 assert len(facts["points"]) >= 10 and facts["points"] == sorted(facts["points"]), facts["points"]
 PY
 
+# tessera video --report run.html: the same page for a video (its frames in place of files).
+clip=$photos/../video/motion.mov
+if [[ -f $clip ]]; then
+  "$tessera" video "$clip" null -p "gray | blur 3" --report "$work/video.html" >"$work/video.out" 2>&1 ||
+    fail "video --report v.html runs: $(tail -3 "$work/video.out")"
+  /usr/bin/python3 "$here/report_page.py" "$work/video.html" "$shots/video.png" >"$work/video.json" ||
+    fail "the video's page loads cleanly: $(head -c 2000 "$work/video.json")"
+  /usr/bin/python3 - "$work/video.json" <<'PY' || fail "the video's page has its timeline and stages"
+import json, sys
+facts = json.load(open(sys.argv[1]))
+assert len(facts["points"]) >= 100, len(facts["points"])  # a point per frame of an 8 s clip
+assert facts["stages"] == ["decode", "pipeline", "encode"], facts["stages"]
+assert facts["verdict"] == "0" and facts["scripts"] == 0, facts
+assert "frames written" in facts["text"], facts["text"][:500]
+PY
+else
+  fail "no sample clip at $clip (scripts/footage.sh fetches it)"
+fi
+
 # A report's format comes from its extension: anything else is refused before any file runs.
 "$tessera" batch "$work/in" "$work/out3" --report "$work/run.txt" >"$work/txt.out" 2>&1
 status=$?

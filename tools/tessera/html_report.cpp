@@ -565,6 +565,7 @@ class Page {
   }
 
   void failures() {
+    if (video_) return;  // one input: a failed run says why at the top
     std::vector<const FileEntry*> failed;
     for (const FileEntry& file : files_) {
       if (file.status == "FAILED") failed.push_back(&file);
