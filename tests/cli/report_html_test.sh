@@ -110,6 +110,32 @@ else
   fail "no sample clip at $clip (scripts/footage.sh fetches it)"
 fi
 
+# tessera convert --report one.html: one job's page, its memory sampled against its estimate.
+"$tessera" convert "$photos/astronaut.png" "$work/one.jpg" -p "resize 200% | blur 5 | sharpen" \
+  --report "$work/one.json" >"$work/one.out" 2>&1 || fail "convert --report one.json runs: $(cat "$work/one.out")"
+"$tessera" report "$work/one.json" -o "$work/one.html" >"$work/one-r.out" 2>&1 ||
+  fail "a convert report renders: $(cat "$work/one-r.out")"
+/usr/bin/python3 "$here/report_page.py" "$work/one.html" "$shots/convert.png" >"$work/one-facts.json" ||
+  fail "the convert's page loads cleanly: $(head -c 2000 "$work/one-facts.json")"
+/usr/bin/python3 - "$work/one.json" "$work/one-facts.json" <<'PY' || fail "the convert's page has its timeline, stages and estimate"
+import json, sys
+report, facts = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert report["kind"] == "convert" and report["status"] == "complete", report["status"]
+assert len(report["memory_timeline"]) >= 3, report["memory_timeline"]
+assert facts["points"] == [s["seconds"] for s in report["memory_timeline"]], facts["points"]
+totals = report["totals"]
+assert 0 < totals["peak_tracked_bytes"] <= totals["estimate_bytes"], totals
+assert max(s["tracked_bytes"] for s in report["memory_timeline"]) <= totals["estimate_bytes"], totals
+assert facts["stages"] == ["decode", "pipeline", "encode"] and facts["verdict"] == "0", facts
+assert "peak tracked / estimate" in facts["text"] and "blur 5" in facts["text"], facts["text"][:800]
+PY
+"$tessera" convert "$work/in/cut.jpg" "$work/cut.png" --report "$work/cut.json" >"$work/cut.out" 2>&1
+[[ $? -eq 1 ]] || fail "a convert of a damaged file fails"
+/usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["status"] == "failed" and r["error"]["code"] == "CorruptData", r' \
+  "$work/cut.json" || fail "a failed convert's report says why"
+"$tessera" convert "$photos/astronaut.png" "$work/two.jpg" --report "$work/one.txt" >"$work/ctxt.out" 2>&1
+[[ $? -eq 2 && ! -e $work/two.jpg ]] || fail "convert --report one.txt is refused before the job"
+
 # A report's format comes from its extension: anything else is refused before any file runs.
 "$tessera" batch "$work/in" "$work/out3" --report "$work/run.txt" >"$work/txt.out" 2>&1
 status=$?

@@ -178,7 +178,7 @@ std::vector<std::vector<const FileEntry*>> in_flight(const std::vector<Sample>& 
 }
 
 constexpr std::string_view kStyle = R"(
-:root { --rss: #c2410c; --tracked: #1d4ed8; --budget: #b91c1c; --ok: #15803d; --bad: #b91c1c;
+:root { --rss: #c2410c; --tracked: #1d4ed8; --budget: #b91c1c; --estimate: #7c3aed; --ok: #15803d; --bad: #b91c1c;
         --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
@@ -200,6 +200,7 @@ svg .label { fill: var(--ink); }
 svg .rss { stroke: var(--rss); fill: none; stroke-width: 2; }
 svg .tracked { stroke: var(--tracked); fill: none; stroke-width: 2; }
 svg .budget { stroke: var(--budget); stroke-dasharray: 6 4; stroke-width: 1.5; }
+svg .estimate { stroke: var(--estimate); stroke-dasharray: 2 3; stroke-width: 1.5; }
 svg circle.tl-point { fill: var(--rss); }
 svg circle.tl-tracked { fill: var(--tracked); }
 svg circle:hover { r: 6; }
@@ -232,7 +233,8 @@ class Page {
   explicit Page(const json& report) : report_(report) {
     settings_ = report.value("settings", json::object());
     totals_ = report.value("totals", json::object());
-    video_ = report.contains("input") && !report.contains("files");
+    convert_ = string_at(report, "kind") == "convert";
+    video_ = !convert_ && report.contains("input") && !report.contains("files");
     count_key_ = video_ ? "frames" : "files_finished";
     unit_ = video_ ? "frames" : "images";
     for (const json& point : report.at("memory_timeline")) {
@@ -255,7 +257,9 @@ class Page {
   }
 
   std::string render() {
-    std::string title = video_ ? "tessera video report" : "tessera batch report";
+    std::string title = convert_ ? "tessera convert report"
+                        : video_ ? "tessera video report"
+                                 : "tessera batch report";
     out_ = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     // No fetch of any kind: a policy that forbids it, so a page can never call out even if a
     // string got through unescaped.
@@ -313,7 +317,12 @@ class Page {
                           escape(label));
     };
     const double run_seconds = number(totals_, "seconds");
-    if (video_) {
+    const json job = report_.value("job", json::object());
+    if (convert_) {
+      card(fmt::format("{:.0f}x{:.0f}", number(job, "output_width"), number(job, "output_height")),
+           fmt::format("written (from {:.0f}x{:.0f})", number(job, "input_width"),
+                       number(job, "input_height")));
+    } else if (video_) {
       card(fmt::format("{:.0f}", number(totals_, "frames_written")), "frames written");
       card(fmt::format("{:.1f}", number(totals_, "frames_per_second")), "frames/s");
     } else {
@@ -326,8 +335,10 @@ class Page {
     card(seconds(run_seconds), "wall time");
     card(bytes(number(totals_, "peak_rss_bytes")), "peak RSS");
     card(bytes(number(totals_, "peak_tracked_bytes")), "peak tracked");
-    if (totals_.contains("estimate_bytes")) {
-      card(bytes(number(totals_, "estimate_bytes")), "estimate");
+    if (estimate() > 0) {
+      card(bytes(estimate()), "estimate");
+      card(fmt::format("{:.0f}%", 100 * number(totals_, "peak_tracked_bytes") / estimate()),
+           "peak tracked / estimate");
     }
     if (const double cap = budget(); cap > 0) card(bytes(cap), "budget (--memory)");
     out_ += "</div>\n";
@@ -340,6 +351,9 @@ class Page {
   }
 
   double budget() const { return number(settings_, "memory_bytes"); }
+  // The tracked peak planned from the headers (a video's or a convert's; a batch has one per
+  // file).
+  double estimate() const { return number(totals_, "estimate_bytes"); }
 
   void memory_timeline() {
     out_ += "<section id=\"memory\">\n<h2>Memory over time</h2>\n";
@@ -350,8 +364,12 @@ class Page {
       return;
     }
     Frame frame;
-    double top = std::max(budget(), number(totals_, "peak_rss_bytes"));
+    double top = std::max(estimate(), number(totals_, "peak_rss_bytes"));
     for (const Sample& s : samples_) top = std::max({top, s.rss, s.tracked});
+    // A cap far above what the run used would flatten every line at the bottom: then the
+    // chart is scaled to the run, and the legend says where the cap is.
+    const bool cap_drawn = budget() > 0 && budget() <= 4 * top;
+    if (cap_drawn) top = std::max(top, budget());
     const std::vector<double> y_ticks = byte_ticks(top * 1.05);
     frame.y_max = y_ticks.back();
     const double end = std::max(number(totals_, "seconds"), samples_.back().seconds);
@@ -361,21 +379,39 @@ class Page {
         "<p class=\"legend\"><span><i style=\"background:var(--rss)\"></i>RSS (the "
         "process)</span><span><i style=\"background:var(--tracked)\"></i>tracked (tessera's "
         "pixels and buffers)</span>";
-    if (budget() > 0) {
+    if (cap_drawn) {
       out_ += "<span><i style=\"background:var(--budget)\"></i>budget cap (--memory)</span>";
+    } else if (budget() > 0) {
+      out_ += fmt::format("<span>budget cap (--memory) {}: above the chart</span>",
+                          escape(bytes(budget())));
     }
+    if (estimate() > 0) {
+      out_ +=
+          "<span><i style=\"background:var(--estimate)\"></i>estimate (tracked, from the "
+          "headers)</span>";
+    }
+    const std::string taken = convert_ ? "every millisecond"
+                              : video_ ? "as frames finish"
+                                       : "as files finish";
     out_ += fmt::format(
-        "</p>\n<p class=\"note no-print\">One point per sample ({} of them, taken "
-        "as {} finish); hover a point for its time, values{}.</p>\n",
-        samples_.size(), video_ ? "frames" : "files", video_ ? "" : " and the files in flight");
+        "</p>\n<p class=\"note no-print\">One point per sample ({} of them, taken {}); hover a "
+        "point for its time, values{}.</p>\n",
+        samples_.size(), taken, video_ || convert_ ? "" : " and the files in flight");
     out_ += svg_open(frame, "memory timeline");
     out_ += axes(frame, x_ticks, y_ticks, bytes, "seconds since the run began");
-    if (budget() > 0) {
+    if (cap_drawn) {
       out_ += fmt::format(
           "<line class=\"budget\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\">"
           "<title>budget cap {}</title></line>\n",
           frame.left, frame.width - frame.right, frame.y(budget()), frame.y(budget()),
           escape(bytes(budget())));
+    }
+    if (estimate() > 0) {
+      out_ += fmt::format(
+          "<line class=\"estimate\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\">"
+          "<title>estimate {}</title></line>\n",
+          frame.left, frame.width - frame.right, frame.y(estimate()), frame.y(estimate()),
+          escape(bytes(estimate())));
     }
     std::string rss_path, tracked_path;
     for (const Sample& s : samples_) {
@@ -463,7 +499,7 @@ class Page {
   }
 
   void throughput() {
-    if (samples_.size() < 2) return;
+    if (samples_.size() < 2 || convert_) return;  // one image: nothing to count per second
     // The rate between consecutive samples; samples closer than a hundredth of the run are
     // merged so one quick pair does not make a spike.
     const double end = samples_.back().seconds;
@@ -565,7 +601,7 @@ class Page {
   }
 
   void failures() {
-    if (video_) return;  // one input: a failed run says why at the top
+    if (video_ || convert_) return;  // one input: a failed run says why at the top
     std::vector<const FileEntry*> failed;
     for (const FileEntry& file : files_) {
       if (file.status == "FAILED") failed.push_back(&file);
@@ -670,6 +706,10 @@ class Page {
         }
       }
     }
+    if (report_.contains("job") && report_["job"].is_object()) {
+      out_ += "</table>\n<p>The plan, from the headers:</p>\n<pre id=\"plan\">" +
+              escape(string_at(report_["job"], "plan")) + "</pre>\n<table>\n";
+    }
     if (video_ && report_.contains("input") && report_["input"].is_object()) {
       const json& input = report_["input"];
       row("input video",
@@ -682,7 +722,7 @@ class Page {
 
   const json& report_;
   json settings_, totals_;
-  bool video_ = false;
+  bool video_ = false, convert_ = false;
   std::string count_key_, unit_;
   std::vector<Sample> samples_;
   std::vector<FileEntry> files_;

@@ -164,6 +164,9 @@ int main(int argc, char** argv) {
                                "else OUT's extension",
                                written_extensions(false)))
       ->transform(kFormatName);
+  convert_command->add_option("--report", convert.report,
+                              "Write a report of the job here: stage timings, memory over time "
+                              "against the estimate; one.json for JSON, one.html for a page");
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -375,6 +378,7 @@ int main(int argc, char** argv) {
       convert.apply_orientation = !keep_orientation;
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
+      convert.command_line = tessera::cli::command_line(argc, argv);
       convert_encode.apply(convert.encode);
       // Options for another format than OUT's are said once rather than ignored in silence.
       // An output tessera cannot write is a usage error, said before the input is opened.
