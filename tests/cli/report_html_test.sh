@@ -136,6 +136,23 @@ PY
 "$tessera" convert "$photos/astronaut.png" "$work/two.jpg" --report "$work/one.txt" >"$work/ctxt.out" 2>&1
 [[ $? -eq 2 && ! -e $work/two.jpg ]] || fail "convert --report one.txt is refused before the job"
 
+# tessera memory-demo --report demo.html: live buffers by site after each step, pinned marked.
+"$tessera" memory-demo --photos 3 --width 640 --height 480 --report "$work/demo.html" >"$work/demo.out" 2>&1 ||
+  fail "memory-demo --report demo.html runs: $(tail -3 "$work/demo.out")"
+/usr/bin/python3 "$here/report_page.py" "$work/demo.html" "$shots/memory-demo.png" >"$work/demo-facts.json" ||
+  fail "the memory demo's page loads cleanly: $(head -c 2000 "$work/demo-facts.json")"
+/usr/bin/python3 - "$work/demo-facts.json" <<'PY' || fail "the memory demo's page has its steps, sites and pinned buffers"
+import json, sys
+facts = json.load(open(sys.argv[1]))
+assert len(facts["points"]) == 4, facts["points"]
+assert facts["site_bars"] == 4 and facts["pinned_site_bars"] == 1, facts
+assert "tools/tessera/memory_demo.cpp:" in facts["text"] and facts["verdict"] == "0", facts["text"][:800]
+PY
+TESSERA_LEAK_CHECK=0 "$tessera" memory-demo --photos 1 --width 64 --height 64 --leak-at-exit \
+  --report "$work/leak.json" >/dev/null 2>&1
+/usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["totals"]["leaked_bytes"] == 640 * 480 * 3, r["totals"]; assert r["steps"][-1]["sites"][0]["label"] == "forgotten", r["steps"][-1]' \
+  "$work/leak.json" || fail "the demo's report names what was left alive"
+
 # A report's format comes from its extension: anything else is refused before any file runs.
 "$tessera" batch "$work/in" "$work/out3" --report "$work/run.txt" >"$work/txt.out" 2>&1
 status=$?

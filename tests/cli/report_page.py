@@ -36,6 +36,8 @@ FACTS = r"""JSON.stringify({
       tr => [tr.dataset.code, Number(tr.cells[1].textContent)])),
   stages: [...document.querySelectorAll('rect.stage')].map(r => r.dataset.stage),
   file_bars: document.querySelectorAll('rect.file-bar').length,
+  site_bars: document.querySelectorAll('rect.site').length,
+  pinned_site_bars: document.querySelectorAll('rect.site.pinned').length,
   verdict: document.getElementById('verdict') ? document.getElementById('verdict').dataset.leaked : null,
   scripts: document.querySelectorAll('script').length,
   images: document.querySelectorAll('img, iframe, object, embed').length,

@@ -144,6 +144,7 @@ std::string axes(const Frame& frame, const std::vector<double>& x_ticks,
 
 struct Sample {
   double seconds = 0, count = 0, rss = 0, tracked = 0;
+  std::string step;  // memory-demo: the step the point is after
 };
 
 struct FileEntry {
@@ -234,12 +235,14 @@ class Page {
     settings_ = report.value("settings", json::object());
     totals_ = report.value("totals", json::object());
     convert_ = string_at(report, "kind") == "convert";
-    video_ = !convert_ && report.contains("input") && !report.contains("files");
+    memory_ = string_at(report, "kind") == "memory";
+    video_ = !convert_ && !memory_ && report.contains("input") && !report.contains("files");
     count_key_ = video_ ? "frames" : "files_finished";
     unit_ = video_ ? "frames" : "images";
     for (const json& point : report.at("memory_timeline")) {
       samples_.push_back({number(point, "seconds"), number(point, count_key_.c_str()),
-                          number(point, "rss_bytes"), number(point, "tracked_bytes")});
+                          number(point, "rss_bytes"), number(point, "tracked_bytes"),
+                          string_at(point, "step")});
     }
     if (report.contains("files") && report["files"].is_array()) {
       for (const json& entry : report["files"]) {
@@ -257,9 +260,10 @@ class Page {
   }
 
   std::string render() {
-    std::string title = convert_ ? "tessera convert report"
-                        : video_ ? "tessera video report"
-                                 : "tessera batch report";
+    std::string title = convert_  ? "tessera convert report"
+                        : memory_ ? "tessera memory-demo report"
+                        : video_  ? "tessera video report"
+                                  : "tessera batch report";
     out_ = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     // No fetch of any kind: a policy that forbids it, so a page can never call out even if a
     // string got through unescaped.
@@ -275,6 +279,7 @@ class Page {
     stages();
     failures();
     largest_and_slowest();
+    sites();
     settings();
     out_ += "</body>\n</html>\n";
     return std::move(out_);
@@ -283,11 +288,15 @@ class Page {
  private:
   void header(const std::string& title) {
     const std::string status = string_at(report_, "status", "unknown");
+    const std::string what =
+        memory_ ? fmt::format("{:.0f} photos of {:.0f}x{:.0f}", number(settings_, "photos"),
+                              number(settings_, "photo_width"), number(settings_, "photo_height"))
+                : text_of(settings_.value("input", json(""))) + " \u2192 " +
+                      text_of(settings_.value("output", json("")));
     out_ += fmt::format(
-        "<h1>{}</h1>\n<p class=\"sub\">{} &rarr; {} &middot; status <b id=\"status\">"
-        "{}</b> &middot; tessera {}</p>\n",
-        escape(title), escape(text_of(settings_.value("input", json("")))),
-        escape(text_of(settings_.value("output", json("")))), escape(status),
+        "<h1>{}</h1>\n<p class=\"sub\">{} &middot; status <b id=\"status\">{}</b> &middot; "
+        "tessera {}</p>\n",
+        escape(title), escape(what), escape(status),
         escape(string_at(report_.value("tessera", json::object()), "version")));
     // The verdict: what was still allocated when the run ended.
     const double leaked = number(totals_, "leaked_bytes", -1);
@@ -325,6 +334,8 @@ class Page {
     } else if (video_) {
       card(fmt::format("{:.0f}", number(totals_, "frames_written")), "frames written");
       card(fmt::format("{:.1f}", number(totals_, "frames_per_second")), "frames/s");
+    } else if (memory_) {
+      card(fmt::format("{}", report_.value("steps", json::array()).size()), "steps");
     } else {
       card(fmt::format("{:.0f}", number(totals_, "done")), "done");
       card(fmt::format("{:.0f}", number(totals_, "failed")), "failed");
@@ -372,8 +383,16 @@ class Page {
     if (cap_drawn) top = std::max(top, budget());
     const std::vector<double> y_ticks = byte_ticks(top * 1.05);
     frame.y_max = y_ticks.back();
-    const double end = std::max(number(totals_, "seconds"), samples_.back().seconds);
-    const std::vector<double> x_ticks = ticks(end, 10);
+    // Where each point sits: its time, or for the memory demo (whose steps take microseconds
+    // after one long one) its place in the order of the steps.
+    std::vector<double> xs;
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+      xs.push_back(memory_ ? static_cast<double>(i + 1) : samples_[i].seconds);
+    }
+    const double end = memory_ ? static_cast<double>(samples_.size() + 1)
+                               : std::max(number(totals_, "seconds"), samples_.back().seconds);
+    const std::vector<double> x_ticks =
+        ticks(end, memory_ ? static_cast<int>(samples_.size()) + 1 : 10);
     frame.x_max = x_ticks.back();
     out_ +=
         "<p class=\"legend\"><span><i style=\"background:var(--rss)\"></i>RSS (the "
@@ -390,15 +409,17 @@ class Page {
           "<span><i style=\"background:var(--estimate)\"></i>estimate (tracked, from the "
           "headers)</span>";
     }
-    const std::string taken = convert_ ? "every millisecond"
-                              : video_ ? "as frames finish"
-                                       : "as files finish";
+    const std::string taken = convert_  ? "every millisecond"
+                              : memory_ ? "after each step"
+                              : video_  ? "as frames finish"
+                                        : "as files finish";
     out_ += fmt::format(
         "</p>\n<p class=\"note no-print\">One point per sample ({} of them, taken {}); hover a "
         "point for its time, values{}.</p>\n",
-        samples_.size(), taken, video_ || convert_ ? "" : " and the files in flight");
+        samples_.size(), taken, video_ || convert_ || memory_ ? "" : " and the files in flight");
     out_ += svg_open(frame, "memory timeline");
-    out_ += axes(frame, x_ticks, y_ticks, bytes, "seconds since the run began");
+    out_ += axes(frame, x_ticks, y_ticks, bytes,
+                 memory_ ? "the steps, in order" : "seconds since the run began");
     if (cap_drawn) {
       out_ += fmt::format(
           "<line class=\"budget\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\">"
@@ -414,11 +435,12 @@ class Page {
           escape(bytes(estimate())));
     }
     std::string rss_path, tracked_path;
-    for (const Sample& s : samples_) {
-      rss_path += fmt::format("{}{:.1f},{:.1f}", rss_path.empty() ? "M" : " L", frame.x(s.seconds),
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+      const Sample& s = samples_[i];
+      rss_path += fmt::format("{}{:.1f},{:.1f}", rss_path.empty() ? "M" : " L", frame.x(xs[i]),
                               frame.y(s.rss));
       tracked_path += fmt::format("{}{:.1f},{:.1f}", tracked_path.empty() ? "M" : " L",
-                                  frame.x(s.seconds), frame.y(s.tracked));
+                                  frame.x(xs[i]), frame.y(s.tracked));
     }
     out_ += "<path class=\"rss\" d=\"" + rss_path + "\"/>\n";
     out_ += "<path class=\"tracked\" d=\"" + tracked_path + "\"/>\n";
@@ -431,19 +453,22 @@ class Page {
         names += "\n  " + files[k]->input;
       }
       if (files.size() > 8) names += fmt::format("\n  and {} more", files.size() - 8);
-      const std::string tip = fmt::format("{:.3f} s, {:.0f} {} finished\nRSS {}\ntracked {}{}{}",
-                                          s.seconds, s.count, unit_, bytes(s.rss), bytes(s.tracked),
-                                          files.empty() ? "" : "\nin flight:", names);
+      const std::string what = memory_    ? "\n" + s.step
+                               : convert_ ? ""
+                                          : fmt::format(", {:.0f} {} finished", s.count, unit_);
+      const std::string tip =
+          fmt::format("{:.3f} s{}\nRSS {}\ntracked {}{}{}", s.seconds, what, bytes(s.rss),
+                      bytes(s.tracked), files.empty() ? "" : "\nin flight:", names);
       out_ += fmt::format(
           "<circle class=\"tl-point\" data-i=\"{}\" data-seconds=\"{}\" data-rss=\"{:.0f}\" "
           "data-tracked=\"{:.0f}\" data-in-flight=\"{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\">"
           "<title>{}</title></circle>\n",
-          i, s.seconds, s.rss, s.tracked, files.size(), frame.x(s.seconds), frame.y(s.rss),
+          i, s.seconds, s.rss, s.tracked, files.size(), frame.x(xs[i]), frame.y(s.rss),
           escape(tip));
       out_ += fmt::format(
           "<circle class=\"tl-tracked\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\">"
           "<title>{}</title></circle>\n",
-          frame.x(s.seconds), frame.y(s.tracked), escape(tip));
+          frame.x(xs[i]), frame.y(s.tracked), escape(tip));
     }
     out_ += "</svg>\n";
     files_in_flight(frame);
@@ -499,7 +524,8 @@ class Page {
   }
 
   void throughput() {
-    if (samples_.size() < 2 || convert_) return;  // one image: nothing to count per second
+    if (samples_.size() < 2 || convert_ || memory_)
+      return;  // one image: nothing to count per second
     // The rate between consecutive samples; samples closer than a hundredth of the run are
     // merged so one quick pair does not make a spike.
     const double end = samples_.back().seconds;
@@ -601,7 +627,7 @@ class Page {
   }
 
   void failures() {
-    if (video_ || convert_) return;  // one input: a failed run says why at the top
+    if (video_ || convert_ || memory_) return;  // one input: a failed run says why at the top
     std::vector<const FileEntry*> failed;
     for (const FileEntry& file : files_) {
       if (file.status == "FAILED") failed.push_back(&file);
@@ -687,6 +713,79 @@ class Page {
     out_ += "</section>\n";
   }
 
+  // memory-demo: after each step, the live buffers by the line that allocated them, as bars
+  // (the part only regions keep alive marked "pinned") and as a table.
+  void sites() {
+    if (!report_.contains("steps") || !report_["steps"].is_array()) return;
+    out_ += "<section id=\"sites\">\n<h2>Live buffers by site, step by step</h2>\n";
+    out_ +=
+        "<p class=\"legend\"><span><i style=\"background:#6366f1\"></i>live bytes</span>"
+        "<span><i style=\"background:var(--bad)\"></i>pinned: a buffer only regions keep "
+        "alive (its other bytes are dead weight; compact() frees them)</span></p>\n";
+    for (const json& step : report_["steps"]) {
+      const json sites = step.value("sites", json::array());
+      out_ += fmt::format("<h3>{}</h3>\n<p class=\"note\">{} live in {:.0f} buffers.</p>\n",
+                          escape(string_at(step, "title")),
+                          escape(bytes(number(step, "live_bytes"))), number(step, "live_buffers"));
+      if (sites.empty()) continue;
+      double top = 0;
+      for (const json& site : sites) top = std::max(top, number(site, "bytes"));
+      Frame frame;
+      frame.left = 8;
+      frame.right = 330;
+      frame.top = 4;
+      frame.bottom = 4;
+      frame.height = frame.top + frame.bottom + 24.0 * static_cast<double>(sites.size());
+      frame.x_max = top > 0 ? top : 1;
+      out_ += svg_open(frame, "live bytes by site");
+      double y = frame.top;
+      for (const json& site : sites) {
+        const double live = number(site, "bytes"), pinned = number(site, "pinned_bytes");
+        const std::string name = string_at(site, "site") + " '" + string_at(site, "label") + "'";
+        std::string tip =
+            fmt::format("{}: {} in {:.0f} buffers", name, bytes(live), number(site, "buffers"));
+        if (pinned > 0) {
+          tip += fmt::format("; pinned: {} kept alive by regions of {}", bytes(pinned),
+                             bytes(number(site, "region_bytes")));
+        }
+        out_ += fmt::format(
+            "<rect class=\"bar site{}\" data-bytes=\"{:.0f}\" x=\"{:.1f}\" y=\"{:.1f}\" "
+            "width=\"{:.1f}\" height=\"18\"><title>{}</title></rect>\n",
+            pinned > 0 ? " pinned" : "", live, frame.left, y,
+            std::max(1.0, frame.x(live) - frame.left), escape(tip));
+        if (pinned > 0) {
+          out_ += fmt::format(
+              "<rect class=\"pinned-part\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+              "height=\"18\" fill=\"#b91c1c\"><title>{}</title></rect>\n",
+              frame.left, y, std::max(1.0, frame.x(pinned) - frame.left), escape(tip));
+        }
+        out_ +=
+            fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\">{} &middot; {}{}</text>\n",
+                        frame.x(live) + 6, y + 13, escape(bytes(live)),
+                        escape(string_at(site, "label")), pinned > 0 ? " &middot; pinned" : "");
+        y += 24;
+      }
+      out_ +=
+          "</svg>\n<table class=\"sites\">\n<tr><th>site</th><th>label</th>"
+          "<th class=\"num\">buffers</th><th class=\"num\">live</th>"
+          "<th class=\"num\">pinned</th></tr>\n";
+      for (const json& site : sites) {
+        const double pinned = number(site, "pinned_bytes");
+        out_ += fmt::format(
+            "<tr class=\"site-row\"><td class=\"path\"><code>{}</code></td><td>{}</td>"
+            "<td class=\"num\">{:.0f}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+            "</tr>\n",
+            escape(string_at(site, "site")), escape(string_at(site, "label")),
+            number(site, "buffers"), escape(bytes(number(site, "bytes"))),
+            pinned > 0 ? escape(fmt::format("{} by regions of {}", bytes(pinned),
+                                            bytes(number(site, "region_bytes"))))
+                       : "");
+      }
+      out_ += "</table>\n";
+    }
+    out_ += "</section>\n";
+  }
+
   void settings() {
     out_ += "<section id=\"settings\">\n<h2>Settings</h2>\n";
     out_ += "<p>Command, as typed:</p>\n<pre id=\"command\">" +
@@ -722,7 +821,7 @@ class Page {
 
   const json& report_;
   json settings_, totals_;
-  bool video_ = false, convert_ = false;
+  bool video_ = false, convert_ = false, memory_ = false;
   std::string count_key_, unit_;
   std::vector<Sample> samples_;
   std::vector<FileEntry> files_;

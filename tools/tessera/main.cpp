@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   demo_command->add_flag("--leak-at-exit", demo.leak_at_exit,
                          "Leave one image alive at exit (try with TESSERA_LEAK_CHECK=1)");
+  demo_command->add_option("--report", demo.report,
+                           "Write the live buffers by site after each step here: demo.json, or "
+                           "demo.html for a page with bar charts");
 
   // Decoding limits, shared by every command that reads images.
   tessera::cli::LimitOptions limit_options;
@@ -342,7 +345,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*demo_command) return tessera::cli::run_memory_demo(demo);
+    if (*demo_command) {
+      demo.command_line = tessera::cli::command_line(argc, argv);
+      return tessera::cli::run_memory_demo(demo);
+    }
     if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*report_command) {
       tessera::cli::render_report_file(report_input, report_output);
