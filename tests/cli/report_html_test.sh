@@ -31,6 +31,9 @@ cp "$png/images/xc1n0g08.png" "$png/images/xcrn0g04.png" "$png/crashers/badcrc.p
 cp "$png/images/xd0n2c08.png" "$work/in/<script>alert(1)<script>.png"
 cp "$png/images/xd3n2c08.png" "$work/in/\"><img src=x onerror=alert(1)>.png"
 head -c 3000 "$corpora/jpeg/libjpeg-turbo/testimages/testorig.jpg" >"$work/in/cut.jpg"
+# A name that is not UTF-8 (Latin-1 "café"): the JSON has U+FFFD for the byte (it aborted the
+# run before: nlohmann's dump threw).
+cp "$png/images/xd9n2c08.png" "$work/in/$(printf 'caf\xe9.png')"
 cp "$corpora"/jpeg/seed-corpora/bugs/decompress/github_197/* "$work/in/bomb.jpg"
 echo "not an image" >"$work/in/readme.txt"
 
@@ -71,6 +74,7 @@ assert facts["verdict"] == "0", facts["verdict"]
 assert facts["scripts"] == 0 and facts["images"] == 0, facts
 assert "<script>alert(1)<script>.png" in facts["text"], "the hostile name is shown as text"
 assert '"><img src=x onerror=alert(1)>.png' in facts["text"], "the hostile name is shown as text"
+assert any(f.endswith("/caf\ufffd.png") for f in facts["failed"]), facts["failed"]
 assert facts["command"] == report["command"], (facts["command"], report["command"])
 assert facts["width"] <= 1280, f"the page fits a laptop screen: {facts['width']} px wide"
 PY

@@ -75,9 +75,11 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
     : path_(std::move(path)), part_(path_ + ".part") {
   file_ = open_report_part(path_);
   const nlohmann::json tessera{{"version", kVersion}};
-  write("{\n  \"tessera\": " + tessera.dump() + ",\n");
-  write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
-  write("  \"settings\": " + settings_of(command).dump() + ",\n");
+  write("{\n  \"tessera\": " + tessera.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"command\": " +
+        nlohmann::json(command.command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"settings\": " + settings_of(command).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+        ",\n");
   write("  \"files\": [");
   std::fflush(file_);  // on disk before the first file: a run killed at once still says what ran
 }
@@ -122,7 +124,7 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
     entry["error"] = {{"code", file.error_code}, {"message", file.message}};
   }
   if (file.status == batch::Status::Skipped) entry["reason"] = file.message;
-  write((first_entry_ ? "\n    " : ",\n    ") + entry.dump());
+  write((first_entry_ ? "\n    " : ",\n    ") + entry.dump(-1, ' ', false, kReplaceInvalidUtf8));
   // On disk as each file finishes: a run killed at once (a second Ctrl-C) leaves in the .part
   // every file it finished.
   if (std::fflush(file_) != 0) {
@@ -162,9 +164,10 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
                              : totals.output_full ? "output_full"
                                                   : "complete";
   write("  \"status\": \"" + status + "\",\n");
-  write("  \"warnings\": " + nlohmann::json(warnings).dump() + ",\n");
-  write("  \"totals\": " + summary.dump() + ",\n");
-  write("  \"memory_timeline\": " + timeline.dump() + "\n}\n");
+  write("  \"warnings\": " + nlohmann::json(warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+        ",\n");
+  write("  \"totals\": " + summary.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n");
   bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (closed && report_format(path_) == ReportFormat::Html) {

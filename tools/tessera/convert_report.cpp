@@ -47,7 +47,7 @@ void ConvertReport::start(const pipeline::Job& job) {
                         {"output_height", job.output_shape().height},
                         {"estimate_bytes", job.estimate()},
                         {"plan", job.describe()}}
-             .dump();
+             .dump(-1, ' ', false, kReplaceInvalidUtf8);
   memory::reset_peak();
   start_ = std::chrono::steady_clock::now();
   tracked_before_ = memory::counters().live_bytes;
@@ -94,8 +94,9 @@ void ConvertReport::finish(const pipeline::Job::StageSeconds& stages, bool inter
                                {"pipeline_seconds", stages.pipeline},
                                {"encode_seconds", stages.encode}};
   write_out(interrupted ? "interrupted" : "complete",
-            "  \"job\": " + job_ + ",\n  \"totals\": " + totals.dump() +
-                ",\n  \"timings\": " + timings.dump() + ",\n");
+            "  \"job\": " + job_ +
+                ",\n  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                ",\n  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
 }
 
 void ConvertReport::fail(const Error& error) {
@@ -105,9 +106,9 @@ void ConvertReport::fail(const Error& error) {
                                {"path", error.path()}};
   const nlohmann::json totals{{"seconds", job_.empty() ? 0.0 : seconds_since(start_)},
                               {"estimate_bytes", estimate_}};
-  write_out("failed", "  \"error\": " + failure.dump() + ",\n" +
-                          (job_.empty() ? "" : "  \"job\": " + job_ + ",\n") +
-                          "  \"totals\": " + totals.dump() + ",\n");
+  write_out("failed", "  \"error\": " + failure.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n" +
+                          (job_.empty() ? "" : "  \"job\": " + job_ + ",\n") + "  \"totals\": " +
+                          totals.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
 }
 
 void ConvertReport::write_out(const std::string& status, const std::string& body) {
@@ -122,12 +123,14 @@ void ConvertReport::write_out(const std::string& status, const std::string& body
     timeline.push_back(
         {{"seconds", s.seconds}, {"tracked_bytes", s.tracked_bytes}, {"rss_bytes", s.rss}});
   }
-  const std::string json_text = "{\n  \"kind\": \"convert\",\n  \"tessera\": " +
-                                nlohmann::json{{"version", kVersion}}.dump() + ",\n" +
-                                "  \"command\": " + nlohmann::json(options_.command_line).dump() +
-                                ",\n" + "  \"settings\": " + settings.dump() +
-                                ",\n  \"status\": \"" + status + "\",\n" + body +
-                                "  \"memory_timeline\": " + timeline.dump() + "\n}\n";
+  const std::string json_text =
+      "{\n  \"kind\": \"convert\",\n  \"tessera\": " +
+      nlohmann::json{{"version", kVersion}}.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n" +
+      "  \"command\": " +
+      nlohmann::json(options_.command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n" +
+      "  \"settings\": " + settings.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+      ",\n  \"status\": \"" + status + "\",\n" + body +
+      "  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n";
   const std::string text = report_text(path_, json_text);
   std::FILE* file = std::fopen(part_.c_str(), "w");
   const bool written =

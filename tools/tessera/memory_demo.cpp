@@ -109,7 +109,8 @@ class DemoReport {
                                   {"peak_rss_bytes", memory::read_process_memory().peak_rss},
                                   {"leaked_bytes", memory::counters().live_bytes}}},
                                 {"memory_timeline", timeline_}};
-    const std::string text = report_text(options_.report, report.dump(1) + "\n");
+    const std::string text =
+        report_text(options_.report, report.dump(1, ' ', false, kReplaceInvalidUtf8) + "\n");
     const std::string part = options_.report + ".part";
     std::FILE* file = std::fopen(part.c_str(), "w");
     const bool written =
