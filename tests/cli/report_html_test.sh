@@ -53,6 +53,7 @@ status=$?
 /usr/bin/python3 - "$work/run.json" "$work/facts.json" <<'PY' || fail "the page shows what the JSON holds"
 import json, sys
 report, facts = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert report["kind"] == "batch", report.get("kind")
 timeline = report["memory_timeline"]
 assert len(timeline) >= 10, len(timeline)
 assert facts["points"] == [s["seconds"] for s in timeline], (facts["points"], timeline)

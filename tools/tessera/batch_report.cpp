@@ -75,7 +75,8 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
     : path_(std::move(path)), part_(path_ + ".part") {
   file_ = open_report_part(path_);
   const nlohmann::json tessera{{"version", kVersion}};
-  write("{\n  \"tessera\": " + tessera.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("{\n  \"kind\": \"batch\",\n  \"tessera\": " +
+        tessera.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
   write("  \"command\": " +
         nlohmann::json(command.command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
   write("  \"settings\": " + settings_of(command).dump(-1, ' ', false, kReplaceInvalidUtf8) +

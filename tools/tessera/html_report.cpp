@@ -234,9 +234,13 @@ class Page {
   explicit Page(const json& report) : report_(report) {
     settings_ = report.value("settings", json::object());
     totals_ = report.value("totals", json::object());
-    convert_ = string_at(report, "kind") == "convert";
-    memory_ = string_at(report, "kind") == "memory";
-    video_ = !convert_ && !memory_ && report.contains("input") && !report.contains("files");
+    // "kind" names the report; one written before it had a kind is a video's when it has an
+    // input video and no files.
+    const std::string kind = string_at(report, "kind");
+    convert_ = kind == "convert";
+    memory_ = kind == "memory";
+    video_ =
+        kind == "video" || (kind.empty() && report.contains("input") && !report.contains("files"));
     count_key_ = video_ ? "frames" : "files_finished";
     unit_ = video_ ? "frames" : "images";
     for (const json& point : report.at("memory_timeline")) {

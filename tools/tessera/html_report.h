@@ -1,14 +1,15 @@
 #pragma once
-// A run's JSON report (batch or video: one schema family, see the README's "Reports") as one
-// self-contained HTML page: charts are SVG written here, styles are inline, there is no script
-// and nothing is fetched when the page is viewed. Every string taken from the JSON is escaped
-// (file names are hostile input).
+// A run's JSON report (batch, video, convert or memory-demo, named by its "kind": one schema
+// family, see the README's "Reports") as one self-contained HTML page: charts are SVG written here,
+// styles are inline, there is no script and nothing is fetched when the page is viewed. Every
+// string taken from the JSON is escaped (file names are hostile input).
 //
 //   const std::string page = render_html_report(nlohmann::json::parse(text));
 //
 // The page marks what tests check through the DOM: one `.tl-point` circle per memory timeline
 // sample (with data-seconds, data-rss, data-tracked), one `tr.failure` per failed file (with
-// data-code), and `#verdict` with data-leaked.
+// data-code), `rect.stage` bars (data-stage), `rect.site` bars (`.pinned` when only regions
+// keep the buffer alive), and `#verdict` with data-leaked.
 
 #include <nlohmann/json_fwd.hpp>
 

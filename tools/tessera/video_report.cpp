@@ -41,7 +41,7 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
   input_ = command.input;
   output_ = command.output;
   head_ =
-      "{\n  \"tessera\": " +
+      "{\n  \"kind\": \"video\",\n  \"tessera\": " +
       nlohmann::json{{"version", kVersion}}.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n" +
       "  \"command\": " + nlohmann::json(command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) +
       ",\n" + "  \"settings\": " + settings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
