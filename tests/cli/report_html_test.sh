@@ -179,6 +179,11 @@ echo '{"a": 1' >"$work/broken.json"
 "$tessera" report "$work/broken.json" -o "$work/b.html" >"$work/broken.out" 2>&1
 [[ $? -ne 0 ]] || fail "a broken JSON is refused"
 grep -qF "not a JSON report" "$work/broken.out" || fail "a broken JSON is said: $(cat "$work/broken.out")"
+echo '{"memory_timeline": [1, "x", {"seconds": "y"}], "files": [1, {"status": "FAILED", "error": 2}], "steps": [3], "settings": 4}' \
+  >"$work/odd.json"
+"$tessera" report "$work/odd.json" -o "$work/odd.html" >"$work/odd.out" 2>&1
+status=$?
+[[ $status -eq 0 || $status -eq 2 ]] || fail "a report with fields of other types is rendered or refused, not a crash (exit $status): $(cat "$work/odd.out")"
 "$tessera" report "$work/run.json" -o "$work/run.json.txt" >"$work/ext.out" 2>&1
 [[ $? -eq 2 ]] || fail "tessera report -o without .html is a usage error"
 

@@ -841,7 +841,13 @@ std::string render_html_report(const json& report) {
                 "not a tessera report: it has no memory_timeline (give the JSON that "
                 "`tessera batch --report run.json` or `tessera video --report run.json` wrote)");
   }
-  return Page(report).render();
+  try {
+    return Page(report).render();
+  } catch (const json::exception& error) {  // a field of another type than tessera writes
+    throw Error(
+        ErrorCode::InvalidArgument,
+        fmt::format("not a tessera report: {} (give the JSON that tessera wrote)", error.what()));
+  }
 }
 
 ReportFormat report_format(const std::string& path) {
