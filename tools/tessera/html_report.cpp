@@ -664,7 +664,11 @@ class Page {
     out_ +=
         "</table>\n<h3>Each failed file</h3>\n<table id=\"failed-files\">\n<tr><th>file</th>"
         "<th>error code</th><th>message</th></tr>\n";
-    for (const FileEntry* file : failed) {
+    // A page of some megabytes at most: a run where nearly every one of a million files failed
+    // lists the first ones, and says where the rest are.
+    constexpr std::size_t kRowsShown = 5000;
+    for (std::size_t i = 0; i < failed.size() && i < kRowsShown; ++i) {
+      const FileEntry* file = failed[i];
       const json error = file->entry->value("error", json::object());
       out_ += fmt::format(
           "<tr class=\"failure\" data-code=\"{0}\"><td class=\"path\">{1}</td>"
@@ -672,7 +676,14 @@ class Page {
           escape(string_at(error, "code", "unknown")), escape(file->input),
           escape(string_at(error, "message")));
     }
-    out_ += "</table>\n</section>\n";
+    out_ += "</table>\n";
+    if (failed.size() > kRowsShown) {
+      out_ += fmt::format(
+          "<p id=\"failures-cut\">The first {} of {} failed files; every one is in the JSON "
+          "report (<code>tessera batch --report run.json</code>).</p>\n",
+          kRowsShown, failed.size());
+    }
+    out_ += "</section>\n";
   }
 
   void largest_and_slowest() {
