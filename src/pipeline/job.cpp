@@ -134,15 +134,14 @@ std::string Job::describe() const {
 
 namespace {
 
-// A source that asks the job's check_interrupt before each band.
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The decoder's rows, adding the time spent reading them to `seconds` (read on one thread at a
-// time, whichever it is).
+// The decoder's rows: asks the job's check_interrupt before each band, and adds the time spent
+// reading to `seconds` (read on one thread at a time, whichever it is).
 class InterruptibleSource final : public RowSource {
  public:
   InterruptibleSource(RowSource& source, const std::function<void()>& check, double& seconds)
