@@ -37,6 +37,8 @@ packages=(
   ffmpeg
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
+  # The HTML report's tests open the page headless (tests/cli/report_html_test.sh).
+  chromium
 )
 
 missing=()

@@ -165,6 +165,10 @@ FileResult run_file(const Options& options, const detail::Input& input,
     // Made only now: an input refused before it runs leaves no empty folder behind.
     fs::create_directories(result.output.parent_path());
     job.run();
+    const pipeline::Job::StageSeconds stages = job.stage_seconds();
+    result.decode_seconds = stages.decode;
+    result.pipeline_seconds = stages.pipeline;
+    result.encode_seconds = stages.encode;
     result.warnings = job.warnings();
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "codecs/file_io.h"
@@ -133,23 +134,62 @@ std::string Job::describe() const {
 
 namespace {
 
-// A source that asks the job's check_interrupt before each band.
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The decoder's rows: asks the job's check_interrupt before each band, and adds the time spent
+// reading to `seconds` (read on one thread at a time, whichever it is).
 class InterruptibleSource final : public RowSource {
  public:
-  InterruptibleSource(RowSource& source, const std::function<void()>& check)
-      : source_(source), check_(check) {}
+  InterruptibleSource(RowSource& source, const std::function<void()>& check, double& seconds)
+      : source_(source), check_(check), seconds_(seconds) {}
   int width() const override { return source_.width(); }
   int height() const override { return source_.height(); }
   PixelFormat format() const override { return source_.format(); }
-  void begin() override { source_.begin(); }
+  void begin() override {
+    const auto start = Clock::now();
+    source_.begin();
+    seconds_ += seconds_since(start);
+  }
   void read(const MutableImageView& rows) override {
     if (check_) check_();
+    const auto start = Clock::now();
     source_.read(rows);
+    seconds_ += seconds_since(start);
   }
 
  private:
   RowSource& source_;
   const std::function<void()>& check_;
+  double& seconds_;
+};
+
+// The encoder, adding the time spent in it to `seconds`.
+class TimedSink final : public RowSink {
+ public:
+  TimedSink(RowSink& sink, double& seconds) : sink_(sink), seconds_(seconds) {}
+  void begin(int width, int height, PixelFormat format) override {
+    const auto start = Clock::now();
+    sink_.begin(width, height, format);
+    seconds_ += seconds_since(start);
+  }
+  void write(const ImageView& rows) override {
+    const auto start = Clock::now();
+    sink_.write(rows);
+    seconds_ += seconds_since(start);
+  }
+  void finish() override {
+    const auto start = Clock::now();
+    sink_.finish();
+    seconds_ += seconds_since(start);
+  }
+
+ private:
+  RowSink& sink_;
+  double& seconds_;
 };
 
 }  // namespace
@@ -189,24 +229,31 @@ void Job::run() {
                             .fail_on = options_.fail_on};
   // Streamed: rows go from the decoder through the stages, if any, to the encoder in bands. The
   // output's size is known from the headers, so the encoder is opened before any row is read.
+  const auto run_start = Clock::now();
+  stage_seconds_ = {};
   const std::unique_ptr<Encoder> encoder = open_output(plan_ ? plan_->output : upright_);
+  TimedSink sink(*encoder, stage_seconds_.encode);
   const auto pump = [&](RowSource& source) {
     if (plan_) {
-      run_streaming(*plan_, source, *encoder, options_.io);
+      run_streaming(*plan_, source, sink, options_.io);
     } else {
-      copy_rows(source, *encoder, kCopyBandRows);
+      copy_rows(source, sink, kCopyBandRows);
     }
   };
   if (turn_) {
     // Stored sideways or upside down: decoded whole and turned upright first.
     check_interrupt();
+    const auto decode_start = Clock::now();
     const Image pixels = read(*decoder_, whole);
+    stage_seconds_.decode = seconds_since(decode_start);
     ImageSource source(pixels.view());
     pump(source);
   } else {
-    InterruptibleSource source(*decoder_, options_.check_interrupt);
+    InterruptibleSource source(*decoder_, options_.check_interrupt, stage_seconds_.decode);
     pump(source);
   }
+  stage_seconds_.pipeline =
+      std::max(0.0, seconds_since(run_start) - stage_seconds_.decode - stage_seconds_.encode);
 }
 
 void Job::run_within(std::size_t cap, std::string_view cap_name) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "html_report.h"
 #include "report_file.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
@@ -74,9 +75,12 @@ BatchReport::BatchReport(std::string path, const BatchCommand& command)
     : path_(std::move(path)), part_(path_ + ".part") {
   file_ = open_report_part(path_);
   const nlohmann::json tessera{{"version", kVersion}};
-  write("{\n  \"tessera\": " + tessera.dump() + ",\n");
-  write("  \"command\": " + nlohmann::json(command.command_line).dump() + ",\n");
-  write("  \"settings\": " + settings_of(command).dump() + ",\n");
+  write("{\n  \"kind\": \"batch\",\n  \"tessera\": " +
+        tessera.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"command\": " +
+        nlohmann::json(command.command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"settings\": " + settings_of(command).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+        ",\n");
   write("  \"files\": [");
   std::fflush(file_);  // on disk before the first file: a run killed at once still says what ran
 }
@@ -99,22 +103,29 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
                        {"output", file.output.string()},
                        {"status", std::string(batch::to_string(file.status))},
                        {"seconds", file.seconds},
+                       // When it ran, in the run's seconds (what was in flight at a point of the
+                       // memory timeline): it finished as it was reported.
+                       {"started_seconds", std::max(0.0, so_far.seconds - file.seconds)},
+                       {"finished_seconds", so_far.seconds},
                        {"input_bytes", file.input_bytes},
                        {"output_bytes", file.output_bytes}};
   if (file.width > 0) {  // the header was read
     entry["width"] = file.width;
     entry["height"] = file.height;
   }
-  if (file.status == batch::Status::Done) {  // what was written
+  if (file.status == batch::Status::Done) {  // what was written, and where the time went
     entry["output_width"] = file.output_width;
     entry["output_height"] = file.output_height;
+    entry["decode_seconds"] = file.decode_seconds;
+    entry["pipeline_seconds"] = file.pipeline_seconds;
+    entry["encode_seconds"] = file.encode_seconds;
   }
   if (!file.warnings.empty()) entry["warnings"] = file.warnings;
   if (!file.error_code.empty()) {
     entry["error"] = {{"code", file.error_code}, {"message", file.message}};
   }
   if (file.status == batch::Status::Skipped) entry["reason"] = file.message;
-  write((first_entry_ ? "\n    " : ",\n    ") + entry.dump());
+  write((first_entry_ ? "\n    " : ",\n    ") + entry.dump(-1, ' ', false, kReplaceInvalidUtf8));
   // On disk as each file finishes: a run killed at once (a second Ctrl-C) leaves in the .part
   // every file it finished.
   if (std::fflush(file_) != 0) {
@@ -154,15 +165,36 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
                              : totals.output_full ? "output_full"
                                                   : "complete";
   write("  \"status\": \"" + status + "\",\n");
-  write("  \"warnings\": " + nlohmann::json(warnings).dump() + ",\n");
-  write("  \"totals\": " + summary.dump() + ",\n");
-  write("  \"memory_timeline\": " + timeline.dump() + "\n}\n");
-  const bool closed = std::fclose(file_) == 0;
+  write("  \"warnings\": " + nlohmann::json(warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+        ",\n");
+  write("  \"totals\": " + summary.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n");
+  bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
+  if (closed && report_format(path_) == ReportFormat::Html) {
+    // The JSON, streamed to the part file as files finished, becomes the page in its place.
+    closed = rewrite_as_page();
+  }
   if (!closed || std::rename(part_.c_str(), path_.c_str()) != 0) {
     std::remove(part_.c_str());
     throw Error(ErrorCode::Io, "cannot write the report", {.path = path_, .operation = "report"});
   }
+}
+
+bool BatchReport::rewrite_as_page() {
+  std::FILE* in = std::fopen(part_.c_str(), "r");
+  if (in == nullptr) return false;
+  std::string text;
+  char buffer[1 << 16];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) text.append(buffer, n);
+  const bool read = std::ferror(in) == 0;
+  std::fclose(in);
+  if (!read) return false;
+  const std::string page = report_text(path_, text);
+  std::FILE* out = std::fopen(part_.c_str(), "w");
+  if (out == nullptr) return false;
+  const bool written = std::fwrite(page.data(), 1, page.size(), out) == page.size();
+  return std::fclose(out) == 0 && written;
 }
 
 }  // namespace tessera::cli

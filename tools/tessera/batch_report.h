@@ -1,5 +1,6 @@
 #pragma once
-// The JSON report of `tessera batch --report`, written as the files finish so that its memory
+// The report of `tessera batch --report` (JSON; an .html path gets the page rendered from it at
+// the end, see html_report.h), written as the files finish so that its memory
 // stays the same however many files run: the run's settings and each file's entry go to
 // `PATH.part` at once, and the warnings, the totals and the memory timeline close it at the
 // end, when it is renamed to PATH. A run that stops early leaves no report (the destructor
@@ -44,6 +45,8 @@ class BatchReport {
     std::size_t tracked_bytes, rss;
   };
   void write(const std::string& text);
+  // An .html report: the finished JSON in the part file replaced by its page.
+  bool rewrite_as_page();
   void sample(const batch::Totals& so_far);
 
   std::string path_, part_;

@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "convert_report.h"
 #include "info_record.h"
 #include "interrupt.h"
 #include "tessera/error.h"
+#include "tessera/memory.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/pipeline/pipeline.h"
 #include "tessera/profiler.h"
@@ -169,22 +171,40 @@ int run_convert(const ConvertOptions& options) {
   // Ctrl-C lets the one file finish (its temporary renamed or removed), then exits 130; a
   // second ends at once.
   InterruptWatch interrupt;
-  // The pipeline is checked before anything is opened.
+  // The pipeline is checked before anything is opened, and the report's path (it cannot be
+  // written: nothing runs).
   std::optional<pipeline::Pipeline> stages;
   if (!options.pipeline.empty()) stages = pipeline::parse(options.pipeline);
-  pipeline::Job job = pipeline::Job::prepare(options.input, options.output,
-                                             {.limits = options.limits,
-                                              .apply_orientation = options.apply_orientation,
-                                              .shrink_on_load = options.shrink_on_load,
-                                              .fail_on = options.fail_on,
-                                              .encode = options.encode,
-                                              .pipeline = stages ? &*stages : nullptr,
-                                              .output_format = options.output_format});
-  if (options.estimate) {
-    fmt::print("{}", job.describe());
-    return 0;
+  std::optional<ConvertReport> report;
+  if (!options.report.empty() && !options.estimate) report.emplace(options);
+  const std::size_t tracked_before = memory::counters().live_bytes;
+  pipeline::Job::StageSeconds times;
+  try {
+    pipeline::Job job = pipeline::Job::prepare(options.input, options.output,
+                                               {.limits = options.limits,
+                                                .apply_orientation = options.apply_orientation,
+                                                .shrink_on_load = options.shrink_on_load,
+                                                .fail_on = options.fail_on,
+                                                .encode = options.encode,
+                                                .pipeline = stages ? &*stages : nullptr,
+                                                .output_format = options.output_format});
+    if (options.estimate) {
+      fmt::print("{}", job.describe());
+      return 0;
+    }
+    if (report) report->start(job);
+    job.run_within(options.memory, "--memory");
+    times = job.stage_seconds();
+  } catch (const Error& error) {
+    if (report) report->fail(error);
+    throw;
   }
-  job.run_within(options.memory, "--memory");
+  if (report) {
+    // What the job left allocated once it is gone.
+    const std::size_t live = memory::counters().live_bytes;
+    report->finish(times, interrupt.signal() != 0,
+                   live > tracked_before ? live - tracked_before : 0);
+  }
   return interrupt.signal() != 0 ? interrupt.exit_status() : 0;
 }
 

@@ -27,6 +27,8 @@ struct ConvertOptions {
   bool estimate = false;           // print the plan and its peak memory, convert nothing
   std::size_t memory = 0;          // a hard cap on tracked memory; 0: none
   std::string output_format;       // --format: the output's extension, needed for "-" (stdout)
+  std::string report;              // --report: one.json or one.html; empty: none
+  std::string command_line;        // as typed, for the report
 };
 
 // Reads, runs the pipeline if there is one, then writes in the format the output's extension

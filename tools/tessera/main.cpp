@@ -22,6 +22,7 @@
 #include "encode_options.h"
 #include "exit_status.h"
 #include "formats_listing.h"
+#include "html_report.h"
 #include "info_command.h"
 #include "memory_demo.h"
 #include "ops_command.h"
@@ -119,6 +120,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   demo_command->add_flag("--leak-at-exit", demo.leak_at_exit,
                          "Leave one image alive at exit (try with TESSERA_LEAK_CHECK=1)");
+  demo_command->add_option("--report", demo.report,
+                           "Write the live buffers by site after each step here: demo.json, or "
+                           "demo.html for a page with bar charts");
 
   // Decoding limits, shared by every command that reads images.
   tessera::cli::LimitOptions limit_options;
@@ -181,6 +185,9 @@ int main(int argc, char** argv) {
                                "else OUT's extension",
                                written_extensions(false)))
       ->transform(kFormatName);
+  convert_command->add_option("--report", convert.report,
+                              "Write a report of the job here: stage timings, memory over time "
+                              "against the estimate; one.json for JSON, one.html for a page");
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -214,7 +221,8 @@ int main(int argc, char** argv) {
   batch_command->add_option("--shard", batch_shard,
                             "K/N: take a stable 1/N of the inputs (for N machines)");
   batch_command->add_option("--report", batch.report,
-                            "Write a JSON report here: every file, the totals, a memory timeline");
+                            "Write a report here: every file, the totals, a memory timeline; "
+                            "run.json for JSON, run.html for a page with charts");
   batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
   add_limit_options(batch_command);
   add_decode_options(batch_command);
@@ -223,6 +231,14 @@ int main(int argc, char** argv) {
   // run_video_program): only it loads FFmpeg's libraries, which would add 28 MiB of RSS and
   // 40 ms to every other command. Listed here for --help.
   app.add_subcommand("video", tessera::cli::kVideoDescription)->allow_extras();
+
+  std::string report_input, report_output;
+  auto* report_command = app.add_subcommand(
+      "report", "Render a JSON report (batch, video) as one self-contained HTML page");
+  report_command->add_option("report", report_input, "The JSON report (--report run.json)")
+      ->required();
+  report_command->add_option("-o,--output", report_output, "The page to write (run.html)")
+      ->required();
 
   std::vector<std::string> op_names;
   auto* ops_command =
@@ -356,8 +372,15 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*demo_command) return tessera::cli::run_memory_demo(demo);
+    if (*demo_command) {
+      demo.command_line = tessera::cli::command_line(argc, argv);
+      return tessera::cli::run_memory_demo(demo);
+    }
     if (*ops_command) return tessera::cli::run_ops(op_names);
+    if (*report_command) {
+      tessera::cli::render_report_file(report_input, report_output);
+      return 0;
+    }
     if (*batch_command) {
       batch.options.limits = limits;
       batch_encode.apply(batch.options.encode);
@@ -392,6 +415,7 @@ int main(int argc, char** argv) {
       convert.apply_orientation = !keep_orientation;
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
+      convert.command_line = tessera::cli::command_line(argc, argv);
       convert_encode.apply(convert.encode);
       // Options for another format than OUT's are said once rather than ignored in silence.
       // An output tessera cannot write is a usage error, said before the input is opened.

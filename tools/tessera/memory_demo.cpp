@@ -1,10 +1,18 @@
 #include "memory_demo.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
 #include <vector>
 
+#include "html_report.h"
+#include "report_file.h"
 #include "tessera/tessera.h"
+#include "tessera/version.h"
 
 namespace tessera::cli {
 namespace {
@@ -30,9 +38,101 @@ Image load_photo(const MemoryDemoOptions& options, int index) {
   return photo;
 }
 
+// The demo's report: after each step, the live buffers grouped by the line that allocated
+// them (with what only regions keep alive), and a point of memory over the steps.
+class DemoReport {
+ public:
+  explicit DemoReport(const MemoryDemoOptions& options) : options_(options) {
+    // Refused before the demo if it cannot be written; written whole at the end.
+    std::fclose(open_report_part(options.report));
+  }
+  ~DemoReport() { std::remove((options_.report + ".part").c_str()); }
+
+  void step(std::string_view title) {
+    const memory::Snapshot now = memory::snapshot();
+    struct Site {
+      std::string label;
+      std::size_t bytes = 0, buffers = 0, pinned_buffers = 0, pinned_bytes = 0, region_bytes = 0;
+    };
+    std::map<std::string, Site> sites;
+    for (const memory::BufferInfo& buffer : now.buffers) {
+      Site& site = sites[buffer.site.to_string()];
+      site.label = buffer.label;
+      site.bytes += buffer.bytes;
+      ++site.buffers;
+      if (buffer.pinned_by_regions()) {
+        ++site.pinned_buffers;
+        site.pinned_bytes += buffer.bytes;
+        site.region_bytes += buffer.region_bytes();
+      }
+    }
+    nlohmann::json by_site = nlohmann::json::array();
+    for (const auto& [name, site] : sites) {
+      by_site.push_back({{"site", name},
+                         {"label", site.label},
+                         {"bytes", site.bytes},
+                         {"buffers", site.buffers},
+                         {"pinned_buffers", site.pinned_buffers},
+                         {"pinned_bytes", site.pinned_bytes},
+                         {"region_bytes", site.region_bytes}});
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const std::size_t rss = memory::read_process_memory().rss;
+    steps_.push_back({{"title", title},
+                      {"seconds", seconds},
+                      {"live_bytes", now.counters.live_bytes},
+                      {"live_buffers", now.counters.live_buffers},
+                      {"sites", by_site}});
+    timeline_.push_back({{"seconds", seconds},
+                         {"step", title},
+                         {"tracked_bytes", now.counters.live_bytes},
+                         {"rss_bytes", rss}});
+  }
+
+  void finish() {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const nlohmann::json report{{"kind", "memory"},
+                                {"tessera", {{"version", kVersion}}},
+                                {"command", options_.command_line},
+                                {"settings",
+                                 {{"photos", options_.photos},
+                                  {"photo_width", options_.photo_width},
+                                  {"photo_height", options_.photo_height},
+                                  {"leak_at_exit", options_.leak_at_exit}}},
+                                {"status", "complete"},
+                                {"steps", steps_},
+                                {"totals",
+                                 {{"seconds", seconds},
+                                  {"peak_tracked_bytes", memory::counters().peak_bytes},
+                                  {"peak_rss_bytes", memory::read_process_memory().peak_rss},
+                                  {"leaked_bytes", memory::counters().live_bytes}}},
+                                {"memory_timeline", timeline_}};
+    const std::string text =
+        report_text(options_.report, report.dump(1, ' ', false, kReplaceInvalidUtf8) + "\n");
+    const std::string part = options_.report + ".part";
+    std::FILE* file = std::fopen(part.c_str(), "w");
+    const bool written =
+        file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    const bool closed = file != nullptr && std::fclose(file) == 0;
+    if (!written || !closed || std::rename(part.c_str(), options_.report.c_str()) != 0) {
+      report_write_failed(options_.report);
+    }
+  }
+
+ private:
+  const MemoryDemoOptions& options_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  nlohmann::json steps_ = nlohmann::json::array();
+  nlohmann::json timeline_ = nlohmann::json::array();
+};
+
 }  // namespace
 
 int run_memory_demo(const MemoryDemoOptions& options) {
+  std::optional<DemoReport> report;
+  if (!options.report.empty()) report.emplace(options);
   memory::set_profiling(true);
   fmt::print("tessera memory demo: {} photos of {}x{} RGB, profiling on\n", options.photos,
              options.photo_width, options.photo_height);
@@ -54,6 +154,9 @@ int run_memory_demo(const MemoryDemoOptions& options) {
              memory::format_bytes(memory::counters().live_bytes), memory::counters().live_buffers,
              cache.size());
 
+  if (report)
+    report->step("1-2. a leak: a thumbnail cache that never evicts; its crops pin the photos");
+
   heading(2, "a pinned parent: the leak report says who keeps the memory alive");
   fmt::print("{}", memory::leak_report().to_string());
 
@@ -64,6 +167,7 @@ int run_memory_demo(const MemoryDemoOptions& options) {
   fmt::print("tracked live: {} in {} buffers; pinned buffers left: {}\n",
              memory::format_bytes(memory::counters().live_bytes), memory::counters().live_buffers,
              memory::pinned_buffers().size());
+  if (report) report->step("3. compact: each thumbnail gets storage of its own");
 
   heading(4, "a hard budget: a clear error instead of an OOM kill");
   {
@@ -79,6 +183,7 @@ int run_memory_demo(const MemoryDemoOptions& options) {
     fmt::print("  the next image ({}) fits: budget '{}' holds {} of {}\n",
                memory::format_bytes(fits.storage_bytes()), budget.name(),
                memory::format_bytes(budget.used()), memory::format_bytes(budget.cap()));
+    if (report) report->step("4. a hard budget: 8 MiB fits under a 10 MiB cap");
   }
 
   cache.clear();
@@ -93,6 +198,10 @@ int run_memory_demo(const MemoryDemoOptions& options) {
   }
   heading(5, "after releasing everything: the final report");
   fmt::print("{}", memory::leak_report().to_string());
+  if (report) {
+    report->step("5. after releasing everything");
+    report->finish();
+  }
   return 0;
 }
 

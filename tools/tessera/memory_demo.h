@@ -1,6 +1,8 @@
 #pragma once
 // `tessera memory-demo`: a scripted tour of the memory profiler on a small scenario.
 
+#include <string>
+
 namespace tessera::cli {
 
 struct MemoryDemoOptions {
@@ -9,6 +11,10 @@ struct MemoryDemoOptions {
   int photos = 5;
   // Keep one image alive at exit, so that TESSERA_LEAK_CHECK=1 has a leak to report.
   bool leak_at_exit = false;
+  // --report demo.json|demo.html: live buffers by site after each step, and memory over the
+  // steps; empty: none.
+  std::string report;
+  std::string command_line;  // as typed, for the report
 };
 
 // Prints each step and its report to stdout; returns the process exit status.

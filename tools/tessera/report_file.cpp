@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "html_report.h"
 #include "tessera/error.h"
 
 namespace tessera::cli {
@@ -11,9 +12,11 @@ std::FILE* open_report_part(const std::string& path) {
   if (std::filesystem::is_directory(path, ignored)) {
     throw Error(ErrorCode::InvalidArgument,
                 "the report path is a folder: give a file name (e.g. " +
-                    (std::filesystem::path(path) / "report.json").string() + ")",
+                    (std::filesystem::path(path) / "report.json").string() + " or " +
+                    (std::filesystem::path(path) / "report.html").string() + ")",
                 {.path = path, .operation = "report"});
   }
+  (void)report_format(path);  // .json or .html, said before any work
   std::FILE* file = std::fopen((path + ".part").c_str(), "w");
   if (file == nullptr) {
     throw Error(ErrorCode::Io, "cannot write the report (check the folder exists and is writable)",

@@ -2,13 +2,21 @@
 // Where a report (batch or video) is written: PATH.part while the run lasts, renamed to PATH
 // when complete. The checks a report path gets before any work starts, shared by both.
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <string>
 
 namespace tessera::cli {
 
-// Opens `path`.part for writing, refusing a folder (InvalidArgument, with a file name to give)
-// and a place that cannot be written (Io): said before the run starts.
+// How a report writes its JSON: a byte that is not UTF-8 (a Linux file name is any bytes)
+// becomes U+FFFD, where the default would throw and end the run:
+// value.dump(-1, ' ', false, kReplaceInvalidUtf8).
+inline constexpr auto kReplaceInvalidUtf8 = nlohmann::json::error_handler_t::replace;
+
+// Opens `path`.part for writing, refusing a folder and an extension other than .json or .html
+// (InvalidArgument, saying what to give) and a place that cannot be written (Io): said before
+// the run starts.
 std::FILE* open_report_part(const std::string& path);
 
 // The error for a report that could not be written out.

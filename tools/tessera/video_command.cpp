@@ -150,7 +150,8 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
       ->check(CLI::IsMember({"error", "warning", "none"}))
       ->capture_default_str();
   video->add_option("--report", command.report,
-                    "Write a JSON report here: frames, timings, memory timeline, the settings");
+                    "Write a report here: frames, timings, memory timeline, the settings; "
+                    "run.json for JSON, run.html for a page with charts");
   video->add_flag("--estimate", command.estimate_only,
                   "Print the video's size and the job's memory estimate; process nothing");
 }

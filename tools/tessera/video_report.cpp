@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "html_report.h"
 #include "report_file.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
@@ -39,9 +40,11 @@ VideoReport::VideoReport(std::string path, const VideoCommand& command, std::str
       {"fail_on", command.fail_on}};
   input_ = command.input;
   output_ = command.output;
-  head_ = "{\n  \"tessera\": " + nlohmann::json{{"version", kVersion}}.dump() + ",\n" +
-          "  \"command\": " + nlohmann::json(command_line).dump() + ",\n" +
-          "  \"settings\": " + settings.dump() + ",\n";
+  head_ =
+      "{\n  \"kind\": \"video\",\n  \"tessera\": " +
+      nlohmann::json{{"version", kVersion}}.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n" +
+      "  \"command\": " + nlohmann::json(command_line).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+      ",\n" + "  \"settings\": " + settings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
 }
 
 VideoReport::~VideoReport() { std::remove(part_.c_str()); }
@@ -131,11 +134,15 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
   const nlohmann::json timings{{"decode_seconds", summary.decode_seconds},
                                {"pipeline_seconds", summary.pipeline_seconds},
                                {"encode_seconds", summary.encode_seconds}};
-  std::string body = "  \"input\": " + about.dump() + ",\n";
-  body += "  \"output\": " + describe_output(output_, summary.frames_written).dump() + ",\n";
-  body += "  \"warnings\": " + nlohmann::json(summary.warnings).dump() + ",\n";
-  body += "  \"totals\": " + totals.dump() + ",\n";
-  body += "  \"timings\": " + timings.dump() + ",\n";
+  std::string body = "  \"input\": " + about.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
+  body +=
+      "  \"output\": " +
+      describe_output(output_, summary.frames_written).dump(-1, ' ', false, kReplaceInvalidUtf8) +
+      ",\n";
+  body += "  \"warnings\": " +
+          nlohmann::json(summary.warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
+  body += "  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
+  body += "  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   write_out(summary.interrupted ? "interrupted" : "complete", body);
 }
 
@@ -151,8 +158,10 @@ void VideoReport::fail(const Error& error) {
   } catch (const Error&) {
   }
   const nlohmann::json totals{{"frames_written", last_.frames}, {"seconds", last_.seconds}};
-  write_out("failed", "  \"error\": " + failure.dump() + ",\n  \"input\": " + input.dump() +
-                          ",\n  \"totals\": " + totals.dump() + ",\n");
+  write_out("failed", "  \"error\": " + failure.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                          ",\n  \"input\": " + input.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                          ",\n  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                          ",\n");
 }
 
 void VideoReport::write_out(const std::string& status, const std::string& body) {
@@ -163,8 +172,10 @@ void VideoReport::write_out(const std::string& status, const std::string& body) 
                         {"tracked_bytes", s.tracked_bytes},
                         {"rss_bytes", s.rss}});
   }
-  const std::string text = head_ + "  \"status\": \"" + status + "\",\n" + body +
-                           "  \"memory_timeline\": " + timeline.dump() + "\n}\n";
+  // As JSON, or the page rendered from it for an .html path.
+  const std::string text = report_text(
+      path_, head_ + "  \"status\": \"" + status + "\",\n" + body + "  \"memory_timeline\": " +
+                 timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n");
   std::FILE* file = std::fopen(part_.c_str(), "w");
   const bool written =
       file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();

@@ -69,6 +69,9 @@ struct FileResult {
   std::string error_code;  // Failed: "CorruptData", "OutOfBudget", ...
   std::string message;     // Failed: what went wrong; Skipped: why
   double seconds = 0;
+  // Done: the part of `seconds` in the decoder, the pipeline and the encoder (see
+  // pipeline::Job::stage_seconds).
+  double decode_seconds = 0, pipeline_seconds = 0, encode_seconds = 0;
   std::uintmax_t input_bytes = 0;
   std::uintmax_t output_bytes = 0;
   // Known once the file's header was read: its upright size, and what was written.

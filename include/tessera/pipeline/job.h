@@ -78,6 +78,15 @@ class Job {
   // `cap_name` is how the caller spells the cap in the refusal: "--memory", "memory=".
   void run_within(std::size_t cap, std::string_view cap_name);
 
+  // Where the last run()'s time went: seconds inside the decoder's calls, inside the encoder's,
+  // and the rest (the pipeline's stages; with IoThreads::Own, where the decoder and encoder
+  // run on threads of their own, the rest also holds waiting for them, and decode and encode
+  // may overlap it).
+  struct StageSeconds {
+    double decode = 0, pipeline = 0, encode = 0;
+  };
+  StageSeconds stage_seconds() const { return stage_seconds_; }
+
  private:
   Job() = default;
   // The output's encoder for rows of `shape`, checking options_.check_interrupt.
@@ -96,6 +105,7 @@ class Job {
   Shape upright_;        // the rows decoded, turned upright
   Shape written_;
   std::size_t estimate_ = 0;
+  StageSeconds stage_seconds_;
 };
 
 }  // namespace tessera::pipeline
