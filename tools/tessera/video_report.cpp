@@ -7,6 +7,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "video_info_json.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
@@ -60,25 +61,6 @@ void VideoReport::sample(const video::Progress& progress) {
 
 namespace {
 
-nlohmann::json describe_input(const video::VideoInfo& input) {
-  nlohmann::json streams = nlohmann::json::array();
-  for (const video::StreamInfo& stream : input.streams) {
-    streams.push_back({{"index", stream.index}, {"type", stream.type}, {"codec", stream.codec}});
-  }
-  const nlohmann::json about{{"container", input.container},
-                             {"codec", input.codec},
-                             {"width", input.width},
-                             {"height", input.height},
-                             {"rotation", input.rotation},
-                             {"frame_rate", input.frame_rate},
-                             {"duration_seconds", input.duration},
-                             {"frame_count", input.frame_count},
-                             {"frame_count_exact", input.frame_count_exact},
-                             {"pixel_format", input.pixel_format},
-                             {"streams", streams}};
-  return about;
-}
-
 // What the run wrote, as the file says it (a video read back by its headers, an image
 // sequence by its first file): null for `null`, or when it cannot be read.
 nlohmann::json describe_output(const std::string& output, std::int64_t frames) {
@@ -119,7 +101,7 @@ nlohmann::json describe_output(const std::string& output, std::int64_t frames) {
 }  // namespace
 
 void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_bytes) {
-  const nlohmann::json about = describe_input(summary.input);
+  const nlohmann::json about = video_info_json(summary.input);
   const nlohmann::json totals{
       {"frames_decoded", summary.frames_decoded},
       {"frames_read", summary.frames_read},
@@ -154,7 +136,7 @@ void VideoReport::fail(const Error& error) {
   // frames done before the error.
   nlohmann::json input = nullptr;
   try {
-    input = describe_input(video::probe(input_));
+    input = video_info_json(video::probe(input_));
   } catch (const Error&) {
   }
   const nlohmann::json totals{{"frames_written", last_.frames}, {"seconds", last_.seconds}};
