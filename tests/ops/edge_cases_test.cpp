@@ -137,7 +137,9 @@ TEST(OpsEdgeCases, swap_rb_swaps_red_and_blue_at_every_width) {
           ASSERT_EQ(out[x], in[x + 2]) << x;
           ASSERT_EQ(out[x + 1], in[x + 1]) << x;
           ASSERT_EQ(out[x + 2], in[x]) << x;
-          if (channels == 4) ASSERT_EQ(out[x + 3], in[x + 3]) << x;
+          if (channels == 4) {
+            ASSERT_EQ(out[x + 3], in[x + 3]) << x;
+          }
         }
       }
     }
