@@ -51,5 +51,22 @@ status=$?
 grep -qF "cannot write the report" "$work/ro-report.out" || fail "a read-only report is named: $(head -1 "$work/ro-report.out")"
 [[ ! -e $work/ro-out ]] || fail "no file is decoded before the report check"
 
+# A report whose device fills during the run (it aborted, exit 134, leaving its .part and a
+# temporary among the outputs): the run stops taking files, says why, exits 1, leaves neither.
+umount "$full"
+mount -t tmpfs -o size=12k none "$full"
+head -c 9000 /dev/zero >"$full/filler"
+for report in r.json r.html; do
+  "$tessera" batch "$work/in" "$work/out-$report" -j 1 -p "resize 10%" --report "$full/$report" \
+    >"$work/report-full.out" 2>&1
+  status=$?
+  [[ $status -eq 1 ]] || fail "$report on a full device: exit 1 (got $status)"
+  grep -qF "cannot write the report" "$work/report-full.out" &&
+    grep -qF -- "--resume" "$work/report-full.out" ||
+    fail "$report on a full device is said: $(tail -1 "$work/report-full.out")"
+  left=$(find "$full" "$work/out-$report" -name '*.part' -o -name '.*tessera-*' | wc -l)
+  [[ $left -eq 0 ]] || fail "$report on a full device left $left partial files"
+done
+
 [[ $failures -eq 0 ]] && echo "all full-disk checks passed"
 exit $((failures > 0))

@@ -65,7 +65,12 @@ std::string progress_line(const batch::Totals& totals, std::optional<std::size_t
 int run_batch(BatchCommand& command) {
   // First, before any thread starts: every thread then leaves SIGINT/SIGTERM to the watch.
   InterruptWatch interrupt;
-  command.options.stop = interrupt.token();
+  // The run stops on Ctrl-C, or when the report cannot be written (a full disk): then the
+  // files in flight finish, and the command ends in words with exit 1.
+  std::stop_source stopper;
+  const std::stop_callback forward_interrupt(interrupt.token(), [&] { stopper.request_stop(); });
+  command.options.stop = stopper.get_token();
+  std::optional<Error> report_failure;
   std::optional<pipeline::Pipeline> stages;
   if (!command.pipeline.empty()) {
     stages = pipeline::parse(command.pipeline);
@@ -126,7 +131,14 @@ int run_batch(BatchCommand& command) {
                      file.input.string(), file.error_code, file.message);
         }
         if (file.status == batch::Status::Done) note_format(format_for_extension(file.output));
-        if (report) report->add(file, so_far);
+        if (report && !report_failure) {
+          try {
+            report->add(file, so_far);
+          } catch (const Error& error) {
+            report_failure = error;
+            stopper.request_stop();
+          }
+        }
         // A live line on a terminal; in a pipe, a line every 100 files or 10 seconds.
         ++since_line;
         if (terminal) {
@@ -156,6 +168,14 @@ int run_batch(BatchCommand& command) {
                "tessera: output device full: stopped taking files (no space left on the device "
                "of {}); run again with --resume when there is room\n",
                command.options.output.string());
+  }
+  if (report_failure) {
+    report.reset();  // its .part goes
+    fmt::print(stderr,
+               "tessera: {}; the run stopped taking files (the files done are kept: run "
+               "again with --resume once there is room)\n",
+               report_failure->what());
+    return 1;
   }
   if (report) report->finish(totals, leaked, run_warnings);
   // The exit says what the report says: interrupted only if inputs were left. A signal that came

@@ -79,4 +79,12 @@ int report_plan_error(const Error& error, const std::string& pipeline) {
   return kExitUsage;
 }
 
+CLI::Validator report_file_name() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        return name.empty() ? "the report needs a file name: run.json, or run.html for a page" : "";
+      },
+      "FILE");
+}
+
 }  // namespace tessera::cli

@@ -30,6 +30,9 @@ struct LimitOptions {
 // `program`, it stands for argv[0] ("tessera video" for tessera-video).
 std::string command_line(int argc, char** argv, std::string_view program = {});
 
+// For --report: refuses an empty name (`--report ''` was silently no report).
+CLI::Validator report_file_name();
+
 // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a usage error
 // as a syntax error: prints it with the caret under the stage, and returns exit status 2.
 int report_plan_error(const Error& error, const std::string& pipeline);

@@ -120,9 +120,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   demo_command->add_flag("--leak-at-exit", demo.leak_at_exit,
                          "Leave one image alive at exit (try with TESSERA_LEAK_CHECK=1)");
-  demo_command->add_option("--report", demo.report,
-                           "Write the live buffers by site after each step here: demo.json, or "
-                           "demo.html for a page with bar charts");
+  demo_command
+      ->add_option("--report", demo.report,
+                   "Write the live buffers by site after each step here: demo.json, or "
+                   "demo.html for a page with bar charts")
+      ->check(tessera::cli::report_file_name());
 
   // Decoding limits, shared by every command that reads images.
   tessera::cli::LimitOptions limit_options;
@@ -185,9 +187,11 @@ int main(int argc, char** argv) {
                                "else OUT's extension",
                                written_extensions(false)))
       ->transform(kFormatName);
-  convert_command->add_option("--report", convert.report,
-                              "Write a report of the job here: stage timings, memory over time "
-                              "against the estimate; one.json for JSON, one.html for a page");
+  convert_command
+      ->add_option("--report", convert.report,
+                   "Write a report of the job here: stage timings, memory over time against the "
+                   "estimate; one.json for JSON, one.html for a page")
+      ->check(tessera::cli::report_file_name());
   convert_command->add_flag("--overwrite", convert.overwrite,
                             "Allow OUT to be the input file itself (replacing it)");
   add_limit_options(convert_command);
@@ -220,9 +224,11 @@ int main(int argc, char** argv) {
                           "complete), after removing what a killed run was writing");
   batch_command->add_option("--shard", batch_shard,
                             "K/N: take a stable 1/N of the inputs (for N machines)");
-  batch_command->add_option("--report", batch.report,
-                            "Write a report here: every file, the totals, a memory timeline; "
-                            "run.json for JSON, run.html for a page with charts");
+  batch_command
+      ->add_option("--report", batch.report,
+                   "Write a report here: every file, the totals, a memory timeline; run.json "
+                   "for JSON, run.html for a page with charts")
+      ->check(tessera::cli::report_file_name());
   batch_command->add_flag("-r,--recursive", batch.options.recursive, "Walk subfolders too");
   add_limit_options(batch_command);
   add_decode_options(batch_command);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "command_line.h"
 #include "exit_status.h"
 #include "interrupt.h"
 #include "tessera/error.h"
@@ -149,9 +150,11 @@ void add_video_options(CLI::App& app, VideoCommand& command) {
                    "reference, from a cut between key frames), none (skip or keep it, and warn)")
       ->check(CLI::IsMember({"error", "warning", "none"}))
       ->capture_default_str();
-  video->add_option("--report", command.report,
-                    "Write a report here: frames, timings, memory timeline, the settings; "
-                    "run.json for JSON, run.html for a page with charts");
+  video
+      ->add_option("--report", command.report,
+                   "Write a report here: frames, timings, memory timeline, the settings; "
+                   "run.json for JSON, run.html for a page with charts")
+      ->check(report_file_name());
   video->add_flag("--estimate", command.estimate_only,
                   "Print the video's size and the job's memory estimate; process nothing");
 }

@@ -7,12 +7,12 @@
 
 #include "html_report.h"
 #include "report_file.h"
-#include "video_info_json.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
 #include "video_command.h"
+#include "video_info_json.h"
 
 namespace tessera::cli {
 VideoReport::VideoReport(std::string path, const VideoCommand& command, std::string command_line)
