@@ -151,3 +151,18 @@ def test_a_full_output_device_ends_the_loop_with_an_oserror(tmp_path):
         assert not [p for p in (full / "out").iterdir() if p.name.startswith(".")]
     finally:
         subprocess.run(["umount", str(full)], check=True)
+
+
+def test_chosen_files_are_taken_as_the_folders_walk_would_meet_them(tmp_path, folder):
+    # files= (what tessera.dask hands each task): only those, a non-image skipped as in a walk,
+    # outputs named as the walk names them; none chosen is nothing to do, not the whole folder.
+    results = list(tessera.batch(folder, tmp_path / "out", SEED, files=["p03.jpg", "notes.txt"]))
+    assert sorted((r.input.rsplit("/", 1)[1], r.status) for r in results) == [
+        ("notes.txt", "SKIPPED"), ("p03.jpg", "DONE")]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p03.jpg"]
+    assert results[0].input_bytes > 0 and isinstance(results[0].warnings, list)
+    assert list(tessera.batch(folder, tmp_path / "none", SEED, files=[])) == []
+    with pytest.raises(tessera.InvalidArgument, match="not a name inside the input folder"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, files=["../elsewhere.jpg"]))
+    with pytest.raises(TypeError, match="files=\\[name\\]"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, files="p03.jpg"))

@@ -231,7 +231,7 @@ int shard_of(const std::string& name, int shards) {
 
 std::optional<std::size_t> count_inputs(const Options& options, std::stop_token stop) {
   if (options.input == "-") return std::nullopt;
-  detail::Inputs inputs(options.input, options.recursive, options.exclude);
+  detail::Inputs inputs(options.input, options.recursive, options.exclude, options.files);
   std::size_t count = 0;
   while (const auto input = inputs.next()) {
     if (stop.stop_requested()) return std::nullopt;
@@ -256,7 +256,7 @@ Totals run(const Options& options, const Progress& progress) {
   check_shard(options.shard, options.shards,
               fmt::format("{}/{}", options.shard + 1, options.shards));
   if (!options.format.empty()) (void)format_for_option(options.format);
-  detail::Inputs inputs(options.input, options.recursive, options.exclude);
+  detail::Inputs inputs(options.input, options.recursive, options.exclude, options.files);
   refuse_output_among_inputs(options);
   std::error_code error;
   if (fs::exists(options.output, error) && !fs::is_directory(options.output, error)) {

@@ -48,6 +48,11 @@ struct Options {
   // Files a folder's walk passes over: what the run writes itself where it may be walked (a
   // report in the input folder, and the report's temporary while it is written).
   std::vector<std::filesystem::path> exclude;
+  // With a folder as `input`: take only these of its files (names relative to it), in this
+  // order, instead of walking it; each as the walk would meet it, so its output keeps its name
+  // under `output` and a file that is not an image is skipped, not failed. A distributed run
+  // walks the folder once and hands each task its share this way. Empty: walk the folder.
+  std::vector<std::filesystem::path> files;
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;
