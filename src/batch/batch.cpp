@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,8 +79,19 @@ void refuse_output_among_inputs(const Options& options) {
 }
 
 // A folder that exists but cannot take files (read-only, another user's) would fail every file
-// after its decode: try a file in it before the first.
+// after its decode: try a file in it before the first. The file has no name where the system
+// allows it (O_TMPFILE), so a run killed during the check leaves nothing behind; a named one,
+// made otherwise, would stay if the kill came before its unlink, and no resume removes it.
 void refuse_unwritable_output(const fs::path& output) {
+#ifdef O_TMPFILE
+  const int unnamed = ::open(output.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (unnamed >= 0) {
+    ::close(unnamed);
+    return;
+  }
+  // EOPNOTSUPP, EISDIR or EINVAL: the file system has no unnamed files; EACCES, EROFS, ...:
+  // the named check below fails the same way and says so.
+#endif
   std::string name = (output / ".tessera-write-check-XXXXXX").string();
   const int descriptor = ::mkstemp(name.data());
   if (descriptor < 0) {
