@@ -176,8 +176,15 @@ void bind_batch(nb::module_& module) {
           "__init__",
           [](BatchRun* self, const std::filesystem::path& input,
              const std::filesystem::path& output, const std::optional<std::string>& text, int jobs,
-             nb::handle memory, const std::string& format, bool resume, bool recursive,
+             int cores, nb::handle memory, const std::string& format, bool resume, bool recursive,
              std::vector<std::filesystem::path> files, const nb::kwargs& options) {
+            if (cores < 0) {
+              throw Error(ErrorCode::InvalidArgument,
+                          "cores is the number of cores the batch may use: 1 or more, or 0 for "
+                          "all of the machine's; not " +
+                              std::to_string(cores),
+                          {.operation = "batch"});
+            }
             if (jobs < 0) {
               throw Error(ErrorCode::InvalidArgument,
                           "jobs is the number of files processed at once: 1 or more, or 0 for "
@@ -196,9 +203,11 @@ void bind_batch(nb::module_& module) {
                 .input = input,
                 .output = output,
                 .jobs = jobs,
+                .cores = cores,
                 .format = format,
                 .encode = encode_options_of(
-                    options, "batch", "pipeline, jobs, memory, format, resume, recursive, files"),
+                    options, "batch",
+                    "pipeline, jobs, cores, memory, format, resume, recursive, files"),
                 .recursive = recursive,
                 .files = std::move(files),
                 .resume = resume};
@@ -210,8 +219,8 @@ void bind_batch(nb::module_& module) {
             new (self) BatchRun(std::move(run), text, std::move(ambient.owner));
           },
           nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
-          nb::arg("jobs") = 0, nb::arg("memory") = nb::none(), nb::arg("format") = "",
-          nb::arg("resume") = false, nb::arg("recursive") = false,
+          nb::arg("jobs") = 0, nb::arg("cores") = 0, nb::arg("memory") = nb::none(),
+          nb::arg("format") = "", nb::arg("resume") = false, nb::arg("recursive") = false,
           nb::arg("files") = std::vector<std::filesystem::path>{}, nb::arg("options"))
       .def("next", &BatchRun::next)
       .def("close", &BatchRun::close)

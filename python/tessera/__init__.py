@@ -73,7 +73,7 @@ def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README n
 
 
 def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resume=False,
-          recursive=False, files=None, **options):
+          recursive=False, files=None, cores=0, **options):
     """Runs a folder (or a file listing paths) through a pipeline into `output`, as `tessera
     batch` does, and yields a BatchResult for each file as it finishes. Memory stays bounded
     however many files there are (memory="256M" caps it for all files together). Breaking out
@@ -83,7 +83,8 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
     the run stops taking files and, after the results of those that finished, raises
     tessera.Io (an OSError, errno ENOSPC): run it again with resume=True once there is room.
     `files` (names relative to the folder `input`) takes only those files of it, in that order,
-    as the folder's walk would meet them (tessera.dask hands each task its share so).
+    as the folder's walk would meet them (tessera.dask hands each task its share so). `cores`
+    is the share of the machine's cores the run may use (0: all), for a process beside others.
 
         for r in tessera.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", jobs=2):
             print(r.input, r.status, r.error)
@@ -98,8 +99,9 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
     files = None if files is None else list(files)
     if files == []:
         return  # none chosen: nothing to do (an empty list to the engine means "walk")
-    run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, memory=memory, format=format,
-                            resume=resume, recursive=recursive, files=files or [], **options)
+    run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, cores=cores, memory=memory,
+                            format=format, resume=resume, recursive=recursive, files=files or [],
+                            **options)
     try:
         while (result := run.next()) is not None:
             yield BatchResult(**result)

@@ -166,3 +166,16 @@ def test_chosen_files_are_taken_as_the_folders_walk_would_meet_them(tmp_path, fo
         list(tessera.batch(folder, tmp_path / "out", SEED, files=["../elsewhere.jpg"]))
     with pytest.raises(TypeError, match="files=\\[name\\]"):
         list(tessera.batch(folder, tmp_path / "out", SEED, files="p03.jpg"))
+
+
+def test_cores_is_a_share_of_the_machine_and_must_be_sensible(tmp_path, folder):
+    # cores= (a process beside others, such as a Dask worker): the same outputs on one core.
+    one = {r.input: r.status for r in tessera.batch(folder, tmp_path / "one", SEED, jobs=1,
+                                                       cores=1)}
+    assert list(one.values()).count("DONE") == 12
+    list(tessera.batch(folder, tmp_path / "all", SEED, jobs=1))
+    for i in range(12):
+        name = f"p{i:02}.jpg"
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
+    with pytest.raises(tessera.InvalidArgument, match="cores is the number of cores"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, cores=-1))

@@ -342,7 +342,9 @@ Totals run(const Options& options, const Progress& progress) {
     if (progress) progress(result, totals);
   };
 
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = options.cores > 0
+                        ? options.cores
+                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = options.jobs > 0 ? options.jobs : cores;
   auto worker = [&] {
     // Each worker's ops spread over its share of the cores only: with a file in flight per
