@@ -42,8 +42,10 @@ import hashlib
 import json
 import os
 import resource
+import queue
 import sys
 import tempfile
+import threading
 import time
 import uuid
 
@@ -275,6 +277,15 @@ def _rss():
 
 
 def _peak_rss():
+    """This process's peak RSS. On Linux from VmHWM: getrusage's ru_maxrss survives exec, so a
+    worker spawned by a large process would report that process's peak as its own."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
@@ -310,55 +321,109 @@ def task_budget(memory="auto"):
 class _Journal:
     """A task's finished files, one JSON line each, in the output folder: a rerun of the task in
     the same run (its worker died) reuses them. Flushed line by line, which a killed process
-    cannot undo (the kernel holds what was written)."""
+    cannot undo (the kernel holds what was written). Its second line is the time its first
+    attempt began, on the output file system's clock: an output written after it and not in
+    the journal was finished by a dead attempt that did not live to say so.
+
+    A done file's line is written once its output is fsynced. The fsyncs (4 ms a file on this
+    machine's disk, a third of a seed file's work) run on a thread of the journal's own, while
+    the task's thread computes the next file; close() waits for them."""
 
     def __init__(self, output, key, run):
-        self.path = os.path.join(output, f"{_JOURNAL_PREFIX}{key}.journal")
-        self.run = run
-        self.records = {}  # name -> record, from an earlier attempt of this run
-        self.rerun = False
-        try:
-            with open(self.path, encoding="utf-8") as earlier:
-                lines = earlier.read().split("\n")
-            if json.loads(lines[0]).get("run") == run:
-                self.rerun = True
-                for line in lines[1:]:
-                    try:
-                        entry = json.loads(line)
-                    except ValueError:
-                        continue  # the last line, cut by the kill
-                    self.records[entry["name"]] = entry["record"]
-        except (OSError, ValueError, IndexError, KeyError):
-            pass  # none, or another run's: this attempt starts it afresh
-        os.makedirs(output, exist_ok=True)
-        if not self.rerun:
+        self.path = _journal_path(output, key)
+        found_run, self.started_ns, self.records = _read_journal(self.path)
+        self.rerun = found_run == run
+        if not self.rerun:  # none, or another run's: this attempt starts it afresh
+            self.records = {}
+            os.makedirs(output, exist_ok=True)
             with open(self.path, "w", encoding="utf-8") as fresh:
                 fresh.write(json.dumps({"run": run}) + "\n")
+            self.started_ns = os.stat(self.path).st_mtime_ns
+            with open(self.path, "a", encoding="utf-8") as fresh:
+                fresh.write(json.dumps({"started_ns": self.started_ns}) + "\n")
         self._file = open(self.path, "a", encoding="utf-8")
+        self._queue = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="tessera-journal", daemon=True)
+        self._writer.start()
 
-    def add(self, name, record):
-        self._file.write(json.dumps({"name": name, "record": record}) + "\n")
-        self._file.flush()
+    def add(self, name, record, written=None):
+        """Journals `record`, after fsyncing the output `written` if given. A failed fsync
+        makes the record a failure (Io): the output may not be on disk."""
+        self._queue.put((name, record, written))
+
+    def _write(self):
+        while (entry := self._queue.get()) is not None:
+            name, record, written = entry
+            if written is not None:
+                try:
+                    _fsync(written)
+                except OSError as failure:
+                    record.pop("output_width", None)
+                    record.pop("output_height", None)
+                    record.update(status="FAILED", error={
+                        "code": "Io", "message": f"cannot fsync the output: {failure.strerror}"})
+            self._file.write(json.dumps({"name": name, "record": record}) + "\n")
+            self._file.flush()
 
     def close(self):
+        self._queue.put(None)
+        self._writer.join()
         self._file.close()
 
 
-def read_journal(output, key):
-    """The records a task's journal holds, by input name (for a task whose worker died)."""
-    path = os.path.join(output, f"{_JOURNAL_PREFIX}{key}.journal")
-    records = {}
+def _read_journal(path):
+    """(run, started_ns, records by input name) of a journal; (None, None, {}) if none."""
+    run, started_ns, records = None, None, {}
     try:
         with open(path, encoding="utf-8") as journal:
-            for line in journal.read().split("\n")[1:]:
-                try:
-                    entry = json.loads(line)
-                    records[entry["name"]] = entry["record"]
-                except (ValueError, KeyError):
-                    continue
+            lines = journal.read().split("\n")
     except OSError:
-        pass
-    return records
+        return run, started_ns, records
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # the last line, cut by the kill
+        if "run" in entry:
+            run = entry["run"]
+        elif "started_ns" in entry:
+            started_ns = entry["started_ns"]
+        elif "name" in entry:
+            records[entry["name"]] = entry["record"]
+    return run, started_ns, records
+
+
+def _journal_path(output, key):
+    return os.path.join(output, f"{_JOURNAL_PREFIX}{key}.journal")
+
+
+def _written_since(path, started_ns):
+    """Whether the output `path` exists and was written after `started_ns`: by an attempt of
+    this task in this run (an earlier run's is older). It is complete, being there."""
+    try:
+        return started_ns is not None and os.stat(path).st_mtime_ns >= started_ns
+    except OSError:
+        return False
+
+
+def _recovered(task, name, shown_input):
+    """The record of a file a dead attempt finished without journaling it: what a DONE record
+    holds, from the files' headers (the time it took died with the attempt)."""
+    output = task["output"]
+    path, written = os.path.join(task["root"], name), _output_path(output, name, task["format"])
+    record = {"input": shown_input,
+              "output": os.path.join(task["shown_output"], os.path.relpath(written, output)),
+              "status": "DONE", "seconds": 0.0,
+              "input_bytes": os.stat(path).st_size, "output_bytes": os.stat(written).st_size}
+    try:
+        with tessera.open(path) as source, tessera.open(written) as result:
+            turned = source.orientation in (5, 6, 7, 8)
+            record["width"] = source.height if turned else source.width
+            record["height"] = source.width if turned else source.height
+            record["output_width"], record["output_height"] = result.width, result.height
+    except (tessera.Error, OSError):
+        pass  # the sizes are unknown; the output is there and complete
+    return record
 
 
 def _output_path(output, name, format):
@@ -425,6 +490,15 @@ def _record(result, shown_input, output, shown_output, listed):
     return record
 
 
+def _core_share(task):
+    """This worker's share of its host's cores per task (0: all, when unknown)."""
+    try:
+        from distributed import get_worker
+        return task.get("cores", {}).get(get_worker().ip, 0)
+    except (ImportError, ValueError):
+        return 0
+
+
 def _run_task(task, run, own_journal=False):
     """One group of files, start to end, on a worker. Returns small records only; never raises
     for a file (each failure is its record) nor for the group (a failure of tessera.batch itself,
@@ -435,25 +509,34 @@ def _run_task(task, run, own_journal=False):
     output = task["output"]
     journal = _Journal(output, task["key"], run)
     shown = {name: (shown_input, listed) for name, shown_input, listed in task["files"]}
-    todo = [name for name, _, _ in task["files"] if name not in journal.records]
+    records, todo = [], []
+    for name, shown_input, _ in task["files"]:
+        if name in journal.records:
+            records.append(journal.records[name])
+        elif journal.rerun and _written_since(_output_path(output, name, task["format"]),
+                                              journal.started_ns):
+            # Exists, so done: by the dead attempt, after its journal began.
+            record = _recovered(task, name, shown_input)
+            journal.add(name, record)
+            records.append(record)
+        else:
+            todo.append(name)
     if journal.rerun:
         # The dead attempt's temporaries (tessera.batch removes them itself only when resuming).
         _remove_temporaries(_output_path(output, name, task["format"]) for name in todo)
-    records = [journal.records[name] for name, _, _ in task["files"]
-               if name in journal.records]
     live_before = tessera.memory.counters()["live_bytes"]
     error = None
     try:
-        for result in () if not todo else tessera.batch(task["root"], output, task["pipeline"], jobs=1,
-                                    memory=budget, format=task["format"],
-                                    resume=task["resume"], recursive=task["recursive"],
-                                    files=todo, **task["encode"]):
+        for result in () if not todo else tessera.batch(
+                task["root"], output, task["pipeline"], jobs=1, cores=_core_share(task),
+                memory=budget,
+                format=task["format"], resume=task["resume"], recursive=task["recursive"],
+                files=todo, **task["encode"]):
             name = os.path.relpath(result.input, task["root"])
             shown_input, listed = shown.get(name, (result.input, False))
             record = _record(result, shown_input, output, task["shown_output"], listed)
-            if record["status"] == "DONE":
-                _fsync(result.output)  # on disk before the journal says it is done
-            journal.add(name, record)
+            # On disk before the journal says it is done.
+            journal.add(name, record, result.output if record["status"] == "DONE" else None)
             records.append(record)
     except Exception as failure:  # the run itself (tessera.Io for a full device, ...)
         error = {"code": getattr(failure, "code", None) or type(failure).__name__,
@@ -499,10 +582,6 @@ def _failed(shown_input, code, message):
             "input_bytes": 0, "output_bytes": 0, "error": {"code": code, "message": message}}
 
 
-def _journal_path(output, key):
-    return os.path.join(output, f"{_JOURNAL_PREFIX}{key}.journal")
-
-
 def _remove_journal(output, key):
     try:
         os.unlink(_journal_path(output, key))
@@ -531,13 +610,36 @@ def _threads_of(client):
     return max(1, sum(worker["nthreads"] for worker in workers.values()))
 
 
-def _lost(task, failure):
+def _usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _core_shares(client):
+    """The cores each task thread may use, by host: the host's cores over all the worker
+    threads on it. tessera spreads a file's ops over every core of the machine unless told
+    otherwise, and two workers on one machine, each doing so, oversubscribe it."""
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    threads = collections.Counter()
+    for address, worker in workers.items():
+        threads[worker["host"]] += worker["nthreads"]
+    cores = {workers[address]["host"]: count
+             for address, count in client.run(_usable_cores).items() if address in workers}
+    return {host: max(1, cores[host] // threads[host]) for host in threads if host in cores}
+
+
+def _lost(task, run, failure):
     """The records of a task that ended in an exception rather than a result: KilledWorker
     (its worker died `allowed-failures` times, e.g. killed by the OS), or a failure of the task
-    itself. The files its journal holds were done; the rest fail with the reason, and their
+    itself. The files its journal holds were done, and so were those whose output a dead
+    attempt wrote after the journal began; the rest fail with the reason, and their
     temporaries are removed."""
     output = task["output"]
-    journaled = read_journal(output, task["key"])
+    journal_run, started_ns, journaled = _read_journal(_journal_path(output, task["key"]))
+    if journal_run != run:
+        started_ns, journaled = None, {}  # an earlier run's, or none
     code = type(failure).__name__
     message = (f"its task {task['key']} did not finish: {failure}" if code != "KilledWorker" else
                f"the workers running its task {task['key']} died (killed by the OS or by "
@@ -547,6 +649,8 @@ def _lost(task, failure):
     for name, shown_input, _ in task["files"]:
         if name in journaled:
             records.append(journaled[name])
+        elif _written_since(_output_path(output, name, task["format"]), started_ns):
+            records.append(_recovered(task, name, shown_input))
         else:
             records.append(_failed(shown_input, code, message))
             failed.append(_output_path(output, name, task["format"]))
@@ -590,6 +694,9 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
 
     run = uuid.uuid4().hex  # what tells a rerun of a task in this run from an earlier run's
     started = time.monotonic()
+    shares = _core_shares(client)
+    for task in tasks:
+        task["cores"] = shares  # not in the key: the same work whatever the cluster's shape
     by_key = {task["key"]: task for task in tasks}
     futures = client.map(_run_task, tasks, run=run, key=list(by_key))
     pending = as_completed(futures)
@@ -604,7 +711,7 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
                 # and waited for.)
                 result = future.result()
             except Exception as failure:  # KilledWorker, or the task's own failure
-                records = _lost(task, failure)
+                records = _lost(task, run, failure)
             else:
                 records = _filled(task, result)
                 results.append(result)
