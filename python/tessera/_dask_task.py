@@ -3,6 +3,7 @@ files, and one small record per file (the report's "files" entry), never pixels.
 
 import os
 import resource
+import signal
 import sys
 import time
 
@@ -13,6 +14,11 @@ from ._dask_journal import _Journal, _output_path, _recovered, _remove_temporari
 # Dask's own thresholds sit at 70% (spill), 80% (pause) and 95% (kill) of a worker's memory
 # limit: tessera's buffers, which Dask cannot spill, are kept under the first.
 WORKER_MEMORY_FRACTION = 0.7
+
+# A fault hook for the tests, as tessera's writers have theirs: a worker whose task holds a file of
+# this name (and has not finished it) kills itself with SIGKILL once the task's journal has
+# begun, every time, as a file that takes more memory than the worker has would. Unset: none.
+_KILL_ON = os.environ.get("TESSERA_DASK_TEST_KILL_ON")
 
 _lowest_rss_at_start = None
 
@@ -124,6 +130,8 @@ def _run_task(task, run, own_journal=False):
             records.append(record)
         else:
             todo.append(name)
+    if _KILL_ON is not None and any(os.path.basename(name) == _KILL_ON for name in todo):
+        os.kill(os.getpid(), signal.SIGKILL)
     if journal.rerun:
         # The dead attempt's temporaries (tessera.batch removes them itself only when resuming).
         _remove_temporaries(_output_path(output, name, task["format"]) for name in todo)
@@ -138,6 +146,9 @@ def _run_task(task, run, own_journal=False):
             name = os.path.relpath(result.input, task["root"])
             shown_input, listed = shown.get(name, (result.input, False))
             record = _record(result, shown_input, output, task["shown_output"], listed)
+            if record.get("error", {}).get("code") == "OutOfBudget":
+                # tessera.batch names its cap as a batch's (--memory): say where it came from.
+                record["error"]["message"] += f"; the task's budget: {budget_text}"
             # On disk before the journal says it is done.
             journal.add(name, record, result.output if record["status"] == "DONE" else None)
             records.append(record)

@@ -51,7 +51,7 @@ import tessera
 
 from ._dask_journal import (_journal_path, _output_path, _read_journal, _recovered,
                             _remove_journal, _remove_temporaries, _written_since)
-from ._dask_plan import _plan
+from ._dask_plan import _File, _key, _plan
 from ._dask_task import _failed, _filled, _run_task, task_budget
 
 __all__ = ["batch", "to_bag", "task_budget"]
@@ -98,32 +98,51 @@ def _core_shares(client):
     return {host: max(1, cores[host] // threads[host]) for host in threads if host in cores}
 
 
-def _lost(task, run, failure):
+def _lost(task, run, failure, alone):
     """The records of a task that ended in an exception rather than a result: KilledWorker
     (its worker died `allowed-failures` times, e.g. killed by the OS), or a failure of the task
     itself. The files its journal holds were done, and so were those whose output a dead
     attempt wrote after the journal began; the rest fail with the reason, and their
-    temporaries are removed."""
+    temporaries are removed. Unless `alone` is False: then the rest are returned as the second
+    value, to be tried again each in a task of its own, so that one file that kills its worker
+    (memory=None and a file too big, a decoder crash) fails alone rather than with its group.
+    A task of one file that never began (no journal of this run) was charged with the death of
+    a worker it only waited on (Dask counts a death against every task the worker held): it is
+    tried again, up to three times, rather than failed for another file's doing."""
     output = task["output"]
+    code = type(failure).__name__
     journal_run, started_ns, journaled = _read_journal(_journal_path(output, task["key"]))
     if journal_run != run:
         started_ns, journaled = None, {}  # an earlier run's, or none
-    code = type(failure).__name__
+        if alone and code == "KilledWorker" and task.get("again", 0) < 3:
+            return [], [{**task, "again": task.get("again", 0) + 1,
+                         "key": f"{task['key']}-again-{task.get('again', 0) + 1}"}]
     message = (f"its task {task['key']} did not finish: {failure}" if code != "KilledWorker" else
                f"the workers running its task {task['key']} died (killed by the OS or by "
                f"Dask's nanny, e.g. for memory, or crashed) as many times as Dask allows "
                f"(distributed.scheduler.allowed-failures): {failure}")
-    records, failed = [], []
-    for name, shown_input, _ in task["files"]:
+    records, unfinished = [], []
+    for file in task["files"]:
+        name, shown_input, _ = file
         if name in journaled:
             records.append(journaled[name])
         elif _written_since(_output_path(output, name, task["format"]), started_ns):
             records.append(_recovered(task, name, shown_input))
         else:
-            records.append(_failed(shown_input, code, message))
-            failed.append(_output_path(output, name, task["format"]))
-    _remove_temporaries(failed)
-    return records
+            unfinished.append(file)
+    _remove_temporaries(_output_path(output, name, task["format"]) for name, _, _ in unfinished)
+    if not alone and unfinished:
+        return records, [_alone(task, file) for file in unfinished]
+    return records + [_failed(shown_input, code, message) for _, shown_input, _ in unfinished], []
+
+
+def _alone(task, file):
+    """A task of one file of `task`, keyed as the plan keys its groups."""
+    group = [_File(task["root"], file[0], file[1], file[2])]
+    options = {option: task[option] for option in ("memory", "resume", "format", "recursive",
+                                                   "encode")}
+    return {**task, "files": [file],
+            "key": _key("batch", group, task["output"], task["pipeline"], options)}
 
 
 def _thinned(samples, most=1024):
@@ -179,7 +198,10 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
                 # and waited for.)
                 result = future.result()
             except Exception as failure:  # KilledWorker, or the task's own failure
-                records = _lost(task, run, failure)
+                records, again = _lost(task, run, failure, alone=len(task["files"]) == 1)
+                for retry in again:  # each file that was not finished, in a task of its own
+                    by_key[retry["key"]] = retry
+                    pending.add(client.submit(_run_task, retry, run=run, key=retry["key"]))
             else:
                 records = _filled(task, result)
                 results.append(result)
