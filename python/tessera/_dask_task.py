@@ -21,6 +21,29 @@ WORKER_MEMORY_FRACTION = 0.7
 _KILL_ON = os.environ.get("TESSERA_DASK_TEST_KILL_ON")
 
 _lowest_rss_at_start = None
+_allocator_tuned = False
+
+
+def _tune_allocator():
+    """Once per worker: glibc keeps up to 64 MiB of freed heap and serves blocks under 32 MiB
+    from it. Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers, which hands every
+    freed buffer back to the system (and, being set, stops glibc raising its mmap threshold):
+    each file's buffers are then faulted in afresh: 200 seed files in one process took 4.68 s
+    with that setting, 3.87 s without it and 4.03 s with these (measured one after the other
+    on a busy machine). The memory kept is in the RSS the next task's budget starts from
+    (R0), so the budget still holds."""
+    global _allocator_tuned
+    if _allocator_tuned:
+        return
+    _allocator_tuned = True
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc.mallopt(m_trim_threshold, 64 << 20)
+    libc.mallopt(m_mmap_threshold, 32 << 20)
 
 
 def _rss():
@@ -114,6 +137,7 @@ def _run_task(task, run, own_journal=False):
     such as a full output device, is the "error" of the result, with the files it did not
     reach)."""
     started = time.monotonic()
+    _tune_allocator()
     budget, budget_text = task_budget(task["memory"])
     output = task["output"]
     journal = _Journal(output, task["key"], run)
