@@ -14,11 +14,12 @@ import tessera
 # gives no speed-up below ~100 ms of work (docs), while larger groups lose more to a worker's
 # death and balance worse at the end of the run.
 TASK_SECONDS = 1.0
-# Input bytes a worker thread goes through per second on the seed batch (1920x1080 JPEGs through
-# `gray | blur 5 | canny 50 150 | rgb`, measured by bench/dask_bench.py): how "auto" turns
-# file sizes into seconds before any file has run. A pipeline that is slower per byte makes
-# longer tasks; files_per_task= fixes the group size instead.
-BYTES_PER_SECOND = 40e6
+# Input bytes a worker thread goes through per second on the seed batch (1920x1080 JPEGs of
+# ~330 KB through `gray | blur 5 | canny 50 150 | rgb` at ~10 ms a file on an idle core: the
+# Python benchmark's 201 images/s on 2 cores; bench/dask_bench.py prints the rate it sees): how
+# "auto" turns file sizes into seconds before any file has run. A pipeline slower per byte
+# makes longer tasks; files_per_task= fixes the group size instead.
+BYTES_PER_SECOND = 33e6
 # And at least this many tasks per worker thread, so that the last ones end together.
 TASKS_PER_THREAD = 4
 
