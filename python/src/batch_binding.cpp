@@ -7,6 +7,7 @@
 #include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include <cerrno>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bindings.h"
 #include "python_call.h"
@@ -140,6 +142,11 @@ class BatchRun {
     entry["error"] = result.status == batch::Status::Failed ? message : nb::none();
     entry["reason"] = result.status == batch::Status::Skipped ? message : nb::none();
     entry["seconds"] = result.seconds;
+    entry["input_bytes"] = result.input_bytes;
+    entry["output_bytes"] = result.output_bytes;
+    nb::list warnings;
+    for (const std::string& warning : result.warnings) warnings.append(message_str(warning));
+    entry["warnings"] = warnings;
     entry["width"] = result.width;
     entry["height"] = result.height;
     entry["output_width"] = result.output_width;
@@ -170,8 +177,15 @@ void bind_batch(nb::module_& module) {
           "__init__",
           [](BatchRun* self, const std::filesystem::path& input,
              const std::filesystem::path& output, const std::optional<std::string>& text, int jobs,
-             nb::handle memory, const std::string& format, bool resume, bool recursive,
-             const nb::kwargs& options) {
+             int cores, nb::handle memory, const std::string& format, bool resume, bool recursive,
+             std::vector<std::filesystem::path> files, const nb::kwargs& options) {
+            if (cores < 0) {
+              throw Error(ErrorCode::InvalidArgument,
+                          "cores is the number of cores the batch may use: 1 or more, or 0 for "
+                          "all of the machine's; not " +
+                              std::to_string(cores),
+                          {.operation = "batch"});
+            }
             if (jobs < 0) {
               throw Error(ErrorCode::InvalidArgument,
                           "jobs is the number of files processed at once: 1 or more, or 0 for "
@@ -190,10 +204,13 @@ void bind_batch(nb::module_& module) {
                 .input = input,
                 .output = output,
                 .jobs = jobs,
+                .cores = cores,
                 .format = format,
-                .encode = encode_options_of(options, "batch",
-                                            "pipeline, jobs, memory, format, resume, recursive"),
+                .encode = encode_options_of(
+                    options, "batch",
+                    "pipeline, jobs, cores, memory, format, resume, recursive, files"),
                 .recursive = recursive,
+                .files = std::move(files),
                 .resume = resume};
             if (!memory.is_none()) run.memory = bytes_of(memory, "memory");
             // The run's threads are not this one: an enclosing `with tessera.budget` is handed
@@ -203,8 +220,9 @@ void bind_batch(nb::module_& module) {
             new (self) BatchRun(std::move(run), text, std::move(ambient.owner));
           },
           nb::arg("input"), nb::arg("output"), nb::arg("pipeline") = nb::none(), nb::kw_only(),
-          nb::arg("jobs") = 0, nb::arg("memory") = nb::none(), nb::arg("format") = "",
-          nb::arg("resume") = false, nb::arg("recursive") = false, nb::arg("options"))
+          nb::arg("jobs") = 0, nb::arg("cores") = 0, nb::arg("memory") = nb::none(),
+          nb::arg("format") = "", nb::arg("resume") = false, nb::arg("recursive") = false,
+          nb::arg("files") = std::vector<std::filesystem::path>{}, nb::arg("options"))
       .def("next", &BatchRun::next)
       .def("close", &BatchRun::close)
       .def_prop_ro("totals", [](const BatchRun& self) {

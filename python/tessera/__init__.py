@@ -28,7 +28,9 @@ from . import _tessera
 class BatchResult:
     """One file of a batch, as it finished. status is "DONE", "FAILED" or "SKIPPED"; a failed
     file has its `code` ("CorruptData", ...) and `error`, a skipped one its `reason`; `output`
-    is the file written (or kept, when resuming), None when there is none."""
+    is the file written (or kept, when resuming), None when there is none. `input_bytes` and
+    `output_bytes` are the files' sizes and `warnings` what the decoder accepted with a warning
+    (fail_on="none"), as `tessera batch --report` has them."""
     input: str
     output: str | None
     status: str
@@ -40,6 +42,9 @@ class BatchResult:
     height: int
     output_width: int
     output_height: int
+    input_bytes: int
+    output_bytes: int
+    warnings: list
 
 
 class _Source(_tessera.Source):
@@ -68,7 +73,7 @@ def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README n
 
 
 def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resume=False,
-          recursive=False, **options):
+          recursive=False, files=None, cores=0, **options):
     """Runs a folder (or a file listing paths) through a pipeline into `output`, as `tessera
     batch` does, and yields a BatchResult for each file as it finishes. Memory stays bounded
     however many files there are (memory="256M" caps it for all files together). Breaking out
@@ -77,6 +82,9 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
     a `with tessera.budget(...)` the files are charged to it. When the output device fills,
     the run stops taking files and, after the results of those that finished, raises
     tessera.Io (an OSError, errno ENOSPC): run it again with resume=True once there is room.
+    `files` (names relative to the folder `input`) takes only those files of it, in that order,
+    as the folder's walk would meet them (tessera.dask hands each task its share so). `cores`
+    is the share of the machine's cores the run may use (0: all), for a process beside others.
 
         for r in tessera.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", jobs=2):
             print(r.input, r.status, r.error)
@@ -85,8 +93,15 @@ def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resum
         raise TypeError(f"batch() takes a folder, a file listing paths (one per line) or '-' "
                         f"(paths on standard input) as its input, not a {type(input).__name__}: "
                         f"write the paths to a file, one per line, and give that file")
-    run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, memory=memory, format=format,
-                            resume=resume, recursive=recursive, **options)
+    if files is not None and isinstance(files, (str, bytes, _os.PathLike)):
+        raise TypeError("batch(files=...) takes a list of names inside the input folder, not "
+                        "one name: files=[name]")
+    files = None if files is None else list(files)
+    if files == []:
+        return  # none chosen: nothing to do (an empty list to the engine means "walk")
+    run = _tessera.BatchRun(input, output, pipeline, jobs=jobs, cores=cores, memory=memory,
+                            format=format, resume=resume, recursive=recursive, files=files or [],
+                            **options)
     try:
         while (result := run.next()) is not None:
             yield BatchResult(**result)

@@ -151,3 +151,31 @@ def test_a_full_output_device_ends_the_loop_with_an_oserror(tmp_path):
         assert not [p for p in (full / "out").iterdir() if p.name.startswith(".")]
     finally:
         subprocess.run(["umount", str(full)], check=True)
+
+
+def test_chosen_files_are_taken_as_the_folders_walk_would_meet_them(tmp_path, folder):
+    # files= (what tessera.dask hands each task): only those, a non-image skipped as in a walk,
+    # outputs named as the walk names them; none chosen is nothing to do, not the whole folder.
+    results = list(tessera.batch(folder, tmp_path / "out", SEED, files=["p03.jpg", "notes.txt"]))
+    assert sorted((r.input.rsplit("/", 1)[1], r.status) for r in results) == [
+        ("notes.txt", "SKIPPED"), ("p03.jpg", "DONE")]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p03.jpg"]
+    assert results[0].input_bytes > 0 and isinstance(results[0].warnings, list)
+    assert list(tessera.batch(folder, tmp_path / "none", SEED, files=[])) == []
+    with pytest.raises(tessera.InvalidArgument, match="not a name inside the input folder"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, files=["../elsewhere.jpg"]))
+    with pytest.raises(TypeError, match="files=\\[name\\]"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, files="p03.jpg"))
+
+
+def test_cores_is_a_share_of_the_machine_and_must_be_sensible(tmp_path, folder):
+    # cores= (a process beside others, such as a Dask worker): the same outputs on one core.
+    one = {r.input: r.status for r in tessera.batch(folder, tmp_path / "one", SEED, jobs=1,
+                                                       cores=1)}
+    assert list(one.values()).count("DONE") == 12
+    list(tessera.batch(folder, tmp_path / "all", SEED, jobs=1))
+    for i in range(12):
+        name = f"p{i:02}.jpg"
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "all" / name).read_bytes()
+    with pytest.raises(tessera.InvalidArgument, match="cores is the number of cores"):
+        list(tessera.batch(folder, tmp_path / "out", SEED, cores=-1))

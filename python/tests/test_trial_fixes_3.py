@@ -84,8 +84,9 @@ def test_batch_of_a_list_says_it_takes_a_folder_or_a_file_of_paths(tmp_path, pho
 def test_unknown_keywords_are_typeerrors_that_list_the_valid_ones(tmp_path, photo):
     for typo in ("report", "job"):
         with pytest.raises(TypeError, match=f"batch\\(\\) got an unexpected keyword argument "
-                                            f"'{typo}'; it takes pipeline, jobs, memory, format, "
-                                            f"resume, recursive, and the encode options quality"):
+                                            f"'{typo}'; it takes pipeline, jobs, cores, memory, "
+                                            f"format, resume, recursive, files, and the encode "
+                                            f"options quality"):
             list(tessera.batch(photo.parent, tmp_path / "out", "gray", **{typo: 2}))
     with pytest.raises(TypeError, match="convert\\(\\) got an unexpected keyword argument "
                                         "'estimate'; it takes pipeline, memory"):

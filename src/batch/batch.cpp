@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,8 +79,19 @@ void refuse_output_among_inputs(const Options& options) {
 }
 
 // A folder that exists but cannot take files (read-only, another user's) would fail every file
-// after its decode: try a file in it before the first.
+// after its decode: try a file in it before the first. The file has no name where the system
+// allows it (O_TMPFILE), so a run killed during the check leaves nothing behind; a named one,
+// made otherwise, would stay if the kill came before its unlink, and no resume removes it.
 void refuse_unwritable_output(const fs::path& output) {
+#ifdef O_TMPFILE
+  const int unnamed = ::open(output.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (unnamed >= 0) {
+    ::close(unnamed);
+    return;
+  }
+  // EOPNOTSUPP, EISDIR or EINVAL: the file system has no unnamed files; EACCES, EROFS, ...:
+  // the named check below fails the same way and says so.
+#endif
   std::string name = (output / ".tessera-write-check-XXXXXX").string();
   const int descriptor = ::mkstemp(name.data());
   if (descriptor < 0) {
@@ -235,7 +247,7 @@ int shard_of(const std::string& name, int shards) {
 
 std::optional<std::size_t> count_inputs(const Options& options, std::stop_token stop) {
   if (options.input == "-") return std::nullopt;
-  detail::Inputs inputs(options.input, options.recursive, options.exclude);
+  detail::Inputs inputs(options.input, options.recursive, options.exclude, options.files);
   std::size_t count = 0;
   while (const auto input = inputs.next()) {
     if (stop.stop_requested()) return std::nullopt;
@@ -260,7 +272,7 @@ Totals run(const Options& options, const Progress& progress) {
   check_shard(options.shard, options.shards,
               fmt::format("{}/{}", options.shard + 1, options.shards));
   if (!options.format.empty()) (void)format_for_option(options.format);
-  detail::Inputs inputs(options.input, options.recursive, options.exclude);
+  detail::Inputs inputs(options.input, options.recursive, options.exclude, options.files);
   refuse_output_among_inputs(options);
   std::error_code error;
   if (fs::exists(options.output, error) && !fs::is_directory(options.output, error)) {
@@ -334,7 +346,9 @@ Totals run(const Options& options, const Progress& progress) {
     if (progress) progress(result, totals);
   };
 
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = options.cores > 0
+                        ? options.cores
+                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = options.jobs > 0 ? options.jobs : cores;
   auto worker = [&] {
     // Each worker's ops spread over its share of the cores only: with a file in flight per

@@ -28,8 +28,31 @@ fs::path output_name(const fs::path& path) {
 
 }  // namespace
 
-Inputs::Inputs(const fs::path& input, bool recursive, const std::vector<fs::path>& exclude)
+Inputs::Inputs(const fs::path& input, bool recursive, const std::vector<fs::path>& exclude,
+               std::vector<fs::path> files)
     : root_(input), recursive_(recursive) {
+  if (!files.empty()) {
+    std::error_code error;
+    if (!fs::is_directory(input, error)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("batch input '{}' is not a folder: chosen files are named "
+                              "relative to the folder they are in",
+                              input.string()),
+                  {.path = input.string(), .operation = "batch"});
+    }
+    for (const fs::path& name : files) {
+      // Outside the folder, the output would land outside the output folder.
+      const fs::path normal = name.lexically_normal();
+      if (name.empty() || !name.is_relative() || *normal.begin() == "..") {
+        throw Error(ErrorCode::InvalidArgument,
+                    fmt::format("chosen file '{}' is not a name inside the input folder '{}'",
+                                name.string(), input.string()),
+                    {.path = name.string(), .operation = "batch"});
+      }
+    }
+    files_ = std::move(files);
+    return;
+  }
   for (const fs::path& path : exclude) {
     std::error_code ignored;
     excluded_.insert(fs::weakly_canonical(path, ignored).string());
@@ -72,6 +95,11 @@ Inputs::Inputs(const fs::path& input, bool recursive, const std::vector<fs::path
 
 std::optional<Input> Inputs::next() {
   const std::lock_guard lock(mutex_);
+  if (!files_.empty()) {
+    if (next_file_ == files_.size()) return std::nullopt;
+    const fs::path& name = files_[next_file_++];
+    return Input{root_ / name, name.lexically_normal()};
+  }
   if (list_ != nullptr) {
     std::string line;
     while (std::getline(*list_, line)) {

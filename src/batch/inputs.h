@@ -28,8 +28,11 @@ class Inputs {
   // is an image itself (one image is `tessera convert`'s). A folder's hidden entries (".git",
   // ".DS_Store") are not walked; a list's lines are trimmed, blank and "#" lines ignored, and a
   // path listed twice is taken once. A folder's walk passes over the files in `exclude`.
+  // Non-empty `files` (names relative to the folder `input`) are taken instead of a walk, as
+  // the walk would give them (Options::files).
   Inputs(const std::filesystem::path& input, bool recursive,
-         const std::vector<std::filesystem::path>& exclude = {});
+         const std::vector<std::filesystem::path>& exclude = {},
+         std::vector<std::filesystem::path> files = {});
   std::optional<Input> next();
 
  private:
@@ -37,6 +40,8 @@ class Inputs {
   std::filesystem::path root_;
   bool recursive_ = false;
   std::optional<std::filesystem::recursive_directory_iterator> walk_;
+  std::vector<std::filesystem::path> files_;  // chosen by the caller, instead of walk_
+  std::size_t next_file_ = 0;
   std::unique_ptr<std::ifstream> list_file_;
   std::istream* list_ = nullptr;              // a file of paths, or std::cin
   std::unordered_set<std::string> listed_;    // the paths a list gave so far

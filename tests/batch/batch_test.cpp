@@ -225,6 +225,29 @@ TEST_F(Batch, a_list_of_paths_is_an_input_too) {
   EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "big.jpg"}));
 }
 
+TEST_F(Batch, chosen_files_are_taken_as_the_folders_walk_would_meet_them) {
+  // Options::files, what a distributed run hands each task: only those, named as in the walk
+  // (subfolders kept), a non-image skipped rather than failed; a name outside the folder is
+  // refused before any file, and so is a list of chosen files for an input that is no folder.
+  auto chosen = options(root_ / "out");
+  chosen.files = {"sub/big.jpg", "notes.txt"};
+  chosen.cores = 1;
+  const auto totals = batch::run(chosen);
+  EXPECT_EQ(totals.done, 1);
+  EXPECT_EQ(totals.skipped, 1);
+  EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"sub/big.jpg"}));
+  auto outside = options(root_ / "other");
+  outside.files = {"../elsewhere.jpg"};
+  EXPECT_THROW(batch::run(outside), Error);
+  const fs::path list = root_ / "list.txt";
+  std::ofstream(list) << (input() / "a.jpg").string() << "\n";
+  auto not_a_folder = options(root_ / "other");
+  not_a_folder.input = list;
+  not_a_folder.files = {"a.jpg"};
+  EXPECT_THROW(batch::run(not_a_folder), Error);
+  EXPECT_FALSE(fs::exists(root_ / "other"));
+}
+
 TEST_F(Batch, outputs_never_land_outside_the_output_folder_or_over_their_input) {
   // Relative paths in a list are read from the working folder; ".." does not lead the output
   // out of the output folder.

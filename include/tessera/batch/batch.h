@@ -32,7 +32,11 @@ struct Options {
   std::filesystem::path output;                  // a folder; made if missing
   const pipeline::Pipeline* pipeline = nullptr;  // nullptr: convert only
   int jobs = 0;                                  // files at once; 0: one per core
-  std::size_t memory = 0;                        // a cap on tracked memory for all files; 0: none
+  // The cores this run may use (its files' ops spread over cores / jobs each); 0: the
+  // machine's. A process that shares the machine with others doing the same (a Dask worker
+  // beside another) gives its share, so that their threads do not outnumber the cores.
+  int cores = 0;
+  std::size_t memory = 0;  // a cap on tracked memory for all files; 0: none
   // The budget the batch runs inside, as budgets nest: every file is charged to it too, and
   // the files are admitted against what it has left when the run begins (or `memory`, if that
   // is less). nullptr: the calling thread's current budget (BudgetScope), if any. It must
@@ -48,6 +52,11 @@ struct Options {
   // Files a folder's walk passes over: what the run writes itself where it may be walked (a
   // report in the input folder, and the report's temporary while it is written).
   std::vector<std::filesystem::path> exclude;
+  // With a folder as `input`: take only these of its files (names relative to it), in this
+  // order, instead of walking it; each as the walk would meet it, so its output keeps its name
+  // under `output` and a file that is not an image is skipped, not failed. A distributed run
+  // walks the folder once and hands each task its share this way. Empty: walk the folder.
+  std::vector<std::filesystem::path> files;
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;

@@ -1,0 +1,316 @@
+"""tessera on Dask: a batch spread over a cluster's workers, with nothing lost or done twice when
+a worker dies.
+
+    from dask.distributed import Client
+    import tessera.dask as td
+    client = Client("tcp://scheduler:8786")        # or Client(LocalCluster(...))
+    report = td.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", client=client)
+    print(report["totals"])                          # the schema of `tessera batch --report`
+    bag = td.to_bag("photos/", "edges/", "resize 50%")   # a dask.bag of per-file result dicts
+
+How it runs. The driver walks the input once and cuts the files into groups; each group is one
+Dask task, which runs tessera.batch on its files on the worker (one file at a time per worker
+thread) and returns one small record per file, never pixels. A file that fails (corrupt, too big
+for the budget, ...) is a record with its reason, inside the task; the task goes on.
+
+Memory. Each task runs under a budget derived from its worker, so that the worker stays below
+Dask's thresholds (spill at 70% of its memory limit, pause at 80%, the nanny's kill at 95%):
+
+    B = (0.7 * L - R0) / T
+
+L is the worker's memory limit (`memory_limit`), T its threads (tasks at once), R0 its RSS when
+the task starts (with T > 1, the lowest seen at a task's start on that worker, since the other
+threads' tasks are running then). tessera's buffers are memory Dask cannot spill, so this
+budget, not Dask, is what keeps the worker alive: a file whose estimate does not fit fails as
+OutOfBudget with its estimate, before it is decoded, and the worker is not touched.
+
+Exactly once, on an engine that runs a task at least once (a worker's death reruns its tasks,
+and finished ones whose results it held). Every output is written under a temporary name and
+renamed when complete (tessera's own writer), then fsynced, so an output that exists is
+complete. Each task keeps a journal in the output folder (`.tessera-dask-<key>.journal`, one
+line per finished file); a rerun of the task in the same run reuses the journal's records,
+removes the temporaries its dead attempt left, and does only the rest. Task keys are a hash of
+the files, the pipeline and the options, so a batch submitted twice at once is computed once.
+Results are taken with `as_completed` and released as they come. A task whose worker died
+too often (Dask's KilledWorker) does not end the run: its files not in its journal fail with
+code "KilledWorker" and the reason.
+
+The parts: _dask_plan.py (the driver's plan: files, groups, keys), _dask_task.py (a task on its
+worker: budget, tessera.batch, records), _dask_journal.py (exactly once: the journal, outputs
+finished by dead attempts, their temporaries); this file drives the run and writes the report.
+"""
+
+import collections
+import errno as _errno
+import json
+import os
+import time
+import uuid
+
+import tessera
+
+from ._dask_journal import (_journal_path, _output_path, _read_journal, _recovered,
+                            _remove_journal, _remove_temporaries, _written_since)
+from ._dask_plan import _File, _key, _plan
+from ._dask_task import _failed, _filled, _run_task, task_budget
+
+__all__ = ["batch", "to_bag", "task_budget"]
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+def _client_of(client):
+    import distributed
+    if client is None:
+        try:
+            return distributed.get_client()
+        except ValueError:
+            raise ValueError("tessera.dask.batch needs a Dask cluster: pass client=Client(...) "
+                             "(a scheduler's address such as \"tcp://host:8786\", or a "
+                             "LocalCluster), or make a Client first") from None
+    if not isinstance(client, distributed.Client):
+        raise TypeError(f"client is a dask.distributed.Client, not a {type(client).__name__}")
+    return client
+
+
+def _threads_of(client):
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    return max(1, sum(worker["nthreads"] for worker in workers.values()))
+
+
+def _usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _core_shares(client):
+    """The cores each task thread may use, by host: the host's cores over all the worker
+    threads on it. tessera spreads a file's ops over every core of the machine unless told
+    otherwise, and two workers on one machine, each doing so, oversubscribe it."""
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    threads = collections.Counter()
+    for address, worker in workers.items():
+        threads[worker["host"]] += worker["nthreads"]
+    cores = {workers[address]["host"]: count
+             for address, count in client.run(_usable_cores).items() if address in workers}
+    return {host: max(1, cores[host] // threads[host]) for host in threads if host in cores}
+
+
+def _lost(task, run, failure, alone):
+    """The records of a task that ended in an exception rather than a result: KilledWorker
+    (its worker died `allowed-failures` times, e.g. killed by the OS), or a failure of the task
+    itself. The files its journal holds were done, and so were those whose output a dead
+    attempt wrote after the journal began; the rest fail with the reason, and their
+    temporaries are removed. Unless `alone` is False: then the rest are returned as the second
+    value, to be tried again each in a task of its own, so that one file that kills its worker
+    (memory=None and a file too big, a decoder crash) fails alone rather than with its group.
+    A task of one file that never began (no journal of this run) was charged with the death of
+    a worker it only waited on (Dask counts a death against every task the worker held): it is
+    tried again, up to three times, rather than failed for another file's doing."""
+    output = task["output"]
+    code = type(failure).__name__
+    journal_run, started_ns, journaled = _read_journal(_journal_path(output, task["key"]))
+    if journal_run != run:
+        started_ns, journaled = None, {}  # an earlier run's, or none
+        if alone and code == "KilledWorker" and task.get("again", 0) < 3:
+            return [], [{**task, "again": task.get("again", 0) + 1,
+                         "key": f"{task['key']}-again-{task.get('again', 0) + 1}"}]
+    message = (f"its task {task['key']} did not finish: {failure}" if code != "KilledWorker" else
+               f"the workers running its task {task['key']} died (killed by the OS or by "
+               f"Dask's nanny, e.g. for memory, or crashed) as many times as Dask allows "
+               f"(distributed.scheduler.allowed-failures): {failure}")
+    records, unfinished = [], []
+    for file in task["files"]:
+        name, shown_input, _ = file
+        if name in journaled:
+            records.append(journaled[name])
+        elif _written_since(_output_path(output, name, task["format"]), started_ns):
+            records.append(_recovered(task, name, shown_input))
+        else:
+            unfinished.append(file)
+    _remove_temporaries(_output_path(output, name, task["format"]) for name, _, _ in unfinished)
+    if not alone and unfinished:
+        return records, [_alone(task, file) for file in unfinished]
+    return records + [_failed(shown_input, code, message) for _, shown_input, _ in unfinished], []
+
+
+def _alone(task, file):
+    """A task of one file of `task`, keyed as the plan keys its groups."""
+    group = [_File(task["root"], file[0], file[1], file[2])]
+    options = {option: task[option] for option in ("memory", "resume", "format", "recursive",
+                                                   "encode")}
+    return {**task, "files": [file],
+            "key": _key("batch", group, task["output"], task["pipeline"], options)}
+
+
+def _thinned(samples, most=1024):
+    step = -(-len(samples) // most)
+    return samples[::step] if step > 1 else samples
+
+
+def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per_task="auto",
+          resume=False, format="", recursive=False, report=None, **encode_options):
+    """Runs a folder (or a file listing paths, or a list of paths) through a pipeline into the
+    folder `output` on a Dask cluster, and returns the run's report: a dict with the schema of
+    `tessera batch --report` ("files": one record per input, "totals", "status", ...) and a
+    "dask" section (workers, tasks, budgets, reruns). `report="run.json"` also writes it there.
+
+        report = td.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb",
+                          client=client, quality=90)
+        failed = [f for f in report["files"] if f["status"] == "FAILED"]
+
+    client: a distributed.Client (default: the current one). memory: "auto", a budget per task
+    of (0.7 * memory_limit - worker RSS) / worker threads; a size per task ("256M"); or None.
+    files_per_task: "auto" (about a second of work per task, at least four tasks per worker
+    thread) or a number. resume: outputs that exist are kept (SKIPPED), as `--resume`;
+    otherwise outputs left by an earlier run are replaced. Other keyword arguments are encode
+    options (quality=90, ...). Every input ends DONE, FAILED (with its reason) or SKIPPED once,
+    whatever workers die; see the module's docstring for how.
+    """
+    client = _client_of(client)
+    if report is not None and not isinstance(report, (str, os.PathLike)):
+        raise TypeError(f"report is a path to write the JSON report to, not a "
+                        f"{type(report).__name__}")
+    threads = _threads_of(client)
+    exclude = [os.fspath(report), os.fspath(report) + ".part"] if report is not None else []
+    tasks = _plan("batch", input, output, pipeline, memory, files_per_task, resume, format,
+                  recursive, encode_options, threads, exclude)
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex  # what tells a rerun of a task in this run from an earlier run's
+    started = time.monotonic()
+    shares = _core_shares(client)
+    for task in tasks:
+        task["cores"] = shares  # not in the key: the same work whatever the cluster's shape
+    by_key = {task["key"]: task for task in tasks}
+    futures = client.map(_run_task, tasks, run=run, key=list(by_key))
+    pending = as_completed(futures)
+    del futures  # only as_completed holds them: each is released once taken
+    files, timeline, results = [], [], []
+    status = "complete"
+    try:
+        for future in pending:
+            task = by_key[future.key]
+            try:
+                # (A result lost with its worker between the yield and here is computed again,
+                # and waited for.)
+                result = future.result()
+            except Exception as failure:  # KilledWorker, or the task's own failure
+                records, again = _lost(task, run, failure, alone=len(task["files"]) == 1)
+                for retry in again:  # each file that was not finished, in a task of its own
+                    by_key[retry["key"]] = retry
+                    pending.add(client.submit(_run_task, retry, run=run, key=retry["key"]))
+            else:
+                records = _filled(task, result)
+                results.append(result)
+                if (result["error"] or {}).get("errno") == _errno.ENOSPC:
+                    status = "output_full"  # every other file would fail the same way
+            future.release()
+            _remove_journal(task["output"], task["key"])
+            files += records
+            if results and results[-1]["key"] == task["key"]:
+                timeline.append({"seconds": time.monotonic() - started,
+                                 "files_finished": len(files),
+                                 "tracked_bytes": results[-1]["tracked_bytes"],
+                                 "rss_bytes": results[-1]["rss_bytes"]})
+            if status == "output_full":
+                client.cancel(list(pending.futures))
+                for left in pending.futures:
+                    _remove_journal(task["output"], left.key)
+                break
+    except BaseException:
+        client.cancel(list(pending.futures))  # Ctrl-C: no more tasks start
+        raise
+    summary = _report(input, output, pipeline, memory, files_per_task, resume, format,
+                      recursive, encode_options, client, threads, tasks, files, results,
+                      timeline, status, time.monotonic() - started)
+    if report is not None:
+        part = os.fspath(report) + ".part"
+        with open(part, "w", encoding="utf-8") as out:
+            json.dump(summary, out, indent=1)
+        os.replace(part, report)
+    return summary
+
+
+def _report(input, output, pipeline, memory, files_per_task, resume, format, recursive,
+            encode_options, client, threads, tasks, files, results, timeline, status, seconds):
+    arguments = ", ".join([repr(os.fspath(input)) if not isinstance(input, (list, tuple))
+                           else f"[{len(input)} paths]", repr(os.fspath(output)), repr(pipeline)]
+                          + [f"{k}={v!r}" for k, v in
+                             [("memory", memory), ("files_per_task", files_per_task),
+                              ("resume", resume), ("format", format),
+                              ("recursive", recursive), *encode_options.items()]])
+    counts = collections.Counter(record["status"] for record in files)
+    budgets = {}
+    for result in results:
+        budgets.setdefault(result["worker"], result["budget"])
+    settings = {"input": os.fspath(input) if not isinstance(input, (list, tuple)) else
+                [os.fspath(p) for p in input],
+                "output": os.fspath(output), "pipeline": pipeline or "", "jobs": threads,
+                # A cap for all files together, as `--memory`: there is none; each task has
+                # its own budget (memory, and "dask"."budgets").
+                "memory_bytes": 0, "memory": memory, "format": format or "the input's",
+                "resume": resume, "shard": "1/1", "recursive": recursive, "fail_on": "error",
+                "shrink_on_load": True, "apply_orientation": True, **encode_options}
+    return {
+        "tessera": {"version": tessera.__version__},
+        "command": f"tessera.dask.batch({arguments})",
+        "settings": settings,
+        "files": files,
+        "status": status,
+        "warnings": [],
+        "totals": {"done": counts["DONE"], "failed": counts["FAILED"],
+                   "skipped": counts["SKIPPED"], "seconds": seconds,
+                   "input_bytes": sum(r["input_bytes"] for r in files if r["status"] == "DONE"),
+                   "output_bytes": sum(r["output_bytes"] for r in files),
+                   # The largest of the workers' (each a process of its own).
+                   "peak_rss_bytes": max((r["peak_rss_bytes"] for r in results), default=0),
+                   "peak_tracked_bytes": max((r["peak_tracked_bytes"] for r in results),
+                                             default=0),
+                   "leaked_bytes": sum(r["leaked_bytes"] for r in results)},
+        "memory_timeline": _thinned(timeline),
+        "dask": {"scheduler": client.scheduler.address, "threads": threads,
+                 "tasks": len(tasks), "files_per_task": files_per_task,
+                 "workers": sorted({r["worker"] for r in results if r["worker"]}),
+                 "budgets": budgets,
+                 "reruns": sum(1 for r in results if r["rerun"]),
+                 "lost_tasks": sum(1 for r in files
+                                   if (r.get("error") or {}).get("code") == "KilledWorker")},
+    }
+
+
+def _bag_partition(task):
+    """A bag's partition: one task's records. The task's journal is its own (run = its key)
+    and removed when it ends: a bag has no driver to do it."""
+    return _filled(task, _run_task(task, task["key"], own_journal=True))
+
+
+def to_bag(inputs, output, pipeline=None, *, memory="auto", files_per_task="auto",
+           resume=False, format="", recursive=False, **encode_options):
+    """The same batch as a dask.bag of per-file result dicts (the report's "files" records),
+    for composing with other Dask work: nothing runs until it is computed.
+
+        bag = td.to_bag("photos/", "thumbs/", "resize 500x")
+        failed = bag.filter(lambda r: r["status"] == "FAILED").compute()
+
+    inputs: a folder, a file listing paths, or a list of paths (each output named by the path
+    as a list given to `tessera batch` names it). The options are td.batch's. Each partition is
+    one task with a deterministic key, exactly-once outputs and its budget; but a task whose
+    workers die too often ends the compute with KilledWorker, as in any bag: td.batch records
+    that against the files instead.
+    """
+    import dask
+    import dask.bag as db
+    try:
+        threads = _threads_of(_client_of(None))
+    except ValueError:
+        threads = os.cpu_count() or 1  # computed without a cluster (the threaded scheduler)
+    tasks = _plan("bag", inputs, output, pipeline, memory, files_per_task, resume, format,
+                  recursive, encode_options, threads)
+    if not tasks:
+        return db.from_sequence([], npartitions=1)
+    return db.from_delayed([dask.delayed(_bag_partition, pure=True)(task,
+                                                                    dask_key_name=task["key"])
+                            for task in tasks])
