@@ -555,9 +555,11 @@ class Page {
     out_ += axes(
         frame, x_ticks, y_ticks, [](double v) { return fmt::format("{:g}", v); },
         "seconds since the run began");
+    // Each rate over the interval it was measured in, the one that ends at its time (a stall
+    // shows where it happened, not after it).
     std::string path = fmt::format("M{:.1f},{:.1f}", frame.x(0), frame.y(rates.front().second));
     for (const auto& [t, rate] : rates) {
-      path += fmt::format(" H{:.1f} V{:.1f}", frame.x(t), frame.y(rate));
+      path += fmt::format(" V{:.1f} H{:.1f}", frame.y(rate), frame.x(t));
     }
     out_ += "<path class=\"rate\" d=\"" + path + "\"/>\n";
     for (const auto& [t, rate] : rates) {
