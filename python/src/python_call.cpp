@@ -167,6 +167,9 @@ namespace {
 // Set by an atexit hook, before the interpreter starts finalizing (after that, a thread that
 // takes the GIL is ended with pthread_exit).
 std::atomic<bool> exiting{false};
+// The thread that runs the exit (atexit handlers run later than ours may still call tessera on
+// it: it must never wait).
+std::atomic<std::thread::id> exiting_thread{};
 // Threads in ~GilReleased that found `exiting` false and are taking the GIL back.
 std::atomic<int> retaking{0};
 
@@ -176,7 +179,7 @@ GilReleased::GilReleased() : state_(PyEval_SaveThread()) {}
 
 GilReleased::~GilReleased() {
   ++retaking;
-  if (exiting) {
+  if (exiting && std::this_thread::get_id() != exiting_thread.load()) {
     --retaking;
     for (;;) pause();  // the process is ending: this thread must not run Python again
   }
@@ -190,6 +193,7 @@ void guard_daemon_threads_at_exit(nb::module_&) {
   // found `exiting` false, seq_cst on both sides) are let through before finalizing starts, and
   // may return to Python, where pthread_exit ends them in Python's own frames, safely.
   nb::module_::import_("atexit").attr("register")(nb::cpp_function([] {
+    exiting_thread = std::this_thread::get_id();
     exiting = true;
     PyThreadState* const main = PyEval_SaveThread();
     while (retaking.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -241,6 +241,24 @@ def test_a_reader_says_what_it_reads_and_how_far_it_is(motion):
     del kept
 
 
+def test_tessera_still_works_in_an_atexit_handler_that_runs_after_its_own():
+    # The exit guard above parks other threads at exit, never the one running the exit: a
+    # handler registered before `import tessera` runs after tessera's and may still call it.
+    script = """
+import atexit, numpy as np
+def late():
+    import tessera
+    image = tessera.Image(np.zeros((64, 64, 3), np.uint8))
+    print("blurred at exit", np.asarray(tessera.ops.blur(image, 5)).shape, flush=True)
+atexit.register(late)
+import tessera, tessera.video
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == "blurred at exit (64, 64, 3)\n"
+
+
 def test_memory_caps_the_frames_held(vtest):
     frame_bytes = 768 * 576 * 3
     kept = []
