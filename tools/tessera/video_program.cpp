@@ -56,7 +56,8 @@ int describe_video(const std::string& path, bool json) {
 std::vector<std::string> video_option_names() {
   std::vector<std::string> names;
   // The name is this program's folder and a fixed file name: nothing for the shell to expand.
-  std::FILE* const listing = ::popen(("'" + video_program() + "' --option-names").c_str(), "r");
+  const std::string command = fmt::format("'{}' --option-names", video_program());
+  std::FILE* const listing = ::popen(command.c_str(), "r");
   if (listing == nullptr) return names;
   char line[256];
   while (std::fgets(line, sizeof line, listing) != nullptr) {
