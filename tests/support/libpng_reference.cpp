@@ -3,9 +3,20 @@
 #include <png.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace tessera::testing {
 namespace {
+
+std::uint32_t sample_of(const Image& image, int x, int y, int channel) {
+  const std::size_t index = static_cast<std::size_t>(x) * image.format().channels() + channel;
+  if (image.format().sample == SampleType::U16) {
+    std::uint16_t value = 0;
+    std::memcpy(&value, image.row(y) + index * 2, 2);
+    return value;
+  }
+  return std::to_integer<std::uint32_t>(image.row(y)[index]);
+}
 
 struct Reader {
   png_structp png = nullptr;
@@ -56,6 +67,28 @@ std::optional<ReferencePng> decode_with_libpng(const std::filesystem::path& path
                          : pixels[i];
   }
   return out;
+}
+
+std::string mismatch_with_libpng(const Image& image, const ReferencePng& reference) {
+  const int bits = image.format().sample == SampleType::U16 ? 16 : 8;
+  if (reference.width != image.width() || reference.height != image.height() ||
+      reference.channels != image.format().channels() || reference.bit_depth != bits) {
+    return "format differs: tessera " + image.format().name() + ", libpng " +
+           std::to_string(reference.channels) + " channels of " +
+           std::to_string(reference.bit_depth) + " bits";
+  }
+  for (int y = 0; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      for (int c = 0; c < reference.channels; ++c) {
+        if (sample_of(image, x, y, c) != reference.at(x, y, c)) {
+          return "pixel (" + std::to_string(x) + ", " + std::to_string(y) + ") channel " +
+                 std::to_string(c) + ": tessera " + std::to_string(sample_of(image, x, y, c)) +
+                 ", libpng " + std::to_string(reference.at(x, y, c));
+        }
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace tessera::testing

@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
+
+#include "tessera/image.h"
 
 namespace tessera::testing {
 
@@ -23,5 +26,9 @@ struct ReferencePng {
 // Decodes with palette and low bit depths expanded to 8 bits, tRNS turned into an alpha
 // channel, 16 bits kept, and no gamma or sBIT processing. nullopt if libpng reports an error.
 std::optional<ReferencePng> decode_with_libpng(const std::filesystem::path& path);
+
+// The first sample where `image` and libpng's decoding differ, in words, or "" when none does
+// (sizes, channels and depth compared first).
+std::string mismatch_with_libpng(const Image& image, const ReferencePng& reference);
 
 }  // namespace tessera::testing

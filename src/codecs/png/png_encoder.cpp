@@ -1,12 +1,20 @@
-// PNG encoding on libspng: 8 or 16 bits, every channel layout, zlib level, ICC.
+// PNG encoding: 8 or 16 bits, every channel layout, zlib level, ICC. Written by tessera rather
+// than libspng so that the compression runs on every core (parallel_deflate.h) and the filters
+// in SIMD (png_row_filter.h); the filter choice and zlib settings are libspng's, so files keep
+// the size they had.
 
 #include <fmt/format.h>
+#include <zlib.h>
 
+#include <array>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "codecs/file_io.h"
+#include "codecs/parallel_deflate.h"
 #include "codecs/png/png_codec.h"
-#include "codecs/png/spng_context.h"
+#include "codecs/png/png_row_filter.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"
 
@@ -16,76 +24,143 @@ namespace {
 std::uint8_t color_type(ChannelLayout layout) {
   switch (layout) {
     case ChannelLayout::Gray:
-      return SPNG_COLOR_TYPE_GRAYSCALE;
+      return 0;
     case ChannelLayout::GrayAlpha:
-      return SPNG_COLOR_TYPE_GRAYSCALE_ALPHA;
+      return 4;
     case ChannelLayout::Rgb:
-      return SPNG_COLOR_TYPE_TRUECOLOR;
+      return 2;
     case ChannelLayout::Rgba:
-      return SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
+      return 6;
   }
-  return SPNG_COLOR_TYPE_TRUECOLOR;
+  return 2;
+}
+
+// PNG's integers are big-endian.
+void store_u32(std::uint8_t* at, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) *at++ = static_cast<std::uint8_t>(value >> shift);
 }
 
 class PngEncoder final : public Encoder {
  public:
   PngEncoder(const std::filesystem::path& path, int width, int height, PixelFormat format,
              const EncodeOptions& options)
-      : Encoder(path, width, height, format), file_(path), context_(SPNG_CTX_ENCODER) {
-    spng_ctx* ctx = context_.context;
-    // Float samples are stored as 16 bits: PNG has no float form.
-    sixteen_ = format.sample != SampleType::U8;
-    spng_ihdr header{};
-    header.width = static_cast<std::uint32_t>(width);
-    header.height = static_cast<std::uint32_t>(height);
-    header.bit_depth = sixteen_ ? 16 : 8;
-    header.color_type = color_type(format.layout);
-    check_spng(spng_set_png_file(ctx, file_.stream()), "encode", path);
-    check_spng(spng_set_ihdr(ctx, &header), "encode", path);
-    check_spng(spng_set_option(ctx, SPNG_IMG_COMPRESSION_LEVEL, options.png_compression), "encode",
-               path);
-    if (!options.icc_profile.empty()) {
-      spng_iccp iccp{};
-      std::snprintf(iccp.profile_name, sizeof iccp.profile_name, "ICC profile");
-      iccp.profile_len = options.icc_profile.size();
-      iccp.profile = const_cast<char*>(reinterpret_cast<const char*>(options.icc_profile.data()));
-      check_spng(spng_set_iccp(ctx, &iccp), "encode", path);
+      : Encoder(path, width, height, format),
+        file_(path),
+        // Float samples are stored as 16 bits: PNG has no float form.
+        sample_bytes_(format.sample == SampleType::U8 ? 1 : 2),
+        pixel_bytes_(static_cast<std::size_t>(format.channels()) * sample_bytes_),
+        row_bytes_(static_cast<std::size_t>(width) * pixel_bytes_),
+        // As libspng: at level 0 filtering cannot help, and deflate's plain strategy is used.
+        filtered_(options.png_compression > 0),
+        deflate_(options.png_compression, filtered_ ? Z_FILTERED : Z_DEFAULT_STRATEGY,
+                 [this](std::span<const std::uint8_t> bytes) { write_chunk("IDAT", bytes); }),
+        previous_(row_bytes_, 0) {
+    if (options.png_compression < 0 || options.png_compression > 9) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("PNG compression {} is not a zlib level: use 0 (none) to 9 (most)",
+                              options.png_compression));
     }
-    check_spng(spng_encode_image(ctx, nullptr, 0, SPNG_FMT_PNG,
-                                 SPNG_ENCODE_PROGRESSIVE | SPNG_ENCODE_FINALIZE),
-               "encode", path);
-    if (format.sample == SampleType::F32) {
-      scratch_.resize(static_cast<std::size_t>(width) *
-                      static_cast<std::size_t>(format.channels()));
+    static constexpr std::array<std::uint8_t, 8> kSignature{0x89, 'P',  'N',  'G',
+                                                            '\r', '\n', 0x1A, '\n'};
+    file_.write(kSignature.data(), kSignature.size());
+    // Then depth and colour type; deflate, adaptive filtering and no interlacing are zeros.
+    std::array<std::uint8_t, 13> header{};
+    store_u32(&header[0], static_cast<std::uint32_t>(width));
+    store_u32(&header[4], static_cast<std::uint32_t>(height));
+    header[8] = static_cast<std::uint8_t>(8 * sample_bytes_);
+    header[9] = color_type(format.layout);
+    write_chunk("IHDR", header);
+    if (!options.icc_profile.empty()) write_icc_profile(options.icc_profile);
+    if (sample_bytes_ == 2) {
+      wide_row_.resize(row_bytes_);
+      if (format.sample == SampleType::F32) {
+        converted_.resize(static_cast<std::size_t>(width) * format.channels());
+      }
     }
   }
 
  private:
   void encode_rows(const ImageView& rows) override {
     for (int y = 0; y < rows.height(); ++y) {
-      const void* row = rows.row(y);
-      std::size_t length = rows.row_bytes();
-      if (!scratch_.empty()) {
-        convert_row_to_u16(rows.row(y), rows.format(), rows.width(), scratch_.data());
-        row = scratch_.data();
-        length = scratch_.size() * sizeof(std::uint16_t);
+      const auto* row = reinterpret_cast<const std::uint8_t*>(rows.row(y));
+      if (sample_bytes_ == 2) row = big_endian_row(rows.row(y), rows.format());
+      std::uint8_t* filtered = deflate_.append(row_bytes_ + 1);
+      if (filtered_) {
+        filter_png_row(previous_.data(), row, row_bytes_, pixel_bytes_, filtered);
+      } else {
+        filtered[0] = 0;
+        std::memcpy(filtered + 1, row, row_bytes_);
       }
-      const int status = spng_encode_row(context_.context, row, length);
-      if (status != SPNG_EOI) check_spng(status, "encode", file_.path());
+      if (sample_bytes_ == 2) {
+        previous_.swap(wide_row_);
+      } else {
+        std::memcpy(previous_.data(), row, row_bytes_);
+      }
     }
   }
 
+  // 16-bit samples as PNG stores them, most significant byte first, in wide_row_.
+  const std::uint8_t* big_endian_row(const std::byte* row, PixelFormat format) {
+    const std::size_t samples = row_bytes_ / 2;
+    const std::uint16_t* native = reinterpret_cast<const std::uint16_t*>(row);
+    if (!converted_.empty()) {
+      convert_row_to_u16(row, format, width(), converted_.data());
+      native = converted_.data();
+    }
+    for (std::size_t i = 0; i < samples; ++i) {
+      wide_row_[2 * i] = static_cast<std::uint8_t>(native[i] >> 8);
+      wide_row_[2 * i + 1] = static_cast<std::uint8_t>(native[i]);
+    }
+    return wide_row_.data();
+  }
+
   void finish_encoding() override {
+    deflate_.finish();
+    write_chunk("IEND", {});
     check_interrupt();
     file_.commit();
   }
 
   void check_output() const override { file_.throw_if_write_failed(); }
 
-  AtomicOutputFile file_;
-  SpngContext context_;  // destroyed before file_, which then removes a partial file
-  bool sixteen_ = false;
-  std::vector<std::uint16_t> scratch_;
+  void write_chunk(std::string_view type, std::span<const std::uint8_t> data) {
+    std::array<std::uint8_t, 8> head{};  // length, type
+    store_u32(&head[0], static_cast<std::uint32_t>(data.size()));
+    std::memcpy(&head[4], type.data(), 4);
+    uLong crc = crc32(0, &head[4], 4);
+    // Not for an empty chunk: given no bytes (a null pointer), crc32 starts a new checksum.
+    if (!data.empty()) crc = crc32(crc, data.data(), static_cast<uInt>(data.size()));
+    std::array<std::uint8_t, 4> tail{};
+    store_u32(tail.data(), static_cast<std::uint32_t>(crc));
+    file_.write(head.data(), head.size());
+    if (!data.empty()) file_.write(data.data(), data.size());
+    file_.write(tail.data(), tail.size());
+  }
+
+  // iCCP: a name, a zero, the compression method (0, zlib), the zlib-compressed profile.
+  void write_icc_profile(const std::vector<std::byte>& profile) {
+    constexpr std::string_view kName = "ICC profile";
+    std::vector<std::uint8_t> chunk(kName.begin(), kName.end());
+    chunk.push_back(0);  // the name's end
+    chunk.push_back(0);  // zlib
+    ParallelDeflate compress(Z_DEFAULT_COMPRESSION, Z_DEFAULT_STRATEGY,
+                             [&](std::span<const std::uint8_t> bytes) {
+                               chunk.insert(chunk.end(), bytes.begin(), bytes.end());
+                             });
+    std::memcpy(compress.append(profile.size()), profile.data(), profile.size());
+    compress.finish();
+    write_chunk("iCCP", chunk);
+  }
+
+  AtomicOutputFile file_;  // removes the temporary file unless committed
+  std::size_t sample_bytes_;
+  std::size_t pixel_bytes_;
+  std::size_t row_bytes_;
+  bool filtered_;
+  ParallelDeflate deflate_;
+  std::vector<std::uint8_t> previous_;    // the row above, unfiltered, as PNG stores it
+  std::vector<std::uint8_t> wide_row_;    // a 16-bit row as PNG stores it
+  std::vector<std::uint16_t> converted_;  // a float row as 16 bits
 };
 
 }  // namespace
