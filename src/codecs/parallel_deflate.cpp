@@ -53,12 +53,13 @@ struct ParallelDeflate::Block {
   // Deflates `input` after `dictionary` into `output` from `offset` on: ended with a sync flush
   // (a byte boundary, the stream open) or, when `last`, finished.
   void compress(int level, int strategy, std::span<const std::uint8_t> dictionary,
-                std::size_t offset, bool last) {
+                std::size_t offset, bool last, const ErrorContext& context) {
     z_stream stream{};
     stream.zalloc = allocate;
     stream.zfree = release;
     if (deflateInit2(&stream, level, Z_DEFLATED, -15, 8, strategy) != Z_OK) {
-      throw Error(ErrorCode::OutOfMemory, "zlib could not allocate its compressor's state");
+      throw Error(ErrorCode::OutOfMemory, "zlib could not allocate its compressor's state",
+                  context);
     }
     struct End {
       z_stream& stream;
@@ -78,7 +79,7 @@ struct ParallelDeflate::Block {
       const int status = deflate(&stream, flush);
       if (status == Z_STREAM_END || (!last && status == Z_OK && stream.avail_out != 0)) break;
       if (status != Z_OK && status != Z_BUF_ERROR) {
-        throw Error(ErrorCode::Internal, "zlib failed while compressing");
+        throw Error(ErrorCode::Internal, "zlib failed while compressing", context);
       }
       output.resize(output.size() + 64 * 1024);  // more room than the bound said: go on
     }
@@ -87,10 +88,12 @@ struct ParallelDeflate::Block {
   }
 };
 
-ParallelDeflate::ParallelDeflate(int level, int strategy, Sink sink, std::size_t block_bytes)
+ParallelDeflate::ParallelDeflate(int level, int strategy, Sink sink, ErrorContext context,
+                                 std::size_t block_bytes)
     : level_(level),
       strategy_(strategy),
       sink_(std::move(sink)),
+      context_(std::move(context)),
       block_bytes_(block_bytes),
       // Inside a batch's task the other cores have files of their own.
       wave_size_(ops::detail::in_parallel_task ? 1 : ops::detail::usable_cores()) {
@@ -130,7 +133,7 @@ void ParallelDeflate::compress_wave(bool ends_stream) {
     const std::span<const std::uint8_t> dictionary =
         index == 0 ? std::span<const std::uint8_t>(dictionary_) : wave_[index - 1]->tail();
     wave_[index]->compress(level_, strategy_, dictionary, index == 0 ? header_bytes : 0,
-                           ends_stream && index == blocks - 1);
+                           ends_stream && index == blocks - 1, context_);
   };
   if (blocks == 1) {
     compress(0);  // a small image, or one core: no task to hand over

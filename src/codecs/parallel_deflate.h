@@ -7,7 +7,7 @@
 // so memory stays at cores x block size however long the input. The output is the same bytes
 // whatever the number of cores: blocks are cut where the caller's appends fall, not per core.
 //
-//   ParallelDeflate deflate(6, Z_FILTERED, [&](auto bytes) { write_chunk("IDAT", bytes); });
+//   ParallelDeflate deflate(6, Z_FILTERED, [&](auto bytes) { write_chunk("IDAT", bytes); }, {});
 //   for (row : rows) filter_into(deflate.append(row_bytes));
 //   deflate.finish();
 
@@ -18,6 +18,8 @@
 #include <span>
 #include <vector>
 
+#include "tessera/error.h"
+
 namespace tessera::codecs {
 
 class ParallelDeflate {
@@ -26,9 +28,10 @@ class ParallelDeflate {
   // the first, the checksum with the last).
   using Sink = std::function<void(std::span<const std::uint8_t>)>;
 
-  // `level` 0..9 and `strategy` as deflateInit2 takes them. Blocks close at the first append
-  // that would take them past `block_bytes`.
-  ParallelDeflate(int level, int strategy, Sink sink, std::size_t block_bytes = 256 * 1024);
+  // `level` 0..9 and `strategy` as deflateInit2 takes them; `context` names the output in
+  // errors. Blocks close at the first append that would take them past `block_bytes`.
+  ParallelDeflate(int level, int strategy, Sink sink, ErrorContext context,
+                  std::size_t block_bytes = 256 * 1024);
   ~ParallelDeflate();
   ParallelDeflate(const ParallelDeflate&) = delete;
   ParallelDeflate& operator=(const ParallelDeflate&) = delete;
@@ -46,6 +49,7 @@ class ParallelDeflate {
   int level_;
   int strategy_;
   Sink sink_;
+  ErrorContext context_;
   std::size_t block_bytes_;
   int wave_size_;                             // blocks compressed at once: the cores there are
   std::vector<std::unique_ptr<Block>> wave_;  // the blocks of the wave being filled

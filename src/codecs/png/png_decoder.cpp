@@ -1,4 +1,6 @@
-// PNG decoding on libspng: limits first, then rows one at a time.
+// PNG decoding: libspng reads the header and every chunk before the image, and checks limits;
+// then rows one at a time, from PngImageData (SIMD unfiltering) for plain PNGs, from libspng for
+// palettes, bit depths under 8, transparency chunks and interlacing.
 
 #include <fmt/format.h>
 
@@ -7,6 +9,7 @@
 #include "codecs/exif_orientation.h"
 #include "codecs/limits.h"
 #include "codecs/png/png_codec.h"
+#include "codecs/png/png_image_data.h"
 #include "codecs/png/spng_context.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
@@ -54,12 +57,13 @@ class PngDecoder final : public Decoder {
  public:
   PngDecoder(const std::filesystem::path& path, const ImageInfo& info,
              std::unique_ptr<InputFile> file, std::unique_ptr<SpngContext> context, int spng_format,
-             std::vector<std::byte> icc_profile, MemoryBudget* budget)
+             std::vector<std::byte> icc_profile, MemoryBudget* budget, bool plain)
       : Decoder(path, info),
         file_(std::move(file)),
         context_(std::move(context)),
         spng_format_(spng_format),
-        budget_(budget) {
+        budget_(budget),
+        plain_(plain) {
     icc_profile_ = std::move(icc_profile);
   }
 
@@ -71,6 +75,7 @@ class PngDecoder final : public Decoder {
   }
 
   void decode_rows(const MutableImageView& rows) override {
+    if (image_data_) return decode_plain_rows(rows);
     spng_ctx* context = context_->context;
     for (int y = 0; y < rows.height(); ++y) {
       if (interlaced_.empty()) {
@@ -92,9 +97,48 @@ class PngDecoder final : public Decoder {
     }
   }
 
+  void decode_plain_rows(const MutableImageView& rows) {
+    for (int y = 0; y < rows.height(); ++y) {
+      std::optional<PngDataProblem> problem;
+      const std::uint8_t* row = image_data_->next_row(problem);
+      if (row == nullptr) {
+        if (!problem->file_ended && fail_on() != FailOn::None) throw corrupt(problem->what);
+        data_ended(rows_read() + y, problem->what);  // throws unless FailOn::None
+        fill_grey(rows, y);
+        return;
+      }
+      if (format().sample == SampleType::U16) {
+        auto* samples = reinterpret_cast<std::uint16_t*>(rows.row(y));
+        const std::size_t count = rows.row_bytes() / 2;
+        for (std::size_t i = 0; i < count; ++i) {
+          samples[i] = static_cast<std::uint16_t>(row[2 * i] << 8 | row[2 * i + 1]);
+        }
+      } else {
+        std::memcpy(rows.row(y), row, rows.row_bytes());
+      }
+    }
+    if (rows_read() + rows.height() == height()) {
+      // The rest of the file: the image data's last CRCs, chunks after the image, IEND. Without
+      // this a damaged tail would pass unnoticed.
+      if (auto problem = image_data_->finish()) throw corrupt(problem->what);
+    }
+  }
+
+  Error corrupt(const std::string& what) const {
+    return Error(ErrorCode::CorruptData, fmt::format("not a valid PNG: {}", what),
+                 ErrorContext{.path = path().string(), .operation = "decode"});
+  }
+
   // Interlaced rows arrive pass by pass, so the whole image is decoded up front into tracked
   // memory (charged to the budget: the limits check counted it). Otherwise rows stream.
   void begin_decoding() override {
+    if (plain_) {
+      const std::size_t pixel_bytes = format().bytes_per_pixel();
+      image_data_ = std::make_unique<PngImageData>(
+          file_->stream(), static_cast<std::size_t>(width()) * pixel_bytes, pixel_bytes,
+          ErrorContext{.path = path().string(), .operation = "decode"});
+      return;
+    }
     spng_ctx* context = context_->context;
     if (!info().progressive) {
       check_spng(spng_decode_image(context, nullptr, 0, spng_format_,
@@ -124,6 +168,8 @@ class PngDecoder final : public Decoder {
   std::unique_ptr<SpngContext> context_;
   int spng_format_;
   MemoryBudget* budget_;
+  bool plain_;  // decoded by image_data_, not libspng
+  std::unique_ptr<PngImageData> image_data_;
   Image interlaced_;
 };
 
@@ -187,9 +233,12 @@ std::unique_ptr<Decoder> open_png_decoder(std::unique_ptr<InputFile> file,
   }
 
   check_limits(info, info.progressive ? info.decode_bytes() : 0, options.limits, path);
+  // Plain: the file's samples are tessera's, byte order aside (see png_image_data.h).
+  const bool plain = !info.progressive && header.bit_depth >= 8 &&
+                     header.color_type != SPNG_COLOR_TYPE_INDEXED && !has_transparency;
   return std::make_unique<PngDecoder>(path, info, std::move(file), std::move(context),
                                       mapping.spng_format, std::move(icc),
-                                      budget_of(options.limits));
+                                      budget_of(options.limits), plain);
 }
 
 }  // namespace tessera::codecs

@@ -53,12 +53,14 @@ class PngEncoder final : public Encoder {
         // As libspng: at level 0 filtering cannot help, and deflate's plain strategy is used.
         filtered_(options.png_compression > 0),
         deflate_(options.png_compression, filtered_ ? Z_FILTERED : Z_DEFAULT_STRATEGY,
-                 [this](std::span<const std::uint8_t> bytes) { write_chunk("IDAT", bytes); }),
+                 [this](std::span<const std::uint8_t> bytes) { write_chunk("IDAT", bytes); },
+                 {.path = path.string(), .operation = "encode"}),
         previous_(row_bytes_, 0) {
     if (options.png_compression < 0 || options.png_compression > 9) {
       throw Error(ErrorCode::InvalidArgument,
                   fmt::format("PNG compression {} is not a zlib level: use 0 (none) to 9 (most)",
-                              options.png_compression));
+                              options.png_compression),
+                  {.path = path.string(), .operation = "encode"});
     }
     static constexpr std::array<std::uint8_t, 8> kSignature{0x89, 'P',  'N',  'G',
                                                             '\r', '\n', 0x1A, '\n'};
@@ -146,7 +148,8 @@ class PngEncoder final : public Encoder {
     ParallelDeflate compress(Z_DEFAULT_COMPRESSION, Z_DEFAULT_STRATEGY,
                              [&](std::span<const std::uint8_t> bytes) {
                                chunk.insert(chunk.end(), bytes.begin(), bytes.end());
-                             });
+                             },
+                             {.path = file_.path().string(), .operation = "encode"});
     std::memcpy(compress.append(profile.size()), profile.data(), profile.size());
     compress.finish();
     write_chunk("iCCP", chunk);

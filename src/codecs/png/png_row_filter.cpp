@@ -1,7 +1,9 @@
-// PNG row filtering with Highway, compiled for every SIMD target and picked at run time. Unlike
-// decoding, encoding a row needs only unfiltered bytes (the pixel to the left, above, above
+// PNG row filtering and unfiltering with Highway, compiled for every SIMD target and picked at
+// run time. Encoding a row needs only unfiltered bytes (the pixel to the left, above, above
 // left), so every byte of every filter is independent: a vector of bytes at a time, all five
-// filters scored in one pass, the chosen one written in a second.
+// filters scored in one pass, the chosen one written in a second. Decoding needs the pixel to
+// the left decoded first: sub, average and Paeth go a pixel at a time, its bytes in one vector
+// (as libpng's SSE2 filters do).
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "codecs/png/png_row_filter.cpp"
@@ -10,6 +12,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <cstring>
 
 #include "codecs/png/png_row_filter.h"
 
@@ -24,20 +27,30 @@ using Vec = hn::Vec<Tag>;
 constexpr int kFilters = 5;  // none, sub, up, average, Paeth
 
 // x >= y for bytes (Highway 1.0 compares unsigned bytes for equality only).
-HWY_INLINE auto NotBelow(Vec x, Vec y) { return hn::Eq(hn::Max(x, y), x); }
+template <class V>
+HWY_INLINE auto NotBelow(V x, V y) {
+  return hn::Eq(hn::Max(x, y), x);
+}
 
 // The Paeth predictor in bytes: pa = |b - c|, pb = |a - c|, pc = |a + b - 2c|. pc is pa + pb
 // when a - c and b - c have one sign, else |pa - pb|; saturating it at 255 changes no
 // comparison, since pc >= max(pa, pb) in that case.
-HWY_INLINE Vec Paeth(Tag d, Vec a, Vec b, Vec c) {
-  const Vec pa = hn::Sub(hn::Max(b, c), hn::Min(b, c));
-  const Vec pb = hn::Sub(hn::Max(a, c), hn::Min(a, c));
-  const Vec b_not_below = hn::VecFromMask(d, NotBelow(b, c));
-  const Vec a_not_below = hn::VecFromMask(d, NotBelow(a, c));
-  const Vec pc = hn::IfThenElse(hn::Eq(b_not_below, a_not_below), hn::SaturatedAdd(pa, pb),
-                                hn::Sub(hn::Max(pa, pb), hn::Min(pa, pb)));
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V Paeth(D d, V a, V b, V c) {
+  const V pa = hn::Sub(hn::Max(b, c), hn::Min(b, c));
+  const V pb = hn::Sub(hn::Max(a, c), hn::Min(a, c));
+  const V b_not_below = hn::VecFromMask(d, NotBelow(b, c));
+  const V a_not_below = hn::VecFromMask(d, NotBelow(a, c));
+  const V pc = hn::IfThenElse(hn::Eq(b_not_below, a_not_below), hn::SaturatedAdd(pa, pb),
+                              hn::Sub(hn::Max(pa, pb), hn::Min(pa, pb)));
   return hn::IfThenElse(hn::And(NotBelow(pb, pa), NotBelow(pc, pa)), a,
                         hn::IfThenElse(NotBelow(pc, pb), b, c));
+}
+
+// floor((a + b) / 2): AverageRound rounds up when a + b is odd.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V FloorAverage(D d, V a, V b) {
+  return hn::Sub(hn::AverageRound(a, b), hn::And(hn::Xor(a, b), hn::Set(d, 1)));
 }
 
 // Filter `kFilter`'s output for bytes x with left a, above b and above-left c.
@@ -47,9 +60,7 @@ HWY_INLINE Vec Residual(Tag d, Vec x, Vec a, Vec b, Vec c) {
   if constexpr (kFilter == 1) return hn::Sub(x, a);
   if constexpr (kFilter == 2) return hn::Sub(x, b);
   if constexpr (kFilter == 3) {
-    // floor((a + b) / 2): AverageRound rounds up when a + b is odd.
-    const Vec odd = hn::And(hn::Xor(a, b), hn::Set(d, 1));
-    return hn::Sub(x, hn::Sub(hn::AverageRound(a, b), odd));
+    return hn::Sub(x, FloorAverage(d, a, b));
   }
   return hn::Sub(x, Paeth(d, a, b, c));
 }
@@ -171,6 +182,108 @@ void FilterPngRow(const std::uint8_t* previous, const std::uint8_t* row, std::si
   }
 }
 
+// Decoding, a pixel at a time: sub in scalar code (its only dependency is the pixel to the
+// left), average and Paeth with a vector of the pixel's bytes (lanes past them carry the next
+// pixel's bytes, which no lane below reads, and are not stored).
+template <std::size_t kPixelBytes, int kFilter>
+void UnfilterPixels(const std::uint8_t* previous, std::uint8_t* row, std::size_t row_bytes) {
+  if constexpr (kFilter == 3) {
+    const hn::CappedTag<std::uint8_t, 8> d;
+    auto a = hn::Zero(d);
+    for (std::size_t i = 0; i < row_bytes; i += kPixelBytes) {
+      const auto x = hn::Add(hn::LoadU(d, row + i), FloorAverage(d, a, hn::LoadU(d, previous + i)));
+      alignas(16) std::uint8_t bytes[16];
+      hn::StoreU(x, d, bytes);
+      std::memcpy(row + i, bytes, kPixelBytes);
+      a = x;
+    }
+  } else {
+    // Paeth in 16 bits, where its differences need no tricks: fewer steps depend on the pixel
+    // to the left, which is what a row's time is made of.
+    const hn::CappedTag<std::int16_t, 8> d;
+    const hn::Rebind<std::uint8_t, decltype(d)> bytes_tag;
+    auto a = hn::Zero(d);
+    auto c = hn::Zero(d);
+    for (std::size_t i = 0; i < row_bytes; i += kPixelBytes) {
+      const auto b = hn::PromoteTo(d, hn::LoadU(bytes_tag, previous + i));
+      const auto filtered = hn::PromoteTo(d, hn::LoadU(bytes_tag, row + i));
+      const auto b_minus_c = hn::Sub(b, c);
+      const auto pa = hn::Abs(b_minus_c);
+      const auto a_minus_c = hn::Sub(a, c);
+      const auto pb = hn::Abs(a_minus_c);
+      const auto pc = hn::Abs(hn::Add(a_minus_c, b_minus_c));
+      const auto take_a = hn::And(hn::Not(hn::Gt(pa, pb)), hn::Not(hn::Gt(pa, pc)));
+      const auto take_b = hn::Not(hn::Gt(pb, pc));
+      const auto predicted = hn::IfThenElse(take_a, a, hn::IfThenElse(take_b, b, c));
+      const auto x = hn::And(hn::Add(filtered, predicted), hn::Set(d, 0xFF));
+      alignas(16) std::uint8_t bytes[16];
+      hn::StoreU(hn::DemoteTo(bytes_tag, x), bytes_tag, bytes);
+      std::memcpy(row + i, bytes, kPixelBytes);
+      a = x;
+      c = b;
+    }
+  }
+}
+
+template <int kFilter>
+void UnfilterBytes(const std::uint8_t* previous, std::uint8_t* row, std::size_t row_bytes,
+                   std::size_t pixel_bytes) {
+  for (std::size_t i = 0; i < row_bytes; ++i) {
+    const std::uint8_t a = i < pixel_bytes ? 0 : row[i - pixel_bytes];
+    const std::uint8_t c = i < pixel_bytes ? 0 : previous[i - pixel_bytes];
+    const std::uint8_t b = previous[i];
+    row[i] = static_cast<std::uint8_t>(row[i] + (kFilter == 3 ? (a + b) / 2 : PaethByte(a, b, c)));
+  }
+}
+
+template <int kFilter>
+void UnfilterBySize(const std::uint8_t* previous, std::uint8_t* row, std::size_t row_bytes,
+                    std::size_t pixel_bytes) {
+  // Highway's scalar fallback has one-lane vectors: a pixel does not fit.
+  if (hn::MaxLanes(hn::CappedTag<std::uint8_t, 8>()) < 8) {
+    return UnfilterBytes<kFilter>(previous, row, row_bytes, pixel_bytes);
+  }
+  switch (pixel_bytes) {
+    case 3:
+      return UnfilterPixels<3, kFilter>(previous, row, row_bytes);
+    case 4:
+      return UnfilterPixels<4, kFilter>(previous, row, row_bytes);
+    case 6:
+      return UnfilterPixels<6, kFilter>(previous, row, row_bytes);
+    case 8:
+      return UnfilterPixels<8, kFilter>(previous, row, row_bytes);
+    default:
+      return UnfilterBytes<kFilter>(previous, row, row_bytes, pixel_bytes);
+  }
+}
+
+void UnfilterPngRow(int filter, const std::uint8_t* previous, std::uint8_t* row,
+                    std::size_t row_bytes, std::size_t pixel_bytes) {
+  switch (filter) {
+    case 1:
+      for (std::size_t i = pixel_bytes; i < row_bytes; ++i) {
+        row[i] = static_cast<std::uint8_t>(row[i] + row[i - pixel_bytes]);
+      }
+      return;
+    case 2: {
+      const Tag d;
+      const std::size_t lanes = hn::Lanes(d);
+      std::size_t i = 0;
+      for (; i + lanes <= row_bytes; i += lanes) {
+        hn::StoreU(hn::Add(hn::LoadU(d, row + i), hn::LoadU(d, previous + i)), d, row + i);
+      }
+      for (; i < row_bytes; ++i) row[i] = static_cast<std::uint8_t>(row[i] + previous[i]);
+      return;
+    }
+    case 3:
+      return UnfilterBySize<3>(previous, row, row_bytes, pixel_bytes);
+    case 4:
+      return UnfilterBySize<4>(previous, row, row_bytes, pixel_bytes);
+    default:
+      return;
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::codecs
 HWY_AFTER_NAMESPACE();
@@ -178,9 +291,14 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace tessera::codecs {
 HWY_EXPORT(FilterPngRow);
+HWY_EXPORT(UnfilterPngRow);
 void filter_png_row(const std::uint8_t* previous, const std::uint8_t* row, std::size_t row_bytes,
                     std::size_t bytes_per_pixel, std::uint8_t* out) {
   HWY_DYNAMIC_DISPATCH(FilterPngRow)(previous, row, row_bytes, bytes_per_pixel, out);
+}
+void unfilter_png_row(int filter, const std::uint8_t* previous, std::uint8_t* row,
+                      std::size_t row_bytes, std::size_t bytes_per_pixel) {
+  HWY_DYNAMIC_DISPATCH(UnfilterPngRow)(filter, previous, row, row_bytes, bytes_per_pixel);
 }
 }  // namespace tessera::codecs
 #endif

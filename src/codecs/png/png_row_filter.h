@@ -1,5 +1,5 @@
 #pragma once
-// PNG's per-row filters for the encoder (PNG 1.2, section 6), vectorised.
+// PNG's per-row filters (PNG 1.2, section 6), both ways, vectorised.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,5 +13,11 @@ namespace tessera::codecs {
 // unfiltered (zeros for the first row); `bytes_per_pixel` 1..8 (16-bit samples big-endian).
 void filter_png_row(const std::uint8_t* previous, const std::uint8_t* row, std::size_t row_bytes,
                     std::size_t bytes_per_pixel, std::uint8_t* out);
+
+// Undoes filter type `filter` (0..4; the caller refuses others) on `row` in place: `previous`
+// is the row above, already unfiltered (zeros for the first row). Both must be readable for 8
+// bytes past `row_bytes`: a pixel's bytes are loaded as one vector.
+void unfilter_png_row(int filter, const std::uint8_t* previous, std::uint8_t* row,
+                      std::size_t row_bytes, std::size_t bytes_per_pixel);
 
 }  // namespace tessera::codecs
