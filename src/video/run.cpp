@@ -280,8 +280,7 @@ class TimeRange {
 // with `gray` reads the luma plane and drops the stage (as JPEG's luma-only decode).
 struct FramePlan {
   PixelFormat read_as = PixelFormat::rgb8();
-  pipeline::Pipeline stages;
-  bool gray_as_colour = false;  // a last `rgb` of gray left to the output
+  pipeline::Pipeline stages;  // without a last `rgb` of gray left to the output
 };
 
 // Whether a last `rgb` of gray frames is left to the output rather than run: an encoder into
@@ -308,10 +307,7 @@ FramePlan plan_frames(const pipeline::Pipeline& pipeline, const VideoInfo& info,
     pipeline::Pipeline before_rgb = plan.stages;
     before_rgb.stages.pop_back();
     const pipeline::Plan gray = pipeline::plan(before_rgb, {info.width, info.height, plan.read_as});
-    if (gray.output.format == PixelFormat::gray8()) {
-      plan.stages = std::move(before_rgb);
-      plan.gray_as_colour = true;
-    }
+    if (gray.output.format == PixelFormat::gray8()) plan.stages = std::move(before_rgb);
   }
   return plan;
 }

@@ -132,13 +132,7 @@ void ConvertReport::write_out(const std::string& status, const std::string& body
       ",\n  \"status\": \"" + status + "\",\n" + body +
       "  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n";
   const std::string text = report_text(path_, json_text);
-  std::FILE* file = std::fopen(part_.c_str(), "w");
-  const bool written =
-      file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  const bool closed = file != nullptr && std::fclose(file) == 0;
-  if (!written || !closed || std::rename(part_.c_str(), path_.c_str()) != 0) {
-    report_write_failed(path_);
-  }
+  write_report_file(path_, text);
 }
 
 }  // namespace tessera::cli

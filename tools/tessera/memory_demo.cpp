@@ -111,14 +111,7 @@ class DemoReport {
                                 {"memory_timeline", timeline_}};
     const std::string text =
         report_text(options_.report, report.dump(1, ' ', false, kReplaceInvalidUtf8) + "\n");
-    const std::string part = options_.report + ".part";
-    std::FILE* file = std::fopen(part.c_str(), "w");
-    const bool written =
-        file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
-    const bool closed = file != nullptr && std::fclose(file) == 0;
-    if (!written || !closed || std::rename(part.c_str(), options_.report.c_str()) != 0) {
-      report_write_failed(options_.report);
-    }
+    write_report_file(options_.report, text);
   }
 
  private:

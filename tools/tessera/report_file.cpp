@@ -30,4 +30,16 @@ void report_write_failed(const std::string& path) {
               {.path = path, .operation = "report"});
 }
 
+void write_report_file(const std::string& path, const std::string& text) {
+  const std::string part = path + ".part";
+  std::FILE* file = std::fopen(part.c_str(), "w");
+  const bool written =
+      file != nullptr && std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  const bool closed = file != nullptr && std::fclose(file) == 0;
+  if (!written || !closed || std::rename(part.c_str(), path.c_str()) != 0) {
+    std::remove(part.c_str());
+    report_write_failed(path);
+  }
+}
+
 }  // namespace tessera::cli

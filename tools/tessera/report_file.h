@@ -1,6 +1,7 @@
 #pragma once
-// Where a report (batch or video) is written: PATH.part while the run lasts, renamed to PATH
-// when complete. The checks a report path gets before any work starts, shared by both.
+// Where a report (batch, video, convert, memory-demo, a rendered page) is written: PATH.part
+// while the run lasts, renamed to PATH when complete. The checks a report path gets before any
+// work starts, shared by all.
 
 #include <nlohmann/json.hpp>
 
@@ -21,5 +22,10 @@ std::FILE* open_report_part(const std::string& path);
 
 // The error for a report that could not be written out.
 [[noreturn]] void report_write_failed(const std::string& path);
+
+// Writes `text` to `path`.part and renames it to `path`: a report appears whole or not at all.
+// Throws Error(Io) naming `path` (what report_write_failed throws) if any step fails, and then
+// leaves no .part behind.
+void write_report_file(const std::string& path, const std::string& text);
 
 }  // namespace tessera::cli
