@@ -102,6 +102,15 @@ ParallelDeflate::ParallelDeflate(int level, int strategy, Sink sink, ErrorContex
 
 ParallelDeflate::~ParallelDeflate() = default;
 
+std::size_t ParallelDeflate::working_bytes(std::size_t largest_append, std::size_t block_bytes) {
+  // A block closes before an append would take it past block_bytes, or holds one append.
+  const std::size_t block = std::max(block_bytes, largest_append);
+  // deflateInit2 at window 15, memory level 8: 2^17 + 2^17 bytes, and its own small state.
+  constexpr std::size_t kZlibState = (std::size_t{1} << 18) + 8 * 1024;
+  const auto cores = static_cast<std::size_t>(ops::detail::usable_cores());
+  return cores * (block + (block + block / 1000 + 64) + kZlibState) + kWindowBytes;
+}
+
 std::uint8_t* ParallelDeflate::append(std::size_t size) {
   Block* open = wave_[filled_].get();
   if (open->used > 0 && open->used + size > block_bytes_) {

@@ -36,6 +36,12 @@ class ParallelDeflate {
   ParallelDeflate(const ParallelDeflate&) = delete;
   ParallelDeflate& operator=(const ParallelDeflate&) = delete;
 
+  // What one holds outside tessera's accounting at most, on this machine's cores, when no
+  // append is larger than `largest_append`: per core a block of input, its output and zlib's
+  // state.
+  static std::size_t working_bytes(std::size_t largest_append,
+                                   std::size_t block_bytes = 256 * 1024);
+
   // Room for the next `size` bytes of input, which the caller fills before its next call.
   std::uint8_t* append(std::size_t size);
   // Compresses what is left and ends the stream. Throws Error(OutOfMemory) if zlib cannot get

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "codecs/format_entry.h"
+#include "codecs/parallel_deflate.h"
 #include "codecs/png/png_codec.h"
 
 namespace tessera::codecs {
@@ -31,6 +32,11 @@ FormatEntry png_format() {
                               [](const EncodeOptions& options) {
                                 return std::to_string(options.png_compression);
                               }}},
+      // The parallel deflate's blocks (its appends are rows, 8 bytes a pixel at most).
+      .encoder_working_bytes =
+          [](int width, int) {
+            return ParallelDeflate::working_bytes(8 * static_cast<std::size_t>(width) + 1);
+          },
   };
 }
 
