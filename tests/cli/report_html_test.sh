@@ -68,6 +68,10 @@ codes = {}
 for f in failed:
     codes[f["error"]["code"]] = codes.get(f["error"]["code"], 0) + 1
 assert facts["failure_codes"] == codes, (facts["failure_codes"], codes)
+skipped = [f["input"] for f in report["files"] if f["status"] == "SKIPPED"]
+assert len(skipped) >= 1 and sorted(facts["skipped"]) == sorted(skipped), (facts["skipped"], skipped)
+assert all("files_processed" in s for s in timeline), timeline[0]
+assert timeline[-1]["files_processed"] == report["totals"]["done"] + report["totals"]["failed"]
 assert facts["stages"] == ["decode", "pipeline", "encode"], facts["stages"]
 assert facts["file_bars"] == sum(f["status"] != "SKIPPED" for f in report["files"]), facts["file_bars"]
 assert facts["verdict"] == "0", facts["verdict"]

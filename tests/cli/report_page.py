@@ -32,6 +32,7 @@ FACTS = r"""JSON.stringify({
   in_flight: [...document.querySelectorAll('circle.tl-point')].map(c => Number(c.dataset.inFlight)),
   point_titles: [...document.querySelectorAll('circle.tl-point title')].map(t => t.textContent),
   failed: [...document.querySelectorAll('#failed-files tr.failure td.path')].map(td => td.textContent),
+  skipped: [...document.querySelectorAll('#skipped-files tr.skip td.path')].map(td => td.textContent),
   failure_codes: Object.fromEntries([...document.querySelectorAll('tr.failure-code')].map(
       tr => [tr.dataset.code, Number(tr.cells[1].textContent)])),
   stages: [...document.querySelectorAll('rect.stage')].map(r => r.dataset.stage),

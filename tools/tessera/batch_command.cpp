@@ -38,7 +38,10 @@ std::string clock_time(double seconds) {
 // front on a terminal. Without a count yet (or from standard input) there is no "/200", bar or ETA.
 std::string progress_line(const batch::Totals& totals, std::optional<std::size_t> total, bool bar) {
   const int finished = totals.done + totals.failed + totals.skipped;
-  const double rate = totals.seconds > 0 ? finished / totals.seconds : 0;
+  // The rate of files processed: skipped ones (--resume) take no time, and counting them would
+  // make a resumed run's rate and ETA a fiction.
+  const int processed = totals.done + totals.failed;
+  const double rate = totals.seconds > 0 ? processed / totals.seconds : 0;
   std::string line;
   std::string eta;
   if (total && *total > 0) {

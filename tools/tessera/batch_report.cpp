@@ -137,8 +137,8 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
 
 void BatchReport::sample(const batch::Totals& so_far) {
   if (!timeline_.due()) return;
-  timeline_.add({so_far.seconds, so_far.done + so_far.failed + so_far.skipped, so_far.tracked_bytes,
-                 so_far.rss});
+  timeline_.add({so_far.seconds, so_far.done + so_far.failed + so_far.skipped,
+                 so_far.done + so_far.failed, so_far.tracked_bytes, so_far.rss});
 }
 
 void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
@@ -157,6 +157,7 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
   for (const Sample& s : timeline_.samples()) {
     timeline.push_back({{"seconds", s.seconds},
                         {"files_finished", s.files_finished},
+                        {"files_processed", s.files_processed},
                         {"tracked_bytes", s.tracked_bytes},
                         {"rss_bytes", s.rss}});
   }

@@ -42,6 +42,7 @@ class BatchReport {
   struct Sample {
     double seconds;
     int files_finished;
+    int files_processed;  // done or failed: skipped files (--resume) are not work
     std::size_t tracked_bytes, rss;
   };
   void write(const std::string& text);

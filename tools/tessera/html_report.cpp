@@ -241,9 +241,13 @@ class Page {
     memory_ = kind == "memory";
     video_ =
         kind == "video" || (kind.empty() && report.contains("input") && !report.contains("files"));
-    count_key_ = video_ ? "frames" : "files_finished";
+    // Throughput counts files processed; a report from before files_processed counts every
+    // file finished, skipped ones too.
+    const json& timeline = report.at("memory_timeline");
+    const bool processed = !timeline.empty() && timeline.front().contains("files_processed");
+    count_key_ = video_ ? "frames" : processed ? "files_processed" : "files_finished";
     unit_ = video_ ? "frames" : "images";
-    for (const json& point : report.at("memory_timeline")) {
+    for (const json& point : timeline) {
       samples_.push_back({number(point, "seconds"), number(point, count_key_.c_str()),
                           number(point, "rss_bytes"), number(point, "tracked_bytes"),
                           string_at(point, "step")});
@@ -282,6 +286,7 @@ class Page {
     throughput();
     stages();
     failures();
+    skipped();
     largest_and_slowest();
     sites();
     settings();
@@ -684,6 +689,35 @@ class Page {
           "<p id=\"failures-cut\">The first {} of {} failed files; every one is in the JSON "
           "report (<code>tessera batch --report run.json</code>).</p>\n",
           kRowsShown, failed.size());
+    }
+    out_ += "</section>\n";
+  }
+
+  // Files a resumed run found done already (or could not take, with the reason): listed, so a
+  // user sees which, up to the same cut as failures.
+  void skipped() {
+    if (video_ || convert_ || memory_) return;
+    std::vector<const FileEntry*> skipped;
+    for (const FileEntry& file : files_) {
+      if (file.status == "SKIPPED") skipped.push_back(&file);
+    }
+    if (skipped.empty()) return;
+    out_ += fmt::format(
+        "<section id=\"skipped\">\n<h2>Skipped ({})</h2>\n<table id=\"skipped-files\">\n"
+        "<tr><th>file</th><th>reason</th></tr>\n",
+        skipped.size());
+    constexpr std::size_t kRowsShown = 5000;
+    for (std::size_t i = 0; i < skipped.size() && i < kRowsShown; ++i) {
+      out_ +=
+          fmt::format("<tr class=\"skip\"><td class=\"path\">{}</td><td>{}</td></tr>\n",
+                      escape(skipped[i]->input), escape(string_at(*skipped[i]->entry, "reason")));
+    }
+    out_ += "</table>\n";
+    if (skipped.size() > kRowsShown) {
+      out_ += fmt::format(
+          "<p id=\"skipped-cut\">The first {} of {} skipped files; every one is in the JSON "
+          "report.</p>\n",
+          kRowsShown, skipped.size());
     }
     out_ += "</section>\n";
   }
