@@ -146,8 +146,11 @@ report = json.load(open(sys.argv[1]))
 assert len(report["files"]) == 1100, len(report["files"])
 timeline = report["memory_timeline"]
 assert 512 <= len(timeline) <= 1024, len(timeline)
-# The samples reach the end of the run, in time order.
-assert timeline[-1]["seconds"] >= 0.9 * report["totals"]["seconds"], (timeline[-1], report["totals"])
+# The samples reach the end of the run (a sample is taken as a file finishes, at its
+# finished_seconds; thinned, at every other file), in time order. Not against the run's total
+# time, whose tail after the last file a loaded machine can stretch.
+finished = sorted(f["finished_seconds"] for f in report["files"] if "finished_seconds" in f)
+assert timeline[-1]["seconds"] >= finished[-3], (timeline[-1], finished[-3:])
 assert all(a["seconds"] <= b["seconds"] for a, b in zip(timeline, timeline[1:]))
 assert timeline[-1]["files_finished"] >= 1100 - 2, timeline[-1]  # every other file, once thinned
 PY
