@@ -71,8 +71,9 @@ soname=$(readelf -d "$prefix/lib/libtessera.so.$version" | sed -n 's/.*SONAME.*\
 [[ $soname == "libtessera.so.$soversion" ]] || fail "SONAME is '$soname'"
 
 # The installed programs: tessera runs tessera-video from its own folder.
-"$prefix/bin/tessera" --version | head -1 | grep -qx "tessera $version" ||
-  fail "installed tessera --version: $("$prefix/bin/tessera" --version 2>&1 | head -1)"
+first_line=$("$prefix/bin/tessera" --version 2>&1)
+first_line=${first_line%%$'\n'*}
+[[ $first_line == "tessera $version" ]] || fail "installed tessera --version: $first_line"
 "$prefix/bin/tessera" video --help >/dev/null 2>&1 ||
   fail "installed tessera video --help: $("$prefix/bin/tessera" video --help 2>&1 | tail -1)"
 # The completion file is the program's own, and bash loads it.
@@ -96,10 +97,14 @@ for target in tessera::tessera tessera::shared; do
   step "find_package(tessera), $target"
 done
 # The shared one runs on the installed libtessera.so (the build's RPATH), not a copy inside.
-ldd "$work/cmake-shared/thumbnail" | grep -q "libtessera.so.$soversion => $prefix/lib/" ||
+# (Outputs are captured before grep reads them: grep -q stops early, and under pipefail the
+# writer's SIGPIPE would fail the check.)
+libraries=$(ldd "$work/cmake-shared/thumbnail")
+grep -q "libtessera.so.$soversion => $prefix/lib/" <<<"$libraries" ||
   fail "thumbnail (tessera::shared) does not load $prefix/lib/libtessera.so.$soversion"
 # tessera::tessera is an archive: nothing of libtessera.so in that program.
-ldd "$work/cmake-tessera/thumbnail" | grep -q libtessera && fail "tessera::tessera linked a .so"
+libraries=$(ldd "$work/cmake-tessera/thumbnail")
+grep -q libtessera <<<"$libraries" && fail "tessera::tessera linked a .so"
 
 # --- 2. pkg-config -----------------------------------------------------------------------------
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
@@ -201,7 +206,8 @@ if [[ $(id -u) == 0 ]]; then
   chmod +x "$work/stub/ldconfig"
   if PATH="$work/stub:$PATH" dpkg --root="$root" --force-script-chrootless -i "$deb" \
     >"$work/dpkg.log" 2>&1; then
-    dpkg --root="$root" -s tessera | grep -q '^Status: install ok installed' ||
+    status=$(dpkg --root="$root" -s tessera)
+    grep -q '^Status: install ok installed' <<<"$status" ||
       fail "dpkg --root -s tessera: not installed"
     [[ -s $work/ldconfig.calls ]] || fail "the postinst did not run ldconfig"
     how="dpkg -i into a temporary root"
@@ -212,8 +218,9 @@ if [[ $(id -u) == 0 ]]; then
 else
   dpkg -x "$deb" "$root"
 fi
-if version_line=$(PATH="$root/usr/bin:$PATH" tessera --version 2>&1 | head -1) &&
-  [[ $version_line == "tessera $version" ]] &&
+version_line=$(PATH="$root/usr/bin:$PATH" tessera --version 2>&1)
+version_line=${version_line%%$'\n'*}
+if [[ $version_line == "tessera $version" ]] &&
   [[ $(PATH="$root/usr/bin:$PATH" command -v tessera) == "$root/usr/bin/tessera" ]]; then
   echo "  $how, then tessera --version from PATH: $version_line"
 else
