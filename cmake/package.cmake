@@ -2,20 +2,18 @@
 #   bin/tessera, bin/tessera-video                 (tools/tessera/CMakeLists.txt)
 #   share/bash-completion/completions/tessera      (tools/tessera/CMakeLists.txt)
 #   include/tessera/...                            the public headers, and version.h
-#   lib/libtessera.a, lib/libtessera.so.MAJOR.MINOR (+ .so.VERSION, .so)
+#   lib/libtessera.a, lib/libtessera.so.MAJOR.MINOR (+ .so.VERSION, .so), lib/libtessera_video.a
 #   lib/cmake/tessera/tesseraConfig*.cmake         find_package(tessera): tessera::tessera (static)
-#                                                  and tessera::shared
-#   lib/pkgconfig/tessera.pc                       pkg-config --cflags --libs [--static] tessera
-# Video (tessera::video, include/tessera/video.h) is not installed yet: its static library would
-# make every find_package(tessera) look for FFmpeg's development files.
+#                                                  and tessera::shared; COMPONENTS video:
+#                                                  tessera::video (static)
+#   lib/pkgconfig/tessera.pc                       pkg-config --cflags --libs tessera
 include(CMakePackageConfigHelpers)
 
 set(TESSERA_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tessera)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tessera
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.h"
-        PATTERN "video.h" EXCLUDE)
+        FILES_MATCHING PATTERN "*.h")
 install(FILES ${PROJECT_BINARY_DIR}/include/tessera/version.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tessera)
 
@@ -23,6 +21,9 @@ install(TARGETS tessera tessera_cxx_shared EXPORT tesseraTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT tesseraTargets NAMESPACE tessera:: DESTINATION ${TESSERA_CMAKE_DIR})
+# A component of its own, so that only a project asking for video needs FFmpeg's -dev packages.
+install(TARGETS tessera_video EXPORT tesseraVideoTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(EXPORT tesseraVideoTargets NAMESPACE tessera:: DESTINATION ${TESSERA_CMAKE_DIR})
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/tesseraConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/package/tesseraConfig.cmake

@@ -2,7 +2,7 @@
 # tessera as a package: installed into a temporary prefix, used by an outside project
 # (tests/package/consumer) three ways, and packed as a .deb.
 #   1. find_package(tessera CONFIG) with CMAKE_PREFIX_PATH=prefix: tessera::tessera (static) and
-#      tessera::shared;
+#      tessera::shared; with COMPONENTS video, tessera::video on the clip;
 #   2. g++ with `pkg-config --cflags --libs tessera` (the shared library), and with libtessera.a
 #      and the libraries of the modules tessera.pc names in Requires.private;
 #   3. add_subdirectory of the source tree: configured, and its build plan checked to hold the
@@ -14,12 +14,13 @@
 # changes; the postinst's ldconfig is a stub), and tessera --version run from that root's
 # usr/bin on PATH. Not root (dpkg -i needs it): the package unpacked with dpkg -x instead.
 #
-#   tests/package/package_test.sh SOURCE_DIR BUILD_DIR PHOTO
+#   tests/package/package_test.sh SOURCE_DIR BUILD_DIR PHOTO [CLIP]
 set -uo pipefail
-usage="usage: package_test.sh SOURCE_DIR BUILD_DIR PHOTO"
+usage="usage: package_test.sh SOURCE_DIR BUILD_DIR PHOTO [CLIP]"
 source_dir=$(realpath "${1:?$usage}")
 build_dir=$(realpath "${2:?$usage}")
 photo=${3:?$usage}
+clip=${4:-}
 [[ -f $photo ]] || { echo "SKIP: no $photo (bash scripts/samples.sh fetches it)"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,16 +48,15 @@ cmake --install "$build_dir" --prefix "$prefix" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log"; echo "FAIL: cmake --install"; exit 1; }
 step "installed into a temporary prefix"
 
-# The public headers, and only they (src/ keeps the internal ones; video.h waits for an
-# installed tessera::video).
-(cd "$source_dir/include" && find tessera -name '*.h' ! -name video.h; echo tessera/version.h) |
+# The public headers, and only they (src/ keeps the internal ones).
+(cd "$source_dir/include" && find tessera -name '*.h'; echo tessera/version.h) |
   sort >"$work/headers.expected"
 (cd "$prefix/include" && find . -type f | sed 's|^\./||') | sort >"$work/headers.installed"
 diff "$work/headers.expected" "$work/headers.installed" >"$work/headers.diff" ||
   fail "installed headers differ from include/tessera: $(cat "$work/headers.diff")"
 
-for file in bin/tessera bin/tessera-video lib/libtessera.a lib/pkgconfig/tessera.pc \
-  lib/cmake/tessera/tesseraConfig.cmake lib/cmake/tessera/tesseraConfigVersion.cmake \
+for file in bin/tessera bin/tessera-video lib/libtessera.a lib/libtessera_video.a \
+  lib/pkgconfig/tessera.pc lib/cmake/tessera/tesseraConfig.cmake lib/cmake/tessera/tesseraConfigVersion.cmake \
   lib/cmake/tessera/tesseraTargets.cmake share/bash-completion/completions/tessera; do
   [[ -f $prefix/$file ]] || fail "$file is not installed"
 done
@@ -86,10 +86,19 @@ step "installed files checked"
 # --- 1. find_package ---------------------------------------------------------------------------
 for target in tessera::tessera tessera::shared; do
   name=cmake-${target#tessera::}
+  video=OFF
+  [[ $target == tessera::tessera && -n $clip ]] && video=ON
   if cmake -S "$consumer" -B "$work/$name" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$prefix" -DTESSERA_TARGET="$target" >"$work/$name.log" 2>&1 &&
-    cmake --build "$work/$name" >>"$work/$name.log" 2>&1; then
+    -DCMAKE_PREFIX_PATH="$prefix" -DTESSERA_TARGET="$target" -DWITH_VIDEO=$video \
+    >"$work/$name.log" 2>&1 && cmake --build "$work/$name" >>"$work/$name.log" 2>&1; then
     run_thumbnail "find_package, $target" "$work/$name/thumbnail"
+    if [[ $video == ON ]]; then
+      if output=$("$work/$name/first_frame" "$clip" 2>&1); then
+        echo "  find_package COMPONENTS video, tessera::video: $output"
+      else
+        fail "first_frame (tessera::video): $output"
+      fi
+    fi
   else
     cat "$work/$name.log"
     fail "find_package(tessera) with $target"
@@ -179,7 +188,7 @@ for library in libjpeg62-turbo libspng0 libtbb12 libfmt9 libheif1 libavcodec; do
 done
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/deb.files"
 for file in ./usr/bin/tessera ./usr/bin/tessera-video "./usr/lib/libtessera.so.$version" \
-  ./usr/lib/libtessera.a ./usr/include/tessera/image.h ./usr/include/tessera/version.h \
+  ./usr/lib/libtessera.a ./usr/lib/libtessera_video.a ./usr/include/tessera/image.h ./usr/include/tessera/version.h \
   ./usr/lib/cmake/tessera/tesseraConfig.cmake ./usr/lib/pkgconfig/tessera.pc \
   ./usr/share/bash-completion/completions/tessera; do
   grep -qx "$file" "$work/deb.files" || fail "the package has no $file"
