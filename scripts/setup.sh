@@ -35,6 +35,9 @@ packages=(
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
   # The video tests' reference decoder and the benchmark's rival and clip maker (ffmpeg, ffprobe).
   ffmpeg
+  # cpack -G DEB's dependencies (dpkg-shlibdeps; build-essential brings it, named here because
+  # the package test relies on it).
+  dpkg-dev
   # Measures peak RSS for benchmarks (/usr/bin/time -v).
   time
   # The HTML report's tests open the page headless (tests/cli/report_html_test.sh).
