@@ -55,6 +55,20 @@ import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["status"] == "interrupted", report["status"]
 assert report["totals"]["done"] == int(sys.argv[2]) == len(report["files"]), (report["totals"], sys.argv[2])
+# The inputs, counted on the side at once, say how many the run left.
+assert report["totals"]["inputs"] in (16, None), report["totals"]
+PY
+  # Its page says how many files were not reached.
+  "$tessera" report "$report" -o "$work/report$k.html" >/dev/null 2>&1 || fail "run $k: the report renders"
+  /usr/bin/python3 - "$report" "$work/report$k.html" <<'PY' 2>&1 || fail "run $k: the page says how many files were left"
+import json, re, sys
+report, page = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+totals = report["totals"]
+if totals["inputs"] is not None:
+    left = totals["inputs"] - totals["done"] - totals["failed"] - totals["skipped"]
+    found = re.search(r'id="files-left" data-left="(\d+)"', page)
+    assert found and int(found.group(1)) == left, (found and found.group(0), left)
+    assert f"{left} of 16 files were not reached" in page
 PY
   grep -qE "^batch: interrupted: [0-9]+ done, 0 failed" "$work/run$k.out" || fail "SIG$signal: the summary says interrupted"
   (cd "$out" 2>/dev/null && find . -type f ! -name '.*' | while read -r name; do

@@ -180,7 +180,7 @@ int run_batch(BatchCommand& command) {
                report_failure->what());
     return 1;
   }
-  if (report) report->finish(totals, leaked, run_warnings);
+  if (report) report->finish(totals, leaked, run_warnings, known_total());
   // The exit says what the report says: interrupted only if inputs were left. A signal that came
   // once every file was taken (during the last one, or while the report was written) changed
   // nothing, and the run is complete.

@@ -142,8 +142,10 @@ void BatchReport::sample(const batch::Totals& so_far) {
 }
 
 void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
-                         const std::vector<std::string>& warnings) {
-  const nlohmann::json summary{{"done", totals.done},
+                         const std::vector<std::string>& warnings,
+                         std::optional<std::size_t> inputs) {
+  const nlohmann::json summary{{"inputs", inputs ? nlohmann::json(*inputs) : nlohmann::json()},
+                               {"done", totals.done},
                                {"failed", totals.failed},
                                {"skipped", totals.skipped},
                                {"seconds", totals.seconds},

@@ -11,6 +11,7 @@
 //   report.finish(totals, leaked_bytes, warnings);  // also after Ctrl-C: "interrupted"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,11 @@ class BatchReport {
   void add(const batch::FileResult& file, const batch::Totals& so_far);
   // Closes the report; its "status" is "interrupted" (Ctrl-C), "output_full" (the output device
   // filled: inputs were left) or "complete".
-  // `warnings`: the run's own (an option no output used), each once.
+  // `warnings`: the run's own (an option no output used), each once. `inputs`: how many inputs
+  // the run had, if counted by then (totals.inputs; null otherwise), which says how many an
+  // interrupted run left.
   void finish(const batch::Totals& totals, std::size_t leaked_bytes,
-              const std::vector<std::string>& warnings);
+              const std::vector<std::string>& warnings, std::optional<std::size_t> inputs);
 
  private:
   struct Sample {

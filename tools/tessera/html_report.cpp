@@ -324,6 +324,17 @@ class Page {
           "<div id=\"verdict\" class=\"bad\" data-leaked=\"unknown\">Verdict: unknown "
           "&mdash; the run did not finish, so nothing was measured at its end.</div>\n";
     }
+    // A run that stopped early says how much it left, when the inputs had been counted.
+    if ((status == "interrupted" || status == "output_full") && totals_.contains("inputs") &&
+        totals_["inputs"].is_number()) {
+      const double inputs = number(totals_, "inputs");
+      const double reached =
+          number(totals_, "done") + number(totals_, "failed") + number(totals_, "skipped");
+      out_ += fmt::format(
+          "<p id=\"files-left\" data-left=\"{0:.0f}\"><b>{0:.0f} of {1:.0f} files were not "
+          "reached</b> &mdash; run the same command with <code>--resume</code> to do them.</p>\n",
+          std::max(0.0, inputs - reached), inputs);
+    }
     if (report_.contains("error") && report_["error"].is_object()) {
       const json& error = report_["error"];
       out_ += fmt::format("<p><b>The run failed:</b> {} &mdash; {}</p>\n",
