@@ -103,7 +103,7 @@ PY
 # tessera video --report run.html: the same page for a video (its frames in place of files).
 clip=$photos/../video/motion.mov
 if [[ -f $clip ]]; then
-  "$tessera" video "$clip" null -p "gray | blur 3" --report "$work/video.html" >"$work/video.out" 2>&1 ||
+  "$tessera" video "$clip" "$work/clip.mp4" -p "gray | blur 3" --report "$work/video.html" >"$work/video.out" 2>&1 ||
     fail "video --report v.html runs: $(tail -3 "$work/video.out")"
   /usr/bin/python3 "$here/report_page.py" "$work/video.html" "$shots/video.png" >"$work/video.json" ||
     fail "the video's page loads cleanly: $(head -c 2000 "$work/video.json")"
@@ -114,6 +114,9 @@ assert len(facts["points"]) >= 100, len(facts["points"])  # a point per frame of
 assert facts["stages"] == ["decode", "pipeline", "encode"], facts["stages"]
 assert facts["verdict"] == "0" and facts["scripts"] == 0, facts
 assert "frames written" in facts["text"], facts["text"][:500]
+# What was written and what the encoder was expected to hold.
+assert "h264" in facts["text"] and "output size" in facts["text"], facts["text"][:800]
+assert "encoder estimate" in facts["text"], facts["text"][:800]
 PY
 else
   fail "no sample clip at $clip (scripts/footage.sh fetches it)"

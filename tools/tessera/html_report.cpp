@@ -354,6 +354,19 @@ class Page {
     } else if (video_) {
       card(fmt::format("{:.0f}", number(totals_, "frames_written")), "frames written");
       card(fmt::format("{:.1f}", number(totals_, "frames_per_second")), "frames/s");
+      // What was written, as the file's own headers say (null for `null`).
+      const json output = report_.value("output", json());
+      if (output.is_object()) {
+        card(fmt::format("{} {:.0f}x{:.0f}", string_at(output, "codec"), number(output, "width"),
+                         number(output, "height")),
+             "written");
+        card(bytes(number(output, "bytes")), "output size");
+      }
+      // The encoder's own memory (untracked, estimated from its settings): beside the tracked
+      // estimate, it is what RSS is measured against.
+      if (const double encoder = number(totals_, "encoder_estimate_bytes"); encoder > 0) {
+        card(bytes(encoder), "encoder estimate");
+      }
     } else if (memory_) {
       card(fmt::format("{}", report_.value("steps", json::array()).size()), "steps");
     } else {

@@ -110,6 +110,7 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
       {"seconds", summary.seconds},
       {"frames_per_second", summary.seconds > 0 ? summary.frames_written / summary.seconds : 0.0},
       {"estimate_bytes", summary.estimate},
+      {"encoder_estimate_bytes", summary.encoder_estimate},
       {"peak_tracked_bytes", summary.peak_tracked},
       {"peak_rss_bytes", memory::read_process_memory().peak_rss},
       {"leaked_bytes", leaked_bytes}};
