@@ -37,6 +37,9 @@ const ParamSpec kBackground{.name = "background",
                             .max = std::numeric_limits<double>::max(),
                             .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)",
                             .alpha = true};
+constexpr std::string_view kRotateSamplesNote = "u16 and f32 at multiples of 90 degrees only";
+constexpr std::string_view kResizeSamplesNote = "u16 and f32 with kernel=nearest only";
+
 const ParamSpec kExpand{.name = "expand",
                         .kind = ParamKind::Choice,
                         .default_value = "yes",
@@ -249,7 +252,7 @@ struct BilinearRow {
 // (INTER_LINEAR, BORDER_CONSTANT) computes them.
 Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
                  AllocationOptions options, const std::source_location& site) {
-  detail::require_u8("rotate", src);
+  detail::require_samples("rotate", src, SampleTypes::only_u8(), kRotateSamplesNote);
   const double radians = degrees * std::numbers::pi / 180;
   const double c = std::cos(radians), s = std::sin(radians);
   const auto [width, height] = rotated_size(src.width(), src.height(), degrees, rotation.expand);
@@ -437,6 +440,12 @@ class ResizeRows final : public RowMapper {
   RowResizer resizer_;
 };
 
+// Whether rotate turns by a multiple of 90 degrees (a permutation of pixels, any sample type).
+bool quarter_turn(const OpArguments& args) {
+  const double turns = args.number("angle") / 90;
+  return std::floor(turns) == turns;
+}
+
 // resize's size and fit arguments.
 ResizeTarget resize_target(const OpArguments& args) {
   ResizeTarget target = args.size("size").target();
@@ -471,7 +480,8 @@ std::vector<OpDescriptor> geometry_ops() {
               const Rect& rect = args.rectangle("rect");
               require_fits(rect, width, height);
               return std::make_unique<CropRows>(rect);
-            }})},
+            }}),
+       .samples = SampleTypes::all()},
       {.name = "flip",
        .doc = "mirror left-right (h), top-bottom (v) or both (OpenCV flip)",
        .params = {kFlipAxis},
@@ -482,7 +492,8 @@ std::vector<OpDescriptor> geometry_ops() {
              return flip(src, axis == "v"      ? FlipAxis::Vertical
                               : axis == "both" ? FlipAxis::Both
                                                : FlipAxis::Horizontal);
-           }},
+           },
+       .samples = SampleTypes::all()},
       {.name = "rotate",
        .doc = "turn clockwise; 90/180/270 exact, other angles bilinear (OpenCV warpAffine)",
        .params = {kAngle, kBackground, kExpand},
@@ -497,7 +508,13 @@ std::vector<OpDescriptor> geometry_ops() {
              return rotate(src, args.number("angle"),
                            {.background = background_of(args.colour("background")),
                             .expand = args.choice("expand") == "yes"});
-           }},
+           },
+       .samples = SampleTypes::all(),
+       .samples_with =
+           [](const OpArguments& args) {
+             return quarter_turn(args) ? SampleTypes::all() : SampleTypes::only_u8();
+           },
+       .samples_note = kRotateSamplesNote},
       {.name = "resize",
        .doc = "resample to a factor or a size (lanczos3 as Pillow; linear/area as OpenCV)",
        .params = {kResizeSize, kResizeKernel, kResizeFit},
@@ -517,7 +534,14 @@ std::vector<OpDescriptor> geometry_ops() {
              return std::make_unique<ResizeRows>(
                  RowResizer(width, height, resize_geometry(resize_target(args), width, height),
                             format, resize_kernel(args)));
-           }})},
+           }}),
+       .samples = SampleTypes::all(),
+       .samples_with =
+           [](const OpArguments& args) {
+             return resize_kernel(args) == ResizeKernel::Nearest ? SampleTypes::all()
+                                                                 : SampleTypes::only_u8();
+           },
+       .samples_note = kResizeSamplesNote},
       {.name = "pad",
        .doc = "add borders: all sides, or top,right,bottom,left",
        .params = {kPadding, kBackground},
@@ -530,7 +554,8 @@ std::vector<OpDescriptor> geometry_ops() {
        .apply =
            [](ImageView src, const OpArguments& args) {
              return pad(src, args.sides("sides"), background_of(args.colour("background")));
-           }},
+           },
+       .samples = SampleTypes::all()},
   };
 }
 

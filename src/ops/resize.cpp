@@ -377,7 +377,10 @@ void resize(ImageView src, MutableImageView dst, ResizeKernel kernel) {
     detail::fail("resize", fmt::format("the destination must be a {} image", src.format().name()));
   }
   detail::require_no_overlap("resize", src, dst);
-  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  if (kernel != ResizeKernel::Nearest) {
+    detail::require_samples("resize", src, SampleTypes::only_u8(),
+                            "u16 and f32 with kernel=nearest only");
+  }
   RowResizer(src.width(), src.height(), dst.width(), dst.height(), src.format(), kernel)
       .run(src, 0, dst, 0);
 }
@@ -386,7 +389,10 @@ Image resize(ImageView src, const ResizeTarget& target, ResizeKernel kernel,
              AllocationOptions options, std::source_location site) {
   if (src.empty()) detail::fail("resize", "the input image is empty");
   const ResizeGeometry geometry = resize_geometry(target, src.width(), src.height());
-  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  if (kernel != ResizeKernel::Nearest) {
+    detail::require_samples("resize", src, SampleTypes::only_u8(),
+                            "u16 and f32 with kernel=nearest only");
+  }
   Image out =
       detail::new_output("resize", geometry.width, geometry.height, src.format(), options, site);
   RowResizer(src.width(), src.height(), geometry, src.format(), kernel)

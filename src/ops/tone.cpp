@@ -58,9 +58,10 @@ const ParamSpec kThresholdMax{.name = "max",
                               .max = 255,
                               .doc = "value of passing samples (binary)"};
 
-// Tone ops read and write u8 samples; the destination has src's format (in place allowed).
+// Tone ops read and write the sample types their descriptors list; the destination has src's
+// format (in place allowed).
 void check_point_op(std::string_view op, ImageView src, MutableImageView dst) {
-  detail::require_u8(op, src);
+  detail::require_samples(op, src);
   detail::require_destination(op, dst, src.width(), src.height(), src.format());
 }
 

@@ -74,8 +74,31 @@ TEST(PipelinePlan, a_stage_that_cannot_take_its_input_is_refused_by_name_before_
   message = refusal("gray | blur 3 | crop 0,0,800,600", {640, 480, PixelFormat::rgb8()});
   EXPECT_NE(message.find("stage 3 'crop 0,0,800,600' (column 17)"), std::string::npos) << message;
   EXPECT_NE(message.find("does not fit in the 640x480 image"), std::string::npos) << message;
-  message = refusal("depth f32 | blur 5", {64, 48, PixelFormat::rgb8()});
-  EXPECT_NE(message.find("stage 2 'blur 5'"), std::string::npos) << message;
+  message = refusal("depth f32 | median 3", {64, 48, PixelFormat::rgb8()});
+  EXPECT_NE(message.find("stage 2 'median 3'"), std::string::npos) << message;
+}
+
+TEST(PipelinePlan, an_op_that_does_not_take_the_sample_type_is_refused_with_a_hint) {
+  const Shape rgb16{640, 480, {ChannelLayout::Rgb, SampleType::U16}};
+  std::string message = refusal("gray | canny 50 150", rgb16);
+  EXPECT_NE(message.find("stage 2 'canny 50 150' (column 8): canny takes u8 only, got u16: put "
+                         "`depth u8` before it"),
+            std::string::npos)
+      << message;
+  // Size-changing ops are not probed with pixels, yet are refused at plan time too (rotate by
+  // a non-quarter turn was refused only when it ran).
+  message = refusal("rotate 33", rgb16);
+  EXPECT_NE(message.find("stage 1 'rotate 33' (column 1): rotate takes u8 only (u16 and f32 at "
+                         "multiples of 90 degrees only), got u16"),
+            std::string::npos)
+      << message;
+  message = refusal("depth f32 | rotate 90 | rotate 10", {64, 48, PixelFormat::rgb8()});
+  EXPECT_NE(message.find("stage 3 'rotate 10' (column 25): rotate takes u8 only"),
+            std::string::npos)
+      << message;
+  // The way out the hint names is planned.
+  EXPECT_NO_THROW(pipeline::plan(pipeline::parse("gray | depth u8 | canny 50 150"), rgb16));
+  EXPECT_NO_THROW(pipeline::plan(pipeline::parse("rotate 90 | depth u8 | rotate 33"), rgb16));
 }
 
 // Discards rows, so that only the executor's own memory is measured.
