@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "ops/descriptors.h"
 #include "ops/gaussian_kernel.h"
@@ -123,6 +124,43 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
       });
 }
 
+// u16 and f32: the kernel in float, sums in float, the result rounded once (u16: to nearest,
+// half to even, saturated; f32: unclamped). cv::GaussianBlur's CV_32F path sums in float the
+// same way; its CV_16U path is fixed point with 16 fraction bits, within one level of this
+// (tests/ops/depth_reference_test.cpp asserts both bounds). Plain loops along the row's
+// contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is Highway's).
+template <typename Sample>
+void separable_real(ImageView src, MutableImageView dst, const std::vector<double>& kx,
+                    const std::vector<double>& ky) {
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  const std::vector<float> across(kx.begin(), kx.end());
+  const std::vector<float> down(ky.begin(), ky.end());
+  detail::separable_pass<float, Sample>(
+      src, rx, ry, Border::Reflect101,
+      [&](const Sample* padded, float* out, int samples) {
+        std::fill(out, out + samples, 0.0f);
+        for (std::size_t k = 0; k < across.size(); ++k) {
+          const Sample* in = padded + k * channels;
+          const float w = across[k];
+          for (int i = 0; i < samples; ++i) out[i] += w * static_cast<float>(in[i]);
+        }
+      },
+      [&](const float* const* rows, int y, int samples) {
+        Sample* out = dst.row<Sample>(y);
+        for (int i = 0; i < samples; ++i) {
+          float sum = 0;
+          for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
+          if constexpr (std::is_same_v<Sample, float>) {
+            out[i] = sum;
+          } else {
+            out[i] = static_cast<Sample>(std::clamp(std::lrint(sum), 0L, 65535L));
+          }
+        }
+      });
+}
+
 }  // namespace
 
 void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma) {
@@ -132,6 +170,14 @@ void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma)
   // As OpenCV: a one-pixel-wide side is not blurred along that side.
   const int kw = src.width() == 1 ? 1 : ksize;
   const int kh = src.height() == 1 ? 1 : ksize;
+  if (src.format().sample == SampleType::U16) {
+    return separable_real<std::uint16_t>(src, dst, detail::gaussian_kernel(kw, sigma),
+                                         detail::gaussian_kernel(kh, sigma));
+  }
+  if (src.format().sample == SampleType::F32) {
+    return separable_real<float>(src, dst, detail::gaussian_kernel(kw, sigma),
+                                 detail::gaussian_kernel(kh, sigma));
+  }
   separable_fixed_point(src, dst, detail::gaussian_kernel_fixed(kw, sigma),
                         detail::gaussian_kernel_fixed(kh, sigma));
 }
@@ -190,6 +236,46 @@ Image box_blur(ImageView src, int ksize, AllocationOptions options, std::source_
                           [&](MutableImageView dst) { box_blur(src, dst, ksize); });
 }
 
+namespace {
+
+// dst = src + amount * (src - dst) where |src - dst| > threshold, dst holding the blur; alpha
+// kept. The threshold is in 8-bit levels, scaled to the sample type's full scale (u16: x257,
+// f32: /255) so that it means the same on every type. u8 and u16 round to nearest and
+// saturate; f32 is not clamped. A scalar loop (one branch per sample).
+template <typename Sample>
+void unsharp(ImageView src, MutableImageView dst, double amount, int threshold) {
+  const int channels = src.format().channels();
+  const bool alpha = src.format().has_alpha();
+  const auto gain = static_cast<float>(amount);
+  const float limit = std::is_same_v<Sample, float>           ? threshold / 255.0f
+                      : std::is_same_v<Sample, std::uint16_t> ? threshold * 257.0f
+                                                              : static_cast<float>(threshold);
+  constexpr long kMax = std::is_same_v<Sample, std::uint16_t> ? 65535 : 255;
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const Sample* in = src.row<Sample>(y);
+      Sample* out = dst.row<Sample>(y);
+      for (int i = 0; i < src.width() * channels; ++i) {
+        if (alpha && i % channels == channels - 1) {
+          out[i] = in[i];
+          continue;
+        }
+        const float value = static_cast<float>(in[i]);
+        const float difference = value - static_cast<float>(out[i]);
+        if (std::fabs(difference) <= limit) {
+          out[i] = in[i];
+        } else if constexpr (std::is_same_v<Sample, float>) {
+          out[i] = value + gain * difference;
+        } else {
+          out[i] = static_cast<Sample>(std::clamp(std::lrint(value + gain * difference), 0L, kMax));
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, int threshold) {
   check_parameter("sharpen", kSharpenSigma, sigma);
   check_parameter("sharpen", kSharpenAmount, amount);
@@ -197,26 +283,14 @@ void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, i
   detail::require_filter_arguments("sharpen", src, dst);
   // Blur into dst first, then combine in place: dst holds the blur only until it is read.
   gaussian_blur(src, dst, 0, sigma);
-  const int channels = src.format().channels();
-  const bool alpha = src.format().has_alpha();
-  const auto gain = static_cast<float>(amount);
-  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    for (int y = first; y < end; ++y) {
-      const std::uint8_t* in = src.row<std::uint8_t>(y);
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
-      for (int i = 0; i < src.width() * channels; ++i) {
-        if (alpha && i % channels == channels - 1) {
-          out[i] = in[i];
-          continue;
-        }
-        const int difference = in[i] - out[i];
-        out[i] = std::abs(difference) <= threshold
-                     ? in[i]
-                     : detail::saturate_u8(static_cast<int>(
-                           std::lrint(static_cast<float>(in[i]) + gain * difference)));
-      }
-    }
-  });
+  switch (src.format().sample) {
+    case SampleType::U8:
+      return unsharp<std::uint8_t>(src, dst, amount, threshold);
+    case SampleType::U16:
+      return unsharp<std::uint16_t>(src, dst, amount, threshold);
+    case SampleType::F32:
+      return unsharp<float>(src, dst, amount, threshold);
+  }
 }
 
 Image sharpen(ImageView src, double sigma, double amount, int threshold, AllocationOptions options,
@@ -245,7 +319,8 @@ std::vector<OpDescriptor> blur_ops() {
            },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return blur_size(args.integer("ksize"), args.number("sigma")) / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       {.name = "box_blur",
        .doc = "mean over a square (OpenCV blur)",
        .params = {kBoxSize},
@@ -266,7 +341,8 @@ std::vector<OpDescriptor> blur_ops() {
            },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return detail::gaussian_size_for_sigma(args.number("sigma")) / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
   };
 }
 

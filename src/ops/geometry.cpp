@@ -38,7 +38,6 @@ const ParamSpec kBackground{.name = "background",
                             .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)",
                             .alpha = true};
 constexpr std::string_view kRotateSamplesNote = "u16 and f32 at multiples of 90 degrees only";
-constexpr std::string_view kResizeSamplesNote = "u16 and f32 with kernel=nearest only";
 
 const ParamSpec kExpand{.name = "expand",
                         .kind = ParamKind::Choice,
@@ -535,13 +534,7 @@ std::vector<OpDescriptor> geometry_ops() {
                  RowResizer(width, height, resize_geometry(resize_target(args), width, height),
                             format, resize_kernel(args)));
            }}),
-       .samples = SampleTypes::all(),
-       .samples_with =
-           [](const OpArguments& args) {
-             return resize_kernel(args) == ResizeKernel::Nearest ? SampleTypes::all()
-                                                                 : SampleTypes::only_u8();
-           },
-       .samples_note = kResizeSamplesNote},
+       .samples = SampleTypes::all()},
       {.name = "pad",
        .doc = "add borders: all sides, or top,right,bottom,left",
        .params = {kPadding, kBackground},
