@@ -124,11 +124,42 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
       });
 }
 
-// u16 and f32: the kernel in float, sums in float, the result rounded once (u16: to nearest,
-// half to even, saturated; f32: unclamped). cv::GaussianBlur's CV_32F path sums in float the
-// same way; its CV_16U path is fixed point with 16 fraction bits, within one level of this
-// (tests/ops/depth_reference_test.cpp asserts both bounds). Plain loops along the row's
-// contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is Highway's).
+// f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
+// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp). Plain loops
+// along the row's contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is
+// Highway's).
+// u16: OpenCV's bit-exact CV_16U GaussianBlur, kernels with 16 fraction bits (sum 2^16): row
+// sums sum(kx * x) in 32 bits (at most 65535 * 2^16 < 2^32), then
+// out = (sum(ky * row sum) + 2^31) >> 32 in 64 bits, saturated. Bit-identical to OpenCV.
+// Scalar loops along the row that GCC vectorises at -O3 (the widening 64-bit column sums
+// less well than the u8 path's Highway kernels).
+void separable_fixed_point_u16(ImageView src, MutableImageView dst, const std::vector<int>& kx,
+                               const std::vector<int>& ky) {
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  const std::vector<std::uint32_t> across(kx.begin(), kx.end());
+  const std::vector<std::uint64_t> down(ky.begin(), ky.end());
+  detail::separable_pass<std::uint32_t, std::uint16_t>(
+      src, rx, ry, Border::Reflect101,
+      [&](const std::uint16_t* padded, std::uint32_t* out, int samples) {
+        std::fill(out, out + samples, 0u);
+        for (std::size_t k = 0; k < across.size(); ++k) {
+          const std::uint16_t* in = padded + k * channels;
+          const std::uint32_t w = across[k];
+          for (int i = 0; i < samples; ++i) out[i] += w * in[i];
+        }
+      },
+      [&](const std::uint32_t* const* rows, int y, int samples) {
+        std::uint16_t* out = dst.row<std::uint16_t>(y);
+        for (int i = 0; i < samples; ++i) {
+          std::uint64_t sum = std::uint64_t{1} << 31;
+          for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
+          out[i] = static_cast<std::uint16_t>(std::min<std::uint64_t>(sum >> 32, 65535));
+        }
+      });
+}
+
 template <typename Sample>
 void separable_real(ImageView src, MutableImageView dst, const std::vector<double>& kx,
                     const std::vector<double>& ky) {
@@ -152,11 +183,7 @@ void separable_real(ImageView src, MutableImageView dst, const std::vector<doubl
         for (int i = 0; i < samples; ++i) {
           float sum = 0;
           for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
-          if constexpr (std::is_same_v<Sample, float>) {
-            out[i] = sum;
-          } else {
-            out[i] = static_cast<Sample>(std::clamp(std::lrint(sum), 0L, 65535L));
-          }
+          out[i] = sum;
         }
       });
 }
@@ -171,8 +198,8 @@ void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma)
   const int kw = src.width() == 1 ? 1 : ksize;
   const int kh = src.height() == 1 ? 1 : ksize;
   if (src.format().sample == SampleType::U16) {
-    return separable_real<std::uint16_t>(src, dst, detail::gaussian_kernel(kw, sigma),
-                                         detail::gaussian_kernel(kh, sigma));
+    return separable_fixed_point_u16(src, dst, detail::gaussian_kernel_fixed(kw, sigma, 16),
+                                     detail::gaussian_kernel_fixed(kh, sigma, 16));
   }
   if (src.format().sample == SampleType::F32) {
     return separable_real<float>(src, dst, detail::gaussian_kernel(kw, sigma),
