@@ -165,6 +165,27 @@ TEST_F(DepthReference, invert_is_full_scale_minus_the_sample_exactly) {
       });
 }
 
+TEST_F(DepthReference, contrast_is_convert_scale_abs_at_full_scale) {
+  // |alpha * x + beta| as cv::convertScaleAbs computes it (in float), but to the input's type:
+  // src.convertTo(CV_32F, alpha, beta'), abs, then convertTo back (u16: rounded, saturated;
+  // f32: as is), with beta' = beta * 257 on u16 and beta / 255 on f32. Alpha kept.
+  for (const auto& [alpha, beta] : {std::pair{1.3, -20.0}, {-0.7, 200.0}, {2.5, 0.0}}) {
+    expect_matches(
+        fmt::format("contrast {} {}", alpha, beta), {1, 1e-6},
+        [a = alpha, b = beta](ImageView src) { return ops::contrast(src, a, b); },
+        [a = alpha, b = beta](const cv::Mat& src, cv::Mat& dst) {
+          cv::Mat x;
+          src.convertTo(x, CV_32F, a, src.depth() == CV_16U ? b * 257 : b / 255);
+          x = cv::abs(x);
+          x.convertTo(dst, src.depth());
+          if (src.channels() == 4) {  // alpha kept
+            const int from_to[] = {3, 3};
+            cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
+          }
+        });
+  }
+}
+
 TEST_F(DepthReference, blur_is_gaussian_blur_bit_identical_on_u16_and_float_close_on_f32) {
   // cv::GaussianBlur(src, dst, Size(k, k), sigma, sigma, BORDER_REFLECT_101): its CV_16U path
   // is fixed point (16 fraction bits) and ours the same arithmetic: bit-identical. CV_32F sums
