@@ -254,6 +254,28 @@ TEST_F(DepthReference, sharpen_is_the_unsharp_mask_of_gaussian_blur) {
       });
 }
 
+TEST_F(DepthReference, median_erode_and_dilate_are_exact) {
+  // cv::medianBlur(src, dst, 3 / 5) (edges replicated), cv::erode / cv::dilate with a
+  // rectangle (pixels outside ignored): orders and extremes, exact on every type.
+  for (const int ksize : {3, 5}) {
+    expect_matches(
+        fmt::format("median {}", ksize), {0, 0},
+        [ksize](ImageView src) { return ops::median(src, ksize); },
+        [ksize](const cv::Mat& src, cv::Mat& dst) { cv::medianBlur(src, dst, ksize); });
+  }
+  for (const auto& [width, height] : {std::pair{3, 3}, {5, 7}, {1, 3}}) {
+    const cv::Mat rectangle = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(width, height));
+    expect_matches(
+        fmt::format("erode {} {}", width, height), {0, 0},
+        [w = width, h = height](ImageView src) { return ops::erode(src, w, h); },
+        [&](const cv::Mat& src, cv::Mat& dst) { cv::erode(src, dst, rectangle); });
+    expect_matches(
+        fmt::format("dilate {} {}", width, height), {0, 0},
+        [w = width, h = height](ImageView src) { return ops::dilate(src, w, h); },
+        [&](const cv::Mat& src, cv::Mat& dst) { cv::dilate(src, dst, rectangle); });
+  }
+}
+
 TEST_F(DepthReference, flip_and_quarter_turns_are_exact) {
   // cv::flip(src, dst, 1 / 0 / -1) and cv::rotate(src, dst, ROTATE_90_CLOCKWISE, ...).
   for (const auto& [axis, code] : {std::pair{ops::FlipAxis::Horizontal, 1},
@@ -353,6 +375,10 @@ TEST_F(DepthReference, degenerate_sizes_run_and_match_opencv) {
       }
       EXPECT_FALSE(ops::sharpen(part.view()).empty());
       EXPECT_FALSE(ops::rotate(part.view(), 33).empty());
+      cv::medianBlur(src, expected, 5);
+      EXPECT_LE(largest_difference(ops::median(part.view(), 5).view(), expected), 0);
+      cv::dilate(src, expected, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 3)));
+      EXPECT_LE(largest_difference(ops::dilate(part.view(), 5, 3).view(), expected), 0);
       EXPECT_FALSE(ops::invert(part.view()).empty());
     }
   }
@@ -373,6 +399,7 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
                          "resize 170% kernel=linear | blur 0 2",
                          "sharpen | rotate 90 | resize 61% kernel=cubic",
                          "rotate 33 | contrast 1.2 10",
+                         "median 5 | erode 3 | dilate 5 3 | median 3",
                          "flip v | resize 45% kernel=nearest | invert"};
   for (const char* text : texts) {
     const pipeline::Pipeline stages = pipeline::parse(text);
