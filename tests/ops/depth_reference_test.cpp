@@ -405,7 +405,11 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
     const pipeline::Pipeline stages = pipeline::parse(text);
     for (const auto* inputs : {&u16_inputs(), &f32_inputs()}) {
       for (const Input& input : *inputs) {
-        if (input.image.height() < 2) continue;
+        // The corpora's small files (up to 200x200) are enough to cross bands of 1, 7 and 64
+        // rows; the photographs would only add time.
+        if (input.image.height() < 2 || input.image.width() * input.image.height() > 40000) {
+          continue;
+        }
         SCOPED_TRACE(fmt::format("'{}' on {} ({})", text, input.name, input.image.format().name()));
         const Image whole = pipeline::run_whole(stages, input.image.view());
         for (const int rows : {1, 7, 64}) {
