@@ -215,6 +215,41 @@ Image gaussian_blur(ImageView src, int ksize, double sigma, AllocationOptions op
                           [&](MutableImageView dst) { gaussian_blur(src, dst, ksize, sigma); });
 }
 
+namespace {
+
+// u16 and f32: cv::blur's sums, exact in 32-bit integers (u16) or in double (f32), times
+// 1 / area in double, then rounded to nearest and saturated (u16) or made float (f32). Plain
+// loops along the row that GCC vectorises at -O3.
+template <typename Sample, typename Sum>
+void box_mean(ImageView src, MutableImageView dst, int ksize) {
+  const int r = ksize / 2;
+  const int channels = src.format().channels();
+  const double scale = 1.0 / (ksize * ksize);
+  detail::separable_pass<Sum, Sample>(
+      src, r, r, Border::Reflect101,
+      [&](const Sample* padded, Sum* out, int samples) {
+        std::fill(out, out + samples, Sum(0));
+        for (int k = 0; k < ksize; ++k) {
+          const Sample* in = padded + k * channels;
+          for (int i = 0; i < samples; ++i) out[i] += in[i];
+        }
+      },
+      [&](const Sum* const* rows, int y, int samples) {
+        Sample* out = dst.row<Sample>(y);
+        for (int i = 0; i < samples; ++i) {
+          Sum sum = 0;
+          for (int k = 0; k < ksize; ++k) sum += rows[k][i];
+          if constexpr (std::is_same_v<Sample, float>) {
+            out[i] = static_cast<float>(sum * scale);
+          } else {
+            out[i] = static_cast<Sample>(std::min(std::lrint(sum * scale), 65535L));
+          }
+        }
+      });
+}
+
+}  // namespace
+
 void box_blur(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("box_blur", kBoxSize, ksize);
   detail::require_filter_arguments("box_blur", src, dst);
@@ -224,6 +259,10 @@ void box_blur(ImageView src, MutableImageView dst, int ksize) {
     for (int y = 0; y < src.height(); ++y) std::memcpy(dst.row(y), src.row(y), src.row_bytes());
     return;
   }
+  if (src.format().sample == SampleType::U16) {
+    return box_mean<std::uint16_t, std::uint32_t>(src, dst, ksize);
+  }
+  if (src.format().sample == SampleType::F32) return box_mean<float, double>(src, dst, ksize);
   // cv::blur divides sums of up to 256 taps by a multiply and shift (23 bits) and larger ones
   // in float; both round to nearest, and reproducing them keeps the results bit-identical.
   const bool small = area <= 256;
@@ -356,7 +395,8 @@ std::vector<OpDescriptor> blur_ops() {
                    const OpArguments& args) { return box_blur(src, args.integer("ksize")); },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return args.integer("ksize") / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       {.name = "sharpen",
        .doc = "unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold",
        .params = {kSharpenSigma, kSharpenAmount, kSharpenThreshold},

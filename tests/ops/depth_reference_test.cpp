@@ -204,6 +204,18 @@ TEST_F(DepthReference, blur_is_gaussian_blur_bit_identical_on_u16_and_float_clos
   }
 }
 
+TEST_F(DepthReference, box_blur_matches_cv_blur) {
+  // cv::blur(src, dst, Size(k, k)) (BORDER_REFLECT_101): integer sums times 1 / area on
+  // CV_16U, double sums on CV_32F. Identical up to ksize 7 here; at 21 a few u16 samples round
+  // the other way (OpenCV's vector lanes scale in float, its scalar tail in double).
+  for (const int ksize : {1, 3, 7, 21}) {
+    expect_matches(
+        fmt::format("box_blur {}", ksize), {1, 1e-6},
+        [ksize](ImageView src) { return ops::box_blur(src, ksize); },
+        [ksize](const cv::Mat& src, cv::Mat& dst) { cv::blur(src, dst, cv::Size(ksize, ksize)); });
+  }
+}
+
 TEST_F(DepthReference, resize_linear_and_area_match_cv_resize) {
   // cv::resize(src, dst, Size(w, h), 0, 0, INTER_LINEAR / INTER_AREA) on CV_16U and CV_32F:
   // float weights and float rows there and here, rounded once. Exactly half size is the 2x2
