@@ -124,10 +124,6 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
       });
 }
 
-// f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
-// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp). Plain loops
-// along the row's contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is
-// Highway's).
 // u16: OpenCV's bit-exact CV_16U GaussianBlur, kernels with 16 fraction bits (sum 2^16): row
 // sums sum(kx * x) in 32 bits (at most 65535 * 2^16 < 2^32), then
 // out = (sum(ky * row sum) + 2^31) >> 32 in 64 bits, saturated. Bit-identical to OpenCV.
@@ -160,26 +156,29 @@ void separable_fixed_point_u16(ImageView src, MutableImageView dst, const std::v
       });
 }
 
-template <typename Sample>
-void separable_real(ImageView src, MutableImageView dst, const std::vector<double>& kx,
-                    const std::vector<double>& ky) {
+// f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
+// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp). Plain loops
+// along the row's contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is
+// Highway's).
+void separable_float(ImageView src, MutableImageView dst, const std::vector<double>& kx,
+                     const std::vector<double>& ky) {
   const int rx = static_cast<int>(kx.size()) / 2;
   const int ry = static_cast<int>(ky.size()) / 2;
   const int channels = src.format().channels();
   const std::vector<float> across(kx.begin(), kx.end());
   const std::vector<float> down(ky.begin(), ky.end());
-  detail::separable_pass<float, Sample>(
+  detail::separable_pass<float, float>(
       src, rx, ry, Border::Reflect101,
-      [&](const Sample* padded, float* out, int samples) {
+      [&](const float* padded, float* out, int samples) {
         std::fill(out, out + samples, 0.0f);
         for (std::size_t k = 0; k < across.size(); ++k) {
-          const Sample* in = padded + k * channels;
+          const float* in = padded + k * channels;
           const float w = across[k];
-          for (int i = 0; i < samples; ++i) out[i] += w * static_cast<float>(in[i]);
+          for (int i = 0; i < samples; ++i) out[i] += w * in[i];
         }
       },
       [&](const float* const* rows, int y, int samples) {
-        Sample* out = dst.row<Sample>(y);
+        float* out = dst.row<float>(y);
         for (int i = 0; i < samples; ++i) {
           float sum = 0;
           for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
@@ -202,8 +201,8 @@ void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma)
                                      detail::gaussian_kernel_fixed(kh, sigma, 16));
   }
   if (src.format().sample == SampleType::F32) {
-    return separable_real<float>(src, dst, detail::gaussian_kernel(kw, sigma),
-                                 detail::gaussian_kernel(kh, sigma));
+    return separable_float(src, dst, detail::gaussian_kernel(kw, sigma),
+                           detail::gaussian_kernel(kh, sigma));
   }
   separable_fixed_point(src, dst, detail::gaussian_kernel_fixed(kw, sigma),
                         detail::gaussian_kernel_fixed(kh, sigma));
