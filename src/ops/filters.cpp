@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "ops/descriptors.h"
@@ -140,6 +141,16 @@ Image convolve(ImageView src, const Kernel& kernel, double divisor, double offse
 
 namespace {
 
+// A strict order for nth_element on every sample, NaN included (above every number; `<` alone
+// is no order once a NaN is in the window).
+template <typename Sample>
+bool ordered(Sample a, Sample b) {
+  if constexpr (std::is_same_v<Sample, float>) {
+    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
+  }
+  return a < b;
+}
+
 // u16 and f32: the median of each ksize x ksize window (edges replicated, as cv::medianBlur),
 // taken by nth_element over the gathered window: the same value OpenCV's sorting networks
 // give, so bit-identical. Scalar (the u8 form is Highway's sorting network).
@@ -165,7 +176,7 @@ void median_scalar(ImageView src, MutableImageView dst, int ksize) {
               window[n++] = rows[k][detail::replicate(x + j, width) * channels + c];
             }
           }
-          std::nth_element(window.begin(), middle, window.end());
+          std::nth_element(window.begin(), middle, window.end(), ordered<Sample>);
           out[x * channels + c] = *middle;
         }
       }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <opencv2/imgproc.hpp>
 #include <random>
 
@@ -286,6 +287,20 @@ TEST_F(DepthReference, median_erode_and_dilate_are_exact) {
         [w = width, h = height](ImageView src) { return ops::dilate(src, w, h); },
         [&](const cv::Mat& src, cv::Mat& dst) { cv::dilate(src, dst, rectangle); });
   }
+}
+
+TEST(DepthNaN, median_of_a_float_window_with_nan_is_defined_nan_sorting_above_numbers) {
+  Image image = Image::create(5, 5, {ChannelLayout::Gray, SampleType::F32});
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 5; ++x) {
+      image.mutable_view().row<float>(y)[x] =
+          (x + y) % 3 == 0 ? std::numeric_limits<float>::quiet_NaN() : 0.1f * (x + 5 * y);
+    }
+  }
+  const Image median = ops::median(image.view(), 3);
+  // The centre's window: 0.6 NaN 0.8 / NaN 1.2 1.3 / 1.6 1.7 NaN, in order 0.6 0.8 1.2 1.3 1.6
+  // 1.7 NaN NaN NaN: the fifth of nine is 1.6.
+  EXPECT_FLOAT_EQ(median.view().row<float>(2)[2], 1.6f);
 }
 
 TEST_F(DepthReference, flip_and_quarter_turns_are_exact) {
