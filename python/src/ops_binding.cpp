@@ -233,11 +233,16 @@ void bind_ops(nb::module_& module) {
           entry["doc"] = std::string(op.doc);
           entry["function"] = std::string(op.function.empty() ? op.name : op.function);
           entry["params"] = params;
+          // The sample types it takes ("u8 only", "u8, u16, f32"), and when arguments narrow
+          // them ("" when they do not): the registry's, as `tessera ops` prints them.
+          entry["samples"] = op.samples.text();
+          entry["samples_note"] = std::string(op.samples_note);
           catalog.append(entry);
         }
         return catalog;
       },
-      "Every op of the registry: name, doc and parameters (name, kind, default, allowed, doc).");
+      "Every op of the registry: name, doc, parameters (name, kind, default, allowed, doc) and "
+      "the sample types it takes (samples, samples_note).");
   module.def(
       "call_op",
       [](const std::string& name, nb::handle image, const nb::args& args,

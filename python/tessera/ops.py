@@ -62,7 +62,10 @@ def _docstring(op):
         # A compound kind's doc is often its allowed forms again: said once.
         doc = "" if param["doc"] in param["allowed"] else f" {param['doc']}"
         lines.append(f"  {param['name']}: {param['allowed']}; {default}.{doc}")
-    lines += ["", f"As pipeline text: `{op['name']} ...` (tessera ops {op['name']})."]
+    note = f" ({op['samples_note']})" if op["samples_note"] else ""
+    lines += ["", f"Samples: {op['samples']}{note}: uint8, uint16 and float32 arrays are u8, u16"
+              " and f32 (0..1); another type is refused (put `depth` before the op).",
+              "", f"As pipeline text: `{op['name']} ...` (tessera ops {op['name']})."]
     return "\n".join(lines)
 
 

@@ -29,13 +29,13 @@ def flatten(image: Image, /, background: float | tuple[float, ...] | str = '255,
     """composite onto a background colour (white by default) and drop alpha"""
 
 def contrast(image: Image, /, alpha: float = 1, beta: float = 0) -> Image:
-    """alpha * x + beta per sample, saturated (OpenCV convertScaleAbs)"""
+    """|alpha * x + beta| per sample, saturated (OpenCV convertScaleAbs); beta in 8-bit levels on every type"""
 
 def gamma(image: Image, /, gamma: float = 2.2) -> Image:
     """gamma correction: 255 * (x / 255) ^ (1 / gamma)"""
 
 def invert(image: Image, /) -> Image:
-    """255 - x on colour samples; alpha kept"""
+    """255 - x on colour samples (u16: 65535 - x, f32: 1 - x); alpha kept"""
 
 def equalize(image: Image, /) -> Image:
     """histogram equalisation (gray: OpenCV equalizeHist; colour: of the luma)"""

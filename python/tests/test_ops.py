@@ -26,6 +26,18 @@ def test_every_op_of_the_registry_is_a_function_with_its_parameters():
         assert op["doc"].rstrip(".") in function.__doc__
         for param in op["params"]:
             assert param["allowed"] in function.__doc__, (op["name"], param["name"])
+        assert f"Samples: {op['samples']}" in function.__doc__, op["name"]
+
+
+def test_docstrings_say_which_sample_types_each_op_takes_and_16_bit_runs(rgb):
+    assert "Samples: u8 only" in tessera.ops.canny.__doc__
+    assert "Samples: u8, u16, f32" in tessera.ops.blur.__doc__
+    wide = (np.asarray(rgb).astype(np.uint16) * 257)
+    soft = np.asarray(tessera.ops.blur(wide, 5))
+    assert soft.dtype == np.uint16
+    assert np.array_equal(soft, cv2.GaussianBlur(wide, (5, 5), 0))  # bit-identical on 16 bits
+    with pytest.raises(tessera.InvalidArgument, match="sobel takes u8 only, got u16"):
+        tessera.ops.sobel(wide, 1, 0)
 
 
 def test_ops_are_also_under_their_cpp_names(rgb):

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "ops/descriptors.h"
 #include "ops/gaussian_kernel.h"
@@ -123,6 +124,69 @@ void separable_fixed_point(ImageView src, MutableImageView dst, const std::vecto
       });
 }
 
+// u16: OpenCV's bit-exact CV_16U GaussianBlur, kernels with 16 fraction bits (sum 2^16): row
+// sums sum(kx * x) in 32 bits (at most 65535 * 2^16 < 2^32), then
+// out = (sum(ky * row sum) + 2^31) >> 32 in 64 bits, saturated. Bit-identical to OpenCV.
+// Scalar loops along the row that GCC vectorises at -O3 (the widening 64-bit column sums
+// less well than the u8 path's Highway kernels).
+void separable_fixed_point_u16(ImageView src, MutableImageView dst, const std::vector<int>& kx,
+                               const std::vector<int>& ky) {
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  const std::vector<std::uint32_t> across(kx.begin(), kx.end());
+  const std::vector<std::uint64_t> down(ky.begin(), ky.end());
+  detail::separable_pass<std::uint32_t, std::uint16_t>(
+      src, rx, ry, Border::Reflect101,
+      [&](const std::uint16_t* padded, std::uint32_t* out, int samples) {
+        std::fill(out, out + samples, 0u);
+        for (std::size_t k = 0; k < across.size(); ++k) {
+          const std::uint16_t* in = padded + k * channels;
+          const std::uint32_t w = across[k];
+          for (int i = 0; i < samples; ++i) out[i] += w * in[i];
+        }
+      },
+      [&](const std::uint32_t* const* rows, int y, int samples) {
+        std::uint16_t* out = dst.row<std::uint16_t>(y);
+        for (int i = 0; i < samples; ++i) {
+          std::uint64_t sum = std::uint64_t{1} << 31;
+          for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
+          out[i] = static_cast<std::uint16_t>(std::min<std::uint64_t>(sum >> 32, 65535));
+        }
+      });
+}
+
+// f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
+// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp). Plain loops
+// along the row's contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is
+// Highway's).
+void separable_float(ImageView src, MutableImageView dst, const std::vector<double>& kx,
+                     const std::vector<double>& ky) {
+  const int rx = static_cast<int>(kx.size()) / 2;
+  const int ry = static_cast<int>(ky.size()) / 2;
+  const int channels = src.format().channels();
+  const std::vector<float> across(kx.begin(), kx.end());
+  const std::vector<float> down(ky.begin(), ky.end());
+  detail::separable_pass<float, float>(
+      src, rx, ry, Border::Reflect101,
+      [&](const float* padded, float* out, int samples) {
+        std::fill(out, out + samples, 0.0f);
+        for (std::size_t k = 0; k < across.size(); ++k) {
+          const float* in = padded + k * channels;
+          const float w = across[k];
+          for (int i = 0; i < samples; ++i) out[i] += w * in[i];
+        }
+      },
+      [&](const float* const* rows, int y, int samples) {
+        float* out = dst.row<float>(y);
+        for (int i = 0; i < samples; ++i) {
+          float sum = 0;
+          for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
+          out[i] = sum;
+        }
+      });
+}
+
 }  // namespace
 
 void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma) {
@@ -132,6 +196,14 @@ void gaussian_blur(ImageView src, MutableImageView dst, int ksize, double sigma)
   // As OpenCV: a one-pixel-wide side is not blurred along that side.
   const int kw = src.width() == 1 ? 1 : ksize;
   const int kh = src.height() == 1 ? 1 : ksize;
+  if (src.format().sample == SampleType::U16) {
+    return separable_fixed_point_u16(src, dst, detail::gaussian_kernel_fixed(kw, sigma, 16),
+                                     detail::gaussian_kernel_fixed(kh, sigma, 16));
+  }
+  if (src.format().sample == SampleType::F32) {
+    return separable_float(src, dst, detail::gaussian_kernel(kw, sigma),
+                           detail::gaussian_kernel(kh, sigma));
+  }
   separable_fixed_point(src, dst, detail::gaussian_kernel_fixed(kw, sigma),
                         detail::gaussian_kernel_fixed(kh, sigma));
 }
@@ -142,6 +214,41 @@ Image gaussian_blur(ImageView src, int ksize, double sigma, AllocationOptions op
                           [&](MutableImageView dst) { gaussian_blur(src, dst, ksize, sigma); });
 }
 
+namespace {
+
+// u16 and f32: cv::blur's sums, exact in 32-bit integers (u16) or in double (f32), times
+// 1 / area in double, then rounded to nearest and saturated (u16) or made float (f32). Plain
+// loops along the row that GCC vectorises at -O3.
+template <typename Sample, typename Sum>
+void box_mean(ImageView src, MutableImageView dst, int ksize) {
+  const int r = ksize / 2;
+  const int channels = src.format().channels();
+  const double scale = 1.0 / (ksize * ksize);
+  detail::separable_pass<Sum, Sample>(
+      src, r, r, Border::Reflect101,
+      [&](const Sample* padded, Sum* out, int samples) {
+        std::fill(out, out + samples, Sum(0));
+        for (int k = 0; k < ksize; ++k) {
+          const Sample* in = padded + k * channels;
+          for (int i = 0; i < samples; ++i) out[i] += in[i];
+        }
+      },
+      [&](const Sum* const* rows, int y, int samples) {
+        Sample* out = dst.row<Sample>(y);
+        for (int i = 0; i < samples; ++i) {
+          Sum sum = 0;
+          for (int k = 0; k < ksize; ++k) sum += rows[k][i];
+          if constexpr (std::is_same_v<Sample, float>) {
+            out[i] = static_cast<float>(sum * scale);
+          } else {
+            out[i] = static_cast<Sample>(std::min(std::lrint(sum * scale), 65535L));
+          }
+        }
+      });
+}
+
+}  // namespace
+
 void box_blur(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("box_blur", kBoxSize, ksize);
   detail::require_filter_arguments("box_blur", src, dst);
@@ -151,6 +258,10 @@ void box_blur(ImageView src, MutableImageView dst, int ksize) {
     for (int y = 0; y < src.height(); ++y) std::memcpy(dst.row(y), src.row(y), src.row_bytes());
     return;
   }
+  if (src.format().sample == SampleType::U16) {
+    return box_mean<std::uint16_t, std::uint32_t>(src, dst, ksize);
+  }
+  if (src.format().sample == SampleType::F32) return box_mean<float, double>(src, dst, ksize);
   // cv::blur divides sums of up to 256 taps by a multiply and shift (23 bits) and larger ones
   // in float; both round to nearest, and reproducing them keeps the results bit-identical.
   const bool small = area <= 256;
@@ -190,6 +301,46 @@ Image box_blur(ImageView src, int ksize, AllocationOptions options, std::source_
                           [&](MutableImageView dst) { box_blur(src, dst, ksize); });
 }
 
+namespace {
+
+// dst = src + amount * (src - dst) where |src - dst| > threshold, dst holding the blur; alpha
+// kept. The threshold is in 8-bit levels, scaled to the sample type's full scale (u16: x257,
+// f32: /255) so that it means the same on every type. u8 and u16 round to nearest and
+// saturate; f32 is not clamped. A scalar loop (one branch per sample).
+template <typename Sample>
+void unsharp(ImageView src, MutableImageView dst, double amount, int threshold) {
+  const int channels = src.format().channels();
+  const bool alpha = src.format().has_alpha();
+  const auto gain = static_cast<float>(amount);
+  const float limit = std::is_same_v<Sample, float>           ? threshold / 255.0f
+                      : std::is_same_v<Sample, std::uint16_t> ? threshold * 257.0f
+                                                              : static_cast<float>(threshold);
+  constexpr long kMax = std::is_same_v<Sample, std::uint16_t> ? 65535 : 255;
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      const Sample* in = src.row<Sample>(y);
+      Sample* out = dst.row<Sample>(y);
+      for (int i = 0; i < src.width() * channels; ++i) {
+        if (alpha && i % channels == channels - 1) {
+          out[i] = in[i];
+          continue;
+        }
+        const float value = static_cast<float>(in[i]);
+        const float difference = value - static_cast<float>(out[i]);
+        if (std::fabs(difference) <= limit) {
+          out[i] = in[i];
+        } else if constexpr (std::is_same_v<Sample, float>) {
+          out[i] = value + gain * difference;
+        } else {
+          out[i] = static_cast<Sample>(std::clamp(std::lrint(value + gain * difference), 0L, kMax));
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, int threshold) {
   check_parameter("sharpen", kSharpenSigma, sigma);
   check_parameter("sharpen", kSharpenAmount, amount);
@@ -197,26 +348,14 @@ void sharpen(ImageView src, MutableImageView dst, double sigma, double amount, i
   detail::require_filter_arguments("sharpen", src, dst);
   // Blur into dst first, then combine in place: dst holds the blur only until it is read.
   gaussian_blur(src, dst, 0, sigma);
-  const int channels = src.format().channels();
-  const bool alpha = src.format().has_alpha();
-  const auto gain = static_cast<float>(amount);
-  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    for (int y = first; y < end; ++y) {
-      const std::uint8_t* in = src.row<std::uint8_t>(y);
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
-      for (int i = 0; i < src.width() * channels; ++i) {
-        if (alpha && i % channels == channels - 1) {
-          out[i] = in[i];
-          continue;
-        }
-        const int difference = in[i] - out[i];
-        out[i] = std::abs(difference) <= threshold
-                     ? in[i]
-                     : detail::saturate_u8(static_cast<int>(
-                           std::lrint(static_cast<float>(in[i]) + gain * difference)));
-      }
-    }
-  });
+  switch (src.format().sample) {
+    case SampleType::U8:
+      return unsharp<std::uint8_t>(src, dst, amount, threshold);
+    case SampleType::U16:
+      return unsharp<std::uint16_t>(src, dst, amount, threshold);
+    case SampleType::F32:
+      return unsharp<float>(src, dst, amount, threshold);
+  }
 }
 
 Image sharpen(ImageView src, double sigma, double amount, int threshold, AllocationOptions options,
@@ -245,7 +384,8 @@ std::vector<OpDescriptor> blur_ops() {
            },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return blur_size(args.integer("ksize"), args.number("sigma")) / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       {.name = "box_blur",
        .doc = "mean over a square (OpenCV blur)",
        .params = {kBoxSize},
@@ -254,7 +394,8 @@ std::vector<OpDescriptor> blur_ops() {
                    const OpArguments& args) { return box_blur(src, args.integer("ksize")); },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return args.integer("ksize") / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       {.name = "sharpen",
        .doc = "unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold",
        .params = {kSharpenSigma, kSharpenAmount, kSharpenThreshold},
@@ -266,7 +407,8 @@ std::vector<OpDescriptor> blur_ops() {
            },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return detail::gaussian_size_for_sigma(args.number("sigma")) / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
   };
 }
 

@@ -326,7 +326,8 @@ std::vector<OpDescriptor> colour_ops() {
         .apply = [op](ImageView src,
                       const OpArguments&) { return op(src, {}, std::source_location::current()); },
         .streaming = make_hooks({.apply_into = [into](ImageView src, MutableImageView dst,
-                                                      const OpArguments&) { into(src, dst); }})};
+                                                      const OpArguments&) { into(src, dst); }}),
+        .samples = SampleTypes::all()};
   };
   return {
       simple("gray", "luma from RGB(A), BT.601 as OpenCV cvtColor(RGB2GRAY)", &gray, &gray),
@@ -345,7 +346,8 @@ std::vector<OpDescriptor> colour_ops() {
              return convert_depth(src, depth == "u16"   ? SampleType::U16
                                        : depth == "f32" ? SampleType::F32
                                                         : SampleType::U8);
-           }},
+           },
+       .samples = SampleTypes::all()},
   };
 }
 

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "ops/descriptors.h"
 #include "ops/separable.h"
@@ -137,9 +139,60 @@ Image convolve(ImageView src, const Kernel& kernel, double divisor, double offse
   });
 }
 
+namespace {
+
+// A strict order for nth_element on every sample, NaN included (above every number; `<` alone
+// is no order once a NaN is in the window).
+template <typename Sample>
+bool ordered(Sample a, Sample b) {
+  if constexpr (std::is_same_v<Sample, float>) {
+    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
+  }
+  return a < b;
+}
+
+// u16 and f32: the median of each ksize x ksize window (edges replicated, as cv::medianBlur),
+// taken by nth_element over the gathered window: the same value OpenCV's sorting networks
+// give, so bit-identical. Scalar (the u8 form is Highway's sorting network).
+template <typename Sample>
+void median_scalar(ImageView src, MutableImageView dst, int ksize) {
+  const int r = ksize / 2;
+  const int width = src.width();
+  const int channels = src.format().channels();
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    std::vector<const Sample*> rows(ksize);
+    std::vector<Sample> window(static_cast<std::size_t>(ksize) * ksize);
+    const auto middle = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
+    for (int y = first; y < end; ++y) {
+      for (int k = 0; k < ksize; ++k) {
+        rows[k] = src.row<Sample>(detail::replicate(y - r + k, src.height()));
+      }
+      Sample* out = dst.row<Sample>(y);
+      for (int x = 0; x < width; ++x) {
+        for (int c = 0; c < channels; ++c) {
+          std::size_t n = 0;
+          for (int k = 0; k < ksize; ++k) {
+            for (int j = -r; j <= r; ++j) {
+              window[n++] = rows[k][detail::replicate(x + j, width) * channels + c];
+            }
+          }
+          std::nth_element(window.begin(), middle, window.end(), ordered<Sample>);
+          out[x * channels + c] = *middle;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void median(ImageView src, MutableImageView dst, int ksize) {
   check_parameter("median", kMedianSize, ksize);
   detail::require_filter_arguments("median", src, dst);
+  if (src.format().sample == SampleType::U16) {
+    return median_scalar<std::uint16_t>(src, dst, ksize);
+  }
+  if (src.format().sample == SampleType::F32) return median_scalar<float>(src, dst, ksize);
   const int r = ksize / 2;
   const int width = src.width();
   const int channels = src.format().channels();
@@ -197,6 +250,45 @@ void check_morphology_height(std::string_view op, int width, int height) {
 // The rectangle's height: as given, or the width when 0 (a square).
 int morphology_height(int width, int height) { return height == 0 ? width : height; }
 
+// u16 and f32: the same two passes as the u8 form below, in scalar loops (down, then across a
+// row padded by replicating its ends); min and max are exact, so bit-identical to cv::erode
+// and cv::dilate on CV_16U and CV_32F.
+template <typename Sample>
+void morphology_scalar(ImageView src, MutableImageView dst, int width, int height,
+                       simd::Extreme extreme) {
+  const int channels = src.format().channels();
+  const int radius_x = width / 2;
+  const int radius_y = height / 2;
+  const std::size_t samples = static_cast<std::size_t>(src.width()) * channels;
+  const bool minimum = extreme == simd::Extreme::Minimum;
+  const auto pick = [minimum](Sample a, Sample b) {
+    return minimum ? std::min(a, b) : std::max(a, b);
+  };
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    std::vector<Sample> column(static_cast<std::size_t>(src.width() + 2 * radius_x) * channels);
+    Sample* inside = column.data() + radius_x * channels;
+    for (int y = first; y < end; ++y) {
+      const Sample* top = src.row<Sample>(detail::replicate(y - radius_y, src.height()));
+      std::copy(top, top + samples, inside);
+      for (int k = 1; k < height; ++k) {
+        const Sample* row = src.row<Sample>(detail::replicate(y - radius_y + k, src.height()));
+        for (std::size_t i = 0; i < samples; ++i) inside[i] = pick(inside[i], row[i]);
+      }
+      for (int i = 1; i <= radius_x; ++i) {
+        std::copy(inside, inside + channels, inside - i * channels);
+        std::copy(inside + samples - channels, inside + samples,
+                  inside + samples + (i - 1) * channels);
+      }
+      Sample* out = dst.row<Sample>(y);
+      for (std::size_t i = 0; i < samples; ++i) {
+        Sample value = column[i];
+        for (int k = 1; k < width; ++k) value = pick(value, column[i + k * channels]);
+        out[i] = value;
+      }
+    }
+  });
+}
+
 // Minimum or maximum over a width x height rectangle. Replicating the edge changes neither,
 // which is what ignoring pixels outside the image means.
 void morphology(std::string_view op, ImageView src, MutableImageView dst, int width, int height,
@@ -204,6 +296,12 @@ void morphology(std::string_view op, ImageView src, MutableImageView dst, int wi
   check_morphology_height(op, width, height);
   height = morphology_height(width, height);
   detail::require_filter_arguments(op, src, dst);
+  if (src.format().sample == SampleType::U16) {
+    return morphology_scalar<std::uint16_t>(src, dst, width, height, extreme);
+  }
+  if (src.format().sample == SampleType::F32) {
+    return morphology_scalar<float>(src, dst, width, height, extreme);
+  }
   // Down first, straight from the source rows, then across one padded row: two passes and
   // no copies. Replicating the column extremes at the edges equals replicating the image.
   const int channels = src.format().channels();
@@ -275,7 +373,8 @@ OpDescriptor morphology_op(std::string_view name, std::string_view doc, simd::Ex
           },
       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
         return morphology_height(args.integer("width"), args.integer("height")) / 2;
-      }})};
+      }}),
+      .samples = SampleTypes::all()};
 }
 
 }  // namespace
@@ -306,7 +405,8 @@ std::vector<OpDescriptor> filter_ops() {
                    const OpArguments& args) { return median(src, args.integer("ksize")); },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return args.integer("ksize") / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       morphology_op("erode", "minimum over a rectangle (OpenCV erode)", simd::Extreme::Minimum),
       morphology_op("dilate", "maximum over a rectangle (OpenCV dilate)", simd::Extreme::Maximum),
   };

@@ -102,10 +102,12 @@ std::vector<OpDescriptor> flatten_ops() {
                      "flatten", src, flattened(src.format()), {}, std::source_location::current(),
                      [&](MutableImageView dst) { flatten_into(src, dst, background); });
                },
-           .streaming = make_hooks(
-               {.apply_into = [](ImageView src, MutableImageView dst, const OpArguments& args) {
-                 flatten_into(src, dst, rgb_of(args.colour("background")));
-               }})}};
+           .streaming =
+               make_hooks({.apply_into =
+                               [](ImageView src, MutableImageView dst, const OpArguments& args) {
+                                 flatten_into(src, dst, rgb_of(args.colour("background")));
+                               }}),
+           .samples = SampleTypes::all()}};
 }
 
 }  // namespace detail

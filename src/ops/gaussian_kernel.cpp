@@ -45,9 +45,9 @@ std::vector<double> gaussian_kernel(int ksize, double sigma) {
   return kernel;
 }
 
-std::vector<int> gaussian_kernel_fixed(int ksize, double sigma) {
+std::vector<int> gaussian_kernel_fixed(int ksize, double sigma, int bits) {
   const std::vector<double> kernel = gaussian_kernel(ksize, sigma);
-  constexpr int kOne = 256;
+  const int kOne = 1 << bits;
   std::vector<int> fixed(ksize);
   const int half = ksize / 2;
   double error = 0;

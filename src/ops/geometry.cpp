@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 
 #include "ops/descriptors.h"
 #include "ops/op_support.h"
@@ -37,6 +38,7 @@ const ParamSpec kBackground{.name = "background",
                             .max = std::numeric_limits<double>::max(),
                             .doc = "colour of new pixels: v, r,g,b or r,g,b,a (0..255)",
                             .alpha = true};
+
 const ParamSpec kExpand{.name = "expand",
                         .kind = ParamKind::Choice,
                         .default_value = "yes",
@@ -183,7 +185,11 @@ Image rotate_quarters(ImageView src, int quarter_turns, AllocationOptions option
 constexpr int kScalarRun = 16;
 
 // One output row of a bilinear warp: source positions in 1/32 pixel, the row's start plus a
-// per-column offset; samples outside the source take the background.
+// per-column offset; samples outside the source take the background. u8 and u16 sum the four
+// taps with integer weights out of 32 x 32 and round once, (sum + 512) >> 10, as warpAffine's
+// fixed-point remap does for CV_8U and CV_16U; f32 sums them with the same weights / 1024 in
+// float (its CV_32F remap), unclamped. Scalar: the u8 vectors are simd::bilinear_row's.
+template <typename Sample>
 struct BilinearRow {
   ImageView src;
   const std::byte* fill;
@@ -192,7 +198,7 @@ struct BilinearRow {
   const long* across_y;
 
   // Pixels [x, end) of the row that `row` points at.
-  void run(int channels, std::uint8_t* row, int x, int end) const {
+  void run(int channels, Sample* row, int x, int end) const {
     switch (channels) {
       case 1:
         return run<1>(row, x, end);
@@ -205,41 +211,52 @@ struct BilinearRow {
     }
   }
 
+  using Sum = std::conditional_t<std::is_same_v<Sample, float>, float, int>;
+
+  static Sample rounded(Sum sum) {
+    if constexpr (std::is_same_v<Sample, float>) {
+      return sum;
+    } else {
+      return static_cast<Sample>((sum + (1 << 9)) >> 10);
+    }
+  }
+
   template <int kChannels>
-  void run(std::uint8_t* row, int first, int end) const {
+  void run(Sample* row, int first, int end) const {
     constexpr int kInterBits = 5;
     constexpr int kShift = 10 - kInterBits;
-    const std::ptrdiff_t stride = src.stride();
-    std::uint8_t* out = row + static_cast<std::ptrdiff_t>(first) * kChannels;
+    // f32: the weights as fractions of 1; integers: out of 1024, rounded at the end.
+    constexpr Sum kScale = std::is_same_v<Sample, float> ? Sum(1) / Sum(1024) : Sum(1);
+    Sample background[kChannels];
+    std::memcpy(background, fill, sizeof background);
+    Sample* out = row + static_cast<std::ptrdiff_t>(first) * kChannels;
     for (int x = first; x < end; ++x, out += kChannels) {
       const long fx = (row_x + across_x[x]) >> kShift;
       const long fy = (row_y + across_y[x]) >> kShift;
       const long ix = fx >> kInterBits, iy = fy >> kInterBits;
       const int wx = static_cast<int>(fx & 31), wy = static_cast<int>(fy & 31);
-      const int weights[4] = {(32 - wx) * (32 - wy), wx * (32 - wy), (32 - wx) * wy, wx * wy};
+      const Sum weights[4] = {(32 - wx) * (32 - wy) * kScale, wx * (32 - wy) * kScale,
+                              (32 - wx) * wy * kScale, wx * wy * kScale};
       if (ix >= 0 && iy >= 0 && ix + 1 < src.width() && iy + 1 < src.height()) {
         // All four neighbours inside: the common case, without per-tap checks.
-        const std::uint8_t* top = src.row<std::uint8_t>(static_cast<int>(iy)) + ix * kChannels;
-        const std::uint8_t* bottom = top + stride;
+        const Sample* top = src.row<Sample>(static_cast<int>(iy)) + ix * kChannels;
+        const Sample* bottom = src.row<Sample>(static_cast<int>(iy) + 1) + ix * kChannels;
         for (int ch = 0; ch < kChannels; ++ch) {
-          out[ch] = static_cast<std::uint8_t>(
-              (weights[0] * top[ch] + weights[1] * top[kChannels + ch] + weights[2] * bottom[ch] +
-               weights[3] * bottom[kChannels + ch] + (1 << 9)) >>
-              10);
+          out[ch] = rounded(weights[0] * top[ch] + weights[1] * top[kChannels + ch] +
+                            weights[2] * bottom[ch] + weights[3] * bottom[kChannels + ch]);
         }
         continue;
       }
       for (int ch = 0; ch < kChannels; ++ch) {
-        int value = 1 << 9;  // half of 32 * 32
+        Sum value = 0;
         for (int k = 0; k < 4; ++k) {
           const long px = ix + (k & 1), py = iy + (k >> 1);
           const bool inside = px >= 0 && py >= 0 && px < src.width() && py < src.height();
-          const int sample = inside
-                                 ? src.row<std::uint8_t>(static_cast<int>(py))[px * kChannels + ch]
-                                 : static_cast<int>(fill[ch]);
+          const Sample sample =
+              inside ? src.row<Sample>(static_cast<int>(py))[px * kChannels + ch] : background[ch];
           value += weights[k] * sample;
         }
-        out[ch] = static_cast<std::uint8_t>(value >> 10);
+        out[ch] = rounded(value);
       }
     }
   }
@@ -249,7 +266,7 @@ struct BilinearRow {
 // (INTER_LINEAR, BORDER_CONSTANT) computes them.
 Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
                  AllocationOptions options, const std::source_location& site) {
-  detail::require_u8("rotate", src);
+  detail::require_samples("rotate", src);
   const double radians = degrees * std::numbers::pi / 180;
   const double c = std::cos(radians), s = std::sin(radians);
   const auto [width, height] = rotated_size(src.width(), src.height(), degrees, rotation.expand);
@@ -286,11 +303,32 @@ Image rotate_any(ImageView src, double degrees, const RotateOptions& rotation,
                                     src.height(),
                                     channels,
                                     reinterpret_cast<const std::uint8_t*>(fill.data())};
+  // u16 and f32: scalar rows.
+  const auto scalar_rows = [&]<typename Sample>(Sample*) {
+    detail::parallel_rows(height, 16, [&](int first, int end) {
+      for (int y = first; y < end; ++y) {
+        const long row_x = std::lrint((b * y + e) * (1 << kAbBits)) + kRoundDelta;
+        const long row_y = std::lrint((d * y + f) * (1 << kAbBits)) + kRoundDelta;
+        const BilinearRow<Sample> line{src,   fill.data(),     row_x,
+                                       row_y, across_x.data(), across_y.data()};
+        line.run(channels, dst.row<Sample>(y), 0, width);
+      }
+    });
+  };
+  if (src.format().sample == SampleType::U16) {
+    scalar_rows(static_cast<std::uint16_t*>(nullptr));
+    return out;
+  }
+  if (src.format().sample == SampleType::F32) {
+    scalar_rows(static_cast<float*>(nullptr));
+    return out;
+  }
   detail::parallel_rows(height, 16, [&](int first, int end) {
     for (int y = first; y < end; ++y) {
       const long row_x = std::lrint((b * y + e) * (1 << kAbBits)) + kRoundDelta;
       const long row_y = std::lrint((d * y + f) * (1 << kAbBits)) + kRoundDelta;
-      const BilinearRow line{src, fill.data(), row_x, row_y, across_x.data(), across_y.data()};
+      const BilinearRow<std::uint8_t> line{src,   fill.data(),     row_x,
+                                           row_y, across_x.data(), across_y.data()};
       std::uint8_t* row = dst.row<std::uint8_t>(y);
       // Whole vectors where every neighbour is inside; pixels near the edges one at a time.
       int x = 0;
@@ -471,7 +509,8 @@ std::vector<OpDescriptor> geometry_ops() {
               const Rect& rect = args.rectangle("rect");
               require_fits(rect, width, height);
               return std::make_unique<CropRows>(rect);
-            }})},
+            }}),
+       .samples = SampleTypes::all()},
       {.name = "flip",
        .doc = "mirror left-right (h), top-bottom (v) or both (OpenCV flip)",
        .params = {kFlipAxis},
@@ -482,7 +521,8 @@ std::vector<OpDescriptor> geometry_ops() {
              return flip(src, axis == "v"      ? FlipAxis::Vertical
                               : axis == "both" ? FlipAxis::Both
                                                : FlipAxis::Horizontal);
-           }},
+           },
+       .samples = SampleTypes::all()},
       {.name = "rotate",
        .doc = "turn clockwise; 90/180/270 exact, other angles bilinear (OpenCV warpAffine)",
        .params = {kAngle, kBackground, kExpand},
@@ -497,7 +537,8 @@ std::vector<OpDescriptor> geometry_ops() {
              return rotate(src, args.number("angle"),
                            {.background = background_of(args.colour("background")),
                             .expand = args.choice("expand") == "yes"});
-           }},
+           },
+       .samples = SampleTypes::all()},
       {.name = "resize",
        .doc = "resample to a factor or a size (lanczos3 as Pillow; linear/area as OpenCV)",
        .params = {kResizeSize, kResizeKernel, kResizeFit},
@@ -517,7 +558,8 @@ std::vector<OpDescriptor> geometry_ops() {
              return std::make_unique<ResizeRows>(
                  RowResizer(width, height, resize_geometry(resize_target(args), width, height),
                             format, resize_kernel(args)));
-           }})},
+           }}),
+       .samples = SampleTypes::all()},
       {.name = "pad",
        .doc = "add borders: all sides, or top,right,bottom,left",
        .params = {kPadding, kBackground},
@@ -530,7 +572,8 @@ std::vector<OpDescriptor> geometry_ops() {
        .apply =
            [](ImageView src, const OpArguments& args) {
              return pad(src, args.sides("sides"), background_of(args.colour("background")));
-           }},
+           },
+       .samples = SampleTypes::all()},
   };
 }
 

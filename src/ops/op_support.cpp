@@ -9,16 +9,48 @@ void fail(std::string_view op, std::string message) {
               {.operation = std::string(op)});
 }
 
-void require_u8(std::string_view op, ImageView src) {
-  if (src.empty()) fail(op, "the input image is empty");
-  if (src.format().sample != SampleType::U8) {
-    fail(op, fmt::format("needs 8-bit samples, got {} (convert with depth u8 first)",
-                         src.format().name()));
+namespace {
+
+std::string_view sample_name(SampleType type) {
+  switch (type) {
+    case SampleType::U8:
+      return "u8";
+    case SampleType::U16:
+      return "u16";
+    case SampleType::F32:
+      return "f32";
   }
+  return "";
+}
+
+}  // namespace
+
+void refuse_samples(std::string_view op, SampleTypes accepted, SampleType got,
+                    std::string_view note) {
+  // The conversion that loses least: to u16 where the op takes it (f32 into a u16 op), else u8.
+  const std::string_view to = accepted.u16 && got == SampleType::F32 ? "u16"
+                              : accepted.u8                          ? "u8"
+                              : accepted.u16                         ? "u16"
+                                                                     : "f32";
+  // Not through fail(): the message starts with the op's name already.
+  throw Error(ErrorCode::InvalidArgument,
+              fmt::format("{} takes {}{}, got {}: put `depth {}` before it", op, accepted.text(),
+                          note.empty() ? "" : fmt::format(" ({})", note), sample_name(got), to),
+              {.operation = std::string(op)});
+}
+
+void require_samples(std::string_view op, ImageView src, SampleTypes accepted,
+                     std::string_view note) {
+  if (src.empty()) fail(op, "the input image is empty");
+  if (!accepted.has(src.format().sample)) refuse_samples(op, accepted, src.format().sample, note);
+}
+
+void require_samples(std::string_view op, ImageView src) {
+  require_samples(op, src, find_op(op).samples);
 }
 
 void require_gray(std::string_view op, ImageView src) {
-  require_u8(op, src);
+  require_samples(op, src);
   if (src.format().channels() != 1) {
     fail(op, fmt::format("needs a one-channel (gray) image, got {} (add `gray` before it)",
                          src.format().name()));
@@ -46,7 +78,7 @@ void require_no_overlap(std::string_view op, ImageView src, MutableImageView dst
 }
 
 void require_filter_arguments(std::string_view op, ImageView src, MutableImageView dst) {
-  require_u8(op, src);
+  require_samples(op, src);
   require_destination(op, dst, src.width(), src.height(), src.format());
   require_no_overlap(op, src, dst);
 }

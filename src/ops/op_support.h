@@ -10,14 +10,24 @@
 #include "ops/parallel.h"
 #include "tessera/error.h"
 #include "tessera/image.h"
+#include "tessera/ops/registry.h"
 
 namespace tessera::ops::detail {
 
 // Error(InvalidArgument) "<op>: <message>" with the op as the error's operation.
 [[noreturn]] void fail(std::string_view op, std::string message);
 
-// Requires 8-bit samples.
-void require_u8(std::string_view op, ImageView src);
+// Requires a non-empty src whose sample type the registry's descriptor of `op` takes (its
+// `samples`; arguments that narrow them are the caller's to check with require_samples()).
+void require_samples(std::string_view op, ImageView src);
+// Requires a non-empty src of a sample type in `accepted`; `note` says when arguments narrow
+// an op's types (rotate's angle), as the descriptor's samples_note.
+void require_samples(std::string_view op, ImageView src, SampleTypes accepted,
+                     std::string_view note = {});
+// The refusal both of those and the plan make: "canny takes u8 only, got u16: put `depth u8`
+// before it".
+[[noreturn]] void refuse_samples(std::string_view op, SampleTypes accepted, SampleType got,
+                                 std::string_view note);
 // Requires one channel (gray), with `hint` saying how to get there.
 void require_gray(std::string_view op, ImageView src);
 // Requires dst to be width x height of `format`.
@@ -26,8 +36,8 @@ void require_destination(std::string_view op, MutableImageView dst, int width, i
 // Requires dst and src to share no byte (neighbourhood ops read pixels dst would overwrite).
 void require_no_overlap(std::string_view op, ImageView src, MutableImageView dst);
 
-// A neighbourhood filter's arguments: u8 source, destination of the same size and format, and
-// no overlap between them.
+// A neighbourhood filter's arguments: a source of a type the op takes, destination of the same size
+// and format, and no overlap between them.
 void require_filter_arguments(std::string_view op, ImageView src, MutableImageView dst);
 
 // A new image for an op's result, labelled with the op's name for the profiler.

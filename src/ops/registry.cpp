@@ -460,6 +460,27 @@ std::string OpArguments::describe() const {
   return text;
 }
 
+std::string SampleTypes::text() const {
+  std::string text;
+  for (const auto& [taken, name] : {std::pair{u8, "u8"}, {u16, "u16"}, {f32, "f32"}}) {
+    if (taken) text += fmt::format("{}{}", text.empty() ? "" : ", ", name);
+  }
+  if (text.empty()) return "nothing";
+  return text.find(',') == std::string::npos ? text + " only" : text;
+}
+
+SampleTypes samples_of(const OpDescriptor& op, const OpArguments& arguments) {
+  return op.samples_with ? op.samples_with(arguments) : op.samples;
+}
+
+void require_samples(const OpDescriptor& op, const OpArguments& arguments, SampleType sample) {
+  const SampleTypes accepted = samples_of(op, arguments);
+  if (!accepted.has(sample)) {
+    detail::refuse_samples(op.name, accepted, sample,
+                           accepted == op.samples ? std::string_view{} : op.samples_note);
+  }
+}
+
 Streaming streaming_of(const OpDescriptor& op) {
   const detail::StreamingHooks& hooks = detail::hooks_of(op);
   if (hooks.row_mapper) return Streaming::Rows;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "ops/op_support.h"
 #include "ops/resample_weights.h"
@@ -224,6 +225,91 @@ void resample_opencv(const SourceRows& src, const OutputRows& dst, const FixedAx
   });
 }
 
+// A u16 or f32 result from a float sum: u16 rounded to nearest (half to even, as cvRound) and
+// saturated; f32 stored as computed, unclamped (f32 samples are clamped only by an encoder).
+template <typename Sample>
+Sample from_sum(float sum) {
+  if constexpr (std::is_same_v<Sample, float>) {
+    return sum;
+  } else {
+    return static_cast<Sample>(std::clamp(std::lrint(sum), 0L, 65535L));
+  }
+}
+
+// u16 and f32 (every kernel but nearest): the weights in float, across first into float rows,
+// then down, rounding once at the end, as cv::resize's generic path for CV_16U and CV_32F
+// (float weights and float row buffers) computes linear and area. Plain loops: the down pass
+// runs along contiguous floats and GCC vectorises it at -O3; the across pass gathers each
+// pixel's taps and stays scalar.
+template <typename Sample>
+void resample_real(const SourceRows& src, const OutputRows& dst, const detail::AxisWeights& across,
+                   const detail::AxisWeights& down) {
+  const int channels = src.window.format().channels();
+  const int out_width = dst.out.width();
+  const std::size_t out_samples = static_cast<std::size_t>(out_width) * channels;
+  const std::vector<float> wx(across.weights.begin(), across.weights.end());
+  const std::vector<float> wy(down.weights.begin(), down.weights.end());
+  detail::parallel_rows(dst.out.height(), std::max(8, 4 * down.taps), [&](int from, int to) {
+    const int first = dst.first() + from;
+    const int end = dst.first() + to;
+    // The input rows this strip reads, resampled across once each.
+    const int low = down.first[first];
+    const int high = down.first[end - 1] + down.taps;
+    std::vector<float> rows(static_cast<std::size_t>(high - low) * out_samples);
+    for (int y = low; y < high; ++y) {
+      const Sample* in = src.window.row<Sample>(y - src.top);
+      float* out = rows.data() + static_cast<std::size_t>(y - low) * out_samples;
+      for (int x = 0; x < out_width; ++x) {
+        const Sample* taps = in + static_cast<std::ptrdiff_t>(across.first[x]) * channels;
+        const float* w = wx.data() + static_cast<std::size_t>(x) * across.taps;
+        for (int c = 0; c < channels; ++c) {
+          float sum = 0;
+          for (int t = 0; t < across.taps; ++t) {
+            sum += w[t] * static_cast<float>(taps[t * channels + c]);
+          }
+          out[x * channels + c] = sum;
+        }
+      }
+    }
+    std::vector<float> sums(out_samples);
+    for (int y = first; y < end; ++y) {
+      const float* w = wy.data() + static_cast<std::size_t>(y) * down.taps;
+      const float* top = rows.data() + static_cast<std::size_t>(down.first[y] - low) * out_samples;
+      std::fill(sums.begin(), sums.end(), 0.0f);
+      for (int t = 0; t < down.taps; ++t) {
+        const float* row = top + t * out_samples;
+        for (std::size_t i = 0; i < out_samples; ++i) sums[i] += w[t] * row[i];
+      }
+      Sample* out = dst.out.row<Sample>(y - dst.top);
+      for (std::size_t i = 0; i < out_samples; ++i) out[i] = from_sum<Sample>(sums[i]);
+    }
+  });
+}
+
+// Exactly half size on u16 and f32: the 2x2 mean, as cv::resize's fast area path computes it
+// (u16: (a + b + c + d + 2) >> 2, exact; f32: the sum times 0.25). Scalar loops.
+template <typename Sample>
+void halve_real(const SourceRows& src, const OutputRows& dst, int width, int channels) {
+  detail::parallel_rows(dst.out.height(), 16, [&](int from, int to) {
+    for (int y = dst.first() + from; y < dst.first() + to; ++y) {
+      const Sample* a = src.window.row<Sample>(2 * y - src.top);
+      const Sample* b = src.window.row<Sample>(2 * y + 1 - src.top);
+      Sample* out = dst.out.row<Sample>(y - dst.top);
+      for (int x = 0; x < width; ++x) {
+        for (int c = 0; c < channels; ++c) {
+          const int i = 2 * x * channels + c;
+          if constexpr (std::is_same_v<Sample, float>) {
+            out[x * channels + c] = (a[i] + a[i + channels] + b[i] + b[i + channels]) * 0.25f;
+          } else {
+            out[x * channels + c] =
+                static_cast<Sample>((a[i] + a[i + channels] + b[i] + b[i + channels] + 2) >> 2);
+          }
+        }
+      }
+    }
+  });
+}
+
 // The source index nearest-neighbour sampling takes for output index i of `out` (of `in`):
 // cv::resize's INTER_NEAREST, which multiplies by the reciprocal of out / in.
 int nearest_index(int i, int in, int out) {
@@ -268,7 +354,9 @@ std::array<int, 2> resize_output_size(const ResizeTarget& target, int width, int
 }
 
 struct RowResizer::Weights {
-  FixedAxis across;
+  detail::AxisWeights across_real;  // every sample type: the weights in double
+  detail::AxisWeights down_real;
+  FixedAxis across;          // u8
   PaddedAxis across_padded;  // lanczos3
   FixedAxis down;
   std::vector<int> columns;  // nearest: the source column of each output column
@@ -300,11 +388,6 @@ RowResizer::RowResizer(int src_width, int src_height, const ResizeGeometry& geom
       weights_->columns.push_back(nearest_index(g.left + x, src_width, g.scaled_width));
     return;
   }
-  if (format.sample != SampleType::U8) {
-    detail::fail("resize", fmt::format("needs 8-bit samples, got {} (convert with depth u8 "
-                                       "first, or use kernel=nearest)",
-                                       format.name()));
-  }
   // Exactly half size: linear and area weights are then all 1/2 each way (cv::resize takes
   // the same shortcut), so a 2x2 mean gives the same result at a fraction of the cost.
   const bool cut = g.width != g.scaled_width || g.height != g.scaled_height;
@@ -320,10 +403,11 @@ RowResizer::RowResizer(int src_width, int src_height, const ResizeGeometry& geom
                              : detail::axis_weights(kernel, in, out);
   };
   const bool averages = kernel == ResizeKernel::Area && !area_interpolates;
-  weights_->across =
-      to_fixed(window_of(weights(src_width, g.scaled_width), g.left, g.width), bits, averages);
-  weights_->down =
-      to_fixed(window_of(weights(src_height, g.scaled_height), g.top, g.height), bits, averages);
+  weights_->across_real = window_of(weights(src_width, g.scaled_width), g.left, g.width);
+  weights_->down_real = window_of(weights(src_height, g.scaled_height), g.top, g.height);
+  if (format.sample != SampleType::U8) return;  // resampled in float
+  weights_->across = to_fixed(weights_->across_real, bits, averages);
+  weights_->down = to_fixed(weights_->down_real, bits, averages);
   if (kernel == ResizeKernel::Lanczos3) weights_->across_padded = padded(weights_->across);
 }
 
@@ -333,7 +417,7 @@ std::array<int, 2> RowResizer::source_rows(int first, int end) const {
             nearest_index(geometry_.top + end - 1, src_height_, geometry_.scaled_height) + 1};
   }
   if (halve_) return {2 * first, 2 * end};
-  const FixedAxis& down = weights_->down;
+  const detail::AxisWeights& down = weights_->down_real;
   return {down.first[first], down.first[end - 1] + down.taps};
 }
 
@@ -352,6 +436,18 @@ void RowResizer::run(ImageView window, int window_top, MutableImageView out, int
       }
     });
     return;
+  }
+  if (halve_ && format_.sample == SampleType::U16) {
+    return halve_real<std::uint16_t>(src, dst, geometry_.width, format_.channels());
+  }
+  if (halve_ && format_.sample == SampleType::F32) {
+    return halve_real<float>(src, dst, geometry_.width, format_.channels());
+  }
+  if (format_.sample == SampleType::U16) {
+    return resample_real<std::uint16_t>(src, dst, weights_->across_real, weights_->down_real);
+  }
+  if (format_.sample == SampleType::F32) {
+    return resample_real<float>(src, dst, weights_->across_real, weights_->down_real);
   }
   if (halve_) {
     detail::parallel_rows(out.height(), detail::strip_rows(window.row_bytes()),
@@ -377,7 +473,7 @@ void resize(ImageView src, MutableImageView dst, ResizeKernel kernel) {
     detail::fail("resize", fmt::format("the destination must be a {} image", src.format().name()));
   }
   detail::require_no_overlap("resize", src, dst);
-  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  detail::require_samples("resize", src);
   RowResizer(src.width(), src.height(), dst.width(), dst.height(), src.format(), kernel)
       .run(src, 0, dst, 0);
 }
@@ -386,7 +482,7 @@ Image resize(ImageView src, const ResizeTarget& target, ResizeKernel kernel,
              AllocationOptions options, std::source_location site) {
   if (src.empty()) detail::fail("resize", "the input image is empty");
   const ResizeGeometry geometry = resize_geometry(target, src.width(), src.height());
-  if (kernel != ResizeKernel::Nearest) detail::require_u8("resize", src);
+  detail::require_samples("resize", src);
   Image out =
       detail::new_output("resize", geometry.width, geometry.height, src.format(), options, site);
   RowResizer(src.width(), src.height(), geometry, src.format(), kernel)

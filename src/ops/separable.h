@@ -1,5 +1,6 @@
 #pragma once
-// A separable neighbourhood pass over u8 images, strip by strip on all cores.
+// A separable neighbourhood pass over images of any sample type (u8 by default; u16 and float
+// pass their own sample type), strip by strip on all cores.
 //
 // For each strip of output rows, every input row it needs is padded left and right by the
 // border rule, run through `horizontal` into a row of intermediate sums, and the output row is
@@ -26,16 +27,31 @@ inline int border_index(Border border, int i, int n) {
   return border == Border::Reflect101 ? reflect101(i, n) : replicate(i, n);
 }
 
-// Copies row y of src into `padded` with radius_x pixels of border on each side.
-void pad_row(ImageView src, int y, int radius_x, Border border, std::uint8_t* padded);
+// Copies row y of src into `padded` with radius_x pixels of border on each side; `Sample` is
+// src's sample type.
+template <typename Sample = std::uint8_t>
+void pad_row(ImageView src, int y, int radius_x, Border border, Sample* padded) {
+  const int width = src.width();
+  const int channels = src.format().channels();
+  const std::size_t pixel = sizeof(Sample) * channels;
+  const Sample* row = src.row<Sample>(y);
+  std::memcpy(padded + radius_x * channels, row, src.row_bytes());
+  for (int i = 1; i <= radius_x; ++i) {
+    const int left = border_index(border, -i, width);
+    const int right = border_index(border, width - 1 + i, width);
+    std::memcpy(padded + (radius_x - i) * channels, row + left * channels, pixel);
+    std::memcpy(padded + (radius_x + width - 1 + i) * channels, row + right * channels, pixel);
+  }
+}
 
 // Copies pixels [from, from + count) of a `width`-pixel row into `out`, indices outside the
 // row mapped by the border rule: a padded piece of a row, without padding the whole row.
-inline void copy_padded(const std::uint8_t* row, int width, int channels, int from, int count,
-                        Border border, std::uint8_t* out) {
+template <typename Sample>
+void copy_padded(const Sample* row, int width, int channels, int from, int count, Border border,
+                 Sample* out) {
   for (int i = 0; i < count; ++i) {
     const int x = border_index(border, from + i, width);
-    std::memcpy(out + i * channels, row + x * channels, channels);
+    std::memcpy(out + i * channels, row + x * channels, sizeof(Sample) * channels);
   }
 }
 
@@ -45,12 +61,12 @@ inline void copy_padded(const std::uint8_t* row, int width, int channels, int fr
 // the first of them. The interior reads the row in place; only the radius_x pixels at each end
 // read a small padded copy (`edge`, with room for 3 * radius_x pixels). A row narrower than
 // 2 * radius_x + 1 is padded whole into `whole` (room for width + 2 * radius_x pixels).
-template <typename Kernel>
-void for_row_padded(ImageView src, int y, int radius_x, Border border, std::uint8_t* edge,
-                    std::uint8_t* whole, Kernel&& kernel) {
+template <typename Sample = std::uint8_t, typename Kernel>
+void for_row_padded(ImageView src, int y, int radius_x, Border border, Sample* edge, Sample* whole,
+                    Kernel&& kernel) {
   const int width = src.width();
   const int channels = src.format().channels();
-  const std::uint8_t* row = src.row<std::uint8_t>(y);
+  const Sample* row = src.row<Sample>(y);
   if (radius_x == 0) {
     kernel(row, 0, width);
     return;
@@ -67,11 +83,12 @@ void for_row_padded(ImageView src, int y, int radius_x, Border border, std::uint
   kernel(edge, width - radius_x, radius_x);
 }
 
-// Horizontal: (const uint8_t* padded_row, Sum* out, int samples) where padded_row points at the
-// first pixel's left-most neighbour and `samples` = width * channels.
+// Horizontal: (const Sample* padded_row, Sum* out, int samples) where padded_row points at the
+// first pixel's left-most neighbour and `samples` = width * channels; Sample is src's sample
+// type (uint8_t, uint16_t or float).
 // Vertical: (const Sum* const* rows, int y, int samples) with rows[0..2*radius_y] the
 // intermediate rows from y - radius_y to y + radius_y.
-template <typename Sum, typename Horizontal, typename Vertical>
+template <typename Sum, typename Sample = std::uint8_t, typename Horizontal, typename Vertical>
 void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
                     Horizontal&& horizontal, Vertical&& vertical) {
   const int width = src.width();
@@ -83,9 +100,9 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
   parallel_rows(height, min_rows, [&](int first, int end) {
     // Scratch for the rows' padded ends (and whole rows, when narrow); every sum of the ring
     // is written before it is read, so neither is initialised.
-    const auto edge = std::make_unique_for_overwrite<std::uint8_t[]>(
+    const auto edge = std::make_unique_for_overwrite<Sample[]>(
         static_cast<std::size_t>(3 * radius_x + 1) * channels);
-    const auto whole = std::make_unique_for_overwrite<std::uint8_t[]>(
+    const auto whole = std::make_unique_for_overwrite<Sample[]>(
         static_cast<std::size_t>(width + 2 * radius_x) * channels);
     const auto ring =
         std::make_unique_for_overwrite<Sum[]>(static_cast<std::size_t>(window) * samples);
@@ -97,7 +114,7 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
     auto fill = [&](int source_row) {
       Sum* const sums = slot(source_row);
       for_row_padded(src, border_index(border, source_row, height), radius_x, border, edge.get(),
-                     whole.get(), [&](const std::uint8_t* in, int first_pixel, int pixels) {
+                     whole.get(), [&](const Sample* in, int first_pixel, int pixels) {
                        horizontal(in, sums + first_pixel * channels, pixels * channels);
                      });
     };

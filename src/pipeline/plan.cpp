@@ -141,6 +141,9 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
     const Stage& stage = pipeline.stages[i];
     StagePlan step{stage, shape, shape};
     try {
+      // The registry's word on sample types first, so that a chain a type cannot pass is
+      // refused here, before decoding, for size-changing ops (which are not probed) too.
+      ops::require_samples(*stage.op, stage.arguments, shape.format.sample);
       if (stage.op->output_size) {
         const auto [width, height] =
             stage.op->output_size(shape.width, shape.height, stage.arguments);

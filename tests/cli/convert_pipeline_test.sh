@@ -63,5 +63,18 @@ cmp -s "$out/roomy.png" "$out/edges.png" || fail "a budgeted run gives the same 
 status=$?
 [[ $status -eq 2 ]] || fail "a bad --memory value exits 2 (got $status)"
 
+# A 16-bit image into an op that takes u8 only: refused from the header, before decoding, with
+# the caret under the op and the way out; with that way taken, it runs.
+wide=$corpora/png/tests/images/basn2c16.png
+"$tessera" convert "$wide" "$out/wide.png" -p "gray | canny 50 150" >"$out/wide.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "a 16-bit image into canny exits 2 (got $status)"
+grep -qF "stage 2 'canny 50 150' (column 8): canny takes u8 only, got u16: put \`depth u8\` before it" \
+  "$out/wide.out" || fail "the refusal names the op, the types and the hint"
+grep -qxF "         ^" "$out/wide.out" || fail "the caret stands under canny"
+[[ ! -e $out/wide.png ]] || fail "a refused 16-bit pipeline leaves no output"
+"$tessera" convert "$wide" "$out/wide.png" -p "gray | depth u8 | canny 50 150" ||
+  fail "with depth u8 before it, canny runs"
+
 echo "$((failures == 0 ? 1 : 0)) passed, $failures failed"
 exit $((failures > 0))

@@ -16,6 +16,12 @@ done
 grep -qF "ksize=5                  odd kernel size, or 0 to derive it from sigma (integer in 0..255)" \
   "$out/ops.out" || fail "blur's ksize is listed with its default and range"
 grep -qF "low (required)" "$out/ops.out" || fail "canny's required low is marked"
+[[ $(grep -c "^    samples: " "$out/ops.out") -eq $(grep -cE "^[a-z_]+ +.*\]$" "$out/ops.out") ]] ||
+  fail "every op lists the sample types it takes"
+grep -A1 -E "^canny " "$out/ops.out" | grep -qE "^    samples: +u8 only$" ||
+  fail "canny takes u8 only"
+grep -A1 -E "^blur " "$out/ops.out" | grep -qE "^    samples: +u8, u16, f32$" ||
+  fail "blur takes u8, u16 and f32"
 
 "$tessera" ops canny >"$out/canny.out" || fail "tessera ops canny exits 0"
 [[ $(grep -c "^[a-z]" "$out/canny.out") -eq 1 ]] || fail "tessera ops canny shows only canny"

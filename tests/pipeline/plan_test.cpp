@@ -74,8 +74,26 @@ TEST(PipelinePlan, a_stage_that_cannot_take_its_input_is_refused_by_name_before_
   message = refusal("gray | blur 3 | crop 0,0,800,600", {640, 480, PixelFormat::rgb8()});
   EXPECT_NE(message.find("stage 3 'crop 0,0,800,600' (column 17)"), std::string::npos) << message;
   EXPECT_NE(message.find("does not fit in the 640x480 image"), std::string::npos) << message;
-  message = refusal("depth f32 | blur 5", {64, 48, PixelFormat::rgb8()});
-  EXPECT_NE(message.find("stage 2 'blur 5'"), std::string::npos) << message;
+  message = refusal("depth f32 | equalize", {64, 48, PixelFormat::rgb8()});
+  EXPECT_NE(message.find("stage 2 'equalize'"), std::string::npos) << message;
+}
+
+TEST(PipelinePlan, an_op_that_does_not_take_the_sample_type_is_refused_with_a_hint) {
+  const Shape rgb16{640, 480, {ChannelLayout::Rgb, SampleType::U16}};
+  std::string message = refusal("gray | canny 50 150", rgb16);
+  EXPECT_NE(message.find("stage 2 'canny 50 150' (column 8): canny takes u8 only, got u16: put "
+                         "`depth u8` before it"),
+            std::string::npos)
+      << message;
+  // After a size-changing op (which is not probed with pixels) too.
+  message = refusal("depth f32 | rotate 10 | resize 50% | equalize", {64, 48, PixelFormat::rgb8()});
+  EXPECT_NE(message.find("stage 4 'equalize' (column 38): equalize takes u8 only, got f32: put "
+                         "`depth u8` before it"),
+            std::string::npos)
+      << message;
+  // The way out the hint names is planned.
+  EXPECT_NO_THROW(pipeline::plan(pipeline::parse("gray | depth u8 | canny 50 150"), rgb16));
+  EXPECT_NO_THROW(pipeline::plan(pipeline::parse("rotate 33 | depth u8 | equalize"), rgb16));
 }
 
 // Discards rows, so that only the executor's own memory is measured.

@@ -33,6 +33,8 @@ std::string_view streaming_name(const ops::OpDescriptor& op) {
 
 void print_op(const ops::OpDescriptor& op) {
   fmt::print("{:<12} {}  [{}]\n", op.name, op.doc, streaming_name(op));
+  fmt::print("    {:<24} {}{}\n", "samples:", op.samples.text(),
+             op.samples_note.empty() ? "" : fmt::format(" ({})", op.samples_note));
   for (const auto& param : op.params) {
     const std::string usage = param.default_value.empty()
                                   ? fmt::format("{} (required)", param.name)
@@ -51,7 +53,9 @@ int run_ops(const std::vector<std::string>& names) {
         "Ops for pipelines such as `gray | blur 5 | canny 50 150 | rgb`. Values go in the "
         "order listed, or as name=value. In brackets, how a pipeline runs each op: point and "
         "neighbourhood ops and size-changing ones stream in bands; a whole-image op holds its "
-        "image in memory.\n\n");
+        "image in memory. Under each op, the sample types it takes (a pipeline refuses another "
+        "before "
+        "decoding: put `depth u8`, `depth u16` or `depth f32` before the op).\n\n");
     for (const auto& op : ops::all_ops()) print_op(op);
     return 0;
   }

@@ -48,6 +48,23 @@ using tessera::ParamSpec;
 
 class OpArguments;
 
+// The sample types an op takes: a small set of SampleType, written "u8, u16, f32".
+struct SampleTypes {
+  bool u8 = false;
+  bool u16 = false;
+  bool f32 = false;
+
+  static constexpr SampleTypes only_u8() { return {true, false, false}; }
+  static constexpr SampleTypes all() { return {true, true, true}; }
+  constexpr bool has(SampleType type) const {
+    return type == SampleType::U8 ? u8 : type == SampleType::U16 ? u16 : f32;
+  }
+  // "u8 only", "u8, u16, f32".
+  std::string text() const;
+
+  friend constexpr bool operator==(SampleTypes, SampleTypes) = default;
+};
+
 namespace detail {
 // How the pipeline's executor streams an op (bands, row mappers, row consumers): internal, in
 // src/ops/streaming.h.
@@ -77,7 +94,22 @@ struct OpDescriptor {
   std::function<void(const OpArguments&)> check;
   // The executor's hooks; null when the op has none (it then runs as its access says).
   std::shared_ptr<const detail::StreamingHooks> streaming;
+  // The sample types the op takes with some arguments: what `tessera ops` lists, and what
+  // the pipeline's plan checks before any pixel is decoded. The single source: the op's C++
+  // function checks its input against it too (u8 only unless the op says otherwise).
+  SampleTypes samples = SampleTypes::only_u8();
+  // Where some arguments narrow `samples` (rotate by an angle that is not a quarter turn
+  // takes u8 only): the types with these arguments, and `samples_note` says when, in a few
+  // words for `tessera ops` and the refusal. Empty: `samples` whatever the arguments.
+  std::function<SampleTypes(const OpArguments&)> samples_with;
+  std::string_view samples_note;
 };
+
+// The sample types `op` takes with `arguments`.
+SampleTypes samples_of(const OpDescriptor& op, const OpArguments& arguments);
+// Throws Error(InvalidArgument) unless `op` with `arguments` takes `sample`, in the words the
+// plan shows under the stage: "canny takes u8 only, got u16: put `depth u8` before it".
+void require_samples(const OpDescriptor& op, const OpArguments& arguments, SampleType sample);
 
 // How a pipeline runs an op beyond what its access says: an op that changes the size may still
 // stream rows (resize, crop), and a whole-image op may take its input in bands (canny).
