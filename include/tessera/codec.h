@@ -105,7 +105,7 @@ struct ImageInfo {
 enum class FailOn { Error, Warning, None };
 
 struct DecodeOptions {
-  Limits limits;
+  Limits limits{};
   // read() turns and flips the pixels so that they display upright, as EXIF orientation says.
   bool apply_orientation = true;
   // Shrink-on-load: the decoder may deliver a smaller image, but never narrower or shorter
@@ -281,8 +281,8 @@ struct EncodeOptions {
   int png_compression = 6;                                      // PNG zlib level, 0..9
   bool lossless = false;                                        // WebP
   TiffCompression tiff_compression = TiffCompression::Deflate;  // TIFF
-  bool tiled = false;                  // TIFF: 256x256 tiles instead of strips
-  std::vector<std::byte> icc_profile;  // embedded when the format can carry it
+  bool tiled = false;                    // TIFF: 256x256 tiles instead of strips
+  std::vector<std::byte> icc_profile{};  // embedded when the format can carry it
   // JPEG, gray8 rows: written as the colour file that `rgb` of them would give, byte for byte
   // (Y is the gray, Cb and Cr are neutral), without making the colour rows. A pipeline ending
   // in `gray ... | rgb` to JPEG uses it (pipeline::Job).

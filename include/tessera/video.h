@@ -77,7 +77,7 @@ struct ReaderOptions {
   // Every frame buffer is charged to it; nullptr: none. Held by pointer: it must outlive the
   // reader's frames.
   MemoryBudget* budget = nullptr;
-  Limits limits;  // max_pixels per frame
+  Limits limits{};  // max_pixels per frame
   // What damage does. Error: a packet the decoder rejects (its strict checks are on) or a frame
   // it had to conceal ends the reading with CorruptData naming the frame; a frame decoded
   // without one of its references (a clip cut between key frames) is a warning. Warning: that
@@ -134,12 +134,12 @@ struct Progress {
 struct RunOptions {
   // Output codec: "h264", "hevc", "vp9", "av1", "ffv1"; empty: the container's usual one
   // (h264 for .mp4/.mov/.mkv/.avi, vp9 for .webm).
-  std::string codec;
-  int crf = -1;         // the encoder's own crf; -1: its default
-  std::string preset;   // the encoder's own preset ("veryfast", ...); empty: its default
-  int every = 1;        // process every Nth frame
-  double start = 0;     // seconds
-  double duration = 0;  // seconds; 0: to the end
+  std::string codec{};
+  int crf = -1;          // the encoder's own crf; -1: its default
+  std::string preset{};  // the encoder's own preset ("veryfast", ...); empty: its default
+  int every = 1;         // process every Nth frame
+  double start = 0;      // seconds
+  double duration = 0;   // seconds; 0: to the end
   // An image sequence input's frames a second; 0: 25, as ffmpeg's image2. Any other input:
   // InvalidArgument (a video keeps its timestamps).
   double sequence_rate = 0;
@@ -152,10 +152,10 @@ struct RunOptions {
   int frames_in_flight = 0;  // frames between decoder and encoder at once; 0: one per core + 1
   bool copy_audio = true;    // copy audio and subtitle streams untouched
   FailOn fail_on = FailOn::Error;  // as ReaderOptions::fail_on
-  Limits limits;
+  Limits limits{};
   // Checked between frames: a stop request ends the run early with a complete, playable file
   // of the frames done so far (RunSummary::interrupted).
-  std::stop_token stop;
+  std::stop_token stop{};
   // Called after each frame is written, on the thread that writes.
   std::function<void(const Progress&)> progress;
 };

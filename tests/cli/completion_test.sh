@@ -36,6 +36,9 @@ bash --norc --noprofile -c '
   expect "tessera convert a.jpg b.png -p bl" blur
   expect "tessera convert a.jpg b.png -p \"gray | bl\"" "gray | blur"
   expect "tessera convert a.jpg b.png -p \"gray | blur 5 | ca\"" "gray | blur 5 | canny"
+  # As bash gives the word while a quote is open: with the quote, which the candidates leave out.
+  expect "tessera convert a.jpg b.png -p \"'"'"'gray | bl\"" "gray | blur"
+  expect "tessera convert a.jpg b.png -p '"'"'\"gray | bl'"'"'" "gray | blur"
   expect "tessera ops ca" canny
   expect "tessera help ba" batch
   exit $failures

@@ -124,7 +124,7 @@ if cflags=$(pkg-config --cflags tessera) && libs=$(pkg-config --libs tessera) &&
   private=$(pkg-config --print-requires-private tessera) &&
   static_libs="$prefix/lib/libtessera.a $(pkg-config --libs $private)"; then
   # shellcheck disable=SC2086 # the flags are words
-  if g++ -std=c++20 -O1 -c "$consumer/thumbnail.cpp" -o "$work/thumbnail.o" $cflags &&
+  if g++ -std=c++20 -O1 -Wall -Wextra -Werror -c "$consumer/thumbnail.cpp" -o "$work/thumbnail.o" $cflags &&
     g++ "$work/thumbnail.o" -o "$work/thumbnail-pc" $libs &&
     g++ "$work/thumbnail.o" -o "$work/thumbnail-pc-static" \
       $static_libs; then

@@ -69,7 +69,9 @@ _tessera() {{
     local lead=${{word%%[! ]*}}
     word=${{word#"$lead"}}
     local prefix="${{before}}${{lead}}"
-    prefix=${{prefix#\"}}
+    # The word as typed keeps its opening quote, which readline leaves out of what it matches:
+    # a candidate that kept it would be inserted again after the text (-p 'gray | bl<TAB>).
+    prefix=${{prefix#[\"\']}}
     mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$ops" -- "$word")  # one per line: spaces
     return
   fi

@@ -28,8 +28,8 @@ namespace tessera::batch {
 struct Options {
   // A folder (walked as it goes, never listed whole), a file naming one path per line, or "-"
   // for paths on standard input.
-  std::filesystem::path input;
-  std::filesystem::path output;                  // a folder; made if missing
+  std::filesystem::path input{};
+  std::filesystem::path output{};                // a folder; made if missing
   const pipeline::Pipeline* pipeline = nullptr;  // nullptr: convert only
   int jobs = 0;                                  // files at once; 0: one per core
   // The cores this run may use (its files' ops spread over cores / jobs each); 0: the
@@ -42,21 +42,21 @@ struct Options {
   // is less). nullptr: the calling thread's current budget (BudgetScope), if any. It must
   // outlive the run.
   MemoryBudget* within = nullptr;
-  std::string format;  // output extension without the dot ("jpg", "png", ...); empty: the input's
-  EncodeOptions encode;
-  Limits limits;                   // per file (budget ignored: `memory` is the budget)
+  std::string format{};  // output extension without the dot ("jpg", "png", ...); empty: the input's
+  EncodeOptions encode{};
+  Limits limits{};                 // per file (budget ignored: `memory` is the budget)
   bool apply_orientation = true;   // see DecodeOptions (`--no-rotate`)
   bool shrink_on_load = true;      // see DecodeOptions
   FailOn fail_on = FailOn::Error;  // see DecodeOptions
   bool recursive = false;          // walk subfolders (their names are kept in the output)
   // Files a folder's walk passes over: what the run writes itself where it may be walked (a
   // report in the input folder, and the report's temporary while it is written).
-  std::vector<std::filesystem::path> exclude;
+  std::vector<std::filesystem::path> exclude{};
   // With a folder as `input`: take only these of its files (names relative to it), in this
   // order, instead of walking it; each as the walk would meet it, so its output keeps its name
   // under `output` and a file that is not an image is skipped, not failed. A distributed run
   // walks the folder once and hands each task its share this way. Empty: walk the folder.
-  std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> files{};
   // Skip inputs whose output already exists (outputs appear complete), after removing the
   // temporaries a killed run left behind.
   bool resume = false;
@@ -66,7 +66,7 @@ struct Options {
   int shards = 1;
   // Once requested (Ctrl-C), no more inputs are taken; the files in flight finish, so each
   // output is complete or absent and no temporary stays.
-  std::stop_token stop;
+  std::stop_token stop{};
 };
 
 enum class Status { Done, Failed, Skipped };

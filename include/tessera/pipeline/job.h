@@ -24,17 +24,17 @@
 namespace tessera::pipeline {
 
 struct JobOptions {
-  Limits limits;
+  Limits limits{};
   bool apply_orientation = true;
   bool shrink_on_load = true;      // DecodeOptions::shrink_on_load (`--no-shrink-on-load`)
   FailOn fail_on = FailOn::Error;  // DecodeOptions::fail_on (`--fail-on`)
   bool print_warnings = true;      // DecodeOptions::print_warnings; warnings() has them either way
-  EncodeOptions encode;
+  EncodeOptions encode{};
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h
   // The output format's extension ("png"): needed when the output is "-" (standard output),
   // which has no name to read it from; empty: from the output's name.
-  std::string output_format;
+  std::string output_format{};
   // Called before each band is read and before each is written (on the threads that read and
   // write, so possibly on two threads at once: it must be thread-safe), and last when the output is
   // encoded, just before it is renamed into place: an exception it throws abandons the job as an

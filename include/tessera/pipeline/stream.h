@@ -47,7 +47,7 @@ struct StreamOptions {
   // queues and windows stay a few MiB; 128 for an image already in memory, whose bands are
   // small next to it (where its bands run as tasks on all cores, the tasks running at once
   // share a band's rows, at least 32 each).
-  std::optional<int> strip_rows;
+  std::optional<int> strip_rows{};
   IoThreads io = IoThreads::Own;
 };
 

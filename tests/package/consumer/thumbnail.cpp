@@ -14,9 +14,11 @@ int main(int argc, char** argv) {
   }
   try {
     const int width = std::stoi(argv[3]);
-    const tessera::Image photo = tessera::read(argv[1]);
+    // Options as the README writes them, designated (package_test.sh compiles this file with
+    // -Wall -Wextra -Werror: GCC 12 warns of members left out without a default of their own).
+    const tessera::Image photo = tessera::read(argv[1], {.fail_on = tessera::FailOn::Error});
     const tessera::Image thumb = tessera::ops::resize(photo.view(), {.width = width});
-    tessera::write(thumb, argv[2]);
+    tessera::write(thumb, argv[2], {.quality = 90, .png_compression = 9});
     const tessera::Image back = tessera::read(argv[2]);
     const int height =
         static_cast<int>(static_cast<long long>(photo.height()) * width / photo.width());
