@@ -105,6 +105,18 @@ for target in tessera::tessera tessera::shared; do
   fi
   step "find_package(tessera), $target"
 done
+# A component that does not exist is refused in words, not only "tessera_FOUND set to FALSE".
+mkdir -p "$work/wrong-component"
+printf '%s\n' "cmake_minimum_required(VERSION 3.25)" "project(wrong LANGUAGES CXX)" \
+  "find_package(tessera 0.1 CONFIG REQUIRED COMPONENTS videos)" >"$work/wrong-component/CMakeLists.txt"
+if cmake -S "$work/wrong-component" -B "$work/wrong-component/build" -DCMAKE_PREFIX_PATH="$prefix" \
+  >"$work/wrong-component.log" 2>&1; then
+  fail "find_package(tessera COMPONENTS videos) configured"
+else
+  log=$(cat "$work/wrong-component.log")
+  grep -qF "tessera has no component 'videos'" <<<"$log" ||
+    fail "a wrong component is not named: $(tail -5 <<<"$log")"
+fi
 # The shared one runs on the installed libtessera.so (the build's RPATH), not a copy inside.
 # (Outputs are captured before grep reads them: grep -q stops early, and under pipefail the
 # writer's SIGPIPE would fail the check.)
