@@ -14,7 +14,7 @@ packages=(
   # Ops: portable SIMD with runtime dispatch, and threads over row strips.
   libhwy-dev libtbb-dev
   # Codecs: each format on the library made for it.
-  libjpeg62-turbo-dev libspng-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
+  libjpeg62-turbo-dev libspng-dev zlib1g-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
   # Colour management: CMYK through its embedded ICC profile to sRGB (as libvips does).
   liblcms2-dev
   # Video: FFmpeg's libraries (demux, decode, encode, mux, pixel conversion).
