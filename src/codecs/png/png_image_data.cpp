@@ -85,6 +85,14 @@ std::optional<PngDataProblem> PngImageData::end_chunk() {
   return std::nullopt;
 }
 
+std::optional<PngDataProblem> PngImageData::read_chunk_data(std::size_t& size) {
+  size = std::min<std::size_t>(left_in_chunk_, input_.size());
+  if (std::fread(input_.data(), 1, size, file_) != size) return file_ended();
+  crc_ = static_cast<std::uint32_t>(crc32(crc_, input_.data(), static_cast<uInt>(size)));
+  left_in_chunk_ -= static_cast<std::uint32_t>(size);
+  return std::nullopt;
+}
+
 std::optional<PngDataProblem> PngImageData::refill() {
   while (left_in_chunk_ == 0) {
     if (started_) {
@@ -106,10 +114,8 @@ std::optional<PngDataProblem> PngImageData::refill() {
     if (!in_image_data_)
       return damaged("IDAT stream too short: the image data ends before its rows");
   }
-  const std::size_t size = std::min<std::size_t>(left_in_chunk_, input_.size());
-  if (std::fread(input_.data(), 1, size, file_) != size) return file_ended();
-  crc_ = static_cast<std::uint32_t>(crc32(crc_, input_.data(), static_cast<uInt>(size)));
-  left_in_chunk_ -= static_cast<std::uint32_t>(size);
+  std::size_t size = 0;
+  if (auto problem = read_chunk_data(size)) return problem;
   stream_.next_in = input_.data();
   stream_.avail_in = static_cast<uInt>(size);
   return std::nullopt;
@@ -166,10 +172,8 @@ std::optional<PngDataProblem> PngImageData::finish() {
       if (left_in_chunk_ > kMaxChunkBytes) return damaged("a chunk is larger than 64 MiB");
     }
     while (left_in_chunk_ != 0) {
-      const std::size_t size = std::min<std::size_t>(left_in_chunk_, input_.size());
-      if (std::fread(input_.data(), 1, size, file_) != size) return file_ended();
-      crc_ = static_cast<std::uint32_t>(crc32(crc_, input_.data(), static_cast<uInt>(size)));
-      left_in_chunk_ -= static_cast<std::uint32_t>(size);
+      std::size_t size = 0;
+      if (auto problem = read_chunk_data(size)) return problem;
     }
     if (auto problem = end_chunk()) return problem;
     const bool was_image_data = in_image_data_;

@@ -43,6 +43,8 @@ class PngImageData {
 
  private:
   std::optional<PngDataProblem> read_chunk_header();
+  // The next bytes of the current chunk into input_ (as many as fit: `size`), its CRC updated.
+  std::optional<PngDataProblem> read_chunk_data(std::size_t& size);
   std::optional<PngDataProblem> refill();
   std::optional<PngDataProblem> end_chunk();
 
