@@ -8,11 +8,14 @@
 
 #include <fstream>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "support/corpora.h"
 #include "support/images.h"
 #include "tessera/codec.h"
 #include "tessera/error.h"
+#include "tessera/ops/color.h"
 
 namespace tessera {
 namespace {
@@ -86,6 +89,41 @@ TEST_F(BmpPnmRoundTrip, bmp_round_trips_rgb_and_rgba_exactly_and_widens_grey) {
   const Image widened = read(folder_ / "grey.bmp");
   ASSERT_EQ(widened.format(), PixelFormat::rgb8());
   EXPECT_EQ(std::to_integer<int>(widened.row(2)[3 * 5 + 1]), std::to_integer<int>(grey.row(2)[5]));
+}
+
+// The encoder gathers rows into blocks of about 256 KiB per write: sizes below, at and across
+// a block (3001x50 RGB is 29 rows a block, then 21), one row, one column, every layout, and
+// 16-bit input (reduced to 8 bits first), read back by Pillow.
+TEST_F(BmpPnmRoundTrip, bmp_written_in_blocks_is_read_by_pillow_as_written) {
+  const std::vector<std::pair<int, int>> sizes = {{1, 1}, {1, 9}, {9, 1}, {31, 17}, {3001, 50}};
+  for (const auto layout :
+       {ChannelLayout::Gray, ChannelLayout::GrayAlpha, ChannelLayout::Rgb, ChannelLayout::Rgba}) {
+    for (const auto sample : {SampleType::U8, SampleType::U16}) {
+      for (const auto& [width, height] : sizes) {
+        const PixelFormat format{layout, sample};
+        SCOPED_TRACE(format.name() + " " + std::to_string(width) + "x" + std::to_string(height));
+        const Image original = testing::pattern(width, height, format, width + height);
+        write(original, folder_ / "blocks.bmp");
+        const Image narrow = ops::convert_depth(original.view(), SampleType::U8);
+        // BMP has no grey: it is stored as RGB (grey+alpha as RGBA), as Pillow reads it back.
+        const PixelFormat stored{format.has_alpha() ? ChannelLayout::Rgba : ChannelLayout::Rgb,
+                                 SampleType::U8};
+        Image expected = Image::create(width, height, stored);
+        for (int y = 0; y < height; ++y) {
+          for (int x = 0; x < width; ++x) {
+            for (int c = 0; c < stored.channels(); ++c) {
+              const int source = format.channels() >= 3 ? c : c == 3 ? 1 : 0;
+              expected.row(y)[x * stored.channels() + c] =
+                  narrow.row(y)[x * format.channels() + source];
+            }
+          }
+        }
+        const testing::PillowImage pillow = testing::pillow_decode(folder_ / "blocks.bmp");
+        ASSERT_TRUE(pillow.decoded);
+        EXPECT_EQ(testing::mismatch_with(expected, pillow), "");
+      }
+    }
+  }
 }
 
 TEST_F(BmpPnmRoundTrip, hostile_headers_are_corrupt_data) {

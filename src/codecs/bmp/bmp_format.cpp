@@ -18,6 +18,7 @@ FormatEntry bmp_format() {
           },
       .open_decoder = open_bmp_decoder,
       .open_encoder = open_bmp_encoder,
+      .encoder_working_bytes = bmp_encoder_working_bytes,
   };
 }
 
