@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-16, ASan + UBSan + LeakSanitizer) and runs each for a
-# while, seeded from ../shared/corpora: eight targets at 60 s each, one per core at a time (about
-# 4 minutes on 2 cores). Any crash, sanitizer report, leak or timeout fails the run and leaves the input in build-fuzz/findings/: add it under tests/crashers/<format>/, where
-# the test suite decodes it on every run from then on.
+# while, seeded from ../shared/corpora: nine targets at 60 s each, one per core at a time (about
+# 5 minutes on 2 cores; scripts/test.sh gives each 30 s). Any crash, sanitizer report, leak or
+# timeout fails the run and leaves the input in build-fuzz/findings/: add it under
+# tests/crashers/<format>/, where the test suite decodes it on every run from then on.
 #
 #   bash scripts/fuzz.sh            # 60 s per target
 #   FUZZ_SECONDS=600 bash scripts/fuzz.sh
