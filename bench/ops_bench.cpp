@@ -2,6 +2,9 @@
 // 1920x1080 and 4000x3000, on one thread and on all cores. Prints each median and the
 // tessera/OpenCV ratio (< 1 means tessera is faster). Target (ops issue): every ratio <= 1.0,
 // and the seed pipeline `gray | blur 5 | canny 50 150 | rgb` >= 1.5x faster than OpenCV's calls.
+// The ops that matter on 16-bit and float images (issue 21) also run on the same photo promoted
+// to u16 and f32 (full scale to full scale, as `depth` does), OpenCV on CV_16U and CV_32F: those
+// rows are named "op u16" and "op f32".
 //
 //   build/bench/ops_bench [PHOTO.jpg] [--benchmark_filter=...]
 //
@@ -29,10 +32,14 @@ namespace {
 
 namespace ops = tessera::ops;
 
+using tessera::SampleType;
+constexpr SampleType kSampleTypes[] = {SampleType::U8, SampleType::U16, SampleType::F32};
+
+// The photo at one size, in each sample type (indexed by SampleType).
 struct Photo {
   std::string size_name;
-  tessera::Image rgb, gray;
-  cv::Mat rgb_mat, gray_mat;
+  tessera::Image rgb[3], gray[3];
+  cv::Mat rgb_mat[3], gray_mat[3];
 };
 
 std::vector<Photo>& photos() {
@@ -41,8 +48,15 @@ std::vector<Photo>& photos() {
 }
 
 cv::Mat as_mat(const tessera::Image& image) {
-  return cv::Mat(image.height(), image.width(), CV_MAKETYPE(CV_8U, image.format().channels()),
+  const int depth = image.format().sample == SampleType::U8    ? CV_8U
+                    : image.format().sample == SampleType::U16 ? CV_16U
+                                                               : CV_32F;
+  return cv::Mat(image.height(), image.width(), CV_MAKETYPE(depth, image.format().channels()),
                  image.data(), static_cast<std::size_t>(image.stride()));
+}
+
+const char* type_suffix(SampleType type) {
+  return type == SampleType::U8 ? "" : type == SampleType::U16 ? " u16" : " f32";
 }
 
 struct OpPair {
@@ -50,7 +64,11 @@ struct OpPair {
   bool on_gray;
   std::function<void(const tessera::Image&)> ours;
   std::function<void(const cv::Mat&)> theirs;
+  std::vector<SampleType> types = {SampleType::U8};
 };
+
+// The types issue 21's benchmark rows cover.
+const std::vector<SampleType> kEveryType = {SampleType::U8, SampleType::U16, SampleType::F32};
 
 // OpenCV's four calls for the seed pipeline, against both of tessera's forms.
 void opencv_seed_pipeline(const cv::Mat& s) {
@@ -76,7 +94,8 @@ std::vector<OpPair> op_pairs() {
          cv::Mat d;
          cv::GaussianBlur(s, d, {5, 5}, 0);
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"box_blur 3", false,
        [](const auto& s) { benchmark::DoNotOptimize(ops::box_blur(s.view(), 3).data()); },
        [](const cv::Mat& s) {
@@ -101,7 +120,8 @@ std::vector<OpPair> op_pairs() {
          cv::Mat d;
          cv::medianBlur(s, d, 3);
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"median 5", true,
        [](const auto& s) { benchmark::DoNotOptimize(ops::median(s.view(), 5).data()); },
        [](const cv::Mat& s) {
@@ -109,6 +129,16 @@ std::vector<OpPair> op_pairs() {
          cv::medianBlur(s, d, 5);
          benchmark::DoNotOptimize(d.data);
        }},
+      // OpenCV has no sharpen: its unsharp mask is a Gaussian blur and addWeighted.
+      {"sharpen", false,
+       [](const auto& s) { benchmark::DoNotOptimize(ops::sharpen(s.view(), 1, 1).data()); },
+       [](const cv::Mat& s) {
+         cv::Mat soft, d;
+         cv::GaussianBlur(s, soft, {0, 0}, 1);
+         cv::addWeighted(s, 2, soft, -1, 0, d);
+         benchmark::DoNotOptimize(d.data);
+       },
+       kEveryType},
       {"sobel 1 0", true,
        [](const auto& s) { benchmark::DoNotOptimize(ops::sobel(s.view(), 1, 0).data()); },
        [](const cv::Mat& s) {
@@ -180,7 +210,8 @@ std::vector<OpPair> op_pairs() {
          const auto m = cv::getRotationMatrix2D({(s.cols - 1) / 2.0f, (s.rows - 1) / 2.0f}, -30, 1);
          cv::warpAffine(s, d, m, s.size());
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"resize 50% linear", false,
        [](const auto& s) {
          benchmark::DoNotOptimize(
@@ -190,7 +221,8 @@ std::vector<OpPair> op_pairs() {
          cv::Mat d;
          cv::resize(s, d, {s.cols / 2, s.rows / 2}, 0, 0, cv::INTER_LINEAR);
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"resize 50% area", false,
        [](const auto& s) {
          benchmark::DoNotOptimize(
@@ -200,7 +232,8 @@ std::vector<OpPair> op_pairs() {
          cv::Mat d;
          cv::resize(s, d, {s.cols / 2, s.rows / 2}, 0, 0, cv::INTER_AREA);
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"resize 50% lanczos", false,
        [](const auto& s) {
          benchmark::DoNotOptimize(
@@ -210,7 +243,8 @@ std::vector<OpPair> op_pairs() {
          cv::Mat d;
          cv::resize(s, d, {s.cols / 2, s.rows / 2}, 0, 0, cv::INTER_LANCZOS4);
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"seed pipeline", false,
        [](const auto& s) {
          const auto gray = ops::gray(s.view());
@@ -256,35 +290,43 @@ int main(int argc, char** argv) {
        {std::tuple{"1920x1080", 1920, 1080}, {"4000x3000", 4000, 3000}}) {
     Photo photo;
     photo.size_name = name;
-    photo.rgb = tessera::Image::create(width, height, tessera::PixelFormat::rgb8());
-    cv::resize(as_mat(original), as_mat(photo.rgb), {width, height}, 0, 0, cv::INTER_AREA);
-    photo.gray = ops::gray(photo.rgb.view());
-    photo.rgb_mat = as_mat(photo.rgb);
-    photo.gray_mat = as_mat(photo.gray);
+    tessera::Image rgb = tessera::Image::create(width, height, tessera::PixelFormat::rgb8());
+    cv::resize(as_mat(original), as_mat(rgb), {width, height}, 0, 0, cv::INTER_AREA);
+    for (const SampleType type : kSampleTypes) {
+      const int index = static_cast<int>(type);
+      photo.rgb[index] = ops::convert_depth(rgb.view(), type);
+      photo.gray[index] = ops::gray(photo.rgb[index].view());
+      photo.rgb_mat[index] = as_mat(photo.rgb[index]);
+      photo.gray_mat[index] = as_mat(photo.gray[index]);
+    }
     photos().push_back(std::move(photo));
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const auto pairs = op_pairs();
   for (const auto& pair : pairs) {
-    for (const Photo& photo : photos()) {
-      for (int threads : {1, cores}) {
-        const tessera::Image& ours_input = pair.on_gray ? photo.gray : photo.rgb;
-        const cv::Mat& theirs_input = pair.on_gray ? photo.gray_mat : photo.rgb_mat;
-        benchmark::RegisterBenchmark(bench_name("tessera", pair.name, photo, threads).c_str(),
-                                     [&pair, &ours_input, threads](benchmark::State& state) {
-                                       tbb::global_control limit(
-                                           tbb::global_control::max_allowed_parallelism, threads);
-                                       for (auto _ : state) pair.ours(ours_input);
-                                     })
-            ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
-        benchmark::RegisterBenchmark(bench_name("opencv", pair.name, photo, threads).c_str(),
-                                     [&pair, &theirs_input, threads](benchmark::State& state) {
-                                       cv::setNumThreads(threads);
-                                       for (auto _ : state) pair.theirs(theirs_input);
-                                     })
-            ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
+    for (const SampleType type : pair.types) {
+      const int index = static_cast<int>(type);
+      const std::string name = pair.name + type_suffix(type);
+      for (const Photo& photo : photos()) {
+        for (int threads : {1, cores}) {
+          const tessera::Image& ours_input = pair.on_gray ? photo.gray[index] : photo.rgb[index];
+          const cv::Mat& theirs_input = pair.on_gray ? photo.gray_mat[index] : photo.rgb_mat[index];
+          benchmark::RegisterBenchmark(bench_name("tessera", name, photo, threads).c_str(),
+                                       [&pair, &ours_input, threads](benchmark::State& state) {
+                                         tbb::global_control limit(
+                                             tbb::global_control::max_allowed_parallelism, threads);
+                                         for (auto _ : state) pair.ours(ours_input);
+                                       })
+              ->Unit(benchmark::kMillisecond)
+              ->UseRealTime();
+          benchmark::RegisterBenchmark(bench_name("opencv", name, photo, threads).c_str(),
+                                       [&pair, &theirs_input, threads](benchmark::State& state) {
+                                         cv::setNumThreads(threads);
+                                         for (auto _ : state) pair.theirs(theirs_input);
+                                       })
+              ->Unit(benchmark::kMillisecond)
+              ->UseRealTime();
+        }
       }
     }
   }
@@ -293,13 +335,16 @@ int main(int argc, char** argv) {
   fmt::print(
       "\n| op | size | threads | tessera ms | OpenCV ms | ratio |\n|---|---|---|---|---|---|\n");
   for (const auto& pair : pairs) {
-    for (const Photo& photo : photos()) {
-      for (int threads : {1, cores}) {
-        const auto ours = medians.find(bench_name("tessera", pair.name, photo, threads));
-        const auto theirs = medians.find(bench_name("opencv", pair.name, photo, threads));
-        if (ours == medians.end() || theirs == medians.end()) continue;
-        fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} |\n", pair.name, photo.size_name,
-                   threads, ours->second, theirs->second, ours->second / theirs->second);
+    for (const SampleType type : pair.types) {
+      const std::string name = pair.name + type_suffix(type);
+      for (const Photo& photo : photos()) {
+        for (int threads : {1, cores}) {
+          const auto ours = medians.find(bench_name("tessera", name, photo, threads));
+          const auto theirs = medians.find(bench_name("opencv", name, photo, threads));
+          if (ours == medians.end() || theirs == medians.end()) continue;
+          fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} |\n", name, photo.size_name,
+                     threads, ours->second, theirs->second, ours->second / theirs->second);
+        }
       }
     }
   }
