@@ -141,69 +141,22 @@ Image convolve(ImageView src, const Kernel& kernel, double divisor, double offse
 
 namespace {
 
-// A strict order for nth_element on every sample, NaN included (above every number; `<` alone
-// is no order once a NaN is in the window).
+// Every sample type: the median of each ksize x ksize window (edges replicated, as
+// cv::medianBlur) by a selection network on whole vectors, so bit-identical to OpenCV's
+// networks (floats: NaN sorts above every number). Rows narrower than the window are padded
+// whole; wider ones are read in place, and only the r pixels at each end come from small padded
+// copies (3r pixels of each window row).
 template <typename Sample>
-bool ordered(Sample a, Sample b) {
-  if constexpr (std::is_same_v<Sample, float>) {
-    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
-  }
-  return a < b;
-}
-
-// u16 and f32: the median of each ksize x ksize window (edges replicated, as cv::medianBlur),
-// taken by nth_element over the gathered window: the same value OpenCV's sorting networks
-// give, so bit-identical. Scalar (the u8 form is Highway's sorting network).
-template <typename Sample>
-void median_scalar(ImageView src, MutableImageView dst, int ksize) {
+void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const int r = ksize / 2;
   const int width = src.width();
   const int channels = src.format().channels();
-  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    std::vector<const Sample*> rows(ksize);
-    std::vector<Sample> window(static_cast<std::size_t>(ksize) * ksize);
-    const auto middle = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
-    for (int y = first; y < end; ++y) {
-      for (int k = 0; k < ksize; ++k) {
-        rows[k] = src.row<Sample>(detail::replicate(y - r + k, src.height()));
-      }
-      Sample* out = dst.row<Sample>(y);
-      for (int x = 0; x < width; ++x) {
-        for (int c = 0; c < channels; ++c) {
-          std::size_t n = 0;
-          for (int k = 0; k < ksize; ++k) {
-            for (int j = -r; j <= r; ++j) {
-              window[n++] = rows[k][detail::replicate(x + j, width) * channels + c];
-            }
-          }
-          std::nth_element(window.begin(), middle, window.end(), ordered<Sample>);
-          out[x * channels + c] = *middle;
-        }
-      }
-    }
-  });
-}
-
-}  // namespace
-
-void median(ImageView src, MutableImageView dst, int ksize) {
-  check_parameter("median", kMedianSize, ksize);
-  detail::require_filter_arguments("median", src, dst);
-  if (src.format().sample == SampleType::U16) {
-    return median_scalar<std::uint16_t>(src, dst, ksize);
-  }
-  if (src.format().sample == SampleType::F32) return median_scalar<float>(src, dst, ksize);
-  const int r = ksize / 2;
-  const int width = src.width();
-  const int channels = src.format().channels();
-  // Rows narrower than the window are padded whole; wider ones are read in place, and only the
-  // r pixels at each end come from small padded copies (3r pixels of each window row).
   const bool narrow = width < 2 * r + 1;
   const int padded_pixels = narrow ? width + 2 * r : 3 * r;
   const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    const auto padded = std::make_unique_for_overwrite<std::uint8_t[]>(padded_samples * ksize);
-    std::vector<const std::uint8_t*> rows(ksize), window(ksize);
+    const auto padded = std::make_unique_for_overwrite<Sample[]>(padded_samples * ksize);
+    std::vector<const Sample*> rows(ksize), window(ksize);
     // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
     const auto pad = [&](int from, int count) {
       for (int k = 0; k < ksize; ++k) {
@@ -214,9 +167,9 @@ void median(ImageView src, MutableImageView dst, int ksize) {
     };
     for (int y = first; y < end; ++y) {
       for (int k = 0; k < ksize; ++k) {
-        rows[k] = src.row<std::uint8_t>(detail::replicate(y - r + k, src.height()));
+        rows[k] = src.row<Sample>(detail::replicate(y - r + k, src.height()));
       }
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      Sample* out = dst.row<Sample>(y);
       if (narrow) {
         pad(-r, width + 2 * r);
         simd::median_row(window.data(), ksize, channels, out, width * channels);
@@ -230,6 +183,21 @@ void median(ImageView src, MutableImageView dst, int ksize) {
       simd::median_row(window.data(), ksize, channels, out + (width - r) * channels, r * channels);
     }
   });
+}
+
+}  // namespace
+
+void median(ImageView src, MutableImageView dst, int ksize) {
+  check_parameter("median", kMedianSize, ksize);
+  detail::require_filter_arguments("median", src, dst);
+  switch (src.format().sample) {
+    case SampleType::U8:
+      return median_rows<std::uint8_t>(src, dst, ksize);
+    case SampleType::U16:
+      return median_rows<std::uint16_t>(src, dst, ksize);
+    case SampleType::F32:
+      return median_rows<float>(src, dst, ksize);
+  }
 }
 
 Image median(ImageView src, int ksize, AllocationOptions options, std::source_location site) {

@@ -12,9 +12,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <vector>
 
 #include "support/band_source.h"
 #include "support/corpora.h"
@@ -301,6 +305,56 @@ TEST(DepthNaN, median_of_a_float_window_with_nan_is_defined_nan_sorting_above_nu
   // The centre's window: 0.6 NaN 0.8 / NaN 1.2 1.3 / 1.6 1.7 NaN, in order 0.6 0.8 1.2 1.3 1.6
   // 1.7 NaN NaN NaN: the fifth of nine is 1.6.
   EXPECT_FLOAT_EQ(median.view().row<float>(2)[2], 1.6f);
+}
+
+// The vector kernels order floats as int32 keys: a float image wide enough for whole vectors,
+// with NaNs, infinities, negatives and signed zeros, against nth_element in the order NaN last.
+TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_sort) {
+  const int width = 203, height = 11;
+  Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
+  std::uint32_t state = 12345;
+  const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                            -std::numeric_limits<float>::quiet_NaN(),
+                            std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(),
+                            0.0f,
+                            -0.0f};
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      state = state * 1664525u + 1013904223u;
+      const float value = static_cast<float>(static_cast<int>(state >> 16) % 2001 - 1000) / 7.0f;
+      image.mutable_view().row<float>(y)[x] =
+          (state >> 8) % 9 == 0 ? specials[(state >> 4) % 6] : value;
+    }
+  }
+  const auto nan_last = [](float a, float b) {
+    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
+    return a < b;
+  };
+  for (const int ksize : {3, 5}) {
+    SCOPED_TRACE(ksize);
+    const Image median = ops::median(image.view(), ksize);
+    const int r = ksize / 2;
+    int differences = 0;
+    for (int y = 0; y < height; ++y) {
+      for (int x = 0; x < width; ++x) {
+        std::vector<float> window;
+        for (int dy = -r; dy <= r; ++dy) {
+          for (int dx = -r; dx <= r; ++dx) {
+            const int yy = std::clamp(y + dy, 0, height - 1), xx = std::clamp(x + dx, 0, width - 1);
+            window.push_back(image.view().row<float>(yy)[xx]);
+          }
+        }
+        std::nth_element(window.begin(), window.begin() + window.size() / 2, window.end(),
+                         nan_last);
+        const float expected = window[window.size() / 2];
+        const float got = median.view().row<float>(y)[x];
+        // Equal as values (0 and -0 are one value to `<`), NaN where the window's middle is NaN.
+        if (std::isnan(expected) ? !std::isnan(got) : !(got == expected)) ++differences;
+      }
+    }
+    EXPECT_EQ(differences, 0);
+  }
 }
 
 TEST_F(DepthReference, flip_and_quarter_turns_are_exact) {

@@ -58,6 +58,14 @@ std::vector<Case> cases() {
       {"box_blur 3", [](const Image& rgb, const Image&) { return ops::box_blur(rgb.view(), 3); }},
       {"median 3", [](const Image& rgb, const Image&) { return ops::median(rgb.view(), 3); }},
       {"median 5", [](const Image&, const Image& gray) { return ops::median(gray.view(), 5); }},
+      {"median 3 u16 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::median(ops::convert_depth(rgb.view(), SampleType::U16).view(), 3);
+       }},
+      {"median 5 f32 gray",
+       [](const Image&, const Image& gray) {
+         return ops::median(ops::convert_depth(gray.view(), SampleType::F32).view(), 5);
+       }},
       {"sobel", [](const Image&, const Image& gray) { return ops::sobel(gray.view(), 1, 0); }},
       {"canny", [](const Image&, const Image& gray) { return ops::canny(gray.view(), 50, 150); }},
       {"threshold otsu",

@@ -18,8 +18,12 @@ void extreme_column(const std::uint8_t* const* rows, int taps, Extreme extreme, 
                     std::size_t samples);
 
 // out[i] = the median of rows[ky][kx * step + i] over the ksize x ksize window (ksize 3 or 5),
-// where rows are padded rows starting at each window's left-most column.
+// where rows are padded rows starting at each window's left-most column. u16 and float too (in
+// a float window, NaNs count as the largest values).
 void median_row(const std::uint8_t* const* rows, int ksize, int step, std::uint8_t* out,
                 std::size_t samples);
+void median_row(const std::uint16_t* const* rows, int ksize, int step, std::uint16_t* out,
+                std::size_t samples);
+void median_row(const float* const* rows, int ksize, int step, float* out, std::size_t samples);
 
 }  // namespace tessera::ops::simd
