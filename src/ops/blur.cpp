@@ -11,6 +11,7 @@
 #include "ops/descriptors.h"
 #include "ops/gaussian_kernel.h"
 #include "ops/separable.h"
+#include "ops/simd/unsharp_rows.h"
 #include "ops/simd/weighted_rows.h"
 #include "tessera/ops/filters.h"
 
@@ -157,9 +158,8 @@ void separable_fixed_point_u16(ImageView src, MutableImageView dst, const std::v
 }
 
 // f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
-// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp). Plain loops
-// along the row's contiguous samples, tap by tap, which GCC vectorises at -O3 (the u8 path is
-// Highway's).
+// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp), in Highway
+// vectors across and down.
 void separable_float(ImageView src, MutableImageView dst, const std::vector<double>& kx,
                      const std::vector<double>& ky) {
   const int rx = static_cast<int>(kx.size()) / 2;
@@ -170,20 +170,12 @@ void separable_float(ImageView src, MutableImageView dst, const std::vector<doub
   detail::separable_pass<float, float>(
       src, rx, ry, Border::Reflect101,
       [&](const float* padded, float* out, int samples) {
-        std::fill(out, out + samples, 0.0f);
-        for (std::size_t k = 0; k < across.size(); ++k) {
-          const float* in = padded + k * channels;
-          const float w = across[k];
-          for (int i = 0; i < samples; ++i) out[i] += w * in[i];
-        }
+        simd::weighted_row(padded, channels, across.data(), static_cast<int>(across.size()), out,
+                           static_cast<std::size_t>(samples));
       },
       [&](const float* const* rows, int y, int samples) {
-        float* out = dst.row<float>(y);
-        for (int i = 0; i < samples; ++i) {
-          float sum = 0;
-          for (std::size_t k = 0; k < down.size(); ++k) sum += down[k] * rows[k][i];
-          out[i] = sum;
-        }
+        simd::weighted_column(rows, down.data(), static_cast<int>(down.size()), dst.row<float>(y),
+                              static_cast<std::size_t>(samples));
       });
 }
 
@@ -306,7 +298,7 @@ namespace {
 // dst = src + amount * (src - dst) where |src - dst| > threshold, dst holding the blur; alpha
 // kept. The threshold is in 8-bit levels, scaled to the sample type's full scale (u16: x257,
 // f32: /255) so that it means the same on every type. u8 and u16 round to nearest and
-// saturate; f32 is not clamped. A scalar loop (one branch per sample).
+// saturate; f32 is not clamped. Rows combined in SIMD, then alpha copied back.
 template <typename Sample>
 void unsharp(ImageView src, MutableImageView dst, double amount, int threshold) {
   const int channels = src.format().channels();
@@ -315,25 +307,14 @@ void unsharp(ImageView src, MutableImageView dst, double amount, int threshold) 
   const float limit = std::is_same_v<Sample, float>           ? threshold / 255.0f
                       : std::is_same_v<Sample, std::uint16_t> ? threshold * 257.0f
                                                               : static_cast<float>(threshold);
-  constexpr long kMax = std::is_same_v<Sample, std::uint16_t> ? 65535 : 255;
+  const std::size_t samples = static_cast<std::size_t>(src.width()) * channels;
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     for (int y = first; y < end; ++y) {
       const Sample* in = src.row<Sample>(y);
       Sample* out = dst.row<Sample>(y);
-      for (int i = 0; i < src.width() * channels; ++i) {
-        if (alpha && i % channels == channels - 1) {
-          out[i] = in[i];
-          continue;
-        }
-        const float value = static_cast<float>(in[i]);
-        const float difference = value - static_cast<float>(out[i]);
-        if (std::fabs(difference) <= limit) {
-          out[i] = in[i];
-        } else if constexpr (std::is_same_v<Sample, float>) {
-          out[i] = value + gain * difference;
-        } else {
-          out[i] = static_cast<Sample>(std::clamp(std::lrint(value + gain * difference), 0L, kMax));
-        }
+      simd::unsharp_row(in, out, gain, limit, out, samples);
+      if (alpha) {
+        for (std::size_t i = channels - 1; i < samples; i += channels) out[i] = in[i];
       }
     }
   });

@@ -271,6 +271,70 @@ TEST_F(DepthReference, sharpen_is_the_unsharp_mask_of_gaussian_blur) {
       });
 }
 
+// sharpen's combine step (SIMD, with a scalar tail and alpha copied back) against the formula
+// computed here from ops::gaussian_blur: every type, widths that end inside a vector, alpha,
+// and a threshold that leaves some samples alone.
+TEST(Sharpen, combines_each_sample_with_its_blur_on_every_type_width_and_threshold) {
+  std::mt19937 random(5);
+  int changed = 0, kept = 0;
+  for (const SampleType sample : {SampleType::U8, SampleType::U16, SampleType::F32}) {
+    for (const ChannelLayout layout : {ChannelLayout::Gray, ChannelLayout::Rgba}) {
+      for (const int width : {1, 7, 33, 211}) {
+        for (const int threshold : {0, 6}) {
+          const PixelFormat format{layout, sample};
+          SCOPED_TRACE(fmt::format("{} width {} threshold {}", format.name(), width, threshold));
+          Image image = Image::create(width, 9, format);
+          const int samples = width * format.channels();
+          for (int y = 0; y < 9; ++y) {
+            for (int i = 0; i < samples; ++i) {
+              const int level = static_cast<int>(random() % 256);
+              if (sample == SampleType::U8) image.row(y)[i] = static_cast<std::byte>(level);
+              if (sample == SampleType::U16) {
+                image.mutable_view().row<std::uint16_t>(y)[i] =
+                    static_cast<std::uint16_t>(level * 257);
+              }
+              if (sample == SampleType::F32) image.mutable_view().row<float>(y)[i] = level / 255.0f;
+            }
+          }
+          const double amount = 1.7;
+          const Image blurred = ops::gaussian_blur(image.view(), 0, 1.2);
+          const Image sharp = ops::sharpen(image.view(), 1.2, amount, threshold);
+          const double full = sample == SampleType::U8    ? 255
+                              : sample == SampleType::U16 ? 65535
+                                                          : 1;
+          const auto at = [&](const Image& from, int y, int i) -> double {
+            if (sample == SampleType::U8) return std::to_integer<int>(from.row(y)[i]);
+            if (sample == SampleType::U16) return from.view().row<std::uint16_t>(y)[i];
+            return from.view().row<float>(y)[i];
+          };
+          int wrong = 0;
+          for (int y = 0; y < 9; ++y) {
+            for (int i = 0; i < samples; ++i) {
+              const double value = at(image, y, i), difference = value - at(blurred, y, i);
+              const bool is_alpha = format.has_alpha() && i % 4 == 3;
+              double expected = value;
+              if (!is_alpha && std::fabs(difference) > threshold * full / 255) {
+                expected = value + amount * difference;
+                if (sample != SampleType::F32)
+                  expected = std::clamp(std::round(expected), 0.0, full);
+                ++changed;
+              } else {
+                ++kept;
+              }
+              // Float rounding of the same formula: a level on integers, 1e-5 on floats.
+              const double tolerance = sample == SampleType::F32 ? 1e-5 : 1;
+              if (std::fabs(at(sharp, y, i) - expected) > tolerance) ++wrong;
+            }
+          }
+          EXPECT_EQ(wrong, 0);
+        }
+      }
+    }
+  }
+  EXPECT_GT(changed, 1000);
+  EXPECT_GT(kept, 1000);
+}
+
 TEST_F(DepthReference, median_erode_and_dilate_are_exact) {
   // cv::medianBlur(src, dst, 3 / 5) (edges replicated), cv::erode / cv::dilate with a
   // rectangle (pixels outside ignored): orders and extremes, exact on every type.

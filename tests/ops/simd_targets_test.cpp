@@ -58,6 +58,12 @@ std::vector<Case> cases() {
       {"box_blur 3", [](const Image& rgb, const Image&) { return ops::box_blur(rgb.view(), 3); }},
       {"median 3", [](const Image& rgb, const Image&) { return ops::median(rgb.view(), 3); }},
       {"median 5", [](const Image&, const Image& gray) { return ops::median(gray.view(), 5); }},
+      {"sharpen rgb",
+       [](const Image& rgb, const Image&) { return ops::sharpen(rgb.view(), 1.5, 1.2, 3); }},
+      {"sharpen u16 gray",
+       [](const Image&, const Image& gray) {
+         return ops::sharpen(ops::convert_depth(gray.view(), SampleType::U16).view());
+       }},
       {"median 3 u16 rgb",
        [](const Image& rgb, const Image&) {
          return ops::median(ops::convert_depth(rgb.view(), SampleType::U16).view(), 3);

@@ -376,6 +376,49 @@ void GradientMagnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, 
   }
 }
 
+// Float rows: the sums in float, tap by tap from the first, as the scalar loops they replace
+// added them (so the same values, on every width); a row narrower than a vector runs the same
+// arithmetic in scalar code.
+void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
+                    std::size_t samples) {
+  const hn::ScalableTag<float> d;
+  ForEachVector(
+      samples, hn::Lanes(d),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Zero(d);
+        for (int t = 0; t < taps; ++t) {
+          const float* at = in + static_cast<std::ptrdiff_t>(t) * step + i;
+          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[t]), hn::LoadU(d, at)));
+        }
+        hn::StoreU(sum, d, out + i);
+      },
+      [&](std::size_t i) {
+        float sum = 0;
+        for (int t = 0; t < taps; ++t)
+          sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+        out[i] = sum;
+      });
+}
+
+void WeightedColumnF32(const float* const* rows, const float* weights, int taps, float* out,
+                       std::size_t samples) {
+  const hn::ScalableTag<float> d;
+  ForEachVector(
+      samples, hn::Lanes(d),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Zero(d);
+        for (int k = 0; k < taps; ++k) {
+          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[k]), hn::LoadU(d, rows[k] + i)));
+        }
+        hn::StoreU(sum, d, out + i);
+      },
+      [&](std::size_t i) {
+        float sum = 0;
+        for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
+        out[i] = sum;
+      });
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::ops::simd
 HWY_AFTER_NAMESPACE();
@@ -394,6 +437,8 @@ HWY_EXPORT(BoxMeanFixed);
 HWY_EXPORT(BoxMeanFloat);
 HWY_EXPORT(AbsoluteU8);
 HWY_EXPORT(GradientMagnitude);
+HWY_EXPORT(WeightedRowF32);
+HWY_EXPORT(WeightedColumnF32);
 
 void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
                   std::uint16_t* out, std::size_t samples) {
@@ -447,6 +492,16 @@ void absolute_u8(const std::int16_t* in, std::uint8_t* out, std::size_t samples)
 void gradient_magnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, std::int32_t* out,
                         std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(GradientMagnitude)(gx, gy, l2, out, samples);
+}
+
+void weighted_row(const float* in, int step, const float* weights, int taps, float* out,
+                  std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedRowF32)(in, step, weights, taps, out, samples);
+}
+
+void weighted_column(const float* const* rows, const float* weights, int taps, float* out,
+                     std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnF32)(rows, weights, taps, out, samples);
 }
 
 }  // namespace tessera::ops::simd

@@ -40,6 +40,13 @@ void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weight
 void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
                      std::int16_t* out, std::size_t samples);
 
+// Float rows: out[i] = sum over t < taps of weights[t] * in[t * step + i] (a padded row), and
+// out[i] = sum over k < taps of weights[k] * rows[k][i], summed in float from the first tap.
+void weighted_row(const float* in, int step, const float* weights, int taps, float* out,
+                  std::size_t samples);
+void weighted_column(const float* const* rows, const float* weights, int taps, float* out,
+                     std::size_t samples);
+
 // The mean of a box from its row sums, with cv::blur's rounding: out[i] =
 // ((sum + bias) * multiplier) >> 23 where sum = rows[0][i] + ... + rows[taps-1][i].
 // Needs sum + bias < 2^17 and multiplier < 2^20 (boxes of up to 256 pixels).
