@@ -287,25 +287,14 @@ void resample_real(const SourceRows& src, const OutputRows& dst, const detail::A
 }
 
 // Exactly half size on u16 and f32: the 2x2 mean, as cv::resize's fast area path computes it
-// (u16: (a + b + c + d + 2) >> 2, exact; f32: the sum times 0.25). Scalar loops.
+// (u16: (a + b + c + d + 2) >> 2, exact; f32: the sum times 0.25), in SIMD.
 template <typename Sample>
 void halve_real(const SourceRows& src, const OutputRows& dst, int width, int channels) {
   detail::parallel_rows(dst.out.height(), 16, [&](int from, int to) {
     for (int y = dst.first() + from; y < dst.first() + to; ++y) {
-      const Sample* a = src.window.row<Sample>(2 * y - src.top);
-      const Sample* b = src.window.row<Sample>(2 * y + 1 - src.top);
-      Sample* out = dst.out.row<Sample>(y - dst.top);
-      for (int x = 0; x < width; ++x) {
-        for (int c = 0; c < channels; ++c) {
-          const int i = 2 * x * channels + c;
-          if constexpr (std::is_same_v<Sample, float>) {
-            out[x * channels + c] = (a[i] + a[i + channels] + b[i] + b[i + channels]) * 0.25f;
-          } else {
-            out[x * channels + c] =
-                static_cast<Sample>((a[i] + a[i + channels] + b[i] + b[i + channels] + 2) >> 2);
-          }
-        }
-      }
+      simd::halve_row(src.window.row<Sample>(2 * y - src.top),
+                      src.window.row<Sample>(2 * y + 1 - src.top), dst.out.row<Sample>(y - dst.top),
+                      static_cast<std::size_t>(width), channels);
     }
   });
 }

@@ -64,6 +64,21 @@ std::vector<Case> cases() {
        [](const Image&, const Image& gray) {
          return ops::sharpen(ops::convert_depth(gray.view(), SampleType::U16).view());
        }},
+      {"resize 50% u16 rgba",
+       [](const Image& rgb, const Image&) {
+         const Image rgba = ops::rgba(ops::convert_depth(rgb.view(), SampleType::U16).view());
+         return ops::resize(rgba.view(), {.scale = 0.5}, ops::ResizeKernel::Area);
+       }},
+      {"resize 50% f32 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::resize(ops::convert_depth(rgb.view(), SampleType::F32).view(), {.scale = 0.5},
+                            ops::ResizeKernel::Linear);
+       }},
+      {"resize 50% f32 gray",
+       [](const Image&, const Image& gray) {
+         return ops::resize(ops::convert_depth(gray.view(), SampleType::F32).view(), {.scale = 0.5},
+                            ops::ResizeKernel::Area);
+       }},
       {"median 3 u16 rgb",
        [](const Image& rgb, const Image&) {
          return ops::median(ops::convert_depth(rgb.view(), SampleType::U16).view(), 3);

@@ -7,6 +7,8 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include <type_traits>
+
 #include "ops/simd/halve.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -91,6 +93,116 @@ void HalveRow(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t*
   }
 }
 
+// u16 and f32: the same means in the sample's own width, two vectors of pixels per plane: u16
+// summed in 32 bits, (a + b + c + d + 2) >> 2; f32 summed in the scalar loop's order (top pair,
+// then each bottom pixel) and scaled by 0.25, as cv::resize's fast area path computes them.
+template <typename T>
+T MeanOf(T a, T b, T c, T d) {
+  if constexpr (std::is_same_v<T, float>) {
+    return (a + b + c + d) * 0.25f;
+  } else {
+    return static_cast<T>((a + b + c + d + 2) >> 2);
+  }
+}
+
+#if HWY_TARGET != HWY_SCALAR
+template <class D>
+hn::Vec<D> WideMeans(D d, hn::Vec<D> top_first, hn::Vec<D> top_second, hn::Vec<D> bottom_first,
+                     hn::Vec<D> bottom_second) {
+  const auto a = hn::ConcatEven(d, top_second, top_first);
+  const auto b = hn::ConcatOdd(d, top_second, top_first);
+  const auto c = hn::ConcatEven(d, bottom_second, bottom_first);
+  const auto e = hn::ConcatOdd(d, bottom_second, bottom_first);
+  if constexpr (std::is_same_v<hn::TFromD<D>, float>) {
+    return hn::Mul(hn::Add(hn::Add(hn::Add(a, b), c), e), hn::Set(d, 0.25f));
+  } else {
+    const hn::RepartitionToWide<D> d32;
+    const hn::Half<D> half;
+    const auto sum = [&](auto part) HWY_ATTR {
+      return hn::Add(hn::Add(hn::PromoteTo(d32, part(a)), hn::PromoteTo(d32, part(b))),
+                     hn::Add(hn::PromoteTo(d32, part(c)), hn::PromoteTo(d32, part(e))));
+    };
+    const auto low = sum([&](auto v) HWY_ATTR { return hn::LowerHalf(half, v); });
+    const auto high = sum([&](auto v) HWY_ATTR { return hn::UpperHalf(half, v); });
+    const auto two = hn::Set(d32, 2);
+    // Means fit 16 bits: narrowed from signed 32 (the demotion every target has) and joined.
+    const hn::RebindToSigned<decltype(d32)> di32;
+    const auto narrow = [&](auto sums) HWY_ATTR {
+      return hn::DemoteTo(half, hn::BitCast(di32, hn::ShiftRight<2>(hn::Add(sums, two))));
+    };
+    return hn::Combine(d, narrow(high), narrow(low));
+  }
+}
+#endif
+
+template <int kChannels, typename T>
+void HalveRowWide(const T* top, const T* bottom, T* out, std::size_t out_width) {
+  std::size_t x = 0;
+#if HWY_TARGET != HWY_SCALAR
+  const hn::ScalableTag<T> d;
+  const std::size_t lanes = hn::Lanes(d);
+  for (; x + lanes <= out_width; x += lanes) {
+    const T* a = top + 2 * x * kChannels;
+    const T* b = bottom + 2 * x * kChannels;
+    T* o = out + x * kChannels;
+    const std::size_t next = lanes * kChannels;  // the second vector's pixels
+    if constexpr (kChannels == 1) {
+      hn::StoreU(WideMeans(d, hn::LoadU(d, a), hn::LoadU(d, a + next), hn::LoadU(d, b),
+                           hn::LoadU(d, b + next)),
+                 d, o);
+    } else if constexpr (kChannels == 3) {
+      hn::Vec<decltype(d)> a0, a1, a2, p0, p1, p2, b0, b1, b2, q0, q1, q2;
+      hn::LoadInterleaved3(d, a, a0, a1, a2);
+      hn::LoadInterleaved3(d, a + next, p0, p1, p2);
+      hn::LoadInterleaved3(d, b, b0, b1, b2);
+      hn::LoadInterleaved3(d, b + next, q0, q1, q2);
+      hn::StoreInterleaved3(WideMeans(d, a0, p0, b0, q0), WideMeans(d, a1, p1, b1, q1),
+                            WideMeans(d, a2, p2, b2, q2), d, o);
+    } else {
+      hn::Vec<decltype(d)> a0, a1, a2, a3, p0, p1, p2, p3, b0, b1, b2, b3, q0, q1, q2, q3;
+      hn::LoadInterleaved4(d, a, a0, a1, a2, a3);
+      hn::LoadInterleaved4(d, a + next, p0, p1, p2, p3);
+      hn::LoadInterleaved4(d, b, b0, b1, b2, b3);
+      hn::LoadInterleaved4(d, b + next, q0, q1, q2, q3);
+      hn::StoreInterleaved4(WideMeans(d, a0, p0, b0, q0), WideMeans(d, a1, p1, b1, q1),
+                            WideMeans(d, a2, p2, b2, q2), WideMeans(d, a3, p3, b3, q3), d, o);
+    }
+  }
+#endif
+  for (; x < out_width; ++x) {
+    for (int c = 0; c < kChannels; ++c) {
+      const std::size_t i = 2 * x * kChannels + c;
+      out[x * kChannels + c] = MeanOf(top[i], top[i + kChannels], bottom[i], bottom[i + kChannels]);
+    }
+  }
+}
+
+template <typename T>
+void HalveRowOf(const T* top, const T* bottom, T* out, std::size_t out_width, int channels) {
+  switch (channels) {
+    case 1:
+      return HalveRowWide<1>(top, bottom, out, out_width);
+    case 3:
+      return HalveRowWide<3>(top, bottom, out, out_width);
+    case 4:
+      return HalveRowWide<4>(top, bottom, out, out_width);
+    default:  // two channels: gray + alpha is rare enough for scalar code
+      for (std::size_t i = 0; i < out_width * 2; ++i) {
+        const std::size_t x = i / 2, c = i % 2, s = 4 * x + c;
+        out[i] = MeanOf(top[s], top[s + 2], bottom[s], bottom[s + 2]);
+      }
+  }
+}
+
+void HalveRow16(const std::uint16_t* top, const std::uint16_t* bottom, std::uint16_t* out,
+                std::size_t out_width, int channels) {
+  HalveRowOf(top, bottom, out, out_width, channels);
+}
+void HalveRowFloat(const float* top, const float* bottom, float* out, std::size_t out_width,
+                   int channels) {
+  HalveRowOf(top, bottom, out, out_width, channels);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::ops::simd
 HWY_AFTER_NAMESPACE();
@@ -98,9 +210,19 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace tessera::ops::simd {
 HWY_EXPORT(HalveRow);
+HWY_EXPORT(HalveRow16);
+HWY_EXPORT(HalveRowFloat);
 void halve_row(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
                std::size_t out_width, int channels) {
   HWY_DYNAMIC_DISPATCH(HalveRow)(top, bottom, out, out_width, channels);
+}
+void halve_row(const std::uint16_t* top, const std::uint16_t* bottom, std::uint16_t* out,
+               std::size_t out_width, int channels) {
+  HWY_DYNAMIC_DISPATCH(HalveRow16)(top, bottom, out, out_width, channels);
+}
+void halve_row(const float* top, const float* bottom, float* out, std::size_t out_width,
+               int channels) {
+  HWY_DYNAMIC_DISPATCH(HalveRowFloat)(top, bottom, out, out_width, channels);
 }
 }  // namespace tessera::ops::simd
 #endif

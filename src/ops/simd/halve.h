@@ -12,5 +12,10 @@ namespace tessera::ops::simd {
 // 2x + 1 of rows `top` and `bottom`.
 void halve_row(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
                std::size_t out_width, int channels);
+// The same for u16 (exact) and f32 ((a + b + c + d) * 0.25, summed in that order).
+void halve_row(const std::uint16_t* top, const std::uint16_t* bottom, std::uint16_t* out,
+               std::size_t out_width, int channels);
+void halve_row(const float* top, const float* bottom, float* out, std::size_t out_width,
+               int channels);
 
 }  // namespace tessera::ops::simd
