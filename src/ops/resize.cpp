@@ -238,9 +238,8 @@ Sample from_sum(float sum) {
 
 // u16 and f32 (every kernel but nearest): the weights in float, across first into float rows,
 // then down, rounding once at the end, as cv::resize's generic path for CV_16U and CV_32F
-// (float weights and float row buffers) computes linear and area. Plain loops: the down pass
-// runs along contiguous floats and GCC vectorises it at -O3; the across pass gathers each
-// pixel's taps and stays scalar.
+// (float weights and float row buffers) computes linear and area. The down pass runs in
+// Highway vectors along the rows; the across pass gathers each pixel's taps and stays scalar.
 template <typename Sample>
 void resample_real(const SourceRows& src, const OutputRows& dst, const detail::AxisWeights& across,
                    const detail::AxisWeights& down) {
@@ -272,14 +271,12 @@ void resample_real(const SourceRows& src, const OutputRows& dst, const detail::A
       }
     }
     std::vector<float> sums(out_samples);
+    std::vector<const float*> window(static_cast<std::size_t>(down.taps));
     for (int y = first; y < end; ++y) {
       const float* w = wy.data() + static_cast<std::size_t>(y) * down.taps;
       const float* top = rows.data() + static_cast<std::size_t>(down.first[y] - low) * out_samples;
-      std::fill(sums.begin(), sums.end(), 0.0f);
-      for (int t = 0; t < down.taps; ++t) {
-        const float* row = top + t * out_samples;
-        for (std::size_t i = 0; i < out_samples; ++i) sums[i] += w[t] * row[i];
-      }
+      for (int t = 0; t < down.taps; ++t) window[t] = top + t * out_samples;
+      simd::weighted_column(window.data(), w, down.taps, sums.data(), out_samples);
       Sample* out = dst.out.row<Sample>(y - dst.top);
       for (std::size_t i = 0; i < out_samples; ++i) out[i] = from_sum<Sample>(sums[i]);
     }
