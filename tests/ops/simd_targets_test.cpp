@@ -79,6 +79,14 @@ std::vector<Case> cases() {
          return ops::resize(ops::convert_depth(gray.view(), SampleType::F32).view(), {.scale = 0.5},
                             ops::ResizeKernel::Area);
        }},
+      {"blur 5 u16 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::gaussian_blur(ops::convert_depth(rgb.view(), SampleType::U16).view(), 5);
+       }},
+      {"blur 7 f32 gray",
+       [](const Image&, const Image& gray) {
+         return ops::gaussian_blur(ops::convert_depth(gray.view(), SampleType::F32).view(), 7);
+       }},
       {"median 3 u16 rgb",
        [](const Image& rgb, const Image&) {
          return ops::median(ops::convert_depth(rgb.view(), SampleType::U16).view(), 3);

@@ -376,6 +376,74 @@ void GradientMagnitude(const std::int16_t* gx, const std::int16_t* gy, bool l2, 
   }
 }
 
+// u16 rows, OpenCV's bit-exact CV_16U Gaussian: across, sum(w * x) in 32 bits (exact: the
+// weights sum to 2^16); down, sum(w * row sum) in 64 bits, then (sum + 2^31) >> 32, saturated.
+// Products of 32-bit lanes into 64 come from MulEven, on the even lanes and on the odd lanes
+// shifted down.
+void WeightedRowU16ToU32(const std::uint16_t* in, int step, const std::uint32_t* weights, int taps,
+                         std::uint32_t* out, std::size_t samples) {
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::Rebind<std::uint16_t, decltype(d32)> d16;
+  ForEachVector(
+      samples, hn::Lanes(d32),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Zero(d32);
+        for (int t = 0; t < taps; ++t) {
+          const auto values =
+              hn::PromoteTo(d32, hn::LoadU(d16, in + static_cast<std::ptrdiff_t>(t) * step + i));
+          sum = hn::Add(sum, hn::Mul(values, hn::Set(d32, weights[t])));
+        }
+        hn::StoreU(sum, d32, out + i);
+      },
+      [&](std::size_t i) {
+        std::uint32_t sum = 0;
+        for (int t = 0; t < taps; ++t)
+          sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+        out[i] = sum;
+      });
+}
+
+// The sum of one sample of WeightedColumnU32ToU16, also its scalar form.
+std::uint16_t ColumnSampleU32ToU16(const std::uint32_t* const* rows, const std::uint32_t* weights,
+                                   int taps, std::size_t i) {
+  std::uint64_t sum = std::uint64_t{1} << 31;
+  for (int k = 0; k < taps; ++k) sum += std::uint64_t{weights[k]} * rows[k][i];
+  return static_cast<std::uint16_t>(std::min<std::uint64_t>(sum >> 32, 65535));
+}
+
+void WeightedColumnU32ToU16(const std::uint32_t* const* rows, const std::uint32_t* weights,
+                            int taps, std::uint16_t* out, std::size_t samples) {
+#if HWY_TARGET == HWY_SCALAR  // one lane: no 64-bit halves to multiply into
+  for (std::size_t i = 0; i < samples; ++i) out[i] = ColumnSampleU32ToU16(rows, weights, taps, i);
+#else
+  const hn::ScalableTag<std::uint32_t> d32;
+  const hn::RepartitionToWide<decltype(d32)> d64;
+  const hn::Rebind<std::uint16_t, decltype(d32)> d16;
+  const hn::RebindToSigned<decltype(d32)> di32;
+  ForEachVector(
+      samples, hn::Lanes(d32),
+      [&](std::size_t i) HWY_ATTR {
+        auto even = hn::Set(d64, std::uint64_t{1} << 31);
+        auto odd = even;
+        for (int k = 0; k < taps; ++k) {
+          const auto sums = hn::LoadU(d32, rows[k] + i);
+          const auto weight = hn::Set(d32, weights[k]);
+          even = hn::Add(even, hn::MulEven(sums, weight));
+          odd = hn::Add(
+              odd,
+              hn::MulEven(hn::BitCast(d32, hn::ShiftRight<32>(hn::BitCast(d64, sums))), weight));
+        }
+        const auto largest = hn::Set(d64, 65535);
+        const auto low = hn::Min(hn::ShiftRight<32>(even), largest);
+        const auto high = hn::Min(hn::ShiftRight<32>(odd), largest);
+        const auto joined =
+            hn::OddEven(hn::BitCast(d32, hn::ShiftLeft<32>(high)), hn::BitCast(d32, low));
+        hn::StoreU(hn::DemoteTo(d16, hn::BitCast(di32, joined)), d16, out + i);
+      },
+      [&](std::size_t i) { out[i] = ColumnSampleU32ToU16(rows, weights, taps, i); });
+#endif
+}
+
 // Float rows: the sums in float, tap by tap from the first, as the scalar loops they replace
 // added them (so the same values, on every width); a row narrower than a vector runs the same
 // arithmetic in scalar code.
@@ -438,6 +506,8 @@ HWY_EXPORT(BoxMeanFloat);
 HWY_EXPORT(AbsoluteU8);
 HWY_EXPORT(GradientMagnitude);
 HWY_EXPORT(WeightedRowF32);
+HWY_EXPORT(WeightedRowU16ToU32);
+HWY_EXPORT(WeightedColumnU32ToU16);
 HWY_EXPORT(WeightedColumnF32);
 
 void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
@@ -502,6 +572,16 @@ void weighted_row(const float* in, int step, const float* weights, int taps, flo
 void weighted_column(const float* const* rows, const float* weights, int taps, float* out,
                      std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnF32)(rows, weights, taps, out, samples);
+}
+
+void weighted_row(const std::uint16_t* in, int step, const std::uint32_t* weights, int taps,
+                  std::uint32_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedRowU16ToU32)(in, step, weights, taps, out, samples);
+}
+
+void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weights, int taps,
+                     std::uint16_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedColumnU32ToU16)(rows, weights, taps, out, samples);
 }
 
 }  // namespace tessera::ops::simd

@@ -40,6 +40,14 @@ void weighted_column(const std::uint8_t* const* rows, const std::int32_t* weight
 void weighted_column(const std::int16_t* const* rows, const std::int16_t* weights, int taps,
                      std::int16_t* out, std::size_t samples);
 
+// u16 rows, as OpenCV's bit-exact CV_16U Gaussian sums them: out[i] = sum over t < taps of
+// weights[t] * in[t * step + i] in 32 bits (exact while the weights sum to at most 2^16), and
+// out[i] = min((sum over k < taps of weights[k] * rows[k][i] + 2^31) >> 32, 65535) in 64 bits.
+void weighted_row(const std::uint16_t* in, int step, const std::uint32_t* weights, int taps,
+                  std::uint32_t* out, std::size_t samples);
+void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weights, int taps,
+                     std::uint16_t* out, std::size_t samples);
+
 // Float rows: out[i] = sum over t < taps of weights[t] * in[t * step + i] (a padded row), and
 // out[i] = sum over k < taps of weights[k] * rows[k][i], summed in float from the first tap.
 void weighted_row(const float* in, int step, const float* weights, int taps, float* out,
