@@ -236,6 +236,25 @@ Sample from_sum(float sum) {
   }
 }
 
+// One row of resample_real's across pass: each output pixel's taps gathered and weighted, tap
+// by tap from the first as a float sum per channel. The channel count is a constant, so a
+// pixel's sums stay in registers across its taps.
+template <int kChannels, typename Sample>
+void resample_real_across(const Sample* in, const detail::AxisWeights& across, const float* wx,
+                          int out_width, float* out) {
+  for (int x = 0; x < out_width; ++x) {
+    const Sample* taps = in + static_cast<std::ptrdiff_t>(across.first[x]) * kChannels;
+    const float* w = wx + static_cast<std::size_t>(x) * across.taps;
+    float sums[kChannels] = {};
+    for (int t = 0; t < across.taps; ++t) {
+      for (int c = 0; c < kChannels; ++c) {
+        sums[c] += w[t] * static_cast<float>(taps[t * kChannels + c]);
+      }
+    }
+    for (int c = 0; c < kChannels; ++c) out[x * kChannels + c] = sums[c];
+  }
+}
+
 // u16 and f32 (every kernel but nearest): the weights in float, across first into float rows,
 // then down, rounding once at the end, as cv::resize's generic path for CV_16U and CV_32F
 // (float weights and float row buffers) computes linear and area. The down pass runs in
@@ -258,16 +277,18 @@ void resample_real(const SourceRows& src, const OutputRows& dst, const detail::A
     for (int y = low; y < high; ++y) {
       const Sample* in = src.window.row<Sample>(y - src.top);
       float* out = rows.data() + static_cast<std::size_t>(y - low) * out_samples;
-      for (int x = 0; x < out_width; ++x) {
-        const Sample* taps = in + static_cast<std::ptrdiff_t>(across.first[x]) * channels;
-        const float* w = wx.data() + static_cast<std::size_t>(x) * across.taps;
-        for (int c = 0; c < channels; ++c) {
-          float sum = 0;
-          for (int t = 0; t < across.taps; ++t) {
-            sum += w[t] * static_cast<float>(taps[t * channels + c]);
-          }
-          out[x * channels + c] = sum;
-        }
+      switch (channels) {
+        case 1:
+          resample_real_across<1>(in, across, wx.data(), out_width, out);
+          break;
+        case 2:
+          resample_real_across<2>(in, across, wx.data(), out_width, out);
+          break;
+        case 3:
+          resample_real_across<3>(in, across, wx.data(), out_width, out);
+          break;
+        default:
+          resample_real_across<4>(in, across, wx.data(), out_width, out);
       }
     }
     std::vector<float> sums(out_samples);
