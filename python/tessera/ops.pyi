@@ -68,7 +68,7 @@ def dilate(image: Image, /, width: int = 3, height: int = 0) -> Image:
     """maximum over a rectangle (OpenCV dilate)"""
 
 def sobel(image: Image, /, dx: int = 1, dy: int = 0, ksize: int = 3) -> Image:
-    """|derivative| saturated to 8 bits (OpenCV Sobel to CV_16S, then convertScaleAbs)"""
+    """|derivative| per channel, in the input's type: u8 as OpenCV's Sobel to CV_16S and convertScaleAbs, u16 (saturated) and f32 as Sobel to CV_32F and abs"""
 
 def canny(image: Image, /, low: float, high: float, aperture: int = 3, norm: str = 'l1') -> Image:
     """Canny edges of a gray image as 0/255 (OpenCV Canny); needs `gray` before it"""

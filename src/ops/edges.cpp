@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "ops/canny_map.h"
@@ -177,11 +179,52 @@ void sobel3_rows(const RowWindow& src, int from, int to, std::int16_t* gx, std::
 
 }  // namespace
 
+// u16 and f32: the derivative in float (exact on u16: every sum stays below 2^24) and its
+// magnitude in the input's own type, as cv::Sobel to CV_32F then cv::abs and a conversion back
+// (u16 saturated at 65535; f32 as is). Across in float vectors for f32 and in a tap-by-tap
+// loop for u16 (which GCC vectorises); down in float vectors.
+template <typename Sample>
+void sobel_real(ImageView src, MutableImageView dst, const std::vector<std::int16_t>& kx,
+                const std::vector<std::int16_t>& ky) {
+  const int taps = static_cast<int>(kx.size());
+  const int channels = src.format().channels();
+  const std::vector<float> across(kx.begin(), kx.end());
+  const std::vector<float> down(ky.begin(), ky.end());
+  detail::separable_pass<float, Sample>(
+      src, taps / 2, taps / 2, Border::Reflect101,
+      [&](const Sample* padded, float* out, int samples) {
+        if constexpr (std::is_same_v<Sample, float>) {
+          simd::weighted_row(padded, channels, across.data(), taps, out,
+                             static_cast<std::size_t>(samples));
+        } else {
+          std::fill(out, out + samples, 0.0f);
+          for (int t = 0; t < taps; ++t) {
+            const Sample* in = padded + t * channels;
+            for (int i = 0; i < samples; ++i) out[i] += across[t] * static_cast<float>(in[i]);
+          }
+        }
+      },
+      [&](const float* const* rows, int y, int samples) {
+        std::vector<float> sums(static_cast<std::size_t>(samples));
+        simd::weighted_column(rows, down.data(), taps, sums.data(), sums.size());
+        Sample* out = dst.row<Sample>(y);
+        for (int i = 0; i < samples; ++i) {
+          if constexpr (std::is_same_v<Sample, float>) {
+            out[i] = std::fabs(sums[i]);
+          } else {
+            out[i] = static_cast<Sample>(std::min(std::fabs(sums[i]), 65535.0f));
+          }
+        }
+      });
+}
+
 void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize) {
   check_sobel(dx, dy, ksize);
   detail::require_filter_arguments("sobel", src, dst);
   const std::vector<std::int16_t> kx = derivative_kernel(dx, ksize);
   const std::vector<std::int16_t> ky = derivative_kernel(dy, ksize);
+  if (src.format().sample == SampleType::U16) return sobel_real<std::uint16_t>(src, dst, kx, ky);
+  if (src.format().sample == SampleType::F32) return sobel_real<float>(src, dst, kx, ky);
   const std::size_t samples = static_cast<std::size_t>(src.width()) * src.format().channels();
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     std::vector<std::int16_t> values((end - first) * samples);
@@ -451,7 +494,8 @@ namespace detail {
 std::vector<OpDescriptor> edge_ops() {
   return {
       {.name = "sobel",
-       .doc = "|derivative| saturated to 8 bits (OpenCV Sobel to CV_16S, then convertScaleAbs)",
+       .doc = "|derivative| per channel, in the input's type: u8 as OpenCV's Sobel to CV_16S and "
+              "convertScaleAbs, u16 (saturated) and f32 as Sobel to CV_32F and abs",
        .params = {kDx, kDy, kSobelSize},
        .access = Access::Neighbourhood,
        .apply =
@@ -464,7 +508,8 @@ std::vector<OpDescriptor> edge_ops() {
            },
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          return args.integer("ksize") / 2;
-       }})},
+       }}),
+       .samples = SampleTypes::all()},
       {.name = "canny",
        .doc = "Canny edges of a gray image as 0/255 (OpenCV Canny); needs `gray` before it",
        .params = {kLow, kHigh, kAperture, kNorm},

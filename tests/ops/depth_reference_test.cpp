@@ -18,6 +18,7 @@
 #include <limits>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "support/band_source.h"
@@ -421,6 +422,24 @@ TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_
   }
 }
 
+TEST_F(DepthReference, sobel_is_the_magnitude_of_cv_sobel_to_float) {
+  // cv::Sobel(src, g, CV_32F, dx, dy, ksize) (BORDER_REFLECT_101), cv::abs, then back to the
+  // input's type (u16 saturated). u16 derivatives are whole numbers below 2^24: exact. f32 sums
+  // in another order: within one unit in the last place of the largest sums (up to 64 for
+  // 5x5 second derivatives, where a float's last place is 7.6e-6; measured 3.8e-6).
+  for (const auto& [dx, dy, ksize] :
+       {std::tuple{1, 0, 3}, {0, 1, 3}, {1, 1, 3}, {2, 0, 5}, {1, 2, 5}}) {
+    expect_matches(
+        fmt::format("sobel {} {} {}", dx, dy, ksize), {0, 7.7e-6},
+        [=](ImageView src) { return ops::sobel(src, dx, dy, ksize); },
+        [=](const cv::Mat& src, cv::Mat& dst) {
+          cv::Mat derivative;
+          cv::Sobel(src, derivative, CV_32F, dx, dy, ksize);
+          cv::Mat(cv::abs(derivative)).convertTo(dst, src.depth());
+        });
+  }
+}
+
 TEST_F(DepthReference, flip_and_quarter_turns_are_exact) {
   // cv::flip(src, dst, 1 / 0 / -1) and cv::rotate(src, dst, ROTATE_90_CLOCKWISE, ...).
   for (const auto& [axis, code] : {std::pair{ops::FlipAxis::Horizontal, 1},
@@ -545,7 +564,9 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
                          "sharpen | rotate 90 | resize 61% kernel=cubic",
                          "rotate 33 | contrast 1.2 10",
                          "median 5 | erode 3 | dilate 5 3 | median 3",
-                         "flip v | resize 45% kernel=nearest | invert"};
+                         "flip v | resize 45% kernel=nearest | invert",
+                         "sobel 1 0 | blur 3",
+                         "blur 3 | sobel 0 2 5"};
   for (const char* text : texts) {
     const pipeline::Pipeline stages = pipeline::parse(text);
     for (const auto* inputs : {&u16_inputs(), &f32_inputs()}) {

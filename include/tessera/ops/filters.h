@@ -53,8 +53,9 @@ Image sharpen(ImageView src, double sigma = 1, double amount = 1, int threshold 
 void sharpen(ImageView src, MutableImageView dst, double sigma = 1, double amount = 1,
              int threshold = 0);
 
-// |derivative| saturated to u8, per channel: cv::Sobel to CV_16S then cv::convertScaleAbs.
-// dx, dy in 0..2 (not both 0), ksize 3 or 5.
+// |derivative| per channel, in the input's type: on u8, saturated to 8 bits (cv::Sobel to
+// CV_16S then cv::convertScaleAbs); on u16 (saturated at 65535) and f32, cv::Sobel to CV_32F
+// then cv::abs. dx, dy in 0..2 (not both 0), ksize 3 or 5.
 Image sobel(ImageView src, int dx, int dy, int ksize = 3, AllocationOptions options = {},
             std::source_location site = std::source_location::current());
 void sobel(ImageView src, MutableImageView dst, int dx, int dy, int ksize = 3);
