@@ -141,12 +141,18 @@ std::vector<OpPair> op_pairs() {
        kEveryType},
       {"sobel 1 0", true,
        [](const auto& s) { benchmark::DoNotOptimize(ops::sobel(s.view(), 1, 0).data()); },
-       [](const cv::Mat& s) {
+       [](const cv::Mat& s) {  // u8: to CV_16S and convertScaleAbs; u16, f32: to CV_32F and abs
          cv::Mat g, d;
-         cv::Sobel(s, g, CV_16S, 1, 0, 3);
-         cv::convertScaleAbs(g, d);
+         if (s.depth() == CV_8U) {
+           cv::Sobel(s, g, CV_16S, 1, 0, 3);
+           cv::convertScaleAbs(g, d);
+         } else {
+           cv::Sobel(s, g, CV_32F, 1, 0, 3);
+           cv::Mat(cv::abs(g)).convertTo(d, s.depth());
+         }
          benchmark::DoNotOptimize(d.data);
-       }},
+       },
+       kEveryType},
       {"canny 50 150", true,
        [](const auto& s) { benchmark::DoNotOptimize(ops::canny(s.view(), 50, 150).data()); },
        [](const cv::Mat& s) {
