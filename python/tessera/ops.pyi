@@ -32,7 +32,7 @@ def contrast(image: Image, /, alpha: float = 1, beta: float = 0) -> Image:
     """|alpha * x + beta| per sample, saturated (OpenCV convertScaleAbs); beta in 8-bit levels on every type"""
 
 def gamma(image: Image, /, gamma: float = 2.2) -> Image:
-    """gamma correction: 255 * (x / 255) ^ (1 / gamma)"""
+    """gamma correction: full * (x / full) ^ (1 / gamma), full = 255 (u8), 65535 (u16) or 1 (f32); alpha kept"""
 
 def invert(image: Image, /) -> Image:
     """255 - x on colour samples (u16: 65535 - x, f32: 1 - x); alpha kept"""

@@ -131,6 +131,23 @@ Image contrast(ImageView src, double alpha, double beta, AllocationOptions optio
 void gamma(ImageView src, MutableImageView dst, double gamma) {
   check_parameter("gamma", kGamma, gamma);
   check_point_op("gamma", src, dst);
+  // The same curve at each type's full scale: u16 through a 65536-entry table (rounded to
+  // nearest), f32 by pow on positive samples (0, negatives and NaN are kept: pow would make
+  // negatives NaN).
+  if (src.format().sample == SampleType::U16) {
+    std::vector<std::uint16_t> table(65536);
+    for (int x = 0; x < 65536; ++x) {
+      table[x] =
+          static_cast<std::uint16_t>(std::lround(65535.0 * std::pow(x / 65535.0, 1.0 / gamma)));
+    }
+    return map_colour_samples<std::uint16_t>(src, dst, [&](std::uint16_t x) { return table[x]; });
+  }
+  if (src.format().sample == SampleType::F32) {
+    const double exponent = 1.0 / gamma;
+    return map_colour_samples<float>(src, dst, [&](float x) {
+      return x > 0 ? static_cast<float>(std::pow(static_cast<double>(x), exponent)) : x;
+    });
+  }
   LookupTable table;
   for (int x = 0; x < 256; ++x) {
     table[x] = static_cast<std::uint8_t>(std::lround(255.0 * std::pow(x / 255.0, 1.0 / gamma)));
@@ -374,12 +391,14 @@ std::vector<OpDescriptor> tone_ops() {
            },
        .samples = SampleTypes::all()},
       {.name = "gamma",
-       .doc = "gamma correction: 255 * (x / 255) ^ (1 / gamma)",
+       .doc = "gamma correction: full * (x / full) ^ (1 / gamma), full = 255 (u8), 65535 (u16) "
+              "or 1 (f32); alpha kept",
        .params = {kGamma},
        .access = Access::Point,
        .per_sample = true,
        .apply = [](ImageView src,
-                   const OpArguments& args) { return gamma(src, args.number("gamma")); }},
+                   const OpArguments& args) { return gamma(src, args.number("gamma")); },
+       .samples = SampleTypes::all()},
       {.name = "invert",
        .doc = "255 - x on colour samples (u16: 65535 - x, f32: 1 - x); alpha kept",
        .params = {},

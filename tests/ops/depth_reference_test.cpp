@@ -440,6 +440,29 @@ TEST_F(DepthReference, sobel_is_the_magnitude_of_cv_sobel_to_float) {
   }
 }
 
+TEST_F(DepthReference, gamma_is_cv_pow_at_full_scale) {
+  // OpenCV has no gamma op: cv::pow of the samples scaled to 0..1 (in double), scaled back and
+  // rounded by convertTo. u16 within a level: convertTo multiplies by 1/65535 where tessera
+  // divides by 65535, which moves a result lying within a rounding of .5 to the other side.
+  // f32 samples <= 0 kept (cv::pow would take their absolute value); alpha kept.
+  for (const double g : {2.2, 0.45}) {
+    expect_matches(
+        fmt::format("gamma {}", g), {1, 1e-7}, [g](ImageView src) { return ops::gamma(src, g); },
+        [g](const cv::Mat& src, cv::Mat& dst) {
+          const double full = src.depth() == CV_16U ? 65535 : 1;
+          cv::Mat scaled;
+          src.convertTo(scaled, CV_64F, 1 / full);
+          cv::pow(scaled, 1 / g, scaled);
+          scaled.convertTo(dst, src.depth(), full);
+          if (src.depth() == CV_32F) src.copyTo(dst, src <= 0);
+          if (src.channels() == 4) {  // alpha kept
+            const int from_to[] = {3, 3};
+            cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
+          }
+        });
+  }
+}
+
 TEST_F(DepthReference, flip_and_quarter_turns_are_exact) {
   // cv::flip(src, dst, 1 / 0 / -1) and cv::rotate(src, dst, ROTATE_90_CLOCKWISE, ...).
   for (const auto& [axis, code] : {std::pair{ops::FlipAxis::Horizontal, 1},
@@ -566,7 +589,8 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
                          "median 5 | erode 3 | dilate 5 3 | median 3",
                          "flip v | resize 45% kernel=nearest | invert",
                          "sobel 1 0 | blur 3",
-                         "blur 3 | sobel 0 2 5"};
+                         "blur 3 | sobel 0 2 5",
+                         "gamma 1.8 | invert | gamma 0.7"};
   for (const char* text : texts) {
     const pipeline::Pipeline stages = pipeline::parse(text);
     for (const auto* inputs : {&u16_inputs(), &f32_inputs()}) {

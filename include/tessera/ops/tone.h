@@ -17,7 +17,9 @@ Image contrast(ImageView src, double alpha, double beta, AllocationOptions optio
                std::source_location site = std::source_location::current());
 void contrast(ImageView src, MutableImageView dst, double alpha, double beta);
 
-// 255 * (x / 255) ^ (1 / gamma): gamma > 1 brightens the mid-tones (ImageMagick's -gamma).
+// full * (x / full) ^ (1 / gamma), full = 255, 65535 or 1 by sample type: gamma > 1 brightens
+// the mid-tones (ImageMagick's -gamma). u8 and u16 round to nearest; f32 samples <= 0 (and NaN)
+// are kept. Alpha is kept.
 Image gamma(ImageView src, double gamma, AllocationOptions options = {},
             std::source_location site = std::source_location::current());
 void gamma(ImageView src, MutableImageView dst, double gamma);
