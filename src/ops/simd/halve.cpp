@@ -75,27 +75,8 @@ void HalveRowImpl(const std::uint8_t* top, const std::uint8_t* bottom, std::uint
   }
 }
 
-void HalveRow(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
-              std::size_t out_width, int channels) {
-  switch (channels) {
-    case 1:
-      return HalveRowImpl<1>(top, bottom, out, out_width);
-    case 3:
-      return HalveRowImpl<3>(top, bottom, out, out_width);
-    case 4:
-      return HalveRowImpl<4>(top, bottom, out, out_width);
-    default:  // two channels: gray + alpha is rare enough for scalar code
-      for (std::size_t i = 0; i < out_width * 2; ++i) {
-        const std::size_t x = i / 2, c = i % 2, s = 4 * x + c;
-        out[i] =
-            static_cast<std::uint8_t>((top[s] + top[s + 2] + bottom[s] + bottom[s + 2] + 2) >> 2);
-      }
-  }
-}
-
-// u16 and f32: the same means in the sample's own width, two vectors of pixels per plane: u16
-// summed in 32 bits, (a + b + c + d + 2) >> 2; f32 summed in the scalar loop's order (top pair,
-// then each bottom pixel) and scaled by 0.25, as cv::resize's fast area path computes them.
+// One 2x2 mean in scalar code: integers (a + b + c + d + 2) >> 2, floats summed in that order
+// and scaled by 0.25, as cv::resize's fast area path computes them.
 template <typename T>
 T MeanOf(T a, T b, T c, T d) {
   if constexpr (std::is_same_v<T, float>) {
@@ -105,6 +86,8 @@ T MeanOf(T a, T b, T c, T d) {
   }
 }
 
+// u16 and f32: the same means in the sample's own width, two vectors of pixels per plane (u16
+// summed in 32 bits).
 #if HWY_TARGET != HWY_SCALAR
 template <class D>
 hn::Vec<D> WideMeans(D d, hn::Vec<D> top_first, hn::Vec<D> top_second, hn::Vec<D> bottom_first,
@@ -177,15 +160,25 @@ void HalveRowWide(const T* top, const T* bottom, T* out, std::size_t out_width) 
   }
 }
 
+// One row at a constant channel count: u8 through 16-bit sums, the others in their own width.
+template <int kChannels, typename T>
+void HalveRowWith(const T* top, const T* bottom, T* out, std::size_t out_width) {
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    HalveRowImpl<kChannels>(top, bottom, out, out_width);
+  } else {
+    HalveRowWide<kChannels>(top, bottom, out, out_width);
+  }
+}
+
 template <typename T>
 void HalveRowOf(const T* top, const T* bottom, T* out, std::size_t out_width, int channels) {
   switch (channels) {
     case 1:
-      return HalveRowWide<1>(top, bottom, out, out_width);
+      return HalveRowWith<1>(top, bottom, out, out_width);
     case 3:
-      return HalveRowWide<3>(top, bottom, out, out_width);
+      return HalveRowWith<3>(top, bottom, out, out_width);
     case 4:
-      return HalveRowWide<4>(top, bottom, out, out_width);
+      return HalveRowWith<4>(top, bottom, out, out_width);
     default:  // two channels: gray + alpha is rare enough for scalar code
       for (std::size_t i = 0; i < out_width * 2; ++i) {
         const std::size_t x = i / 2, c = i % 2, s = 4 * x + c;
@@ -194,6 +187,10 @@ void HalveRowOf(const T* top, const T* bottom, T* out, std::size_t out_width, in
   }
 }
 
+void HalveRow(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
+              std::size_t out_width, int channels) {
+  HalveRowOf(top, bottom, out, out_width, channels);
+}
 void HalveRow16(const std::uint16_t* top, const std::uint16_t* bottom, std::uint16_t* out,
                 std::size_t out_width, int channels) {
   HalveRowOf(top, bottom, out, out_width, channels);
