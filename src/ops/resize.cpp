@@ -225,81 +225,56 @@ void resample_opencv(const SourceRows& src, const OutputRows& dst, const FixedAx
   });
 }
 
-// A u16 or f32 result from a float sum: u16 rounded to nearest (half to even, as cvRound) and
-// saturated; f32 stored as computed, unclamped (f32 samples are clamped only by an encoder).
-template <typename Sample>
-Sample from_sum(float sum) {
-  if constexpr (std::is_same_v<Sample, float>) {
-    return sum;
-  } else {
-    return static_cast<Sample>(std::clamp(std::lrint(sum), 0L, 65535L));
-  }
-}
-
-// One row of resample_real's across pass: each output pixel's taps gathered and weighted, tap
-// by tap from the first as a float sum per channel. The channel count is a constant, so a
-// pixel's sums stay in registers across its taps.
-template <int kChannels, typename Sample>
-void resample_real_across(const Sample* in, const detail::AxisWeights& across, const float* wx,
-                          int out_width, float* out) {
-  for (int x = 0; x < out_width; ++x) {
-    const Sample* taps = in + static_cast<std::ptrdiff_t>(across.first[x]) * kChannels;
-    const float* w = wx + static_cast<std::size_t>(x) * across.taps;
-    float sums[kChannels] = {};
-    for (int t = 0; t < across.taps; ++t) {
-      for (int c = 0; c < kChannels; ++c) {
-        sums[c] += w[t] * static_cast<float>(taps[t * kChannels + c]);
-      }
-    }
-    for (int c = 0; c < kChannels; ++c) out[x * kChannels + c] = sums[c];
-  }
-}
-
 // u16 and f32 (every kernel but nearest): the weights in float, across first into float rows,
-// then down, rounding once at the end, as cv::resize's generic path for CV_16U and CV_32F
-// (float weights and float row buffers) computes linear and area. The down pass runs in
-// Highway vectors along the rows; the across pass gathers each pixel's taps and stays scalar.
+// then down, rounding once at the end (u16 to nearest, ties to even, as cvRound; f32 stored as
+// computed, unclamped: f32 samples are clamped only by an encoder). This is the order in which
+// cv::resize's generic path for CV_16U and CV_32F sums linear and area in float, so area
+// matches it exactly. Both passes are Highway vectors (see simd::resample_row).
 template <typename Sample>
 void resample_real(const SourceRows& src, const OutputRows& dst, const detail::AxisWeights& across,
                    const detail::AxisWeights& down) {
   const int channels = src.window.format().channels();
   const int out_width = dst.out.width();
+  const std::size_t in_samples = static_cast<std::size_t>(src.window.width()) * channels;
   const std::size_t out_samples = static_cast<std::size_t>(out_width) * channels;
   const std::vector<float> wx(across.weights.begin(), across.weights.end());
   const std::vector<float> wy(down.weights.begin(), down.weights.end());
   detail::parallel_rows(dst.out.height(), std::max(8, 4 * down.taps), [&](int from, int to) {
     const int first = dst.first() + from;
     const int end = dst.first() + to;
-    // The input rows this strip reads, resampled across once each.
+    // The input rows this strip reads, resampled across once each (u16 rows widened to float
+    // first: once a sample, where each is read by several taps).
     const int low = down.first[first];
     const int high = down.first[end - 1] + down.taps;
-    std::vector<float> rows(static_cast<std::size_t>(high - low) * out_samples);
+    std::vector<float> widened(std::is_same_v<Sample, float> ? 0 : in_samples);
+    // One float longer: resample_row writes an RGB pixel as 4 floats.
+    std::vector<float> rows(static_cast<std::size_t>(high - low) * out_samples + 1);
     for (int y = low; y < high; ++y) {
       const Sample* in = src.window.row<Sample>(y - src.top);
-      float* out = rows.data() + static_cast<std::size_t>(y - low) * out_samples;
-      switch (channels) {
-        case 1:
-          resample_real_across<1>(in, across, wx.data(), out_width, out);
-          break;
-        case 2:
-          resample_real_across<2>(in, across, wx.data(), out_width, out);
-          break;
-        case 3:
-          resample_real_across<3>(in, across, wx.data(), out_width, out);
-          break;
-        default:
-          resample_real_across<4>(in, across, wx.data(), out_width, out);
+      const float* samples;
+      if constexpr (std::is_same_v<Sample, float>) {
+        samples = in;
+      } else {
+        std::copy_n(in, in_samples, widened.begin());
+        samples = widened.data();
       }
+      simd::resample_row(samples, src.window.width(), channels, wx.data(), across.taps,
+                         across.first.data(), out_width,
+                         rows.data() + static_cast<std::size_t>(y - low) * out_samples);
     }
-    std::vector<float> sums(out_samples);
+    std::vector<float> sums(std::is_same_v<Sample, float> ? 0 : out_samples);
     std::vector<const float*> window(static_cast<std::size_t>(down.taps));
     for (int y = first; y < end; ++y) {
       const float* w = wy.data() + static_cast<std::size_t>(y) * down.taps;
       const float* top = rows.data() + static_cast<std::size_t>(down.first[y] - low) * out_samples;
       for (int t = 0; t < down.taps; ++t) window[t] = top + t * out_samples;
-      simd::weighted_column(window.data(), w, down.taps, sums.data(), out_samples);
       Sample* out = dst.out.row<Sample>(y - dst.top);
-      for (std::size_t i = 0; i < out_samples; ++i) out[i] = from_sum<Sample>(sums[i]);
+      if constexpr (std::is_same_v<Sample, float>) {
+        simd::weighted_column(window.data(), w, down.taps, out, out_samples);
+      } else {
+        simd::weighted_column(window.data(), w, down.taps, sums.data(), out_samples);
+        simd::round_to_u16(sums.data(), out, out_samples);
+      }
     }
   });
 }

@@ -109,6 +109,17 @@ std::vector<Case> cases() {
        [](const Image&, const Image& gray) {
          return ops::resize(gray.view(), {.scale = 0.5}, ops::ResizeKernel::Lanczos3);
        }},
+      {"resize lanczos3 u16 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::resize(ops::convert_depth(rgb.view(), SampleType::U16).view(), {.scale = 0.37},
+                            ops::ResizeKernel::Lanczos3);
+       }},
+      {"resize cubic f32 rgba up",
+       [](const Image& rgb, const Image&) {
+         return ops::resize(
+             ops::convert_depth(ops::rgba(rgb.view()).view(), SampleType::F32).view(),
+             {.scale = 1.7}, ops::ResizeKernel::Cubic);
+       }},
       {"rotate 30 rgb",
        [](const Image& rgb, const Image&) {
          return ops::rotate(rgb.view(), 30, {.expand = false});

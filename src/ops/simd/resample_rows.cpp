@@ -117,6 +117,77 @@ void ResampleRow(const std::uint8_t* in, int step, int channels, const std::int3
   ResampleRowScalar(in, step, channels, weights, taps, stride, first, out_width, bits, out);
 }
 
+// Float rows (resize of u16 and f32): each output sample summed tap by tap from the first, in
+// the order of the scalar loop, so every target gives the same floats. kChannels 1 and 2 run
+// that scalar loop; 3 and 4 hold one pixel in a 128-bit vector (lane c is channel c: for RGB
+// the fourth lane carries the next pixel's red, weighted but never kept), one multiply and add
+// a tap, two pixels at a time so that their sums' additions overlap.
+template <int kChannels>
+void ResampleFloatScalar(const float* in, const float* weights, int taps, const int* first,
+                         int from, int to, float* out) {
+  for (int x = from; x < to; ++x) {
+    const float* pixels = in + static_cast<std::ptrdiff_t>(first[x]) * kChannels;
+    const float* w = weights + static_cast<std::ptrdiff_t>(x) * taps;
+    float sums[kChannels] = {};
+    for (int t = 0; t < taps; ++t) {
+      for (int c = 0; c < kChannels; ++c) sums[c] += w[t] * pixels[t * kChannels + c];
+    }
+    for (int c = 0; c < kChannels; ++c) out[x * kChannels + c] = sums[c];
+  }
+}
+
+#if HWY_TARGET != HWY_SCALAR
+template <int kChannels>
+void ResampleFloatPixels(const float* in, int in_width, const float* weights, int taps,
+                         const int* first, int out_width, float* out) {
+  const hn::Full128<float> d;
+  // An RGB pixel's vector reads the next pixel's red: the last pixels, which may have none,
+  // run the scalar loop.
+  int vector_end = out_width;
+  while (kChannels == 3 && vector_end > 0 && first[vector_end - 1] + taps >= in_width) {
+    --vector_end;
+  }
+  int x = 0;
+  for (; x + 2 <= vector_end; x += 2) {
+    const float* pixels0 = in + static_cast<std::ptrdiff_t>(first[x]) * kChannels;
+    const float* pixels1 = in + static_cast<std::ptrdiff_t>(first[x + 1]) * kChannels;
+    const float* w0 = weights + static_cast<std::ptrdiff_t>(x) * taps;
+    const float* w1 = w0 + taps;
+    auto sum0 = hn::Zero(d);
+    auto sum1 = hn::Zero(d);
+    for (int t = 0; t < taps; ++t) {
+      sum0 = hn::Add(sum0, hn::Mul(hn::Set(d, w0[t]), hn::LoadU(d, pixels0 + t * kChannels)));
+      sum1 = hn::Add(sum1, hn::Mul(hn::Set(d, w1[t]), hn::LoadU(d, pixels1 + t * kChannels)));
+    }
+    // In this order: an RGB pixel's fourth lane lands on the next pixel's red, stored after it.
+    hn::StoreU(sum0, d, out + x * kChannels);
+    hn::StoreU(sum1, d, out + (x + 1) * kChannels);
+  }
+  ResampleFloatScalar<kChannels>(in, weights, taps, first, x, out_width, out);
+}
+#endif
+
+void ResampleRowFloat(const float* in, [[maybe_unused]] int in_width, int channels,
+                      const float* weights, int taps, const int* first, int out_width, float* out) {
+  switch (channels) {
+    case 1:
+      return ResampleFloatScalar<1>(in, weights, taps, first, 0, out_width, out);
+    case 2:
+      return ResampleFloatScalar<2>(in, weights, taps, first, 0, out_width, out);
+#if HWY_TARGET != HWY_SCALAR
+    case 3:
+      return ResampleFloatPixels<3>(in, in_width, weights, taps, first, out_width, out);
+    default:
+      return ResampleFloatPixels<4>(in, in_width, weights, taps, first, out_width, out);
+#else
+    case 3:
+      return ResampleFloatScalar<3>(in, weights, taps, first, 0, out_width, out);
+    default:
+      return ResampleFloatScalar<4>(in, weights, taps, first, 0, out_width, out);
+#endif
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace tessera::ops::simd
 HWY_AFTER_NAMESPACE();
@@ -124,11 +195,17 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace tessera::ops::simd {
 HWY_EXPORT(ResampleRow);
+HWY_EXPORT(ResampleRowFloat);
 void resample_row(const std::uint8_t* in, int step, int channels, const std::int32_t* weights,
                   int taps, int stride, const int* first, int out_width, int bits,
                   std::uint8_t* out) {
   HWY_DYNAMIC_DISPATCH(ResampleRow)
   (in, step, channels, weights, taps, stride, first, out_width, bits, out);
+}
+void resample_row(const float* in, int in_width, int channels, const float* weights, int taps,
+                  const int* first, int out_width, float* out) {
+  HWY_DYNAMIC_DISPATCH(ResampleRowFloat)
+  (in, in_width, channels, weights, taps, first, out_width, out);
 }
 }  // namespace tessera::ops::simd
 #endif

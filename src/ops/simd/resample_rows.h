@@ -1,7 +1,7 @@
 #pragma once
-// Resampling a row across with fixed-point weights, vectorised over the taps (see
-// resample_rows.cpp): the horizontal pass of lanczos3, whose taps (13 at half size) make the
-// per-sample scalar loop the costliest part of a resize.
+// Resampling a row across, vectorised (see resample_rows.cpp): with fixed-point weights, the
+// horizontal pass of lanczos3 on u8, whose taps (13 at half size) make the per-sample scalar
+// loop the costliest part of a resize; with float weights, that of every kernel on u16 and f32.
 
 #include <cstddef>
 #include <cstdint>
@@ -21,5 +21,12 @@ inline constexpr int kResamplePadding = 16;
 void resample_row(const std::uint8_t* in, int step, int channels, const std::int32_t* weights,
                   int taps, int stride, const int* first, int out_width, int bits,
                   std::uint8_t* out);
+
+// Float rows: for x < out_width and c < channels,
+//   out[x * channels + c] = sum over t < taps of weights[x * taps + t] * in[(first[x] + t) *
+//                           channels + c], summed from t = 0 in float (the same on every target).
+// `in` holds in_width pixels; with 3 channels `out` must be writable one float past its end.
+void resample_row(const float* in, int in_width, int channels, const float* weights, int taps,
+                  const int* first, int out_width, float* out);
 
 }  // namespace tessera::ops::simd

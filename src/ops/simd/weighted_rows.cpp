@@ -6,6 +6,7 @@
 #define HWY_TARGET_INCLUDE "ops/simd/weighted_rows.cpp"
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
@@ -444,46 +445,61 @@ void WeightedColumnU32ToU16(const std::uint32_t* const* rows, const std::uint32_
 #endif
 }
 
-// Float rows: the sums in float, tap by tap from the first, as the scalar loops they replace
-// added them (so the same values, on every width); a row narrower than a vector runs the same
-// arithmetic in scalar code.
-void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
-                    std::size_t samples) {
+// Float sums, tap by tap from the first, as the scalar loops they replace added them (so the
+// same values on every width and target; a row narrower than a vector runs the same arithmetic
+// in scalar code). tap(t) points at tap t's samples: a padded row's t * step, or a window's row
+// t. u16 samples are widened to float first (exact: every u16 is a float).
+template <typename Sample, class TapAt>
+HWY_INLINE void WeightedFloatSums(TapAt&& tap, const float* weights, int taps, float* out,
+                                  std::size_t samples) {
   const hn::ScalableTag<float> d;
+  const hn::RebindToSigned<decltype(d)> di;
+  const hn::Rebind<Sample, decltype(d)> ds;
   ForEachVector(
       samples, hn::Lanes(d),
       [&](std::size_t i) HWY_ATTR {
         auto sum = hn::Zero(d);
         for (int t = 0; t < taps; ++t) {
-          const float* at = in + static_cast<std::ptrdiff_t>(t) * step + i;
-          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[t]), hn::LoadU(d, at)));
+          const auto loaded = hn::LoadU(ds, tap(t) + i);
+          hn::Vec<decltype(d)> values;
+          if constexpr (std::is_same_v<Sample, float>) {
+            values = loaded;
+          } else {
+            values = hn::ConvertTo(d, hn::PromoteTo(di, loaded));
+          }
+          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[t]), values));
         }
         hn::StoreU(sum, d, out + i);
       },
       [&](std::size_t i) {
         float sum = 0;
-        for (int t = 0; t < taps; ++t)
-          sum += weights[t] * in[static_cast<std::ptrdiff_t>(t) * step + i];
+        for (int t = 0; t < taps; ++t) sum += weights[t] * static_cast<float>(tap(t)[i]);
         out[i] = sum;
       });
 }
 
+void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
+                    std::size_t samples) {
+  WeightedFloatSums<float>([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; },
+                           weights, taps, out, samples);
+}
+
 void WeightedColumnF32(const float* const* rows, const float* weights, int taps, float* out,
                        std::size_t samples) {
+  WeightedFloatSums<float>([&](int t) { return rows[t]; }, weights, taps, out, samples);
+}
+
+// Rounded to nearest, ties to even (cvRound, lrint), then saturated to 0..65535.
+void RoundToU16(const float* in, std::uint16_t* out, std::size_t samples) {
   const hn::ScalableTag<float> d;
+  const hn::Rebind<std::uint16_t, decltype(d)> d16;
   ForEachVector(
       samples, hn::Lanes(d),
       [&](std::size_t i) HWY_ATTR {
-        auto sum = hn::Zero(d);
-        for (int k = 0; k < taps; ++k) {
-          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[k]), hn::LoadU(d, rows[k] + i)));
-        }
-        hn::StoreU(sum, d, out + i);
+        hn::StoreU(hn::DemoteTo(d16, hn::NearestInt(hn::LoadU(d, in + i))), d16, out + i);
       },
       [&](std::size_t i) {
-        float sum = 0;
-        for (int k = 0; k < taps; ++k) sum += weights[k] * rows[k][i];
-        out[i] = sum;
+        out[i] = static_cast<std::uint16_t>(std::clamp(std::lrint(in[i]), 0L, 65535L));
       });
 }
 
@@ -509,6 +525,7 @@ HWY_EXPORT(WeightedRowF32);
 HWY_EXPORT(WeightedRowU16ToU32);
 HWY_EXPORT(WeightedColumnU32ToU16);
 HWY_EXPORT(WeightedColumnF32);
+HWY_EXPORT(RoundToU16);
 
 void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
                   std::uint16_t* out, std::size_t samples) {
@@ -582,6 +599,10 @@ void weighted_row(const std::uint16_t* in, int step, const std::uint32_t* weight
 void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weights, int taps,
                      std::uint16_t* out, std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnU32ToU16)(rows, weights, taps, out, samples);
+}
+
+void round_to_u16(const float* in, std::uint16_t* out, std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(RoundToU16)(in, out, samples);
 }
 
 }  // namespace tessera::ops::simd

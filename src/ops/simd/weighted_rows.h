@@ -55,6 +55,9 @@ void weighted_row(const float* in, int step, const float* weights, int taps, flo
 void weighted_column(const float* const* rows, const float* weights, int taps, float* out,
                      std::size_t samples);
 
+// out[i] = in[i] rounded to nearest, ties to even (cvRound), saturated to 0..65535.
+void round_to_u16(const float* in, std::uint16_t* out, std::size_t samples);
+
 // The mean of a box from its row sums, with cv::blur's rounding: out[i] =
 // ((sum + bias) * multiplier) >> 23 where sum = rows[0][i] + ... + rows[taps-1][i].
 // Needs sum + bias < 2^17 and multiplier < 2^20 (boxes of up to 256 pixels).
