@@ -181,8 +181,7 @@ void sobel3_rows(const RowWindow& src, int from, int to, std::int16_t* gx, std::
 
 // u16 and f32: the derivative in float (exact on u16: every sum stays below 2^24) and its
 // magnitude in the input's own type, as cv::Sobel to CV_32F then cv::abs and a conversion back
-// (u16 saturated at 65535; f32 as is). Across in float vectors for f32 and in a tap-by-tap
-// loop for u16 (which GCC vectorises); down in float vectors.
+// (u16 saturated at 65535; f32 as is). Float vectors across and down.
 template <typename Sample>
 void sobel_real(ImageView src, MutableImageView dst, const std::vector<std::int16_t>& kx,
                 const std::vector<std::int16_t>& ky) {
@@ -193,20 +192,11 @@ void sobel_real(ImageView src, MutableImageView dst, const std::vector<std::int1
   detail::separable_pass<float, Sample>(
       src, taps / 2, taps / 2, Border::Reflect101,
       [&](const Sample* padded, float* out, int samples) {
-        if constexpr (std::is_same_v<Sample, float>) {
-          simd::weighted_row(padded, channels, across.data(), taps, out,
-                             static_cast<std::size_t>(samples));
-        } else {
-          std::fill(out, out + samples, 0.0f);
-          for (int t = 0; t < taps; ++t) {
-            const Sample* in = padded + t * channels;
-            for (int i = 0; i < samples; ++i) out[i] += across[t] * static_cast<float>(in[i]);
-          }
-        }
+        simd::weighted_row(padded, channels, across.data(), taps, out,
+                           static_cast<std::size_t>(samples));
       },
-      [&](const float* const* rows, int y, int samples) {
-        std::vector<float> sums(static_cast<std::size_t>(samples));
-        simd::weighted_column(rows, down.data(), taps, sums.data(), sums.size());
+      [&](const float* const* rows, int y, int samples, float* sums) {
+        simd::weighted_column(rows, down.data(), taps, sums, static_cast<std::size_t>(samples));
         Sample* out = dst.row<Sample>(y);
         for (int i = 0; i < samples; ++i) {
           if constexpr (std::is_same_v<Sample, float>) {

@@ -154,9 +154,31 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const bool narrow = width < 2 * r + 1;
   const int padded_pixels = narrow ? width + 2 * r : 3 * r;
   const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
+  const std::size_t row_samples = static_cast<std::size_t>(width) * channels;
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
     const auto padded = std::make_unique_for_overwrite<Sample[]>(padded_samples * ksize);
     std::vector<const Sample*> rows(ksize), window(ksize);
+    // Float rows holding a NaN, found once per row of the strip (rows first - r .. end + r - 1,
+    // clamped as the window clamps them): such a window takes median_row's slower path.
+    std::vector<char> nan_rows;
+    if constexpr (std::is_same_v<Sample, float>) {
+      nan_rows.resize(static_cast<std::size_t>(end - first + 2 * r));
+      for (int y = first - r; y < end + r; ++y) {
+        nan_rows[y - first + r] =
+            simd::any_nan(src.row<float>(detail::replicate(y, src.height())), row_samples);
+      }
+    }
+    // One window row's samples, through the NaN path for floats whose window holds a NaN.
+    const auto median_row = [&](const Sample* const* window_rows, int y, Sample* out,
+                                std::size_t samples) {
+      if constexpr (std::is_same_v<Sample, float>) {
+        const auto from = nan_rows.begin() + (y - first);
+        const bool any_nan = std::find(from, from + ksize, 1) != from + ksize;
+        simd::median_row(window_rows, ksize, channels, out, samples, any_nan);
+      } else {
+        simd::median_row(window_rows, ksize, channels, out, samples);
+      }
+    };
     // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
     const auto pad = [&](int from, int count) {
       for (int k = 0; k < ksize; ++k) {
@@ -172,15 +194,15 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
       Sample* out = dst.row<Sample>(y);
       if (narrow) {
         pad(-r, width + 2 * r);
-        simd::median_row(window.data(), ksize, channels, out, width * channels);
+        median_row(window.data(), y, out, row_samples);
         continue;
       }
-      simd::median_row(rows.data(), ksize, channels, out + r * channels,
-                       static_cast<std::size_t>(width - 2 * r) * channels);
+      median_row(rows.data(), y, out + r * channels,
+                 static_cast<std::size_t>(width - 2 * r) * channels);
       pad(-r, 3 * r);
-      simd::median_row(window.data(), ksize, channels, out, r * channels);
+      median_row(window.data(), y, out, r * channels);
       pad(width - 2 * r, 3 * r);
-      simd::median_row(window.data(), ksize, channels, out + (width - r) * channels, r * channels);
+      median_row(window.data(), y, out + (width - r) * channels, r * channels);
     }
   });
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "ops/op_support.h"
@@ -87,7 +88,9 @@ void for_row_padded(ImageView src, int y, int radius_x, Border border, Sample* e
 // first pixel's left-most neighbour and `samples` = width * channels; Sample is src's sample
 // type (uint8_t, uint16_t or float).
 // Vertical: (const Sum* const* rows, int y, int samples) with rows[0..2*radius_y] the
-// intermediate rows from y - radius_y to y + radius_y.
+// intermediate rows from y - radius_y to y + radius_y; or, for a vertical pass that needs a row
+// of sums before it writes row y in another type, (rows, y, samples, Sum* scratch) with scratch
+// a row of `samples` Sums of the strip's own.
 template <typename Sum, typename Sample = std::uint8_t, typename Horizontal, typename Vertical>
 void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
                     Horizontal&& horizontal, Vertical&& vertical) {
@@ -120,10 +123,17 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
     };
     for (int r = top; r < first + radius_y; ++r) fill(r);
     std::vector<const Sum*> window_rows(window);
+    constexpr bool kWantsScratch = std::is_invocable_v<Vertical, const Sum* const*, int, int, Sum*>;
+    const auto scratch = std::make_unique_for_overwrite<Sum[]>(
+        kWantsScratch ? static_cast<std::size_t>(samples) : 0);
     for (int y = first; y < end; ++y) {
       fill(y + radius_y);
       for (int k = 0; k < window; ++k) window_rows[k] = slot(y - radius_y + k);
-      vertical(window_rows.data(), y, samples);
+      if constexpr (kWantsScratch) {
+        vertical(window_rows.data(), y, samples, scratch.get());
+      } else {
+        vertical(window_rows.data(), y, samples);
+      }
     }
   });
 }

@@ -372,6 +372,36 @@ TEST(DepthNaN, median_of_a_float_window_with_nan_is_defined_nan_sorting_above_nu
   EXPECT_FLOAT_EQ(median.view().row<float>(2)[2], 1.6f);
 }
 
+// How many samples of median(image, ksize) differ from nth_element over each window in the order
+// NaN last (edges replicated): equal as values (0 and -0 are one value to `<`), NaN where the
+// window's middle is NaN.
+int median_differences_from_a_scalar_sort(const Image& image, int ksize) {
+  const auto nan_last = [](float a, float b) {
+    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
+    return a < b;
+  };
+  const Image median = ops::median(image.view(), ksize);
+  const int r = ksize / 2;
+  const int width = image.width(), height = image.height();
+  int differences = 0;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      std::vector<float> window;
+      for (int dy = -r; dy <= r; ++dy) {
+        for (int dx = -r; dx <= r; ++dx) {
+          const int yy = std::clamp(y + dy, 0, height - 1), xx = std::clamp(x + dx, 0, width - 1);
+          window.push_back(image.view().row<float>(yy)[xx]);
+        }
+      }
+      std::nth_element(window.begin(), window.begin() + window.size() / 2, window.end(), nan_last);
+      const float expected = window[window.size() / 2];
+      const float got = median.view().row<float>(y)[x];
+      if (std::isnan(expected) ? !std::isnan(got) : !(got == expected)) ++differences;
+    }
+  }
+  return differences;
+}
+
 // The vector kernels order floats as int32 keys: a float image wide enough for whole vectors,
 // with NaNs, infinities, negatives and signed zeros, against nth_element in the order NaN last.
 TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_sort) {
@@ -392,33 +422,31 @@ TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_
           (state >> 8) % 9 == 0 ? specials[(state >> 4) % 6] : value;
     }
   }
-  const auto nan_last = [](float a, float b) {
-    if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
-    return a < b;
-  };
   for (const int ksize : {3, 5}) {
     SCOPED_TRACE(ksize);
-    const Image median = ops::median(image.view(), ksize);
-    const int r = ksize / 2;
-    int differences = 0;
+    EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+  }
+}
+
+// Rows are scanned for NaNs once each: every window that reaches the one row holding NaNs (at
+// its top, middle or bottom) must take the NaN-aware path, and the others may not need to.
+TEST(DepthNaN, median_of_float_rows_with_nans_in_one_row_equals_a_scalar_sort) {
+  const int width = 197, height = 23;
+  for (const int nan_row : {0, 9, height - 1}) {
+    Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
+    std::uint32_t state = 777 + nan_row;
     for (int y = 0; y < height; ++y) {
       for (int x = 0; x < width; ++x) {
-        std::vector<float> window;
-        for (int dy = -r; dy <= r; ++dy) {
-          for (int dx = -r; dx <= r; ++dx) {
-            const int yy = std::clamp(y + dy, 0, height - 1), xx = std::clamp(x + dx, 0, width - 1);
-            window.push_back(image.view().row<float>(yy)[xx]);
-          }
-        }
-        std::nth_element(window.begin(), window.begin() + window.size() / 2, window.end(),
-                         nan_last);
-        const float expected = window[window.size() / 2];
-        const float got = median.view().row<float>(y)[x];
-        // Equal as values (0 and -0 are one value to `<`), NaN where the window's middle is NaN.
-        if (std::isnan(expected) ? !std::isnan(got) : !(got == expected)) ++differences;
+        state = state * 1664525u + 1013904223u;
+        image.mutable_view().row<float>(y)[x] = y == nan_row && x % 3 != 0
+                                                    ? std::numeric_limits<float>::quiet_NaN()
+                                                    : static_cast<float>(state >> 20) / 64.0f;
       }
     }
-    EXPECT_EQ(differences, 0);
+    for (const int ksize : {3, 5}) {
+      SCOPED_TRACE(::testing::Message() << "NaNs in row " << nan_row << ", ksize " << ksize);
+      EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+    }
   }
 }
 

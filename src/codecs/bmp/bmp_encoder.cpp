@@ -77,6 +77,7 @@ class BmpEncoder final : public Encoder {
       header.resize(14 + 108, 0);
     }
     file_.write(header.data(), header.size());
+    block_.assign(rows_per_write(stride_, height) * stride_, 0);
   }
 
  private:
@@ -84,7 +85,6 @@ class BmpEncoder final : public Encoder {
     const int channels = alpha_ ? 4 : 3;
     const int in_channels = rows.format().channels();
     const std::size_t width = static_cast<std::size_t>(rows.width());
-    block_.assign(rows_per_write(stride_, rows.height()) * stride_, 0);
     std::size_t filled = 0;
     for (int y = 0; y < rows.height(); ++y) {
       std::uint8_t* out_row = block_.data() + filled * stride_;

@@ -16,6 +16,28 @@ namespace tessera::ops::simd {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// One 2x2 mean in scalar code: integers (a + b + c + d + 2) >> 2, floats summed in that order
+// and scaled by 0.25, as cv::resize's fast area path computes them.
+template <typename T>
+T MeanOf(T a, T b, T c, T d) {
+  if constexpr (std::is_same_v<T, float>) {
+    return (a + b + c + d) * 0.25f;
+  } else {
+    return static_cast<T>((a + b + c + d + 2) >> 2);
+  }
+}
+
+// Pixels [from, out_width) of a row, one mean at a time: what whole vectors leave.
+template <int kChannels, typename T>
+void HalveTail(const T* top, const T* bottom, T* out, std::size_t from, std::size_t out_width) {
+  for (std::size_t x = from; x < out_width; ++x) {
+    for (int c = 0; c < kChannels; ++c) {
+      const std::size_t i = 2 * x * kChannels + c;
+      out[x * kChannels + c] = MeanOf(top[i], top[i + kChannels], bottom[i], bottom[i + kChannels]);
+    }
+  }
+}
+
 // The one-lane fallback target lacks half vectors; it takes the scalar loop below.
 #if HWY_TARGET != HWY_SCALAR
 // Means of neighbouring pixel pairs of one plane from two rows: 2N u8 pixels in, N out.
@@ -66,24 +88,7 @@ void HalveRowImpl(const std::uint8_t* top, const std::uint8_t* bottom, std::uint
     }
   }
 #endif
-  for (; x < out_width; ++x) {
-    for (int c = 0; c < kChannels; ++c) {
-      const std::size_t i = 2 * x * kChannels + c;
-      out[x * kChannels + c] = static_cast<std::uint8_t>(
-          (top[i] + top[i + kChannels] + bottom[i] + bottom[i + kChannels] + 2) >> 2);
-    }
-  }
-}
-
-// One 2x2 mean in scalar code: integers (a + b + c + d + 2) >> 2, floats summed in that order
-// and scaled by 0.25, as cv::resize's fast area path computes them.
-template <typename T>
-T MeanOf(T a, T b, T c, T d) {
-  if constexpr (std::is_same_v<T, float>) {
-    return (a + b + c + d) * 0.25f;
-  } else {
-    return static_cast<T>((a + b + c + d + 2) >> 2);
-  }
+  HalveTail<kChannels>(top, bottom, out, x, out_width);
 }
 
 // u16 and f32: the same means in the sample's own width, two vectors of pixels per plane (u16
@@ -152,12 +157,7 @@ void HalveRowWide(const T* top, const T* bottom, T* out, std::size_t out_width) 
     }
   }
 #endif
-  for (; x < out_width; ++x) {
-    for (int c = 0; c < kChannels; ++c) {
-      const std::size_t i = 2 * x * kChannels + c;
-      out[x * kChannels + c] = MeanOf(top[i], top[i + kChannels], bottom[i], bottom[i + kChannels]);
-    }
-  }
+  HalveTail<kChannels>(top, bottom, out, x, out_width);
 }
 
 // One row at a constant channel count: u8 through 16-bit sums, the others in their own width.

@@ -484,6 +484,13 @@ void WeightedRowF32(const float* in, int step, const float* weights, int taps, f
                            weights, taps, out, samples);
 }
 
+void WeightedRowU16ToF32(const std::uint16_t* in, int step, const float* weights, int taps,
+                         float* out, std::size_t samples) {
+  WeightedFloatSums<std::uint16_t>(
+      [&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; }, weights, taps, out,
+      samples);
+}
+
 void WeightedColumnF32(const float* const* rows, const float* weights, int taps, float* out,
                        std::size_t samples) {
   WeightedFloatSums<float>([&](int t) { return rows[t]; }, weights, taps, out, samples);
@@ -525,6 +532,7 @@ HWY_EXPORT(WeightedRowF32);
 HWY_EXPORT(WeightedRowU16ToU32);
 HWY_EXPORT(WeightedColumnU32ToU16);
 HWY_EXPORT(WeightedColumnF32);
+HWY_EXPORT(WeightedRowU16ToF32);
 HWY_EXPORT(RoundToU16);
 
 void weighted_row(const std::uint8_t* in, int step, const std::uint16_t* weights, int taps,
@@ -599,6 +607,11 @@ void weighted_row(const std::uint16_t* in, int step, const std::uint32_t* weight
 void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weights, int taps,
                      std::uint16_t* out, std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedColumnU32ToU16)(rows, weights, taps, out, samples);
+}
+
+void weighted_row(const std::uint16_t* in, int step, const float* weights, int taps, float* out,
+                  std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(WeightedRowU16ToF32)(in, step, weights, taps, out, samples);
 }
 
 void round_to_u16(const float* in, std::uint16_t* out, std::size_t samples) {

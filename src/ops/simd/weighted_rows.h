@@ -52,6 +52,9 @@ void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weig
 // out[i] = sum over k < taps of weights[k] * rows[k][i], summed in float from the first tap.
 void weighted_row(const float* in, int step, const float* weights, int taps, float* out,
                   std::size_t samples);
+// The same across a padded u16 row, each sample widened to float (exact) before it is weighted.
+void weighted_row(const std::uint16_t* in, int step, const float* weights, int taps, float* out,
+                  std::size_t samples);
 void weighted_column(const float* const* rows, const float* weights, int taps, float* out,
                      std::size_t samples);
 
