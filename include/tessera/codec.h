@@ -172,6 +172,14 @@ class Decoder : public RowSource {
   // rows. read() calls it when needed; calling it twice does nothing.
   void begin() final;
 
+  // Before the first row: lets the decoder skip what lies outside `region` of the stored image.
+  // Returns the part it will now deliver, which contains the region: rows then come from that
+  // part's top, and width() and height() are its size. A tiled TIFF narrows to the tiles the
+  // region touches, a stripped one to the rows from its top; other formats deliver the whole
+  // image (read_region drops what is outside). InvalidArgument outside the image or once rows
+  // were read.
+  Rect narrow_to(Rect region);
+
   // Decodes the next rows.height() rows into `rows`, whose width and format must be width()
   // and format(). Throws Error: CorruptData (and the file), or InvalidArgument for a mismatched
   // view or reading past the end; after a decoding error every call throws.
@@ -183,6 +191,9 @@ class Decoder : public RowSource {
   void set_output(int width, int height, PixelFormat format);
   virtual void begin_decoding() {}
   virtual void decode_rows(const MutableImageView& rows) = 0;
+  // narrow_to's work (the region is checked): the part delivered from now on, after
+  // set_output() with its size. The default keeps the whole image.
+  virtual Rect narrow_decoding(Rect region);
 
   FailOn fail_on() const { return fail_on_; }
   // The file's data ended (or broke) with `rows_done` of height() rows decoded. Under
@@ -268,6 +279,16 @@ Image read(const std::filesystem::path& path, const DecodeOptions& options = {},
 // first, e.g. for its ICC profile.
 Image read(Decoder& decoder, const DecodeOptions& options = {},
            std::source_location site = std::source_location::current());
+
+// A rectangle of the image, upright unless options say otherwise (the region is then of the
+// stored image), decoding no more of the file than the format allows: a tiled TIFF reads only
+// the tiles the rectangle touches, a stripped one stops after its last row, other formats decode
+// the rows down to its last and keep its columns, a band at a time. Memory: the rectangle, plus a
+// band of the file's full width where the format cannot narrow, plus the codec's working memory;
+// the whole image's decode estimate is not asked of the budget. InvalidArgument if the
+// rectangle is empty or not inside the image.
+Image read_region(const std::filesystem::path& path, Rect region, const DecodeOptions& options = {},
+                  std::source_location site = std::source_location::current());
 
 enum class ChromaSubsampling { S444, S422, S420 };
 enum class TiffCompression { None, Deflate, Lzw, Jpeg };

@@ -78,6 +78,23 @@ void Decoder::set_output(int width, int height, PixelFormat format) {
   format_ = format;
 }
 
+Rect Decoder::narrow_to(Rect region) {
+  const bool inside = region.x >= 0 && region.y >= 0 && region.width > 0 && region.height > 0 &&
+                      region.x <= info_.width - region.width &&
+                      region.y <= info_.height - region.height;
+  if (!inside || started_ || width_ != info_.width || height_ != info_.height) {
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("cannot narrow a decoder to {}x{} at ({}, {}): {}", region.width,
+                            region.height, region.x, region.y,
+                            inside ? "only a decoder of the full size, before its first row, can"
+                                   : fmt::format("the image is {}x{}", info_.width, info_.height)),
+                context());
+  }
+  return narrow_decoding(region);
+}
+
+Rect Decoder::narrow_decoding(Rect) { return {0, 0, width_, height_}; }
+
 ErrorContext Decoder::context() const { return {.path = path_.string(), .operation = "decode"}; }
 
 void Decoder::begin() {

@@ -1,5 +1,6 @@
 #include "codecs/orientation.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessera::codecs {
@@ -12,47 +13,22 @@ Image apply_orientation(const Image& image, int orientation, AllocationOptions o
   const Image upright = Image::create(transposes ? height : width, transposes ? width : height,
                                       image.format(), options);
   const std::size_t pixel = image.format().bytes_per_pixel();
-  // For each output pixel (x, y), the stored pixel it comes from. EXIF's tag describes the
-  // stored image: 6 means "rotate 90 degrees clockwise to display".
   for (int y = 0; y < upright.height(); ++y) {
     std::byte* out = upright.row(y);
     for (int x = 0; x < upright.width(); ++x) {
-      int sx = x;
-      int sy = y;
-      switch (orientation) {
-        case 2:
-          sx = width - 1 - x;
-          break;  // mirrored
-        case 3:
-          sx = width - 1 - x;
-          sy = height - 1 - y;
-          break;  // turned 180
-        case 4:
-          sy = height - 1 - y;
-          break;  // flipped
-        case 5:
-          sx = y;
-          sy = x;
-          break;  // transposed
-        case 6:
-          sx = y;
-          sy = height - 1 - x;
-          break;  // turned 90 clockwise
-        case 7:
-          sx = width - 1 - y;
-          sy = height - 1 - x;
-          break;  // transversed
-        case 8:
-          sx = width - 1 - y;
-          sy = x;
-          break;  // turned 90 anticlockwise
-        default:
-          break;
-      }
-      std::memcpy(out + x * pixel, image.row(sy) + sx * pixel, pixel);
+      const Pixel from = stored_pixel(orientation, width, height, x, y);
+      std::memcpy(out + x * pixel, image.row(from.y) + from.x * pixel, pixel);
     }
   }
   return upright;
+}
+
+Rect stored_rect(int orientation, int width, int height, Rect upright) {
+  const Pixel first = stored_pixel(orientation, width, height, upright.x, upright.y);
+  const Pixel last = stored_pixel(orientation, width, height, upright.x + upright.width - 1,
+                                  upright.y + upright.height - 1);
+  const int left = std::min(first.x, last.x), top = std::min(first.y, last.y);
+  return {left, top, std::max(first.x, last.x) - left + 1, std::max(first.y, last.y) - top + 1};
 }
 
 }  // namespace tessera::codecs

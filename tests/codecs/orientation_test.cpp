@@ -10,54 +10,23 @@
 
 #include "codecs/exif_orientation.h"
 #include "codecs/orientation.h"
+#include "support/exif.h"
 #include "tessera/codec.h"
 
 namespace tessera {
 namespace {
 
-// "Exif\0\0" + a TIFF header + one IFD entry: Orientation = `value`.
-std::vector<unsigned char> exif_block(int value, bool little_endian) {
-  std::vector<unsigned char> block;
-  const auto bytes = [&](std::string_view text) {
-    for (const char c : text) block.push_back(static_cast<unsigned char>(c));
-  };
-  const auto u16 = [&](int v) {
-    block.push_back(static_cast<unsigned char>(little_endian ? v : v >> 8));
-    block.push_back(static_cast<unsigned char>(little_endian ? v >> 8 : v));
-  };
-  const auto u32 = [&](int v) {
-    if (little_endian) {
-      u16(v & 0xFFFF);
-      u16(v >> 16);
-    } else {
-      u16(v >> 16);
-      u16(v & 0xFFFF);
-    }
-  };
-  bytes({"Exif\0\0", 6});
-  bytes(little_endian ? std::string_view{"II*\0", 4} : std::string_view{"MM\0*", 4});
-  u32(8);       // IFD0 right after the header
-  u16(1);       // one entry
-  u16(0x0112);  // Orientation
-  u16(3);       // SHORT
-  u32(1);       // one value
-  u16(value);
-  u16(0);  // padding to four bytes
-  u32(0);  // no next IFD
-  return block;
-}
-
 TEST(ExifOrientation, reads_the_tag_in_both_byte_orders) {
   for (const bool little : {true, false}) {
     for (int value = 1; value <= 8; ++value) {
-      const auto block = exif_block(value, little);
+      const auto block = testing::exif_block(value, little);
       EXPECT_EQ(codecs::exif_orientation(block.data(), block.size()), value);
     }
   }
 }
 
 TEST(ExifOrientation, hostile_blocks_give_the_default_without_reading_out_of_bounds) {
-  const auto good = exif_block(6, true);
+  const auto good = testing::exif_block(6, true);
   for (std::size_t size = 0; size < good.size() - 4; ++size) {
     // Every truncation: the copy is exactly `size` bytes long, so ASan sees any overread.
     const std::vector<unsigned char> cut(good.begin(),
@@ -73,7 +42,7 @@ TEST(ExifOrientation, hostile_blocks_give_the_default_without_reading_out_of_bou
   many[15] = 0xFF;
   many[16] = 0x13;  // ...which is not Orientation: the search must stop at the block's end
   EXPECT_EQ(codecs::exif_orientation(many.data(), many.size()), 1);
-  auto out_of_range = exif_block(9, true);
+  auto out_of_range = testing::exif_block(9, true);
   EXPECT_EQ(codecs::exif_orientation(out_of_range.data(), out_of_range.size()), 1);
   EXPECT_EQ(codecs::exif_orientation(nullptr, 0), 1);
 }
@@ -127,15 +96,7 @@ TEST(Orientation, read_applies_a_jpeg_exif_tag_unless_asked_not_to) {
   const auto tagged = folder / ("tessera-orientation-" + std::to_string(::getpid()) + "-6.jpg");
   write(stored, plain, {.quality = 100});
 
-  // Splice an APP1 EXIF segment saying 6 right after the SOI marker.
-  std::ifstream in(plain, std::ios::binary);
-  std::string jpeg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto exif = exif_block(6, false);
-  std::string segment = "\xFF\xE1";
-  segment += static_cast<char>((exif.size() + 2) >> 8);
-  segment += static_cast<char>((exif.size() + 2) & 0xFF);
-  segment.append(reinterpret_cast<const char*>(exif.data()), exif.size());
-  std::ofstream(tagged, std::ios::binary) << jpeg.substr(0, 2) + segment + jpeg.substr(2);
+  testing::copy_jpeg_with_orientation(plain, 6, tagged);
 
   EXPECT_EQ(probe(tagged).orientation, 6);
   const Image upright = read(tagged);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "codecs/limits.h"
@@ -97,6 +98,35 @@ class TiffDecoder final : public Decoder {
   }
 
  private:
+  // Tiles: the columns of the tiles the region touches, from the top of its first row of tiles.
+  // Strips: every column, from the top of the strip holding the region's first row (libtiff
+  // starts decoding a strip there: compressed strips have no random access). The fallback
+  // converts the whole image anyway.
+  Rect narrow_decoding(Rect region) override {
+    if (!native_) return {0, 0, width(), height()};
+    std::uint32_t rows_per_strip = 0;
+    TIFFGetFieldDefaulted(tiff_->get(), TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
+    const int strip_rows =
+        static_cast<int>(std::clamp<std::uint32_t>(rows_per_strip, 1, layout_.height));
+    const int top = region.y / strip_rows * strip_rows;
+    Rect delivered{0, top, width(), height() - top};
+    if (layout_.tiled) {
+      const int tile_width = static_cast<int>(layout_.tile_width);
+      const int tile_height = static_cast<int>(layout_.tile_height);
+      const int right =
+          std::min<std::int64_t>(width(), (std::int64_t{region.x} + region.width + tile_width - 1) /
+                                              tile_width * std::int64_t{tile_width});
+      delivered.x = region.x / tile_width * tile_width;
+      delivered.width = right - delivered.x;
+      delivered.y = region.y / tile_height * tile_height;
+      delivered.height = height() - delivered.y;
+    }
+    first_column_ = static_cast<std::uint32_t>(delivered.x);
+    first_row_ = static_cast<std::uint32_t>(delivered.y);
+    set_output(delivered.width, delivered.height, format());
+    return delivered;
+  }
+
   void begin_decoding() override {
     if (native_) return;
     // The fallback: libtiff converts the whole image to 8-bit RGBA at once.
@@ -119,7 +149,7 @@ class TiffDecoder final : public Decoder {
 
   void decode_rows(const MutableImageView& rows) override {
     for (int y = 0; y < rows.height(); ++y) {
-      const auto row = static_cast<std::uint32_t>(rows_read() + y);
+      const auto row = first_row_ + static_cast<std::uint32_t>(rows_read() + y);
       if (!native_) {
         copy_from_raster(row, rows.row<std::uint8_t>(y));
       } else if (layout_.tiled) {
@@ -129,7 +159,7 @@ class TiffDecoder final : public Decoder {
         const Error error = tiff_->error(ErrorCode::CorruptData,
                                          "not a valid TIFF: a strip cannot be read", "decode");
         if (fail_on() != FailOn::None) throw error;
-        data_ended(static_cast<int>(row), error.message());
+        data_ended(rows_read() + y, error.message());
         fill_grey(rows, y);
         return;
       }
@@ -182,7 +212,8 @@ class TiffDecoder final : public Decoder {
     }
   }
 
-  // Tiled images: one row of tiles is read into a band, rows are copied out of it.
+  // Tiled images: one row of tiles (those from first_column_ on that the delivered width
+  // touches) is read into a band, rows are copied out of it.
   void copy_from_tiles(std::uint32_t row, std::byte* out, std::size_t row_bytes) {
     const std::uint32_t band_top = row / layout_.tile_height * layout_.tile_height;
     if (band_.empty() || band_top != band_top_) read_band(band_top);
@@ -192,8 +223,9 @@ class TiffDecoder final : public Decoder {
   void read_band(std::uint32_t band_top) {
     const std::size_t pixel = format().bytes_per_pixel();
     const std::size_t tile_row_bytes = pixel * layout_.tile_width;
+    const std::uint32_t end_column = first_column_ + static_cast<std::uint32_t>(width());
     const std::uint32_t tiles_across =
-        (layout_.width + layout_.tile_width - 1) / layout_.tile_width;
+        (static_cast<std::uint32_t>(width()) + layout_.tile_width - 1) / layout_.tile_width;
     band_row_bytes_ = tile_row_bytes * tiles_across;
     if (band_.empty()) {
       band_ = memory::allocate(band_row_bytes_ * layout_.tile_height,
@@ -201,14 +233,14 @@ class TiffDecoder final : public Decoder {
       tile_ = memory::allocate(tile_row_bytes * layout_.tile_height,
                                {.label = "TIFF tile", .budget = budget_});
     }
-    for (std::uint32_t x = 0; x < layout_.width; x += layout_.tile_width) {
+    for (std::uint32_t x = first_column_; x < end_column; x += layout_.tile_width) {
       if (detail::inject_fault() ||
           TIFFReadTile(tiff_->get(), tile_.data(), x, band_top, 0, 0) < 0) {
         throw tiff_->error(ErrorCode::CorruptData, "not a valid TIFF: a tile cannot be read",
                            "decode");
       }
       for (std::uint32_t y = 0; y < layout_.tile_height; ++y) {
-        std::memcpy(band_.data() + y * band_row_bytes_ + x * pixel,
+        std::memcpy(band_.data() + y * band_row_bytes_ + (x - first_column_) * pixel,
                     tile_.data() + y * tile_row_bytes, tile_row_bytes);
       }
     }
@@ -225,6 +257,8 @@ class TiffDecoder final : public Decoder {
   memory::Buffer tile_;
   std::size_t band_row_bytes_ = 0;
   std::uint32_t band_top_ = 0;
+  std::uint32_t first_column_ = 0;  // of the stored image: where delivered rows begin
+  std::uint32_t first_row_ = 0;
 };
 
 }  // namespace
