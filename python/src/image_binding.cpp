@@ -520,6 +520,28 @@ void bind_image(nb::module_& module) {
       "max_pixels: the largest image accepted (None: the default limit; 0: none); fail_on: "
       "\"error\" refuses a damaged file, \"none\" accepts what can be decoded.");
   module.def(
+      "read_region",
+      [](const std::filesystem::path& path, int x, int y, int width, int height, bool orientation,
+         nb::handle max_pixels, const std::string& fail_on) {
+        const DecodeOptions options{.limits = limits_of(max_pixels),
+                                    .apply_orientation = orientation,
+                                    .fail_on = fail_on_of(fail_on),
+                                    .print_warnings = false};
+        Image image;
+        {
+          const PixelCall call;
+          image = tessera::read_region(path, {x, y, width, height}, options);
+        }
+        return PyImage{std::move(image), false};
+      },
+      nb::arg("path"), nb::arg("x"), nb::arg("y"), nb::arg("width"), nb::arg("height"),
+      nb::kw_only(), nb::arg("orientation") = true, nb::arg("max_pixels").none() = nb::none(),
+      nb::arg("fail_on") = "error",
+      "A width x height rectangle at (x, y) of an image file, upright unless orientation=False, "
+      "decoding no more of the file than its format allows: a tiled TIFF reads only the tiles "
+      "the rectangle touches, other formats the rows down to its last (a band at a time). The "
+      "same keywords as read().");
+  module.def(
       "decode",
       [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on) {
         const DecodeOptions options{.limits = limits_of(max_pixels),

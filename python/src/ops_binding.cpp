@@ -4,7 +4,9 @@
 // the values bind through the same bind_arguments() as pipeline text, so a bad value fails
 // with the words the CLI uses.
 
+#include <fmt/format.h>
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -324,6 +326,36 @@ void bind_ops(nb::module_& module) {
       nb::arg("pipeline"), nb::arg("image"),
       "Runs pipeline text (\"gray | blur 5 | canny 50 150 | rgb\") on an image in memory, fused "
       "and streamed band by band as the CLI runs it.");
+  module.def(
+      "_pipeline_reach",
+      [](const std::string& text, nb::handle image) {
+        const pipeline::Pipeline stages = pipeline::parse(text);
+        const nb::object image_object = image_argument("_pipeline_reach", image);
+        const Image& input = nb::cast<const PyImage&>(image_object).image;
+        const pipeline::Plan plan =
+            pipeline::plan(stages, {input.width(), input.height(), input.format()}, 128);
+        int rows = 0, columns = 0;
+        for (const pipeline::StagePlan& step : plan.stages) {
+          if (step.mode != pipeline::RunMode::Strips) {
+            throw Error(ErrorCode::InvalidArgument,
+                        fmt::format("`{}` {}: a chunked run takes ops that keep the size and read "
+                                    "a fixed neighbourhood (run it on the whole image instead)",
+                                    step.stage.text,
+                                    step.output.width != step.input.width ||
+                                            step.output.height != step.input.height
+                                        ? "changes the image's size"
+                                        : "needs the whole image"));
+          }
+          rows += step.rows_around;
+          columns += step.columns_around;
+        }
+        return std::make_pair(rows, columns);
+      },
+      nb::arg("pipeline"), nb::arg("image"),
+      "(rows, columns) a chunked run of the pipeline on images like `image` must overlap its "
+      "chunks by on each side so that every chunk's result equals the whole image's "
+      "(tessera.dask.map_pipeline); InvalidArgument for a stage that changes the size or needs "
+      "the whole image.");
 }
 
 }  // namespace tessera::python

@@ -31,7 +31,8 @@ namespace {
 class Source {
  public:
   Source(const std::filesystem::path& path, std::optional<std::uint64_t> max_pixels) : path_(path) {
-    if (max_pixels) options_.limits.max_pixels = *max_pixels;
+    // 0 lifts the limit, as read()'s max_pixels=0 and the error message say.
+    if (max_pixels) options_.limits.max_pixels = *max_pixels == 0 ? UINT64_MAX : *max_pixels;
     const PixelCall call;
     decoder_ = open_decoder(path, options_);
   }

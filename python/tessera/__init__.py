@@ -17,8 +17,8 @@ import dataclasses as _dataclasses
 import os as _os
 
 from . import memory, ops
-from ._tessera import (Image, __version__, budget, convert, decode, encode, read, run,
-                       tracemalloc_domain, write)
+from ._tessera import (Image, __version__, budget, convert, decode, encode, read, read_region,
+                       run, tracemalloc_domain, write)
 from .errors import *  # noqa: F401,F403 (the exception classes are the package's own names)
 from .errors import __all__ as _error_names
 from . import _tessera
@@ -118,6 +118,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
-__all__ = ["Image", "BatchResult", "batch", "open", "read", "write", "decode", "encode", "run",
+__all__ = ["Image", "BatchResult", "batch", "open", "read", "read_region", "write", "decode",
+           "encode", "run",
            "convert", "budget",
            "memory", "ops", "tracemalloc_domain", "__version__", *_error_names]

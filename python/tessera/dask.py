@@ -7,6 +7,8 @@ a worker dies.
     report = td.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb", client=client)
     print(report["totals"])                          # the schema of `tessera batch --report`
     bag = td.to_bag("photos/", "edges/", "resize 50%")   # a dask.bag of per-file result dicts
+    arr = td.imread("huge.tif", chunks=4096)       # a dask.array, chunks decoded by region
+    blurred = td.map_pipeline(arr, "blur 5")       # chunk by chunk, equal to the whole image's
 
 How it runs. The driver walks the input once and cuts the files into groups; each group is one
 Dask task, which runs tessera.batch on its files on the worker (one file at a time per worker
@@ -37,7 +39,8 @@ code "KilledWorker" and the reason.
 
 The parts: _dask_plan.py (the driver's plan: files, groups, keys), _dask_task.py (a task on its
 worker: budget, tessera.batch, records), _dask_journal.py (exactly once: the journal, outputs
-finished by dead attempts, their temporaries); this file drives the run and writes the report.
+finished by dead attempts, their temporaries), _dask_array.py (imread and map_pipeline); this
+file drives the run and writes the report.
 """
 
 import collections
@@ -53,8 +56,9 @@ from ._dask_journal import (_journal_path, _output_path, _read_journal, _recover
                             _remove_journal, _remove_temporaries, _written_since)
 from ._dask_plan import _File, _key, _plan
 from ._dask_task import _failed, _filled, _run_task, task_budget
+from ._dask_array import imread, map_pipeline
 
-__all__ = ["batch", "to_bag", "task_budget"]
+__all__ = ["batch", "to_bag", "task_budget", "imread", "map_pipeline"]
 
 
 # --- the driver -----------------------------------------------------------------------------------

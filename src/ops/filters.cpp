@@ -361,9 +361,11 @@ OpDescriptor morphology_op(std::string_view name, std::string_view doc, simd::Ex
           [name](const OpArguments& args) {
             check_morphology_height(name, args.integer("width"), args.integer("height"));
           },
-      .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
-        return morphology_height(args.integer("width"), args.integer("height")) / 2;
-      }}),
+      .streaming = make_hooks(
+          {.rows_around = [](const OpArguments& args) -> std::optional<int> {
+             return morphology_height(args.integer("width"), args.integer("height")) / 2;
+           },
+           .columns_around = [](const OpArguments& args) { return args.integer("width") / 2; }}),
       .samples = SampleTypes::all()};
 }
 
@@ -384,9 +386,12 @@ std::vector<OpDescriptor> filter_ops() {
            [](const OpArguments& args) {
              check_kernel(args.kernel("kernel"), args.number("divisor"));
            },
-       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
-         return args.kernel("kernel").height / 2;
-       }})},
+       .streaming = make_hooks(
+           {.rows_around = [](const OpArguments& args) -> std::optional<int> {
+              return args.kernel("kernel").height / 2;
+            },
+            .columns_around =
+                [](const OpArguments& args) { return args.kernel("kernel").width / 2; }})},
       {.name = "median",
        .doc = "median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)",
        .params = {kMedianSize},

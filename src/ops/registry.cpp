@@ -506,6 +506,12 @@ std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& argume
   return std::nullopt;
 }
 
+int columns_around(const OpDescriptor& op, const OpArguments& arguments) {
+  const StreamingHooks& hooks = hooks_of(op);
+  if (hooks.columns_around) return hooks.columns_around(arguments);
+  return rows_around(op, arguments).value_or(0);
+}
+
 }  // namespace detail
 
 const std::vector<OpDescriptor>& all_ops() {

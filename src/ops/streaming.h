@@ -52,6 +52,10 @@ struct StreamingHooks {
   // for a point op, the kernel's half height for a neighbourhood op), or nullopt when it needs
   // the whole image or changes the size. Empty: 0 for Point access, nullopt otherwise.
   std::function<std::optional<int>(const OpArguments&)> rows_around;
+  // How many input columns left and right of each output pixel such an op reads. Empty: as
+  // many as rows_around (a square neighbourhood). Chunked runs that cut columns as well as rows
+  // (tessera.dask.map_pipeline) overlap their chunks by it.
+  std::function<int(const OpArguments&)> columns_around;
   // For streaming an op that changes the size: its row mapper for an input of this size and
   // format. Empty: the op takes the image whole.
   std::function<std::unique_ptr<RowMapper>(int width, int height, PixelFormat format,
@@ -75,5 +79,7 @@ const StreamingHooks& hooks_of(const OpDescriptor& op);
 
 // rows_around for `op` with `arguments`, with the defaults above applied.
 std::optional<int> rows_around(const OpDescriptor& op, const OpArguments& arguments);
+// columns_around, likewise, for an op whose rows_around is not nullopt.
+int columns_around(const OpDescriptor& op, const OpArguments& arguments);
 
 }  // namespace tessera::ops::detail

@@ -157,6 +157,7 @@ Plan plan(const Pipeline& pipeline, const Shape& input, int strip_rows) {
       if (around && same_size) {
         step.mode = RunMode::Strips;
         step.rows_around = *around;
+        step.columns_around = ops::detail::columns_around(*stage.op, stage.arguments);
       } else if (hooks.row_mapper) {
         step.mode = RunMode::Rows;
         step.mapper = hooks.row_mapper(shape.width, shape.height, shape.format, stage.arguments);

@@ -46,6 +46,7 @@ struct StagePlan {
   Shape output;
   RunMode mode = RunMode::Whole;
   int rows_around = 0;                                   // Strips
+  int columns_around = 0;                                // Strips: input columns read each side
   std::shared_ptr<const ops::detail::RowMapper> mapper;  // Rows
   // Strips: a per-sample op on 8-bit samples right after another; the executor applies both
   // (and any more that follow) as one 256-entry table, in one pass.
