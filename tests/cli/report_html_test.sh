@@ -57,10 +57,11 @@ assert report["kind"] == "batch", report.get("kind")
 timeline = report["memory_timeline"]
 assert len(timeline) >= 10, len(timeline)
 assert facts["points"] == [s["seconds"] for s in timeline], (facts["points"], timeline)
-# Hovering a point names the files in flight then: each point's title names its files.
-finished = {f["finished_seconds"]: f["input"] for f in report["files"] if "finished_seconds" in f}
-for point, title in zip(timeline, facts["point_titles"]):
-    assert finished[point["seconds"]] in title, (point, title)
+# Hovering a point names the files in flight then, as its sample lists them.
+for point, title, count in zip(timeline, facts["point_titles"], facts["in_flight"]):
+    assert count == len(point["in_flight"]), (point, count)
+    assert all(name in title for name in point["in_flight"][:8]), (point, title)
+assert len(timeline) <= 1024, len(timeline)
 failed = [f for f in report["files"] if f["status"] == "FAILED"]
 assert len(failed) >= 7, [f["input"] for f in failed]
 assert sorted(facts["failed"]) == sorted(f["input"] for f in failed), (facts["failed"], failed)

@@ -30,6 +30,7 @@ FACTS = r"""JSON.stringify({
   title: document.title,
   points: [...document.querySelectorAll('circle.tl-point')].map(c => Number(c.dataset.seconds)),
   in_flight: [...document.querySelectorAll('circle.tl-point')].map(c => Number(c.dataset.inFlight)),
+  point_tracked: [...document.querySelectorAll('circle.tl-point')].map(c => Number(c.dataset.tracked)),
   point_titles: [...document.querySelectorAll('circle.tl-point title')].map(t => t.textContent),
   failed: [...document.querySelectorAll('#failed-files tr.failure td.path')].map(td => td.textContent),
   skipped: [...document.querySelectorAll('#skipped-files tr.skip td.path')].map(td => td.textContent),

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -145,6 +146,9 @@ std::string axes(const Frame& frame, const std::vector<double>& x_ticks,
 struct Sample {
   double seconds = 0, count = 0, rss = 0, tracked = 0;
   std::string step;  // memory-demo: the step the point is after
+  // A batch sample's own list of the files in flight (sampled on time); absent in reports
+  // written before it, whose files in flight are found from the files' start and finish.
+  std::optional<std::vector<std::string>> in_flight;
 };
 
 struct FileEntry {
@@ -251,6 +255,10 @@ class Page {
       samples_.push_back({number(point, "seconds"), number(point, count_key_.c_str()),
                           number(point, "rss_bytes"), number(point, "tracked_bytes"),
                           string_at(point, "step")});
+      if (point.is_object() && point.contains("in_flight") && point["in_flight"].is_array()) {
+        auto& names = samples_.back().in_flight.emplace();
+        for (const json& name : point["in_flight"]) names.push_back(text_of(name));
+      }
     }
     if (report.contains("files") && report["files"].is_array()) {
       for (const json& entry : report["files"]) {
@@ -442,10 +450,12 @@ class Page {
           "<span><i style=\"background:var(--estimate)\"></i>estimate (tracked, from the "
           "headers)</span>";
     }
-    const std::string taken = convert_  ? "every millisecond"
-                              : memory_ ? "after each step"
-                              : video_  ? "as frames finish"
-                                        : "as files finish";
+    const bool timed_batch = !samples_.empty() && samples_.front().in_flight.has_value();
+    const std::string taken = convert_      ? "every millisecond"
+                              : memory_     ? "after each step"
+                              : video_      ? "as frames finish"
+                              : timed_batch ? "every millisecond and as files finish"
+                                            : "as files finish";
     out_ += fmt::format(
         "</p>\n<p class=\"note no-print\">One point per sample ({} of them, taken {}); hover a "
         "point for its time, values{}.</p>\n",
@@ -480,11 +490,14 @@ class Page {
     const auto flying = in_flight(samples_, files_);
     for (std::size_t i = 0; i < samples_.size(); ++i) {
       const Sample& s = samples_[i];
-      std::string names;
-      const auto& files = flying[i];
-      for (std::size_t k = 0; k < files.size() && k < 8; ++k) {
-        names += "\n  " + files[k]->input;
+      std::vector<std::string> files;
+      if (s.in_flight) {
+        files = *s.in_flight;
+      } else {
+        for (const FileEntry* file : flying[i]) files.push_back(file->input);
       }
+      std::string names;
+      for (std::size_t k = 0; k < files.size() && k < 8; ++k) names += "\n  " + files[k];
       if (files.size() > 8) names += fmt::format("\n  and {} more", files.size() - 8);
       const std::string what = memory_    ? "\n" + s.step
                                : convert_ ? ""
@@ -559,14 +572,16 @@ class Page {
   void throughput() {
     if (samples_.size() < 2 || convert_ || memory_)
       return;  // one image: nothing to count per second
-    // The rate between consecutive samples; samples closer than a hundredth of the run are
-    // merged so one quick pair does not make a spike.
+    // The rate between consecutive samples where the count moved (a batch sampled every
+    // millisecond would otherwise be a spike at each file and zero between); samples closer
+    // than a hundredth of the run are merged so one quick pair does not make a spike.
     const double end = samples_.back().seconds;
     std::vector<std::pair<double, double>> rates;  // (time, per second)
     Sample last{0, 0, 0, 0};
     for (const Sample& s : samples_) {
       const double dt = s.seconds - last.seconds;
-      if (dt <= end / 100 && &s != &samples_.back()) continue;
+      const bool moved = s.count != last.count;
+      if ((dt <= end / 100 || !moved) && &s != &samples_.back()) continue;
       if (dt > 0) rates.emplace_back(s.seconds, (s.count - last.count) / dt);
       last = s;
     }

@@ -7,7 +7,8 @@
 //   const std::string page = render_html_report(nlohmann::json::parse(text));
 //
 // The page marks what tests check through the DOM: one `.tl-point` circle per memory timeline
-// sample (with data-seconds, data-rss, data-tracked), one `tr.failure` per failed file (with
+// sample (with data-seconds, data-rss, data-tracked, data-in-flight; its title names the files
+// in flight), one `tr.failure` per failed file (with
 // data-code), `rect.stage` bars (data-stage), `rect.site` bars (`.pinned` when only regions
 // keep the buffer alive), and `#verdict` with data-leaked.
 

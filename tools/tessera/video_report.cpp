@@ -54,7 +54,7 @@ void VideoReport::sample(const video::Progress& progress) {
   // One point per frame written: the run's last call only corrects the total.
   const bool new_frame = progress.frames != last_.frames;
   last_ = progress;
-  if (!new_frame || !timeline_.due()) return;
+  if (!new_frame) return;
   timeline_.add({progress.seconds, progress.frames, memory::counters().live_bytes,
                  memory::read_process_memory().rss});
 }
