@@ -179,6 +179,19 @@ status=$?
 grep -qF "the report's extension picks its format" "$work/vtxt.out" ||
   fail "video: a bad report extension is said in words: $(cat "$work/vtxt.out")"
 
+# tessera report replaces an existing file only when asked (--overwrite), naming both.
+echo "my own notes" >"$work/mine.html"
+"$tessera" report "$work/run.json" -o "$work/mine.html" >"$work/exists.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "tessera report -o an existing file is refused (exit $status)"
+grep -qF "$work/mine.html" "$work/exists.out" && grep -qF -- "--overwrite" "$work/exists.out" ||
+  fail "the refusal names the file and --overwrite: $(cat "$work/exists.out")"
+[[ $(cat "$work/mine.html") == "my own notes" && ! -e $work/mine.html.part ]] ||
+  fail "the existing file is left as it was, with no part file"
+"$tessera" report "$work/run.json" -o "$work/mine.html" --overwrite >"$work/over.out" 2>&1 ||
+  fail "--overwrite replaces it: $(cat "$work/over.out")"
+head -c 15 "$work/mine.html" | grep -q "<!DOCTYPE html>" || fail "--overwrite wrote the page"
+
 # tessera report: what is not a report is said.
 "$tessera" report "$work/missing.json" -o "$work/m.html" >"$work/missing.out" 2>&1
 [[ $? -eq 1 ]] || fail "a missing report: exit 1"

@@ -1,9 +1,12 @@
 #include "html_report.h"
 
+#include <fcntl.h>  // AT_FDCWD
 #include <fmt/format.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -948,10 +951,22 @@ ReportFormat report_format(const std::string& path) {
               {.path = path, .operation = "report"});
 }
 
-void render_report_file(const std::string& json_path, const std::string& html_path) {
+void render_report_file(const std::string& json_path, const std::string& html_path,
+                        bool overwrite) {
   if (report_format(html_path) != ReportFormat::Html) {
     throw Error(ErrorCode::InvalidArgument, "-o names the page to write: give an .html file",
                 {.path = html_path, .operation = "report"});
+  }
+  // A file the user has is replaced only when asked: said before any work, and checked again
+  // as the page takes its name (another program may have made the file meanwhile).
+  const auto exists_error = [&] {
+    return Error(ErrorCode::InvalidArgument,
+                 "the page exists: add --overwrite to replace it, or give -o another name",
+                 {.path = html_path, .operation = "report"});
+  };
+  std::error_code ignored;  // a name that cannot be looked at is not refused here
+  if (!overwrite && std::filesystem::exists(std::filesystem::symlink_status(html_path, ignored))) {
+    throw exists_error();
   }
   std::FILE* in = std::fopen(json_path.c_str(), "r");
   if (in == nullptr) {
@@ -975,10 +990,20 @@ void render_report_file(const std::string& json_path, const std::string& html_pa
                 {.path = html_path, .operation = "report"});
   }
   const bool written = std::fwrite(page.data(), 1, page.size(), out) == page.size();
-  if (std::fclose(out) != 0 || !written || std::rename(part.c_str(), html_path.c_str()) != 0) {
+  if (std::fclose(out) != 0 || !written) {
     std::remove(part.c_str());
     throw Error(ErrorCode::Io, "cannot write the page (is the disk full?)",
                 {.path = html_path, .operation = "report"});
+  }
+  // Without --overwrite, renamed only if the name is still free (RENAME_NOREPLACE).
+  const int renamed = overwrite ? std::rename(part.c_str(), html_path.c_str())
+                                : ::renameat2(AT_FDCWD, part.c_str(), AT_FDCWD, html_path.c_str(),
+                                              RENAME_NOREPLACE);
+  if (renamed != 0) {
+    const bool exists = errno == EEXIST;
+    std::remove(part.c_str());
+    if (exists) throw exists_error();
+    throw Error(ErrorCode::Io, "cannot write the page", {.path = html_path, .operation = "report"});
   }
 }
 

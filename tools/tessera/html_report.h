@@ -29,9 +29,12 @@ ReportFormat report_format(const std::string& path);
 // A whole JSON report as the text to write at `path`: itself for .json, the page for .html.
 std::string report_text(const std::string& path, const std::string& json_text);
 
-// `tessera report RUN.json -o RUN.html`: the page for a JSON report written earlier. Throws
-// Error: Io when a file cannot be read or written, InvalidArgument when the input is not a
-// tessera report or the output's extension is not .html.
-void render_report_file(const std::string& json_path, const std::string& html_path);
+// `tessera report RUN.json -o RUN.html [--overwrite]`: the page for a JSON report written
+// earlier. An existing RUN.html is replaced only with `overwrite`. Throws Error: Io when a file
+// cannot be read or written, InvalidArgument when the input is not a tessera report, the
+// output's extension is not .html, or the output exists and `overwrite` is false (then it is
+// left as it was).
+void render_report_file(const std::string& json_path, const std::string& html_path,
+                        bool overwrite = false);
 
 }  // namespace tessera::cli

@@ -245,6 +245,10 @@ int main(int argc, char** argv) {
       ->required();
   report_command->add_option("-o,--output", report_output, "The page to write (run.html)")
       ->required();
+  bool report_overwrite = false;
+  report_command->add_flag("--overwrite", report_overwrite,
+                           "Replace the page if it exists (without it, an existing file is "
+                           "refused and left as it was)");
 
   std::vector<std::string> op_names;
   auto* ops_command =
@@ -384,7 +388,7 @@ int main(int argc, char** argv) {
     }
     if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*report_command) {
-      tessera::cli::render_report_file(report_input, report_output);
+      tessera::cli::render_report_file(report_input, report_output, report_overwrite);
       return 0;
     }
     if (*batch_command) {
