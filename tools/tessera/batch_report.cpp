@@ -9,6 +9,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
 #include "tessera/memory.h"
@@ -204,6 +205,8 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
   write("  \"warnings\": " + nlohmann::json(warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) +
         ",\n");
   write("  \"totals\": " + summary.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"leaked_sites\": " +
+        leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
   write("  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n");
   bool closed = std::fclose(file_) == 0;
   file_ = nullptr;

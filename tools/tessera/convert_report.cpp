@@ -8,6 +8,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
@@ -82,7 +83,9 @@ void ConvertReport::finish(const pipeline::Job::StageSeconds& stages, bool inter
   write_out(interrupted ? "interrupted" : "complete",
             "  \"job\": " + job_ +
                 ",\n  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) +
-                ",\n  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+                ",\n  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                ",\n  \"leaked_sites\": " +
+                leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
 }
 
 void ConvertReport::fail(const Error& error) {

@@ -201,6 +201,7 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); 
 #verdict { padding: 10px 14px; border-radius: 6px; margin: 12px 0; font-weight: 600; }
 #verdict.ok { background: #dcfce7; color: var(--ok); }
 #verdict.bad { background: #fee2e2; color: var(--bad); }
+#leaks { margin-bottom: 16px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .tick, svg .axis-title, svg .label { font-size: 11px; fill: var(--muted); }
@@ -325,11 +326,24 @@ class Page {
           "<div id=\"verdict\" class=\"ok\" data-leaked=\"0\">Verdict: leaked 0 B &mdash; "
           "every buffer the run allocated was freed.</div>\n";
     } else if (leaked > 0) {
+      const json sites = report_.value("leaked_sites", json::array());
+      const bool by_site = sites.is_array() && !sites.empty();
       out_ += fmt::format(
           "<div id=\"verdict\" class=\"bad\" data-leaked=\"{:.0f}\">Verdict: "
-          "leaked {} &mdash; buffers were still alive when the run ended (run "
-          "with TESSERA_LEAK_CHECK=1 for the sites).</div>\n",
-          leaked, escape(bytes(leaked)));
+          "leaked {} &mdash; buffers were still alive when the run ended ({}).</div>\n",
+          leaked, escape(bytes(leaked)),
+          by_site ? "by the line that allocated them below"
+                  : "run with TESSERA_LEAK_CHECK=1 for the lines that allocated them");
+      if (by_site) {
+        // The leak report at exit, as the memory demo's live buffers: bars and a table.
+        out_ +=
+            "<section id=\"leaks\">\n<p class=\"legend\"><span><i "
+            "style=\"background:#6366f1\"></i>bytes left alive</span><span><i "
+            "style=\"background:var(--bad)\"></i>pinned: a buffer only regions keep alive</span>"
+            "</p>\n";
+        site_bars_and_table(sites, "leak", "leaked bytes by site");
+        out_ += "</section>\n";
+      }
     } else {
       out_ +=
           "<div id=\"verdict\" class=\"bad\" data-leaked=\"unknown\">Verdict: unknown "
@@ -808,6 +822,67 @@ class Page {
 
   // memory-demo: after each step, the live buffers by the line that allocated them, as bars
   // (the part only regions keep alive marked "pinned") and as a table.
+  // Live buffers by site (report_sites.h) as bars, pinned ones marked, then as a table: a memory
+  // demo step's, or what a run left alive. Bars are `rect.<css_class>`, rows
+  // `tr.<css_class>-row`.
+  void site_bars_and_table(const json& sites, std::string_view css_class,
+                           std::string_view label = "live bytes by site") {
+    double top = 0;
+    for (const json& site : sites) top = std::max(top, number(site, "bytes"));
+    Frame frame;
+    frame.left = 8;
+    frame.right = 330;
+    frame.top = 4;
+    frame.bottom = 4;
+    frame.height = frame.top + frame.bottom + 24.0 * static_cast<double>(sites.size());
+    frame.x_max = top > 0 ? top : 1;
+    out_ += svg_open(frame, label);
+    double y = frame.top;
+    for (const json& site : sites) {
+      const double live = number(site, "bytes"), pinned = number(site, "pinned_bytes");
+      const std::string name = string_at(site, "site") + " '" + string_at(site, "label") + "'";
+      std::string tip =
+          fmt::format("{}: {} in {:.0f} buffers", name, bytes(live), number(site, "buffers"));
+      if (pinned > 0) {
+        tip += fmt::format("; pinned: {} kept alive by regions of {}", bytes(pinned),
+                           bytes(number(site, "region_bytes")));
+      }
+      out_ += fmt::format(
+          "<rect class=\"bar {}{}\" data-bytes=\"{:.0f}\" x=\"{:.1f}\" y=\"{:.1f}\" "
+          "width=\"{:.1f}\" height=\"18\"><title>{}</title></rect>\n",
+          css_class, pinned > 0 ? " pinned" : "", live, frame.left, y,
+          std::max(1.0, frame.x(live) - frame.left), escape(tip));
+      if (pinned > 0) {
+        out_ += fmt::format(
+            "<rect class=\"pinned-part\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+            "height=\"18\" fill=\"#b91c1c\"><title>{}</title></rect>\n",
+            frame.left, y, std::max(1.0, frame.x(pinned) - frame.left), escape(tip));
+      }
+      out_ +=
+          fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\">{} &middot; {}{}</text>\n",
+                      frame.x(live) + 6, y + 13, escape(bytes(live)),
+                      escape(string_at(site, "label")), pinned > 0 ? " &middot; pinned" : "");
+      y += 24;
+    }
+    out_ +=
+        "</svg>\n<table class=\"sites\">\n<tr><th>site</th><th>label</th>"
+        "<th class=\"num\">buffers</th><th class=\"num\">live</th>"
+        "<th class=\"num\">pinned</th></tr>\n";
+    for (const json& site : sites) {
+      const double pinned = number(site, "pinned_bytes");
+      out_ += fmt::format(
+          "<tr class=\"{}-row\"><td class=\"path\"><code>{}</code></td><td>{}</td>"
+          "<td class=\"num\">{:.0f}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "</tr>\n",
+          css_class, escape(string_at(site, "site")), escape(string_at(site, "label")),
+          number(site, "buffers"), escape(bytes(number(site, "bytes"))),
+          pinned > 0 ? escape(fmt::format("{} by regions of {}", bytes(pinned),
+                                          bytes(number(site, "region_bytes"))))
+                     : "");
+    }
+    out_ += "</table>\n";
+  }
+
   void sites() {
     if (!report_.contains("steps") || !report_["steps"].is_array()) return;
     out_ += "<section id=\"sites\">\n<h2>Live buffers by site, step by step</h2>\n";
@@ -821,60 +896,7 @@ class Page {
                           escape(string_at(step, "title")),
                           escape(bytes(number(step, "live_bytes"))), number(step, "live_buffers"));
       if (sites.empty()) continue;
-      double top = 0;
-      for (const json& site : sites) top = std::max(top, number(site, "bytes"));
-      Frame frame;
-      frame.left = 8;
-      frame.right = 330;
-      frame.top = 4;
-      frame.bottom = 4;
-      frame.height = frame.top + frame.bottom + 24.0 * static_cast<double>(sites.size());
-      frame.x_max = top > 0 ? top : 1;
-      out_ += svg_open(frame, "live bytes by site");
-      double y = frame.top;
-      for (const json& site : sites) {
-        const double live = number(site, "bytes"), pinned = number(site, "pinned_bytes");
-        const std::string name = string_at(site, "site") + " '" + string_at(site, "label") + "'";
-        std::string tip =
-            fmt::format("{}: {} in {:.0f} buffers", name, bytes(live), number(site, "buffers"));
-        if (pinned > 0) {
-          tip += fmt::format("; pinned: {} kept alive by regions of {}", bytes(pinned),
-                             bytes(number(site, "region_bytes")));
-        }
-        out_ += fmt::format(
-            "<rect class=\"bar site{}\" data-bytes=\"{:.0f}\" x=\"{:.1f}\" y=\"{:.1f}\" "
-            "width=\"{:.1f}\" height=\"18\"><title>{}</title></rect>\n",
-            pinned > 0 ? " pinned" : "", live, frame.left, y,
-            std::max(1.0, frame.x(live) - frame.left), escape(tip));
-        if (pinned > 0) {
-          out_ += fmt::format(
-              "<rect class=\"pinned-part\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-              "height=\"18\" fill=\"#b91c1c\"><title>{}</title></rect>\n",
-              frame.left, y, std::max(1.0, frame.x(pinned) - frame.left), escape(tip));
-        }
-        out_ +=
-            fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\">{} &middot; {}{}</text>\n",
-                        frame.x(live) + 6, y + 13, escape(bytes(live)),
-                        escape(string_at(site, "label")), pinned > 0 ? " &middot; pinned" : "");
-        y += 24;
-      }
-      out_ +=
-          "</svg>\n<table class=\"sites\">\n<tr><th>site</th><th>label</th>"
-          "<th class=\"num\">buffers</th><th class=\"num\">live</th>"
-          "<th class=\"num\">pinned</th></tr>\n";
-      for (const json& site : sites) {
-        const double pinned = number(site, "pinned_bytes");
-        out_ += fmt::format(
-            "<tr class=\"site-row\"><td class=\"path\"><code>{}</code></td><td>{}</td>"
-            "<td class=\"num\">{:.0f}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-            "</tr>\n",
-            escape(string_at(site, "site")), escape(string_at(site, "label")),
-            number(site, "buffers"), escape(bytes(number(site, "bytes"))),
-            pinned > 0 ? escape(fmt::format("{} by regions of {}", bytes(pinned),
-                                            bytes(number(site, "region_bytes"))))
-                       : "");
-      }
-      out_ += "</table>\n";
+      site_bars_and_table(sites, "site");
     }
     out_ += "</section>\n";
   }

@@ -8,9 +8,10 @@
 //
 // The page marks what tests check through the DOM: one `.tl-point` circle per memory timeline
 // sample (with data-seconds, data-rss, data-tracked, data-in-flight; its title names the files
-// in flight), one `tr.failure` per failed file (with
-// data-code), `rect.stage` bars (data-stage), `rect.site` bars (`.pinned` when only regions
-// keep the buffer alive), and `#verdict` with data-leaked.
+// in flight), one `tr.failure` per failed file (with data-code), `rect.stage` bars
+// (data-stage), `rect.site` bars (`.pinned` when only regions keep the buffer alive), and
+// `#verdict` with data-leaked, followed when the report names them by `#leaks`: what was left
+// alive by site, as `rect.leak` bars (`.pinned` too) and `tr.leak-row` rows.
 
 #include <nlohmann/json_fwd.hpp>
 

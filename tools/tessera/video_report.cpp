@@ -7,6 +7,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
@@ -126,6 +127,8 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
           nlohmann::json(summary.warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   body += "  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   body += "  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
+  body += "  \"leaked_sites\": " +
+          leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   write_out(summary.interrupted ? "interrupted" : "complete", body);
 }
 
