@@ -240,7 +240,8 @@ int main(int argc, char** argv) {
 
   std::string report_input, report_output;
   auto* report_command = app.add_subcommand(
-      "report", "Render a JSON report (batch, video) as one self-contained HTML page");
+      "report",
+      "Render a JSON report (batch, video, convert, memory-demo) as one self-contained HTML page");
   report_command->add_option("report", report_input, "The JSON report (--report run.json)")
       ->required();
   report_command->add_option("-o,--output", report_output, "The page to write (run.html)")
