@@ -361,6 +361,9 @@ Totals run(const Options& options, const Progress& progress) {
         const auto input = inputs.next();
         if (!input) break;
         if (!in_shard(options, input->relative)) continue;  // another shard's
+        if (options.started) {
+          options.started(input->path, std::chrono::duration<double>(Clock::now() - start).count());
+        }
         record(run_file(options, *input, admission, cap_text, budget ? &*budget : nullptr, io,
                         claims, leftovers ? &*leftovers : nullptr, output_full));
       }

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -88,6 +90,27 @@ TEST_F(Batch, bad_files_are_reported_and_the_rest_are_done) {
   // Only complete outputs, named as the inputs, subfolders kept; nothing for the failures.
   EXPECT_EQ(files_under(root_ / "out"), (std::set<std::string>{"a.jpg", "b.jpg", "sub/big.jpg"}));
   EXPECT_EQ(totals.tracked_bytes, 0u);  // nothing left alive
+}
+
+TEST_F(Batch, started_is_called_for_each_file_before_its_progress_on_the_same_clock) {
+  auto batched = options(root_ / "out");
+  std::mutex mutex;
+  std::map<std::string, double> started;  // input -> seconds
+  batched.started = [&](const fs::path& input, double seconds) {
+    const std::lock_guard lock(mutex);
+    EXPECT_TRUE(started.emplace(input.string(), seconds).second) << input;
+  };
+  int finished = 0;
+  batch::run(batched, [&](const batch::FileResult& file, const batch::Totals& so_far) {
+    const std::lock_guard lock(mutex);
+    ++finished;
+    const auto it = started.find(file.input.string());
+    ASSERT_NE(it, started.end()) << file.input;  // started before its progress
+    EXPECT_GE(it->second, 0.0);
+    EXPECT_LE(it->second, so_far.seconds) << file.input;  // the run's clock
+  });
+  EXPECT_EQ(finished, 5);
+  EXPECT_EQ(started.size(), 5u);
 }
 
 TEST_F(Batch, each_output_equals_converting_that_file_alone) {

@@ -38,7 +38,8 @@ failed = [f for f in report["files"] if f["status"] == "FAILED"][0]
 assert failed["error"]["code"] == "CorruptData", failed
 assert report["totals"]["done"] == 1 and report["totals"]["failed"] == 1, report["totals"]
 assert report["totals"]["leaked_bytes"] == 0
-assert len(report["memory_timeline"]) == 2
+# Sampled every millisecond and as each file finishes: the last sample has both files.
+assert report["memory_timeline"][-1]["files_processed"] == 2, report["memory_timeline"]
 PY
 
 # The report says what ran (issue 14 item 20; fails on 8484b4f, whose report had none of this):
@@ -78,7 +79,9 @@ assert "damaged or truncated JPEG" in cut["warnings"][0], cut
 assert report["warnings"] == [
     "-q applies to JPEG, lossy WebP, HEIC/AVIF and JPEG-in-TIFF; ignored for the png outputs"], report["warnings"]
 timeline = report["memory_timeline"]
-assert [s["files_finished"] for s in timeline] == [1, 2], timeline
+counts = [s["files_finished"] for s in timeline]
+assert counts == sorted(counts) and counts[-1] == 2, timeline
+assert timeline[-1]["in_flight"] == [] and all(len(s["in_flight"]) <= 1 for s in timeline), timeline
 assert all(s["rss_bytes"] > s["tracked_bytes"] >= 0 and s["seconds"] >= 0 for s in timeline), timeline
 PY
 # A report that cannot be written ends the run before the first decode (item 15; on 8484b4f
@@ -146,13 +149,13 @@ report = json.load(open(sys.argv[1]))
 assert len(report["files"]) == 1100, len(report["files"])
 timeline = report["memory_timeline"]
 assert 512 <= len(timeline) <= 1024, len(timeline)
-# The samples reach the end of the run (a sample is taken as a file finishes, at its
-# finished_seconds; thinned, at every other file), in time order. Not against the run's total
+# The samples reach the end of the run (a sample is taken as a file finishes and every
+# millisecond; thinned, the last one is kept), in time order. Not against the run's total
 # time, whose tail after the last file a loaded machine can stretch.
 finished = sorted(f["finished_seconds"] for f in report["files"] if "finished_seconds" in f)
 assert timeline[-1]["seconds"] >= finished[-3], (timeline[-1], finished[-3:])
 assert all(a["seconds"] <= b["seconds"] for a, b in zip(timeline, timeline[1:]))
-assert timeline[-1]["files_finished"] >= 1100 - 2, timeline[-1]  # every other file, once thinned
+assert timeline[-1]["files_finished"] == 1100, timeline[-1]  # the last sample is kept
 PY
 [[ ! -e $work/many.json.part ]] || fail "the report's part file is renamed away"
 

@@ -57,10 +57,11 @@ assert report["kind"] == "batch", report.get("kind")
 timeline = report["memory_timeline"]
 assert len(timeline) >= 10, len(timeline)
 assert facts["points"] == [s["seconds"] for s in timeline], (facts["points"], timeline)
-# Hovering a point names the files in flight then: each point's title names its files.
-finished = {f["finished_seconds"]: f["input"] for f in report["files"] if "finished_seconds" in f}
-for point, title in zip(timeline, facts["point_titles"]):
-    assert finished[point["seconds"]] in title, (point, title)
+# Hovering a point names the files in flight then, as its sample lists them.
+for point, title, count in zip(timeline, facts["point_titles"], facts["in_flight"]):
+    assert count == len(point["in_flight"]), (point, count)
+    assert all(name in title for name in point["in_flight"][:8]), (point, title)
+assert len(timeline) <= 1024, len(timeline)
 failed = [f for f in report["files"] if f["status"] == "FAILED"]
 assert len(failed) >= 7, [f["input"] for f in failed]
 assert sorted(facts["failed"]) == sorted(f["input"] for f in failed), (facts["failed"], failed)
@@ -158,12 +159,59 @@ import json, sys
 facts = json.load(open(sys.argv[1]))
 assert len(facts["points"]) == 4, facts["points"]
 assert facts["site_bars"] == 4 and facts["pinned_site_bars"] == 1, facts
+assert facts["leak_bars"] == 0 and facts["leak_rows"] == [], facts
 assert "tools/tessera/memory_demo.cpp:" in facts["text"] and facts["verdict"] == "0", facts["text"][:800]
 PY
 TESSERA_LEAK_CHECK=0 "$tessera" memory-demo --photos 1 --width 64 --height 64 --leak-at-exit \
   --report "$work/leak.json" >/dev/null 2>&1
 /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["totals"]["leaked_bytes"] == 640 * 480 * 3, r["totals"]; assert r["steps"][-1]["sites"][0]["label"] == "forgotten", r["steps"][-1]' \
   "$work/leak.json" || fail "the demo's report names what was left alive"
+# The leak report at exit as a page: with the leak check on, the run fails it (exit 1, the text
+# report on stderr) and its page's verdict lists what was left alive by site, as bars and a table.
+TESSERA_LEAK_CHECK=1 "$tessera" memory-demo --photos 1 --width 64 --height 64 --leak-at-exit \
+  --report "$work/leak.html" >/dev/null 2>"$work/leak.err"
+status=$?
+[[ $status -eq 1 ]] || fail "the leak check fails a run that leaks (exit $status)"
+grep -qF "tessera leak check: FAILED" "$work/leak.err" || fail "the text leak report is printed: $(tail -3 "$work/leak.err")"
+/usr/bin/python3 "$here/report_page.py" "$work/leak.html" "$shots/leak.png" >"$work/leak-facts.json" ||
+  fail "the leak's page loads cleanly: $(head -c 2000 "$work/leak-facts.json")"
+/usr/bin/python3 - "$work/leak-facts.json" <<'PY' || fail "the leak's page lists the leaked buffers by site"
+import json, sys
+facts = json.load(open(sys.argv[1]))
+assert facts["verdict"] == str(640 * 480 * 3), facts["verdict"]
+assert facts["leak_bars"] == 1, facts["leak_bars"]
+assert len(facts["leak_rows"]) == 1, facts["leak_rows"]
+row = facts["leak_rows"][0]
+assert "tools/tessera/memory_demo.cpp:" in row and "forgotten" in row and "900.0 KiB" in row, row
+assert "by the line that allocated them below" in facts["text"], facts["text"][:800]
+PY
+
+# A batch's page lists what it left alive by site under its verdict, pinned buffers marked (a
+# batch that leaks cannot be made on purpose: its report, as a leaking run would write it).
+/usr/bin/python3 - "$work/run.json" "$work/leaky.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+report["totals"]["leaked_bytes"] = 3 << 20
+report["leaked_sites"] = [
+    {"site": "src/ops/blur.cpp:12", "label": "band", "bytes": 1 << 20, "buffers": 1,
+     "pinned_buffers": 0, "pinned_bytes": 0, "region_bytes": 0},
+    {"site": "src/<script>.cpp:7", "label": "<b>cache</b>", "bytes": 2 << 20, "buffers": 2,
+     "pinned_buffers": 1, "pinned_bytes": 1 << 20, "region_bytes": 4096}]
+json.dump(report, open(sys.argv[2], "w"))
+PY
+"$tessera" report "$work/leaky.json" -o "$work/leaky.html" >"$work/leaky.out" 2>&1 ||
+  fail "a leaking batch's report renders: $(cat "$work/leaky.out")"
+/usr/bin/python3 "$here/report_page.py" "$work/leaky.html" "$shots/leaky-batch.png" >"$work/leaky-facts.json" ||
+  fail "a leaking batch's page loads cleanly: $(head -c 2000 "$work/leaky-facts.json")"
+/usr/bin/python3 - "$work/leaky-facts.json" <<'PY' || fail "a leaking batch's page lists its leaks by site, pinned marked"
+import json, sys
+facts = json.load(open(sys.argv[1]))
+assert facts["verdict"] == str(3 << 20), facts["verdict"]
+assert facts["leak_bars"] == 2 and facts["pinned_leak_bars"] == 1, facts
+assert any("src/ops/blur.cpp:12" in row and "band" in row for row in facts["leak_rows"]), facts["leak_rows"]
+assert any("src/<script>.cpp:7" in row and "<b>cache</b>" in row for row in facts["leak_rows"]), facts["leak_rows"]
+assert facts["scripts"] == 0, facts
+PY
 
 # A report's format comes from its extension: anything else is refused before any file runs.
 "$tessera" batch "$work/in" "$work/out3" --report "$work/run.txt" >"$work/txt.out" 2>&1
@@ -177,6 +225,19 @@ status=$?
 [[ $status -eq 2 ]] || fail "video --report v.pdf is a usage error (got $status): $(cat "$work/vtxt.out")"
 grep -qF "the report's extension picks its format" "$work/vtxt.out" ||
   fail "video: a bad report extension is said in words: $(cat "$work/vtxt.out")"
+
+# tessera report replaces an existing file only when asked (--overwrite), naming both.
+echo "my own notes" >"$work/mine.html"
+"$tessera" report "$work/run.json" -o "$work/mine.html" >"$work/exists.out" 2>&1
+status=$?
+[[ $status -eq 2 ]] || fail "tessera report -o an existing file is refused (exit $status)"
+grep -qF "$work/mine.html" "$work/exists.out" && grep -qF -- "--overwrite" "$work/exists.out" ||
+  fail "the refusal names the file and --overwrite: $(cat "$work/exists.out")"
+[[ $(cat "$work/mine.html") == "my own notes" && ! -e $work/mine.html.part ]] ||
+  fail "the existing file is left as it was, with no part file"
+"$tessera" report "$work/run.json" -o "$work/mine.html" --overwrite >"$work/over.out" 2>&1 ||
+  fail "--overwrite replaces it: $(cat "$work/over.out")"
+head -c 15 "$work/mine.html" | grep -q "<!DOCTYPE html>" || fail "--overwrite wrote the page"
 
 # tessera report: what is not a report is said.
 "$tessera" report "$work/missing.json" -o "$work/m.html" >"$work/missing.out" 2>&1

@@ -86,6 +86,9 @@ int run_batch(BatchCommand& command) {
     report.emplace(command.report, command);
     // A report written inside the input folder is not one of the inputs.
     command.options.exclude = {report->path(), report->part_path()};
+    command.options.started = [&](const std::filesystem::path& input, double seconds) {
+      report->started(input, seconds);
+    };
   }
 
   // An option that an output format does not use is said once per format, and kept for the

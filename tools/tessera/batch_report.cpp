@@ -9,8 +9,11 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/error.h"
 #include "tessera/formats.h"
+#include "tessera/memory.h"
+#include "tessera/profiler.h"
 #include "tessera/version.h"
 
 namespace tessera::cli {
@@ -72,7 +75,9 @@ nlohmann::json settings_of(const BatchCommand& command) {
 }  // namespace
 
 BatchReport::BatchReport(std::string path, const BatchCommand& command)
-    : path_(std::move(path)), part_(path_ + ".part") {
+    : path_(std::move(path)),
+      part_(path_ + ".part"),
+      tracked_before_(memory::counters().live_bytes) {
   file_ = open_report_part(path_);
   const nlohmann::json tessera{{"version", kVersion}};
   write("{\n  \"kind\": \"batch\",\n  \"tessera\": " +
@@ -132,13 +137,39 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
     report_write_failed(path_);
   }
   first_entry_ = false;
-  sample(so_far);
+  const std::lock_guard lock(mutex_);
+  files_finished_ = so_far.done + so_far.failed + so_far.skipped;
+  files_processed_ = so_far.done + so_far.failed;
+  const std::string input = file.input.string();
+  if (const auto it = std::find(in_flight_.begin(), in_flight_.end(), input);
+      it != in_flight_.end()) {
+    in_flight_.erase(it);
+    in_flight_names_ = std::make_shared<const std::vector<std::string>>(in_flight_);
+  }
+  take_sample();  // a point as each file finishes, whatever the sampler's timing
 }
 
-void BatchReport::sample(const batch::Totals& so_far) {
-  if (!timeline_.due()) return;
-  timeline_.add({so_far.seconds, so_far.done + so_far.failed + so_far.skipped,
-                 so_far.done + so_far.failed, so_far.tracked_bytes, so_far.rss});
+void BatchReport::started(const std::filesystem::path& input, double seconds) {
+  const std::lock_guard lock(mutex_);
+  if (!sampler_.running()) {
+    origin_ = std::chrono::steady_clock::now() -
+              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                  std::chrono::duration<double>(seconds));
+    sampler_.start([this] {
+      const std::lock_guard sampling(mutex_);
+      take_sample();
+    });
+  }
+  in_flight_.push_back(input.string());
+  in_flight_names_ = std::make_shared<const std::vector<std::string>>(in_flight_);
+}
+
+void BatchReport::take_sample() {
+  const std::size_t live = memory::counters().live_bytes;
+  timeline_.add({std::chrono::duration<double>(std::chrono::steady_clock::now() - origin_).count(),
+                 files_finished_, files_processed_,
+                 live > tracked_before_ ? live - tracked_before_ : 0,
+                 memory::read_process_memory().rss, in_flight_names_});
 }
 
 void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
@@ -154,14 +185,17 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
                                {"peak_rss_bytes", totals.peak_rss},
                                {"peak_tracked_bytes", totals.peak_tracked_bytes},
                                {"leaked_bytes", leaked_bytes}};
-  // Sampled as files finish: tracked bytes are tessera's pixels and buffers live then.
+  // Sampled on time and as files finish: tracked bytes are tessera's pixels and buffers live
+  // then, and in_flight the files taken and not yet finished.
+  sampler_.stop();
   nlohmann::json timeline = nlohmann::json::array();
   for (const Sample& s : timeline_.samples()) {
     timeline.push_back({{"seconds", s.seconds},
                         {"files_finished", s.files_finished},
                         {"files_processed", s.files_processed},
                         {"tracked_bytes", s.tracked_bytes},
-                        {"rss_bytes", s.rss}});
+                        {"rss_bytes", s.rss},
+                        {"in_flight", *s.in_flight}});
   }
   write(first_entry_ ? "],\n" : "\n  ],\n");
   const std::string status = totals.interrupted   ? "interrupted"
@@ -171,6 +205,8 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
   write("  \"warnings\": " + nlohmann::json(warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) +
         ",\n");
   write("  \"totals\": " + summary.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+  write("  \"leaked_sites\": " +
+        leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
   write("  \"memory_timeline\": " + timeline.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n}\n");
   bool closed = std::fclose(file_) == 0;
   file_ = nullptr;

@@ -6,16 +6,26 @@
 // end, when it is renamed to PATH. A run that stops early leaves no report (the destructor
 // removes the part file). The schema is in the README ("The batch report").
 //
+// Its memory timeline is sampled on time from the first file on (report_sampler.h) and as each
+// file finishes, each sample naming the files in flight then, so a peak inside one long file
+// is drawn and named; thinned to at most 1,024 points keeping the peaks (report_timeline.h).
+//
 //   BatchReport report("run.json", command);  // throws Error when it cannot be written
+//   report.started(input, seconds);            // per file as it is taken, from any thread
 //   report.add(file, totals_so_far);           // per file, one call at a time
 //   report.finish(totals, leaked_bytes, warnings);  // also after Ctrl-C: "interrupted"
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "batch_command.h"
+#include "report_sampler.h"
 #include "report_timeline.h"
 #include "tessera/batch/batch.h"
 
@@ -32,6 +42,9 @@ class BatchReport {
   const std::string& path() const { return path_; }
   const std::string& part_path() const { return part_; }
 
+  // A file taken by the run (batch::Options::started): in flight until add() reports it. The
+  // first call starts the sampler, on the run's clock.
+  void started(const std::filesystem::path& input, double seconds);
   void add(const batch::FileResult& file, const batch::Totals& so_far);
   // Closes the report; its "status" is "interrupted" (Ctrl-C), "output_full" (the output device
   // filled: inputs were left) or "complete".
@@ -42,21 +55,32 @@ class BatchReport {
               const std::vector<std::string>& warnings, std::optional<std::size_t> inputs);
 
  private:
+  using Names = std::shared_ptr<const std::vector<std::string>>;
   struct Sample {
     double seconds;
     int files_finished;
     int files_processed;  // done or failed: skipped files (--resume) are not work
     std::size_t tracked_bytes, rss;
+    Names in_flight;  // shared by the samples taken while the same files ran
   };
   void write(const std::string& text);
   // An .html report: the finished JSON in the part file replaced by its page.
   bool rewrite_as_page();
-  void sample(const batch::Totals& so_far);
+  // A sample now, into timeline_; with mutex_ held.
+  void take_sample();
 
   std::string path_, part_;
   std::FILE* file_ = nullptr;
   bool first_entry_ = true;
-  ReportTimeline<Sample> timeline_;  // a sample as files finish
+  const std::size_t tracked_before_;  // live before the run: its files' bytes are above this
+
+  std::mutex mutex_;  // guards what follows, shared with the sampler's thread
+  std::chrono::steady_clock::time_point origin_{};  // the run's start, on its clock
+  int files_finished_ = 0, files_processed_ = 0;
+  std::vector<std::string> in_flight_;  // in the order taken
+  Names in_flight_names_ = std::make_shared<const std::vector<std::string>>();
+  ReportTimeline<Sample> timeline_;
+  ReportSampler sampler_;  // last: stopped before what it samples into is gone
 };
 
 }  // namespace tessera::cli

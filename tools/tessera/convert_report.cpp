@@ -8,6 +8,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 #include "tessera/version.h"
@@ -34,7 +35,7 @@ ConvertReport::ConvertReport(const ConvertOptions& options)
 }
 
 ConvertReport::~ConvertReport() {
-  stop_sampling();
+  sampler_.stop();
   std::remove(part_.c_str());
 }
 
@@ -51,20 +52,12 @@ void ConvertReport::start(const pipeline::Job& job) {
   memory::reset_peak();
   start_ = std::chrono::steady_clock::now();
   tracked_before_ = memory::counters().live_bytes;
-  const std::size_t before = tracked_before_;
-  // Every millisecond: a job of a few milliseconds still has a few points, one of minutes is
-  // thinned to 1,024.
-  sampler_ = std::thread([this, before] {
-    while (!stop_.load()) {
-      const std::size_t live = memory::counters().live_bytes;
-      const Sample sample{seconds_since(start_), live > before ? live - before : 0,
-                          memory::read_process_memory().rss};
-      {
-        const std::lock_guard lock(mutex_);
-        if (timeline_.due()) timeline_.add(sample);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+  sampler_.start([this] {
+    const std::size_t live = memory::counters().live_bytes;
+    const Sample sample{seconds_since(start_), live > tracked_before_ ? live - tracked_before_ : 0,
+                        memory::read_process_memory().rss};
+    const std::lock_guard lock(mutex_);
+    timeline_.add(sample);
   });
 }
 
@@ -73,16 +66,10 @@ std::size_t ConvertReport::peak_tracked() const {
   return peak > tracked_before_ ? peak - tracked_before_ : 0;
 }
 
-void ConvertReport::stop_sampling() {
-  if (!sampler_.joinable()) return;
-  stop_ = true;
-  sampler_.join();
-}
-
 void ConvertReport::finish(const pipeline::Job::StageSeconds& stages, bool interrupted,
                            std::size_t leaked_bytes) {
   const double seconds = seconds_since(start_);
-  stop_sampling();
+  sampler_.stop();
   const nlohmann::json totals{{"seconds", seconds},
                               {"input_bytes", size_of(options_.input)},
                               {"output_bytes", size_of(options_.output)},
@@ -96,11 +83,13 @@ void ConvertReport::finish(const pipeline::Job::StageSeconds& stages, bool inter
   write_out(interrupted ? "interrupted" : "complete",
             "  \"job\": " + job_ +
                 ",\n  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) +
-                ",\n  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
+                ",\n  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) +
+                ",\n  \"leaked_sites\": " +
+                leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n");
 }
 
 void ConvertReport::fail(const Error& error) {
-  stop_sampling();
+  sampler_.stop();
   const nlohmann::json failure{{"code", std::string(to_string(error.code()))},
                                {"message", error.message()},
                                {"path", error.path()}};

@@ -1,9 +1,10 @@
 #pragma once
 // `tessera convert IN OUT --report one.json|one.html`: one job's report, in the batch and video
 // reports' shape (tessera, command, settings, status, totals, timings, memory_timeline) with
-// "kind": "convert" and the job's plan, sizes and estimate. Its memory timeline is sampled by a
-// thread of its own every millisecond while the job runs (thinned to at most 1,024 points, see
-// report_timeline.h), so the page shows the job's tracked memory and RSS against its estimate.
+// "kind": "convert" and the job's plan, sizes and estimate. Its memory timeline is sampled on
+// time while the job runs (report_sampler.h; thinned to at most 1,024 points keeping the
+// peaks, report_timeline.h), so the page shows the job's tracked memory and RSS against its
+// estimate.
 // Written whole at the end, to PATH.part renamed to PATH; a failed job's report says why.
 //
 //   ConvertReport report(options);      // refuses a path it cannot write, before any work
@@ -11,13 +12,12 @@
 //   job.run_within(...);
 //   report.finish(job, leaked_bytes);   // ... to here; or report.fail(error)
 
-#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "info_command.h"
+#include "report_sampler.h"
 #include "report_timeline.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/job.h"
@@ -44,7 +44,6 @@ class ConvertReport {
     double seconds;
     std::size_t tracked_bytes, rss;
   };
-  void stop_sampling();
   std::size_t peak_tracked() const;
   void write_out(const std::string& status, const std::string& body);
 
@@ -54,10 +53,9 @@ class ConvertReport {
   std::size_t estimate_ = 0;
   std::size_t tracked_before_ = 0;  // live when the job started: what it added is above this
   std::chrono::steady_clock::time_point start_;
-  std::mutex mutex_;  // guards timeline_ between the sampler and stop_sampling()
+  std::mutex mutex_;  // guards timeline_ between the sampler and write_out()
   ReportTimeline<Sample> timeline_;
-  std::atomic<bool> stop_{false};
-  std::thread sampler_;
+  ReportSampler sampler_;  // last: stopped before what it samples into is gone
 };
 
 }  // namespace tessera::cli

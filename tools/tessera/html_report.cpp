@@ -1,13 +1,17 @@
 #include "html_report.h"
 
+#include <fcntl.h>  // AT_FDCWD
 #include <fmt/format.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -145,6 +149,9 @@ std::string axes(const Frame& frame, const std::vector<double>& x_ticks,
 struct Sample {
   double seconds = 0, count = 0, rss = 0, tracked = 0;
   std::string step;  // memory-demo: the step the point is after
+  // A batch sample's own list of the files in flight (sampled on time); absent in reports
+  // written before it, whose files in flight are found from the files' start and finish.
+  std::optional<std::vector<std::string>> in_flight;
 };
 
 struct FileEntry {
@@ -194,6 +201,7 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); 
 #verdict { padding: 10px 14px; border-radius: 6px; margin: 12px 0; font-weight: 600; }
 #verdict.ok { background: #dcfce7; color: var(--ok); }
 #verdict.bad { background: #fee2e2; color: var(--bad); }
+#leaks { margin-bottom: 16px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .tick, svg .axis-title, svg .label { font-size: 11px; fill: var(--muted); }
@@ -251,6 +259,10 @@ class Page {
       samples_.push_back({number(point, "seconds"), number(point, count_key_.c_str()),
                           number(point, "rss_bytes"), number(point, "tracked_bytes"),
                           string_at(point, "step")});
+      if (point.is_object() && point.contains("in_flight") && point["in_flight"].is_array()) {
+        auto& names = samples_.back().in_flight.emplace();
+        for (const json& name : point["in_flight"]) names.push_back(text_of(name));
+      }
     }
     if (report.contains("files") && report["files"].is_array()) {
       for (const json& entry : report["files"]) {
@@ -314,11 +326,24 @@ class Page {
           "<div id=\"verdict\" class=\"ok\" data-leaked=\"0\">Verdict: leaked 0 B &mdash; "
           "every buffer the run allocated was freed.</div>\n";
     } else if (leaked > 0) {
+      const json sites = report_.value("leaked_sites", json::array());
+      const bool by_site = sites.is_array() && !sites.empty();
       out_ += fmt::format(
           "<div id=\"verdict\" class=\"bad\" data-leaked=\"{:.0f}\">Verdict: "
-          "leaked {} &mdash; buffers were still alive when the run ended (run "
-          "with TESSERA_LEAK_CHECK=1 for the sites).</div>\n",
-          leaked, escape(bytes(leaked)));
+          "leaked {} &mdash; buffers were still alive when the run ended ({}).</div>\n",
+          leaked, escape(bytes(leaked)),
+          by_site ? "by the line that allocated them below"
+                  : "run with TESSERA_LEAK_CHECK=1 for the lines that allocated them");
+      if (by_site) {
+        // The leak report at exit, as the memory demo's live buffers: bars and a table.
+        out_ +=
+            "<section id=\"leaks\">\n<p class=\"legend\"><span><i "
+            "style=\"background:#6366f1\"></i>bytes left alive</span><span><i "
+            "style=\"background:var(--bad)\"></i>pinned: a buffer only regions keep alive</span>"
+            "</p>\n";
+        site_bars_and_table(sites, "leak", "leaked bytes by site");
+        out_ += "</section>\n";
+      }
     } else {
       out_ +=
           "<div id=\"verdict\" class=\"bad\" data-leaked=\"unknown\">Verdict: unknown "
@@ -442,10 +467,12 @@ class Page {
           "<span><i style=\"background:var(--estimate)\"></i>estimate (tracked, from the "
           "headers)</span>";
     }
-    const std::string taken = convert_  ? "every millisecond"
-                              : memory_ ? "after each step"
-                              : video_  ? "as frames finish"
-                                        : "as files finish";
+    const bool timed_batch = !samples_.empty() && samples_.front().in_flight.has_value();
+    const std::string taken = convert_      ? "every millisecond"
+                              : memory_     ? "after each step"
+                              : video_      ? "as frames finish"
+                              : timed_batch ? "every millisecond and as files finish"
+                                            : "as files finish";
     out_ += fmt::format(
         "</p>\n<p class=\"note no-print\">One point per sample ({} of them, taken {}); hover a "
         "point for its time, values{}.</p>\n",
@@ -480,11 +507,14 @@ class Page {
     const auto flying = in_flight(samples_, files_);
     for (std::size_t i = 0; i < samples_.size(); ++i) {
       const Sample& s = samples_[i];
-      std::string names;
-      const auto& files = flying[i];
-      for (std::size_t k = 0; k < files.size() && k < 8; ++k) {
-        names += "\n  " + files[k]->input;
+      std::vector<std::string> files;
+      if (s.in_flight) {
+        files = *s.in_flight;
+      } else {
+        for (const FileEntry* file : flying[i]) files.push_back(file->input);
       }
+      std::string names;
+      for (std::size_t k = 0; k < files.size() && k < 8; ++k) names += "\n  " + files[k];
       if (files.size() > 8) names += fmt::format("\n  and {} more", files.size() - 8);
       const std::string what = memory_    ? "\n" + s.step
                                : convert_ ? ""
@@ -559,14 +589,16 @@ class Page {
   void throughput() {
     if (samples_.size() < 2 || convert_ || memory_)
       return;  // one image: nothing to count per second
-    // The rate between consecutive samples; samples closer than a hundredth of the run are
-    // merged so one quick pair does not make a spike.
+    // The rate between consecutive samples where the count moved (a batch sampled every
+    // millisecond would otherwise be a spike at each file and zero between); samples closer
+    // than a hundredth of the run are merged so one quick pair does not make a spike.
     const double end = samples_.back().seconds;
     std::vector<std::pair<double, double>> rates;  // (time, per second)
     Sample last{0, 0, 0, 0};
     for (const Sample& s : samples_) {
       const double dt = s.seconds - last.seconds;
-      if (dt <= end / 100 && &s != &samples_.back()) continue;
+      const bool moved = s.count != last.count;
+      if ((dt <= end / 100 || !moved) && &s != &samples_.back()) continue;
       if (dt > 0) rates.emplace_back(s.seconds, (s.count - last.count) / dt);
       last = s;
     }
@@ -790,6 +822,67 @@ class Page {
 
   // memory-demo: after each step, the live buffers by the line that allocated them, as bars
   // (the part only regions keep alive marked "pinned") and as a table.
+  // Live buffers by site (report_sites.h) as bars, pinned ones marked, then as a table: a memory
+  // demo step's, or what a run left alive. Bars are `rect.<css_class>`, rows
+  // `tr.<css_class>-row`.
+  void site_bars_and_table(const json& sites, std::string_view css_class,
+                           std::string_view label = "live bytes by site") {
+    double top = 0;
+    for (const json& site : sites) top = std::max(top, number(site, "bytes"));
+    Frame frame;
+    frame.left = 8;
+    frame.right = 330;
+    frame.top = 4;
+    frame.bottom = 4;
+    frame.height = frame.top + frame.bottom + 24.0 * static_cast<double>(sites.size());
+    frame.x_max = top > 0 ? top : 1;
+    out_ += svg_open(frame, label);
+    double y = frame.top;
+    for (const json& site : sites) {
+      const double live = number(site, "bytes"), pinned = number(site, "pinned_bytes");
+      const std::string name = string_at(site, "site") + " '" + string_at(site, "label") + "'";
+      std::string tip =
+          fmt::format("{}: {} in {:.0f} buffers", name, bytes(live), number(site, "buffers"));
+      if (pinned > 0) {
+        tip += fmt::format("; pinned: {} kept alive by regions of {}", bytes(pinned),
+                           bytes(number(site, "region_bytes")));
+      }
+      out_ += fmt::format(
+          "<rect class=\"bar {}{}\" data-bytes=\"{:.0f}\" x=\"{:.1f}\" y=\"{:.1f}\" "
+          "width=\"{:.1f}\" height=\"18\"><title>{}</title></rect>\n",
+          css_class, pinned > 0 ? " pinned" : "", live, frame.left, y,
+          std::max(1.0, frame.x(live) - frame.left), escape(tip));
+      if (pinned > 0) {
+        out_ += fmt::format(
+            "<rect class=\"pinned-part\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+            "height=\"18\" fill=\"#b91c1c\"><title>{}</title></rect>\n",
+            frame.left, y, std::max(1.0, frame.x(pinned) - frame.left), escape(tip));
+      }
+      out_ +=
+          fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\">{} &middot; {}{}</text>\n",
+                      frame.x(live) + 6, y + 13, escape(bytes(live)),
+                      escape(string_at(site, "label")), pinned > 0 ? " &middot; pinned" : "");
+      y += 24;
+    }
+    out_ +=
+        "</svg>\n<table class=\"sites\">\n<tr><th>site</th><th>label</th>"
+        "<th class=\"num\">buffers</th><th class=\"num\">live</th>"
+        "<th class=\"num\">pinned</th></tr>\n";
+    for (const json& site : sites) {
+      const double pinned = number(site, "pinned_bytes");
+      out_ += fmt::format(
+          "<tr class=\"{}-row\"><td class=\"path\"><code>{}</code></td><td>{}</td>"
+          "<td class=\"num\">{:.0f}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "</tr>\n",
+          css_class, escape(string_at(site, "site")), escape(string_at(site, "label")),
+          number(site, "buffers"), escape(bytes(number(site, "bytes"))),
+          pinned > 0 ? escape(fmt::format("{} by regions of {}", bytes(pinned),
+                                          bytes(number(site, "region_bytes"))))
+                     : "");
+    }
+    out_ += "</table>\n";
+  }
+
   void sites() {
     if (!report_.contains("steps") || !report_["steps"].is_array()) return;
     out_ += "<section id=\"sites\">\n<h2>Live buffers by site, step by step</h2>\n";
@@ -803,60 +896,7 @@ class Page {
                           escape(string_at(step, "title")),
                           escape(bytes(number(step, "live_bytes"))), number(step, "live_buffers"));
       if (sites.empty()) continue;
-      double top = 0;
-      for (const json& site : sites) top = std::max(top, number(site, "bytes"));
-      Frame frame;
-      frame.left = 8;
-      frame.right = 330;
-      frame.top = 4;
-      frame.bottom = 4;
-      frame.height = frame.top + frame.bottom + 24.0 * static_cast<double>(sites.size());
-      frame.x_max = top > 0 ? top : 1;
-      out_ += svg_open(frame, "live bytes by site");
-      double y = frame.top;
-      for (const json& site : sites) {
-        const double live = number(site, "bytes"), pinned = number(site, "pinned_bytes");
-        const std::string name = string_at(site, "site") + " '" + string_at(site, "label") + "'";
-        std::string tip =
-            fmt::format("{}: {} in {:.0f} buffers", name, bytes(live), number(site, "buffers"));
-        if (pinned > 0) {
-          tip += fmt::format("; pinned: {} kept alive by regions of {}", bytes(pinned),
-                             bytes(number(site, "region_bytes")));
-        }
-        out_ += fmt::format(
-            "<rect class=\"bar site{}\" data-bytes=\"{:.0f}\" x=\"{:.1f}\" y=\"{:.1f}\" "
-            "width=\"{:.1f}\" height=\"18\"><title>{}</title></rect>\n",
-            pinned > 0 ? " pinned" : "", live, frame.left, y,
-            std::max(1.0, frame.x(live) - frame.left), escape(tip));
-        if (pinned > 0) {
-          out_ += fmt::format(
-              "<rect class=\"pinned-part\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-              "height=\"18\" fill=\"#b91c1c\"><title>{}</title></rect>\n",
-              frame.left, y, std::max(1.0, frame.x(pinned) - frame.left), escape(tip));
-        }
-        out_ +=
-            fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\">{} &middot; {}{}</text>\n",
-                        frame.x(live) + 6, y + 13, escape(bytes(live)),
-                        escape(string_at(site, "label")), pinned > 0 ? " &middot; pinned" : "");
-        y += 24;
-      }
-      out_ +=
-          "</svg>\n<table class=\"sites\">\n<tr><th>site</th><th>label</th>"
-          "<th class=\"num\">buffers</th><th class=\"num\">live</th>"
-          "<th class=\"num\">pinned</th></tr>\n";
-      for (const json& site : sites) {
-        const double pinned = number(site, "pinned_bytes");
-        out_ += fmt::format(
-            "<tr class=\"site-row\"><td class=\"path\"><code>{}</code></td><td>{}</td>"
-            "<td class=\"num\">{:.0f}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-            "</tr>\n",
-            escape(string_at(site, "site")), escape(string_at(site, "label")),
-            number(site, "buffers"), escape(bytes(number(site, "bytes"))),
-            pinned > 0 ? escape(fmt::format("{} by regions of {}", bytes(pinned),
-                                            bytes(number(site, "region_bytes"))))
-                       : "");
-      }
-      out_ += "</table>\n";
+      site_bars_and_table(sites, "site");
     }
     out_ += "</section>\n";
   }
@@ -933,10 +973,22 @@ ReportFormat report_format(const std::string& path) {
               {.path = path, .operation = "report"});
 }
 
-void render_report_file(const std::string& json_path, const std::string& html_path) {
+void render_report_file(const std::string& json_path, const std::string& html_path,
+                        bool overwrite) {
   if (report_format(html_path) != ReportFormat::Html) {
     throw Error(ErrorCode::InvalidArgument, "-o names the page to write: give an .html file",
                 {.path = html_path, .operation = "report"});
+  }
+  // A file the user has is replaced only when asked: said before any work, and checked again
+  // as the page takes its name (another program may have made the file meanwhile).
+  const auto exists_error = [&] {
+    return Error(ErrorCode::InvalidArgument,
+                 "the page exists: add --overwrite to replace it, or give -o another name",
+                 {.path = html_path, .operation = "report"});
+  };
+  std::error_code ignored;  // a name that cannot be looked at is not refused here
+  if (!overwrite && std::filesystem::exists(std::filesystem::symlink_status(html_path, ignored))) {
+    throw exists_error();
   }
   std::FILE* in = std::fopen(json_path.c_str(), "r");
   if (in == nullptr) {
@@ -960,10 +1012,20 @@ void render_report_file(const std::string& json_path, const std::string& html_pa
                 {.path = html_path, .operation = "report"});
   }
   const bool written = std::fwrite(page.data(), 1, page.size(), out) == page.size();
-  if (std::fclose(out) != 0 || !written || std::rename(part.c_str(), html_path.c_str()) != 0) {
+  if (std::fclose(out) != 0 || !written) {
     std::remove(part.c_str());
     throw Error(ErrorCode::Io, "cannot write the page (is the disk full?)",
                 {.path = html_path, .operation = "report"});
+  }
+  // Without --overwrite, renamed only if the name is still free (RENAME_NOREPLACE).
+  const int renamed = overwrite ? std::rename(part.c_str(), html_path.c_str())
+                                : ::renameat2(AT_FDCWD, part.c_str(), AT_FDCWD, html_path.c_str(),
+                                              RENAME_NOREPLACE);
+  if (renamed != 0) {
+    const bool exists = errno == EEXIST;
+    std::remove(part.c_str());
+    if (exists) throw exists_error();
+    throw Error(ErrorCode::Io, "cannot write the page", {.path = html_path, .operation = "report"});
   }
 }
 

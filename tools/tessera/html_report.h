@@ -7,9 +7,11 @@
 //   const std::string page = render_html_report(nlohmann::json::parse(text));
 //
 // The page marks what tests check through the DOM: one `.tl-point` circle per memory timeline
-// sample (with data-seconds, data-rss, data-tracked), one `tr.failure` per failed file (with
-// data-code), `rect.stage` bars (data-stage), `rect.site` bars (`.pinned` when only regions
-// keep the buffer alive), and `#verdict` with data-leaked.
+// sample (with data-seconds, data-rss, data-tracked, data-in-flight; its title names the files
+// in flight), one `tr.failure` per failed file (with data-code), `rect.stage` bars
+// (data-stage), `rect.site` bars (`.pinned` when only regions keep the buffer alive), and
+// `#verdict` with data-leaked, followed when the report names them by `#leaks`: what was left
+// alive by site, as `rect.leak` bars (`.pinned` too) and `tr.leak-row` rows.
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -28,9 +30,12 @@ ReportFormat report_format(const std::string& path);
 // A whole JSON report as the text to write at `path`: itself for .json, the page for .html.
 std::string report_text(const std::string& path, const std::string& json_text);
 
-// `tessera report RUN.json -o RUN.html`: the page for a JSON report written earlier. Throws
-// Error: Io when a file cannot be read or written, InvalidArgument when the input is not a
-// tessera report or the output's extension is not .html.
-void render_report_file(const std::string& json_path, const std::string& html_path);
+// `tessera report RUN.json -o RUN.html [--overwrite]`: the page for a JSON report written
+// earlier. An existing RUN.html is replaced only with `overwrite`. Throws Error: Io when a file
+// cannot be read or written, InvalidArgument when the input is not a tessera report, the
+// output's extension is not .html, or the output exists and `overwrite` is false (then it is
+// left as it was).
+void render_report_file(const std::string& json_path, const std::string& html_path,
+                        bool overwrite = false);
 
 }  // namespace tessera::cli

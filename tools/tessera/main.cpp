@@ -240,11 +240,16 @@ int main(int argc, char** argv) {
 
   std::string report_input, report_output;
   auto* report_command = app.add_subcommand(
-      "report", "Render a JSON report (batch, video) as one self-contained HTML page");
+      "report",
+      "Render a JSON report (batch, video, convert, memory-demo) as one self-contained HTML page");
   report_command->add_option("report", report_input, "The JSON report (--report run.json)")
       ->required();
   report_command->add_option("-o,--output", report_output, "The page to write (run.html)")
       ->required();
+  bool report_overwrite = false;
+  report_command->add_flag("--overwrite", report_overwrite,
+                           "Replace the page if it exists (without it, an existing file is "
+                           "refused and left as it was)");
 
   std::vector<std::string> op_names;
   auto* ops_command =
@@ -384,7 +389,7 @@ int main(int argc, char** argv) {
     }
     if (*ops_command) return tessera::cli::run_ops(op_names);
     if (*report_command) {
-      tessera::cli::render_report_file(report_input, report_output);
+      tessera::cli::render_report_file(report_input, report_output, report_overwrite);
       return 0;
     }
     if (*batch_command) {

@@ -5,12 +5,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <optional>
 #include <vector>
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/tessera.h"
 #include "tessera/version.h"
 
@@ -50,32 +50,7 @@ class DemoReport {
 
   void step(std::string_view title) {
     const memory::Snapshot now = memory::snapshot();
-    struct Site {
-      std::string label;
-      std::size_t bytes = 0, buffers = 0, pinned_buffers = 0, pinned_bytes = 0, region_bytes = 0;
-    };
-    std::map<std::string, Site> sites;
-    for (const memory::BufferInfo& buffer : now.buffers) {
-      Site& site = sites[buffer.site.to_string()];
-      site.label = buffer.label;
-      site.bytes += buffer.bytes;
-      ++site.buffers;
-      if (buffer.pinned_by_regions()) {
-        ++site.pinned_buffers;
-        site.pinned_bytes += buffer.bytes;
-        site.region_bytes += buffer.region_bytes();
-      }
-    }
-    nlohmann::json by_site = nlohmann::json::array();
-    for (const auto& [name, site] : sites) {
-      by_site.push_back({{"site", name},
-                         {"label", site.label},
-                         {"bytes", site.bytes},
-                         {"buffers", site.buffers},
-                         {"pinned_buffers", site.pinned_buffers},
-                         {"pinned_bytes", site.pinned_bytes},
-                         {"region_bytes", site.region_bytes}});
-    }
+    const nlohmann::json by_site = buffers_by_site(now.buffers);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const std::size_t rss = memory::read_process_memory().rss;
@@ -108,6 +83,7 @@ class DemoReport {
                                   {"peak_tracked_bytes", memory::counters().peak_bytes},
                                   {"peak_rss_bytes", memory::read_process_memory().peak_rss},
                                   {"leaked_bytes", memory::counters().live_bytes}}},
+                                {"leaked_sites", leaked_sites(memory::counters().live_bytes)},
                                 {"memory_timeline", timeline_}};
     const std::string text =
         report_text(options_.report, report.dump(1, ' ', false, kReplaceInvalidUtf8) + "\n");

@@ -7,6 +7,7 @@
 
 #include "html_report.h"
 #include "report_file.h"
+#include "report_sites.h"
 #include "tessera/codec.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
@@ -54,7 +55,7 @@ void VideoReport::sample(const video::Progress& progress) {
   // One point per frame written: the run's last call only corrects the total.
   const bool new_frame = progress.frames != last_.frames;
   last_ = progress;
-  if (!new_frame || !timeline_.due()) return;
+  if (!new_frame) return;
   timeline_.add({progress.seconds, progress.frames, memory::counters().live_bytes,
                  memory::read_process_memory().rss});
 }
@@ -126,6 +127,8 @@ void VideoReport::finish(const video::RunSummary& summary, std::size_t leaked_by
           nlohmann::json(summary.warnings).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   body += "  \"totals\": " + totals.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   body += "  \"timings\": " + timings.dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
+  body += "  \"leaked_sites\": " +
+          leaked_sites(leaked_bytes).dump(-1, ' ', false, kReplaceInvalidUtf8) + ",\n";
   write_out(summary.interrupted ? "interrupted" : "complete", body);
 }
 

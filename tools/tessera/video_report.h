@@ -25,7 +25,7 @@ class VideoReport {
   VideoReport(const VideoReport&) = delete;
   VideoReport& operator=(const VideoReport&) = delete;
 
-  // A point of the memory timeline, as frames are written (see report_timeline.h).
+  // A sample of the memory timeline, as each frame is written (thinned by report_timeline.h).
   void sample(const video::Progress& progress);
   void finish(const video::RunSummary& summary, std::size_t leaked_bytes);
   void fail(const Error& error);

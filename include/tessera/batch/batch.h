@@ -67,6 +67,11 @@ struct Options {
   // Once requested (Ctrl-C), no more inputs are taken; the files in flight finish, so each
   // output is complete or absent and no temporary stays.
   std::stop_token stop{};
+  // Called as each input is taken, before anything of it is read, with the seconds since the
+  // run began (Totals::seconds' clock); from the thread that runs it, so calls for several
+  // files may come at once. With the Progress call for the same input it brackets the file: a
+  // report sampling memory on time names the files in flight from the two.
+  std::function<void(const std::filesystem::path& input, double seconds)> started{};
 };
 
 enum class Status { Done, Failed, Skipped };
