@@ -381,12 +381,14 @@ TEST(DepthNaN, median_of_a_float_window_with_nan_is_defined_nan_sorting_above_nu
   EXPECT_FLOAT_EQ(median.view().row<float>(2)[2], 1.6f);
 }
 
-// The vector kernels order floats as int32 keys: a float image wide enough for whole vectors,
-// with NaNs, infinities, negatives and signed zeros, against nth_element in the order NaN last.
-TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_sort) {
-  const int width = 203, height = 11;
+// A float image wide enough for whole vectors and a tail on every target: numbers from
+// number(state) of a seeded generator, and at one sample in `every` a NaN, an infinity or a
+// zero, each of either sign.
+template <typename Number>
+Image float_specials(int width, int height, std::uint32_t seed, std::uint32_t every,
+                     Number number) {
   Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
-  std::uint32_t state = 12345;
+  std::uint32_t state = seed;
   const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
                             -std::numeric_limits<float>::quiet_NaN(),
                             std::numeric_limits<float>::infinity(),
@@ -396,11 +398,23 @@ TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
       state = state * 1664525u + 1013904223u;
-      const float value = static_cast<float>(static_cast<int>(state >> 16) % 2001 - 1000) / 7.0f;
       image.mutable_view().row<float>(y)[x] =
-          (state >> 8) % 9 == 0 ? specials[(state >> 4) % 6] : value;
+          (state >> 8) % every == 0 ? specials[(state >> 4) % 6] : number(state);
     }
   }
+  return image;
+}
+
+// Numbers in 0..1, around the thresholds of the tests below.
+float unit_number(std::uint32_t state) { return static_cast<float>((state >> 16) % 1000) / 999; }
+
+// The vector kernels order floats as int32 keys: a float image wide enough for whole vectors,
+// with NaNs, infinities, negatives and signed zeros, against nth_element in the order NaN last.
+TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_sort) {
+  const int width = 203, height = 11;
+  const Image image = float_specials(width, height, 12345, 9, [](std::uint32_t state) {
+    return static_cast<float>(static_cast<int>(state >> 16) % 2001 - 1000) / 7.0f;
+  });
   const auto nan_last = [](float a, float b) {
     if (std::isnan(a) || std::isnan(b)) return !std::isnan(a) && std::isnan(b);
     return a < b;
@@ -431,28 +445,6 @@ TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_
   }
 }
 
-// A float row of numbers around the threshold with NaNs, infinities and signed zeros among
-// them, wide enough for whole vectors and a tail on every target.
-Image float_specials(int width, int height) {
-  Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
-  std::uint32_t state = 2021;
-  const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
-                            -std::numeric_limits<float>::quiet_NaN(),
-                            std::numeric_limits<float>::infinity(),
-                            -std::numeric_limits<float>::infinity(),
-                            0.0f,
-                            -0.0f};
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      state = state * 1664525u + 1013904223u;
-      image.mutable_view().row<float>(y)[x] = (state >> 8) % 7 == 0
-                                                  ? specials[(state >> 4) % 6]
-                                                  : static_cast<float>((state >> 16) % 1000) / 999;
-    }
-  }
-  return image;
-}
-
 // Equal as floats, NaN where the other is NaN.
 bool same_float(float a, float b) { return std::isnan(a) ? std::isnan(b) : a == b; }
 
@@ -461,7 +453,7 @@ TEST(DepthNaN, threshold_of_nan_is_zero_or_the_threshold_under_trunc_as_opencv_v
   // tozero_inv make it 0 (as cv::threshold everywhere), trunc makes it the threshold (as
   // OpenCV's vector lanes; its scalar tail keeps the NaN, so there ours is compared with the
   // rule). Infinities compare as numbers.
-  const Image image = float_specials(203, 5);
+  const Image image = float_specials(203, 5, 2021, 7, unit_number);
   const cv::Mat src = as_mat(image.view());
   const float level = static_cast<float>(100 / 255.0);
   int nans = 0;
@@ -492,7 +484,7 @@ TEST(DepthNaN, convolve_spreads_nan_and_infinity_through_nonzero_taps_only_as_fi
   // Float sums as IEEE says: a NaN, or an infinity times a weight, reaches every output whose
   // window holds it under a non-zero weight (inf - inf is NaN); under a zero weight it is never
   // read (filter2D skips zero taps). Against cv::filter2D's direct form (kernels below 11x11).
-  const Image image = float_specials(203, 9);
+  const Image image = float_specials(203, 9, 2021, 7, unit_number);
   const cv::Mat src = as_mat(image.view());
   const ops::Kernel kernel{3, 3, {1, 0, -1, 2, 0.5, 0, 1, -2, 0.25}};
   const Image ours = ops::convolve(image.view(), kernel, 2, 10);
