@@ -38,10 +38,10 @@ def invert(image: Image, /) -> Image:
     """255 - x on colour samples (u16: 65535 - x, f32: 1 - x); alpha kept"""
 
 def equalize(image: Image, /) -> Image:
-    """histogram equalisation (gray: OpenCV equalizeHist; colour: of the luma)"""
+    """histogram equalisation of 8-bit images (gray: OpenCV equalizeHist; colour: of the luma)"""
 
 def threshold(image: Image, /, value: float | str = 128, type: str = 'binary', max: float = 255) -> Image:
-    """fixed or Otsu threshold of a gray image (OpenCV threshold)"""
+    """fixed or Otsu (gray only) threshold (OpenCV threshold); value and max in 8-bit levels on every type (x257 on u16, /255 on f32)"""
 
 def blur(image: Image, /, ksize: int = 5, sigma: float = 0) -> Image:
     """Gaussian blur (OpenCV GaussianBlur, BORDER_REFLECT_101)"""
@@ -56,7 +56,7 @@ def sharpen(image: Image, /, sigma: float = 1, amount: float = 1, threshold: int
     """unsharp mask: x + amount * (x - blur(x, sigma)) where the difference > threshold"""
 
 def convolve(image: Image, /, kernel: Sequence[Sequence[float]] | str, divisor: float = 1, offset: float = 0) -> Image:
-    """correlation with a kernel: sum / divisor + offset (OpenCV filter2D)"""
+    """correlation with a kernel: sum / divisor + offset (OpenCV filter2D, BORDER_REFLECT_101); offset in 8-bit levels on every type (x257 on u16, /255 on f32); f32 not clamped"""
 
 def median(image: Image, /, ksize: int = 3) -> Image:
     """median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)"""

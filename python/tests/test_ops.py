@@ -40,6 +40,34 @@ def test_docstrings_say_which_sample_types_each_op_takes_and_16_bit_runs(rgb):
         tessera.ops.equalize(wide)
 
 
+def test_threshold_and_convolve_take_16_bit_and_float_with_8_bit_levels(rgb):
+    assert "Samples: u8, u16, f32 (otsu: u8 and u16 only" in tessera.ops.threshold.__doc__
+    assert "Samples: u8, u16, f32" in tessera.ops.convolve.__doc__
+    gray16 = np.asarray(tessera.ops.gray(rgb)).astype(np.uint16) * 256 + 37
+    # value and max in 8-bit levels: x257 on u16, /255 on f32
+    assert np.array_equal(np.asarray(tessera.ops.threshold(gray16, 100.5, "tozero")),
+                          cv2.threshold(gray16, 100.5 * 257, 255 * 257, cv2.THRESH_TOZERO)[1])
+    gray32 = gray16.astype(np.float32) / 65535
+    assert np.array_equal(np.asarray(tessera.ops.threshold(gray32, 90, "binary_inv", 200)),
+                          cv2.threshold(gray32, 90 / 255, 200 / 255, cv2.THRESH_BINARY_INV)[1])
+    assert np.array_equal(np.asarray(tessera.ops.threshold(gray16, "otsu")),
+                          cv2.threshold(gray16, 0, 65535, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1])
+    with pytest.raises(tessera.InvalidArgument, match=r"threshold takes u8, u16 \(otsu: u8 and "
+                       r"u16 only, as in OpenCV\), got f32: put `depth u16` before it"):
+        tessera.ops.threshold(gray32, "otsu")
+    # offset in 8-bit levels too; u16 within a level of filter2D's float sums, f32 close
+    kernel = [[-1, -1, -1], [-1, 16, -1], [-1, -1, -1]]
+    weights = np.array(kernel, np.float32) / 8
+    wide = np.asarray(rgb).astype(np.uint16) * 257
+    ours = np.asarray(tessera.ops.convolve(wide, kernel, 8, 2)).astype(np.int64)
+    theirs = cv2.filter2D(wide, -1, weights, delta=2 * 257, borderType=cv2.BORDER_REFLECT_101)
+    assert np.abs(ours - theirs).max() <= 1
+    floats = wide.astype(np.float32) / 65535
+    ours = np.asarray(tessera.ops.convolve(floats, kernel, 8, 2))
+    theirs = cv2.filter2D(floats, -1, weights, delta=2 / 255, borderType=cv2.BORDER_REFLECT_101)
+    assert ours.dtype == np.float32 and np.abs(ours - theirs).max() <= 2e-6
+
+
 def test_ops_are_also_under_their_cpp_names(rgb):
     assert tessera.ops.gaussian_blur is tessera.ops.blur
     assert tessera.ops.convert_depth is tessera.ops.depth

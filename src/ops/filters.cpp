@@ -78,17 +78,20 @@ bool all_integers(const Kernel& kernel) {
 
 }  // namespace
 
-void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double divisor,
-              double offset) {
-  check_kernel(kernel, divisor);
-  check_parameter("convolve", kOffset, offset);
-  detail::require_filter_arguments("convolve", src, dst);
+namespace {
+
+// convolve on one sample type, `offset` in that type's levels.
+template <typename Sample>
+void convolve_samples(ImageView src, MutableImageView dst, const Kernel& kernel, double divisor,
+                      double offset) {
   const int rx = kernel.width / 2;
   const int ry = kernel.height / 2;
   const int channels = src.format().channels();
   const int samples = src.width() * channels;
-  const bool integer = all_integers(kernel);
-  std::vector<std::int32_t> weights(kernel.values.begin(), kernel.values.end());
+  // Integer kernels on integer samples: the exact sum, divided once, so every divisor rounds
+  // correctly. Otherwise float sums in filter2D's order.
+  const bool integer = !std::is_same_v<Sample, float> && all_integers(kernel);
+  const std::vector<std::int32_t> weights(kernel.values.begin(), kernel.values.end());
   std::vector<float> scaled(kernel.values.size());
   for (std::size_t i = 0; i < scaled.size(); ++i) {
     scaled[i] = static_cast<float>(kernel.values[i] / divisor);
@@ -98,38 +101,46 @@ void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double 
     // The strip's input rows, padded left and right.
     const int rows = end - first + 2 * ry;
     const std::size_t padded_samples = static_cast<std::size_t>(src.width() + 2 * rx) * channels;
-    std::vector<std::uint8_t> padded(padded_samples * rows);
+    std::vector<Sample> padded(padded_samples * rows);
     for (int r = 0; r < rows; ++r) {
       detail::pad_row(src, detail::reflect101(first - ry + r, src.height()), rx, Border::Reflect101,
                       padded.data() + r * padded_samples);
     }
-    std::vector<const std::uint8_t*> window(kernel.height);
-    std::vector<float> sums(samples);
+    std::vector<const Sample*> window(kernel.height);
     for (int y = first; y < end; ++y) {
-      std::uint8_t* out = dst.row<std::uint8_t>(y);
+      Sample* out = dst.row<Sample>(y);
       for (int ky = 0; ky < kernel.height; ++ky) {
         window[ky] = padded.data() + (y - first + ky) * padded_samples;
       }
-      if (integer) {  // the exact sum, divided once, so every divisor rounds correctly
-        simd::convolve_row(window.data(), channels, weights.data(), kernel.width, kernel.height,
-                           divisor, offset, out, samples);
-        continue;
-      }
-      // Fractional kernels: float sums in tap order, as filter2D accumulates them.
-      std::fill(sums.begin(), sums.end(), 0.0f);
-      for (int ky = 0; ky < kernel.height; ++ky) {
-        for (int kx = 0; kx < kernel.width; ++kx) {
-          const float w = scaled[static_cast<std::size_t>(ky) * kernel.width + kx];
-          const std::uint8_t* in = window[ky] + kx * channels;
-          for (int i = 0; i < samples; ++i) sums[i] += w * in[i];
+      if constexpr (!std::is_same_v<Sample, float>) {
+        if (integer) {
+          simd::convolve_row(window.data(), channels, weights.data(), kernel.width, kernel.height,
+                             divisor, offset, out, samples);
+          continue;
         }
       }
-      for (int i = 0; i < samples; ++i) {
-        out[i] = detail::saturate_u8(
-            static_cast<int>(std::clamp(std::nearbyint(sums[i] + offset), -1.0, 256.0)));
-      }
+      simd::convolve_row_float(window.data(), channels, scaled.data(), kernel.width, kernel.height,
+                               static_cast<float>(offset), out, samples);
     }
   });
+}
+
+}  // namespace
+
+void convolve(ImageView src, MutableImageView dst, const Kernel& kernel, double divisor,
+              double offset) {
+  check_kernel(kernel, divisor);
+  check_parameter("convolve", kOffset, offset);
+  detail::require_filter_arguments("convolve", src, dst);
+  // offset is in 8-bit levels on every type: x257 on u16, /255 on f32.
+  switch (src.format().sample) {
+    case SampleType::U8:
+      return convolve_samples<std::uint8_t>(src, dst, kernel, divisor, offset);
+    case SampleType::U16:
+      return convolve_samples<std::uint16_t>(src, dst, kernel, divisor, offset * 257);
+    case SampleType::F32:
+      return convolve_samples<float>(src, dst, kernel, divisor, offset / 255);
+  }
 }
 
 Image convolve(ImageView src, const Kernel& kernel, double divisor, double offset,
@@ -374,7 +385,9 @@ OpDescriptor morphology_op(std::string_view name, std::string_view doc, simd::Ex
 std::vector<OpDescriptor> filter_ops() {
   return {
       {.name = "convolve",
-       .doc = "correlation with a kernel: sum / divisor + offset (OpenCV filter2D)",
+       .doc = "correlation with a kernel: sum / divisor + offset (OpenCV filter2D, "
+              "BORDER_REFLECT_101); offset in 8-bit levels on every type (x257 on u16, /255 on "
+              "f32); f32 not clamped",
        .params = {kKernel, kDivisor, kOffset},
        .access = Access::Neighbourhood,
        .apply =
@@ -391,7 +404,8 @@ std::vector<OpDescriptor> filter_ops() {
               return args.kernel("kernel").height / 2;
             },
             .columns_around =
-                [](const OpArguments& args) { return args.kernel("kernel").width / 2; }})},
+                [](const OpArguments& args) { return args.kernel("kernel").width / 2; }}),
+       .samples = SampleTypes::all()},
       {.name = "median",
        .doc = "median of a 3x3 or 5x5 neighbourhood (OpenCV medianBlur)",
        .params = {kMedianSize},

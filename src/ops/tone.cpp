@@ -8,6 +8,7 @@
 #include <cfloat>
 #include <cmath>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "ops/descriptors.h"
@@ -281,18 +282,20 @@ Image equalize(ImageView src, AllocationOptions options, std::source_location si
                           [&](MutableImageView dst) { equalize(src, dst); });
 }
 
-int otsu_level(ImageView src) {
-  detail::require_gray("threshold", src);
-  const Histogram histogram = histogram_of(src);
-  // Otsu's between-class variance, in the order and precision cv::threshold computes it, so
-  // that ties resolve to the same level.
-  const double scale = 1.0 / (static_cast<double>(src.width()) * src.height());
+namespace {
+
+// Otsu's between-class variance over a histogram of 256 (u8) or 65536 (u16) levels, in the
+// order and precision cv::threshold computes it (getThreshVal_Otsu), so that ties resolve to
+// the same level.
+int otsu_of(std::span<const std::uint64_t> histogram, double pixels) {
+  const int levels = static_cast<int>(histogram.size());
+  const double scale = 1.0 / pixels;
   double mean = 0;
-  for (int i = 0; i < 256; ++i) mean += i * static_cast<double>(histogram[i]);
+  for (int i = 0; i < levels; ++i) mean += i * static_cast<double>(histogram[i]);
   mean *= scale;
   double mean_below = 0, weight_below = 0, best_variance = 0;
   int best = 0;
-  for (int i = 0; i < 256; ++i) {
+  for (int i = 0; i < levels; ++i) {
     const double p = histogram[i] * scale;
     mean_below *= weight_below;
     weight_below += p;
@@ -313,52 +316,86 @@ int otsu_level(ImageView src) {
   return best;
 }
 
+// The 65536-level histogram of a gray u16 image, counted in strips of at least 64 Ki pixels
+// (each strip's table is 256 KiB to clear and merge).
+std::vector<std::uint64_t> histogram_u16(ImageView src) {
+  std::vector<std::uint64_t> histogram(65536);
+  std::mutex merging;
+  const int width = src.width();
+  const int min_rows = std::max(detail::strip_rows(src.row_bytes()), 65536 / width + 1);
+  detail::parallel_rows(src.height(), min_rows, [&](int first, int end) {
+    std::vector<std::uint32_t> counts(65536);
+    for (int y = first; y < end; ++y) {
+      const std::uint16_t* row = src.row<std::uint16_t>(y);
+      for (int x = 0; x < width; ++x) ++counts[row[x]];
+    }
+    const std::lock_guard lock(merging);
+    for (int level = 0; level < 65536; ++level) histogram[level] += counts[level];
+  });
+  return histogram;
+}
+
+// Otsu's level needs a histogram of levels: u8 and u16, as in OpenCV (4.6 refuses CV_32F).
+constexpr SampleTypes kOtsuSamples{.u8 = true, .u16 = true, .f32 = false};
+constexpr std::string_view kOtsuNote = "otsu: u8 and u16 only, as in OpenCV";
+
+// Every sample through simd::threshold_sample; alpha kept (in place allowed).
+template <typename Sample>
+void threshold_samples(ImageView src, MutableImageView dst, ThresholdType type, Sample level,
+                       Sample max) {
+  if (src.format().has_alpha()) {
+    return map_colour_samples<Sample>(
+        src, dst, [&](Sample x) { return simd::threshold_sample(x, type, level, max); });
+  }
+  const std::size_t samples = static_cast<std::size_t>(src.width()) * src.format().channels();
+  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+    for (int y = first; y < end; ++y) {
+      simd::threshold_row(src.row<Sample>(y), dst.row<Sample>(y), samples, type, level, max);
+    }
+  });
+}
+
+}  // namespace
+
+int otsu_level(ImageView src) {
+  detail::require_gray("threshold", src);
+  detail::require_samples("threshold", src, kOtsuSamples, kOtsuNote);
+  const double pixels = static_cast<double>(src.width()) * src.height();
+  if (src.format().sample == SampleType::U16) return otsu_of(histogram_u16(src), pixels);
+  return otsu_of(histogram_of(src), pixels);
+}
+
 double threshold(ImageView src, MutableImageView dst, const ThresholdOptions& options) {
   constexpr std::string_view op = "threshold";
   check_point_op(op, src, dst);
   check_parameter(op, kThresholdMax, options.max_value);
+  const SampleType sample = src.format().sample;
   double value = options.value;
   if (options.method == ThresholdMethod::Otsu) {
-    value = otsu_level(src);
+    // In 8-bit levels, as options.value: floor(value * 257) gives the u16 level back.
+    const int level = otsu_level(src);
+    value = sample == SampleType::U16 ? level / 257.0 : level;
   } else {
     check_parameter(op, kThresholdValue, value);
   }
-  // As cv::threshold on 8-bit data: the threshold is floored, the maximum rounded.
-  const int level = static_cast<int>(std::floor(value));
-  const auto max = static_cast<std::uint8_t>(std::lround(options.max_value));
-  if (level >= 0 && level <= 254 && !src.format().has_alpha()) {
-    // The common case: compare and select, no table.
-    detail::parallel_rows(
-        src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-          for (int y = first; y < end; ++y) {
-            simd::threshold_row(src.row<std::uint8_t>(y), dst.row<std::uint8_t>(y), src.row_bytes(),
-                                options.type, static_cast<std::uint8_t>(level), max);
-          }
-        });
-    return value;
+  // value and max are in 8-bit levels on every type; each type then thresholds as
+  // cv::threshold does on its own levels with value and max scaled to them: integers floor the
+  // threshold and round the maximum (half to even, as cvRound), f32 compares with
+  // float(value / 255) and writes float(max / 255).
+  switch (sample) {
+    case SampleType::U8:
+      threshold_samples(src, dst, options.type, static_cast<std::uint8_t>(std::floor(value)),
+                        static_cast<std::uint8_t>(std::lrint(options.max_value)));
+      break;
+    case SampleType::U16:
+      threshold_samples(src, dst, options.type, static_cast<std::uint16_t>(std::floor(value * 257)),
+                        static_cast<std::uint16_t>(std::lrint(options.max_value * 257)));
+      break;
+    case SampleType::F32:
+      threshold_samples(src, dst, options.type, static_cast<float>(value / 255),
+                        static_cast<float>(options.max_value / 255));
+      break;
   }
-  LookupTable table;
-  for (int x = 0; x < 256; ++x) {
-    const bool above = x > level;
-    switch (options.type) {
-      case ThresholdType::Binary:
-        table[x] = above ? max : 0;
-        break;
-      case ThresholdType::BinaryInverse:
-        table[x] = above ? 0 : max;
-        break;
-      case ThresholdType::Truncate:
-        table[x] = static_cast<std::uint8_t>(above ? level : x);
-        break;
-      case ThresholdType::ToZero:
-        table[x] = static_cast<std::uint8_t>(above ? x : 0);
-        break;
-      case ThresholdType::ToZeroInverse:
-        table[x] = static_cast<std::uint8_t>(above ? 0 : x);
-        break;
-    }
-  }
-  apply_lookup_table(src, dst, table);
   return value;
 }
 
@@ -407,12 +444,14 @@ std::vector<OpDescriptor> tone_ops() {
        .apply = [](ImageView src, const OpArguments&) { return invert(src); },
        .samples = SampleTypes::all()},
       {.name = "equalize",
-       .doc = "histogram equalisation (gray: OpenCV equalizeHist; colour: of the luma)",
+       .doc = "histogram equalisation of 8-bit images (gray: OpenCV equalizeHist; colour: of the "
+              "luma)",
        .params = {},
        .access = Access::WholeImage,
        .apply = [](ImageView src, const OpArguments&) { return equalize(src); }},
       {.name = "threshold",
-       .doc = "fixed or Otsu threshold of a gray image (OpenCV threshold)",
+       .doc = "fixed or Otsu (gray only) threshold (OpenCV threshold); value and max in 8-bit "
+              "levels on every type (x257 on u16, /255 on f32)",
        .params = {kThresholdValue, kThresholdType, kThresholdMax},
        .access = Access::Point,
        .per_sample = true,
@@ -437,7 +476,13 @@ std::vector<OpDescriptor> tone_ops() {
        .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
          if (is_otsu(args)) return std::nullopt;
          return 0;
-       }})},
+       }}),
+       .samples = SampleTypes::all(),
+       .samples_with =
+           [](const OpArguments& args) {
+             return is_otsu(args) ? kOtsuSamples : SampleTypes::all();
+           },
+       .samples_note = kOtsuNote},
   };
 }
 

@@ -139,6 +139,21 @@ void expect_matches(const std::string& what, Bounds bounds, Ours ours, Theirs th
   }
 }
 
+// Alpha is kept by tessera's point ops where OpenCV's touch every channel: the RGBA file's
+// alpha is copied from the input into OpenCV's result.
+void keep_alpha(const cv::Mat& src, cv::Mat& dst) {
+  if (src.channels() != 4) return;
+  const int from_to[] = {3, 3};
+  cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
+}
+
+const std::pair<ops::ThresholdType, int> kThresholdTypes[] = {
+    {ops::ThresholdType::Binary, cv::THRESH_BINARY},
+    {ops::ThresholdType::BinaryInverse, cv::THRESH_BINARY_INV},
+    {ops::ThresholdType::Truncate, cv::THRESH_TRUNC},
+    {ops::ThresholdType::ToZero, cv::THRESH_TOZERO},
+    {ops::ThresholdType::ToZeroInverse, cv::THRESH_TOZERO_INV}};
+
 class DepthReference : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { load_inputs(); }
@@ -164,10 +179,7 @@ TEST_F(DepthReference, invert_is_full_scale_minus_the_sample_exactly) {
         } else {
           cv::subtract(cv::Scalar::all(1.0), src, dst);
         }
-        if (src.channels() == 4) {  // alpha kept
-          const int from_to[] = {3, 3};
-          cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
-        }
+        keep_alpha(src, dst);
       });
 }
 
@@ -184,10 +196,7 @@ TEST_F(DepthReference, contrast_is_convert_scale_abs_at_full_scale) {
           src.convertTo(x, CV_32F, a, src.depth() == CV_16U ? b * 257 : b / 255);
           x = cv::abs(x);
           x.convertTo(dst, src.depth());
-          if (src.channels() == 4) {  // alpha kept
-            const int from_to[] = {3, 3};
-            cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
-          }
+          keep_alpha(src, dst);
         });
   }
 }
@@ -372,6 +381,33 @@ TEST(DepthNaN, median_of_a_float_window_with_nan_is_defined_nan_sorting_above_nu
   EXPECT_FLOAT_EQ(median.view().row<float>(2)[2], 1.6f);
 }
 
+// A float image wide enough for whole vectors and a tail on every target: numbers from
+// number(state) of a seeded generator, and at one sample in `every` a NaN, an infinity or a
+// zero, each of either sign.
+template <typename Number>
+Image float_specials(int width, int height, std::uint32_t seed, std::uint32_t every,
+                     Number number) {
+  Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
+  std::uint32_t state = seed;
+  const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                            -std::numeric_limits<float>::quiet_NaN(),
+                            std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(),
+                            0.0f,
+                            -0.0f};
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      state = state * 1664525u + 1013904223u;
+      image.mutable_view().row<float>(y)[x] =
+          (state >> 8) % every == 0 ? specials[(state >> 4) % 6] : number(state);
+    }
+  }
+  return image;
+}
+
+// Numbers in 0..1, around the thresholds of the tests below.
+float unit_number(std::uint32_t state) { return static_cast<float>((state >> 16) % 1000) / 999; }
+
 // How many samples of median(image, ksize) differ from nth_element over each window in the order
 // NaN last (edges replicated): equal as values (0 and -0 are one value to `<`), NaN where the
 // window's middle is NaN.
@@ -405,23 +441,9 @@ int median_differences_from_a_scalar_sort(const Image& image, int ksize) {
 // The vector kernels order floats as int32 keys: a float image wide enough for whole vectors,
 // with NaNs, infinities, negatives and signed zeros, against nth_element in the order NaN last.
 TEST(DepthNaN, median_of_wide_float_rows_with_nan_and_negatives_equals_a_scalar_sort) {
-  const int width = 203, height = 11;
-  Image image = Image::create(width, height, {ChannelLayout::Gray, SampleType::F32});
-  std::uint32_t state = 12345;
-  const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
-                            -std::numeric_limits<float>::quiet_NaN(),
-                            std::numeric_limits<float>::infinity(),
-                            -std::numeric_limits<float>::infinity(),
-                            0.0f,
-                            -0.0f};
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      state = state * 1664525u + 1013904223u;
-      const float value = static_cast<float>(static_cast<int>(state >> 16) % 2001 - 1000) / 7.0f;
-      image.mutable_view().row<float>(y)[x] =
-          (state >> 8) % 9 == 0 ? specials[(state >> 4) % 6] : value;
-    }
-  }
+  const Image image = float_specials(203, 11, 12345, 9, [](std::uint32_t state) {
+    return static_cast<float>(static_cast<int>(state >> 16) % 2001 - 1000) / 7.0f;
+  });
   for (const int ksize : {3, 5}) {
     SCOPED_TRACE(ksize);
     EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
@@ -448,6 +470,66 @@ TEST(DepthNaN, median_of_float_rows_with_nans_in_one_row_equals_a_scalar_sort) {
       EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
     }
   }
+}
+
+TEST(DepthNaN, threshold_of_nan_is_zero_or_the_threshold_under_trunc_as_opencv_vectors) {
+  // NaN is neither above the threshold nor at or below it: binary, binary_inv, tozero and
+  // tozero_inv make it 0 (as cv::threshold everywhere), trunc makes it the threshold (as
+  // OpenCV's vector lanes; its scalar tail keeps the NaN, so there ours is compared with the
+  // rule). Infinities compare as numbers.
+  const Image image = float_specials(203, 5, 2021, 7, unit_number);
+  const cv::Mat src = as_mat(image.view());
+  const float level = static_cast<float>(100 / 255.0);
+  int nans = 0;
+  for (const auto& [type, code] : kThresholdTypes) {
+    SCOPED_TRACE(code);
+    const Image ours = ops::threshold(image.view(), {.value = 100, .max_value = 200, .type = type});
+    cv::Mat theirs;
+    cv::threshold(src, theirs, 100 / 255.0, 200 / 255.0, code);
+    int wrong = 0;
+    for (int y = 0; y < image.height(); ++y) {
+      for (int x = 0; x < image.width(); ++x) {
+        const float in = image.view().row<float>(y)[x];
+        const float got = ours.view().row<float>(y)[x];
+        if (std::isnan(in)) {
+          ++nans;
+          wrong += got != (type == ops::ThresholdType::Truncate ? level : 0.0f);
+        } else {
+          wrong += !same_float(got, theirs.ptr<float>(y)[x]);
+        }
+      }
+    }
+    EXPECT_EQ(wrong, 0);
+  }
+  EXPECT_GT(nans, 5 * 20);
+}
+
+TEST(DepthNaN, convolve_spreads_nan_and_infinity_through_nonzero_taps_only_as_filter2d) {
+  // Float sums as IEEE says: a NaN, or an infinity times a weight, reaches every output whose
+  // window holds it under a non-zero weight (inf - inf is NaN); under a zero weight it is never
+  // read (filter2D skips zero taps). Against cv::filter2D's direct form (kernels below 11x11).
+  const Image image = float_specials(203, 9, 2021, 7, unit_number);
+  const cv::Mat src = as_mat(image.view());
+  const ops::Kernel kernel{3, 3, {1, 0, -1, 2, 0.5, 0, 1, -2, 0.25}};
+  const Image ours = ops::convolve(image.view(), kernel, 2, 10);
+  cv::Mat weights(3, 3, CV_32F), theirs;
+  for (int i = 0; i < 9; ++i)
+    weights.at<float>(i / 3, i % 3) = static_cast<float>(kernel.values[i] / 2);
+  cv::filter2D(src, theirs, -1, weights, cv::Point(-1, -1), 10 / 255.0, cv::BORDER_REFLECT_101);
+  int wrong = 0, nans = 0, finite = 0;
+  for (int y = 0; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      const float a = ours.view().row<float>(y)[x], b = theirs.ptr<float>(y)[x];
+      nans += std::isnan(a);
+      finite += std::isfinite(a);
+      const bool close =
+          std::isfinite(a) && std::isfinite(b) ? std::fabs(a - b) <= 2e-6 : same_float(a, b);
+      wrong += !close;
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(nans, 100);
+  EXPECT_GT(finite, 100);
 }
 
 TEST_F(DepthReference, sobel_is_the_magnitude_of_cv_sobel_to_float) {
@@ -483,10 +565,96 @@ TEST_F(DepthReference, gamma_is_cv_pow_at_full_scale) {
           cv::pow(scaled, 1 / g, scaled);
           scaled.convertTo(dst, src.depth(), full);
           if (src.depth() == CV_32F) src.copyTo(dst, src <= 0);
-          if (src.channels() == 4) {  // alpha kept
-            const int from_to[] = {3, 3};
-            cv::mixChannels(&src, 1, &dst, 1, from_to, 1);
+          keep_alpha(src, dst);
+        });
+  }
+}
+
+TEST_F(DepthReference, threshold_is_cv_threshold_with_value_and_max_at_full_scale) {
+  // cv::threshold(src, dst, value', max', type) with value' = value * 257 and max' = max * 257
+  // on CV_16U (OpenCV floors the first and rounds the second), value / 255 and max / 255 on
+  // CV_32F: comparisons, exact on every type. Alpha kept.
+  for (const auto& [value, max] : {std::pair{100.3, 200.5}, {0.0, 255.0}, {254.9, 17.0}}) {
+    for (const auto& [type, code] : kThresholdTypes) {
+      expect_matches(
+          fmt::format("threshold {} max={} type {}", value, max, code), {0, 0},
+          [&](ImageView src) {
+            return ops::threshold(src, {.value = value, .max_value = max, .type = type});
+          },
+          [&](const cv::Mat& src, cv::Mat& dst) {
+            const double scale = src.depth() == CV_16U ? 257 : 1 / 255.0;
+            cv::threshold(src, dst, value * scale, max * scale, code);
+            keep_alpha(src, dst);
+          });
+    }
+  }
+}
+
+TEST_F(DepthReference, otsu_on_gray_u16_is_cv_threshold_otsu_and_refused_on_f32) {
+  // cv::threshold(src, dst, 0, 65535, type | THRESH_OTSU) on CV_16UC1: the same level (over
+  // 65536 bins) and the same samples. threshold() returns the level in 8-bit levels.
+  int compared = 0;
+  for (const Input& input : u16_inputs()) {
+    if (input.image.format().channels() != 1) continue;
+    SCOPED_TRACE(input.name);
+    for (const auto& [type, code] : kThresholdTypes) {
+      Image ours = Image::create(input.image.width(), input.image.height(), input.image.format());
+      const double used = ops::threshold(input.image.view(), ours.mutable_view(),
+                                         {.type = type, .method = ops::ThresholdMethod::Otsu});
+      cv::Mat theirs;
+      const double level =
+          cv::threshold(as_mat(input.image.view()), theirs, 0, 65535, code | cv::THRESH_OTSU);
+      EXPECT_EQ(ops::otsu_level(input.image.view()), static_cast<int>(level));
+      EXPECT_EQ(std::floor(used * 257), level);
+      EXPECT_EQ(largest_difference(ours.view(), theirs), 0);
+      if (type == ops::ThresholdType::Binary) {
+        std::printf("%-44s u16: level %g\n", fmt::format("otsu on {}", input.name).c_str(), level);
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 3 * 5);  // basn0g16, minisblack-1c-16b and the gray photo
+  const Image gray_f32 = ops::convert_depth(
+      ops::gray(ops::convert_depth(u16_inputs().back().image.view(), SampleType::U8).view()).view(),
+      SampleType::F32);
+  EXPECT_THROW((void)ops::threshold(gray_f32.view(), {.method = ops::ThresholdMethod::Otsu}),
+               Error);
+}
+
+TEST_F(DepthReference, convolve_is_filter2d_within_a_level_on_u16_and_float_close_on_f32) {
+  // cv::filter2D(src, dst, -1, kernel / divisor, (-1, -1), offset', BORDER_REFLECT_101), with
+  // offset' = offset * 257 on CV_16U and offset / 255 on CV_32F. tessera sums integer kernels
+  // exactly on u16 and rounds once; OpenCV sums in float (fused multiply-adds on AVX2 CPUs,
+  // so its result depends on the CPU; kernels of 7x7 and up by a DFT): within a level, most
+  // identical. f32 sums in float in OpenCV's order, but never fused: within a few units in
+  // the last place of the sums.
+  struct Case {
+    ops::Kernel kernel;
+    double divisor;
+    double offset;
+  };
+  const Case cases[] = {
+      {{3, 3, {-1, -1, -1, -1, 16, -1, -1, -1, -1}}, 8, 0},
+      {{3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}}, 16, 3},
+      {{5, 3, {1, 0, -1, 2, 3, 2, 0, 1, 0, 1, -1, 2, 0, 1, 1}}, 7, 10},
+      {{3, 3, {0.1, 0.25, 0.1, 0.25, -1.3, 0.25, 0.1, 0.25, 0.1}}, 1, 20.5},
+      {{1, 5, {1, -2, 3, -2, 1}}, -1, 128},
+      {{7, 7, std::vector<double>(49, 1)}, 49, 0},
+      {{9, 9, std::vector<double>(81, 1)}, 81, -4},
+  };
+  for (const Case& c : cases) {
+    expect_matches(
+        fmt::format("convolve {}x{} / {} + {}", c.kernel.width, c.kernel.height, c.divisor,
+                    c.offset),
+        {1, 2e-6}, [&](ImageView src) { return ops::convolve(src, c.kernel, c.divisor, c.offset); },
+        [&](const cv::Mat& src, cv::Mat& dst) {
+          cv::Mat kernel(c.kernel.height, c.kernel.width, CV_32F);
+          for (int i = 0; i < c.kernel.width * c.kernel.height; ++i) {
+            kernel.at<float>(i / c.kernel.width, i % c.kernel.width) =
+                static_cast<float>(c.kernel.values[i] / c.divisor);
           }
+          const double offset = src.depth() == CV_16U ? c.offset * 257 : c.offset / 255;
+          cv::filter2D(src, dst, -1, kernel, cv::Point(-1, -1), offset, cv::BORDER_REFLECT_101);
         });
   }
 }
@@ -595,6 +763,24 @@ TEST_F(DepthReference, degenerate_sizes_run_and_match_opencv) {
       cv::dilate(src, expected, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 3)));
       EXPECT_LE(largest_difference(ops::dilate(part.view(), 5, 3).view(), expected), 0);
       EXPECT_FALSE(ops::invert(part.view()).empty());
+      const double scale = sample == SampleType::U16 ? 257 : 1 / 255.0;
+      cv::threshold(src, expected, 100 * scale, 200 * scale, cv::THRESH_TRUNC);
+      EXPECT_LE(
+          largest_difference(
+              ops::threshold(part.view(),
+                             {.value = 100, .max_value = 200, .type = ops::ThresholdType::Truncate})
+                  .view(),
+              expected),
+          0);
+      const ops::Kernel kernel{5, 3, {1, 0, -1, 2, 3, 2, 0, 1, 0, 1, -1, 2, 0, 1, 1}};
+      cv::Mat weights(3, 5, CV_32F);
+      for (int i = 0; i < 15; ++i) {
+        weights.at<float>(i / 5, i % 5) = static_cast<float>(kernel.values[i] / 7);
+      }
+      cv::filter2D(src, expected, -1, weights, cv::Point(-1, -1), 10 * scale,
+                   cv::BORDER_REFLECT_101);
+      EXPECT_LE(largest_difference(ops::convolve(part.view(), kernel, 7, 10).view(), expected),
+                sample == SampleType::U16 ? 1 : 2e-6);
     }
   }
 }
@@ -618,7 +804,11 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
                          "flip v | resize 45% kernel=nearest | invert",
                          "sobel 1 0 | blur 3",
                          "blur 3 | sobel 0 2 5",
-                         "gamma 1.8 | invert | gamma 0.7"};
+                         "gamma 1.8 | invert | gamma 0.7",
+                         "convolve '1 2 1; 2 4 2; 1 2 1' 16 3 | threshold 90 type=tozero",
+                         "convolve '0.1 0.2 0.1; 0.2 -0.5 0.2; 0.1 0.2 0.1' 1 20 | threshold "
+                         "120.5 type=binary_inv max=200",
+                         "threshold 30 type=trunc | convolve '-1 -1 -1; -1 16 -1; -1 -1 -1' 8"};
   for (const char* text : texts) {
     const pipeline::Pipeline stages = pipeline::parse(text);
     for (const auto* inputs : {&u16_inputs(), &f32_inputs()}) {

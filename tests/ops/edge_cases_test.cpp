@@ -198,10 +198,19 @@ TEST(OpsEdgeCases, wrong_destinations_and_formats_are_named_errors) {
   }
   const Image wide = ops::convert_depth(rgb.view(), SampleType::U16);
   try {  // an op that takes u8 only names the types it takes and the way there
-    (void)ops::convolve(wide.view(), {3, 3, {0, 0, 0, 0, 1, 0, 0, 0, 0}});
+    (void)ops::equalize(wide.view());
     FAIL();
   } catch (const Error& error) {
-    EXPECT_EQ(error.message(), "convolve takes u8 only, got u16: put `depth u8` before it");
+    EXPECT_EQ(error.message(), "equalize takes u8 only, got u16: put `depth u8` before it");
+  }
+  try {  // Otsu on floats: OpenCV has none; the way there is u16, which keeps the levels
+    (void)ops::threshold(ops::convert_depth(ops::gray(rgb.view()).view(), SampleType::F32).view(),
+                         {.method = ops::ThresholdMethod::Otsu});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.message(),
+              "threshold takes u8, u16 (otsu: u8 and u16 only, as in OpenCV), got f32: put "
+              "`depth u16` before it");
   }
   // Exact ops work on every format.
   EXPECT_EQ(ops::flip(wide.view(), ops::FlipAxis::Horizontal).format(), wide.format());

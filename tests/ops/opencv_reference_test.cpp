@@ -202,6 +202,7 @@ TEST_F(OpenCvReference, convolve_with_integer_kernels_is_identical_to_filter2D) 
       {{3, 3, {-1, -1, -1, -1, 16, -1, -1, -1, -1}}, 8, 0},  // the vips-bench sharpen
       {{3, 3, {0, -1, 0, -1, 5, -1, 0, -1, 0}}, 1, 0},
       {{3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}}, 16, 0},
+      {{3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}}, 16, 3},  // an odd offset: ties to even after it
       {{5, 3, {1, 0, -1, 2, 3, 2, 0, 1, 0, 1, -1, 2, 0, 1, 1}}, 7, 10},
       {{1, 5, {1, 1, 1, 1, 1}}, 5, -3},
       {{7, 7, std::vector<double>(49, 1)}, 49, 0},
@@ -309,13 +310,15 @@ TEST_F(OpenCvReference, threshold_types_and_otsu_are_identical_to_cv_threshold) 
       {ops::ThresholdType::ToZero, cv::THRESH_TOZERO},
       {ops::ThresholdType::ToZeroInverse, cv::THRESH_TOZERO_INV}};
   for (const auto& [type, code] : types) {
-    for (double value : {0.0, 99.5, 128.0, 254.0, 255.0}) {
+    // A maximum of 200.5 rounds half to even, as cvRound: 200.
+    for (const auto& [value, max] :
+         {std::pair{0.0, 200.0}, {99.5, 200.5}, {128.0, 200.0}, {254.0, 201.5}, {255.0, 200.0}}) {
       expect_matches_opencv(
           "threshold", Match::Exact,
           [&](ImageView src) {
-            return ops::threshold(src, {.value = value, .max_value = 200, .type = type});
+            return ops::threshold(src, {.value = value, .max_value = max, .type = type});
           },
-          [&](const cv::Mat& src, cv::Mat& dst) { cv::threshold(src, dst, value, 200, code); },
+          [&](const cv::Mat& src, cv::Mat& dst) { cv::threshold(src, dst, value, max, code); },
           false, true);
     }
     expect_matches_opencv(

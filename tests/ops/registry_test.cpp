@@ -110,6 +110,9 @@ TEST(Registry, every_op_takes_exactly_the_sample_types_it_lists) {
   const std::vector<std::pair<std::string_view, std::vector<std::string>>> cases = {
       {"canny", {"50", "150"}},
       {"convolve", {"1 2 1; 2 4 2; 1 2 1", "divisor=16"}},
+      {"convolve", {"0.1 0.2 0.1; 0.3 -0.4 0.3; 0.1 0.5 0.1"}},
+      {"threshold", {"100", "type=trunc"}},
+      {"threshold", {"otsu"}},  // u8 and u16 only
       {"crop", {"2,3,10,8"}},
       {"rotate", {"30"}},
       {"rotate", {"90"}},
@@ -165,8 +168,8 @@ TEST(Registry, every_op_takes_exactly_the_sample_types_it_lists) {
   }
 }
 
-// No op narrows its types by its arguments today; the mechanism for one that will (median 3
-// but not 5 on u16, say) is pinned here on a copy of a descriptor.
+// threshold's otsu narrows its types (u8 and u16; checked with every op above); the mechanism
+// for any op (median 3 but not 5 on u16, say) is pinned here on a copy of a descriptor.
 TEST(Registry, arguments_can_narrow_the_sample_types_and_the_refusal_says_when) {
   ops::OpDescriptor op = ops::find_op("median");
   op.samples = ops::SampleTypes::all();

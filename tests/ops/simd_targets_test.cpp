@@ -101,6 +101,47 @@ std::vector<Case> cases() {
        [](const Image&, const Image& gray) {
          return ops::threshold(gray.view(), {.method = ops::ThresholdMethod::Otsu});
        }},
+      {"threshold u16 rgb trunc",
+       [](const Image& rgb, const Image&) {
+         return ops::threshold(ops::convert_depth(rgb.view(), SampleType::U16).view(),
+                               {.value = 100.5, .type = ops::ThresholdType::Truncate});
+       }},
+      {"threshold f32 gray binary_inv",
+       [](const Image&, const Image& gray) {
+         return ops::threshold(
+             ops::convert_depth(gray.view(), SampleType::F32).view(),
+             {.value = 90, .max_value = 200, .type = ops::ThresholdType::BinaryInverse});
+       }},
+      {"threshold otsu u16",
+       [](const Image&, const Image& gray) {
+         return ops::threshold(
+             ops::convert_depth(gray.view(), SampleType::U16).view(),
+             {.type = ops::ThresholdType::ToZero, .method = ops::ThresholdMethod::Otsu});
+       }},
+      {"convolve u8 / 16 + 3 (shift)",
+       [](const Image& rgb, const Image&) {
+         return ops::convolve(rgb.view(), {3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}}, 16, 3);
+       }},
+      {"convolve u8 fractional",
+       [](const Image& rgb, const Image&) {
+         return ops::convolve(rgb.view(), {3, 3, {0.1, 0.2, 0.1, 0.2, -0.5, 0.2, 0.1, 0.2, 0.1}}, 1,
+                              20);
+       }},
+      {"convolve u16 / 7 + 10",
+       [](const Image& rgb, const Image&) {
+         return ops::convolve(ops::convert_depth(rgb.view(), SampleType::U16).view(),
+                              {5, 3, {1, 0, -1, 2, 3, 2, 0, 1, 0, 1, -1, 2, 0, 1, 1}}, 7, 10);
+       }},
+      {"convolve u16 fractional",
+       [](const Image&, const Image& gray) {
+         return ops::convolve(ops::convert_depth(gray.view(), SampleType::U16).view(),
+                              {3, 3, {0.1, 0.25, 0.1, 0.25, -1.3, 0.25, 0.1, 0.25, 0.1}}, 1, 2);
+       }},
+      {"convolve f32 rgb",
+       [](const Image& rgb, const Image&) {
+         return ops::convolve(ops::convert_depth(rgb.view(), SampleType::F32).view(),
+                              {3, 3, {-1, -1, -1, -1, 16, -1, -1, -1, -1}}, 8, 0);
+       }},
       {"resize lanczos3 rgb",
        [](const Image& rgb, const Image&) {
          return ops::resize(rgb.view(), {.scale = 0.37}, ops::ResizeKernel::Lanczos3);

@@ -94,6 +94,15 @@ TEST(PipelinePlan, an_op_that_does_not_take_the_sample_type_is_refused_with_a_hi
   // The way out the hint names is planned.
   EXPECT_NO_THROW(pipeline::plan(pipeline::parse("gray | depth u8 | canny 50 150"), rgb16));
   EXPECT_NO_THROW(pipeline::plan(pipeline::parse("rotate 33 | depth u8 | equalize"), rgb16));
+  // An argument narrows the types: threshold takes f32, but not with otsu.
+  message = refusal("gray | depth f32 | threshold otsu", rgb16);
+  EXPECT_NE(message.find("stage 3 'threshold otsu' (column 20): threshold takes u8, u16 (otsu: u8 "
+                         "and u16 only, as in OpenCV), got f32: put `depth u16` before it"),
+            std::string::npos)
+      << message;
+  EXPECT_NO_THROW(pipeline::plan(pipeline::parse("gray | depth f32 | threshold 100"), rgb16));
+  EXPECT_NO_THROW(
+      pipeline::plan(pipeline::parse("gray | threshold otsu | convolve '1 2 1' 4"), rgb16));
 }
 
 // Discards rows, so that only the executor's own memory is measured.

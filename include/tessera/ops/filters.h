@@ -1,8 +1,9 @@
 #pragma once
-// Neighbourhood filters on u8 images (any channel count unless stated), with OpenCV's border
-// rule BORDER_REFLECT_101 (…dcb|abcd|cba…) unless stated. Results are bit-identical to the
-// OpenCV call named beside each op. The two forms and the error rules are those of
-// tessera/ops/color.h; the destination must not overlap the source (InvalidArgument).
+// Neighbourhood filters (any channel count unless stated; the sample types each takes are the
+// registry's: `tessera ops`), with OpenCV's border rule BORDER_REFLECT_101 (…dcb|abcd|cba…)
+// unless stated. On u8, results are bit-identical to the OpenCV call named beside each op; on
+// u16 and f32, within the bounds README's "Sample types" gives. The two forms and the error rules
+// are those of tessera/ops/color.h; the destination must not overlap the source (InvalidArgument).
 //
 //   auto soft = tessera::ops::gaussian_blur(photo.view(), 5);
 //   auto edges = tessera::ops::canny(tessera::ops::gray(photo.view()).view(), 50, 150);
@@ -23,7 +24,11 @@ struct Kernel {
   friend bool operator==(const Kernel&, const Kernel&) = default;
 };
 // saturate(sum(kernel * neighbourhood) / divisor + offset), anchor at the centre: cv::filter2D
-// with kernel/divisor and delta = offset. Odd kernel sizes up to 15x15.
+// with kernel/divisor and delta = offset (BORDER_REFLECT_101). Odd kernel sizes up to 15x15.
+// u8, u16 and f32; offset is in 8-bit levels on every type (x257 on u16, /255 on f32). Integer
+// kernels on u8 and u16 sum exactly and round once (half to even); other kernels, and every
+// kernel on f32, sum in float as filter2D does. f32 is not clamped; NaN and infinities spread
+// through non-zero weights only.
 Image convolve(ImageView src, const Kernel& kernel, double divisor = 1, double offset = 0,
                AllocationOptions options = {},
                std::source_location site = std::source_location::current());

@@ -1,5 +1,5 @@
 #pragma once
-// Tone: point operations on u8 samples, each a 256-entry table, plus histogram-based ones.
+// Tone: point operations (on u8, a 256-entry table), plus histogram-based ones.
 // The two forms and the error rules are those of tessera/ops/color.h. Point ops may run in
 // place (src and dst the same pixels).
 //
@@ -37,18 +37,26 @@ void equalize(ImageView src, MutableImageView dst);
 
 enum class ThresholdType { Binary, BinaryInverse, Truncate, ToZero, ToZeroInverse };
 enum class ThresholdMethod { Fixed, Otsu };
+// value and max_value are in 8-bit levels (0..255) on every sample type, so that one pipeline
+// thresholds alike at any depth: u16 compares with floor(value * 257) and writes
+// round(max_value * 257); f32 compares with value / 255 and writes max_value / 255.
 struct ThresholdOptions {
   double value = 128;  // samples above it pass (ignored with Otsu, which computes its own)
   double max_value = 255;
   ThresholdType type = ThresholdType::Binary;
   ThresholdMethod method = ThresholdMethod::Fixed;
 };
-// cv::threshold on gray u8 (Otsu needs gray). Returns the threshold it used in `used_value`.
+// cv::threshold with value and max_value scaled to the type's levels, on u8, u16 and f32,
+// every channel but alpha (kept). Otsu needs a gray u8 or u16 image (OpenCV has no Otsu on
+// floats). Returns the threshold it used, in 8-bit levels as `value` (Otsu on u16: level / 257).
+// f32: NaN is neither above nor at or below: it becomes 0, or the threshold with Truncate (as
+// OpenCV's vector code); infinities compare as numbers.
 Image threshold(ImageView src, const ThresholdOptions& threshold, AllocationOptions options = {},
                 std::source_location site = std::source_location::current());
 double threshold(ImageView src, MutableImageView dst, const ThresholdOptions& threshold);
 
-// Otsu's threshold of a gray u8 image: the level that best separates two classes.
+// Otsu's threshold of a gray u8 or u16 image, in its own levels (0..255 or 0..65535): the
+// level that best separates two classes (cv::threshold's THRESH_OTSU).
 int otsu_level(ImageView src);
 
 }  // namespace tessera::ops
