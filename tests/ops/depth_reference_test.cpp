@@ -408,6 +408,9 @@ Image float_specials(int width, int height, std::uint32_t seed, std::uint32_t ev
 // Numbers in 0..1, around the thresholds of the tests below.
 float unit_number(std::uint32_t state) { return static_cast<float>((state >> 16) % 1000) / 999; }
 
+// Equal as floats, NaN where the other is NaN.
+bool same_float(float a, float b) { return std::isnan(a) ? std::isnan(b) : a == b; }
+
 // How many samples of median(image, ksize) differ from nth_element over each window in the order
 // NaN last (edges replicated): equal as values (0 and -0 are one value to `<`), NaN where the
 // window's middle is NaN.
@@ -432,7 +435,7 @@ int median_differences_from_a_scalar_sort(const Image& image, int ksize) {
       std::nth_element(window.begin(), window.begin() + window.size() / 2, window.end(), nan_last);
       const float expected = window[window.size() / 2];
       const float got = median.view().row<float>(y)[x];
-      if (std::isnan(expected) ? !std::isnan(got) : !(got == expected)) ++differences;
+      if (!same_float(expected, got)) ++differences;
     }
   }
   return differences;
