@@ -19,11 +19,11 @@ def strip_alpha(image: Image, /) -> Image:
 def swap_rb(image: Image, /) -> Image:
     """swap red and blue (BGR interop)"""
 
-def depth(image: Image, /, depth: str) -> Image:
-    """convert samples to u8, u16 or f32"""
+def depth(image: Image, /, depth: str, dither: str = 'none') -> Image:
+    """convert samples to u8, u16 or f32; to u8, rounded, or dithered (dither=ordered)"""
 
-def convert_depth(image: Image, /, depth: str) -> Image:
-    """convert samples to u8, u16 or f32"""
+def convert_depth(image: Image, /, depth: str, dither: str = 'none') -> Image:
+    """convert samples to u8, u16 or f32; to u8, rounded, or dithered (dither=ordered)"""
 
 def flatten(image: Image, /, background: float | tuple[float, ...] | str = '255,255,255') -> Image:
     """composite onto a background colour (white by default) and drop alpha"""

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -12,6 +14,7 @@
 #include "ops/op_support.h"
 #include "ops/simd/channel_rows.h"
 #include "ops/simd/luma_rows.h"
+#include "ops/streaming.h"
 
 namespace tessera::ops {
 namespace {
@@ -305,6 +308,60 @@ Image convert_depth(ImageView src, SampleType target, AllocationOptions options,
                   [&](MutableImageView dst) { convert_depth(src, dst); });
 }
 
+namespace {
+// The 8x8 Bayer matrix: each cell's rank 0..63, neighbouring ranks far apart.
+constexpr std::array<std::array<std::uint8_t, 8>, 8> kBayer8 = {{
+    {0, 32, 8, 40, 2, 34, 10, 42},
+    {48, 16, 56, 24, 50, 18, 58, 26},
+    {12, 44, 4, 36, 14, 46, 6, 38},
+    {60, 28, 52, 20, 62, 30, 54, 22},
+    {3, 35, 11, 43, 1, 33, 9, 41},
+    {51, 19, 59, 27, 49, 17, 57, 25},
+    {15, 47, 7, 39, 13, 45, 5, 37},
+    {63, 31, 55, 23, 61, 29, 53, 21},
+}};
+}  // namespace
+
+void dither_to_u8(ImageView src, MutableImageView dst, int top) {
+  constexpr std::string_view op = "depth";
+  if (src.empty()) fail(op, "the input image is empty");
+  if (dst.width() != src.width() || dst.height() != src.height() ||
+      dst.format() != PixelFormat{src.format().layout, SampleType::U8}) {
+    fail(op, fmt::format("the destination must be {}x{} 8-bit with the layout of {}", src.width(),
+                         src.height(), src.format().name()));
+  }
+  if (src.format().sample == SampleType::U8) return copy_pixels(src, dst);
+  const int channels = src.format().channels();
+  with_sample_type(src.format(), [&]<typename In>() {
+    parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+      for (int y = first; y < end; ++y) {
+        const In* in = src.row<In>(y);
+        std::uint8_t* out = dst.row<std::uint8_t>(y);
+        const auto& ranks = kBayer8[static_cast<std::size_t>(top + y) % 8];
+        for (int x = 0; x < src.width(); ++x) {
+          const float threshold = (static_cast<float>(ranks[x % 8]) + 0.5f) / 64.0f;
+          for (int c = 0; c < channels; ++c) {
+            float level;  // the sample in 8-bit levels, 0..255
+            if constexpr (std::is_same_v<In, float>) {
+              const float v = in[x * channels + c];
+              level = std::isnan(v) ? 0.0f : std::clamp(v, 0.0f, 1.0f) * 255.0f;
+            } else {
+              level = static_cast<float>(in[x * channels + c]) / 257.0f;
+            }
+            out[x * channels + c] =
+                static_cast<std::uint8_t>(std::min(255.0f, std::floor(level + threshold)));
+          }
+        }
+      }
+    });
+  });
+}
+
+Image dither_to_u8(ImageView src, AllocationOptions options, std::source_location site) {
+  return into_new("depth", src, {src.format().layout, SampleType::U8}, options, site,
+                  [&](MutableImageView dst) { dither_to_u8(src, dst); });
+}
+
 namespace detail {
 
 namespace {
@@ -312,6 +369,27 @@ const ParamSpec kDepth{.name = "depth",
                        .kind = ParamKind::Choice,
                        .choices = "u8|u16|f32",
                        .doc = "sample type; full scale maps to full scale"};
+const ParamSpec kDither{.name = "dither",
+                        .kind = ParamKind::Choice,
+                        .default_value = "none",
+                        .choices = "none|ordered",
+                        .doc =
+                            "to u8: none rounds; ordered adds an 8x8 Bayer pattern, so "
+                            "16-bit gradients keep their in-between levels instead of bands"};
+
+bool dithers(const OpArguments& args) {
+  return args.choice("depth") == "u8" && args.choice("dither") == "ordered";
+}
+
+// depth u8 dither=ordered, streamed: each band dithered at its place in the image.
+class DitherRows final : public RowMapper {
+ public:
+  std::array<int, 2> input_rows(int first, int end) const override { return {first, end}; }
+  void run(ImageView window, int window_top, MutableImageView out, int out_top) const override {
+    dither_to_u8(window.subview({0, out_top - window_top, window.width(), out.height()}), out,
+                 out_top);
+  }
+};
 }  // namespace
 
 std::vector<OpDescriptor> colour_ops() {
@@ -336,17 +414,27 @@ std::vector<OpDescriptor> colour_ops() {
       simple("strip_alpha", "drop the alpha channel", &strip_alpha, &strip_alpha),
       simple("swap_rb", "swap red and blue (BGR interop)", &swap_rb, &swap_rb),
       {.name = "depth",
-       .doc = "convert samples to u8, u16 or f32",
+       .doc = "convert samples to u8, u16 or f32; to u8, rounded, or dithered (dither=ordered)",
        .function = "convert_depth",
-       .params = {kDepth},
+       .params = {kDepth, kDither},
        .access = Access::Point,
        .apply =
            [](ImageView src, const OpArguments& args) {
              const std::string& depth = args.choice("depth");
+             if (depth == "u8" && args.choice("dither") == "ordered") return dither_to_u8(src);
              return convert_depth(src, depth == "u16"   ? SampleType::U16
                                        : depth == "f32" ? SampleType::F32
                                                         : SampleType::U8);
            },
+       // Dithering follows the image's rows: streamed by rows that know their place.
+       .streaming = make_hooks({.rows_around = [](const OpArguments& args) -> std::optional<int> {
+                                  if (dithers(args)) return std::nullopt;
+                                  return 0;
+                                },
+                                .row_mapper = [](int, int, PixelFormat,
+                                                 const OpArguments&) -> std::unique_ptr<RowMapper> {
+                                  return std::make_unique<DitherRows>();
+                                }}),
        .samples = SampleTypes::all()},
   };
 }

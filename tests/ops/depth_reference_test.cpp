@@ -23,6 +23,7 @@
 
 #include "support/band_source.h"
 #include "support/corpora.h"
+#include "support/images.h"
 #include "support/opencv_bridge.h"
 #include "tessera/codec.h"
 #include "tessera/ops.h"
@@ -811,7 +812,8 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
                          "convolve '1 2 1; 2 4 2; 1 2 1' 16 3 | threshold 90 type=tozero",
                          "convolve '0.1 0.2 0.1; 0.2 -0.5 0.2; 0.1 0.2 0.1' 1 20 | threshold "
                          "120.5 type=binary_inv max=200",
-                         "threshold 30 type=trunc | convolve '-1 -1 -1; -1 16 -1; -1 -1 -1' 8"};
+                         "threshold 30 type=trunc | convolve '-1 -1 -1; -1 16 -1; -1 -1 -1' 8",
+                         "sharpen | depth u8 dither=ordered"};
   for (const char* text : texts) {
     const pipeline::Pipeline stages = pipeline::parse(text);
     for (const auto* inputs : {&u16_inputs(), &f32_inputs()}) {
@@ -836,6 +838,72 @@ TEST_F(DepthReference, streamed_bands_equal_the_whole_image_on_u16_and_f32) {
       }
     }
   }
+}
+
+// Ordered dithering to u8: whole 8-bit levels stay exact; a flat area between two levels becomes
+// a pattern of both whose every aligned 8x8 block averages the exact value within 1/128 of a
+// level (64 thresholds (r + 0.5) / 64); rounding would be up to half a level off, and the same
+// everywhere (the bands of a gradient).
+TEST(Dither, flat_areas_average_their_exact_level_and_whole_levels_stay) {
+  for (int value = 0; value <= 65535; value += value < 1000 ? 37 : 1291) {
+    for (const SampleType type : {SampleType::U16, SampleType::F32}) {
+      SCOPED_TRACE(::testing::Message()
+                   << value << " as " << (type == SampleType::U16 ? "u16" : "f32"));
+      Image flat = Image::create(24, 16, {ChannelLayout::Rgb, type});
+      for (int y = 0; y < flat.height(); ++y) {
+        for (int i = 0; i < flat.width() * 3; ++i) {
+          if (type == SampleType::U16) {
+            flat.mutable_view().row<std::uint16_t>(y)[i] = static_cast<std::uint16_t>(value);
+          } else {
+            flat.mutable_view().row<float>(y)[i] = static_cast<float>(value) / 65535.0f;
+          }
+        }
+      }
+      const Image dithered = ops::dither_to_u8(flat.view());
+      ASSERT_EQ(dithered.format(), PixelFormat::rgb8());
+      const double exact = value / 257.0;
+      for (int by = 0; by < 16; by += 8) {
+        for (int bx = 0; bx < 24; bx += 8) {
+          for (int c = 0; c < 3; ++c) {
+            double sum = 0;
+            for (int y = by; y < by + 8; ++y) {
+              for (int x = bx; x < bx + 8; ++x)
+                sum += dithered.view().row<std::uint8_t>(y)[x * 3 + c];
+            }
+            EXPECT_NEAR(sum / 64, exact, 1.0 / 128 + 1e-4);
+          }
+        }
+      }
+      if (value % 257 == 0) {  // a whole level: every sample is it
+        for (int y = 0; y < 16; ++y) {
+          for (int i = 0; i < 24 * 3; ++i) {
+            ASSERT_EQ(dithered.view().row<std::uint8_t>(y)[i], value / 257);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Dither, is_an_option_of_depth_to_u8_and_nan_is_black) {
+  Image image = Image::create(9, 3, {ChannelLayout::Gray, SampleType::F32});
+  for (int y = 0; y < 3; ++y) {
+    for (int x = 0; x < 9; ++x) {
+      image.mutable_view().row<float>(y)[x] =
+          x == 4 ? std::numeric_limits<float>::quiet_NaN() : (x == 5 ? 7.0f : -1.0f);
+    }
+  }
+  const Image through_pipeline =
+      pipeline::run_whole(pipeline::parse("depth u8 dither=ordered"), image.view());
+  EXPECT_TRUE(testing::same_pixels(through_pipeline, ops::dither_to_u8(image.view())));
+  for (int y = 0; y < 3; ++y) {
+    EXPECT_EQ(through_pipeline.view().row<std::uint8_t>(y)[4], 0);    // NaN
+    EXPECT_EQ(through_pipeline.view().row<std::uint8_t>(y)[5], 255);  // above 1
+    EXPECT_EQ(through_pipeline.view().row<std::uint8_t>(y)[0], 0);    // below 0
+  }
+  // Without dither=ordered, depth u8 rounds as before.
+  const Image rounded = pipeline::run_whole(pipeline::parse("depth u8"), image.view());
+  EXPECT_TRUE(testing::same_pixels(rounded, ops::convert_depth(image.view(), SampleType::U8)));
 }
 
 }  // namespace

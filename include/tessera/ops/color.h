@@ -49,4 +49,15 @@ Image convert_depth(ImageView src, SampleType target, AllocationOptions options 
                     std::source_location site = std::source_location::current());
 void convert_depth(ImageView src, MutableImageView dst);
 
+// u16 or f32 to u8 with ordered dithering instead of rounding: each sample, scaled to 0..255,
+// is rounded down after adding the threshold of its pixel's place in an 8x8 Bayer matrix
+// ((rank + 0.5) / 64), so a smooth 16-bit gradient keeps its in-between levels as a fine
+// pattern (the mean of every aligned 8x8 block of a flat area within 1/128 of a level of the
+// exact value) instead of bands. Whole 8-bit levels stay as they are; f32 is clamped to 0..1,
+// NaN to 0. `top` is the image row that src's first row is, so that bands of an image dither as
+// the whole does. u8 input is copied.
+Image dither_to_u8(ImageView src, AllocationOptions options = {},
+                   std::source_location site = std::source_location::current());
+void dither_to_u8(ImageView src, MutableImageView dst, int top = 0);
+
 }  // namespace tessera::ops
