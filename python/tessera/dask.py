@@ -155,7 +155,8 @@ def _thinned(samples, most=1024):
 
 
 def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per_task="auto",
-          resume=False, format="", recursive=False, report=None, **encode_options):
+          resume=False, format="", recursive=False, report=None, progress=None,
+          **encode_options):
     """Runs a folder (or a file listing paths, or a list of paths) through a pipeline into the
     folder `output` on a Dask cluster, and returns the run's report: a dict with the schema of
     `tessera batch --report` ("files": one record per input, "totals", "status", ...) and a
@@ -170,8 +171,12 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
     files_per_task: "auto" (about a second of work per task, at least four tasks per worker
     thread) or a number. resume: outputs that exist are kept (SKIPPED), as `--resume`;
     otherwise outputs left by an earlier run are replaced. Other keyword arguments are encode
-    options (quality=90, ...). Every input ends DONE, FAILED (with its reason) or SKIPPED once,
-    whatever workers die; see the module's docstring for how.
+    options (quality=90, ...). progress: called as progress(records, total, seconds) each time
+    a task's files are in (records: every file record so far). Every input ends DONE, FAILED
+    (with its reason) or SKIPPED once, whatever workers die; see the module's docstring for how.
+
+    From a shell, with the options of `tessera batch`:
+        python3 -m tessera.dask IN OUT -p "resize 50%" --scheduler tcp://host:8786
     """
     client = _client_of(client)
     if report is not None and not isinstance(report, (str, os.PathLike)):
@@ -214,6 +219,8 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
             future.release()
             _remove_journal(task["output"], task["key"])
             files += records
+            if progress is not None:
+                progress(files, sum(len(t["files"]) for t in tasks), time.monotonic() - started)
             if results and results[-1]["key"] == task["key"]:
                 timeline.append({"seconds": time.monotonic() - started,
                                  "files_finished": len(files),
@@ -318,3 +325,8 @@ def to_bag(inputs, output, pipeline=None, *, memory="auto", files_per_task="auto
     return db.from_delayed([dask.delayed(_bag_partition, pure=True)(task,
                                                                     dask_key_name=task["key"])
                             for task in tasks])
+
+
+if __name__ == "__main__":
+    from ._dask_cli import main
+    raise SystemExit(main())

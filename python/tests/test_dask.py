@@ -280,3 +280,35 @@ def test_wrong_arguments_say_what_to_do(client, photos, tmp_path):
     with pytest.raises(ValueError, match="output folder"):
         td.batch(photos, photos, SEED, client=client)
     assert not (tmp_path / "out").exists()  # refused before any task
+
+
+def test_the_command_line_entry_point(client, photos, tmp_path):
+    """python3 -m tessera.dask: tessera batch's options on the cluster, a progress line, the
+    report, FAILED lines and exit 1 for a damaged file, exit 2 for a wrong command line."""
+    import subprocess
+    import sys
+    corpora = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "corpora")
+    folder = tmp_path / "in"
+    shutil.copytree(photos, folder)
+    if os.path.isdir(corpora):
+        shutil.copy(os.path.join(corpora, HOSTILE[1]), folder / "bad.png")
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(tessera.__file__))] + sys.path))
+    command = [sys.executable, "-m", "tessera.dask", str(folder), str(tmp_path / "out"), "-p",
+               "resize 50% | sharpen", "--format", "png", "--compression", "1",
+               "--scheduler", client.scheduler.address, "--report", str(tmp_path / "run.json")]
+    run = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    damaged = os.path.isdir(corpora)
+    assert run.returncode == (1 if damaged else 0), run.stderr
+    assert "files/s" in run.stderr and " done, " in run.stderr
+    import json
+    report = json.loads((tmp_path / "run.json").read_text())
+    done = [f for f in report["files"] if f["status"] == "DONE"]
+    assert len(done) == len([n for n in os.listdir(photos) if not n.endswith(".txt")])
+    for record in done:
+        assert os.path.exists(record["output"]) and record["output"].endswith(".png")
+    if damaged:
+        assert "FAILED" in run.stderr and "bad.png" in run.stderr
+    wrong = subprocess.run([sys.executable, "-m", "tessera.dask", str(folder)], env=environment,
+                           capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 2 and "usage:" in wrong.stderr

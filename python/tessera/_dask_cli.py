@@ -1,0 +1,133 @@
+"""python3 -m tessera.dask: `tessera batch` on a Dask cluster from a shell, with its options, its
+progress line on stderr and its report (the same exit status: 0 when every file is done or
+skipped, 1 when some failed, 2 for a wrong command line, 130 on Ctrl-C)."""
+
+import argparse
+import logging
+import sys
+
+_FORMATS = ["jpg", "jpeg", "png", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp", "pgm",
+            "ppm", "pnm", "pam"]
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python3 -m tessera.dask",
+        description="Run a folder of images (or a file listing paths) through a pipeline on a "
+                    "Dask cluster, as `tessera batch` runs it on one machine: every input ends "
+                    "DONE, FAILED with its reason, or SKIPPED, once, whatever workers die.")
+    parser.add_argument("input", help="folder, or a file of paths (one per line)")
+    parser.add_argument("output", help="output folder (made if missing)")
+    parser.add_argument("-p", "--pipeline", default=None,
+                        help="ops to run, e.g. 'resize 50%% | sharpen' (see `tessera ops`)")
+    parser.add_argument("--scheduler", "--dask", dest="scheduler", metavar="ADDRESS",
+                        help="the cluster's scheduler, e.g. tcp://host:8786 (default: a local "
+                             "cluster of one worker process per core, on 127.0.0.1)")
+    parser.add_argument("--memory", default="auto",
+                        help="budget per task: auto ((0.7 x worker memory limit - its RSS) / "
+                             "its threads), a size such as 256M, or none")
+    parser.add_argument("--files-per-task", default="auto",
+                        help="files per Dask task: auto (about a second of work each) or a number")
+    parser.add_argument("--format", default="", choices=[""] + _FORMATS, metavar="FORMAT",
+                        help="output format: " + ", ".join(_FORMATS) + " (default: the input's)")
+    parser.add_argument("-q", "--quality", type=int, default=None,
+                        help="quality of lossy compression, 1..100 (default 90)")
+    parser.add_argument("--progressive", action="store_true", help="progressive scans (JPEG)")
+    parser.add_argument("--subsampling", choices=["444", "422", "420"], default=None,
+                        help="chroma subsampling (JPEG; default 420)")
+    parser.add_argument("--compression", type=int, default=None,
+                        help="zlib level, 0..9 (PNG; default 6)")
+    parser.add_argument("--lossless", action="store_true", help="lossless compression (WebP)")
+    parser.add_argument("--tiff-compression", choices=["none", "deflate", "lzw", "jpeg"],
+                        default=None, help="compression (TIFF; default deflate)")
+    parser.add_argument("--tiled", action="store_true", help="256x256 tiles (TIFF)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep outputs that exist (SKIPPED), as `tessera batch --resume`")
+    parser.add_argument("-r", "--recursive", action="store_true", help="walk subfolders too")
+    parser.add_argument("--report", metavar="FILE",
+                        help="write the run's JSON report here (the schema of `tessera batch "
+                             "--report`; `tessera report FILE -o run.html` draws it)")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    return parser
+
+
+def _encode_options(arguments):
+    options = {}
+    for name in ("quality", "subsampling", "compression", "tiff_compression"):
+        value = getattr(arguments, name)
+        if value is not None:
+            options[name] = value
+    for name in ("progressive", "lossless", "tiled"):
+        if getattr(arguments, name):
+            options[name] = True
+    return options
+
+
+def _progress_line(stream):
+    def show(records, total, seconds):
+        done = sum(r["status"] != "FAILED" for r in records)
+        failed = len(records) - done
+        rate = len(records) / seconds if seconds > 0 else 0.0
+        left = f", ETA {(total - len(records)) / rate:.0f} s" if rate > 0 and records else ""
+        stream.write(f"\r{len(records)}/{total} files, {failed} failed, {rate:.1f} files/s{left}"
+                     "   ")
+        stream.flush()
+    return show
+
+
+def main(argv=None):
+    arguments = _parser().parse_args(argv)
+    memory = None if arguments.memory.lower() == "none" else arguments.memory
+    files_per_task = arguments.files_per_task
+    if files_per_task != "auto":
+        try:
+            files_per_task = int(files_per_task)
+        except ValueError:
+            _parser().error(f"--files-per-task takes auto or a number, not {files_per_task!r}")
+    import distributed
+
+    import tessera
+    from . import dask as td
+
+    cluster = None
+    try:
+        if arguments.scheduler:
+            client = distributed.Client(arguments.scheduler, timeout="30s")
+        else:
+            cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
+                                               threads_per_worker=1,
+                                               silence_logs=logging.WARNING)
+            client = distributed.Client(cluster)
+    except OSError as error:
+        print(f"tessera.dask: cannot reach the scheduler {arguments.scheduler}: {error}",
+              file=sys.stderr)
+        return 1
+    progress = None if arguments.quiet else _progress_line(sys.stderr)
+    try:
+        with client:
+            report = td.batch(arguments.input, arguments.output, arguments.pipeline,
+                              client=client, memory=memory, files_per_task=files_per_task,
+                              resume=arguments.resume, format=arguments.format,
+                              recursive=arguments.recursive, report=arguments.report,
+                              progress=progress, **_encode_options(arguments))
+    except KeyboardInterrupt:
+        print("\ntessera.dask: interrupted: no task starts after this; outputs that exist are "
+              "complete (run again with --resume)", file=sys.stderr)
+        return 130
+    except tessera.Error as error:
+        print(f"\ntessera.dask: {error}", file=sys.stderr)
+        return 2 if isinstance(error, tessera.InvalidArgument) else 1
+    finally:
+        if cluster is not None:
+            cluster.close()
+    totals = report["totals"]
+    if progress is not None:
+        sys.stderr.write("\n")
+    print(f"{totals.get('done', 0)} done, {totals.get('failed', 0)} failed, "
+          f"{totals.get('skipped', 0)} skipped in {totals.get('seconds', 0):.1f} s",
+          file=sys.stderr)
+    for record in report["files"]:
+        if record["status"] == "FAILED":
+            print(f"FAILED {record['input']}: {record.get('code', '')}: {record.get('error', '')}",
+                  file=sys.stderr)
+    return 1 if totals.get("failed", 0) else 0
