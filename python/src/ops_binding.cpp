@@ -191,6 +191,12 @@ void check_output_size(const ops::OpDescriptor& op, const Image& image,
   }
 }
 
+// Pipeline text planned on an image in memory (in 128-row strips, as run_streaming plans one).
+pipeline::Plan plan_on(const std::string& text, const Image& input) {
+  return pipeline::plan(pipeline::parse(text), {input.width(), input.height(), input.format()},
+                        128);
+}
+
 }  // namespace
 
 // The image an op runs on: a tessera.Image, or an array that tessera.Image() wraps (without a
@@ -307,13 +313,10 @@ void bind_ops(nb::module_& module) {
   module.def(
       "run",
       [](const std::string& text, nb::handle image) {
-        const pipeline::Pipeline stages = pipeline::parse(text);
         const nb::object image_object = image_argument("run", image);
         const Image& input = nb::cast<const PyImage&>(image_object).image;
-        // Planned here, so that an image past the pixel limit is refused before any work (128-row
-        // strips, as run_streaming plans an image in memory).
-        const pipeline::Plan plan =
-            pipeline::plan(stages, {input.width(), input.height(), input.format()}, 128);
+        // Planned here, so that an image past the pixel limit is refused before any work.
+        const pipeline::Plan plan = plan_on(text, input);
         pipeline::check_pixel_limit(plan, Limits{}.max_pixels, "image");
         ImageSink sink;
         {
@@ -329,11 +332,8 @@ void bind_ops(nb::module_& module) {
   module.def(
       "_pipeline_reach",
       [](const std::string& text, nb::handle image) {
-        const pipeline::Pipeline stages = pipeline::parse(text);
         const nb::object image_object = image_argument("_pipeline_reach", image);
-        const Image& input = nb::cast<const PyImage&>(image_object).image;
-        const pipeline::Plan plan =
-            pipeline::plan(stages, {input.width(), input.height(), input.format()}, 128);
+        const pipeline::Plan plan = plan_on(text, nb::cast<const PyImage&>(image_object).image);
         int rows = 0, columns = 0;
         for (const pipeline::StagePlan& step : plan.stages) {
           if (step.mode != pipeline::RunMode::Strips) {
