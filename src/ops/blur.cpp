@@ -149,8 +149,8 @@ void separable_fixed_point_u16(ImageView src, MutableImageView dst, const std::v
 }
 
 // f32: the kernel in float, sums in float, unclamped, as cv::GaussianBlur's CV_32F path sums
-// (in another order: within 3e-7 on 0..1, tests/ops/depth_reference_test.cpp), in Highway
-// vectors across and down.
+// (each pair of symmetric taps added before its multiply, as its vector code does; within
+// 3e-7 on 0..1, tests/ops/depth_reference_test.cpp), in Highway vectors across and down.
 void separable_float(ImageView src, MutableImageView dst, const std::vector<double>& kx,
                      const std::vector<double>& ky) {
   const int rx = static_cast<int>(kx.size()) / 2;
@@ -161,12 +161,12 @@ void separable_float(ImageView src, MutableImageView dst, const std::vector<doub
   detail::separable_pass<float, float>(
       src, rx, ry, Border::Reflect101,
       [&](const float* padded, float* out, int samples) {
-        simd::weighted_row(padded, channels, across.data(), static_cast<int>(across.size()), out,
-                           static_cast<std::size_t>(samples));
+        simd::symmetric_row(padded, channels, across.data(), static_cast<int>(across.size()), out,
+                            static_cast<std::size_t>(samples));
       },
       [&](const float* const* rows, int y, int samples) {
-        simd::weighted_column(rows, down.data(), static_cast<int>(down.size()), dst.row<float>(y),
-                              static_cast<std::size_t>(samples));
+        simd::symmetric_column(rows, down.data(), static_cast<int>(down.size()), dst.row<float>(y),
+                               static_cast<std::size_t>(samples));
       });
 }
 

@@ -150,6 +150,10 @@ std::vector<Case> cases() {
        [](const Image&, const Image& gray) {
          return ops::resize(gray.view(), {.scale = 0.5}, ops::ResizeKernel::Lanczos3);
        }},
+      {"blur 5 f32 rgb (symmetric pairs)",
+       [](const Image& rgb, const Image&) {
+         return ops::gaussian_blur(ops::convert_depth(rgb.view(), SampleType::F32).view(), 5);
+       }},
       {"resize lanczos3 u16 rgb",
        [](const Image& rgb, const Image&) {
          return ops::resize(ops::convert_depth(rgb.view(), SampleType::U16).view(), {.scale = 0.37},

@@ -478,6 +478,43 @@ HWY_INLINE void WeightedFloatSums(TapAt&& tap, const float* weights, int taps, f
       });
 }
 
+// Float sums of an odd kernel that is symmetric (weights[t] == weights[taps - 1 - t]), one
+// multiply per pair of taps: weights[r] * tap r, then + weights[t] * (tap t + tap taps-1-t) for
+// t from 0, the order cv::GaussianBlur's CV_32F vector code adds them in. Fewer operations
+// than WeightedFloatSums by a third at 5 taps; the same on every target.
+template <class TapAt>
+HWY_INLINE void SymmetricFloatSums(TapAt&& tap, const float* weights, int taps, float* out,
+                                   std::size_t samples) {
+  const hn::ScalableTag<float> d;
+  const int r = taps / 2;
+  ForEachVector(
+      samples, hn::Lanes(d),
+      [&](std::size_t i) HWY_ATTR {
+        auto sum = hn::Mul(hn::Set(d, weights[r]), hn::LoadU(d, tap(r) + i));
+        for (int t = 0; t < r; ++t) {
+          const auto pair = hn::Add(hn::LoadU(d, tap(t) + i), hn::LoadU(d, tap(taps - 1 - t) + i));
+          sum = hn::Add(sum, hn::Mul(hn::Set(d, weights[t]), pair));
+        }
+        hn::StoreU(sum, d, out + i);
+      },
+      [&](std::size_t i) {
+        float sum = weights[r] * tap(r)[i];
+        for (int t = 0; t < r; ++t) sum += weights[t] * (tap(t)[i] + tap(taps - 1 - t)[i]);
+        out[i] = sum;
+      });
+}
+
+void SymmetricRowF32(const float* in, int step, const float* weights, int taps, float* out,
+                     std::size_t samples) {
+  SymmetricFloatSums([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; }, weights,
+                     taps, out, samples);
+}
+
+void SymmetricColumnF32(const float* const* rows, const float* weights, int taps, float* out,
+                        std::size_t samples) {
+  SymmetricFloatSums([&](int t) { return rows[t]; }, weights, taps, out, samples);
+}
+
 void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
                     std::size_t samples) {
   WeightedFloatSums<float>([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; },
@@ -532,6 +569,8 @@ HWY_EXPORT(WeightedRowF32);
 HWY_EXPORT(WeightedRowU16ToU32);
 HWY_EXPORT(WeightedColumnU32ToU16);
 HWY_EXPORT(WeightedColumnF32);
+HWY_EXPORT(SymmetricRowF32);
+HWY_EXPORT(SymmetricColumnF32);
 HWY_EXPORT(WeightedRowU16ToF32);
 HWY_EXPORT(RoundToU16);
 
@@ -612,6 +651,16 @@ void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weig
 void weighted_row(const std::uint16_t* in, int step, const float* weights, int taps, float* out,
                   std::size_t samples) {
   HWY_DYNAMIC_DISPATCH(WeightedRowU16ToF32)(in, step, weights, taps, out, samples);
+}
+
+void symmetric_row(const float* in, int step, const float* weights, int taps, float* out,
+                   std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(SymmetricRowF32)(in, step, weights, taps, out, samples);
+}
+
+void symmetric_column(const float* const* rows, const float* weights, int taps, float* out,
+                      std::size_t samples) {
+  HWY_DYNAMIC_DISPATCH(SymmetricColumnF32)(rows, weights, taps, out, samples);
 }
 
 void round_to_u16(const float* in, std::uint16_t* out, std::size_t samples) {

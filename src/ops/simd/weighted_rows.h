@@ -52,6 +52,13 @@ void weighted_column(const std::uint32_t* const* rows, const std::uint32_t* weig
 // out[i] = sum over k < taps of weights[k] * rows[k][i], summed in float from the first tap.
 void weighted_row(const float* in, int step, const float* weights, int taps, float* out,
                   std::size_t samples);
+// The same for an odd kernel that is symmetric (a Gaussian), one multiply per pair of taps:
+// out[i] = w[r] * tap r + sum over t < r of w[t] * (tap t + tap taps-1-t), r = taps / 2, added
+// in that order (cv::GaussianBlur's for CV_32F). `weights` must be symmetric.
+void symmetric_row(const float* in, int step, const float* weights, int taps, float* out,
+                   std::size_t samples);
+void symmetric_column(const float* const* rows, const float* weights, int taps, float* out,
+                      std::size_t samples);
 // The same across a padded u16 row, each sample widened to float (exact) before it is weighted.
 void weighted_row(const std::uint16_t* in, int step, const float* weights, int taps, float* out,
                   std::size_t samples);
