@@ -45,7 +45,7 @@ class TempFolder {
   std::filesystem::path path_;
 };
 
-TEST(Metadata, jpeg_decoder_reads_exif_xmp_and_resolution) {
+TEST(Metadata, jpeg_decoder_reads_exif_and_xmp_as_stored) {
   TESSERA_REQUIRE_CORPORA();
   const auto decoder = open_decoder(rotation(1), {.print_warnings = false});
   const Metadata& metadata = decoder->metadata();
@@ -81,8 +81,12 @@ TEST(Metadata, every_format_that_can_hold_it_gives_back_what_was_written) {
     EXPECT_EQ(back.xmp, options.metadata.xmp);
     EXPECT_EQ(written->icc_profile(), options.icc_profile);
     const std::string format = path.extension().string();
-    if (format != ".tif") EXPECT_EQ(back.exif, options.metadata.exif);
-    if (format == ".jpg" || format == ".tif") EXPECT_EQ(back.iptc, options.metadata.iptc);
+    if (format != ".tif") {
+      EXPECT_EQ(back.exif, options.metadata.exif);
+    }
+    if (format == ".jpg" || format == ".tif") {
+      EXPECT_EQ(back.iptc, options.metadata.iptc);
+    }
     if (format == ".jpg" || format == ".png" || format == ".tif") {
       EXPECT_NEAR(back.dpi_x, 300, 0.5);
       EXPECT_NEAR(back.dpi_y, 150, 0.5);
@@ -163,7 +167,9 @@ TEST(ExifEdit, hostile_blobs_never_crash_and_at_worst_are_dropped) {
   for (std::size_t size = 0; size < exif.size(); size += 7) {
     const std::span<const std::byte> cut(exif.data(), size);
     const codecs::CheckedExif checked = codecs::checked_exif(cut);
-    if (checked.exif.empty() && size > 0) EXPECT_FALSE(checked.problem.empty()) << size;
+    if (checked.exif.empty() && size > 0) {
+      EXPECT_FALSE(checked.problem.empty()) << size;
+    }
     (void)codecs::edited_exif(checked.exif, 1, 10, 10);
   }
   // An IFD that claims 65535 entries, and one whose entry claims 2^32-1 values.

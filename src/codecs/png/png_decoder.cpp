@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -210,8 +211,10 @@ Metadata png_metadata(spng_ctx* ctx) {
   spng_phys phys{};
   if (spng_get_phys(ctx, &phys) == 0 && phys.unit_specifier == 1 && phys.ppu_x > 0 &&
       phys.ppu_y > 0) {
-    metadata.dpi_x = phys.ppu_x * 0.0254;
-    metadata.dpi_y = phys.ppu_y * 0.0254;
+    // Whole pixels per metre: rounded to a tenth of a dot per inch, 300 dpi reads back as 300
+    // (11811 per metre), not 299.9994.
+    metadata.dpi_x = std::round(phys.ppu_x * 0.254) / 10;
+    metadata.dpi_y = std::round(phys.ppu_y * 0.254) / 10;
   }
   return metadata;
 }
