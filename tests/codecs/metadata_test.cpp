@@ -123,6 +123,25 @@ TEST(Metadata, strip_writes_none_and_keep_chooses_the_kinds) {
   EXPECT_TRUE(back->icc_profile().empty());
 }
 
+TEST(Metadata, heif_exif_says_upright_since_libheif_turns_the_pixels) {
+  TESSERA_REQUIRE_CORPORA();
+  // An AVIF whose EXIF says Orientation 6 (an iPhone's, beside a container rotation): libheif
+  // delivers the pixels upright, so what the decoder hands on says 1, the rest unchanged.
+  const auto decoder = open_decoder(rotation(6), {.print_warnings = false});
+  const Image image = read(*decoder, {.apply_orientation = false});
+  EncodeOptions options;
+  options.metadata.exif = decoder->metadata().exif;
+  ASSERT_EQ(orientation_in(options.metadata.exif), 6);
+  const TempFolder folder;
+  const std::filesystem::path path = folder.path() / "phone.avif";
+  write(image, path, options);
+  const std::vector<std::byte> exif = open_decoder(path)->metadata().exif;
+  ASSERT_FALSE(exif.empty());
+  EXPECT_EQ(orientation_in(exif), 1);
+  EXPECT_EQ(codecs::exif_ifd0_texts(exif).size(),
+            codecs::exif_ifd0_texts(options.metadata.exif).size());
+}
+
 TEST(MetadataKinds, parses_lists_and_names_an_unknown_kind) {
   EXPECT_EQ(MetadataKinds::parse("all"), MetadataKinds{});
   EXPECT_EQ(MetadataKinds::parse("none"), MetadataKinds::none());

@@ -15,6 +15,7 @@
 #include "codecs/heif/heif_codec.h"
 #include "codecs/heif/heif_support.h"
 #include "codecs/limits.h"
+#include "codecs/metadata/exif_edit.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -65,6 +66,10 @@ Metadata heif_metadata(const heif_image_handle* handle) {
     if (offset >= data.size() - 4) continue;
     metadata.exif.assign(data.begin() + 4 + static_cast<std::ptrdiff_t>(offset), data.end());
   }
+  // libheif applies the container's rotation and mirror (irot, imir): the pixels come upright,
+  // so an EXIF Orientation beside them (an iPhone's 6) would turn them again in the output. Set
+  // to 1, as libvips does.
+  if (!metadata.exif.empty()) metadata.exif = edited_exif(metadata.exif, 1, 0, 0);
   return metadata;
 }
 
