@@ -17,6 +17,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev zlib1g-dev libwebp-dev libtiff-dev libgif-dev libheif-dev
   # Colour management: CMYK through its embedded ICC profile to sRGB (as libvips does).
   liblcms2-dev
+  # Metadata: EXIF orientation and pixel dimensions edited inside the carried blob.
+  libexif-dev
   # Video: FFmpeg's libraries (demux, decode, encode, mux, pixel conversion).
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   # Tests, benchmarks and the format gate.
@@ -33,6 +35,8 @@ packages=(
   python3-venv
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
+  # The metadata tests' independent reader of EXIF, XMP, IPTC and ICC (exiftool).
+  libimage-exiftool-perl
   # The video tests' reference decoder and the benchmark's rival and clip maker (ffmpeg, ffprobe).
   ffmpeg
   # cpack -G DEB's dependencies (dpkg-shlibdeps; build-essential brings it, named here because

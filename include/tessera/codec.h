@@ -82,6 +82,43 @@ struct Limits {
   static Limits unlimited() { return {.max_pixels = UINT64_MAX, .budget = nullptr}; }
 };
 
+// What a file carries besides its pixels and its ICC profile, kept as stored (blobs, not
+// parsed), so that an encoder can embed it again through its own library's API: a JPEG's APP1
+// and APP13 markers, PNG's eXIf, iTXt and pHYs chunks, WebP's EXIF and XMP chunks, TIFF's
+// tags. A value: copying it copies the bytes (usually a few KiB).
+struct Metadata {
+  // A TIFF structure from its byte-order mark ("II*\0" or "MM\0*"), without JPEG's
+  // "Exif\0\0" prefix. Edited on the way through only for Orientation and the pixel
+  // dimensions (pipeline::Job), with libexif.
+  std::vector<std::byte> exif;
+  std::vector<std::byte> xmp;  // the XMP packet: UTF-8 XML
+  // Photoshop image resources ("8BIM" blocks), where IPTC-IIM lives (resource 0x0404): a
+  // JPEG's APP13 after "Photoshop 3.0\0", TIFF's tag 34377. PNG and WebP have no place for it.
+  std::vector<std::byte> iptc;
+  double dpi_x = 0;  // pixels per inch; 0: the file does not say
+  double dpi_y = 0;
+
+  bool empty() const { return exif.empty() && xmp.empty() && iptc.empty() && dpi_x <= 0; }
+};
+
+// Which kinds of metadata an encoder writes, of those it is given (EncodeOptions). All by
+// default, as libvips and ImageMagick keep them; none() is `--strip`.
+struct MetadataKinds {
+  bool exif = true;
+  bool xmp = true;
+  bool iptc = true;
+  bool icc = true;
+  bool dpi = true;
+
+  static MetadataKinds none() { return {false, false, false, false, false}; }
+  // A comma-separated list of "exif", "xmp", "iptc", "icc", "dpi", or "all" or "none" (what
+  // `--keep` reads). Throws Error(InvalidArgument) naming an unknown word and the known ones.
+  static MetadataKinds parse(std::string_view list);
+  // The kinds as parse() reads them: "exif,icc", "all", "none".
+  std::string names() const;
+  bool operator==(const MetadataKinds&) const = default;
+};
+
 // What the headers say, before any pixel is decoded.
 struct ImageInfo {
   FileFormat format = FileFormat::Jpeg;
@@ -158,6 +195,9 @@ class Decoder : public RowSource {
   int rows_read() const { return rows_read_; }
   // The embedded ICC profile, empty if there is none.
   const std::vector<std::byte>& icc_profile() const { return icc_profile_; }
+  // EXIF, XMP, IPTC and resolution as the file stores them; each empty if absent. A blob the
+  // format's library could not read whole is left out, with a warning.
+  const Metadata& metadata() const { return metadata_; }
   // Memory the format's own library allocates while decoding, outside tessera's accounting
   // (libjpeg's coefficients of a progressive file, libheif's decoded frame), estimated from the
   // headers: a job's estimate, and with it a batch's admission, counts it.
@@ -209,6 +249,7 @@ class Decoder : public RowSource {
   static void fill_grey(const MutableImageView& rows, int from);
 
   std::vector<std::byte> icc_profile_;
+  Metadata metadata_;
 
  private:
   friend struct codecs::DecoderAccess;
@@ -304,6 +345,13 @@ struct EncodeOptions {
   TiffCompression tiff_compression = TiffCompression::Deflate;  // TIFF
   bool tiled = false;                    // TIFF: 256x256 tiles instead of strips
   std::vector<std::byte> icc_profile{};  // embedded when the format can carry it
+  // EXIF, XMP, IPTC and resolution, each embedded where the format can carry it (README,
+  // "Metadata"). A job fills it from its input (pipeline::Job); tessera::write() writes what
+  // it is given.
+  Metadata metadata{};
+  // Which of the ICC profile and `metadata` are written: MetadataKinds::none() strips them all
+  // (`--strip`), as `--keep exif,icc` keeps only those.
+  MetadataKinds keep_metadata{};
   // JPEG, gray8 rows: written as the colour file that `rgb` of them would give, byte for byte
   // (Y is the gray, Cb and Cr are neutral), without making the colour rows. A pipeline ending
   // in `gray ... | rgb` to JPEG uses it (pipeline::Job).

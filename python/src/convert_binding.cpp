@@ -185,7 +185,9 @@ void bind_convert(nb::module_& module) {
       nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error", nb::arg("options"),
       "One file through a pipeline, streamed in bands as `tessera convert` runs it; the output "
       "appears only when complete. memory=\"64M\" caps it (tessera.OutOfBudget past it); other "
-      "keyword arguments are encode options (quality=80, ...).");
+      "keyword arguments are encode options (quality=80, ...). The input's EXIF, XMP, IPTC, ICC "
+      "profile and DPI are kept (Orientation 1 once turned upright); strip=True drops them, "
+      "keep=\"exif,icc\" keeps only those kinds.");
 
   nb::class_<Budget>(module, "budget",
                      "with tessera.budget(\"512M\", \"name\"): this thread's allocations are "

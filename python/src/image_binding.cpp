@@ -316,6 +316,15 @@ EncodeOptions encode_options_of(const nb::kwargs& options, std::string_view func
   const std::vector<EncodeOptionSpec> known = all_encode_options();
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
+    // Metadata, which every written format reads: strip=True, keep="exif,icc".
+    if (name == "strip") {
+      if (nb::cast<bool>(value)) encode.keep_metadata = MetadataKinds::none();
+      continue;
+    }
+    if (name == "keep") {
+      encode.keep_metadata = MetadataKinds::parse(nb::cast<std::string>(value));
+      continue;
+    }
     if (std::none_of(known.begin(), known.end(),
                      [&](const EncodeOptionSpec& option) { return option.param.name == name; })) {
       std::string names;
@@ -371,6 +380,7 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
   const FileFormat format = format_for_extension(output);
   for (const auto [key, value] : options) {
     const std::string name = nb::cast<std::string>(key);
+    if (name == "strip" || name == "keep") continue;
     if (uses_encode_option(format, name, encode)) continue;
     const std::string message = name + "= does not apply to writing " +
                                 std::string(describe_format(format).title) + " (" +

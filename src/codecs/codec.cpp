@@ -18,6 +18,8 @@
 #include "codecs/file_io.h"
 #include "codecs/format_entry.h"
 #include "codecs/limits.h"
+#include "codecs/metadata/exif_edit.h"
+#include "codecs/metadata/metadata_kinds.h"
 #include "codecs/orientation.h"
 #include "codecs/stream_output.h"
 #include "tessera/codec.h"
@@ -33,6 +35,13 @@ struct DecoderAccess {
                                               const DecodeOptions& options) {
     decoder->fail_on_ = options.fail_on;
     decoder->print_warnings_ = options.print_warnings;
+    // EXIF is checked once, here, whatever the format: what goes on to an encoder is what
+    // libexif could read, and a blob it cannot is dropped with a warning.
+    if (!decoder->metadata_.exif.empty()) {
+      CheckedExif checked = checked_exif(decoder->metadata_.exif);
+      decoder->metadata_.exif = std::move(checked.exif);
+      if (!checked.problem.empty()) decoder->warn(std::move(checked.problem));
+    }
     return decoder;
   }
 };
@@ -326,6 +335,9 @@ std::unique_ptr<Encoder> open_encoder(const std::filesystem::path& path, int wid
   const FileFormat format_of_output = format_for_extension(path);
   check_encodable(format_of_output, width, height, path);
   check_encode_options(format_of_output, options, path);
+  if (!(options.keep_metadata == MetadataKinds{})) {
+    return open_encoder(path, width, height, format, codecs::kept_metadata(options));
+  }
   // The file's colour space: gray written as colour is RGB.
   const bool gray_as_colour = options.gray_as_colour && format_of_output == FileFormat::Jpeg &&
                               format == PixelFormat::gray8();
@@ -359,7 +371,7 @@ std::unique_ptr<Encoder> open_encoder(std::FILE* stream, std::string_view extens
                                       std::string_view name, int width, int height,
                                       PixelFormat format, const EncodeOptions& options) {
   return codecs::open_stream_encoder(stream, false, extension, name, width, height, format,
-                                     options);
+                                     codecs::kept_metadata(options));
 }
 
 void check_output_is_not_input(const std::filesystem::path& input,

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "codecs/file_io.h"
+#include "codecs/metadata/exif_edit.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
 #include "tessera/pipeline/load_plan.h"
@@ -104,6 +105,14 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   // The codec libraries' own memory, outside tessera's accounting, counts too.
   job.written_ = job.plan_ ? job.plan_->output : job.upright_;
   if (job.encode_.gray_as_colour) job.written_.format = PixelFormat::rgb8();
+  // The input's metadata goes to the output (unless the caller gave its own), its EXIF saying
+  // what the output is: Orientation 1 once the pixels are turned upright (as they are unless
+  // --no-rotate), the pixel dimensions of the written image.
+  if (job.encode_.metadata.empty()) job.encode_.metadata = decoder.metadata();
+  if (!job.encode_.metadata.exif.empty() && job.encode_.keep_metadata.exif) {
+    job.encode_.metadata.exif = codecs::edited_exif(job.encode_.metadata.exif, job.turn_ ? 1 : 0,
+                                                    job.written_.width, job.written_.height);
+  }
   // An image the pipeline would make past the pixel limit (a typo such as `resize 100000x`), or
   // one the output format cannot hold, is refused now rather than after hours of work.
   if (job.plan_) check_pixel_limit(*job.plan_, options.limits.max_pixels, input_name);

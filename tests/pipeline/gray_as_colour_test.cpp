@@ -96,7 +96,11 @@ TEST_F(GrayAsColour, a_pipeline_ending_in_rgb_to_jpeg_writes_what_running_it_who
     SCOPED_TRACE(text);
     const pipeline::Pipeline stages = pipeline::parse(text);
     const std::filesystem::path streamed = folder_ / "streamed.jpg";
-    pipeline::Job job = pipeline::Job::prepare(input, streamed, {.pipeline = &stages});
+    // The profile only: the job would carry the input's EXIF and DPI too, which the reference
+    // written from an Image has not.
+    pipeline::Job job = pipeline::Job::prepare(
+        input, streamed,
+        {.encode = {.keep_metadata = MetadataKinds::parse("icc")}, .pipeline = &stages});
     // `rgb` of colour is a copy, and `gray | rgb` is `rgb` of a luma decode: a plan needs a
     // stage, so the whole job would be the encoder's.
     const bool left_to_encoder = text != "rgb" && text != "gray | rgb";

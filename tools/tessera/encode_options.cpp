@@ -86,9 +86,32 @@ EncodeOptionFlags::EncodeOptionFlags(CLI::App* command) {
         break;
     }
   }
+  // Metadata is kept by default, as libvips and ImageMagick keep it (README, "Metadata").
+  CLI::Option* strip = command->add_flag(
+      "--strip", metadata_->strip,
+      "Write no metadata: no EXIF, XMP, IPTC, ICC profile or resolution (kept by default)");
+  metadata_->keep_option =
+      command
+          ->add_option("--keep", metadata_->keep,
+                       "Keep only these kinds of metadata: a comma-separated list of exif, xmp, "
+                       "iptc, icc, dpi (or all, none); the default is all")
+          ->type_name("LIST")
+          ->check([](const std::string& list) -> std::string {
+            try {
+              (void)MetadataKinds::parse(list);
+            } catch (const Error& error) {
+              return error.message();
+            }
+            return {};
+          })
+          ->excludes(strip);
 }
 
 void EncodeOptionFlags::apply(EncodeOptions& encode) const {
+  if (metadata_->strip) encode.keep_metadata = MetadataKinds::none();
+  if (metadata_->keep_option->count() > 0) {
+    encode.keep_metadata = MetadataKinds::parse(metadata_->keep);
+  }
   for (const Flag& flag : flags_) {
     if (flag.option->count() == 0) continue;
     set_encode_option(

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ class EncodeOptionFlags {
     CLI::Option* option = nullptr;
   };
   std::deque<Flag> flags_;  // CLI11 writes into them: their addresses must not move
+  // --strip and --keep, which every written format reads (EncodeOptions::keep_metadata).
+  struct MetadataFlags {
+    bool strip = false;
+    std::string keep;
+    CLI::Option* keep_option = nullptr;
+  };
+  std::unique_ptr<MetadataFlags> metadata_ = std::make_unique<MetadataFlags>();
 };
 
 // How the command line spells an option: "-q" for quality, else "--tiff-compression".

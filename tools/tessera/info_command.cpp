@@ -74,6 +74,34 @@ std::string describe_decode_memory(const Decoder& decoder) {
                      memory::format_bytes(own));
 }
 
+// Which kinds of metadata the file carries (what convert keeps by default), and its resolution.
+nlohmann::ordered_json metadata_record(const Decoder& decoder) {
+  const Metadata& metadata = decoder.metadata();
+  nlohmann::ordered_json dpi = nullptr;
+  if (metadata.dpi_x > 0 && metadata.dpi_y > 0) dpi = {metadata.dpi_x, metadata.dpi_y};
+  return {{"exif", !metadata.exif.empty()},
+          {"xmp", !metadata.xmp.empty()},
+          {"iptc", !metadata.iptc.empty()},
+          {"icc", decoder.info().has_icc_profile},
+          {"dpi", dpi}};
+}
+
+// The line's list of the metadata present: ", EXIF, XMP, ICC profile, 300 dpi".
+std::string describe_metadata(const Decoder& decoder) {
+  const Metadata& metadata = decoder.metadata();
+  std::string text;
+  if (!metadata.exif.empty()) text += ", EXIF";
+  if (!metadata.xmp.empty()) text += ", XMP";
+  if (!metadata.iptc.empty()) text += ", IPTC";
+  if (decoder.info().has_icc_profile) text += ", ICC profile";
+  if (metadata.dpi_x > 0 && metadata.dpi_y > 0) {
+    text += metadata.dpi_x == metadata.dpi_y
+                ? fmt::format(", {:g} dpi", metadata.dpi_x)
+                : fmt::format(", {:g}x{:g} dpi", metadata.dpi_x, metadata.dpi_y);
+  }
+  return text;
+}
+
 // The same facts as the line, for programs: sizes upright and as stored, the decode memory in
 // bytes (pixels, and inside the codec library).
 nlohmann::ordered_json image_record(const std::string& path, const Decoder& decoder) {
@@ -94,6 +122,7 @@ nlohmann::ordered_json image_record(const std::string& path, const Decoder& deco
       {"channels", info.pixel_format.channels()},
       {"bit_depth", info.pixel_format.bytes_per_sample() * 8},
       {"icc_profile", info.has_icc_profile},
+      {"metadata", metadata_record(decoder)},
       {"progressive", info.progressive},
       {"animated", info.animated},
       // Counted where the format says it without decoding (GIF); null where it does not.
@@ -113,7 +142,7 @@ void print_image_line(const std::string& path, const Decoder& decoder) {
       info.format_name.empty() ? to_string(info.format) : info.format_name, describe_size(info),
       info.pixel_format.name(), info.pixel_format.channels(),
       info.pixel_format.channels() == 1 ? "" : "s", info.pixel_format.bytes_per_sample() * 8,
-      describe_frames(info), info.has_icc_profile ? ", ICC profile" : "",
+      describe_frames(info), describe_metadata(decoder),
       info.progressive ? (info.format == FileFormat::Png ? ", interlaced" : ", progressive") : "",
       describe_decode_memory(decoder));
 }

@@ -7,11 +7,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 #include "codecs/heif/heif_codec.h"
 #include "codecs/heif/heif_support.h"
 #include "codecs/limits.h"
+#include "codecs/metadata/exif_edit.h"
 #include "tessera/error.h"
 
 namespace tessera::codecs {
@@ -30,6 +34,45 @@ int decode_side_limit(int width, int height) {
   return std::min(kMaxSide, (side + kTile - 1) / kTile * kTile + kTile);
 }
 
+// The primary image's Exif and XMP items. An Exif item starts with the offset of its TIFF
+// header (4 bytes, big-endian, counted after them); an item libheif cannot give is left out.
+Metadata heif_metadata(const heif_image_handle* handle) {
+  Metadata metadata;
+  const int count = heif_image_handle_get_number_of_metadata_blocks(handle, nullptr);
+  if (count <= 0) return metadata;
+  std::vector<heif_item_id> ids(static_cast<std::size_t>(count));
+  const int listed =
+      heif_image_handle_get_list_of_metadata_block_IDs(handle, nullptr, ids.data(), count);
+  for (int i = 0; i < listed; ++i) {
+    const heif_item_id id = ids[static_cast<std::size_t>(i)];
+    const std::string_view type = heif_image_handle_get_metadata_type(handle, id);
+    const std::string_view content = heif_image_handle_get_metadata_content_type(handle, id);
+    const bool exif = type == "Exif";
+    const bool xmp = type == "mime" && content == "application/rdf+xml";
+    if ((!exif || !metadata.exif.empty()) && (!xmp || !metadata.xmp.empty())) continue;
+    std::vector<std::byte> data(heif_image_handle_get_metadata_size(handle, id));
+    if (data.empty() ||
+        heif_image_handle_get_metadata(handle, id, data.data()).code != heif_error_Ok) {
+      continue;
+    }
+    if (xmp) {
+      metadata.xmp = std::move(data);
+      continue;
+    }
+    if (data.size() < 4) continue;
+    const std::size_t offset =
+        std::to_integer<std::size_t>(data[0]) << 24 | std::to_integer<std::size_t>(data[1]) << 16 |
+        std::to_integer<std::size_t>(data[2]) << 8 | std::to_integer<std::size_t>(data[3]);
+    if (offset >= data.size() - 4) continue;
+    metadata.exif.assign(data.begin() + 4 + static_cast<std::ptrdiff_t>(offset), data.end());
+  }
+  // libheif applies the container's rotation and mirror (irot, imir): the pixels come upright,
+  // so an EXIF Orientation beside them (an iPhone's 6) would turn them again in the output. Set
+  // to 1, as libvips does.
+  if (!metadata.exif.empty()) metadata.exif = edited_exif(metadata.exif, 1, 0, 0);
+  return metadata;
+}
+
 class HeifDecoder final : public Decoder {
  public:
   HeifDecoder(const std::filesystem::path& path, const ImageInfo& info, memory::Buffer file,
@@ -41,6 +84,7 @@ class HeifDecoder final : public Decoder {
         handle_(std::move(handle)),
         bits_(bits) {
     icc_profile_ = std::move(icc_profile);
+    metadata_ = heif_metadata(handle_->handle);
   }
 
   // libheif hands over the whole decoded image, interleaved, in memory of its own, and its

@@ -94,6 +94,19 @@ class HeifEncoder final : public Encoder {
     check_heif(heif_context_encode_image(context.context, image_.image, encoder.encoder, nullptr,
                                          &handle.handle),
                path, "encode");
+    // EXIF (libheif adds the TIFF header's offset) and XMP as items of the primary image.
+    const Metadata& metadata = options_.metadata;
+    if (!metadata.exif.empty()) {
+      check_heif(
+          heif_context_add_exif_metadata(context.context, handle.handle, metadata.exif.data(),
+                                         static_cast<int>(metadata.exif.size())),
+          path, "encode");
+    }
+    if (!metadata.xmp.empty()) {
+      check_heif(heif_context_add_XMP_metadata(context.context, handle.handle, metadata.xmp.data(),
+                                               static_cast<int>(metadata.xmp.size())),
+                 path, "encode");
+    }
     heif_writer writer{1, write_to_file};
     check_heif(heif_context_write(context.context, &writer, file_.stream()), path, "encode");
     check_interrupt();

@@ -12,6 +12,7 @@
 #include "codecs/exif_orientation.h"
 #include "codecs/jpeg/jpeg_codec.h"
 #include "codecs/jpeg/jpeg_error.h"
+#include "codecs/jpeg/jpeg_metadata.h"
 #include "codecs/jpeg/jpeg_source.h"
 #include "codecs/limits.h"
 #include "codecs/orientation.h"
@@ -112,6 +113,7 @@ class JpegDecoder final : public Decoder {
               std::unique_ptr<JpegSource> source, std::vector<std::byte> icc_profile)
       : Decoder(path, info), source_(std::move(source)) {
     icc_profile_ = std::move(icc_profile);
+    metadata_ = metadata_from_markers(source_->cinfo);
   }
 
   void configure(const DecodeOptions& options) {
@@ -259,8 +261,9 @@ std::unique_ptr<Decoder> open_jpeg_decoder(std::unique_ptr<InputFile> file,
   JpegFileSource& input = source->input;
   if (!guarded(errors, [&cinfo, &input, stream] {
         use_file_source(cinfo, input, stream);
-        jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);  // EXIF
-        jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);   // EXIF, XMP
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 13, 0xFFFF);  // IPTC
+        jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);   // ICC
         jpeg_read_header(&cinfo, TRUE);
       })) {
     throw fail();

@@ -8,6 +8,7 @@
 #include "codecs/file_io.h"
 #include "codecs/jpeg/jpeg_codec.h"
 #include "codecs/jpeg/jpeg_error.h"
+#include "codecs/jpeg/jpeg_metadata.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"
 
@@ -50,9 +51,13 @@ class JpegEncoder final : public Encoder {
     const int horizontal = options.subsampling == ChromaSubsampling::S444 ? 1 : 2;
     const int vertical = options.subsampling == ChromaSubsampling::S420 ? 2 : 1;
     std::FILE* stream = file_.stream();
-    if (!guarded(errors, [&cinfo, stream, quality, progressive, horizontal, vertical] {
+    const Metadata& metadata = options.metadata;
+    bool metadata_whole = true;
+    if (!guarded(errors, [&cinfo, stream, quality, progressive, horizontal, vertical, &metadata,
+                          &metadata_whole] {
           jpeg_stdio_dest(&cinfo, stream);
           jpeg_set_defaults(&cinfo);
+          set_density(cinfo, metadata);
           jpeg_set_quality(&cinfo, quality, TRUE);
           if (cinfo.in_color_space != JCS_GRAYSCALE) {
             cinfo.comp_info[0].h_samp_factor = horizontal;
@@ -62,8 +67,15 @@ class JpegEncoder final : public Encoder {
           cinfo.raw_data_in = cinfo.in_color_space == JCS_YCbCr ? TRUE : FALSE;
           if (progressive) jpeg_simple_progression(&cinfo);
           jpeg_start_compress(&cinfo, TRUE);
+          metadata_whole = write_metadata_markers(cinfo, metadata);
         })) {
       fail();
+    }
+    if (!metadata_whole) {
+      fmt::print(stderr,
+                 "tessera: warning: {}: EXIF, XMP or IPTC larger than a JPEG marker (64 KiB) "
+                 "left out\n",
+                 path.string());
     }
     if (raw_gray_) start_raw_planes();
     if (!options.icc_profile.empty()) {

@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 #include "codecs/exif_orientation.h"
 #include "codecs/limits.h"
@@ -66,6 +69,7 @@ class PngDecoder final : public Decoder {
         plain_(plain) {
     icc_profile_ = std::move(icc_profile);
   }
+  void set_metadata(Metadata metadata) { metadata_ = std::move(metadata); }
 
  private:
   // A file that ends early is truncated; under FailOn::None any damage to the image data (a
@@ -180,6 +184,41 @@ bool has_chunk(int status, const std::filesystem::path& path) {
   return true;
 }
 
+// EXIF (eXIf), XMP (the iTXt chunk "XML:com.adobe.xmp") and resolution (pHYs in pixels per
+// metre). A chunk libspng refuses is left out rather than failing the image.
+Metadata png_metadata(spng_ctx* ctx) {
+  Metadata metadata;
+  spng_exif exif{};
+  if (spng_get_exif(ctx, &exif) == 0 && exif.data != nullptr) {
+    const auto* begin = reinterpret_cast<const std::byte*>(exif.data);
+    metadata.exif.assign(begin, begin + exif.length);
+  }
+  std::uint32_t texts = 0;
+  if (spng_get_text(ctx, nullptr, &texts) == 0 && texts > 0) {
+    std::vector<spng_text> text(texts);
+    if (spng_get_text(ctx, text.data(), &texts) == 0) {
+      for (const spng_text& chunk : text) {
+        if (chunk.type != SPNG_ITXT || std::string_view(chunk.keyword) != "XML:com.adobe.xmp" ||
+            chunk.text == nullptr) {
+          continue;
+        }
+        const auto* begin = reinterpret_cast<const std::byte*>(chunk.text);
+        metadata.xmp.assign(begin, begin + chunk.length);
+        break;
+      }
+    }
+  }
+  spng_phys phys{};
+  if (spng_get_phys(ctx, &phys) == 0 && phys.unit_specifier == 1 && phys.ppu_x > 0 &&
+      phys.ppu_y > 0) {
+    // Whole pixels per metre: rounded to a tenth of a dot per inch, 300 dpi reads back as 300
+    // (11811 per metre), not 299.9994.
+    metadata.dpi_x = std::round(phys.ppu_x * 0.254) / 10;
+    metadata.dpi_y = std::round(phys.ppu_y * 0.254) / 10;
+  }
+  return metadata;
+}
+
 }  // namespace
 
 void check_spng(int status, const char* operation, const std::filesystem::path& path) {
@@ -232,13 +271,16 @@ std::unique_ptr<Decoder> open_png_decoder(std::unique_ptr<InputFile> file,
         exif_orientation(reinterpret_cast<const unsigned char*>(exif.data), exif.length);
   }
 
+  Metadata metadata = png_metadata(ctx);
   check_limits(info, info.progressive ? info.decode_bytes() : 0, options.limits, path);
   // Plain: the file's samples are tessera's, byte order aside (see png_image_data.h).
   const bool plain = !info.progressive && header.bit_depth >= 8 &&
                      header.color_type != SPNG_COLOR_TYPE_INDEXED && !has_transparency;
-  return std::make_unique<PngDecoder>(path, info, std::move(file), std::move(context),
-                                      mapping.spng_format, std::move(icc),
-                                      budget_of(options.limits), plain);
+  auto decoder = std::make_unique<PngDecoder>(path, info, std::move(file), std::move(context),
+                                              mapping.spng_format, std::move(icc),
+                                              budget_of(options.limits), plain);
+  decoder->set_metadata(std::move(metadata));
+  return decoder;
 }
 
 }  // namespace tessera::codecs

@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -73,6 +75,7 @@ class PngEncoder final : public Encoder {
     header[9] = color_type(format.layout);
     write_chunk("IHDR", header);
     if (!options.icc_profile.empty()) write_icc_profile(options.icc_profile);
+    write_metadata(options.metadata);
     if (sample_bytes_ == 2) {
       wide_row_.resize(row_bytes_);
       if (format.sample == SampleType::F32) {
@@ -153,6 +156,36 @@ class PngEncoder final : public Encoder {
     std::memcpy(compress.append(profile.size()), profile.data(), profile.size());
     compress.finish();
     write_chunk("iCCP", chunk);
+  }
+
+  // pHYs (pixels per metre), eXIf (the TIFF structure as it is) and the XMP packet in an
+  // uncompressed iTXt chunk "XML:com.adobe.xmp", as exiftool and libvips write it. All before
+  // the image data, where readers look for them.
+  void write_metadata(const Metadata& metadata) {
+    if (metadata.dpi_x > 0 && metadata.dpi_y > 0) {
+      std::array<std::uint8_t, 9> phys{};
+      const auto per_metre = [](double dpi) {
+        return static_cast<std::uint32_t>(std::min(dpi / 0.0254 + 0.5, 4.0e9));
+      };
+      store_u32(&phys[0], per_metre(metadata.dpi_x));
+      store_u32(&phys[4], per_metre(metadata.dpi_y));
+      phys[8] = 1;  // the unit is the metre
+      write_chunk("pHYs", phys);
+    }
+    if (!metadata.exif.empty()) write_chunk("eXIf", as_bytes(metadata.exif));
+    if (!metadata.xmp.empty()) {
+      constexpr std::string_view kKeyword = "XML:com.adobe.xmp";
+      std::vector<std::uint8_t> chunk(kKeyword.begin(), kKeyword.end());
+      // The keyword's end, no compression, method 0, empty language tag and translated keyword.
+      chunk.insert(chunk.end(), {0, 0, 0, 0, 0});
+      const std::span<const std::uint8_t> xmp = as_bytes(metadata.xmp);
+      chunk.insert(chunk.end(), xmp.begin(), xmp.end());
+      write_chunk("iTXt", chunk);
+    }
+  }
+
+  static std::span<const std::uint8_t> as_bytes(const std::vector<std::byte>& blob) {
+    return {reinterpret_cast<const std::uint8_t*>(blob.data()), blob.size()};
   }
 
   AtomicOutputFile file_;  // removes the temporary file unless committed

@@ -82,6 +82,33 @@ std::optional<PixelFormat> native_format(const Layout& layout) {
   return std::nullopt;
 }
 
+// XMP (tag 700), Photoshop resources with IPTC (34377) and the resolution. The EXIF directory
+// is not read back into a blob (README, "Metadata").
+Metadata tiff_metadata(TIFF* tiff) {
+  Metadata metadata;
+  const auto blob = [tiff](ttag_t tag) {
+    std::uint32_t length = 0;
+    void* data = nullptr;
+    if (!TIFFGetField(tiff, tag, &length, &data) || data == nullptr)
+      return std::vector<std::byte>{};
+    const auto* begin = static_cast<const std::byte*>(data);
+    return std::vector<std::byte>(begin, begin + length);
+  };
+  metadata.xmp = blob(TIFFTAG_XMLPACKET);
+  metadata.iptc = blob(TIFFTAG_PHOTOSHOP);
+  float x = 0;
+  float y = 0;
+  std::uint16_t unit = RESUNIT_INCH;
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_RESOLUTIONUNIT, &unit);
+  if (TIFFGetField(tiff, TIFFTAG_XRESOLUTION, &x) && TIFFGetField(tiff, TIFFTAG_YRESOLUTION, &y) &&
+      x > 0 && y > 0 && (unit == RESUNIT_INCH || unit == RESUNIT_CENTIMETER)) {
+    const double scale = unit == RESUNIT_CENTIMETER ? 2.54 : 1.0;
+    metadata.dpi_x = x * scale;
+    metadata.dpi_y = y * scale;
+  }
+  return metadata;
+}
+
 class TiffDecoder final : public Decoder {
  public:
   TiffDecoder(const std::filesystem::path& path, const ImageInfo& info,
@@ -95,6 +122,7 @@ class TiffDecoder final : public Decoder {
         native_(native),
         budget_(budget) {
     icc_profile_ = std::move(icc_profile);
+    metadata_ = tiff_metadata(tiff_->get());
   }
 
  private:

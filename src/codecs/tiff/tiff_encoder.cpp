@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codecs/file_io.h"
+#include "codecs/metadata/exif_edit.h"
 #include "codecs/tiff/tiff_codec.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"
@@ -30,6 +31,42 @@ std::uint16_t compression_tag(TiffCompression compression) {
       return COMPRESSION_JPEG;
   }
   return COMPRESSION_NONE;
+}
+
+// XMP (tag 700), Photoshop resources with IPTC (34377) and the resolution in inches, in the
+// image's own directory. EXIF's IFD0 text tags (Make, Model, DateTime, ...) are TIFF tags too:
+// written from the blob. EXIF's own directory (DateTimeOriginal, exposure, ...) is not written
+// to TIFF yet (README, "Metadata").
+void write_metadata(TIFF* tiff, const Metadata& metadata) {
+  if (!metadata.xmp.empty()) {
+    TIFFSetField(tiff, TIFFTAG_XMLPACKET, static_cast<std::uint32_t>(metadata.xmp.size()),
+                 metadata.xmp.data());
+  }
+  if (!metadata.iptc.empty()) {
+    TIFFSetField(tiff, TIFFTAG_PHOTOSHOP, static_cast<std::uint32_t>(metadata.iptc.size()),
+                 metadata.iptc.data());
+  }
+  for (const ExifText& text : exif_ifd0_texts(metadata.exif)) {
+    switch (text.tag) {
+      case TIFFTAG_IMAGEDESCRIPTION:
+      case TIFFTAG_MAKE:
+      case TIFFTAG_MODEL:
+      case TIFFTAG_SOFTWARE:
+      case TIFFTAG_DATETIME:
+      case TIFFTAG_ARTIST:
+      case TIFFTAG_HOSTCOMPUTER:
+      case TIFFTAG_COPYRIGHT:
+        TIFFSetField(tiff, text.tag, text.text.c_str());
+        break;
+      default:
+        break;
+    }
+  }
+  if (metadata.dpi_x > 0 && metadata.dpi_y > 0) {
+    TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+    TIFFSetField(tiff, TIFFTAG_XRESOLUTION, static_cast<float>(metadata.dpi_x));
+    TIFFSetField(tiff, TIFFTAG_YRESOLUTION, static_cast<float>(metadata.dpi_y));
+  }
 }
 
 class TiffEncoder final : public Encoder {
@@ -86,6 +123,7 @@ class TiffEncoder final : public Encoder {
       TIFFSetField(tiff, TIFFTAG_ICCPROFILE, static_cast<std::uint32_t>(options.icc_profile.size()),
                    options.icc_profile.data());
     }
+    write_metadata(tiff, options.metadata);
     if (tiled_) {
       TIFFSetField(tiff, TIFFTAG_TILEWIDTH, kTileSize);
       TIFFSetField(tiff, TIFFTAG_TILELENGTH, kTileSize);

@@ -65,6 +65,7 @@ class WebpDecoder final : public Decoder {
       : Decoder(path, info), file_(std::move(file)), budget_(budget) {
     icc_profile_ = std::move(icc_profile);
   }
+  void set_metadata(Metadata metadata) { metadata_ = std::move(metadata); }
 
   // The smallest size at least min_width x min_height with the image's aspect (never larger).
   void configure(const DecodeOptions& options) {
@@ -194,15 +195,18 @@ std::unique_ptr<Decoder> open_webp_decoder(std::unique_ptr<InputFile> file,
   info.pixel_format = has_alpha ? PixelFormat::rgba8() : PixelFormat::rgb8();
   std::vector<std::byte> icc = chunk(owner.demuxer, "ICCP");
   info.has_icc_profile = !icc.empty();
-  const std::vector<std::byte> exif = chunk(owner.demuxer, "EXIF");
-  info.orientation =
-      exif_orientation(reinterpret_cast<const unsigned char*>(exif.data()), exif.size());
+  Metadata metadata;
+  metadata.exif = chunk(owner.demuxer, "EXIF");
+  metadata.xmp = chunk(owner.demuxer, "XMP ");
+  info.orientation = exif_orientation(reinterpret_cast<const unsigned char*>(metadata.exif.data()),
+                                      metadata.exif.size());
 
   // The decoded pixels are held whole before rows go out; the file is already charged.
   check_limits(info, info.decode_bytes(), options.limits, path);
   auto decoder =
       std::make_unique<WebpDecoder>(path, info, std::move(bytes), std::move(icc), budget);
   decoder->configure(options);
+  decoder->set_metadata(std::move(metadata));
   return decoder;
 }
 

@@ -115,14 +115,22 @@ class WebpEncoder final : public Encoder {
     const std::uint8_t* bytes = output.writer.mem;
     std::size_t size = output.writer.size;
     MuxOwner mux;
-    if (!options_.icc_profile.empty()) {
+    const Metadata& metadata = options_.metadata;
+    if (!options_.icc_profile.empty() || !metadata.exif.empty() || !metadata.xmp.empty()) {
+      // The ICC profile, EXIF and XMP as the extended format's chunks, through libwebpmux.
+      const auto data_of = [](const std::vector<std::byte>& blob) {
+        return WebPData{reinterpret_cast<const std::uint8_t*>(blob.data()), blob.size()};
+      };
+      const auto set = [&](const char* fourcc, const std::vector<std::byte>& blob) {
+        const WebPData chunk = data_of(blob);
+        return blob.empty() || WebPMuxSetChunk(mux.mux, fourcc, &chunk, 1) == WEBP_MUX_OK;
+      };
       const WebPData image{output.writer.mem, output.writer.size};
-      const WebPData icc{reinterpret_cast<const std::uint8_t*>(options_.icc_profile.data()),
-                         options_.icc_profile.size()};
       mux.mux = detail::inject_fault() ? nullptr : WebPMuxCreate(&image, 1);
-      if (mux.mux == nullptr || WebPMuxSetChunk(mux.mux, "ICCP", &icc, 1) != WEBP_MUX_OK ||
-          WebPMuxAssemble(mux.mux, &mux.assembled) != WEBP_MUX_OK) {
-        throw Error(ErrorCode::OutOfMemory, "libwebpmux could not add the ICC profile", context);
+      if (mux.mux == nullptr || !set("ICCP", options_.icc_profile) || !set("EXIF", metadata.exif) ||
+          !set("XMP ", metadata.xmp) || WebPMuxAssemble(mux.mux, &mux.assembled) != WEBP_MUX_OK) {
+        throw Error(ErrorCode::OutOfMemory, "libwebpmux could not add the ICC profile, EXIF or XMP",
+                    context);
       }
       bytes = mux.assembled.bytes;
       size = mux.assembled.size;
