@@ -57,6 +57,10 @@ std::string_view to_string(FileFormat format);
 
 // The format whose signature `bytes` start with; nullopt when none matches.
 std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size);
+// Whether the file at `path` starts with the signature of a format tessera reads (false if it
+// cannot be read): an UnsupportedFormat from such a file is an image tessera cannot decode
+// (a TIFF of half floats), not a file that is no image.
+bool starts_as_a_read_format(const std::filesystem::path& path);
 
 // The format an output path asks for by its extension, any case: one of a written format's
 // extensions in the format table (formats.h: ".jpg", ".png", ".avif", ...). Throws

@@ -185,8 +185,9 @@ FileResult run_file(const Options& options, const detail::Input& input,
     result.output_bytes = size_of(result.output);
   } catch (const Error& error) {
     if (error.code() == ErrorCode::UnsupportedFormat && !input.listed && !output_unwritable &&
-        !is_unsupported_image(input.path)) {
-      // A folder's readme.txt is not an input that failed; a JPEG 2000 file is.
+        !is_unsupported_image(input.path) && !starts_as_a_read_format(input.path)) {
+      // A folder's readme.txt is not an input that failed; a JPEG 2000 file is, and so is a
+      // TIFF whose samples libtiff cannot convert.
       result.status = Status::Skipped;
       result.message = "not an image";
       admission.release(reserved);

@@ -119,6 +119,15 @@ std::optional<FileFormat> sniff_format(const std::byte* bytes, std::size_t size)
   return std::nullopt;
 }
 
+bool starts_as_a_read_format(const std::filesystem::path& path) {
+  std::FILE* stream = std::fopen(path.c_str(), "rb");
+  if (stream == nullptr) return false;
+  std::array<std::byte, 64> head{};
+  const std::size_t size = std::fread(head.data(), 1, head.size(), stream);
+  std::fclose(stream);
+  return sniff_format(head.data(), size).has_value();
+}
+
 FileFormat format_for_option(std::string_view name) {
   try {
     return format_for_extension("output." + std::string(name));

@@ -92,6 +92,29 @@ TEST_F(Batch, bad_files_are_reported_and_the_rest_are_done) {
   EXPECT_EQ(totals.tracked_bytes, 0u);  // nothing left alive
 }
 
+// A TIFF whose samples libtiff cannot convert (half floats, 64-bit floats) is an image that
+// failed, not a file to pass over as a readme.txt is (it was skipped as "not an image", exit 0).
+TEST_F(Batch, an_image_tessera_cannot_decode_fails_with_its_reason_and_is_not_skipped) {
+  const fs::path tiffs = testing::corpora() / "tiff/tests/images";
+  fs::copy_file(tiffs / "random-fp16.tiff", input() / "half.tiff");
+  fs::copy_file(tiffs / "gradient-1c-64b-float.tiff", input() / "double.tiff");
+  std::map<std::string, batch::FileResult> results;
+  const auto totals =
+      batch::run(options(root_ / "out"), [&](const batch::FileResult& file, const batch::Totals&) {
+        results[file.input.filename().string()] = file;
+      });
+  EXPECT_EQ(totals.failed, 3);   // cut.jpg, half.tiff, double.tiff
+  EXPECT_EQ(totals.skipped, 1);  // notes.txt alone
+  for (const char* name : {"half.tiff", "double.tiff"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(results[name].status, batch::Status::Failed);
+    EXPECT_EQ(results[name].error_code, "UnsupportedFormat");
+    EXPECT_NE(results[name].message.find("libtiff cannot convert"), std::string::npos)
+        << results[name].message;
+  }
+  EXPECT_EQ(results["notes.txt"].status, batch::Status::Skipped);
+}
+
 TEST_F(Batch, started_is_called_for_each_file_before_its_progress_on_the_same_clock) {
   auto batched = options(root_ / "out");
   std::mutex mutex;

@@ -27,6 +27,15 @@ status=$?
 grep -q "cut.jpg" "$work/info.err" && grep -q "hostname" "$work/info.err" ||
   { echo "FAIL: stderr: $(cat "$work/info.err")"; exit 1; }
 
+# A TIFF of half floats is an image tessera cannot decode: said so (UnsupportedFormat, exit 1),
+# not described as readable nor taken for a video by FFmpeg's tiff_pipe demuxer.
+half="$corpora/tiff/tests/images/random-fp16.tiff"
+"$tessera" info --json "$half" >"$work/half.json" 2>"$work/half.err"
+status=$?
+[[ $status == 1 ]] && grep -q '"code": *"UnsupportedFormat"' "$work/half.json" &&
+  ! grep -q video "$work/half.json" ||
+  { echo "FAIL: half-float TIFF: exit $status, $(cat "$work/half.json" "$work/half.err")"; exit 1; }
+
 python3 - "$work/info.jsonl" "${files[@]}" <<'PY'
 import json, os, subprocess, sys
 

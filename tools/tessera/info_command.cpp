@@ -167,7 +167,10 @@ int run_info(const std::vector<std::string>& paths, const Limits& limits, bool j
       // with a % that is no file, an image sequence pattern (frames/%06d.png) `video` reads.
       const bool pattern = error.code() == ErrorCode::Io && path.find('%') != std::string::npos &&
                            !std::filesystem::exists(path);
-      if ((error.code() == ErrorCode::UnsupportedFormat || pattern) && path != "-") {
+      // (Not a file in an image format tessera reads but cannot decode: a TIFF of half floats.)
+      if (((error.code() == ErrorCode::UnsupportedFormat && !starts_as_a_read_format(path)) ||
+           pattern) &&
+          path != "-") {
         const int described = describe_video(path, json);
         if (described != kNotAVideo) {
           status = std::max(status, described);

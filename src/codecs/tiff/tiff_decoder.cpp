@@ -302,6 +302,14 @@ std::unique_ptr<Decoder> open_tiff_decoder(std::unique_ptr<InputFile> file,
     layout.photometric = PHOTOMETRIC_RGB;
   }
   const std::optional<PixelFormat> native = native_format(layout);
+  // A layout neither read natively nor convertible by libtiff (half or double floats, ...) is
+  // refused with the headers, so that `info` and a batch say so before any decoding.
+  char refusal[1024] = {};
+  if (!native && !TIFFRGBAImageOK(tiff->get(), refusal)) {
+    throw Error(ErrorCode::UnsupportedFormat,
+                fmt::format("a TIFF layout libtiff cannot convert: {}", refusal),
+                {.path = path.string(), .operation = "read header"});
+  }
 
   ImageInfo info;
   info.format = FileFormat::Tiff;
