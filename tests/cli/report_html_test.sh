@@ -73,6 +73,10 @@ skipped = [f["input"] for f in report["files"] if f["status"] == "SKIPPED"]
 assert len(skipped) >= 1 and sorted(facts["skipped"]) == sorted(skipped), (facts["skipped"], skipped)
 assert all("files_processed" in s for s in timeline), timeline[0]
 assert timeline[-1]["files_processed"] == report["totals"]["done"] + report["totals"]["failed"]
+assert timeline[-1]["files_done"] == report["totals"]["done"], timeline[-1]
+# images/s of the files done, as the summary line counts them (failures are not throughput).
+assert facts["images_per_second"] == f"{report['totals']['done'] / report['totals']['seconds']:.1f}", \
+    (facts["images_per_second"], report["totals"])
 assert facts["stages"] == ["decode", "pipeline", "encode"], facts["stages"]
 assert facts["file_bars"] == sum(f["status"] != "SKIPPED" for f in report["files"]), facts["file_bars"]
 assert facts["verdict"] == "0", facts["verdict"]

@@ -43,6 +43,9 @@ FACTS = r"""JSON.stringify({
   leak_bars: document.querySelectorAll('#leaks rect.leak').length,
   pinned_leak_bars: document.querySelectorAll('#leaks rect.leak.pinned').length,
   leak_rows: [...document.querySelectorAll('#leaks tr.leak-row')].map(tr => tr.textContent),
+  images_per_second: ([...document.querySelectorAll('.card')].find(
+      c => c.querySelector('span') && c.querySelector('span').textContent === 'images/s') || {
+      querySelector: () => ({textContent: null})}).querySelector('b').textContent,
   verdict: document.getElementById('verdict') ? document.getElementById('verdict').dataset.leaked : null,
   scripts: document.querySelectorAll('script').length,
   images: document.querySelectorAll('img, iframe, object, embed').length,

@@ -140,6 +140,7 @@ void BatchReport::add(const batch::FileResult& file, const batch::Totals& so_far
   const std::lock_guard lock(mutex_);
   files_finished_ = so_far.done + so_far.failed + so_far.skipped;
   files_processed_ = so_far.done + so_far.failed;
+  files_done_ = so_far.done;
   const std::string input = file.input.string();
   if (const auto it = std::find(in_flight_.begin(), in_flight_.end(), input);
       it != in_flight_.end()) {
@@ -167,7 +168,7 @@ void BatchReport::started(const std::filesystem::path& input, double seconds) {
 void BatchReport::take_sample() {
   const std::size_t live = memory::counters().live_bytes;
   timeline_.add({std::chrono::duration<double>(std::chrono::steady_clock::now() - origin_).count(),
-                 files_finished_, files_processed_,
+                 files_finished_, files_processed_, files_done_,
                  live > tracked_before_ ? live - tracked_before_ : 0,
                  memory::read_process_memory().rss, in_flight_names_});
 }
@@ -193,6 +194,7 @@ void BatchReport::finish(const batch::Totals& totals, std::size_t leaked_bytes,
     timeline.push_back({{"seconds", s.seconds},
                         {"files_finished", s.files_finished},
                         {"files_processed", s.files_processed},
+                        {"files_done", s.files_done},
                         {"tracked_bytes", s.tracked_bytes},
                         {"rss_bytes", s.rss},
                         {"in_flight", *s.in_flight}});

@@ -60,6 +60,7 @@ class BatchReport {
     double seconds;
     int files_finished;
     int files_processed;  // done or failed: skipped files (--resume) are not work
+    int files_done;       // throughput: a file that fails at once is no image made
     std::size_t tracked_bytes, rss;
     Names in_flight;  // shared by the samples taken while the same files ran
   };
@@ -76,7 +77,7 @@ class BatchReport {
 
   std::mutex mutex_;  // guards what follows, shared with the sampler's thread
   std::chrono::steady_clock::time_point origin_{};  // the run's start, on its clock
-  int files_finished_ = 0, files_processed_ = 0;
+  int files_finished_ = 0, files_processed_ = 0, files_done_ = 0;
   std::vector<std::string> in_flight_;  // in the order taken
   Names in_flight_names_ = std::make_shared<const std::vector<std::string>>();
   ReportTimeline<Sample> timeline_;

@@ -249,11 +249,17 @@ class Page {
     memory_ = kind == "memory";
     video_ =
         kind == "video" || (kind.empty() && report.contains("input") && !report.contains("files"));
-    // Throughput counts files processed; a report from before files_processed counts every
-    // file finished, skipped ones too.
+    // Throughput counts the files done, as the summary line's images/s (a file that fails at
+    // once is no image made); reports from before files_done count the files processed, or,
+    // older still, every file finished.
     const json& timeline = report.at("memory_timeline");
-    const bool processed = !timeline.empty() && timeline.front().contains("files_processed");
-    count_key_ = video_ ? "frames" : processed ? "files_processed" : "files_finished";
+    const auto has = [&](const char* key) {
+      return !timeline.empty() && timeline.front().contains(key);
+    };
+    count_key_ = video_                   ? "frames"
+                 : has("files_done")      ? "files_done"
+                 : has("files_processed") ? "files_processed"
+                                          : "files_finished";
     unit_ = video_ ? "frames" : "images";
     for (const json& point : timeline) {
       samples_.push_back({number(point, "seconds"), number(point, count_key_.c_str()),
@@ -398,8 +404,9 @@ class Page {
       card(fmt::format("{:.0f}", number(totals_, "done")), "done");
       card(fmt::format("{:.0f}", number(totals_, "failed")), "failed");
       card(fmt::format("{:.0f}", number(totals_, "skipped")), "skipped");
-      const double finished = number(totals_, "done") + number(totals_, "failed");
-      card(fmt::format("{:.1f}", run_seconds > 0 ? finished / run_seconds : 0.0), "images/s");
+      // Of the files done, as the summary line counts them.
+      const double done = number(totals_, "done");
+      card(fmt::format("{:.1f}", run_seconds > 0 ? done / run_seconds : 0.0), "images/s");
     }
     card(seconds(run_seconds), "wall time");
     card(bytes(number(totals_, "peak_rss_bytes")), "peak RSS");
