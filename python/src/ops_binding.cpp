@@ -191,10 +191,10 @@ void check_output_size(const ops::OpDescriptor& op, const Image& image,
   }
 }
 
-// Pipeline text planned on an image in memory (in 128-row strips, as run_streaming plans one).
-pipeline::Plan plan_on(const std::string& text, const Image& input) {
-  return pipeline::plan(pipeline::parse(text), {input.width(), input.height(), input.format()},
-                        128);
+// Pipeline text planned on a width x height image in memory (in 128-row strips, as
+// run_streaming plans one).
+pipeline::Plan plan_on(const std::string& text, int width, int height, PixelFormat format) {
+  return pipeline::plan(pipeline::parse(text), {width, height, format}, 128);
 }
 
 }  // namespace
@@ -316,7 +316,7 @@ void bind_ops(nb::module_& module) {
         const nb::object image_object = image_argument("run", image);
         const Image& input = nb::cast<const PyImage&>(image_object).image;
         // Planned here, so that an image past the pixel limit is refused before any work.
-        const pipeline::Plan plan = plan_on(text, input);
+        const pipeline::Plan plan = plan_on(text, input.width(), input.height(), input.format());
         pipeline::check_pixel_limit(plan, Limits{}.max_pixels, "image");
         ImageSink sink;
         {
@@ -331,9 +331,10 @@ void bind_ops(nb::module_& module) {
       "and streamed band by band as the CLI runs it.");
   module.def(
       "_pipeline_reach",
-      [](const std::string& text, nb::handle image) {
+      [](const std::string& text, nb::handle image, int width, int height) {
         const nb::object image_object = image_argument("_pipeline_reach", image);
-        const pipeline::Plan plan = plan_on(text, nb::cast<const PyImage&>(image_object).image);
+        const PixelFormat format = nb::cast<const PyImage&>(image_object).image.format();
+        const pipeline::Plan plan = plan_on(text, width, height, format);
         int rows = 0, columns = 0;
         for (const pipeline::StagePlan& step : plan.stages) {
           if (step.mode != pipeline::RunMode::Strips) {
@@ -351,8 +352,9 @@ void bind_ops(nb::module_& module) {
         }
         return std::make_pair(rows, columns);
       },
-      nb::arg("pipeline"), nb::arg("image"),
-      "(rows, columns) a chunked run of the pipeline on images like `image` must overlap its "
+      nb::arg("pipeline"), nb::arg("image"), nb::arg("width"), nb::arg("height"),
+      "(rows, columns) a chunked run of the pipeline on a width x height image of `image`'s "
+      "format must overlap its "
       "chunks by on each side so that every chunk's result equals the whole image's "
       "(tessera.dask.map_pipeline); InvalidArgument for a stage that changes the size or needs "
       "the whole image.");

@@ -8,13 +8,19 @@ import numpy as np
 
 import tessera
 
+def _stamp(path):
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns
+
+
 class _LazyImage:
     """An image file read by rectangles on demand: what dask.array.from_array slices into chunks.
     It holds the path and the options only, so it pickles small and each worker opens the file
     itself when it computes a chunk."""
 
     def __init__(self, path, orientation, max_pixels, fail_on):
-        self.path = os.fspath(path)
+        # Absolute: workers may run in another folder than the driver.
+        self.path = os.path.abspath(os.fspath(path))
         self.orientation = orientation
         self.max_pixels = max_pixels
         self.fail_on = fail_on
@@ -29,6 +35,7 @@ class _LazyImage:
         self.shape = (height, width) + pixel.shape[2:]
         self.dtype = pixel.dtype
         self.ndim = len(self.shape)
+        self.stamp = _stamp(self.path)
 
     def __getitem__(self, key):
         if not isinstance(key, tuple):
@@ -40,6 +47,13 @@ class _LazyImage:
                          else (columns, columns + 1, 1))
         if y1 <= y0 or x1 <= x0:
             return np.empty((max(0, y1 - y0), max(0, x1 - x0)) + self.shape[2:], self.dtype)
+        if os.path.exists(self.path) and _stamp(self.path) != self.stamp:
+            # Another file under the name now: its pixels mixed with the first's would be a
+            # silent wrong result.
+            raise tessera.InvalidArgument(
+                f"the file changed after td.imread() made the array (its size or modification "
+                f"time is not what it was): make the array again [file: {self.path}]",
+                path=self.path)
         image = tessera.read_region(self.path, x0, y0, x1 - x0, y1 - y0,
                                     orientation=self.orientation, max_pixels=self.max_pixels,
                                     fail_on=self.fail_on)
@@ -69,8 +83,16 @@ def imread(path, chunks=4096, *, orientation=True, max_pixels=None, fail_on="err
     image = _LazyImage(path, orientation, max_pixels, fail_on)
     if isinstance(chunks, (int, str)):
         chunks = (chunks, chunks)
-    if isinstance(chunks, tuple) and len(chunks) == 2:
-        chunks = chunks + image.shape[2:]  # channels whole
+    if isinstance(chunks, list):
+        chunks = tuple(chunks)
+    if not isinstance(chunks, tuple) or len(chunks) not in (2, 3):
+        raise tessera.InvalidArgument(f"chunks is rows and columns per chunk (a number, or "
+                                      f"(rows, columns)), not {chunks!r}")
+    for size in chunks[:2]:
+        if isinstance(size, int) and size < 1:
+            raise tessera.InvalidArgument(f"chunks must be at least 1 row and 1 column, not "
+                                          f"{chunks!r}")
+    chunks = chunks[:2] + image.shape[2:]  # channels whole
     stat = os.stat(image.path)
     name = "tessera-imread-" + tokenize(image.path, stat.st_mtime_ns, stat.st_size, orientation,
                                         chunks)
@@ -86,17 +108,24 @@ def map_pipeline(arr, pipeline):
 
         blurred = td.map_pipeline(td.imread("huge.tif"), "blur 5 | sharpen")
     """
+    if not hasattr(arr, "map_overlap"):
+        raise TypeError(f"map_pipeline takes a dask.array (td.imread's, or "
+                        f"dask.array.from_array(pixels, chunks=...)), not a "
+                        f"{type(arr).__name__}: for pixels in memory, tessera.run(pipeline, "
+                        f"pixels) runs the whole image")
     if arr.ndim not in (2, 3):
-        raise ValueError(f"map_pipeline takes 2-D or 3-D (height, width, channels) arrays of "
-                         f"pixels, not {arr.ndim}-D")
+        raise tessera.InvalidArgument(f"map_pipeline takes 2-D or 3-D (height, width, "
+                                      f"channels) arrays of pixels, not {arr.ndim}-D")
     if arr.ndim == 3 and len(arr.chunks[2]) != 1:
         arr = arr.rechunk({2: -1})  # an op needs every channel of its pixels
     sample = np.zeros((8, 8) + arr.shape[2:], arr.dtype)
-    rows, columns = tessera._tessera._pipeline_reach(pipeline, sample)
+    # Planned at the array's own size, so that a stage's refusal names it (crop's rectangle).
+    rows, columns = tessera._tessera._pipeline_reach(pipeline, sample, arr.shape[1], arr.shape[0])
     result = np.asarray(tessera.run(pipeline, sample))
     if result.shape[2:] != sample.shape[2:] and result.squeeze().shape != sample.squeeze().shape:
-        raise ValueError(f"map_pipeline keeps the channels: {pipeline!r} turns "
-                         f"{sample.shape[2:] or (1,)} into {result.shape[2:] or (1,)} per pixel")
+        raise tessera.InvalidArgument(
+            f"map_pipeline keeps the channels: {pipeline!r} turns {sample.shape[2:] or (1,)} "
+            f"into {result.shape[2:] or (1,)} per pixel")
     depth = {0: rows, 1: columns}
     if arr.ndim == 3:
         depth[2] = 0

@@ -103,10 +103,35 @@ def test_map_pipeline_on_u16_and_float(files):
 def test_stages_that_cannot_run_by_chunks_are_refused(files):
     arr = td.imread(files["rgb-tiles.tif"], chunks=256)
     for pipeline, says in (("resize 50%", "changes the image's size"),
+                           ("crop 0,0,10,10", "changes the image's size"),  # not "8x8 image"
                            ("equalize", "needs the whole image"),
                            ("gray", "keeps the channels")):
-        with pytest.raises((tessera.InvalidArgument, ValueError), match=says):
+        with pytest.raises(tessera.InvalidArgument, match=says):
             td.map_pipeline(arr, pipeline)
+    with pytest.raises(TypeError, match="takes a dask.array"):
+        td.map_pipeline(np.zeros((10, 10, 3), np.uint8), "blur 3")
+
+
+def test_wrong_chunks_relative_paths_and_changed_files(files, tmp_path, monkeypatch):
+    for chunks in (0, (0, 5), [5, -1], (5, 5, 3, 1)):
+        with pytest.raises(tessera.InvalidArgument, match="chunks"):
+            td.imread(files["rgb.png"], chunks=chunks)
+    # Channels stay whole whatever chunks says of them.
+    assert td.imread(files["rgb.png"], chunks=(100, 100, 1)).chunks[2] == (3,)
+    # A relative path is the file it names where imread() ran, wherever the chunks are computed.
+    monkeypatch.chdir(os.path.dirname(files["rgb.png"]))
+    arr = td.imread("rgb.png", chunks=200)
+    monkeypatch.chdir(tmp_path)
+    np.testing.assert_array_equal(arr.compute(scheduler="threads"),
+                                  np.asarray(tessera.read(files["rgb.png"])))
+    # Another file under the name before compute(): refused, never mixed into the array.
+    changing = tmp_path / "changing.png"
+    shutil.copy(files["rgb.png"], changing)
+    arr = td.imread(str(changing), chunks=200)
+    tessera.write(tessera.Image(photo_like(611, 777, 3, np.uint8)[::-1].copy()), str(changing),
+                  compression=1)
+    with pytest.raises(tessera.InvalidArgument, match="changed after td.imread"):
+        arr.compute(scheduler="threads")
 
 
 def test_chunks_computed_in_worker_processes(files):
