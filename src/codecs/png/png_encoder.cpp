@@ -175,11 +175,14 @@ class PngEncoder final : public Encoder {
     if (!metadata.exif.empty()) write_chunk("eXIf", as_bytes(metadata.exif));
     if (!metadata.xmp.empty()) {
       constexpr std::string_view kKeyword = "XML:com.adobe.xmp";
-      std::vector<std::uint8_t> chunk(kKeyword.begin(), kKeyword.end());
-      // The keyword's end, no compression, method 0, empty language tag and translated keyword.
-      chunk.insert(chunk.end(), {0, 0, 0, 0, 0});
+      // The keyword, its end, no compression, method 0, empty language tag and translated
+      // keyword (five zero bytes), then the XMP. Sized once and filled: GCC 12 at -O2 took an
+      // insert of {0, 0, 0, 0, 0} after the keyword for an out-of-bounds copy (-Warray-bounds).
       const std::span<const std::uint8_t> xmp = as_bytes(metadata.xmp);
-      chunk.insert(chunk.end(), xmp.begin(), xmp.end());
+      std::vector<std::uint8_t> chunk(kKeyword.size() + 5 + xmp.size(), 0);
+      std::copy(kKeyword.begin(), kKeyword.end(), chunk.begin());
+      std::copy(xmp.begin(), xmp.end(),
+                chunk.begin() + static_cast<std::ptrdiff_t>(kKeyword.size() + 5));
       write_chunk("iTXt", chunk);
     }
   }
