@@ -8,6 +8,7 @@ import numpy as np
 
 import tessera
 
+
 def _stamp(path):
     status = os.stat(path)
     return status.st_size, status.st_mtime_ns
