@@ -4,6 +4,7 @@ skipped, 1 when some failed, 2 for a wrong command line, 130 on Ctrl-C)."""
 
 import argparse
 import logging
+import os
 import sys
 
 _FORMATS = ["jpg", "jpeg", "png", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp", "pgm",
@@ -83,7 +84,16 @@ def main(argv=None):
         try:
             files_per_task = int(files_per_task)
         except ValueError:
-            _parser().error(f"--files-per-task takes auto or a number, not {files_per_task!r}")
+            files_per_task = 0
+        if files_per_task < 1:
+            _parser().error(f"--files-per-task takes auto or a number from 1, not "
+                            f"{arguments.files_per_task!r}")
+    if arguments.report:
+        # Checked before any file is run, as `tessera batch --report` checks it.
+        folder = os.path.dirname(os.path.abspath(arguments.report))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            _parser().error(f"--report {arguments.report}: its folder {folder} does not exist or "
+                            f"cannot be written")
     import distributed
 
     import tessera
@@ -117,6 +127,11 @@ def main(argv=None):
     except tessera.Error as error:
         print(f"\ntessera.dask: {error}", file=sys.stderr)
         return 2 if isinstance(error, tessera.InvalidArgument) else 1
+    except (ValueError, TypeError, OSError) as error:
+        # The run's own checks of its input and output (a folder that is a file, an input that
+        # does not exist, the output inside the input): words and exit 2, not a traceback.
+        print(f"\ntessera.dask: {error}", file=sys.stderr)
+        return 2
     finally:
         if cluster is not None:
             cluster.close()
@@ -128,6 +143,7 @@ def main(argv=None):
           file=sys.stderr)
     for record in report["files"]:
         if record["status"] == "FAILED":
-            print(f"FAILED {record['input']}: {record.get('code', '')}: {record.get('error', '')}",
+            error = record.get("error") or {}
+            print(f"FAILED {record['input']}: {error.get('code', '')}: {error.get('message', '')}",
                   file=sys.stderr)
     return 1 if totals.get("failed", 0) else 0

@@ -308,7 +308,16 @@ def test_the_command_line_entry_point(client, photos, tmp_path):
     for record in done:
         assert os.path.exists(record["output"]) and record["output"].endswith(".png")
     if damaged:
-        assert "FAILED" in run.stderr and "bad.png" in run.stderr
+        assert f"FAILED {folder / 'bad.png'}: CorruptData: not a valid PNG" in run.stderr, \
+            run.stderr
     wrong = subprocess.run([sys.executable, "-m", "tessera.dask", str(folder)], env=environment,
                            capture_output=True, text=True, timeout=60)
     assert wrong.returncode == 2 and "usage:" in wrong.stderr
+    # Wrong inputs and outputs are said in words with exit 2, before any file: no traceback.
+    for arguments in ([str(tmp_path / "missing"), str(tmp_path / "o2")],
+                      [str(folder), str(tmp_path / "o3"), "--report", "/nonexistent/r.json"],
+                      [str(folder), str(tmp_path / "o4"), "--files-per-task", "0"]):
+        refused = subprocess.run([sys.executable, "-m", "tessera.dask", *arguments,
+                                  "--scheduler", client.scheduler.address],
+                                 env=environment, capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
