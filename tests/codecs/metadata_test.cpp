@@ -59,13 +59,22 @@ TEST(Metadata, jpeg_decoder_reads_exif_and_xmp_as_stored) {
   EXPECT_TRUE(decoder->warnings().empty());
 }
 
+// rotation/1.jpg decoded, and encode options carrying its ICC profile and metadata.
+struct Carried {
+  Image image;
+  EncodeOptions options;
+};
+Carried read_with_its_metadata() {
+  const auto decoder = open_decoder(rotation(1), {.print_warnings = false});
+  Carried carried{read(*decoder), {}};
+  carried.options.icc_profile = decoder->icc_profile();
+  carried.options.metadata = decoder->metadata();
+  return carried;
+}
+
 TEST(Metadata, every_format_that_can_hold_it_gives_back_what_was_written) {
   TESSERA_REQUIRE_CORPORA();
-  const auto decoder = open_decoder(rotation(1), {.print_warnings = false});
-  const Image image = read(*decoder);
-  EncodeOptions options;
-  options.icc_profile = decoder->icc_profile();
-  options.metadata = decoder->metadata();
+  auto [image, options] = read_with_its_metadata();
   options.metadata.iptc = {std::byte{'8'}, std::byte{'B'}, std::byte{'I'}, std::byte{'M'},
                            std::byte{4},   std::byte{4},   std::byte{0},   std::byte{0},
                            std::byte{0},   std::byte{0},   std::byte{0},   std::byte{0}};
@@ -96,11 +105,7 @@ TEST(Metadata, every_format_that_can_hold_it_gives_back_what_was_written) {
 
 TEST(Metadata, strip_writes_none_and_keep_chooses_the_kinds) {
   TESSERA_REQUIRE_CORPORA();
-  const auto decoder = open_decoder(rotation(1), {.print_warnings = false});
-  const Image image = read(*decoder);
-  EncodeOptions options;
-  options.icc_profile = decoder->icc_profile();
-  options.metadata = decoder->metadata();
+  auto [image, options] = read_with_its_metadata();
   options.metadata.dpi_x = options.metadata.dpi_y = 72;
   const TempFolder folder;
   const std::filesystem::path path = folder.path() / "out.png";
