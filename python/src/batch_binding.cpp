@@ -151,6 +151,10 @@ class BatchRun {
     entry["height"] = result.height;
     entry["output_width"] = result.output_width;
     entry["output_height"] = result.output_height;
+    // Where a done file's time went, as the report's records say it.
+    entry["decode_seconds"] = result.decode_seconds;
+    entry["pipeline_seconds"] = result.pipeline_seconds;
+    entry["encode_seconds"] = result.encode_seconds;
     return entry;
   }
 

@@ -25,6 +25,7 @@ void bind_convert(nanobind::module_& module);
 void bind_batch(nanobind::module_& module);
 void bind_source(nanobind::module_& module);
 void bind_memory(nanobind::module_& module);
+void bind_report(nanobind::module_& module);
 
 // Text from the C++ side as a Python str, where it may hold a file name that is not UTF-8 (a
 // Linux file name is bytes): a path as os.fsdecode gives it (an undecodable byte as a surrogate,

@@ -19,6 +19,7 @@ NB_MODULE(_tessera, module) {
   tessera::python::bind_batch(module);
   tessera::python::bind_source(module);
   tessera::python::bind_memory(module);
+  tessera::python::bind_report(module);
   tessera::python::bind_tracemalloc(module);
   tessera::python::guard_daemon_threads_at_exit(module);
 }

@@ -30,7 +30,8 @@ class BatchResult:
     file has its `code` ("CorruptData", ...) and `error`, a skipped one its `reason`; `output`
     is the file written (or kept, when resuming), None when there is none. `input_bytes` and
     `output_bytes` are the files' sizes and `warnings` what the decoder accepted with a warning
-    (fail_on="none"), as `tessera batch --report` has them."""
+    (fail_on="none"), as `tessera batch --report` has them, and a done file's seconds by
+    stage (decode, pipeline, encode; 0 otherwise)."""
     input: str
     output: str | None
     status: str
@@ -45,6 +46,9 @@ class BatchResult:
     input_bytes: int
     output_bytes: int
     warnings: list
+    decode_seconds: float = 0.0
+    pipeline_seconds: float = 0.0
+    encode_seconds: float = 0.0
 
 
 class _Source(_tessera.Source):

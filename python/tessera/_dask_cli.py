@@ -1,10 +1,11 @@
 """python3 -m tessera.dask: `tessera batch` on a Dask cluster from a shell, with its options, its
 progress line on stderr and its report (the same exit status: 0 when every file is done or
-skipped, 1 when some failed, 2 for a wrong command line, 130 on Ctrl-C)."""
+skipped, 1 when some failed, 2 for a wrong command line, 130 on Ctrl-C, 143 on SIGTERM)."""
 
 import argparse
 import logging
 import os
+import signal
 import sys
 
 _FORMATS = ["jpg", "jpeg", "png", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp", "pgm",
@@ -46,8 +47,8 @@ def _parser():
                         help="keep outputs that exist (SKIPPED), as `tessera batch --resume`")
     parser.add_argument("-r", "--recursive", action="store_true", help="walk subfolders too")
     parser.add_argument("--report", metavar="FILE",
-                        help="write the run's JSON report here (the schema of `tessera batch "
-                             "--report`; `tessera report FILE -o run.html` draws it)")
+                        help="write the run's report here: FILE.json (the schema of `tessera "
+                             "batch --report`) or FILE.html (its page)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     return parser
 
@@ -88,30 +89,33 @@ def main(argv=None):
         if files_per_task < 1:
             _parser().error(f"--files-per-task takes auto or a number from 1, not "
                             f"{arguments.files_per_task!r}")
+    import tessera
+    from ._dask_report import check_report_path
+
     if arguments.report:
         # Checked before any file is run, as `tessera batch --report` checks it.
         folder = os.path.dirname(os.path.abspath(arguments.report))
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
             _parser().error(f"--report {arguments.report}: its folder {folder} does not exist or "
                             f"cannot be written")
+        try:
+            check_report_path(arguments.report)
+        except tessera.Error as error:
+            _parser().error(f"--report {arguments.report}: {error.message}")
     import distributed
 
-    import tessera
     from . import dask as td
 
-    cluster = None
+    _say_the_runs_words(sys.stderr)
+    terminated = _terminate_as_interrupt()
     try:
-        if arguments.scheduler:
-            client = distributed.Client(arguments.scheduler, timeout="30s")
-        else:
-            cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
-                                               threads_per_worker=1,
-                                               silence_logs=logging.WARNING)
-            client = distributed.Client(cluster)
+        cluster, client = _connect(distributed, arguments.scheduler)
     except OSError as error:
         print(f"tessera.dask: cannot reach the scheduler {arguments.scheduler}: {error}",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 143 if terminated() else 130
     progress = None if arguments.quiet else _progress_line(sys.stderr)
     try:
         with client:
@@ -120,10 +124,14 @@ def main(argv=None):
                               resume=arguments.resume, format=arguments.format,
                               recursive=arguments.recursive, report=arguments.report,
                               progress=progress, **_encode_options(arguments))
-    except KeyboardInterrupt:
-        print("\ntessera.dask: interrupted: no task starts after this; outputs that exist are "
-              "complete (run again with --resume)", file=sys.stderr)
-        return 130
+    except td.Interrupted as interrupted:
+        _summary(interrupted.report, progress, "interrupted: ")
+        print("tessera.dask: no task started after the interrupt; the outputs that exist are "
+              "complete (run again with --resume for the rest)", file=sys.stderr)
+        return 143 if terminated() else 130
+    except KeyboardInterrupt:  # before the run began
+        print("\ntessera.dask: interrupted before any file", file=sys.stderr)
+        return 143 if terminated() else 130
     except tessera.Error as error:
         print(f"\ntessera.dask: {error}", file=sys.stderr)
         return 2 if isinstance(error, tessera.InvalidArgument) else 1
@@ -134,16 +142,62 @@ def main(argv=None):
         return 2
     finally:
         if cluster is not None:
+            # Not to be cut short by another Ctrl-C: its workers would be left behind.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             cluster.close()
+    _summary(report, progress)
+    return 1 if report["totals"]["failed"] else 0
+
+
+def _summary(report, progress, prefix=""):
     totals = report["totals"]
     if progress is not None:
         sys.stderr.write("\n")
-    print(f"{totals.get('done', 0)} done, {totals.get('failed', 0)} failed, "
-          f"{totals.get('skipped', 0)} skipped in {totals.get('seconds', 0):.1f} s",
-          file=sys.stderr)
+    print(f"{prefix}{totals['done']} done, {totals['failed']} failed, {totals['skipped']} "
+          f"skipped of {totals['inputs']} in {totals['seconds']:.1f} s", file=sys.stderr)
     for record in report["files"]:
         if record["status"] == "FAILED":
             error = record.get("error") or {}
             print(f"FAILED {record['input']}: {error.get('code', '')}: {error.get('message', '')}",
                   file=sys.stderr)
-    return 1 if totals.get("failed", 0) else 0
+
+
+def _connect(distributed, scheduler):
+    """A client of the scheduler given, or of a local cluster of one worker process per core
+    (started with Ctrl-C ignored, which its processes keep: a Ctrl-C at the terminal goes to
+    every process of the group, and the workers must finish their file in flight rather than
+    die with a traceback each; the command stops them when the run has wound down)."""
+    if scheduler:
+        return None, distributed.Client(scheduler, timeout="30s")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # No dashboard; the scheduler's HTTP server (health, metrics), which it starts anyway,
+        # on a free port rather than 8787, which another cluster may hold.
+        cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
+                                           scheduler_kwargs={"dashboard_address": ":0"},
+                                           threads_per_worker=1, silence_logs=logging.WARNING)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return cluster, distributed.Client(cluster)
+
+
+def _terminate_as_interrupt():
+    """SIGTERM winds the run down as Ctrl-C does (exit 143 rather than 130). Returns whether
+    it came."""
+    came = []
+
+    def on_terminate(signal_number, frame):
+        came.append(signal_number)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_terminate)
+    return lambda: bool(came)
+
+
+def _say_the_runs_words(stream):
+    """td.batch's own messages (the wind-down after Ctrl-C) on stderr, as the command's."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("\ntessera.dask: %(message)s"))
+    log = logging.getLogger("tessera.dask")
+    log.addHandler(handler)
+    log.propagate = False

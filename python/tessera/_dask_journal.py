@@ -1,15 +1,18 @@
 """tessera.dask's exactly-once outputs: a task's journal of finished files, the outputs a dead
-attempt finished without saying so, and the temporaries it left."""
+attempt finished without saying so, and the temporaries it left; and a run's marks in the
+output folder (its stop request on Ctrl-C), swept by a later run once the run is over."""
 
 import collections
 import json
 import os
 import queue
+import socket
 import threading
 
 import tessera
 
 _JOURNAL_PREFIX = ".tessera-dask-"
+_STOP_PREFIX = ".tessera-dask-stop-"
 _TEMPORARY_MARKER = ".tessera-"  # tessera's writer: ".NAME.tessera-XXXXXX" beside NAME
 _TEMPORARY_RANDOM = 6
 
@@ -25,7 +28,7 @@ class _Journal:
     machine's disk, a third of a seed file's work) run on a thread of the journal's own, while
     the task's thread computes the next file; close() waits for them."""
 
-    def __init__(self, output, key, run):
+    def __init__(self, output, key, run, driver=None):
         self.path = _journal_path(output, key)
         found_run, self.started_ns, self.records = _read_journal(self.path)
         self.rerun = found_run == run
@@ -33,7 +36,8 @@ class _Journal:
             self.records = {}
             os.makedirs(output, exist_ok=True)
             with open(self.path, "w", encoding="utf-8") as fresh:
-                fresh.write(json.dumps({"run": run}) + "\n")
+                # The driver's process: a later run removes the journal once it is gone.
+                fresh.write(json.dumps({"run": run, "driver": driver}) + "\n")
             self.started_ns = os.stat(self.path).st_mtime_ns
             with open(self.path, "a", encoding="utf-8") as fresh:
                 fresh.write(json.dumps({"started_ns": self.started_ns}) + "\n")
@@ -166,3 +170,89 @@ def _remove_journal(output, key):
         os.unlink(_journal_path(output, key))
     except FileNotFoundError:
         pass
+
+
+# --- a run's marks, and the sweep of those a run that is over left ------------------------------
+
+def driver_identity():
+    """This process as a run's driver: its host, pid and start time (so that a pid the system
+    has given to another process since is not taken for it)."""
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": _start_time(os.getpid())}
+
+
+def _start_time(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            # The 22nd field, after the command's parentheses (which may hold spaces).
+            return int(stat.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _stop_path(output, run):
+    return os.path.join(output, f"{_STOP_PREFIX}{run}")
+
+
+def request_stop(output, run, driver):
+    """Asks the run's tasks to take no more files: each looks for this mark at its start and
+    after each file (the output folder is where every worker writes already)."""
+    os.makedirs(output, exist_ok=True)
+    with open(_stop_path(output, run), "w", encoding="utf-8") as mark:
+        mark.write(json.dumps({"run": run, "driver": driver}) + "\n")
+
+
+def stop_requested(output, run):
+    return os.path.exists(_stop_path(output, run))
+
+
+def remove_stop(output, run):
+    try:
+        os.unlink(_stop_path(output, run))
+    except FileNotFoundError:
+        pass
+
+
+def sweep_stale(output, live_runs):
+    """Removes the journals and stop marks that runs now over left in `output` (a driver killed,
+    or left at once by a second Ctrl-C): those whose driver ran on this host and is gone, or is
+    this process and the run is not one of `live_runs`. A run's outputs are complete whatever
+    its end, so its journal is of no use once its driver is gone. Marks of a driver on another
+    host are left: nothing here tells whether it still runs."""
+    try:
+        entries = [entry for entry in os.scandir(output) if entry.name.startswith(_JOURNAL_PREFIX)
+                   and (entry.name.endswith(".journal") or entry.name.startswith(_STOP_PREFIX))]
+    except OSError:
+        return 0
+    swept = 0
+    for entry in entries:
+        try:
+            with open(entry.path, encoding="utf-8") as mark:
+                first = json.loads(mark.readline())
+        except (OSError, ValueError):
+            continue  # being written, or not ours
+        if isinstance(first, dict) and _driver_gone(first.get("driver"), first.get("run"),
+                                                    live_runs):
+            try:
+                os.unlink(entry.path)
+                swept += 1
+            except OSError:
+                pass
+    return swept
+
+
+def _driver_gone(driver, run, live_runs):
+    if not isinstance(driver, dict) or driver.get("host") != socket.gethostname():
+        return False  # a bag's task (no driver), or another host's
+    pid = driver.get("pid")
+    if pid == os.getpid():
+        return run not in live_runs
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # another user's process by that pid: alive, unless it started at another time
+    started = _start_time(pid)
+    return started is not None and driver.get("started") not in (None, started)

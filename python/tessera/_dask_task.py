@@ -9,7 +9,8 @@ import time
 
 import tessera
 
-from ._dask_journal import _Journal, _output_path, _recovered, _remove_temporaries, _written_since
+from ._dask_journal import (_Journal, _output_path, _recovered, _remove_temporaries,
+                            _written_since, stop_requested)
 
 # Dask's own thresholds sit at 70% (spill), 80% (pause) and 95% (kill) of a worker's memory
 # limit: tessera's buffers, which Dask cannot spill, are kept under the first.
@@ -113,6 +114,9 @@ def _record(result, shown_input, output, shown_output, listed):
     if status == "DONE":
         record["output_width"] = result.output_width
         record["output_height"] = result.output_height
+        record["decode_seconds"] = result.decode_seconds
+        record["pipeline_seconds"] = result.pipeline_seconds
+        record["encode_seconds"] = result.encode_seconds
     if result.warnings:
         record["warnings"] = list(result.warnings)
     if code:
@@ -135,12 +139,16 @@ def _run_task(task, run, own_journal=False):
     """One group of files, start to end, on a worker. Returns small records only; never raises
     for a file (each failure is its record) nor for the group (a failure of tessera.batch itself,
     such as a full output device, is the "error" of the result, with the files it did not
-    reach)."""
+    reach). When the driver asks the run to stop (Ctrl-C), the task takes no more files: it
+    returns the records of those finished, its "stopped" set."""
     started = time.monotonic()
+    output = task["output"]
+    if stop_requested(output, run):  # queued on this worker before the stop: nothing begun
+        return _result(task, [], None, None, "not run (the run was stopped)", False, started,
+                       stopped=True)
     _tune_allocator()
     budget, budget_text = task_budget(task["memory"])
-    output = task["output"]
-    journal = _Journal(output, task["key"], run)
+    journal = _Journal(output, task["key"], run, task.get("driver"))
     shown = {name: (shown_input, listed) for name, shown_input, listed in task["files"]}
     records, todo = [], []
     for name, shown_input, _ in task["files"]:
@@ -160,27 +168,55 @@ def _run_task(task, run, own_journal=False):
         # The dead attempt's temporaries (tessera.batch removes them itself only when resuming).
         _remove_temporaries(_output_path(output, name, task["format"]) for name in todo)
     live_before = tessera.memory.counters()["live_bytes"]
-    error = None
+    error, stopped = None, False
+    results = () if not todo else tessera.batch(
+        task["root"], output, task["pipeline"], jobs=1, cores=_core_share(task), memory=budget,
+        format=task["format"], resume=task["resume"], recursive=task["recursive"], files=todo,
+        **task["encode"])
     try:
-        for result in () if not todo else tessera.batch(
-                task["root"], output, task["pipeline"], jobs=1, cores=_core_share(task),
-                memory=budget,
-                format=task["format"], resume=task["resume"], recursive=task["recursive"],
-                files=todo, **task["encode"]):
+        for result in results:
             name = os.path.relpath(result.input, task["root"])
             shown_input, listed = shown.get(name, (result.input, False))
             record = _record(result, shown_input, output, task["shown_output"], listed)
+            if "t0" in task:  # when it ran in the run's seconds, on this worker's clock
+                record["finished_seconds"] = max(0.0, time.time() - task["t0"])
+                record["started_seconds"] = max(0.0, record["finished_seconds"] - result.seconds)
             if record.get("error", {}).get("code") == "OutOfBudget":
                 # tessera.batch names its cap as a batch's (--memory): say where it came from.
                 record["error"]["message"] += f"; the task's budget: {budget_text}"
             # On disk before the journal says it is done.
             journal.add(name, record, result.output if record["status"] == "DONE" else None)
             records.append(record)
+            if stop_requested(output, run):
+                stopped = True
+                break
     except Exception as failure:  # the run itself (tessera.Io for a full device, ...)
         error = {"code": getattr(failure, "code", None) or type(failure).__name__,
                  "message": str(failure), "errno": getattr(failure, "errno", None)}
     finally:
-        journal.close()
+        if hasattr(results, "close"):
+            results.close()  # the file in flight finishes; no other starts
+    if stopped:
+        # The file that was in flight when the loop stopped finished, unseen: its output is
+        # there and complete, written since the journal began.
+        seen = {record["input"] for record in records}
+        for name in todo:
+            shown_input = shown[name][0]
+            if shown_input not in seen and _written_since(
+                    _output_path(output, name, task["format"]), journal.started_ns):
+                record = _recovered(task, name, shown_input)
+                journal.add(name, record)
+                records.append(record)
+    journal.close()
+    if own_journal and error is None:
+        os.unlink(journal.path)
+    return _result(task, records, error, budget, budget_text, journal.rerun, started,
+                   stopped=stopped, live_before=live_before)
+
+
+def _result(task, records, error, budget, budget_text, rerun, started, stopped=False,
+            live_before=None):
+    """What a task hands back to the driver: its records and how the worker fared."""
     threads = 1
     worker_address = None
     try:
@@ -189,19 +225,17 @@ def _run_task(task, run, own_journal=False):
         threads, worker_address = worker.state.nthreads, worker.address
     except (ImportError, ValueError):
         pass
-    if own_journal and error is None:
-        os.unlink(journal.path)
     counters = tessera.memory.counters()
-    return {"key": task["key"], "records": records, "error": error,
+    return {"key": task["key"], "records": records, "error": error, "stopped": stopped,
             "worker": worker_address, "pid": os.getpid(),
             "budget_bytes": budget, "budget": budget_text,
-            "rerun": journal.rerun, "seconds": time.monotonic() - started,
+            "rerun": rerun, "seconds": time.monotonic() - started,
             "rss_bytes": _rss(), "peak_rss_bytes": _peak_rss(),
             "tracked_bytes": counters["live_bytes"],
             "peak_tracked_bytes": counters["peak_bytes"],
             # Only one task at a time on the worker tells this task's leak from another's work.
             "leaked_bytes": (max(0, counters["live_bytes"] - live_before)
-                             if threads == 1 else 0)}
+                             if threads == 1 and live_before is not None else 0)}
 
 
 def _filled(task, result):

@@ -39,26 +39,27 @@ code "KilledWorker" and the reason.
 
 The parts: _dask_plan.py (the driver's plan: files, groups, keys), _dask_task.py (a task on its
 worker: budget, tessera.batch, records), _dask_journal.py (exactly once: the journal, outputs
-finished by dead attempts, their temporaries), _dask_array.py (imread and map_pipeline); this
-file drives the run and writes the report.
+finished by dead attempts, their temporaries, a run's stop mark), _dask_report.py (the report,
+JSON or its page), _dask_array.py (imread and map_pipeline); this file drives the run: its
+tasks as they come back, and its wind-down on Ctrl-C.
 """
 
 import collections
 import errno as _errno
-import json
+import logging
 import os
 import time
 import uuid
 
-import tessera
-
 from ._dask_journal import (_journal_path, _output_path, _read_journal, _recovered,
-                            _remove_journal, _remove_temporaries, _written_since)
+                            _remove_journal, _remove_temporaries, _written_since,
+                            driver_identity, remove_stop, request_stop, sweep_stale)
 from ._dask_plan import _File, _key, _plan
+from ._dask_report import build_report, check_report_path, write_report
 from ._dask_task import _failed, _filled, _run_task, task_budget
 from ._dask_array import imread, map_pipeline
 
-__all__ = ["batch", "to_bag", "task_budget", "imread", "map_pipeline"]
+__all__ = ["batch", "to_bag", "task_budget", "imread", "map_pipeline", "Interrupted"]
 
 
 # --- the driver -----------------------------------------------------------------------------------
@@ -149,9 +150,21 @@ def _alone(task, file):
             "key": _key("batch", group, task["output"], task["pipeline"], options)}
 
 
-def _thinned(samples, most=1024):
-    step = -(-len(samples) // most)
-    return samples[::step] if step > 1 else samples
+class Interrupted(KeyboardInterrupt):
+    """td.batch stopped by Ctrl-C (or by a KeyboardInterrupt raised in its thread): no task
+    started after it, the files in flight finished, and `report` is the run's report so far
+    (status "interrupted", written to report= as well). A KeyboardInterrupt, so that code
+    which stops on Ctrl-C stops on it."""
+
+    def __init__(self, report):
+        super().__init__("the batch was interrupted: outputs that exist are complete (run "
+                         "again with resume=True for the rest)")
+        self.report = report
+
+
+# The runs this process drives now: the sweep at a run's start leaves their marks alone.
+_live_runs = set()
+_log = logging.getLogger("tessera.dask")
 
 
 def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per_task="auto",
@@ -159,8 +172,9 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
           **encode_options):
     """Runs a folder (or a file listing paths, or a list of paths) through a pipeline into the
     folder `output` on a Dask cluster, and returns the run's report: a dict with the schema of
-    `tessera batch --report` ("files": one record per input, "totals", "status", ...) and a
-    "dask" section (workers, tasks, budgets, reruns). `report="run.json"` also writes it there.
+    `tessera batch --report` ("kind", "files": one record per input, "totals", "status", ...)
+    and a "dask" section (workers, tasks, budgets, reruns). `report="run.json"` also writes it
+    there (`"run.html"`: the page `tessera report` draws of it).
 
         report = td.batch("photos/", "edges/", "gray | blur 5 | canny 50 150 | rgb",
                           client=client, quality=90)
@@ -175,122 +189,171 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
     a task's files are in (records: every file record so far). Every input ends DONE, FAILED
     (with its reason) or SKIPPED once, whatever workers die; see the module's docstring for how.
 
+    Ctrl-C: no task starts after it, the tasks running stop after their file in flight, whose
+    output is complete (a second Ctrl-C leaves at once), and td.Interrupted (a
+    KeyboardInterrupt) is raised with the report so far (status "interrupted").
+
     From a shell, with the options of `tessera batch`:
         python3 -m tessera.dask IN OUT -p "resize 50%" --scheduler tcp://host:8786
     """
     client = _client_of(client)
-    if report is not None and not isinstance(report, (str, os.PathLike)):
-        raise TypeError(f"report is a path to write the JSON report to, not a "
-                        f"{type(report).__name__}")
+    check_report_path(report)
     threads = _threads_of(client)
     exclude = [os.fspath(report), os.fspath(report) + ".part"] if report is not None else []
     tasks = _plan("batch", input, output, pipeline, memory, files_per_task, resume, format,
                   recursive, encode_options, threads, exclude)
-    from distributed import as_completed
-
+    output_folder = tasks[0]["output"] if tasks else os.path.abspath(output)
+    # What runs over before left here (a driver killed, or left by a second Ctrl-C).
+    sweep_stale(output_folder, _live_runs)
     run = uuid.uuid4().hex  # what tells a rerun of a task in this run from an earlier run's
+    driver = driver_identity()
     started = time.monotonic()
     shares = _core_shares(client)
+    t0 = time.time()  # the start on the wall clock, which the workers' clocks share
     for task in tasks:
-        task["cores"] = shares  # not in the key: the same work whatever the cluster's shape
+        # Not in the key: the same work whatever the cluster's shape, the driver or the time.
+        task["cores"], task["driver"], task["t0"] = shares, driver, t0
     by_key = {task["key"]: task for task in tasks}
-    futures = client.map(_run_task, tasks, run=run, key=list(by_key))
-    pending = as_completed(futures)
-    del futures  # only as_completed holds them: each is released once taken
-    files, timeline, results = [], [], []
-    status = "complete"
+    total = sum(len(task["files"]) for task in tasks)
+    state = _RunState(run, by_key, total, started, progress)
+    _live_runs.add(run)
+    interrupt = None
     try:
-        for future in pending:
-            task = by_key[future.key]
-            try:
-                # (A result lost with its worker between the yield and here is computed again,
-                # and waited for.)
-                result = future.result()
-            except Exception as failure:  # KilledWorker, or the task's own failure
-                records, again = _lost(task, run, failure, alone=len(task["files"]) == 1)
-                for retry in again:  # each file that was not finished, in a task of its own
-                    by_key[retry["key"]] = retry
-                    pending.add(client.submit(_run_task, retry, run=run, key=retry["key"]))
-            else:
-                records = _filled(task, result)
-                results.append(result)
-                if (result["error"] or {}).get("errno") == _errno.ENOSPC:
-                    status = "output_full"  # every other file would fail the same way
-            future.release()
-            _remove_journal(task["output"], task["key"])
-            files += records
-            if progress is not None:
-                progress(files, sum(len(t["files"]) for t in tasks), time.monotonic() - started)
-            if results and results[-1]["key"] == task["key"]:
-                timeline.append({"seconds": time.monotonic() - started,
-                                 "files_finished": len(files),
-                                 "tracked_bytes": results[-1]["tracked_bytes"],
-                                 "rss_bytes": results[-1]["rss_bytes"]})
-            if status == "output_full":
-                client.cancel(list(pending.futures))
-                for left in pending.futures:
-                    _remove_journal(task["output"], left.key)
-                break
-    except BaseException:
-        client.cancel(list(pending.futures))  # Ctrl-C: no more tasks start
-        raise
-    summary = _report(input, output, pipeline, memory, files_per_task, resume, format,
-                      recursive, encode_options, client, threads, tasks, files, results,
-                      timeline, status, time.monotonic() - started)
+        try:
+            state.run(client)
+        except KeyboardInterrupt as caught:
+            interrupt = caught
+            state.wind_down(client, output_folder, driver)
+    finally:
+        _live_runs.discard(run)
+    status = "interrupted" if interrupt is not None else state.status
+    summary = build_report(input, output, pipeline, memory, files_per_task, resume, format,
+                           recursive, encode_options, client, threads, tasks, state.files,
+                           state.results, state.timeline, status, time.monotonic() - started)
     if report is not None:
-        part = os.fspath(report) + ".part"
-        with open(part, "w", encoding="utf-8") as out:
-            json.dump(summary, out, indent=1)
-        os.replace(part, report)
+        write_report(report, summary)
+    if interrupt is not None:
+        raise Interrupted(summary) from interrupt
     return summary
 
 
-def _report(input, output, pipeline, memory, files_per_task, resume, format, recursive,
-            encode_options, client, threads, tasks, files, results, timeline, status, seconds):
-    arguments = ", ".join([repr(os.fspath(input)) if not isinstance(input, (list, tuple))
-                           else f"[{len(input)} paths]", repr(os.fspath(output)), repr(pipeline)]
-                          + [f"{k}={v!r}" for k, v in
-                             [("memory", memory), ("files_per_task", files_per_task),
-                              ("resume", resume), ("format", format),
-                              ("recursive", recursive), *encode_options.items()]])
-    counts = collections.Counter(record["status"] for record in files)
-    budgets = {}
-    for result in results:
-        budgets.setdefault(result["worker"], result["budget"])
-    settings = {"input": os.fspath(input) if not isinstance(input, (list, tuple)) else
-                [os.fspath(p) for p in input],
-                "output": os.fspath(output), "pipeline": pipeline or "", "jobs": threads,
-                # A cap for all files together, as `--memory`: there is none; each task has
-                # its own budget (memory, and "dask"."budgets").
-                "memory_bytes": 0, "memory": memory, "format": format or "the input's",
-                "resume": resume, "shard": "1/1", "recursive": recursive, "fail_on": "error",
-                "shrink_on_load": True, "apply_orientation": True, **encode_options}
-    return {
-        "tessera": {"version": tessera.__version__},
-        "command": f"tessera.dask.batch({arguments})",
-        "settings": settings,
-        "files": files,
-        "status": status,
-        "warnings": [],
-        "totals": {"done": counts["DONE"], "failed": counts["FAILED"],
-                   "skipped": counts["SKIPPED"], "seconds": seconds,
-                   "input_bytes": sum(r["input_bytes"] for r in files if r["status"] == "DONE"),
-                   "output_bytes": sum(r["output_bytes"] for r in files),
-                   # The largest of the workers' (each a process of its own).
-                   "peak_rss_bytes": max((r["peak_rss_bytes"] for r in results), default=0),
-                   "peak_tracked_bytes": max((r["peak_tracked_bytes"] for r in results),
-                                             default=0),
-                   "leaked_bytes": sum(r["leaked_bytes"] for r in results)},
-        "memory_timeline": _thinned(timeline),
-        "dask": {"scheduler": client.scheduler.address, "threads": threads,
-                 "tasks": len(tasks), "files_per_task": files_per_task,
-                 "workers": sorted({r["worker"] for r in results if r["worker"]}),
-                 "budgets": budgets,
-                 "reruns": sum(1 for r in results if r["rerun"]),
-                 "lost_tasks": sum(1 for r in files
-                                   if (r.get("error") or {}).get("code") == "KilledWorker")},
-    }
+class _RunState:
+    """A run's tasks as they come back: the file records, the tasks' results, the timeline."""
 
+    def __init__(self, run, by_key, total, started, progress):
+        self.run_id, self.by_key, self.total = run, by_key, total
+        self.started, self.progress = started, progress
+        self.files, self.results, self.timeline = [], [], []
+        self.finished = set()  # keys of the tasks whose records are in
+        self.status = "complete"
+        self.pending = None
+
+    def run(self, client):
+        from distributed import as_completed
+        futures = client.map(_run_task, list(self.by_key.values()), run=self.run_id,
+                             key=list(self.by_key))
+        self.pending = as_completed(futures)
+        del futures  # only as_completed holds them: each is released once taken
+        for future in self.pending:
+            self._take(client, future)
+            if self.status == "output_full":
+                client.cancel(list(self.pending.futures))
+                for left in self.pending.futures:
+                    _remove_journal(self.by_key[left.key]["output"], left.key)
+                break
+
+    def _take(self, client, future, retry=True):
+        task = self.by_key[future.key]
+        try:
+            # (A result lost with its worker between the yield and here is computed again,
+            # and waited for.)
+            result = future.result()
+        except Exception as failure:  # KilledWorker, or the task's own failure
+            records, again = _lost(task, self.run_id, failure,
+                                   alone=len(task["files"]) == 1 and retry)
+            for extra in again if retry else ():  # each file not finished, in a task of its own
+                self.by_key[extra["key"]] = extra
+                self.pending.add(client.submit(_run_task, extra, run=self.run_id,
+                                               key=extra["key"]))
+        else:
+            records = _filled(task, result)
+            self.results.append(result)
+            if (result["error"] or {}).get("errno") == _errno.ENOSPC:
+                self.status = "output_full"  # every other file would fail the same way
+            self.timeline.append({"seconds": time.monotonic() - self.started,
+                                  "files_finished": len(self.files) + len(records),
+                                  "files_processed": self._processed(records),
+                                  "files_done": self._done(records),
+                                  "tracked_bytes": result["tracked_bytes"],
+                                  "rss_bytes": result["rss_bytes"], "in_flight": []})
+        future.release()
+        _remove_journal(task["output"], task["key"])
+        self._add(task["key"], records)
+
+    def _processed(self, records):
+        return sum(r["status"] != "SKIPPED" for r in self.files + records)
+
+    def _done(self, records):
+        return sum(r["status"] == "DONE" for r in self.files + records)
+
+    def _add(self, key, records):
+        self.finished.add(key)
+        self.files += records
+        if self.progress is not None and records:
+            self.progress(self.files, self.total, time.monotonic() - self.started)
+
+    def wind_down(self, client, output, driver):
+        """After Ctrl-C: no task starts (those queued are cancelled, those begun see the stop
+        mark after their file in flight), the running ones are waited for unless Ctrl-C comes
+        again, and the records of every task that did not return are read from its journal."""
+        request_stop(output, self.run_id, driver)
+        left_at_once = False
+        if self.pending is not None:
+            try:
+                processing = set()
+                for keys in client.processing().values():
+                    processing.update(keys)
+                taken = list(self.pending.futures)
+                queued = [f for f in taken if f.key not in processing]
+                running = len(taken) - len(queued)
+                client.cancel(queued)
+                if running:
+                    _log.warning("interrupted: no task starts from now; waiting for the %d "
+                                 "task(s) running to finish their file in flight (Ctrl-C "
+                                 "again to leave at once)", running)
+                for future in self.pending:
+                    if future.cancelled():
+                        continue
+                    self._take(client, future, retry=False)
+            except KeyboardInterrupt:
+                left_at_once = True
+                client.cancel(list(self.pending.futures))
+        for key, task in self.by_key.items():
+            if key in self.finished:
+                continue
+            records = _journaled(task, self.run_id)
+            _remove_journal(task["output"], key)
+            self._add(key, records)
+        if not left_at_once:
+            # Left otherwise, so that tasks still running stop after their file (the next
+            # run in this folder removes it).
+            remove_stop(output, self.run_id)
+
+
+def _journaled(task, run):
+    """The records of a task that did not return, from its journal in this run: the files it
+    finished, and those whose output it wrote after its journal began."""
+    journal_run, started_ns, journaled = _read_journal(_journal_path(task["output"],
+                                                                     task["key"]))
+    if journal_run != run:
+        return []  # never began
+    records = []
+    for name, shown_input, _ in task["files"]:
+        if name in journaled:
+            records.append(journaled[name])
+        elif _written_since(_output_path(task["output"], name, task["format"]), started_ns):
+            records.append(_recovered(task, name, shown_input))
+    return records
 
 def _bag_partition(task):
     """A bag's partition: one task's records. The task's journal is its own (run = its key)

@@ -321,3 +321,159 @@ def test_the_command_line_entry_point(client, photos, tmp_path):
                                   "--scheduler", client.scheduler.address],
                                  env=environment, capture_output=True, text=True, timeout=120)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+
+
+def _entry_point(arguments, **popen):
+    import subprocess
+    import sys
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(tessera.__file__))] + sys.path))
+    return subprocess.Popen([sys.executable, "-m", "tessera.dask", *map(str, arguments)],
+                            env=environment, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def _outputs(folder):
+    return sorted(n for n in os.listdir(folder) if not n.startswith(".")) \
+        if os.path.isdir(folder) else []
+
+
+def _interrupt_once_outputs_exist(process, folder, signal_number, count=4):
+    """Sends the signal once `count` outputs are in (not after a time: the machine is busy),
+    and returns the command's exit status and stderr."""
+    while len(_outputs(folder)) < count and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=300)
+    return process.returncode, stderr
+
+
+def _stale_journal(folder, name, host, pid):
+    import json
+    import socket
+    with open(folder / f".tessera-dask-{name}.journal", "w") as journal:
+        journal.write(json.dumps({"run": name, "driver": {"host": host or socket.gethostname(),
+                                                          "pid": pid, "started": None}}) + "\n")
+
+
+def test_ctrl_c_and_sigterm_wind_the_run_down_and_leave_nothing_behind(client, many, tmp_path):
+    """python3 -m tessera.dask stopped by SIGINT (the terminal's Ctrl-C) and by SIGTERM: no
+    task starts after it, the tasks running finish their file in flight and nothing more,
+    exit 130 / 143, the report (its page with --report x.html) says "interrupted" and lists
+    every output that exists, once, and no journal, stop mark or temporary is left. A later
+    run removes what a driver that is gone left (its journals), and --resume does the rest:
+    the outputs then equal an uninterrupted run's."""
+    import json
+    import subprocess
+    import sys
+    out = tmp_path / "out"
+    out.mkdir()
+    # What a killed driver leaves: its journal. Gone (a process that ended), and another
+    # host's, which nothing here can tell is over: that one stays.
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    _stale_journal(out, "gone", None, int(ended.stdout))
+    _stale_journal(out, "elsewhere", "another-host.example", 1)
+    pipeline = "median 5 | blur 9"  # streamed in bands: within the 300 MiB workers' budget
+    common = [many, out, "-p", pipeline, "--files-per-task", "2", "--scheduler",
+              client.scheduler.address, "--quiet"]
+
+    # Ctrl-C, with the report as a page.
+    first = _entry_point(common + ["--report", tmp_path / "first.html"],
+                         stdout=subprocess.DEVNULL)
+    status, stderr = _interrupt_once_outputs_exist(first, out, signal.SIGINT)
+    assert status == 130, stderr
+    assert "interrupted: " in stderr and "Traceback" not in stderr, stderr
+    page = (tmp_path / "first.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "interrupted" in page
+    after_first = _outputs(out)
+    assert 4 <= len(after_first) < 40
+    hidden = sorted(n for n in os.listdir(out) if n.startswith("."))
+    assert hidden == [".tessera-dask-elsewhere.journal"], hidden  # the gone driver's swept
+    time.sleep(1.0)
+    assert _outputs(out) == after_first, "a worker went on writing after the command ended"
+
+    # SIGTERM, with the JSON report: the files of this run and the earlier one's, once each.
+    second = _entry_point(common + ["--resume", "--report", tmp_path / "second.json"],
+                          stdout=subprocess.DEVNULL)
+    status, stderr = _interrupt_once_outputs_exist(second, out, signal.SIGTERM,
+                                                   count=len(after_first) + 4)
+    assert status == 143, stderr
+    report = json.loads((tmp_path / "second.json").read_text())
+    assert report["kind"] == "batch" and report["status"] == "interrupted"
+    assert report["totals"]["inputs"] == 40
+    records = by_input(report)
+    skipped = {n for n, r in records.items() if r["status"] == "SKIPPED"}
+    done = {n for n, r in records.items() if r["status"] == "DONE"}
+    assert skipped == set(after_first)
+    assert skipped | done == set(_outputs(out)), "an output not in the report, or missing"
+    assert sorted(n for n in os.listdir(out) if n.startswith(".")) == [
+        ".tessera-dask-elsewhere.journal"]
+
+    # The rest, resumed: every output equal to an uninterrupted run's.
+    last = _entry_point(common + ["--resume"], stdout=subprocess.DEVNULL)
+    _, stderr = last.communicate(timeout=600)
+    assert last.returncode == 0, stderr
+    (out / ".tessera-dask-elsewhere.journal").unlink()
+    _, expected = reference(many, tmp_path / "reference", pipeline)
+    assert digests(out) == expected
+
+
+def test_interrupted_td_batch_raises_with_the_report_so_far(client, many, tmp_path):
+    """td.batch in Python code: a KeyboardInterrupt in its thread (Ctrl-C) ends it with
+    td.Interrupted, a KeyboardInterrupt holding the report so far, also written to report=."""
+    import _thread
+    import json
+    out = tmp_path / "out"
+
+    def interrupt_when_outputs_exist():
+        while len(_outputs(out)) < 2:
+            time.sleep(0.02)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_when_outputs_exist, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        td.batch(many, out, "median 5 | blur 9", client=client, files_per_task=2,
+                 report=tmp_path / "run.json")
+    assert isinstance(caught.value, td.Interrupted)
+    report = caught.value.report
+    assert report["status"] == "interrupted" and report["totals"]["inputs"] == 40
+    assert json.loads((tmp_path / "run.json").read_text())["status"] == "interrupted"
+    done = {os.path.basename(r["output"]) for r in report["files"] if r["status"] == "DONE"}
+    assert done == set(_outputs(out)) and len(done) >= 2
+    assert not [n for n in os.listdir(out) if n.startswith(".")]
+
+
+def test_the_report_has_tessera_batch_s_schema(client, photos, tmp_path):
+    """The report's fields are those of `tessera batch --report` on the same folder (kind,
+    settings with every encode option, totals with inputs, each file's stage seconds and when
+    it ran), plus the "dask" section; a report path that is neither .json nor .html is refused
+    before any file."""
+    import json
+    import subprocess
+    cli = os.environ.get("TESSERA_CLI")
+    if not cli:
+        pytest.skip("TESSERA_CLI is not set (ctest sets it)")
+    subprocess.run([cli, "batch", photos, tmp_path / "cli", "-p", "resize 50%", "--report",
+                    tmp_path / "cli.json", "-q", "80"], check=True, capture_output=True)
+    expected = json.loads((tmp_path / "cli.json").read_text())
+    td.batch(photos, tmp_path / "dask", "resize 50%", client=client, quality=80,
+             report=tmp_path / "dask.json")
+    report = json.loads((tmp_path / "dask.json").read_text())
+    # leaked_sites name the CLI's own allocations; the workers' stay in their processes.
+    assert set(expected) - {"leaked_sites"} <= set(report)
+    assert report["kind"] == expected["kind"] == "batch"
+    assert set(expected["settings"]) <= set(report["settings"])
+    assert report["settings"]["quality"] == expected["settings"]["quality"] == 80
+    assert set(report["totals"]) == set(expected["totals"])
+    assert report["totals"]["inputs"] == expected["totals"]["inputs"]
+    done = [r for r in expected["files"] if r["status"] == "DONE"]
+    done_here = [r for r in report["files"] if r["status"] == "DONE"]
+    assert len(done_here) == len(done)
+    for record in done_here:
+        assert set(done[0]) <= set(record), set(done[0]) - set(record)
+        assert record["started_seconds"] <= record["finished_seconds"]
+    assert set(expected["memory_timeline"][0]) <= set(report["memory_timeline"][0])
+    with pytest.raises(tessera.InvalidArgument, match=r"\.json or \.html"):
+        td.batch(photos, tmp_path / "never", "resize 50%", client=client,
+                 report=tmp_path / "run.txt")
+    assert not (tmp_path / "never").exists()
