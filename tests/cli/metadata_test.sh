@@ -19,12 +19,17 @@ command -v exiftool >/dev/null || { echo "exiftool is missing (libimage-exiftool
 
 # One tag as exiftool prints it (-n: numbers as numbers), empty if absent.
 tag() { exiftool -s3 -n "-$2" "$1" 2>/dev/null; }
+# As exiftool shows it to a person (1/125, 2.8): a TIFF holds EXIF's rationals as libtiff's
+# floats, within a float's precision (0.00800000038).
+shown() { exiftool -s3 "-$2" "$1" 2>/dev/null; }
 
 # A real photo of the corpora (libvips' rotation set: EXIF orientation 6, an sRGB profile, XMP
 # from Photoshop in 1.jpg) given camera tags by exiftool, so every kind is there to carry.
 exiftool -q -o "$work/tagged.jpg" -tagsFromFile "$rotation/1.jpg" -all:all \
   -Make="Tessera Camera Co." -Model="TC-1" -DateTimeOriginal="2024:05:06 07:08:09" \
   -XMP-dc:Title="A title" -IPTC:Keywords="alpha" -IPTC:Keywords="beta" -Orientation#=6 \
+  -ExposureTime=0.008 -FNumber=2.8 -ISO=200 -GPSLatitude=48.8583 -GPSLatitudeRef=N \
+  -GPSLongitude=2.2945 -GPSLongitudeRef=E \
   -XResolution=300 -YResolution=300 -ResolutionUnit=inches "$rotation/6.jpg" ||
   { echo "exiftool could not make the tagged input"; exit 1; }
 input=$work/tagged.jpg
@@ -73,17 +78,20 @@ for ext in jpg png webp tif avif; do
     [[ $(tag "$out" "$name") == "$(tag "$input" "$name")" ]] ||
       fail ".$ext: $name '$(tag "$out" "$name")', not '$(tag "$input" "$name")'"
   done
-  # TIFF: EXIF's own directory (DateTimeOriginal) is not written yet (README, "Metadata").
+  # EXIF's own directory and the GPS one (in a TIFF: directories its image directory points to).
+  for name in DateTimeOriginal ExposureTime FNumber ISO GPSLatitude GPSLongitude; do
+    [[ $(shown "$out" "$name") == "$(shown "$input" "$name")" ]] ||
+      fail ".$ext: $name '$(shown "$out" "$name")', not '$(shown "$input" "$name")'"
+  done
+  # Upright now: the EXIF says so (a TIFF in its own Orientation tag), and its pixel dimensions
+  # are the upright size.
   if [[ $ext != tif ]]; then
-    [[ $(tag "$out" DateTimeOriginal) == "2024:05:06 07:08:09" ]] ||
-      fail ".$ext: DateTimeOriginal '$(tag "$out" DateTimeOriginal)'"
-    # Upright now: the EXIF says so, and its pixel dimensions are the upright size.
     [[ $(tag "$out" EXIF:Orientation) == 1 ]] || fail ".$ext: Orientation '$(tag "$out" EXIF:Orientation)', not 1"
-    [[ $(tag "$out" ExifImageWidth)x$(tag "$out" ExifImageHeight) == "${stored_h}x${stored_w}" ]] ||
-      fail ".$ext: EXIF dimensions $(tag "$out" ExifImageWidth)x$(tag "$out" ExifImageHeight), not ${stored_h}x${stored_w}"
   else
     [[ $(tag "$out" Orientation) == 1 ]] || fail ".tif: Orientation '$(tag "$out" Orientation)', not 1"
   fi
+  [[ $(tag "$out" ExifImageWidth)x$(tag "$out" ExifImageHeight) == "${stored_h}x${stored_w}" ]] ||
+    fail ".$ext: EXIF dimensions $(tag "$out" ExifImageWidth)x$(tag "$out" ExifImageHeight), not ${stored_h}x${stored_w}"
   [[ $(tag "$out" ImageWidth)x$(tag "$out" ImageHeight) == "${stored_h}x${stored_w}" ]] ||
     fail ".$ext: the image is $(tag "$out" ImageWidth)x$(tag "$out" ImageHeight), not upright ${stored_h}x${stored_w}"
   # IPTC where the format has a place for it.
@@ -100,6 +108,33 @@ for ext in jpg png webp tif avif; do
   python3 -c "import sys; sys.exit(0 if float('$difference') < 6 else 1)" ||
     fail ".$ext: the pixels differ from the stored ones turned upright by $difference on average"
 done
+
+# A TIFF's EXIF read back (its image directory's tags, its EXIF and GPS directories) into the
+# formats that carry an EXIF blob, and into a TIFF again.
+for ext in jpg png webp avif tif; do
+  "$tessera" convert "$work/out.tif" "$work/from-tiff.$ext" 2>/dev/null ||
+    { fail "the TIFF converts to .$ext"; continue; }
+  for name in Make Model DateTimeOriginal ExposureTime FNumber ISO GPSLatitude GPSLongitude; do
+    [[ $(shown "$work/from-tiff.$ext" "$name") == "$(shown "$input" "$name")" ]] ||
+      fail "TIFF to .$ext: $name '$(shown "$work/from-tiff.$ext" "$name")', not '$(shown "$input" "$name")'"
+  done
+done
+# A TIFF whose EXIF directory offset points at nothing readable: converted, without EXIF's own tags.
+python3 - "$work/out.tif" "$work/bad-exif.tif" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+order = "<" if data[:2] == b"II" else ">"
+ifd = struct.unpack_from(order + "I", data, 4)[0]
+count = struct.unpack_from(order + "H", data, ifd)[0]
+for i in range(count):
+    entry = ifd + 2 + 12 * i
+    if struct.unpack_from(order + "H", data, entry)[0] == 34665:  # ExifIFD
+        struct.pack_into(order + "I", data, entry + 8, len(data) + 4096)
+open(sys.argv[2], "wb").write(data)
+PY
+"$tessera" convert "$work/bad-exif.tif" "$work/bad-exif.jpg" >"$work/bad-exif.out" 2>&1 ||
+  fail "a TIFF with a broken EXIF offset: $(cat "$work/bad-exif.out")"
+[[ $(tag "$work/bad-exif.jpg" Make) == "Tessera Camera Co." ]] || fail "a broken EXIF offset lost IFD0's Make"
 
 # --no-rotate: pixels and Orientation as stored.
 "$tessera" convert --no-rotate "$input" "$work/stored.png" 2>/dev/null || fail "--no-rotate converts"

@@ -12,6 +12,7 @@
 
 #include "codecs/limits.h"
 #include "codecs/tiff/tiff_codec.h"
+#include "codecs/tiff/tiff_exif.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"
 #include "tessera/budget.h"
@@ -82,10 +83,14 @@ std::optional<PixelFormat> native_format(const Layout& layout) {
   return std::nullopt;
 }
 
-// XMP (tag 700), Photoshop resources with IPTC (34377) and the resolution. The EXIF directory
-// is not read back into a blob (README, "Metadata").
-Metadata tiff_metadata(TIFF* tiff) {
+// XMP (tag 700), Photoshop resources with IPTC (34377), the resolution, and EXIF from the image
+// directory's tags and its EXIF and GPS directories (tiff_exif.h).
+Metadata tiff_metadata(TIFF* tiff, const TiffHandle& handle) {
   Metadata metadata;
+  if (!read_tiff_exif(tiff, metadata.exif)) {
+    throw handle.error(ErrorCode::CorruptData,
+                       "cannot return to the image's directory after reading its EXIF", "decode");
+  }
   const auto blob = [tiff](ttag_t tag) {
     std::uint32_t length = 0;
     void* data = nullptr;
@@ -122,7 +127,7 @@ class TiffDecoder final : public Decoder {
         native_(native),
         budget_(budget) {
     icc_profile_ = std::move(icc_profile);
-    metadata_ = tiff_metadata(tiff_->get());
+    metadata_ = tiff_metadata(tiff_->get(), *tiff_);
   }
 
  private:

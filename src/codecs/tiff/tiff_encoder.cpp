@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "codecs/file_io.h"
-#include "codecs/metadata/exif_edit.h"
 #include "codecs/tiff/tiff_codec.h"
+#include "codecs/tiff/tiff_exif.h"
 #include "codecs/tiff/tiff_handle.h"
 #include "core/fault_injection.h"
 #include "tessera/error.h"
@@ -34,10 +34,9 @@ std::uint16_t compression_tag(TiffCompression compression) {
 }
 
 // XMP (tag 700), Photoshop resources with IPTC (34377) and the resolution in inches, in the
-// image's own directory. EXIF's IFD0 text tags (Make, Model, DateTime, ...) are TIFF tags too:
-// written from the blob. EXIF's own directory (DateTimeOriginal, exposure, ...) is not written
-// to TIFF yet (README, "Metadata").
-void write_metadata(TIFF* tiff, const Metadata& metadata) {
+// image's own directory, with EXIF's image tags (Make, Model, DateTime, ...) and the pointers to
+// the EXIF and GPS directories written before it (tiff_exif.h).
+void write_metadata(TIFF* tiff, const Metadata& metadata, const TiffExifDirectories& exif) {
   if (!metadata.xmp.empty()) {
     TIFFSetField(tiff, TIFFTAG_XMLPACKET, static_cast<std::uint32_t>(metadata.xmp.size()),
                  metadata.xmp.data());
@@ -46,22 +45,9 @@ void write_metadata(TIFF* tiff, const Metadata& metadata) {
     TIFFSetField(tiff, TIFFTAG_PHOTOSHOP, static_cast<std::uint32_t>(metadata.iptc.size()),
                  metadata.iptc.data());
   }
-  for (const ExifText& text : exif_ifd0_texts(metadata.exif)) {
-    switch (text.tag) {
-      case TIFFTAG_IMAGEDESCRIPTION:
-      case TIFFTAG_MAKE:
-      case TIFFTAG_MODEL:
-      case TIFFTAG_SOFTWARE:
-      case TIFFTAG_DATETIME:
-      case TIFFTAG_ARTIST:
-      case TIFFTAG_HOSTCOMPUTER:
-      case TIFFTAG_COPYRIGHT:
-        TIFFSetField(tiff, text.tag, text.text.c_str());
-        break;
-      default:
-        break;
-    }
-  }
+  set_tiff_image_exif_tags(tiff, metadata.exif);
+  if (exif.exif != 0) TIFFSetField(tiff, TIFFTAG_EXIFIFD, exif.exif);
+  if (exif.gps != 0) TIFFSetField(tiff, TIFFTAG_GPSIFD, exif.gps);
   if (metadata.dpi_x > 0 && metadata.dpi_y > 0) {
     TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
     TIFFSetField(tiff, TIFFTAG_XRESOLUTION, static_cast<float>(metadata.dpi_x));
@@ -90,6 +76,9 @@ class TiffEncoder final : public Encoder {
     }
     tiff_ = std::make_unique<TiffHandle>(file_.stream(), path, "w", std::size_t{256} << 20);
     TIFF* tiff = tiff_->get();
+    // First, while the image directory is still empty: libtiff writes a custom directory from
+    // the current one (the file is still written once, front to back).
+    const TiffExifDirectories exif = write_tiff_exif(tiff, options.metadata.exif);
     const bool colour = format.channels() >= 3;
     const bool jpeg = options.tiff_compression == TiffCompression::Jpeg;
     TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(width));
@@ -123,7 +112,7 @@ class TiffEncoder final : public Encoder {
       TIFFSetField(tiff, TIFFTAG_ICCPROFILE, static_cast<std::uint32_t>(options.icc_profile.size()),
                    options.icc_profile.data());
     }
-    write_metadata(tiff, options.metadata);
+    write_metadata(tiff, options.metadata, exif);
     if (tiled_) {
       TIFFSetField(tiff, TIFFTAG_TILEWIDTH, kTileSize);
       TIFFSetField(tiff, TIFFTAG_TILELENGTH, kTileSize);
