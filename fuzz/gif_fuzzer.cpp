@@ -4,6 +4,6 @@
 #include "decode_fuzzer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size >= 6 && std::memcmp(data, "GIF8", 4) == 0) tessera::fuzz::decode_all(data, size);
+  if (size >= 6 && std::memcmp(data, "GIF8", 4) == 0) tessera::fuzz::decode_all(data, size, true);
   return 0;
 }

@@ -132,10 +132,27 @@ struct ImageInfo {
   int orientation = 1;       // EXIF orientation, 1..8 (1: as stored)
   bool has_icc_profile = false;
   bool progressive = false;  // progressive JPEG or interlaced PNG
-  bool animated = false;     // an animated WebP or GIF: only the first frame is decoded
-  // The frames in the file, where DecodeOptions::count_frames asked for them and the format
-  // can count them without decoding (GIF); 0: not counted.
+  bool animated = false;     // an animated WebP or GIF (DecodeOptions::page picks the frame)
+  // The frames in the file, where the format can count them without decoding: a WebP's from
+  // its container always, a GIF's when DecodeOptions::count_frames or a page asked for them (a
+  // walk over the file); 0: not counted.
   int frames = 0;
+  // Which page (TIFF directory, HEIF top-level image) or frame (GIF, animated WebP) the size,
+  // format and decoder are of, 0-based: DecodeOptions::page, or the default one (0; a HEIF's
+  // primary image, whichever page it is).
+  int page = 0;
+  // The pages of a TIFF (its directories) or a HEIF (its top-level images), in file order; 0:
+  // not counted. A HEIF's are always counted; a TIFF's when count_frames asks (a walk over its
+  // directories). GIF and WebP count frames instead.
+  int pages = 0;
+  // Each page's stored size, in the same order, where `pages` was counted (the first 10000 of
+  // a TIFF's): what `tessera info` lists.
+  struct PageSize {
+    int width = 0;
+    int height = 0;
+    bool operator==(const PageSize&) const = default;
+  };
+  std::vector<PageSize> page_sizes;
   // A finer name than to_string(format) where the file says it ("avif", "heic"); empty if none.
   std::string format_name;
 
@@ -170,12 +187,22 @@ struct DecodeOptions {
   // whatever the policy.
   FailOn fail_on = FailOn::Error;
   // Count an animation's frames into ImageInfo::frames (GIF: a walk over the whole file, so
-  // only `tessera info` asks; a GIF is then marked animated only when it has several frames).
+  // only `tessera info` asks; a GIF is then marked animated only when it has several frames),
+  // and a TIFF's pages with their sizes into ImageInfo::pages and page_sizes.
   bool count_frames = false;
   // Whether the decoder prints each warning on stderr as it comes ("tessera: warning: PATH:
   // ..."); Decoder::warnings() keeps them either way. A caller that passes them on its own way
   // (the Python module, as Python warnings) turns it off.
   bool print_warnings = true;
+  // Which image of a file that holds several to decode, 0-based as libvips' `page`: a TIFF's
+  // directory, a HEIF's top-level image (in file order; nullopt is the primary image, usually
+  // page 0), a GIF's or animated WebP's frame, composited on the canvas as a viewer shows it
+  // (GIF: disposal, transparency and offsets applied; WebP: libwebp's WebPAnimDecoder). Formats
+  // of one image (JPEG, PNG, BMP, Netpbm, a still WebP) have page 0 only. A page past the last
+  // or below 0 is Error(InvalidArgument) "file has 3 pages (0..2); asked for page 5". Cost: a
+  // TIFF page is found through the directories before it, a GIF frame decodes the frames before
+  // it (holding only the canvas), a WebP frame those since the last key frame.
+  std::optional<int> page;
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder

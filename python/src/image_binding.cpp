@@ -8,6 +8,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 
@@ -508,11 +509,12 @@ void bind_image(nb::module_& module) {
   module.def(
       "read",
       [](const std::filesystem::path& path, bool orientation, nb::handle max_pixels,
-         const std::string& fail_on) {
+         const std::string& fail_on, std::optional<int> page) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
                                     .fail_on = fail_on_of(fail_on),
-                                    .print_warnings = false};
+                                    .print_warnings = false,
+                                    .page = page};
         Image image;
         std::vector<std::string> warnings;
         {
@@ -526,17 +528,22 @@ void bind_image(nb::module_& module) {
       },
       nb::arg("path"), nb::kw_only(), nb::arg("orientation") = true,
       nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error",
+      nb::arg("page") = nb::none(),
       "Decodes a file (the format from its first bytes), upright unless orientation=False. "
       "max_pixels: the largest image accepted (None: the default limit; 0: none); fail_on: "
-      "\"error\" refuses a damaged file, \"none\" accepts what can be decoded.");
+      "\"error\" refuses a damaged file, \"none\" accepts what can be decoded; page: which "
+      "image of a file holding several, from 0 (a TIFF's page, a HEIF's top-level image, a "
+      "GIF's or animated WebP's frame composited as a viewer shows it; None: the first, a "
+      "HEIF's primary), InvalidArgument past the last.");
   module.def(
       "read_region",
       [](const std::filesystem::path& path, int x, int y, int width, int height, bool orientation,
-         nb::handle max_pixels, const std::string& fail_on) {
+         nb::handle max_pixels, const std::string& fail_on, std::optional<int> page) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
                                     .fail_on = fail_on_of(fail_on),
-                                    .print_warnings = false};
+                                    .print_warnings = false,
+                                    .page = page};
         Image image;
         {
           const PixelCall call;
@@ -546,18 +553,21 @@ void bind_image(nb::module_& module) {
       },
       nb::arg("path"), nb::arg("x"), nb::arg("y"), nb::arg("width"), nb::arg("height"),
       nb::kw_only(), nb::arg("orientation") = true, nb::arg("max_pixels").none() = nb::none(),
-      nb::arg("fail_on") = "error",
-      "A width x height rectangle at (x, y) of an image file, upright unless orientation=False, "
+      nb::arg("fail_on") = "error", nb::arg("page") = nb::none(),
+      "A width x height rectangle at (x, y) of an image file (of its page `page`), upright "
+      "unless orientation=False, "
       "decoding no more of the file than its format allows: a tiled TIFF reads only the tiles "
       "the rectangle touches, other formats the rows down to its last (a band at a time). The "
       "same keywords as read().");
   module.def(
       "decode",
-      [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on) {
+      [](nb::handle data, bool orientation, nb::handle max_pixels, const std::string& fail_on,
+         std::optional<int> page) {
         const DecodeOptions options{.limits = limits_of(max_pixels),
                                     .apply_orientation = orientation,
                                     .fail_on = fail_on_of(fail_on),
-                                    .print_warnings = false};
+                                    .print_warnings = false,
+                                    .page = page};
         Py_buffer buffer{};
         if (PyObject_GetBuffer(data.ptr(), &buffer, PyBUF_SIMPLE) != 0) {
           PyErr_Clear();
@@ -580,6 +590,7 @@ void bind_image(nb::module_& module) {
       },
       nb::arg("data"), nb::kw_only(), nb::arg("orientation") = true,
       nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error",
+      nb::arg("page") = nb::none(),
       "Decodes an image file held in memory (an HTTP body, a blob): bytes, bytearray or "
       "memoryview; the format from its first bytes; the same keywords as read().");
   module.def(

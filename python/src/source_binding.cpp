@@ -30,9 +30,15 @@ namespace {
 
 class Source {
  public:
-  Source(const std::filesystem::path& path, std::optional<std::uint64_t> max_pixels) : path_(path) {
+  Source(const std::filesystem::path& path, std::optional<std::uint64_t> max_pixels,
+         std::optional<int> page)
+      : path_(path) {
     // 0 lifts the limit, as read()'s max_pixels=0 and the error message say.
     if (max_pixels) options_.limits.max_pixels = *max_pixels == 0 ? UINT64_MAX : *max_pixels;
+    options_.page = page;
+    // The pages' count and sizes are cheap for HEIF, a directory walk for TIFF, a record walk
+    // for GIF: what `pages` reports.
+    options_.count_frames = true;
     const PixelCall call;
     decoder_ = open_decoder(path, options_);
   }
@@ -113,8 +119,21 @@ void bind_source(nb::module_& module) {
   nb::class_<Source>(module, "Source",
                      "A file opened by tessera.open(): its headers now, its pixels on read() "
                      "or band by band with bands(rows).")
-      .def(nb::init<const std::filesystem::path&, std::optional<std::uint64_t>>(), nb::arg("path"),
-           nb::kw_only(), nb::arg("max_pixels") = nb::none())
+      .def(nb::init<const std::filesystem::path&, std::optional<std::uint64_t>,
+                    std::optional<int>>(),
+           nb::arg("path"), nb::kw_only(), nb::arg("max_pixels") = nb::none(),
+           nb::arg("page") = nb::none())
+      .def_prop_ro(
+          "page", [](const Source& self) { return self.decoder().info().page; },
+          "The page or frame opened, from 0 (page=; a HEIF's primary image by default).")
+      .def_prop_ro(
+          "pages",
+          [](const Source& self) {
+            const ImageInfo& info = self.decoder().info();
+            return info.pages > 0 ? info.pages : std::max(info.frames, 1);
+          },
+          "How many pages (TIFF directories, HEIF top-level images) or frames (GIF, animated "
+          "WebP) page= chooses from; 1 for formats of one image.")
       .def_prop_ro(
           "width", [](const Source& self) { return self.decoder().width(); },
           "Width as stored (before EXIF orientation), as bands() delivers it.")

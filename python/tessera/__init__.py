@@ -63,17 +63,22 @@ class _Source(_tessera.Source):
             band = self._next_band(rows)
 
 
-def open(path, *, max_pixels=None):  # noqa: A001 (tessera.open, as the README names it)
+def open(path, *, max_pixels=None, page=None):  # noqa: A001 (tessera.open, as the README names it)
     """Opens an image file and reads its headers only: width, height, format, orientation and
     `estimate` (the bytes a whole read() takes) before any pixel is decoded. Then read() the
     whole image, upright, or iterate bands(rows), which come as stored: width, height and the
     bands are before the EXIF orientation (5 to 8: sideways). A context manager: the file is
     closed on exit.
 
+    page: which image of a file holding several, from 0 (as libvips' page): a TIFF's page, a
+    HEIF's top-level image (None: the primary one), a GIF's or animated WebP's frame,
+    composited as a viewer shows it; None: the first. `pages` says how many there are; a page
+    past the last raises tessera.InvalidArgument ("file has 3 pages (0..2); asked for page 5").
+
         with tessera.open("huge.tif") as src:
             for band in src.bands(256): ...
     """
-    return _Source(path, max_pixels=max_pixels)
+    return _Source(path, max_pixels=max_pixels, page=page)
 
 
 def batch(input, output, pipeline=None, *, jobs=0, memory=None, format="", resume=False,

@@ -155,6 +155,7 @@ FileResult run_file(const Options& options, const detail::Input& input,
                                                 .apply_orientation = options.apply_orientation,
                                                 .shrink_on_load = options.shrink_on_load,
                                                 .fail_on = options.fail_on,
+                                                .page = options.page,
                                                 .encode = options.encode,
                                                 .pipeline = options.pipeline,
                                                 .io = io});

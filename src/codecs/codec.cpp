@@ -170,6 +170,17 @@ std::unique_ptr<Decoder> open_format(std::unique_ptr<codecs::InputFile> file,
   const ErrorContext context{.path = path.string(), .operation = "open"};
   if (size == 0) throw Error(ErrorCode::CorruptData, "the file is empty", context);
   if (const auto format = sniff_format(head.data(), size)) {
+    if (options.page && *options.page < 0) {
+      throw Error(ErrorCode::InvalidArgument,
+                  fmt::format("page {} does not exist: pages count from 0", *options.page),
+                  {.path = path.string(), .operation = "page"});
+    }
+    // Formats of one image refuse another page before their decoder reads anything.
+    const bool several = *format == FileFormat::Tiff || *format == FileFormat::Heif ||
+                         *format == FileFormat::Gif || *format == FileFormat::Webp;
+    if (!several && options.page.value_or(0) > 0) {
+      codecs::throw_missing_page(*options.page, 1, "page", path);
+    }
     return codecs::format_entry(*format).open_decoder(std::move(file), path, options);
   }
   if (damaged_png_signature(head.data(), size)) {

@@ -12,6 +12,22 @@ MemoryBudget* budget_of(const Limits& limits) {
   return limits.budget != nullptr ? limits.budget : current_budget();
 }
 
+void throw_missing_page(int page, int count, const char* unit, const std::filesystem::path& path) {
+  throw Error(ErrorCode::InvalidArgument,
+              count == 1   ? fmt::format("file has 1 {} (0); asked for page {}", unit, page)
+              : count == 0 ? fmt::format("file has no {}s; asked for page {}", unit, page)
+                           : fmt::format("file has {} {}s (0..{}); asked for page {}", count, unit,
+                                         count - 1, page),
+              {.path = path.string(), .operation = "page"});
+}
+
+int checked_page(const DecodeOptions& options, int count, const char* unit,
+                 const std::filesystem::path& path) {
+  const int page = options.page.value_or(0);
+  if (page >= count) throw_missing_page(page, count, unit, path);
+  return page;
+}
+
 void check_limits(const ImageInfo& info, std::size_t working_bytes, const Limits& limits,
                   const std::filesystem::path& path) {
   const ErrorContext context{.path = path.string(), .operation = "decode"};

@@ -48,7 +48,8 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
                        .apply_orientation = options.apply_orientation,
                        .shrink_on_load = options.shrink_on_load,
                        .fail_on = options.fail_on,
-                       .print_warnings = options.print_warnings};
+                       .print_warnings = options.print_warnings,
+                       .page = options.page};
   // The job's own estimate, not a whole decode's, is what must fit in the budget it runs under
   // (run() checks it): most jobs stream, in a fraction of the image.
   decode.limits.whole_decode_within_budget = false;
@@ -235,7 +236,8 @@ void Job::run() {
   const DecodeOptions whole{.limits = options_.limits,
                             .apply_orientation = options_.apply_orientation,
                             .shrink_on_load = options_.shrink_on_load,
-                            .fail_on = options_.fail_on};
+                            .fail_on = options_.fail_on,
+                            .page = options_.page};
   // Streamed: rows go from the decoder through the stages, if any, to the encoder in bands. The
   // output's size is known from the headers, so the encoder is opened before any row is read.
   const auto run_start = Clock::now();

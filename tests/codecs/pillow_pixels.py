@@ -6,7 +6,10 @@ The TIFF, GIF, BMP and Netpbm tests' reference. Palette images are converted to 
 bilevel ones to grey, as tessera converts them; 16-bit grey is printed little-endian ("I;16"), swapped here because
 Pillow's convert("I;16") from big-endian clips samples to 255.
 
-Usage: /usr/bin/python3 pillow_pixels.py FILE
+With PAGE, that page or frame (Image.seek): a GIF's or WebP's frame composited as Pillow
+shows it, always converted to RGBA.
+
+Usage: /usr/bin/python3 pillow_pixels.py FILE [PAGE]
 """
 import array
 import sys
@@ -14,7 +17,10 @@ import sys
 from PIL import Image
 
 image = Image.open(sys.argv[1])
-image.seek(0)
+page = int(sys.argv[2]) if len(sys.argv) > 2 else None
+image.seek(page or 0)
+if page is not None and image.format in ("GIF", "WEBP"):
+    image = image.convert("RGBA")
 bits = getattr(image, "tag_v2", {}).get(258, (8,))
 bits = bits[0] if isinstance(bits, tuple) else bits
 if image.mode == "P":

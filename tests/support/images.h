@@ -113,9 +113,11 @@ struct PillowImage {
   std::string samples;
 };
 
-inline PillowImage pillow_decode(const std::filesystem::path& file) {
-  const auto result = run_command(
-      "/usr/bin/python3 " + shell_quote(PILLOW_PIXELS) + " " + shell_quote(file), false);
+// With `page` >= 0, that page or frame (a GIF's or WebP's composited, as RGBA).
+inline PillowImage pillow_decode(const std::filesystem::path& file, int page = -1) {
+  std::string command = "/usr/bin/python3 " + shell_quote(PILLOW_PIXELS) + " " + shell_quote(file);
+  if (page >= 0) command.append(" ").append(std::to_string(page));
+  const auto result = run_command(command, false);
   PillowImage image;
   const std::size_t newline = result.output.find('\n');
   if (result.status != 0 || newline == std::string::npos) return image;

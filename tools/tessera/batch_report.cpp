@@ -47,7 +47,8 @@ nlohmann::json settings_of(const BatchCommand& command) {
       {"recursive", options.recursive},
       {"fail_on", fail_on_name(options.fail_on)},
       {"shrink_on_load", options.shrink_on_load},
-      {"apply_orientation", options.apply_orientation}};
+      {"apply_orientation", options.apply_orientation},
+      {"page", options.page ? nlohmann::json(*options.page) : nlohmann::json(nullptr)}};
   // Every encode option in the format table, given or not (quality, png_compression, ...): what
   // the outputs were written with.
   for (const EncodeOptionSpec& option : all_encode_options()) {

@@ -56,11 +56,43 @@ std::string describe_size(const ImageInfo& info) {
                      info.width, info.height, info.orientation, action);
 }
 
+// An animation's frames, or a TIFF's or HEIF's pages with their sizes (the first eight), and
+// which one the line describes: what --page picks from.
 std::string describe_frames(const ImageInfo& info) {
-  if (info.frames > 1)
-    return fmt::format(", animated: {} frames (the first is decoded)", info.frames);
+  if (info.frames > 1) {
+    return fmt::format(", animated: {} frames (frame {} is decoded; --page N picks another)",
+                       info.frames, info.page);
+  }
   if (info.animated) return ", animated (the first frame is decoded)";
-  return "";
+  if (info.pages <= 1) return "";
+  constexpr std::size_t kListed = 8;
+  std::string sizes;
+  for (std::size_t i = 0; i < info.page_sizes.size() && i < kListed; ++i) {
+    const ImageInfo::PageSize& size = info.page_sizes[i];
+    sizes += fmt::format("{}{}x{}", i == 0 ? "" : ", ", size.width, size.height);
+  }
+  if (static_cast<std::size_t>(info.pages) > kListed) {
+    sizes += fmt::format(", and {} more", info.pages - static_cast<int>(kListed));
+  }
+  return fmt::format(", {} pages: {} (page {} described; --page N picks another)", info.pages,
+                     sizes, info.page);
+}
+
+// How many images --page chooses from: a TIFF's or HEIF's pages, an animation's frames, one for
+// other formats; null where not counted.
+nlohmann::ordered_json page_count(const ImageInfo& info) {
+  if (info.pages > 0) return info.pages;
+  if (info.frames > 0) return info.frames;
+  if (info.animated || info.format == FileFormat::Tiff) return nullptr;
+  return 1;
+}
+
+nlohmann::ordered_json page_sizes(const ImageInfo& info) {
+  if (info.page_sizes.empty()) return nullptr;
+  nlohmann::ordered_json sizes = nlohmann::ordered_json::array();
+  for (const ImageInfo::PageSize& size : info.page_sizes)
+    sizes.push_back({size.width, size.height});
+  return sizes;
 }
 
 // What decoding the whole image takes: the pixels, plus the codec library's own memory (a
@@ -129,6 +161,11 @@ nlohmann::ordered_json image_record(const std::string& path, const Decoder& deco
       {"frames", info.frames > 0 ? nlohmann::ordered_json(info.frames)
                  : info.animated ? nlohmann::ordered_json(nullptr)
                                  : nlohmann::ordered_json(1)},
+      // The page or frame described (--page), how many there are, and a TIFF's or HEIF's
+      // page sizes as stored ([width, height] each; null for other formats).
+      {"page", info.page},
+      {"pages", page_count(info)},
+      {"page_sizes", page_sizes(info)},
       {"decode_bytes", pixels + own},
       {"decode_pixel_bytes", pixels},
       {"decode_codec_bytes", own}};
@@ -149,11 +186,12 @@ void print_image_line(const std::string& path, const Decoder& decoder) {
 
 }  // namespace
 
-int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json) {
+int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json,
+             std::optional<int> page) {
   int status = 0;
   for (const std::string& path : paths) {
     try {
-      const DecodeOptions options{.limits = limits, .count_frames = true};
+      const DecodeOptions options{.limits = limits, .count_frames = true, .page = page};
       // "-" is standard input, as in convert.
       const auto decoder =
           path == "-" ? open_decoder(stdin, "stdin", options) : open_decoder(path, options);
@@ -217,6 +255,7 @@ int run_convert(const ConvertOptions& options) {
                                                 .apply_orientation = options.apply_orientation,
                                                 .shrink_on_load = options.shrink_on_load,
                                                 .fail_on = options.fail_on,
+                                                .page = options.page,
                                                 .encode = options.encode,
                                                 .pipeline = stages ? &*stages : nullptr,
                                                 .output_format = options.output_format});

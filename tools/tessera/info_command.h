@@ -1,6 +1,7 @@
 #pragma once
 // `tessera info FILE...` and `tessera convert IN OUT`.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,8 @@ namespace tessera::cli {
 // Returns 0 when every file was read, 1 otherwise.
 // A line per file, or with `json` an object per line (see info_record.h). Exit status 1 when
 // any file could not be read; the others are still described.
-int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json);
+int run_info(const std::vector<std::string>& paths, const Limits& limits, bool json,
+             std::optional<int> page = std::nullopt);
 
 struct ConvertOptions {
   std::string input;
@@ -22,6 +24,7 @@ struct ConvertOptions {
   bool apply_orientation = true;
   bool shrink_on_load = true;      // see DecodeOptions
   FailOn fail_on = FailOn::Error;  // see DecodeOptions
+  std::optional<int> page;         // see DecodeOptions (--page)
   bool overwrite = false;          // OUT may be the input file itself
   std::string pipeline;            // e.g. "gray | blur 5"; empty: convert only
   bool estimate = false;           // print the plan and its peak memory, convert nothing

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -133,7 +134,14 @@ int main(int argc, char** argv) {
   std::string fail_on = "error";
   bool no_shrink_on_load = false;
   bool keep_orientation = false;
+  std::optional<int> page;
   const auto add_decode_options = [&](CLI::App* command) {
+    command
+        ->add_option("--page", page,
+                     "Which image of a file holding several, from 0: a TIFF's page, a HEIF's "
+                     "top-level image, a GIF's or animated WebP's frame (composited as a viewer "
+                     "shows it); default the first (a HEIF's primary image)")
+        ->check(CLI::NonNegativeNumber);
     command
         ->add_option("--fail-on", fail_on,
                      "What fails a decode: error (a truncated or corrupt file; the default), "
@@ -160,6 +168,12 @@ int main(int argc, char** argv) {
                          "One JSON object per file, one per line (JSON Lines); an unreadable "
                          "file is an object with an \"error\"");
   add_limit_options(info_command);
+  std::optional<int> info_page;
+  info_command
+      ->add_option("--page", info_page,
+                   "Describe this page or frame (from 0) rather than the first; the pages and "
+                   "frames are listed either way")
+      ->check(CLI::NonNegativeNumber);
 
   tessera::cli::ConvertOptions convert;
   auto* convert_command =
@@ -332,6 +346,7 @@ int main(int argc, char** argv) {
     batch.options.shrink_on_load = !no_shrink_on_load;
     batch.options.apply_orientation = !keep_orientation;
     batch.options.fail_on = parse_fail_on(fail_on);
+    batch.options.page = page;
     try {
       if (!batch.pipeline.empty()) tessera::pipeline::parse(batch.pipeline);
       if (!batch_memory.empty()) batch.options.memory = parse_memory_cap(batch_memory);
@@ -419,13 +434,14 @@ int main(int argc, char** argv) {
                                    "knows (see tessera info --help)"));
         return kExitUsage;
       }
-      return tessera::cli::run_info(info_paths, limits, info_json);
+      return tessera::cli::run_info(info_paths, limits, info_json, info_page);
     }
     if (*convert_command) {
       convert.limits = limits;
       convert.apply_orientation = !keep_orientation;
       convert.shrink_on_load = !no_shrink_on_load;
       convert.fail_on = parse_fail_on(fail_on);
+      convert.page = page;
       convert.command_line = tessera::cli::command_line(argc, argv);
       convert_encode.apply(convert.encode);
       // Options for another format than OUT's are said once rather than ignored in silence.

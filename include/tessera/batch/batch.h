@@ -48,7 +48,10 @@ struct Options {
   bool apply_orientation = true;   // see DecodeOptions (`--no-rotate`)
   bool shrink_on_load = true;      // see DecodeOptions
   FailOn fail_on = FailOn::Error;  // see DecodeOptions
-  bool recursive = false;          // walk subfolders (their names are kept in the output)
+  // DecodeOptions::page (`--page`): the same page or frame of every input; a file without it
+  // fails (InvalidArgument). nullopt: each file's default one.
+  std::optional<int> page{};
+  bool recursive = false;  // walk subfolders (their names are kept in the output)
   // Files a folder's walk passes over: what the run writes itself where it may be walked (a
   // report in the input folder, and the report's temporary while it is written).
   std::vector<std::filesystem::path> exclude{};

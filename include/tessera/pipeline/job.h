@@ -29,6 +29,9 @@ struct JobOptions {
   bool shrink_on_load = true;      // DecodeOptions::shrink_on_load (`--no-shrink-on-load`)
   FailOn fail_on = FailOn::Error;  // DecodeOptions::fail_on (`--fail-on`)
   bool print_warnings = true;      // DecodeOptions::print_warnings; warnings() has them either way
+  // DecodeOptions::page (`--page`): which page or frame of a multi-page input; nullopt: the
+  // default one.
+  std::optional<int> page{};
   EncodeOptions encode{};
   const Pipeline* pipeline = nullptr;  // nullptr: convert only
   IoThreads io = IoThreads::Own;       // see stream.h

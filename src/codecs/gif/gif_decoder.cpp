@@ -1,16 +1,19 @@
-// GIF decoding on giflib: the first frame, placed on the logical screen.
+// GIF decoding on giflib: the first frame, or the frame DecodeOptions::page asks for composited
+// over those before it, on the logical screen.
 //
-// Only the records up to the first image are read: an animation's other frames are never
-// decoded (giflib's DGifSlurp would decode them all). The canvas is checked against the limits
+// Only the records up to that frame are read: later frames are never decoded (giflib's
+// DGifSlurp would decode them all and keep them). The canvas is checked against the limits
 // from the screen descriptor, before any pixel is allocated. A transparent colour (from the
-// graphics control extension) gives RGBA; the canvas outside the first frame is transparent,
-// or black without transparency. Decoded whole in start() (interlaced rows come in four
+// graphics control extension) gives RGBA; the canvas outside the frames is transparent, or
+// black without transparency. Decoded whole in start() (interlaced rows come in four
 // passes), into tracked memory charged to the budget.
 
 #include <gif_lib.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -55,23 +58,56 @@ std::vector<int> interlaced_order(int height) {
   return order;
 }
 
+// A frame's graphics control: what giflib's DGifExtensionToGCB reads from the extension
+// before it (no transparency and no disposal when there is none).
+struct FrameControl {
+  int disposal = DISPOSAL_UNSPECIFIED;
+  int transparent = NO_TRANSPARENT_COLOR;
+};
+
 class GifDecoder final : public Decoder {
  public:
   GifDecoder(const std::filesystem::path& path, const ImageInfo& info,
-             std::unique_ptr<InputFile> file, GifOwner&& owner, MemoryBudget* budget)
-      : Decoder(path, info), file_(std::move(file)), budget_(budget) {
+             std::unique_ptr<InputFile> file, GifOwner&& owner, const Limits& limits)
+      : Decoder(path, info),
+        file_(std::move(file)),
+        budget_(budget_of(limits)),
+        max_frame_pixels_(limits.max_pixels) {
     owner_.gif = std::exchange(owner.gif, nullptr);
   }
 
  private:
+  // Frames 0..page drawn in turn on the canvas (the logical screen), each disposed of as its
+  // control says before the next is drawn, as browsers show an animation: transparent pixels
+  // leave the canvas as it is, disposal 2 clears the frame's rectangle to transparent (Pillow
+  // fills it with the background colour when no colour is transparent; browsers and this
+  // decoder do not), disposal 3 puts back what the rectangle held before the frame. A frame is
+  // clipped to the screen. Memory: the canvas, and the rectangle of a frame disposed with 3.
   void begin_decoding() override {
+    pixels_ =
+        Image::create(width(), height(), format(), {.label = "decoded GIF", .budget = budget_});
+    for (int y = 0; y < height(); ++y) std::memset(pixels_.row(y), 0, pixels_.view().row_bytes());
+    for (int index = 0; index <= info().page; ++index) {
+      const FrameControl control = next_frame(index);
+      if (!draw_frame(index, control)) return;  // data ended under FailOn::None
+      // giflib keeps every descriptor and colour map it reads (SavedImages), untracked: let go
+      // of them, so that a frame far into a long animation costs no more than the first.
+      GifFreeSavedImages(owner_.gif);
+      owner_.gif->ImageCount = 0;
+    }
+  }
+
+  // Reads the records up to frame `index`'s image descriptor, and its control.
+  FrameControl next_frame(int index) {
     GifFileType* gif = owner_.gif;
-    int transparent = -1;
+    FrameControl control;
     for (;;) {
       GifRecordType record = UNDEFINED_RECORD_TYPE;
       if (detail::inject_fault() || DGifGetRecordType(gif, &record) == GIF_ERROR) fail();
       if (record == TERMINATE_RECORD_TYPE) {
-        throw Error(ErrorCode::CorruptData, "not a valid GIF: it has no image",
+        throw Error(ErrorCode::CorruptData,
+                    index == 0 ? std::string("not a valid GIF: it has no image")
+                               : fmt::format("not a valid GIF: frame {} is missing", index),
                     {.path = path().string(), .operation = "decode"});
       }
       if (record == EXTENSION_RECORD_TYPE) {
@@ -79,9 +115,10 @@ class GifDecoder final : public Decoder {
         GifByteType* block = nullptr;
         if (DGifGetExtension(gif, &code, &block) == GIF_ERROR) fail();
         if (code == GRAPHICS_EXT_FUNC_CODE && block != nullptr) {
-          GraphicsControlBlock control{};
-          if (DGifExtensionToGCB(block[0], block + 1, &control) == GIF_OK)
-            transparent = control.TransparentColor;
+          GraphicsControlBlock gcb{};
+          if (DGifExtensionToGCB(block[0], block + 1, &gcb) == GIF_OK) {
+            control = {gcb.DisposalMode, gcb.TransparentColor};
+          }
         }
         while (block != nullptr) {
           if (DGifGetExtensionNext(gif, &block) == GIF_ERROR) fail();
@@ -91,47 +128,100 @@ class GifDecoder final : public Decoder {
       if (record == IMAGE_DESC_RECORD_TYPE) break;
     }
     if (DGifGetImageDesc(gif) == GIF_ERROR) fail();
-    const GifImageDesc& frame = gif->Image;
-    const ColorMapObject* colours = frame.ColorMap != nullptr ? frame.ColorMap : gif->SColorMap;
-    if (colours == nullptr) {
-      throw Error(ErrorCode::CorruptData, "not a valid GIF: no colour map",
-                  {.path = path().string(), .operation = "decode"});
-    }
-    const Rect place{frame.Left, frame.Top, frame.Width, frame.Height};
-    if (!rect_fits(place, width(), height())) {
-      throw Error(ErrorCode::CorruptData,
-                  "not a valid GIF: the first frame lies outside the screen",
-                  {.path = path().string(), .operation = "decode"});
-    }
-    pixels_ =
-        Image::create(width(), height(), format(), {.label = "decoded GIF", .budget = budget_});
-    for (int y = 0; y < height(); ++y) std::memset(pixels_.row(y), 0, pixels_.view().row_bytes());
+    return control;
+  }
 
-    std::vector<GifPixelType> line(static_cast<std::size_t>(frame.Width));
-    const std::vector<int> rows =
-        frame.Interlace ? interlaced_order(frame.Height) : std::vector<int>();
-    const int channels = format().channels();
-    for (int i = 0; i < frame.Height; ++i) {
-      if (detail::inject_fault()) fail();
-      if (DGifGetLine(gif, line.data(), frame.Width) == GIF_ERROR) {
-        if (fail_on() != FailOn::None) fail();
-        // The rows not reached stay transparent black, as browsers show a truncated GIF.
-        data_ended(frame.Interlace ? 0 : frame.Top + i, "the image data ends early", false);
-        break;
-      }
-      const int y = frame.Top + (frame.Interlace ? rows[static_cast<std::size_t>(i)] : i);
-      auto* out = pixels_.mutable_view().row<std::uint8_t>(y) + frame.Left * channels;
-      for (int x = 0; x < frame.Width; ++x) {
-        const int index = line[static_cast<std::size_t>(x)];
-        // An index past the colour map is black, as giflib's own tools draw it.
-        const GifColorType colour =
-            index < colours->ColorCount ? colours->Colors[index] : GifColorType{0, 0, 0};
-        out[x * channels] = colour.Red;
-        out[x * channels + 1] = colour.Green;
-        out[x * channels + 2] = colour.Blue;
-        if (channels == 4) out[x * 4 + 3] = index == transparent ? 0 : 255;
+  // Draws frame `index` (its descriptor just read) and, unless it is the one asked for, disposes
+  // of it. False when its data ended early under FailOn::None: the canvas is then final.
+  bool draw_frame(int index, const FrameControl& control) {
+    GifFileType* gif = owner_.gif;
+    const GifImageDesc& frame = gif->Image;
+    const ErrorContext context{.path = path().string(), .operation = "decode"};
+    const ColorMapObject* colours = frame.ColorMap != nullptr ? frame.ColorMap : gif->SColorMap;
+    if (colours == nullptr)
+      throw Error(ErrorCode::CorruptData, "not a valid GIF: no colour map", context);
+    if (static_cast<std::uint64_t>(frame.Width) * static_cast<std::uint64_t>(frame.Height) >
+        max_frame_pixels_) {
+      throw Error(ErrorCode::ImageTooLarge,
+                  fmt::format("frame {} declares {}x{} pixels, over the limit of {}", index,
+                              frame.Width, frame.Height, max_frame_pixels_),
+                  context);
+    }
+    const bool last = index == info().page;
+    // The part of the frame on the screen.
+    const int left = std::clamp(frame.Left, 0, width());
+    const int top = std::clamp(frame.Top, 0, height());
+    const int right = static_cast<int>(
+        std::clamp<std::int64_t>(std::int64_t{frame.Left} + std::max(frame.Width, 0), 0, width()));
+    const int bottom = static_cast<int>(
+        std::clamp<std::int64_t>(std::int64_t{frame.Top} + std::max(frame.Height, 0), 0, height()));
+    const Rect place{left, top, right - left, bottom - top};
+    const bool visible = place.width > 0 && place.height > 0;
+
+    Image saved;
+    if (!last && visible && control.disposal == DISPOSE_PREVIOUS) {
+      saved = Image::create(place.width, place.height, format(),
+                            {.label = "GIF frame's underlay", .budget = budget_});
+      copy_rows(pixels_.view().subview(place), saved.mutable_view());
+    }
+
+    if (frame.Width <= 0 || frame.Height <= 0) {
+      skip_image_data();
+    } else {
+      std::vector<GifPixelType> line(static_cast<std::size_t>(frame.Width));
+      const std::vector<int> rows =
+          frame.Interlace ? interlaced_order(frame.Height) : std::vector<int>();
+      const int channels = format().channels();
+      for (int i = 0; i < frame.Height; ++i) {
+        if (detail::inject_fault()) fail();
+        if (DGifGetLine(gif, line.data(), frame.Width) == GIF_ERROR) {
+          if (fail_on() != FailOn::None) fail();
+          // The rows not reached stay as they were, as browsers show a truncated GIF.
+          data_ended(frame.Interlace || !last ? 0 : std::clamp(frame.Top + i, 0, height()),
+                     "the image data ends early", false);
+          return false;
+        }
+        const int y = frame.Top + (frame.Interlace ? rows[static_cast<std::size_t>(i)] : i);
+        if (y < place.y || y >= place.y + place.height) continue;
+        auto* out = pixels_.mutable_view().row<std::uint8_t>(y);
+        for (int x = place.x; x < place.x + place.width; ++x) {
+          const int colour_index = line[static_cast<std::size_t>(x - frame.Left)];
+          // Transparent pixels leave the canvas; the first frame's are drawn with alpha 0,
+          // keeping their colour, as Pillow's RGBA conversion of the palette does.
+          if (colour_index == control.transparent && index > 0) continue;
+          // An index past the colour map is black, as giflib's own tools draw it.
+          const GifColorType colour = colour_index < colours->ColorCount
+                                          ? colours->Colors[colour_index]
+                                          : GifColorType{0, 0, 0};
+          out[x * channels] = colour.Red;
+          out[x * channels + 1] = colour.Green;
+          out[x * channels + 2] = colour.Blue;
+          if (channels == 4) out[x * 4 + 3] = colour_index == control.transparent ? 0 : 255;
+        }
       }
     }
+    if (last || !visible) return true;
+    if (control.disposal == DISPOSE_BACKGROUND) {
+      const MutableImageView area = pixels_.mutable_view().subview(place);
+      for (int y = 0; y < area.height(); ++y) std::memset(area.row(y), 0, area.row_bytes());
+    } else if (control.disposal == DISPOSE_PREVIOUS) {
+      copy_rows(saved.view(), pixels_.mutable_view().subview(place));
+    }
+    return true;
+  }
+
+  // A frame with no pixels still has its LZW data, skipped a block at a time.
+  void skip_image_data() {
+    int code_size = 0;
+    GifByteType* block = nullptr;
+    if (DGifGetCode(owner_.gif, &code_size, &block) == GIF_ERROR) fail();
+    while (block != nullptr) {
+      if (DGifGetCodeNext(owner_.gif, &block) == GIF_ERROR) fail();
+    }
+  }
+
+  static void copy_rows(const ImageView& from, const MutableImageView& to) {
+    for (int y = 0; y < from.height(); ++y) std::memcpy(to.row(y), from.row(y), from.row_bytes());
   }
 
   void decode_rows(const MutableImageView& rows) override {
@@ -145,6 +235,7 @@ class GifDecoder final : public Decoder {
   std::unique_ptr<InputFile> file_;
   GifOwner owner_;  // declared after file_: closed before the file is
   MemoryBudget* budget_;
+  std::uint64_t max_frame_pixels_;
   Image pixels_;
 };
 
@@ -179,8 +270,17 @@ bool first_frame_has_transparency(std::FILE* stream) {
 std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
                                           const std::filesystem::path& path,
                                           const DecodeOptions& options) {
-  const bool transparency = first_frame_has_transparency(file->stream());
-  const int frames = options.count_frames ? count_gif_frames(file->stream()) : 0;
+  // A later frame is RGBA when one of the frames up to it has a transparent colour or one
+  // before it is cleared to the background (transparent, as browsers show it).
+  const int page = options.page.value_or(0);
+  GifFrameScan scan;
+  if (page > 0 || options.count_frames) {
+    scan = scan_gif_frames(file->stream(), page, options.count_frames);
+    if (page >= scan.frames) throw_missing_page(page, scan.frames, "frame", path);
+  }
+  const bool transparency =
+      page > 0 ? scan.transparency || scan.clears : first_frame_has_transparency(file->stream());
+  const int frames = options.count_frames ? scan.frames : 0;
   int error = 0;
   GifOwner owner;
   owner.gif = detail::inject_fault() ? nullptr : DGifOpen(file->stream(), read_from_file, &error);
@@ -192,10 +292,12 @@ std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
   info.height = owner.gif->SHeight;
   info.frames = frames;
   info.animated = frames > 1;
+  info.page = page;
   info.pixel_format = transparency ? PixelFormat::rgba8() : PixelFormat::rgb8();
-  check_limits(info, 0, options.limits, path);
+  // A frame disposed with "previous" keeps a copy of what it covers: at most the canvas.
+  check_limits(info, page > 0 ? info.decode_bytes() : 0, options.limits, path);
   return std::make_unique<GifDecoder>(path, info, std::move(file), std::move(owner),
-                                      budget_of(options.limits));
+                                      options.limits);
 }
 
 }  // namespace tessera::codecs

@@ -1,4 +1,5 @@
-// HEIF and AVIF decoding on libheif: the primary image, with the container's rotations and
+// HEIF and AVIF decoding on libheif: the primary image or the top-level image
+// DecodeOptions::page asks for, with the container's rotations and
 // mirrors applied by libheif (so orientation is 1), alpha kept, 10 and 12-bit samples delivered
 // as 16-bit. libheif decodes whole images, so the file is read into tracked memory and the
 // image decoded in start(); its planes are libheif's (codec-internal) memory, counted by the
@@ -176,14 +177,50 @@ std::unique_ptr<Decoder> open_heif_decoder(std::unique_ptr<InputFile> file,
   check_heif(heif_context_read_from_memory_without_copy(context->context, bytes.data(),
                                                         bytes.size(), nullptr),
              path, "read header");
+  // Pages are the top-level images in file order (thumbnails, alpha and depth images are not),
+  // as libvips' heifload counts them; without a page asked for, the primary image, wherever it
+  // is in that order.
+  const int count = heif_context_get_number_of_top_level_images(context->context);
+  std::vector<heif_item_id> ids(static_cast<std::size_t>(std::max(count, 0)));
+  const int listed = ids.empty() ? 0
+                                 : heif_context_get_list_of_top_level_image_IDs(
+                                       context->context, ids.data(), static_cast<int>(ids.size()));
+  ids.resize(static_cast<std::size_t>(std::max(listed, 0)));
+  heif_item_id primary = 0;
+  check_heif(heif_context_get_primary_image_ID(context->context, &primary), path, "read header");
+  int page = 0;
+  if (options.page) {
+    page = checked_page(options, static_cast<int>(ids.size()), "page", path);
+  } else {
+    page = static_cast<int>(std::find(ids.begin(), ids.end(), primary) - ids.begin());
+  }
+  std::vector<ImageInfo::PageSize> sizes;
+  for (const heif_item_id id : ids) {
+    HeifHandleOwner other;
+    if (heif_context_get_image_handle(context->context, id, &other.handle).code != heif_error_Ok) {
+      sizes.push_back({});
+      continue;
+    }
+    sizes.push_back(
+        {heif_image_handle_get_width(other.handle), heif_image_handle_get_height(other.handle)});
+  }
   auto handle = std::make_unique<HeifHandleOwner>();
-  check_heif(heif_context_get_primary_image_handle(context->context, &handle->handle), path,
-             "read header");
+  if (options.page) {
+    check_heif(heif_context_get_image_handle(context->context, ids[static_cast<std::size_t>(page)],
+                                             &handle->handle),
+               path, "read header");
+  } else {
+    check_heif(heif_context_get_primary_image_handle(context->context, &handle->handle), path,
+               "read header");
+  }
 
   const int bits = heif_image_handle_get_luma_bits_per_pixel(handle->handle);
   const bool alpha = heif_image_handle_has_alpha_channel(handle->handle) != 0;
   ImageInfo info;
   info.format = FileFormat::Heif;
+  info.page = page < static_cast<int>(ids.size()) ? page : 0;
+  info.pages = static_cast<int>(ids.size());
+  info.page_sizes = std::move(sizes);
   // AV1-coded (AVIF) and HEVC-coded (HEIC) files share the container; the brand tells them apart.
   const std::string mime = heif_get_file_mime_type(
       reinterpret_cast<const std::uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));

@@ -2,8 +2,9 @@
 // integers or 32-bit floats; contiguous samples; strips or tiles, any compression libtiff
 // reads) stream row by row, holding at most one row of tiles. Everything else libtiff can
 // convert (palette, CMYK, YCbCr without JPEG, 1 to 12 bits, LogLuv...) goes through its
-// TIFFRGBAImage interface into 8-bit RGB(A), which needs the whole image in memory. The first
-// page of a multi-page file is decoded.
+// TIFFRGBAImage interface into 8-bit RGB(A), which needs the whole image in memory. The page
+// DecodeOptions::page asks for (the first by default) is decoded, with its own size, layout,
+// tiles, ICC profile and metadata.
 
 #include <fmt/format.h>
 
@@ -112,6 +113,47 @@ Metadata tiff_metadata(TIFF* tiff, const TiffHandle& handle) {
     metadata.dpi_y = y * scale;
   }
   return metadata;
+}
+
+// A file's pages are its directories in the chain from the header (SubIFDs, such as a
+// pyramid's reduced images, are not pages), as Pillow's seek() and libvips' page count them.
+struct PageWalk {
+  int count = 0;  // 0: not counted
+  std::vector<ImageInfo::PageSize> sizes;
+};
+
+// Counts the pages with their sizes when options.count_frames asks (one pass down the chain:
+// TIFFSetDirectory per page would walk it again each time), then makes the page asked for the
+// current directory. A directory libtiff cannot read ends the count, as it ends the chain.
+PageWalk select_page(TIFF* tiff, const DecodeOptions& options, const std::filesystem::path& path) {
+  constexpr std::size_t kMaxListedSizes = 10000;
+  PageWalk walk;
+  const int page = options.page.value_or(0);
+  if (options.count_frames) {
+    do {
+      ++walk.count;
+      if (walk.sizes.size() < kMaxListedSizes) {
+        std::uint32_t width = 0;
+        std::uint32_t height = 0;
+        TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);
+        TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height);
+        walk.sizes.push_back({static_cast<int>(std::min<std::uint32_t>(width, INT32_MAX)),
+                              static_cast<int>(std::min<std::uint32_t>(height, INT32_MAX))});
+      }
+    } while (walk.count < INT32_MAX && TIFFReadDirectory(tiff));
+  } else if (page == 0) {
+    return walk;
+  }
+  const int count =
+      walk.count > 0 ? walk.count
+                     : static_cast<int>(std::min<tdir_t>(TIFFNumberOfDirectories(tiff), INT32_MAX));
+  if (page >= count) throw_missing_page(page, count, "page", path);
+  if (!TIFFSetDirectory(tiff, static_cast<tdir_t>(page))) {
+    throw Error(ErrorCode::CorruptData,
+                fmt::format("not a valid TIFF: page {} cannot be read", page),
+                {.path = path.string(), .operation = "read header"});
+  }
+  return walk;
 }
 
 class TiffDecoder final : public Decoder {
@@ -300,6 +342,7 @@ std::unique_ptr<Decoder> open_tiff_decoder(std::unique_ptr<InputFile> file,
                                            const std::filesystem::path& path,
                                            const DecodeOptions& options) {
   auto tiff = std::make_unique<TiffHandle>(file->stream(), path, "rm", kMaxTiffAllocation);
+  const PageWalk pages = select_page(tiff->get(), options, path);
   Layout layout = read_layout(tiff->get());
   // JPEG-in-TIFF is stored as YCbCr; libtiff converts it to RGB for the native path.
   if (layout.compression == COMPRESSION_JPEG && layout.photometric == PHOTOMETRIC_YCBCR) {
@@ -318,6 +361,9 @@ std::unique_ptr<Decoder> open_tiff_decoder(std::unique_ptr<InputFile> file,
 
   ImageInfo info;
   info.format = FileFormat::Tiff;
+  info.page = options.page.value_or(0);
+  info.pages = pages.count;
+  info.page_sizes = pages.sizes;
   info.width = static_cast<int>(std::min<std::uint32_t>(layout.width, INT32_MAX));
   info.height = static_cast<int>(std::min<std::uint32_t>(layout.height, INT32_MAX));
   // The fallback keeps grey as grey (bilevel, 2 and 4-bit, 12-bit...): one channel, and alpha

@@ -1,5 +1,6 @@
 // WebP decoding on libwebp: the container through libwebpdemux (first frame of an animation,
-// ICC and EXIF chunks), the bitstream through WebPDecode with scaling for shrink-on-load.
+// ICC and EXIF chunks), the bitstream through WebPDecode with scaling for shrink-on-load; a
+// later frame of an animation (DecodeOptions::page) through WebPAnimDecoder, composited.
 //
 // libwebp decodes a whole image into one output buffer (and lossless WebP needs the whole image
 // for its transforms), so the file is read whole into tracked memory, and the image is decoded
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -27,6 +29,11 @@ namespace {
 struct DemuxerOwner {
   WebPDemuxer* demuxer = nullptr;
   ~DemuxerOwner() { WebPDemuxDelete(demuxer); }
+};
+
+struct AnimDecoderOwner {
+  WebPAnimDecoder* decoder = nullptr;
+  ~AnimDecoderOwner() { WebPAnimDecoderDelete(decoder); }
 };
 
 Error webp_error(VP8StatusCode status, const std::filesystem::path& path) {
@@ -67,6 +74,15 @@ class WebpDecoder final : public Decoder {
   }
   void set_metadata(Metadata metadata) { metadata_ = std::move(metadata); }
 
+  // A later frame of an animation comes from libwebp's WebPAnimDecoder, which holds the
+  // canvas, the previous one (for disposal) and a frame being decoded, in 8-bit RGBA.
+  std::size_t working_bytes() const override {
+    return info().page > 0 ? animation_working_bytes(info().width, info().height) : 0;
+  }
+  static std::size_t animation_working_bytes(int width, int height) {
+    return std::size_t{3} * 4 * static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  }
+
   // The smallest size at least min_width x min_height with the image's aspect (never larger).
   void configure(const DecodeOptions& options) {
     const bool transposes = orientation_transposes(info().orientation);
@@ -74,7 +90,8 @@ class WebpDecoder final : public Decoder {
     const int min_height = transposes ? options.min_width : options.min_height;
     const double factor = std::min(1.0, std::max(static_cast<double>(min_width) / info().width,
                                                  static_cast<double>(min_height) / info().height));
-    if (options.shrink_on_load && (min_width > 0 || min_height > 0) && factor < 1.0) {
+    if (options.shrink_on_load && (min_width > 0 || min_height > 0) && factor < 1.0 &&
+        info().page == 0) {
       set_output(std::max(1, static_cast<int>(std::ceil(info().width * factor))),
                  std::max(1, static_cast<int>(std::ceil(info().height * factor))),
                  info().pixel_format);
@@ -84,6 +101,10 @@ class WebpDecoder final : public Decoder {
  private:
   // Finds the first frame; the decode itself waits for rows to put it in (see decode_rows).
   void begin_decoding() override {
+    if (info().page > 0) {
+      composite_frame();
+      return;
+    }
     const WebPData data{reinterpret_cast<const std::uint8_t*>(file_.data()), file_.size()};
     demuxer_.demuxer = detail::inject_fault() ? nullptr : WebPDemux(&data);
     if (demuxer_.demuxer == nullptr) throw webp_error(VP8_STATUS_BITSTREAM_ERROR, path());
@@ -105,9 +126,60 @@ class WebpDecoder final : public Decoder {
     }
   }
 
+  // Frame info().page of an animation as a viewer shows it: WebPAnimDecoder blends and disposes
+  // each frame since the last key frame on its own canvas (transparent black underneath, as the
+  // WebP container specification recommends), which is copied into tracked memory.
+  void composite_frame() {
+    const ErrorContext context{.path = path().string(), .operation = "decode"};
+    WebPAnimDecoderOptions options{};
+    if (!WebPAnimDecoderOptionsInit(&options)) {
+      throw Error(ErrorCode::Internal, "libwebp's animation decoder has another ABI", context);
+    }
+    options.color_mode = MODE_RGBA;
+    options.use_threads = 0;
+    const WebPData data{reinterpret_cast<const std::uint8_t*>(file_.data()), file_.size()};
+    const AnimDecoderOwner animation{detail::inject_fault() ? nullptr
+                                                            : WebPAnimDecoderNew(&data, &options)};
+    if (animation.decoder == nullptr) {
+      throw Error(ErrorCode::CorruptData, "not a valid WebP: the animation cannot be read",
+                  context);
+    }
+    std::uint8_t* canvas = nullptr;
+    int timestamp = 0;
+    for (int frame = 0; frame <= info().page; ++frame) {
+      if (!WebPAnimDecoderHasMoreFrames(animation.decoder) ||
+          !WebPAnimDecoderGetNext(animation.decoder, &canvas, &timestamp)) {
+        throw Error(
+            ErrorCode::CorruptData,
+            fmt::format("not a valid WebP: frame {} of the animation cannot be decoded", frame),
+            context);
+      }
+    }
+    pixels_ =
+        Image::create(width(), height(), format(), {.label = "decoded WebP", .budget = budget_});
+    const int channels = format().channels();
+    for (int y = 0; y < height(); ++y) {
+      const std::uint8_t* in =
+          canvas + std::size_t{4} * static_cast<std::size_t>(width()) * static_cast<std::size_t>(y);
+      auto* out = pixels_.mutable_view().row<std::uint8_t>(y);
+      if (channels == 4) {
+        std::memcpy(out, in, std::size_t{4} * static_cast<std::size_t>(width()));
+        continue;
+      }
+      for (int x = 0; x < width(); ++x) std::memcpy(out + x * 3, in + x * 4, 3);
+    }
+    file_ = {};
+  }
+
   // libwebp decodes whole images only. When the first request covers the whole image (as
   // read() does), it decodes straight into it; otherwise into tracked memory, served in parts.
   void decode_rows(const MutableImageView& rows) override {
+    if (info().page > 0) {
+      for (int y = 0; y < rows.height(); ++y)
+        std::memcpy(rows.row(y), pixels_.row(rows_read() + y), rows.row_bytes());
+      if (rows_read() + rows.height() == height()) pixels_ = {};
+      return;
+    }
     if (rows_read() == 0 && rows.height() == height()) {
       decode_into(rows);
       release_input();
@@ -193,6 +265,10 @@ std::unique_ptr<Decoder> open_webp_decoder(std::unique_ptr<InputFile> file,
                          (WebPGetFeatures(data.bytes, data.size, &features) == VP8_STATUS_OK &&
                           features.has_alpha != 0);
   info.pixel_format = has_alpha ? PixelFormat::rgba8() : PixelFormat::rgb8();
+  // The container says how many frames an animation has; a still image is one frame.
+  info.frames = std::max(1, static_cast<int>(WebPDemuxGetI(owner.demuxer, WEBP_FF_FRAME_COUNT)));
+  info.animated = (flags & ANIMATION_FLAG) != 0 && info.frames > 1;
+  info.page = checked_page(options, info.frames, "frame", path);
   std::vector<std::byte> icc = chunk(owner.demuxer, "ICCP");
   info.has_icc_profile = !icc.empty();
   Metadata metadata;
@@ -202,7 +278,11 @@ std::unique_ptr<Decoder> open_webp_decoder(std::unique_ptr<InputFile> file,
                                       metadata.exif.size());
 
   // The decoded pixels are held whole before rows go out; the file is already charged.
-  check_limits(info, info.decode_bytes(), options.limits, path);
+  check_limits(
+      info,
+      info.decode_bytes() +
+          (info.page > 0 ? WebpDecoder::animation_working_bytes(info.width, info.height) : 0),
+      options.limits, path);
   auto decoder =
       std::make_unique<WebpDecoder>(path, info, std::move(bytes), std::move(icc), budget);
   decoder->configure(options);
