@@ -152,7 +152,7 @@ struct ImageInfo {
     int height = 0;
     bool operator==(const PageSize&) const = default;
   };
-  std::vector<PageSize> page_sizes;
+  std::vector<PageSize> page_sizes{};
   // A finer name than to_string(format) where the file says it ("avif", "heic"); empty if none.
   std::string format_name;
 
@@ -202,7 +202,8 @@ struct DecodeOptions {
   // or below 0 is Error(InvalidArgument) "file has 3 pages (0..2); asked for page 5". Cost: a
   // TIFF page is found through the directories before it, a GIF frame decodes the frames before
   // it (holding only the canvas), a WebP frame those since the last key frame.
-  std::optional<int> page;
+  // (Initialized: a caller naming other fields by designator gets no -Wextra warning.)
+  std::optional<int> page{};
 };
 
 // The same for writing a width x height image in `format`: the memory its library's encoder
