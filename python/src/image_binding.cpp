@@ -625,7 +625,11 @@ void bind_image(nb::module_& module) {
       },
       nb::arg("image").none(), nb::arg("path"), nb::arg("options"),
       "Encodes to `path` in the format its extension names; keyword arguments are the format "
-      "table's encode options (quality=80, lossless=True, tiff_compression='lzw', ...).");
+      "table's encode options (quality=80, lossless=True, tiff_compression='lzw', ...). A .gif "
+      "and a .png with palette=True are quantised by libimagequant to at most colors=N "
+      "(2..256, default 256) colours, dithered at dither=D (0..1, default 1.0, pngquant's); "
+      "a GIF's pixels with alpha below 128 are its transparent colour. palette=True on another "
+      "format is a ValueError.");
 }
 
 }  // namespace tessera::python
