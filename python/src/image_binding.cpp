@@ -382,6 +382,13 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
     const std::string name = nb::cast<std::string>(key);
     if (name == "strip" || name == "keep") continue;
     if (uses_encode_option(format, name, encode)) continue;
+    // palette= is refused by the write itself (or taken, by GIF), not ignored.
+    const std::vector<EncodeOptionSpec> all = all_encode_options();
+    if (std::any_of(all.begin(), all.end(), [&](const EncodeOptionSpec& option) {
+          return option.param.name == name && option.refused_elsewhere;
+        })) {
+      continue;
+    }
     const std::string message = name + "= does not apply to writing " +
                                 std::string(describe_format(format).title) + " (" +
                                 output.filename().string() + "): ignored";

@@ -193,11 +193,15 @@ PaletteImage quantise(Image rgba, const QuantiseOptions& options, const ErrorCon
 
 std::size_t quantise_working_bytes(int width, int height) {
   const std::size_t pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  // Tracked: the RGBA rows and the indices (5 bytes a pixel). libimagequant's own: its float
-  // copy of the image (16 bytes a pixel), its edge, noise and dithering maps (3), the
-  // dithering's error rows and the histogram (a few MiB at most for 256 colours); measured
-  // peak RSS less tessera's tracked peak on a 12-megapixel photo, rounded up (README).
-  return 24 * pixels + (std::size_t{8} << 20);
+  // Tracked: the RGBA rows and the indices (5 bytes a pixel). libimagequant's own: up to 2^22
+  // pixels a float copy of the image (16 bytes a pixel) and its edge and dithering maps, above
+  // that it converts row by row (its LIQ_HIGH_MEMORY_LIMIT); the histogram and the dithering's
+  // error rows are a few MiB. Measured as peak RSS less tessera's tracked peak and less a
+  // plain PNG convert's: 10 MiB at 0.56 MP, 34 at 2.1 MP, 6 at 4.4 MP, 15 at 8.3 MP (17, 16.5,
+  // 1.4 and 1.8 bytes a pixel); rounded up.
+  constexpr std::size_t kFloatCopyPixels = std::size_t{1} << 22;
+  const std::size_t own = (pixels <= kFloatCopyPixels ? 18 : 3) * pixels + (std::size_t{8} << 20);
+  return 5 * pixels + own;
 }
 
 std::string_view quantiser_version() { return LIQ_VERSION_STRING; }
