@@ -134,6 +134,16 @@ for f in "$work/b1"/*; do [[ $(head -c 6 "$f") == GIF8?a ]] || fail "batch outpu
 grep -qF "palette applies to PNG and GIF only" "$work/b3.txt" || fail "batch --palette: $(cat "$work/b3.txt")"
 [[ ! -e $work/b3 ]] || fail "batch --format jpg --palette writes nothing"
 
+# Memory: the GIF's gathered rows and libimagequant's own are in the estimate, so a budget that a
+# streamed PNG fits is refused for the GIF before any work (8.3 megapixels: about 72 MiB).
+big=$corpora/vips/test/test-suite/images/ultra-hdr.jpg
+"$tessera" convert "$big" "$work/big.png" --memory 32M >/dev/null 2>&1 || fail "a streamed PNG fits 32M"
+"$tessera" convert "$big" "$work/big.gif" --memory 32M >"$work/big.txt" 2>&1
+[[ $? -eq 1 ]] || fail "a GIF of 8.3 MP is refused under --memory 32M"
+grep -qF "OutOfBudget" "$work/big.txt" || fail "the GIF's refusal says OutOfBudget: $(cat "$work/big.txt")"
+[[ ! -e $work/big.gif ]] || fail "nothing is left of the refused GIF"
+"$tessera" convert "$big" "$work/big.gif" --memory 96M >/dev/null 2>&1 || fail "the GIF fits 96M"
+
 # The listing, the help and the completion, all from the format table.
 "$tessera" info --formats | grep -i "gif" | grep -q "read and written" || fail "info --formats: GIF is written"
 "$tessera" info --formats | grep -q "colors" || fail "info --formats lists colors"
