@@ -103,6 +103,16 @@ i = Image.open('$work/rgba.png')
 assert i.mode == 'P' and 'transparency' in i.info, (i.mode, i.info)
 assert len(i.getpalette()) // 3 <= 64" || fail "the palette PNG has PLTE (<= 64) and tRNS"
 
+# --palette on a .gif is what a GIF always is: taken without a warning. A gray photo (256
+# levels) is exact; --colors on a plain .png is said to need --palette.
+"$tessera" convert "$photo" "$work/p.gif" --palette --colors 32 >"$work/p.txt" 2>&1 || fail "--palette on a .gif"
+grep -q warning "$work/p.txt" && fail "--palette on a .gif warns: $(cat "$work/p.txt")"
+"$tessera" convert "$photos/camera.png" "$work/camera.gif" 2>/dev/null || fail "a gray photo to GIF"
+[[ $(mae "$photos/camera.png" "$work/camera.gif") == 0.000 ]] || fail "a gray photo's GIF is exact"
+"$tessera" convert "$photo" "$work/plain.png" --colors 16 >"$work/plain.txt" 2>&1 || fail "--colors on a plain PNG"
+grep -qF -- "--colors applies to PNG only with --palette" "$work/plain.txt" ||
+  fail "--colors without --palette is said: $(cat "$work/plain.txt")"
+
 # Usage errors: exit 2, the option named with what to do, nothing written.
 expect_usage() {
   local words=$1 out=$2

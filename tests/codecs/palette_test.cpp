@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/corpora.h"
 #include "support/images.h"
 #include "support/run_command.h"
 #include "tessera/codec.h"
@@ -251,6 +252,29 @@ TEST_F(Palette, dithering_off_gives_fewer_distinct_neighbours_than_full) {
     return count;
   };
   EXPECT_LT(changes(0.0), changes(1.0));
+}
+
+TEST_F(Palette, a_palette_png_carries_the_metadata_a_png_does_and_a_gif_none) {
+  TESSERA_REQUIRE_CORPORA();
+  const auto decoder = open_decoder(
+      testing::corpora() / "vips/test/test-suite/images/rotation/1.jpg", {.print_warnings = false});
+  const Image image = read(*decoder);
+  EncodeOptions options{.palette = true, .colors = 64};
+  options.icc_profile = decoder->icc_profile();
+  options.metadata = decoder->metadata();
+  ASSERT_FALSE(options.icc_profile.empty());
+  ASSERT_FALSE(options.metadata.exif.empty());
+  write(image, file("meta.png"), options);
+  const auto png = open_decoder(file("meta.png"), {.print_warnings = false});
+  EXPECT_EQ(png->icc_profile(), options.icc_profile);
+  EXPECT_EQ(png->metadata().exif, options.metadata.exif);
+  EXPECT_EQ(png->metadata().xmp, options.metadata.xmp);
+  EXPECT_EQ(pillow_palette(file("meta.png")).mode, "P");
+  // GIF has no place for them (README, "Metadata"): written without, not refused.
+  write(image, file("meta.gif"), options);
+  const auto gif = open_decoder(file("meta.gif"), {.print_warnings = false});
+  EXPECT_TRUE(gif->icc_profile().empty());
+  EXPECT_TRUE(gif->metadata().empty());
 }
 
 TEST_F(Palette, the_encoders_working_memory_counts_the_gathered_image) {
