@@ -19,6 +19,8 @@ packages=(
   liblcms2-dev
   # Metadata: EXIF orientation and pixel dimensions edited inside the carried blob.
   libexif-dev
+  # Palettes (GIF, palette PNG): quantisation and dithering, as pngquant and libvips do.
+  libimagequant-dev
   # Video: FFmpeg's libraries (demux, decode, encode, mux, pixel conversion).
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   # Tests, benchmarks and the format gate.
@@ -35,6 +37,9 @@ packages=(
   python3-venv
   # Reference decoders the codec tests compare against (djpeg, libpng, Pillow for TIFF).
   libjpeg-turbo-progs libpng-dev python3-pil libheif-examples
+  # The palette tests' references: pngquant (the same quantiser, its settings) and giflib's own
+  # reader of the GIFs tessera writes (giftext, gifbuild).
+  pngquant giflib-tools
   # The metadata tests' independent reader of EXIF, XMP, IPTC and ICC (exiftool).
   libimage-exiftool-perl
   # The video tests' reference decoder and the benchmark's rival and clip maker (ffmpeg, ffprobe).

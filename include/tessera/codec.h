@@ -47,9 +47,9 @@ namespace codecs {
 struct DecoderAccess;
 }
 
-// HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is read, not
-// written. What each is called, its extensions and its encode options: the format table
-// (formats.h).
+// HEIF covers HEIC (HEVC) and AVIF (AV1); PNM covers PBM, PGM, PPM and PAM; GIF is written as
+// one image (not animated). What each is called, its extensions and its encode options: the format
+// table (formats.h).
 enum class FileFormat { Jpeg, Png, Webp, Tiff, Gif, Heif, Bmp, Pnm };
 
 // "jpeg", "png", "webp", "tiff", "gif", "heif", "bmp", "pnm"
@@ -68,7 +68,7 @@ bool starts_as_a_read_format(const std::filesystem::path& path);
 FileFormat format_for_extension(const std::filesystem::path& path);
 
 // The format a --format value names ("png", "webp"): format_for_extension's answer, its
-// error naming the option ("--format gif: ...") rather than a file. The CLI's convert and batch
+// error naming the option ("--format jp2: ...") rather than a file. The CLI's convert and batch
 // both ask this.
 FileFormat format_for_option(std::string_view name);
 
@@ -205,11 +205,6 @@ struct DecodeOptions {
   // (Initialized: a caller naming other fields by designator gets no -Wextra warning.)
   std::optional<int> page{};
 };
-
-// The same for writing a width x height image in `format`: the memory its library's encoder
-// allocates outside tessera's accounting (libwebp and libheif hold several copies of the
-// picture). Measured figures with some margin; 0 for the formats written a row at a time.
-std::size_t encoder_working_bytes(FileFormat format, int width, int height);
 
 // A row source. Rows come top to bottom, as stored (orientation is not applied here).
 class Decoder : public RowSource {
@@ -375,7 +370,12 @@ struct EncodeOptions {
   int png_compression = 6;                                      // PNG zlib level, 0..9
   bool lossless = false;                                        // WebP
   TiffCompression tiff_compression = TiffCompression::Deflate;  // TIFF
-  bool tiled = false;                    // TIFF: 256x256 tiles instead of strips
+  bool tiled = false;  // TIFF: 256x256 tiles instead of strips
+  // PNG: an indexed (palette) image, quantised by libimagequant as pngquant does (PLTE + tRNS).
+  // GIF always is one. Refused by the other formats rather than ignored.
+  bool palette = false;
+  int colors = 256;     // GIF and palette PNG: at most this many palette entries, 2..256
+  double dither = 1.0;  // GIF and palette PNG: Floyd-Steinberg level, 0..1 (1: pngquant's)
   std::vector<std::byte> icc_profile{};  // embedded when the format can carry it
   // EXIF, XMP, IPTC and resolution, each embedded where the format can carry it (README,
   // "Metadata"). A job fills it from its input (pipeline::Job); tessera::write() writes what
@@ -389,6 +389,14 @@ struct EncodeOptions {
   // in `gray ... | rgb` to JPEG uses it (pipeline::Job).
   bool gray_as_colour = false;
 };
+
+// For writing a width x height image in `format`: the memory its library's encoder allocates
+// outside tessera's accounting (libwebp and libheif hold several copies of the picture), and
+// for GIF and palette PNG the whole image they gather to quantise too. Measured figures with
+// some margin; 0 for the formats written a row at a time. `options` matter where they change
+// the encoding's memory (a palette PNG gathers its image, a plain one does not).
+std::size_t encoder_working_bytes(FileFormat format, int width, int height,
+                                  const EncodeOptions& options = {});
 
 // A row sink for an image of the size and format it was opened with. Rows go top to bottom;
 // nothing appears under the target name before finish().

@@ -11,6 +11,7 @@
 //   tessera::set_encode_option(options, "quality", "101");       // Error: quality 101 is not ...
 //   tessera::uses_encode_option(FileFormat::Png, "quality", options);   // false
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,13 @@ struct EncodeOptionSpec {
   // The format's name in a list of those that read the option when only_with holds
   // ("JPEG-in-TIFF"); empty: the format's title.
   std::string_view applies_as;
+  // Given with another value than its default to a format that does not read it: an error
+  // rather than the warning other options get, because it says what the file is, not how it
+  // is compressed (palette: a .jpg cannot be a palette image).
+  bool refused_elsewhere = false;
+  // Titles of formats that do not read it but take it, without a warning, because it is what
+  // they always do ("GIF" for palette).
+  std::string_view accepted_by;
 };
 
 struct FormatDescription {
@@ -65,6 +73,13 @@ std::string encode_option_value(const EncodeOptions& options, std::string_view n
 // quality only with tiff_compression=jpeg). The encoders' range check and the CLI's "ignored"
 // warning both ask this one question.
 bool uses_encode_option(FileFormat format, std::string_view name, const EncodeOptions& options);
+
+// Throws Error(InvalidArgument) unless `options` suit `format`: each option the format reads
+// within its range ("GIF colors 300 is outside 2..256"), and no option that changes what the
+// file is (palette) asked of a format that cannot do it ("palette applies to PNG and GIF
+// only"). open_encoder asks it before any file is made; the CLI before the input is opened.
+void check_encode_options(FileFormat format, const EncodeOptions& options,
+                          const std::filesystem::path& path);
 
 // The formats that read `name`, in a sentence: "JPEG, WebP, HEIC/AVIF and JPEG-in-TIFF".
 std::string formats_reading(std::string_view name);

@@ -185,7 +185,8 @@ void bind_convert(nb::module_& module) {
       nb::arg("max_pixels").none() = nb::none(), nb::arg("fail_on") = "error", nb::arg("options"),
       "One file through a pipeline, streamed in bands as `tessera convert` runs it; the output "
       "appears only when complete. memory=\"64M\" caps it (tessera.OutOfBudget past it); other "
-      "keyword arguments are encode options (quality=80, ...). The input's EXIF, XMP, IPTC, ICC "
+      "keyword arguments are encode options (quality=80, palette=True, colors=64, dither=0.5, "
+      "...: tessera.write() says them). The input's EXIF, XMP, IPTC, ICC "
       "profile and DPI are kept (Orientation 1 once turned upright); strip=True drops them, "
       "keep=\"exif,icc\" keeps only those kinds.");
 

@@ -383,6 +383,13 @@ void warn_of_unused_options(const std::filesystem::path& output, const nb::kwarg
     const std::string name = nb::cast<std::string>(key);
     if (name == "strip" || name == "keep") continue;
     if (uses_encode_option(format, name, encode)) continue;
+    // palette= is refused by the write itself (or taken, by GIF), not ignored.
+    const std::vector<EncodeOptionSpec> all = all_encode_options();
+    if (std::any_of(all.begin(), all.end(), [&](const EncodeOptionSpec& option) {
+          return option.param.name == name && option.refused_elsewhere;
+        })) {
+      continue;
+    }
     const std::string message = name + "= does not apply to writing " +
                                 std::string(describe_format(format).title) + " (" +
                                 output.filename().string() + "): ignored";
@@ -636,7 +643,11 @@ void bind_image(nb::module_& module) {
       },
       nb::arg("image").none(), nb::arg("path"), nb::arg("options"),
       "Encodes to `path` in the format its extension names; keyword arguments are the format "
-      "table's encode options (quality=80, lossless=True, tiff_compression='lzw', ...).");
+      "table's encode options (quality=80, lossless=True, tiff_compression='lzw', ...). A .gif "
+      "and a .png with palette=True are quantised by libimagequant to at most colors=N "
+      "(2..256, default 256) colours, dithered at dither=D (0..1, default 1.0, pngquant's); "
+      "a GIF's pixels with alpha below 128 are its transparent colour. palette=True on another "
+      "format is a ValueError.");
 }
 
 }  // namespace tessera::python

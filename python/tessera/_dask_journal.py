@@ -129,10 +129,9 @@ def _recovered(task, name, shown_input):
 def _output_path(output, name, format):
     """Where tessera.batch writes a file's output (batch.cpp's output_for)."""
     path = os.path.join(output, name)
-    stem, extension = os.path.splitext(path)
     if format:
-        return stem + "." + format.lstrip(".")
-    return stem + ".png" if extension.lower() == ".gif" else path
+        return os.path.splitext(path)[0] + "." + format.lstrip(".")
+    return path
 
 
 def _remove_temporaries(outputs):

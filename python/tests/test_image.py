@@ -116,6 +116,26 @@ def test_write_reads_back_and_takes_encode_options_by_name(tmp_path, photo):
     assert not (tmp_path / "bad.jpg").exists()
 
 
+def test_write_gif_and_palette_png_take_colors_and_dither(tmp_path, photo):
+    from PIL import Image as Pillow
+
+    img = tessera.read(photo).region(0, 0, 320, 240).compact()
+    tessera.write(img, tmp_path / "photo.gif", colors=32, dither=0.5)
+    tessera.write(img, tmp_path / "photo.png", palette=True, colors=32)
+    for name in ("photo.gif", "photo.png"):
+        written = Pillow.open(tmp_path / name)
+        assert written.mode == "P" and written.size == (320, 240)
+        assert len(written.convert("RGB").getcolors(1 << 24)) <= 32
+        error = np.abs(np.asarray(written.convert("RGB"), dtype=int) - np.asarray(img)).mean()
+        assert error < 8, (name, error)
+    assert tessera.encode(img, "gif", colors=16)[:6] in (b"GIF87a", b"GIF89a")
+    with pytest.raises(tessera.InvalidArgument, match="palette applies to PNG and GIF only"):
+        tessera.write(img, tmp_path / "bad.jpg", palette=True)
+    with pytest.raises(tessera.InvalidArgument, match="colors 300 is not allowed"):
+        tessera.write(img, tmp_path / "bad.gif", colors=300)
+    assert not (tmp_path / "bad.jpg").exists() and not (tmp_path / "bad.gif").exists()
+
+
 def test_errors_are_classes_python_code_catches(tmp_path, corpora):
     with pytest.raises(FileNotFoundError) as missing:
         tessera.read(tmp_path / "nowhere.jpg")

@@ -26,9 +26,9 @@
 #include "batch/admission.h"
 #include "batch/inputs.h"
 #include "batch/output_names.h"
-#include "codecs/extension.h"
 #include "tessera/budget.h"
 #include "tessera/error.h"
+#include "tessera/formats.h"
 #include "tessera/memory.h"
 #include "tessera/pipeline/job.h"
 #include "tessera/profiler.h"
@@ -39,15 +39,11 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// The output keeps the input's name and extension unless --format says otherwise; a GIF, which
-// tessera reads but does not write, becomes a PNG (lossless, alpha kept).
+// The output keeps the input's name and extension unless --format says otherwise (a GIF stays
+// a GIF, quantised again: a pipeline's new colours are put back into 256).
 fs::path output_for(const Options& options, const detail::Input& input) {
   fs::path name = options.output / input.relative;
-  if (!options.format.empty()) {
-    name.replace_extension(options.format);
-  } else {
-    if (codecs::lowercase_extension(name) == ".gif") name.replace_extension(".png");
-  }
+  if (!options.format.empty()) name.replace_extension(options.format);
   return name;
 }
 
@@ -273,7 +269,11 @@ std::string_view to_string(Status status) {
 Totals run(const Options& options, const Progress& progress) {
   check_shard(options.shard, options.shards,
               fmt::format("{}/{}", options.shard + 1, options.shards));
-  if (!options.format.empty()) (void)format_for_option(options.format);
+  if (!options.format.empty()) {
+    // Said before any file: a --format tessera cannot write, or options it cannot take.
+    check_encode_options(format_for_option(options.format), options.encode,
+                         fmt::format("--format {}", options.format));
+  }
   detail::Inputs inputs(options.input, options.recursive, options.exclude, options.files);
   refuse_output_among_inputs(options);
   std::error_code error;

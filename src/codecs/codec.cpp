@@ -308,28 +308,42 @@ Image read(Decoder& decoder, const DecodeOptions& options, std::source_location 
   return image;
 }
 
-namespace {
-
 // The options the chosen format reads, checked before any file is created.
 void check_encode_options(FileFormat format, const EncodeOptions& options,
                           const std::filesystem::path& path) {
   const ErrorContext context{.path = path.string(), .operation = "encode"};
   for (const EncodeOptionSpec& option : describe_format(format).encode_options) {
     const ParamSpec& param = option.param;
-    if (param.kind != ParamKind::Integer || !uses_encode_option(format, param.name, options)) {
-      continue;
-    }
-    const int value = std::stoi(encode_option_value(options, param.name));
-    if (value < param.min || value > param.max) {
+    const bool ranged = param.kind == ParamKind::Integer || param.kind == ParamKind::Number;
+    if (!ranged || !uses_encode_option(format, param.name, options)) continue;
+    const std::string text = encode_option_value(options, param.name);
+    const double value = std::stod(text);
+    if (!(value >= param.min && value <= param.max)) {
       throw Error(ErrorCode::InvalidArgument,
                   fmt::format("{} {} {} is outside {}..{}", describe_format(format).title,
-                              param.name, value, param.min, param.max),
+                              param.name, text, param.min, param.max),
                   context);
     }
   }
+  // What the file is cannot be ignored as a compression setting would be: a .jpg asked to be
+  // a palette image is refused.
+  const std::string_view title = describe_format(format).title;
+  for (const EncodeOptionSpec& option : all_encode_options()) {
+    if (!option.refused_elsewhere || uses_encode_option(format, option.param.name, options) ||
+        option.accepted_by == title ||
+        encode_option_value(options, option.param.name) == option.param.default_value) {
+      continue;
+    }
+    std::string readers = formats_reading(option.param.name);
+    if (!option.accepted_by.empty())
+      readers = fmt::format("{} and {}", readers, option.accepted_by);
+    throw Error(ErrorCode::InvalidArgument,
+                fmt::format("{} applies to {} only, not to {}: write one of those, or leave {} "
+                            "out",
+                            option.param.name, readers, title, option.param.name),
+                context);
+  }
 }
-
-}  // namespace
 
 void check_encodable(FileFormat format, int width, int height, const std::filesystem::path& path) {
   const ErrorContext context{.path = path.string(), .operation = "encode"};

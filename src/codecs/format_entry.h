@@ -44,8 +44,9 @@ struct FormatEntry {
   EncoderFactory open_encoder = nullptr;  // null: read only
   std::vector<EncodeOption> encode_options;
   // What the library's encoder allocates outside tessera's accounting for a width x height
-  // image (see encoder_working_bytes); null: nothing beyond a row or a strip.
-  std::size_t (*encoder_working_bytes)(int width, int height) = nullptr;
+  // image with these options (see encoder_working_bytes); null: nothing beyond a row or a strip.
+  std::size_t (*encoder_working_bytes)(int width, int height,
+                                       const EncodeOptions& options) = nullptr;
 };
 
 // Every format, in the order sniffing tries them and listings show them. The one list a new
@@ -59,6 +60,10 @@ bool starts_with(std::span<const std::byte> head, std::string_view signature,
 
 // Options more than one format reads, declared once.
 EncodeOption quality_option(std::string_view only_with = {}, std::string_view applies_as = {});
+// The palette's: whether to write one (PNG; GIF always does), its size and its dithering.
+EncodeOption palette_option(std::string_view default_value, std::string_view doc);
+EncodeOption colors_option(std::string_view only_with = {}, std::string_view applies_as = {});
+EncodeOption dither_option(std::string_view only_with = {}, std::string_view applies_as = {});
 
 // Words in a sentence: "JPEG, WebP and TIFF" (the formats an error or a warning names).
 std::string as_sentence(const std::vector<std::string>& words);

@@ -129,9 +129,10 @@ std::string formats_reading(std::string_view name) {
   return codecs::as_sentence(titles);
 }
 
-std::size_t encoder_working_bytes(FileFormat format, int width, int height) {
+std::size_t encoder_working_bytes(FileFormat format, int width, int height,
+                                  const EncodeOptions& options) {
   const auto working = codecs::format_entry(format).encoder_working_bytes;
-  return working == nullptr ? 0 : working(width, height);
+  return working == nullptr ? 0 : working(width, height, options);
 }
 
 }  // namespace tessera

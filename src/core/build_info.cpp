@@ -5,6 +5,7 @@
 #include <hwy/targets.h>
 #include <lcms2.h>
 #include <libheif/heif.h>
+#include <libimagequant.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/version.h>
 #include <spng.h>
@@ -82,6 +83,9 @@ BuildInfo build_info() {
       {"giflib", fmt::format("{}.{}.{}", GIFLIB_MAJOR, GIFLIB_MINOR, GIFLIB_RELEASE),
        "built against"},
       {"libheif", heif_get_version(), heif_plugins()},
+      // libimagequant's run-time liq_version() says 21600 in 2.17.0 (its LIQ_VERSION was not
+      // raised for that release): the header's version string is the one that is right.
+      {"libimagequant", LIQ_VERSION_STRING, "built against"},
       {"lcms2", fmt::format("{}.{}", lcms / 1000, lcms % 1000 / 10), ""},
       {"oneTBB", TBB_runtime_version(), ""},
       {"Highway", TESSERA_HIGHWAY_VERSION, "built against"},

@@ -119,8 +119,9 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
   if (job.plan_) check_pixel_limit(*job.plan_, options.limits.max_pixels, input_name);
   check_encodable(written_format, job.written_.width, job.written_.height,
                   output == "-" ? std::filesystem::path("stdout") : output);
-  job.estimate_ += decoder.working_bytes() +
-                   encoder_working_bytes(written_format, job.written_.width, job.written_.height);
+  job.estimate_ +=
+      decoder.working_bytes() +
+      encoder_working_bytes(written_format, job.written_.width, job.written_.height, job.encode_);
   return job;
 }
 

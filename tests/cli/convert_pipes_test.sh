@@ -59,9 +59,11 @@ grep -q "with --format" "$work/noformat.err" || fail "- without --format says to
 status=$?
 [[ $status -eq 2 ]] || fail "--format with a named OUT exits 2 (got $status)"
 [[ ! -e $work/named.png ]] || fail "--format with a named OUT writes nothing"
-"$tessera" convert "$photo" - --format gif >/dev/null 2>&1
+"$tessera" convert "$photo" - --format jp2 >/dev/null 2>&1
 status=$?
 [[ $status -eq 2 ]] || fail "--format of a format tessera does not write exits 2 (got $status)"
+"$tessera" convert "$photo" - --format gif --colors 16 2>/dev/null >"$work/piped.gif"
+[[ $(head -c 6 "$work/piped.gif") == GIF8?a ]] || fail "--format gif writes a GIF to standard output"
 
 echo "convert pipes: $failures failed"
 exit $((failures != 0))

@@ -24,7 +24,10 @@ mkdir -p "$work/in" && cp "$photo" "$work/in/photo.jpg"
 other_value() {  # other_value "integer in 1..100, default 90" | "one of a|b|c, default b"
   local allowed=$1 low high default
   default=$(grep -oE 'default [^,.]+' <<<"$allowed" | cut -d' ' -f2)
-  if [[ $allowed =~ integer\ in\ ([0-9]+)\.\.([0-9]+) ]]; then
+  if [[ $allowed =~ (integer|number)\ in\ ([0-9.]+)\.\.([0-9.]+) ]]; then
+    low=${BASH_REMATCH[2]} high=${BASH_REMATCH[3]}
+    [[ $low != "$default" ]] && echo "$low" || echo "$high"
+  elif [[ $allowed =~ integer\ in\ ([0-9]+)\.\.([0-9]+) ]]; then
     low=${BASH_REMATCH[1]} high=${BASH_REMATCH[2]}
     [[ $low != "$default" ]] && echo "$low" || echo "$high"
   elif [[ $allowed =~ one\ of\ ([a-z0-9|]+) ]]; then
@@ -57,7 +60,11 @@ while IFS= read -r line; do
   given=("$option")
   [[ $allowed == flag* ]] || given+=("$(other_value "$allowed")")
   needs=()
-  if [[ $allowed =~ read\ with\ (--[a-z-]+)\ ([a-z0-9]+) ]]; then needs=("${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"); fi
+  if [[ $allowed =~ read\ with\ (--[a-z-]+)\ ([a-z0-9]+) ]]; then
+    needs=("${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+  elif [[ $allowed =~ read\ with\ (--[a-z-]+)$ ]]; then  # a flag: "read with --palette"
+    needs=("${BASH_REMATCH[1]}")
+  fi
   case_name="$format${option}"
   "$tessera" convert "$photo" "$work/plain-$case_name$extension" "${needs[@]}" >/dev/null 2>&1 &&
     "$tessera" convert "$photo" "$work/given-$case_name$extension" "${needs[@]}" "${given[@]}" \

@@ -53,6 +53,7 @@ giflib = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libgif-dev"], 
 assert giflib.startswith(libraries["giflib"]["version"] + "-"), (libraries["giflib"], giflib)
 assert pkg_config("tbb").startswith(libraries["oneTBB"]["version"]), libraries["oneTBB"]
 assert pkg_config("lcms2").startswith(libraries["lcms2"]["version"]), libraries["lcms2"]
+assert pkg_config("imagequant") == libraries["libimagequant"]["version"], libraries["libimagequant"]
 assert "decoders:" in libraries["libheif"]["detail"], libraries["libheif"]
 for module in ["libavformat", "libavcodec", "libswscale", "libavutil"]:
     assert f"{module} {pkg_config(module)}" in info["video"]["ffmpeg_built_against"], module

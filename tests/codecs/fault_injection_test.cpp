@@ -103,12 +103,20 @@ TEST_F(FaultInjectionTest,
        every_fault_along_jpeg_and_png_encodes_ends_in_a_clean_error_and_no_file) {
   const Image rgba = photo_like(80, 48, PixelFormat::rgba8());
   const std::vector<std::byte> icc(600, std::byte{7});
-  for (const char* name : {"photo.jpg", "photo.png", "photo.webp", "photo.tif", "strips.tif",
-                           "photo.heic", "photo.avif", "photo.bmp", "photo.pam"}) {
+  for (const char* name :
+       {"photo.jpg", "photo.png", "photo.webp", "photo.tif", "strips.tif", "photo.heic",
+        "photo.avif", "photo.bmp", "photo.pam", "photo.gif", "palette.png"}) {
     const bool tiled = std::string_view(name) != "strips.tif";
+    // palette.png: the quantiser (libimagequant's allocations are fault points) and PLTE/tRNS.
+    const bool palette = std::string_view(name) == "palette.png";
     const std::uint64_t points = fail_every_point(name, [&] {
       write(rgba, output(name),
-            {.progressive = true, .lossless = true, .tiled = tiled, .icc_profile = icc});
+            {.progressive = true,
+             .lossless = true,
+             .tiled = tiled,
+             .palette = palette,
+             .colors = 64,
+             .icc_profile = icc});
     });
     EXPECT_GT(points, 3u) << name;
     std::printf("  %-18s encode: %3llu fault points, each failed once\n", name,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tessera::cli {
 namespace {
 
@@ -19,6 +21,18 @@ std::vector<std::string> words(std::string_view choices) {
     choices.remove_prefix(bar + 1);
   }
   return list;
+}
+
+// The ParamSpec's own check and words: "--colors: 1 is not allowed: integer in 2..256; give a
+// value in that range" (CLI::Range would print "0.000000 to 1.000000" for a number).
+CLI::Validator within_spec(const ParamSpec& param) {
+  return CLI::Validator(
+      [param](std::string& value) -> std::string {
+        if (param.allows_text(value)) return {};
+        return fmt::format("{} is not allowed: {}; give a value in that range", value,
+                           param.allowed());
+      },
+      param.allowed());
 }
 
 }  // namespace
@@ -61,14 +75,13 @@ EncodeOptionFlags::EncodeOptionFlags(CLI::App* command) {
       case ParamKind::Integer:
         flag.option = command->add_option(names, flag.text, help_text(spec))
                           ->type_name("INT")
-                          ->check(CLI::Range(static_cast<int>(spec.param.min),
-                                             static_cast<int>(spec.param.max)))
+                          ->check(within_spec(spec.param))
                           ->capture_default_str();
         break;
       case ParamKind::Number:
         flag.option = command->add_option(names, flag.text, help_text(spec))
                           ->type_name("FLOAT")
-                          ->check(CLI::Range(spec.param.min, spec.param.max))
+                          ->check(within_spec(spec.param))
                           ->capture_default_str();
         break;
       case ParamKind::Choice:
@@ -133,8 +146,14 @@ std::vector<std::string> ignored_encode_options(FileFormat format,
                                                 const EncodeOptions& encode) {
   std::vector<std::string> ignored;
   const FormatDescription& written = describe_format(format);
+  const std::vector<EncodeOptionSpec> all_options = all_encode_options();
   for (const std::string& name : given) {
     if (uses_encode_option(format, name, encode)) continue;
+    const bool accepted =
+        std::any_of(all_options.begin(), all_options.end(), [&](const EncodeOptionSpec& option) {
+          return option.param.name == name && option.accepted_by == written.title;
+        });
+    if (accepted) continue;  // what the format always does (--palette on a .gif)
     const EncodeOptionSpec* own = nullptr;
     for (const EncodeOptionSpec& option : written.encode_options) {
       if (option.param.name == name) own = &option;

@@ -450,6 +450,8 @@ int main(int argc, char** argv) {
       try {
         written = convert.output_format.empty() ? tessera::format_for_extension(convert.output)
                                                 : tessera::format_for_option(convert.output_format);
+        // So is an option the format cannot take (--palette on a .jpg).
+        tessera::check_encode_options(written, convert.encode, convert.output);
       } catch (const tessera::Error& error) {
         print_error(error);
         return exit_status(error);

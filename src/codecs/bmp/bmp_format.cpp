@@ -18,7 +18,10 @@ FormatEntry bmp_format() {
           },
       .open_decoder = open_bmp_decoder,
       .open_encoder = open_bmp_encoder,
-      .encoder_working_bytes = bmp_encoder_working_bytes,
+      .encoder_working_bytes =
+          [](int width, int height, const EncodeOptions&) {
+            return bmp_encoder_working_bytes(width, height);
+          },
   };
 }
 

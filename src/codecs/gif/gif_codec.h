@@ -1,5 +1,5 @@
 #pragma once
-// The GIF decoder factory, for the format table's entry (gif_format.cpp).
+// The GIF decoder and encoder factories, for the format table's entry (gif_format.cpp).
 
 #include <filesystem>
 #include <memory>
@@ -12,5 +12,7 @@ namespace tessera::codecs {
 std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
                                           const std::filesystem::path& path,
                                           const DecodeOptions& options);
+std::unique_ptr<Encoder> open_gif_encoder(const std::filesystem::path& path, int width, int height,
+                                          PixelFormat format, const EncodeOptions& options);
 
 }  // namespace tessera::codecs

@@ -33,7 +33,7 @@ FormatEntry heif_format() {
       // their fixed part), 18 and 23 at 12, and about 14 MiB however small the image (libheif
       // 1.15; peak RSS less tessera's tracked peak, rounded up).
       .encoder_working_bytes =
-          [](int width, int height) {
+          [](int width, int height, const EncodeOptions&) {
             return (std::size_t{16} << 20) +
                    22 * static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
           },

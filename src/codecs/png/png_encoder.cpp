@@ -2,6 +2,11 @@
 // than libspng so that the compression runs on every core (parallel_deflate.h) and the filters
 // in SIMD (png_row_filter.h); the filter choice and zlib settings are libspng's, so files keep
 // the size they had.
+//
+// With EncodeOptions::palette, an indexed PNG (colour type 3: PLTE, tRNS for the entries that
+// are not opaque, 8-bit indices) quantised by libimagequant as pngquant does (quantise.h). The
+// rows are then gathered (tracked) and written by finish(), unfiltered, as libspng and pngquant
+// write indices. The metadata chunks are the same either way.
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -9,14 +14,17 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "codecs/colour_management.h"
 #include "codecs/file_io.h"
 #include "codecs/parallel_deflate.h"
 #include "codecs/png/png_codec.h"
 #include "codecs/png/png_row_filter.h"
+#include "codecs/quantise.h"
 #include "codecs/row_conversion.h"
 #include "tessera/error.h"
 
@@ -48,12 +56,15 @@ class PngEncoder final : public Encoder {
              const EncodeOptions& options)
       : Encoder(path, width, height, format),
         file_(path),
-        // Float samples are stored as 16 bits: PNG has no float form.
-        sample_bytes_(format.sample == SampleType::U8 ? 1 : 2),
-        pixel_bytes_(static_cast<std::size_t>(format.channels()) * sample_bytes_),
+        // Float samples are stored as 16 bits: PNG has no float form. A palette's indices are
+        // one byte.
+        sample_bytes_(options.palette || format.sample == SampleType::U8 ? 1 : 2),
+        pixel_bytes_(options.palette ? 1
+                                     : static_cast<std::size_t>(format.channels()) * sample_bytes_),
         row_bytes_(static_cast<std::size_t>(width) * pixel_bytes_),
-        // As libspng: at level 0 filtering cannot help, and deflate's plain strategy is used.
-        filtered_(options.png_compression > 0),
+        // As libspng: at level 0 filtering cannot help, and deflate's plain strategy is used;
+        // indices are not filtered (a difference of two indices means nothing).
+        filtered_(options.png_compression > 0 && !options.palette),
         deflate_(options.png_compression, filtered_ ? Z_FILTERED : Z_DEFAULT_STRATEGY,
                  [this](std::span<const std::uint8_t> bytes) { write_chunk("IDAT", bytes); },
                  {.path = path.string(), .operation = "encode"}),
@@ -72,9 +83,17 @@ class PngEncoder final : public Encoder {
     store_u32(&header[0], static_cast<std::uint32_t>(width));
     store_u32(&header[4], static_cast<std::uint32_t>(height));
     header[8] = static_cast<std::uint8_t>(8 * sample_bytes_);
-    header[9] = color_type(format.layout);
+    header[9] = options.palette ? 3 : color_type(format.layout);
     write_chunk("IHDR", header);
-    if (!options.icc_profile.empty()) write_icc_profile(options.icc_profile);
+    if (options.palette) {
+      quantise_ = {.colors = options.colors, .dither = options.dither};
+      rows_.emplace(width, height, "PNG rows to quantise");
+    }
+    // A palette's colours are RGB: a gray profile does not describe them.
+    if (!options.icc_profile.empty() &&
+        (!options.palette || icc_profile_fits(options.icc_profile, ChannelLayout::Rgb))) {
+      write_icc_profile(options.icc_profile);
+    }
     write_metadata(options.metadata);
     if (sample_bytes_ == 2) {
       wide_row_.resize(row_bytes_);
@@ -86,6 +105,10 @@ class PngEncoder final : public Encoder {
 
  private:
   void encode_rows(const ImageView& rows) override {
+    if (rows_) {
+      rows_->add(rows, rows_written());
+      return;
+    }
     for (int y = 0; y < rows.height(); ++y) {
       const auto* row = reinterpret_cast<const std::uint8_t*>(rows.row(y));
       if (sample_bytes_ == 2) row = big_endian_row(rows.row(y), rows.format());
@@ -120,6 +143,7 @@ class PngEncoder final : public Encoder {
   }
 
   void finish_encoding() override {
+    if (rows_) write_palette_image();
     deflate_.finish();
     write_chunk("IEND", {});
     check_interrupt();
@@ -127,6 +151,29 @@ class PngEncoder final : public Encoder {
   }
 
   void check_output() const override { file_.throw_if_write_failed(); }
+
+  // PLTE, tRNS (as far as the last entry that is not opaque: quantise() puts those first) and
+  // the indices.
+  void write_palette_image() {
+    const PaletteImage image =
+        quantise(rows_->take(), quantise_, {.path = file_.path().string(), .operation = "encode"});
+    rows_.reset();
+    std::vector<std::uint8_t> colours;
+    std::vector<std::uint8_t> alphas;
+    for (const auto& entry : image.palette) {
+      colours.insert(colours.end(), entry.begin(), entry.begin() + 3);
+      alphas.push_back(entry[3]);
+    }
+    write_chunk("PLTE", colours);
+    while (!alphas.empty() && alphas.back() == 255) alphas.pop_back();
+    if (!alphas.empty()) write_chunk("tRNS", alphas);
+    const ImageView indices = image.indices.view();
+    for (int y = 0; y < indices.height(); ++y) {
+      std::uint8_t* filtered = deflate_.append(row_bytes_ + 1);
+      filtered[0] = 0;  // no filter
+      std::memcpy(filtered + 1, indices.row(y), row_bytes_);
+    }
+  }
 
   void write_chunk(std::string_view type, std::span<const std::uint8_t> data) {
     std::array<std::uint8_t, 8> head{};  // length, type
@@ -200,12 +247,18 @@ class PngEncoder final : public Encoder {
   std::vector<std::uint8_t> previous_;    // the row above, unfiltered, as PNG stores it
   std::vector<std::uint8_t> wide_row_;    // a 16-bit row as PNG stores it
   std::vector<std::uint16_t> converted_;  // a float row as 16 bits
+  QuantiseOptions quantise_;
+  std::optional<PaletteRows> rows_;  // with a palette: the image, gathered to be quantised
 };
 
 }  // namespace
 
 std::unique_ptr<Encoder> open_png_encoder(const std::filesystem::path& path, int width, int height,
                                           PixelFormat format, const EncodeOptions& options) {
+  if (options.palette) {  // before the temporary file and the gathered rows exist
+    check_quantisable(width, height, {.colors = options.colors, .dither = options.dither},
+                      {.path = path.string(), .operation = "encode"});
+  }
   return std::make_unique<PngEncoder>(path, width, height, format, options);
 }
 

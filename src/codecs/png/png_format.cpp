@@ -5,6 +5,7 @@
 #include "codecs/format_entry.h"
 #include "codecs/parallel_deflate.h"
 #include "codecs/png/png_codec.h"
+#include "codecs/quantise.h"
 
 namespace tessera::codecs {
 
@@ -31,11 +32,18 @@ FormatEntry png_format() {
                           .get =
                               [](const EncodeOptions& options) {
                                 return std::to_string(options.png_compression);
-                              }}},
-      // The parallel deflate's blocks (its appends are rows, 8 bytes a pixel at most).
+                              }},
+                         palette_option("false",
+                                        "A palette image: at most --colors colours, quantised and "
+                                        "dithered by libimagequant as pngquant does"),
+                         colors_option("palette=true", "palette PNG"),
+                         dither_option("palette=true", "palette PNG")},
+      // The parallel deflate's blocks (its appends are rows, 8 bytes a pixel at most); with a
+      // palette, the whole image gathered and quantised too.
       .encoder_working_bytes =
-          [](int width, int) {
-            return ParallelDeflate::working_bytes(8 * static_cast<std::size_t>(width) + 1);
+          [](int width, int height, const EncodeOptions& options) {
+            return ParallelDeflate::working_bytes(8 * static_cast<std::size_t>(width) + 1) +
+                   (options.palette ? quantise_working_bytes(width, height) : 0);
           },
   };
 }

@@ -36,7 +36,7 @@ FormatEntry webp_format() {
       // pixel at 3 and 12 megapixels, 7 on a 24-megapixel panorama (libwebp 1.2; peak RSS less
       // tessera's tracked peak, rounded up).
       .encoder_working_bytes =
-          [](int width, int height) {
+          [](int width, int height, const EncodeOptions&) {
             return 8 * static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
           },
   };
