@@ -43,6 +43,11 @@ def _parser():
     parser.add_argument("--tiff-compression", choices=["none", "deflate", "lzw", "jpeg"],
                         default=None, help="compression (TIFF; default deflate)")
     parser.add_argument("--tiled", action="store_true", help="256x256 tiles (TIFF)")
+    parser.add_argument("--strip", action="store_true",
+                        help="write no metadata (EXIF, XMP, IPTC, ICC profile, resolution)")
+    parser.add_argument("--keep", metavar="KINDS",
+                        help="keep only these kinds of metadata: exif,xmp,iptc,icc,dpi, all or "
+                             "none (default all)")
     parser.add_argument("--resume", action="store_true",
                         help="keep outputs that exist (SKIPPED), as `tessera batch --resume`")
     parser.add_argument("-r", "--recursive", action="store_true", help="walk subfolders too")
@@ -59,9 +64,11 @@ def _encode_options(arguments):
         value = getattr(arguments, name)
         if value is not None:
             options[name] = value
-    for name in ("progressive", "lossless", "tiled"):
+    for name in ("progressive", "lossless", "tiled", "strip"):
         if getattr(arguments, name):
             options[name] = True
+    if arguments.keep is not None:
+        options["keep"] = arguments.keep
     return options
 
 
@@ -106,10 +113,17 @@ def main(argv=None):
 
     from . import dask as td
 
+    if arguments.strip and arguments.keep is not None:
+        _parser().error("--strip writes no metadata and --keep chooses what to write: give one")
     _say_the_runs_words(sys.stderr)
     terminated = _terminate_as_interrupt()
+    if arguments.scheduler and not arguments.quiet:
+        print(f"tessera.dask: connecting to the scheduler {arguments.scheduler} (up to 30 s)",
+              file=sys.stderr)
     try:
         cluster, client = _connect(distributed, arguments.scheduler)
+    except ValueError as error:  # an address Dask cannot parse
+        _parser().error(f"--scheduler {arguments.scheduler}: {error} (e.g. tcp://host:8786)")
     except OSError as error:
         print(f"tessera.dask: cannot reach the scheduler {arguments.scheduler}: {error}",
               file=sys.stderr)
@@ -125,9 +139,18 @@ def main(argv=None):
                               recursive=arguments.recursive, report=arguments.report,
                               progress=progress, **_encode_options(arguments))
     except td.Interrupted as interrupted:
+        # Another signal now would end the process in the middle of its report.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _summary(interrupted.report, progress, "interrupted: ")
-        print("tessera.dask: no task started after the interrupt; the outputs that exist are "
-              "complete (run again with --resume for the rest)", file=sys.stderr)
+        left = interrupted.report["dask"].get("left_at_once", 0)
+        if left:
+            print(f"tessera.dask: left at once: {left} task(s) may still be finishing their "
+                  f"file on the workers; those outputs will be complete but are not in the "
+                  f"report (run again with --resume for the rest)", file=sys.stderr)
+        else:
+            print("tessera.dask: no task started after the interrupt; the outputs that exist "
+                  "are complete (run again with --resume for the rest)", file=sys.stderr)
         return 143 if terminated() else 130
     except KeyboardInterrupt:  # before the run began
         print("\ntessera.dask: interrupted before any file", file=sys.stderr)
@@ -146,6 +169,11 @@ def main(argv=None):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             cluster.close()
     _summary(report, progress)
+    if report["status"] == "output_full":
+        print(f"tessera: output device full: stopped taking files (no space left on the device "
+              f"of {arguments.output}); run again with --resume when there is room",
+              file=sys.stderr)
+        return 1
     return 1 if report["totals"]["failed"] else 0
 
 
@@ -172,13 +200,19 @@ def _connect(distributed, scheduler):
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         # No dashboard; the scheduler's HTTP server (health, metrics), which it starts anyway,
-        # on a free port rather than 8787, which another cluster may hold.
+        # on a free port rather than 8787, which another cluster may hold. Dask's own log (a
+        # heartbeat missed as the cluster closes) is not the run's: only what is critical.
         cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
                                            scheduler_kwargs={"dashboard_address": ":0"},
-                                           threads_per_worker=1, silence_logs=logging.WARNING)
+                                           threads_per_worker=1, silence_logs=logging.CRITICAL)
     finally:
         signal.signal(signal.SIGINT, previous)
-    return cluster, distributed.Client(cluster)
+    client = distributed.Client(cluster)
+    # And out of the command's process group: a SIGTERM to the group (timeout(1), a job
+    # runner) then reaches the command alone, which winds the run down.
+    from ._dask_worker_group import OwnProcessGroup
+    client.register_plugin(OwnProcessGroup(), name="tessera-own-process-group")
+    return cluster, client
 
 
 def _terminate_as_interrupt():

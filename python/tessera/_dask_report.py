@@ -54,7 +54,8 @@ def _command(input, output, pipeline, options):
     """The command line that ran this batch, when it was one (python3 -m tessera.dask ...),
     else the call, as the CLI's report gives its own command line."""
     if sys.argv and sys.argv[0].endswith(os.path.join("tessera", "dask.py")):
-        return shlex.join(["python3", "-m", "tessera.dask"] + sys.argv[1:])
+        # The interpreter that imports tessera (a virtual environment's), so that it runs again.
+        return shlex.join([sys.executable, "-m", "tessera.dask"] + sys.argv[1:])
     shown_input = (repr(os.fspath(input)) if not isinstance(input, (list, tuple))
                    else f"[{len(input)} paths]")
     arguments = [shown_input, repr(os.fspath(output)), repr(pipeline)]

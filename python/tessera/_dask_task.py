@@ -1,6 +1,7 @@
 """A tessera.dask task, on a worker: its budget from the worker, tessera.batch on its group of
 files, and one small record per file (the report's "files" entry), never pixels."""
 
+import errno as _errno
 import os
 import resource
 import signal
@@ -240,9 +241,11 @@ def _result(task, records, error, budget, budget_text, rerun, started, stopped=F
 
 def _filled(task, result):
     """The task's records, with a failure record for each file it did not reach when the run
-    itself failed (result["error"]), so that every file is in the report once."""
+    itself failed (result["error"]), so that every file is in the report once; but not when the
+    output device is full: then, as `tessera batch` has it, the files not reached were not
+    tried, and the run's status says why (output_full)."""
     records = list(result["records"])
-    if result["error"] is not None:
+    if result["error"] is not None and result["error"].get("errno") != _errno.ENOSPC:
         reached = {record["input"] for record in records}
         records += [_failed(shown_input, result["error"]["code"], result["error"]["message"])
                     for _, shown_input, _ in task["files"] if shown_input not in reached]

@@ -217,23 +217,29 @@ def batch(input, output, pipeline=None, *, client=None, memory="auto", files_per
     total = sum(len(task["files"]) for task in tasks)
     state = _RunState(run, by_key, total, started, progress)
     _live_runs.add(run)
-    interrupt = None
+    stopped_by = None
     try:
         try:
             state.run(client)
-        except KeyboardInterrupt as caught:
-            interrupt = caught
-            state.wind_down(client, output_folder, driver)
+        except BaseException as caught:  # Ctrl-C, or an exception from progress()
+            stopped_by = caught
+        if stopped_by is not None or state.status == "output_full":
+            # No task starts; those running stop after their file; the journals are read.
+            state.wind_down(client, output_folder, driver,
+                            waiting=stopped_by is not None or state.status != "output_full")
     finally:
         _live_runs.discard(run)
-    status = "interrupted" if interrupt is not None else state.status
+    status = "interrupted" if stopped_by is not None else state.status
     summary = build_report(input, output, pipeline, memory, files_per_task, resume, format,
                            recursive, encode_options, client, threads, tasks, state.files,
                            state.results, state.timeline, status, time.monotonic() - started)
+    summary["dask"]["left_at_once"] = state.left_at_once
     if report is not None:
         write_report(report, summary)
-    if interrupt is not None:
-        raise Interrupted(summary) from interrupt
+    if isinstance(stopped_by, KeyboardInterrupt):
+        raise Interrupted(summary) from stopped_by
+    if stopped_by is not None:
+        raise stopped_by
     return summary
 
 
@@ -247,6 +253,7 @@ class _RunState:
         self.finished = set()  # keys of the tasks whose records are in
         self.status = "complete"
         self.pending = None
+        self.left_at_once = 0  # tasks left running by a second Ctrl-C
 
     def run(self, client):
         from distributed import as_completed
@@ -257,10 +264,7 @@ class _RunState:
         for future in self.pending:
             self._take(client, future)
             if self.status == "output_full":
-                client.cancel(list(self.pending.futures))
-                for left in self.pending.futures:
-                    _remove_journal(self.by_key[left.key]["output"], left.key)
-                break
+                break  # batch() winds the run down
 
     def _take(self, client, future, retry=True):
         task = self.by_key[future.key]
@@ -302,11 +306,13 @@ class _RunState:
         if self.progress is not None and records:
             self.progress(self.files, self.total, time.monotonic() - self.started)
 
-    def wind_down(self, client, output, driver):
-        """After Ctrl-C: no task starts (those queued are cancelled, those begun see the stop
-        mark after their file in flight), the running ones are waited for unless Ctrl-C comes
-        again, and the records of every task that did not return are read from its journal."""
+    def wind_down(self, client, output, driver, waiting=True):
+        """After Ctrl-C (or an exception from progress(), or a full output device): no task
+        starts (those queued are cancelled, those begun see the stop mark after their file in
+        flight), the running ones are waited for unless Ctrl-C comes again, and the records of
+        every task that did not return are read from its journal."""
         request_stop(output, self.run_id, driver)
+        self.progress = None  # it may be what raised
         left_at_once = False
         if self.pending is not None:
             try:
@@ -317,16 +323,17 @@ class _RunState:
                 queued = [f for f in taken if f.key not in processing]
                 running = len(taken) - len(queued)
                 client.cancel(queued)
-                if running:
+                if running and waiting:
                     _log.warning("interrupted: no task starts from now; waiting for the %d "
-                                 "task(s) running to finish their file in flight (Ctrl-C "
-                                 "again to leave at once)", running)
+                                 "task(s) on the workers to finish their file in flight "
+                                 "(Ctrl-C again to leave at once)", running)
                 for future in self.pending:
                     if future.cancelled():
                         continue
                     self._take(client, future, retry=False)
             except KeyboardInterrupt:
                 left_at_once = True
+                self.left_at_once = len(self.pending.futures)
                 client.cancel(list(self.pending.futures))
         for key, task in self.by_key.items():
             if key in self.finished:

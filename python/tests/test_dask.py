@@ -477,3 +477,90 @@ def test_the_report_has_tessera_batch_s_schema(client, photos, tmp_path):
         td.batch(photos, tmp_path / "never", "resize 50%", client=client,
                  report=tmp_path / "run.txt")
     assert not (tmp_path / "never").exists()
+
+
+def test_an_exception_from_progress_winds_the_run_down(client, many, tmp_path):
+    """A progress callback that raises (a script's own stop, or a callback of the wrong shape)
+    ends td.batch with that exception, as Ctrl-C does: no task starts after it, the running
+    ones stop after their file, the report (status interrupted) is written, and nothing is
+    left in the output folder or written after td.batch has returned."""
+    import json
+    out = tmp_path / "out"
+
+    class Enough(Exception):
+        pass
+
+    def progress(records, total, seconds):
+        if len(records) >= 4:
+            raise Enough
+
+    with pytest.raises(Enough):
+        td.batch(many, out, "median 5 | blur 9", client=client, files_per_task=2,
+                 report=tmp_path / "run.json", progress=progress)
+    report = json.loads((tmp_path / "run.json").read_text())
+    assert report["status"] == "interrupted"
+    done = {os.path.basename(r["output"]) for r in report["files"] if r["status"] == "DONE"}
+    assert done == set(_outputs(out)) and len(done) < 40
+    assert not [n for n in os.listdir(out) if n.startswith(".")]
+    time.sleep(1.0)
+    assert set(_outputs(out)) == done, "a worker went on writing after td.batch returned"
+
+
+def test_a_full_output_device_stops_the_run_as_tessera_batch_does(client, photos, tmp_path):
+    """A full output device: status output_full, exit 1 with tessera batch's words, only the
+    file that met the full device FAILED (the files not reached are not tried, not failed),
+    and no journal left."""
+    import json
+    import subprocess
+    full = tmp_path / "full"
+    full.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "none",
+                                            str(full)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a tiny tmpfs")
+    try:
+        command = _entry_point([photos, full / "out", "-p", "resize 150%", "--format", "png",
+                                "--files-per-task", "2", "--scheduler", client.scheduler.address,
+                                "--quiet", "--report", tmp_path / "run.json"],
+                               stdout=subprocess.DEVNULL)
+        _, stderr = command.communicate(timeout=300)
+        assert command.returncode == 1, stderr
+        assert "output device full" in stderr and "--resume when there is room" in stderr
+        report = json.loads((tmp_path / "run.json").read_text())
+        assert report["status"] == "output_full"
+        failed = [r for r in report["files"] if r["status"] == "FAILED"]
+        assert failed and all("space" in r["error"]["message"] for r in failed), failed
+        assert report["totals"]["done"] + len(failed) < report["totals"]["inputs"]
+        assert not [n for n in os.listdir(full / "out") if n.startswith(".tessera-dask")]
+    finally:
+        subprocess.run(["umount", str(full)], check=False)
+
+
+def test_the_entry_point_refuses_a_scheduler_address_in_words_and_takes_strip(client, photos,
+                                                                              tmp_path):
+    """--scheduler foo is a usage error in words (exit 2), not a traceback; --strip and --keep
+    reach the encoders (exiftool reads the outputs: the camera's Make kept, or not)."""
+    import shutil as shell_tools
+    import subprocess
+    wrong = _entry_point([photos, tmp_path / "o1", "--scheduler", "foo"],
+                         stdout=subprocess.DEVNULL)
+    _, stderr = wrong.communicate(timeout=120)
+    assert wrong.returncode == 2 and "Traceback" not in stderr and "--scheduler foo" in stderr
+    if shell_tools.which("exiftool") is None:
+        pytest.skip("exiftool is missing (libimage-exiftool-perl)")
+    tagged = tmp_path / "in"
+    tagged.mkdir()
+    first = sorted(n for n in os.listdir(photos) if n.endswith(".jpg"))[0]
+    subprocess.run(["exiftool", "-q", "-o", str(tagged / first), "-Make=Tessera Camera Co.",
+                    str(photos / first)], check=True)
+
+    def make_of(options, name):
+        run = _entry_point([tagged, tmp_path / name, "--quiet", "--scheduler",
+                            client.scheduler.address, *options], stdout=subprocess.DEVNULL)
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr
+        return subprocess.run(["exiftool", "-s3", "-Make", str(tmp_path / name / first)],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert make_of([], "kept") == "Tessera Camera Co."
+    assert make_of(["--strip"], "stripped") == ""
+    assert make_of(["--keep", "icc"], "icc-only") == ""
