@@ -77,7 +77,7 @@ def build_report(input, output, pipeline, memory, files_per_task, resume, format
                 # its own budget (memory, and "dask"."budgets").
                 "memory_bytes": 0, "memory": memory, "format": format or "the input's",
                 "resume": resume, "shard": "1/1", "recursive": recursive, "fail_on": "error",
-                "shrink_on_load": True, "apply_orientation": True,
+                "shrink_on_load": True, "apply_orientation": True, "page": None,
                 # Every encode option, given or not, as the CLI lists them: what the outputs
                 # were written with.
                 **_tessera._encode_settings(**encode_options)}
