@@ -140,6 +140,16 @@ PY
 "$tessera" convert --no-rotate "$input" "$work/stored.png" 2>/dev/null || fail "--no-rotate converts"
 [[ $(tag "$work/stored.png" EXIF:Orientation) == 6 ]] || fail "--no-rotate: Orientation '$(tag "$work/stored.png" EXIF:Orientation)', not 6"
 [[ $(tag "$work/stored.png" ImageWidth) == "$stored_w" ]] || fail "--no-rotate: the pixels were turned"
+# ... into a TIFF (its own Orientation tag), and from that TIFF on: stored, still said to be 6;
+# turned upright from it, 1.
+"$tessera" convert --no-rotate "$input" "$work/stored.tif" 2>/dev/null || fail "--no-rotate to .tif"
+[[ $(tag "$work/stored.tif" Orientation) == 6 ]] || fail "--no-rotate .tif: Orientation '$(tag "$work/stored.tif" Orientation)', not 6"
+"$tessera" convert --no-rotate "$work/stored.tif" "$work/stored-again.jpg" 2>/dev/null || fail "--no-rotate from .tif"
+[[ $(tag "$work/stored-again.jpg" Orientation) == 6 && $(tag "$work/stored-again.jpg" ImageWidth) == "$stored_w" ]] ||
+  fail "--no-rotate from .tif: Orientation '$(tag "$work/stored-again.jpg" Orientation)', width $(tag "$work/stored-again.jpg" ImageWidth)"
+"$tessera" convert "$work/stored.tif" "$work/upright-again.jpg" 2>/dev/null || fail "from the stored .tif"
+[[ $(tag "$work/upright-again.jpg" Orientation) == 1 && $(tag "$work/upright-again.jpg" ImageWidth) == "$stored_h" ]] ||
+  fail "from the stored .tif: Orientation '$(tag "$work/upright-again.jpg" Orientation)', width $(tag "$work/upright-again.jpg" ImageWidth)"
 
 # A resize: the EXIF pixel dimensions are the written image's.
 "$tessera" convert "$input" "$work/half.jpg" -p "resize 50%" 2>/dev/null || fail "resize converts"

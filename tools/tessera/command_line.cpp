@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -85,6 +87,19 @@ CLI::Validator report_file_name() {
         return name.empty() ? "the report needs a file name: run.json, or run.html for a page" : "";
       },
       "FILE");
+}
+
+CLI::Validator page_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        // Nine digits at most: every such number fits an int (a page past the last is then
+        // refused by the decoder with the file's count).
+        const bool number = !text.empty() && text.size() <= 9 &&
+                            std::all_of(text.begin(), text.end(),
+                                        [](unsigned char c) { return std::isdigit(c) != 0; });
+        return number ? "" : "a page number from 0 (the first page or frame), not '" + text + "'";
+      },
+      "N");
 }
 
 }  // namespace tessera::cli

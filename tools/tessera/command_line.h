@@ -33,6 +33,9 @@ std::string command_line(int argc, char** argv, std::string_view program = {});
 // For --report: refuses an empty name (`--report ''` was silently no report).
 CLI::Validator report_file_name();
 
+// --page's value: a whole number from 0, in words otherwise (not CLI11's range of doubles).
+CLI::Validator page_number();
+
 // A pipeline the image cannot take (canny on RGB, a crop outside it) is as much a usage error
 // as a syntax error: prints it with the caret under the stage, and returns exit status 2.
 int report_plan_error(const Error& error, const std::string& pipeline);

@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
                      "Which image of a file holding several, from 0: a TIFF's page, a HEIF's "
                      "top-level image, a GIF's or animated WebP's frame (composited as a viewer "
                      "shows it); default the first (a HEIF's primary image)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(tessera::cli::page_number());
     command
         ->add_option("--fail-on", fail_on,
                      "What fails a decode: error (a truncated or corrupt file; the default), "
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
       ->add_option("--page", info_page,
                    "Describe this page or frame (from 0) rather than the first; the pages and "
                    "frames are listed either way")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tessera::cli::page_number());
 
   tessera::cli::ConvertOptions convert;
   auto* convert_command =

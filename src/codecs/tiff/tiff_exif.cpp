@@ -231,6 +231,18 @@ std::uint64_t write_directory(TIFF* tiff, ExifDirectory directory,
 
 bool read_tiff_exif(TIFF* tiff, std::vector<std::byte>& exif) {
   std::vector<ExifField> fields;
+  // The TIFF's own orientation is EXIF's: kept in the blob, an output written with
+  // --no-rotate (pixels as stored) says how to show them; a conversion that turns them upright
+  // sets it to 1 there, as for a JPEG's. (1, the default, which tessera's own TIFFs state, is
+  // no EXIF of its own.)
+  std::uint16_t orientation = 0;
+  if (TIFFGetField(tiff, TIFFTAG_ORIENTATION, &orientation) == 1 && orientation >= 2 &&
+      orientation <= 8) {
+    fields.push_back({.directory = ExifDirectory::Image,
+                      .tag = TIFFTAG_ORIENTATION,
+                      .type = TIFF_SHORT,
+                      .numbers = {static_cast<double>(orientation)}});
+  }
   for (const ttag_t tag : kImageTextTags) {
     const char* text = nullptr;
     if (TIFFGetField(tiff, tag, &text) != 1 || text == nullptr) continue;
@@ -277,9 +289,21 @@ TiffExifDirectories write_tiff_exif(TIFF* tiff, std::span<const std::byte> exif)
 }
 
 void set_tiff_image_exif_tags(TIFF* tiff, std::span<const std::byte> exif) {
-  for (const ExifText& text : exif_ifd0_texts(exif)) {
+  for (const ExifField& field : exif_fields(exif)) {
+    if (field.directory != ExifDirectory::Image) continue;
+    if (field.tag == TIFFTAG_ORIENTATION && field.numbers.size() == 1 && field.numbers[0] >= 1 &&
+        field.numbers[0] <= 8) {
+      // As stored (--no-rotate), or 1 once the pixels were turned upright.
+      TIFFSetField(tiff, TIFFTAG_ORIENTATION, static_cast<int>(field.numbers[0]));
+      continue;
+    }
+    if (field.type != TIFF_ASCII) continue;
     for (const ttag_t tag : kImageTextTags) {
-      if (text.tag == tag) TIFFSetField(tiff, tag, text.text.c_str());
+      if (field.tag != tag) continue;
+      const std::string text(
+          reinterpret_cast<const char*>(field.bytes.data()),
+          strnlen(reinterpret_cast<const char*>(field.bytes.data()), field.bytes.size()));
+      TIFFSetField(tiff, tag, text.c_str());
     }
   }
 }

@@ -31,7 +31,8 @@ struct TiffExifDirectories {
 TiffExifDirectories write_tiff_exif(TIFF* tiff, std::span<const std::byte> exif);
 
 // The image directory's own EXIF tags of the blob (ImageDescription, Make, Model, Software,
-// DateTime, Artist, HostComputer, Copyright), set as the current directory's fields.
+// DateTime, Artist, HostComputer, Copyright, and Orientation), set as the current directory's
+// fields: call it after the encoder's own Orientation (1), which the blob's then replaces.
 void set_tiff_image_exif_tags(TIFF* tiff, std::span<const std::byte> exif);
 
 }  // namespace tessera::codecs
