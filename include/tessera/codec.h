@@ -233,6 +233,10 @@ class Decoder : public RowSource {
   // also printed once on stderr as it happened (unless DecodeOptions::print_warnings is off): a
   // batch report lists them per file.
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...")
+  // unless DecodeOptions::print_warnings is off. Public for what a reader of the decoder notices
+  // about the file (a conversion that writes one frame of an animation).
+  void warn(std::string message);
 
   // Begins decoding: the work a format must do before its first row (libjpeg reads every scan
   // of a progressive JPEG here), so that errors found there come before the caller allocates
@@ -269,9 +273,6 @@ class Decoder : public RowSource {
   // without decode_rows() (false: a format decoded whole up front keeps its partial image).
   // Otherwise it throws Error(CorruptData) "truncated: N of M rows" with `detail`.
   void data_ended(int rows_done, std::string_view detail, bool later_rows_grey = true);
-  // Records a warning about this file and prints it on stderr ("tessera: warning: PATH: ...")
-  // unless DecodeOptions::print_warnings is off.
-  void warn(std::string message);
   // Sets rows [from, rows.height()) to mid-grey, as libjpeg fills a truncated file.
   static void fill_grey(const MutableImageView& rows, int from);
 

@@ -62,6 +62,13 @@ Job Job::prepare(const std::filesystem::path& input, const std::filesystem::path
                      : open_decoder(input, how);
   };
   job.decoder_ = open(decode);
+  if (const ImageInfo& info = job.decoder_->info(); info.animated && !options.page) {
+    // Written as one image, which is not what a viewer of the file sees: said, not silent.
+    job.decoder_->warn(fmt::format(
+        "animated{}: only frame 0 is written (--page N writes another; tessera writes no "
+        "animation)",
+        info.frames > 1 ? fmt::format(", {} frames", info.frames) : std::string()));
+  }
   // Decode only what the pipeline needs (luma, fewer pixels): a decoder opened for that.
   std::optional<Pipeline> stages;
   if (options.pipeline != nullptr) {

@@ -281,6 +281,12 @@ std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
   const bool transparency =
       page > 0 ? scan.transparency || scan.clears : first_frame_has_transparency(file->stream());
   const int frames = options.count_frames ? scan.frames : 0;
+  // Whether a frame follows the first (a conversion then says it writes one frame of an
+  // animation): without a count, a walk through the data of frames 0 and 1 and no further,
+  // from the start (before giflib reads the header).
+  const bool animated = options.count_frames ? frames > 1
+                        : page > 0           ? true
+                                             : scan_gif_frames(file->stream(), 1, false).frames > 1;
   int error = 0;
   GifOwner owner;
   owner.gif = detail::inject_fault() ? nullptr : DGifOpen(file->stream(), read_from_file, &error);
@@ -291,7 +297,7 @@ std::unique_ptr<Decoder> open_gif_decoder(std::unique_ptr<InputFile> file,
   info.width = owner.gif->SWidth;
   info.height = owner.gif->SHeight;
   info.frames = frames;
-  info.animated = frames > 1;
+  info.animated = animated;
   info.page = page;
   info.pixel_format = transparency ? PixelFormat::rgba8() : PixelFormat::rgb8();
   // A frame disposed with "previous" keeps a copy of what it covers: at most the canvas.
