@@ -16,6 +16,7 @@
 #include "interrupt.h"
 
 #include "tessera/error.h"
+#include "tessera/formats.h"
 #include "tessera/memory.h"
 #include "tessera/profiler.h"
 
@@ -107,9 +108,13 @@ int run_batch(BatchCommand& command) {
   };
   if (!command.options.format.empty()) {
     try {
-      note_format(format_for_extension("output." + command.options.format));
+      const FileFormat format = format_for_extension("output." + command.options.format);
+      // An option the format refuses (--palette for JPEG) is refused by batch::run, not
+      // first said to be ignored.
+      check_encode_options(format, command.options.encode, "--format " + command.options.format);
+      note_format(format);
     } catch (const Error&) {
-      // A --format tessera cannot write: batch::run refuses it, naming the option.
+      // A --format tessera cannot write, or options it refuses: batch::run says so.
     }
   }
   auto last_line = Clock::now();
