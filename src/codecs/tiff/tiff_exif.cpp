@@ -62,15 +62,13 @@ void append_directory(TIFF* tiff, ExifDirectory directory, std::vector<ExifField
     if (info == nullptr) continue;
     const TIFFDataType type = TIFFFieldDataType(info);
     const int size = TIFFFieldSetGetSize(info);
+    // A field libtiff gives no size for has no way to be got: TIFFGetField would take the
+    // wrong arguments.
+    if (size <= 0) continue;
     ExifField field{.directory = directory, .tag = tag, .type = static_cast<unsigned>(type)};
-    if (type == TIFF_ASCII) {
-      const char* text = nullptr;
-      if (TIFFGetField(tiff, tag, &text) != 1 || text == nullptr) continue;
-      const auto* begin = reinterpret_cast<const std::byte*>(text);
-      field.bytes.assign(begin, begin + std::strlen(text) + 1);
-      fields.push_back(std::move(field));
-      continue;
-    }
+    // How TIFFGetField passes it, from the field's own table entry: with a count (a tag libtiff
+    // does not know, registered as it was found, is always so, text included), as text, one
+    // value, or a fixed number of them.
     const unsigned char* values = nullptr;
     std::size_t count = 0;
     alignas(8) unsigned char single[16] = {};
@@ -87,6 +85,11 @@ void append_directory(TIFF* tiff, ExifDirectory directory, std::vector<ExifField
         count = n;
       }
       values = static_cast<const unsigned char*>(data);
+    } else if (type == TIFF_ASCII) {
+      const char* text = nullptr;
+      if (TIFFGetField(tiff, tag, &text) != 1 || text == nullptr) continue;
+      values = reinterpret_cast<const unsigned char*>(text);
+      count = std::strlen(text) + 1;
     } else if (read_count == 1) {
       if (TIFFGetField(tiff, tag, single) != 1) continue;
       values = single;
@@ -97,7 +100,16 @@ void append_directory(TIFF* tiff, ExifDirectory directory, std::vector<ExifField
       values = static_cast<const unsigned char*>(data);
       count = static_cast<std::size_t>(read_count);
     }
-    if (values == nullptr || count == 0 || size <= 0) continue;
+    if (values == nullptr || count == 0) continue;
+    if (type == TIFF_ASCII) {
+      // Up to its first NUL (a counted text need not end in one), and one NUL after it.
+      const auto* text = reinterpret_cast<const char*>(values);
+      const auto* begin = reinterpret_cast<const std::byte*>(values);
+      field.bytes.assign(begin, begin + strnlen(text, count));
+      field.bytes.push_back(std::byte{0});
+      fields.push_back(std::move(field));
+      continue;
+    }
     if (carried_as_bytes(type)) {
       if (size != 1) continue;
       const auto* begin = reinterpret_cast<const std::byte*>(values);
@@ -119,7 +131,8 @@ bool set_field(TIFF* tiff, const TIFFField* info, const ExifField& field) {
   const TIFFDataType type = TIFFFieldDataType(info);
   const ttag_t tag = field.tag;
   if (type == TIFF_ASCII) {
-    if (field.type != TIFF_ASCII) return false;
+    // (EXIF's text tags in libtiff's tables take the text alone, never a count.)
+    if (field.type != TIFF_ASCII || TIFFFieldPassCount(info)) return false;
     const std::string text(
         reinterpret_cast<const char*>(field.bytes.data()),
         strnlen(reinterpret_cast<const char*>(field.bytes.data()), field.bytes.size()));
