@@ -116,25 +116,14 @@ def _lost(task, run, failure, alone):
     tried again, up to three times, rather than failed for another file's doing."""
     output = task["output"]
     code = type(failure).__name__
-    journal_run, started_ns, journaled = _read_journal(_journal_path(output, task["key"]))
-    if journal_run != run:
-        started_ns, journaled = None, {}  # an earlier run's, or none
-        if alone and code == "KilledWorker" and task.get("again", 0) < 3:
-            return [], [{**task, "again": task.get("again", 0) + 1,
-                         "key": f"{task['key']}-again-{task.get('again', 0) + 1}"}]
+    records, unfinished, began = _journaled(task, run)
+    if not began and alone and code == "KilledWorker" and task.get("again", 0) < 3:
+        return [], [{**task, "again": task.get("again", 0) + 1,
+                     "key": f"{task['key']}-again-{task.get('again', 0) + 1}"}]
     message = (f"its task {task['key']} did not finish: {failure}" if code != "KilledWorker" else
                f"the workers running its task {task['key']} died (killed by the OS or by "
                f"Dask's nanny, e.g. for memory, or crashed) as many times as Dask allows "
                f"(distributed.scheduler.allowed-failures): {failure}")
-    records, unfinished = [], []
-    for file in task["files"]:
-        name, shown_input, _ = file
-        if name in journaled:
-            records.append(journaled[name])
-        elif _written_since(_output_path(output, name, task["format"]), started_ns):
-            records.append(_recovered(task, name, shown_input))
-        else:
-            unfinished.append(file)
     _remove_temporaries(_output_path(output, name, task["format"]) for name, _, _ in unfinished)
     if not alone and unfinished:
         return records, [_alone(task, file) for file in unfinished]
@@ -338,7 +327,7 @@ class _RunState:
         for key, task in self.by_key.items():
             if key in self.finished:
                 continue
-            records = _journaled(task, self.run_id)
+            records, _, _ = _journaled(task, self.run_id)
             _remove_journal(task["output"], key)
             self._add(key, records)
         if not left_at_once:
@@ -348,19 +337,24 @@ class _RunState:
 
 
 def _journaled(task, run):
-    """The records of a task that did not return, from its journal in this run: the files it
-    finished, and those whose output it wrote after its journal began."""
+    """What a task that did not return left, from its journal in this run: the records of the
+    files it finished and of those whose output it wrote after its journal began, the files it
+    did not finish, and whether it began at all (no journal of this run: nothing done)."""
     journal_run, started_ns, journaled = _read_journal(_journal_path(task["output"],
                                                                      task["key"]))
-    if journal_run != run:
-        return []  # never began
-    records = []
-    for name, shown_input, _ in task["files"]:
-        if name in journaled:
+    began = journal_run == run
+    records, unfinished = [], []
+    for file in task["files"]:
+        name, shown_input, _ = file
+        if began and name in journaled:
             records.append(journaled[name])
-        elif _written_since(_output_path(task["output"], name, task["format"]), started_ns):
+        elif began and _written_since(_output_path(task["output"], name, task["format"]),
+                                      started_ns):
             records.append(_recovered(task, name, shown_input))
-    return records
+        else:
+            unfinished.append(file)
+    return records, unfinished, began
+
 
 def _bag_partition(task):
     """A bag's partition: one task's records. The task's journal is its own (run = its key)
