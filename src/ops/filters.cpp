@@ -154,9 +154,10 @@ namespace {
 
 // Every sample type: the median of each ksize x ksize window (edges replicated, as
 // cv::medianBlur) by a selection network on whole vectors, so bit-identical to OpenCV's
-// networks (floats: NaN sorts above every number). Rows narrower than the window are padded
-// whole; wider ones are read in place, and only the r pixels at each end come from small padded
-// copies (3r pixels of each window row).
+// networks (floats: NaN sorts above every number). 3x3 windows take whole rows (the kernel
+// replicates their ends); for 5x5, rows narrower than the window are padded whole, wider ones
+// are read in place, and only the r pixels at each end come from small padded copies (3r pixels
+// of each window row).
 template <typename Sample>
 void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const int r = ksize / 2;
@@ -167,29 +168,9 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
   const std::size_t row_samples = static_cast<std::size_t>(width) * channels;
   detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
-    const auto padded = std::make_unique_for_overwrite<Sample[]>(padded_samples * ksize);
+    const auto padded =
+        std::make_unique_for_overwrite<Sample[]>(ksize == 3 ? 0 : padded_samples * ksize);
     std::vector<const Sample*> rows(ksize), window(ksize);
-    // Float rows holding a NaN, found once per row of the strip (rows first - r .. end + r - 1,
-    // clamped as the window clamps them): such a window takes median_row's slower path.
-    std::vector<char> nan_rows;
-    if constexpr (std::is_same_v<Sample, float>) {
-      nan_rows.resize(static_cast<std::size_t>(end - first + 2 * r));
-      for (int y = first - r; y < end + r; ++y) {
-        nan_rows[y - first + r] =
-            simd::any_nan(src.row<float>(detail::replicate(y, src.height())), row_samples);
-      }
-    }
-    // One window row's samples, through the NaN path for floats whose window holds a NaN.
-    const auto median_row = [&](const Sample* const* window_rows, int y, Sample* out,
-                                std::size_t samples) {
-      if constexpr (std::is_same_v<Sample, float>) {
-        const auto from = nan_rows.begin() + (y - first);
-        const bool any_nan = std::find(from, from + ksize, 1) != from + ksize;
-        simd::median_row(window_rows, ksize, channels, out, samples, any_nan);
-      } else {
-        simd::median_row(window_rows, ksize, channels, out, samples);
-      }
-    };
     // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
     const auto pad = [&](int from, int count) {
       for (int k = 0; k < ksize; ++k) {
@@ -198,22 +179,69 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
                             padded.get() + k * padded_samples);
       }
     };
-    for (int y = first; y < end; ++y) {
+    // Makes output row y from its window rows: median3x3(rows, out, samples, ahead) on whole
+    // rows (ahead: the next row to enter the window), or median5x5(window_rows, out, samples) on
+    // the row's interior and its padded ends. Returns whether any call returned true.
+    const auto make_row = [&](int y, auto&& median3x3, auto&& median5x5) {
       for (int k = 0; k < ksize; ++k) {
         rows[k] = src.row<Sample>(detail::replicate(y - r + k, src.height()));
       }
       Sample* out = dst.row<Sample>(y);
+      if (ksize == 3) {
+        const Sample* ahead =
+            y + 1 < end ? src.row<Sample>(std::min(y + 2, src.height() - 1)) : nullptr;
+        return median3x3(rows.data(), out, row_samples, ahead);
+      }
       if (narrow) {
         pad(-r, width + 2 * r);
-        median_row(window.data(), y, out, row_samples);
-        continue;
+        return median5x5(window.data(), out, row_samples);
       }
-      median_row(rows.data(), y, out + r * channels,
-                 static_cast<std::size_t>(width - 2 * r) * channels);
+      bool found = median5x5(rows.data(), out + r * channels,
+                             static_cast<std::size_t>(width - 2 * r) * channels);
       pad(-r, 3 * r);
-      median_row(window.data(), y, out, r * channels);
+      found = median5x5(window.data(), out, r * channels) || found;
       pad(width - 2 * r, 3 * r);
-      median_row(window.data(), y, out + (width - r) * channels, r * channels);
+      found = median5x5(window.data(), out + (width - r) * channels, r * channels) || found;
+      return found;
+    };
+    const auto exact3x3 = [&](const Sample* const* window_rows, Sample* out, std::size_t samples,
+                              const Sample* ahead) {
+      simd::median3x3_row(window_rows, channels, out, samples, ahead);
+      return false;
+    };
+    const auto exact5x5 = [&](const Sample* const* window_rows, Sample* out, std::size_t samples) {
+      simd::median5x5_row(window_rows, channels, out, samples);
+      return false;
+    };
+    if constexpr (!std::is_same_v<Sample, float>) {
+      for (int y = first; y < end; ++y) make_row(y, exact3x3, exact5x5);
+    } else {
+      // Floats take the fast path, which looks for NaNs in each row as it enters the window;
+      // a window that holds a row with one is made again by the NaN-aware path. may_hold_nan
+      // is indexed by window row (y - first + r, unclamped: a replicated row is looked at
+      // through its copy).
+      std::vector<char> may_hold_nan(static_cast<std::size_t>(end - first + 2 * r), 0);
+      int looked_at_to = first - r;  // window rows before this one have been looked at
+      for (int y = first; y < end; ++y) {
+        const int check_from = std::clamp(looked_at_to - (y - r), 0, ksize);
+        const bool found = make_row(
+            y,
+            [&](const float* const* window_rows, float* out, std::size_t samples,
+                const float* ahead) {
+              return simd::median3x3_row_unless_nan(window_rows, channels, out, samples, ahead,
+                                                    check_from);
+            },
+            [&](const float* const* window_rows, float* out, std::size_t samples) {
+              return simd::median5x5_row_unless_nan(window_rows, channels, out, samples,
+                                                    check_from);
+            });
+        const auto window_flags = may_hold_nan.begin() + (y - first);
+        if (found) std::fill(window_flags + check_from, window_flags + ksize, 1);
+        looked_at_to = y + r + 1;
+        if (std::find(window_flags, window_flags + ksize, 1) != window_flags + ksize) {
+          make_row(y, exact3x3, exact5x5);
+        }
+      }
     }
   });
 }

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -423,20 +424,26 @@ int median_differences_from_a_scalar_sort(const Image& image, int ksize) {
   const Image median = ops::median(image.view(), ksize);
   const int r = ksize / 2;
   const int width = image.width(), height = image.height();
+  const int channels = image.format().channels();
   int differences = 0;
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
-      std::vector<float> window;
-      for (int dy = -r; dy <= r; ++dy) {
-        for (int dx = -r; dx <= r; ++dx) {
-          const int yy = std::clamp(y + dy, 0, height - 1), xx = std::clamp(x + dx, 0, width - 1);
-          window.push_back(image.view().row<float>(yy)[xx]);
+      for (int c = 0; c < channels; ++c) {
+        std::array<float, 25> window;
+        int count = 0;
+        for (int dy = -r; dy <= r; ++dy) {
+          for (int dx = -r; dx <= r; ++dx) {
+            const int yy = std::clamp(y + dy, 0, height - 1);
+            const int xx = std::clamp(x + dx, 0, width - 1);
+            window[count++] = image.view().row<float>(yy)[xx * channels + c];
+          }
         }
+        std::nth_element(window.begin(), window.begin() + count / 2, window.begin() + count,
+                         nan_last);
+        const float expected = window[count / 2];
+        const float got = median.view().row<float>(y)[x * channels + c];
+        if (!same_float(expected, got)) ++differences;
       }
-      std::nth_element(window.begin(), window.begin() + window.size() / 2, window.end(), nan_last);
-      const float expected = window[window.size() / 2];
-      const float got = median.view().row<float>(y)[x];
-      if (!same_float(expected, got)) ++differences;
     }
   }
   return differences;
@@ -472,6 +479,45 @@ TEST(DepthNaN, median_of_float_rows_with_nans_in_one_row_equals_a_scalar_sort) {
     for (const int ksize : {3, 5}) {
       SCOPED_TRACE(::testing::Message() << "NaNs in row " << nan_row << ", ksize " << ksize);
       EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+    }
+  }
+}
+
+// The fast float path looks for NaNs only as each row enters the window, and only where its
+// interior and padded ends load them: one NaN anywhere (the first and last rows and columns,
+// next to them, at strip boundaries of a tall image, in one channel of three) must still send
+// every window that holds it down the NaN-aware path.
+TEST(DepthNaN, median_finds_a_single_nan_wherever_it_is) {
+  const int height = 700;
+  for (const int channels : {1, 3}) {
+    for (const int width : {2, 41}) {
+      Image image = Image::create(
+          width, height,
+          {channels == 1 ? ChannelLayout::Gray : ChannelLayout::Rgb, SampleType::F32});
+      std::uint32_t state = 4242;
+      for (int y = 0; y < height; ++y) {
+        float* row = image.mutable_view().row<float>(y);
+        for (int i = 0; i < width * channels; ++i) {
+          state = state * 1664525u + 1013904223u;
+          row[i] = static_cast<float>(state >> 20) / 64.0f;
+        }
+      }
+      // TBB splits 700 rows (strips of at most 256) at 175, 350 and 525.
+      for (const int y : {0, 1, 174, 175, 350, 526, height - 2, height - 1}) {
+        for (const int x : {0, 1, width / 2, width - 2, width - 1}) {
+          const int c = (x + y) % channels;
+          float& sample = image.mutable_view().row<float>(y)[x * channels + c];
+          const float kept = sample;
+          sample = std::numeric_limits<float>::quiet_NaN();
+          for (const int ksize : {3, 5}) {
+            SCOPED_TRACE(::testing::Message()
+                         << channels << " channel(s), width " << width << ", NaN at " << x << ","
+                         << y << " channel " << c << ", ksize " << ksize);
+            EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+          }
+          sample = kept;
+        }
+      }
     }
   }
 }

@@ -17,18 +17,34 @@ void extreme_row(const std::uint8_t* in, int step, int taps, Extreme extreme, st
 void extreme_column(const std::uint8_t* const* rows, int taps, Extreme extreme, std::uint8_t* out,
                     std::size_t samples);
 
-// out[i] = the median of rows[ky][kx * step + i] over the ksize x ksize window (ksize 3 or 5),
-// where rows are padded rows starting at each window's left-most column. u16 and float too (in
-// a float window, NaNs count as the largest values: `any_nan` says whether the window's rows
-// hold one, which takes a slower path).
-void median_row(const std::uint8_t* const* rows, int ksize, int step, std::uint8_t* out,
-                std::size_t samples);
-void median_row(const std::uint16_t* const* rows, int ksize, int step, std::uint16_t* out,
-                std::size_t samples);
-void median_row(const float* const* rows, int ksize, int step, float* out, std::size_t samples,
-                bool any_nan);
+// out[i] = the median of the 3x3 window around sample i of rows[1], with rows[0] and rows[2]
+// the rows above and below: three whole rows of `samples` samples, `step` samples a pixel, the
+// border replicated left and right. u8, u16 and float (NaNs count as the largest values).
+// `ahead`, if not null, is the row the next call will take as rows[2]: it is fetched into cache
+// on the way.
+void median3x3_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,
+                   std::size_t samples, const std::uint8_t* ahead);
+void median3x3_row(const std::uint16_t* const* rows, int step, std::uint16_t* out,
+                   std::size_t samples, const std::uint16_t* ahead);
+void median3x3_row(const float* const* rows, int step, float* out, std::size_t samples,
+                   const float* ahead);
 
-// Whether any of `count` floats is a NaN.
-bool any_nan(const float* samples, std::size_t count);
+// out[i] = the median of rows[ky][kx * step + i] over the 5x5 window, where rows are padded
+// rows starting at each window's left-most column. Types as median3x3_row.
+void median5x5_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,
+                   std::size_t samples);
+void median5x5_row(const std::uint16_t* const* rows, int step, std::uint16_t* out,
+                   std::size_t samples);
+void median5x5_row(const float* const* rows, int step, float* out, std::size_t samples);
+
+// The float medians on the fast path, right only if the window holds no NaN: they return
+// whether a NaN was seen in rows [check_from, ksize) (then run the functions above on the row
+// instead). median3x3 looks at every sample of those rows; median5x5 at least at each row's
+// middle column, rows[k][2 * step + i], so a row's calls that make every output pixel of it
+// (its interior and its padded ends) between them look at every sample.
+bool median3x3_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
+                              const float* ahead, int check_from);
+bool median5x5_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
+                              int check_from);
 
 }  // namespace tessera::ops::simd

@@ -482,10 +482,37 @@ HWY_INLINE void WeightedFloatSums(TapAt&& tap, const float* weights, int taps, f
 // multiply per pair of taps: weights[r] * tap r, then + weights[t] * (tap t + tap taps-1-t) for
 // t from 0, the order cv::GaussianBlur's CV_32F vector code adds them in. Fewer operations
 // than WeightedFloatSums by a third at 5 taps; the same on every target.
-template <class TapAt>
+//
+// kTaps > 0 fixes the tap count at compile time (3, 5 and 7 are Gaussian blurs' common sizes):
+// the taps are unrolled and their weights held in registers, the same sums in the same order,
+// which made a 5-tap f32 blur a quarter faster than with the taps in a loop.
+template <int kTaps = 0, class TapAt>
 HWY_INLINE void SymmetricFloatSums(TapAt&& tap, const float* weights, int taps, float* out,
                                    std::size_t samples) {
   const hn::ScalableTag<float> d;
+  if constexpr (kTaps > 0) {
+    constexpr int r = kTaps / 2;
+    hn::Vec<decltype(d)> w[r + 1];
+    const float* at[kTaps];
+    for (int t = 0; t <= r; ++t) w[t] = hn::Set(d, weights[t]);
+    for (int t = 0; t < kTaps; ++t) at[t] = tap(t);
+    ForEachVector(
+        samples, hn::Lanes(d),
+        [&](std::size_t i) HWY_ATTR {
+          auto sum = hn::Mul(w[r], hn::LoadU(d, at[r] + i));
+          for (int t = 0; t < r; ++t) {
+            sum = hn::Add(sum, hn::Mul(w[t], hn::Add(hn::LoadU(d, at[t] + i),
+                                                     hn::LoadU(d, at[kTaps - 1 - t] + i))));
+          }
+          hn::StoreU(sum, d, out + i);
+        },
+        [&](std::size_t i) {
+          float sum = weights[r] * at[r][i];
+          for (int t = 0; t < r; ++t) sum += weights[t] * (at[t][i] + at[kTaps - 1 - t][i]);
+          out[i] = sum;
+        });
+    return;
+  }
   const int r = taps / 2;
   ForEachVector(
       samples, hn::Lanes(d),
@@ -504,15 +531,31 @@ HWY_INLINE void SymmetricFloatSums(TapAt&& tap, const float* weights, int taps, 
       });
 }
 
+// Runs SymmetricFloatSums with the tap count fixed when it is 3, 5 or 7.
+template <class TapAt>
+void SymmetricFloatSumsOf(TapAt&& tap, const float* weights, int taps, float* out,
+                          std::size_t samples) {
+  switch (taps) {
+    case 3:
+      return SymmetricFloatSums<3>(tap, weights, taps, out, samples);
+    case 5:
+      return SymmetricFloatSums<5>(tap, weights, taps, out, samples);
+    case 7:
+      return SymmetricFloatSums<7>(tap, weights, taps, out, samples);
+    default:
+      return SymmetricFloatSums(tap, weights, taps, out, samples);
+  }
+}
+
 void SymmetricRowF32(const float* in, int step, const float* weights, int taps, float* out,
                      std::size_t samples) {
-  SymmetricFloatSums([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; }, weights,
-                     taps, out, samples);
+  SymmetricFloatSumsOf([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; }, weights,
+                       taps, out, samples);
 }
 
 void SymmetricColumnF32(const float* const* rows, const float* weights, int taps, float* out,
                         std::size_t samples) {
-  SymmetricFloatSums([&](int t) { return rows[t]; }, weights, taps, out, samples);
+  SymmetricFloatSumsOf([&](int t) { return rows[t]; }, weights, taps, out, samples);
 }
 
 void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
