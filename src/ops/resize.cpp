@@ -279,17 +279,28 @@ void resample_real(const SourceRows& src, const OutputRows& dst, const detail::A
   });
 }
 
+// Strips for halving: the first pair of rows of each strip comes from memory with no fetch
+// ahead of it, so strips are as long as four per core allow (at least `least` rows).
+int halving_strip_rows(int rows, int least) {
+  return std::max(least, rows / (4 * detail::usable_cores()));
+}
+
 // Exactly half size on u16 and f32: the 2x2 mean, as cv::resize's fast area path computes it
 // (u16: (a + b + c + d + 2) >> 2, exact; f32: the sum times 0.25), in SIMD.
 template <typename Sample>
 void halve_real(const SourceRows& src, const OutputRows& dst, int width, int channels) {
-  detail::parallel_rows(dst.out.height(), 16, [&](int from, int to) {
-    for (int y = dst.first() + from; y < dst.first() + to; ++y) {
-      simd::halve_row(src.window.row<Sample>(2 * y - src.top),
-                      src.window.row<Sample>(2 * y + 1 - src.top), dst.out.row<Sample>(y - dst.top),
-                      static_cast<std::size_t>(width), channels);
-    }
-  });
+  detail::parallel_rows(
+      dst.out.height(), halving_strip_rows(dst.out.height(), 16), [&](int from, int to) {
+        const int end = dst.first() + to;
+        for (int y = dst.first() + from; y < end; ++y) {
+          const bool next = y + 1 < end;  // the strip's next pair, to fetch on the way
+          simd::halve_row(src.window.row<Sample>(2 * y - src.top),
+                          src.window.row<Sample>(2 * y + 1 - src.top),
+                          dst.out.row<Sample>(y - dst.top), static_cast<std::size_t>(width),
+                          channels, next ? src.window.row<Sample>(2 * y + 2 - src.top) : nullptr,
+                          next ? src.window.row<Sample>(2 * y + 3 - src.top) : nullptr);
+        }
+      });
 }
 
 // The source index nearest-neighbour sampling takes for output index i of `out` (of `in`):
@@ -432,13 +443,17 @@ void RowResizer::run(ImageView window, int window_top, MutableImageView out, int
     return resample_real<float>(src, dst, weights_->across_real, weights_->down_real);
   }
   if (halve_) {
-    detail::parallel_rows(out.height(), detail::strip_rows(window.row_bytes()),
-                          [&](int from, int to) {
-                            for (int y = dst.first() + from; y < dst.first() + to; ++y) {
-                              simd::halve_row(src.row(2 * y), src.row(2 * y + 1), dst.row(y),
-                                              geometry_.width, format_.channels());
-                            }
-                          });
+    detail::parallel_rows(
+        out.height(), halving_strip_rows(out.height(), detail::strip_rows(window.row_bytes())),
+        [&](int from, int to) {
+          const int end = dst.first() + to;
+          for (int y = dst.first() + from; y < end; ++y) {
+            const bool next = y + 1 < end;
+            simd::halve_row(src.row(2 * y), src.row(2 * y + 1), dst.row(y), geometry_.width,
+                            format_.channels(), next ? src.row(2 * y + 2) : nullptr,
+                            next ? src.row(2 * y + 3) : nullptr);
+          }
+        });
     return;
   }
   if (kernel_ == ResizeKernel::Lanczos3) {
