@@ -167,7 +167,11 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const int padded_pixels = narrow ? width + 2 * r : 3 * r;
   const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
   const std::size_t row_samples = static_cast<std::size_t>(width) * channels;
-  detail::parallel_rows(src.height(), detail::strip_rows(src.row_bytes()), [&](int first, int end) {
+  // Strips as long as four per core allow: each strip's first row checks its whole window for
+  // NaNs and starts its reading afresh.
+  const int strip =
+      std::max(detail::strip_rows(src.row_bytes()), src.height() / (4 * detail::usable_cores()));
+  detail::parallel_rows(src.height(), strip, [&](int first, int end) {
     const auto padded =
         std::make_unique_for_overwrite<Sample[]>(ksize == 3 ? 0 : padded_samples * ksize);
     std::vector<const Sample*> rows(ksize), window(ksize);
@@ -188,8 +192,8 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
       }
       Sample* out = dst.row<Sample>(y);
       if (ksize == 3) {
-        const Sample* ahead =
-            y + 1 < end ? src.row<Sample>(std::min(y + 2, src.height() - 1)) : nullptr;
+        // Past the strip too: on one core the next strip goes on from there.
+        const Sample* ahead = y + 2 < src.height() ? src.row<Sample>(y + 2) : nullptr;
         return median3x3(rows.data(), out, row_samples, ahead);
       }
       if (narrow) {
