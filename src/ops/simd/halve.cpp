@@ -105,34 +105,37 @@ void HalveRowImpl(const std::uint8_t* top, const std::uint8_t* bottom, std::uint
   HalveTail<kChannels>(top, bottom, out, x, out_width);
 }
 
-// u16 and f32: the same means in the sample's own width, two vectors of pixels per plane (u16
-// summed in 32 bits).
+// u16 and f32: the same means in the sample's own width, two vectors of pixels per plane.
 #if HWY_TARGET != HWY_SCALAR
 template <class D>
 HWY_INLINE hn::Vec<D> WideMeans(D d, hn::Vec<D> top_first, hn::Vec<D> top_second,
                                 hn::Vec<D> bottom_first, hn::Vec<D> bottom_second) {
-  const auto a = hn::ConcatEven(d, top_second, top_first);
-  const auto b = hn::ConcatOdd(d, top_second, top_first);
-  const auto c = hn::ConcatEven(d, bottom_second, bottom_first);
-  const auto e = hn::ConcatOdd(d, bottom_second, bottom_first);
   if constexpr (std::is_same_v<hn::TFromD<D>, float>) {
+    const auto a = hn::ConcatEven(d, top_second, top_first);
+    const auto b = hn::ConcatOdd(d, top_second, top_first);
+    const auto c = hn::ConcatEven(d, bottom_second, bottom_first);
+    const auto e = hn::ConcatOdd(d, bottom_second, bottom_first);
     return hn::Mul(hn::Add(hn::Add(hn::Add(a, b), c), e), hn::Set(d, 0.25f));
   } else {
-    const hn::RepartitionToWide<D> d32;
-    const hn::Half<D> half;
-    const auto sum = [&](auto part) HWY_ATTR {
-      return hn::Add(hn::Add(hn::PromoteTo(d32, part(a)), hn::PromoteTo(d32, part(b))),
-                     hn::Add(hn::PromoteTo(d32, part(c)), hn::PromoteTo(d32, part(e))));
+    // u16: each 32-bit lane of a plane holds a pair of neighbouring pixels, which its low and
+    // high halves sum in 32 bits, in order; no even/odd shuffles and no widening (the shuffles
+    // made u16 halving 1.2x OpenCV's time where memory was fast).
+    const hn::Repartition<std::uint32_t, D> d32;
+    const auto low_half = hn::Set(d32, 0xFFFFu);
+    const auto pair_sums = [&](hn::Vec<D> pixels) HWY_ATTR {
+      const auto pairs = hn::BitCast(d32, pixels);
+      return hn::Add(hn::And(pairs, low_half), hn::ShiftRight<16>(pairs));
     };
-    const auto low = sum([&](auto v) HWY_ATTR { return hn::LowerHalf(half, v); });
-    const auto high = sum([&](auto v) HWY_ATTR { return hn::UpperHalf(half, v); });
-    const auto two = hn::Set(d32, 2);
+    const auto two = hn::Set(d32, 2u);
+    const auto first =
+        hn::ShiftRight<2>(hn::Add(hn::Add(pair_sums(top_first), pair_sums(bottom_first)), two));
+    const auto second =
+        hn::ShiftRight<2>(hn::Add(hn::Add(pair_sums(top_second), pair_sums(bottom_second)), two));
     // Means fit 16 bits: narrowed from signed 32 (the demotion every target has) and joined.
+    const hn::Half<D> half;
     const hn::RebindToSigned<decltype(d32)> di32;
-    const auto narrow = [&](auto sums) HWY_ATTR {
-      return hn::DemoteTo(half, hn::BitCast(di32, hn::ShiftRight<2>(hn::Add(sums, two))));
-    };
-    return hn::Combine(d, narrow(high), narrow(low));
+    return hn::Combine(d, hn::DemoteTo(half, hn::BitCast(di32, second)),
+                       hn::DemoteTo(half, hn::BitCast(di32, first)));
   }
 }
 #endif
