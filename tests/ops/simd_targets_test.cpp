@@ -91,6 +91,15 @@ std::vector<Case> cases() {
        [](const Image& rgb, const Image&) {
          return ops::median(ops::convert_depth(rgb.view(), SampleType::U16).view(), 3);
        }},
+      {"median 3 f32 gray",
+       [](const Image&, const Image& gray) {
+         return ops::median(ops::convert_depth(gray.view(), SampleType::F32).view(), 3);
+       }},
+      {"median 3 f32 rgba",
+       [](const Image& rgb, const Image&) {
+         return ops::median(
+             ops::convert_depth(ops::rgba(rgb.view()).view(), SampleType::F32).view(), 3);
+       }},
       {"median 5 f32 gray",
        [](const Image&, const Image& gray) {
          return ops::median(ops::convert_depth(gray.view(), SampleType::F32).view(), 5);
