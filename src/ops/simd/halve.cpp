@@ -70,8 +70,8 @@ HWY_INLINE hn::Vec<hn::Rebind<std::uint8_t, D16>> PairMeans(D8 d8, D16 d16, hn::
 
 template <int kChannels>
 void HalveRowImpl(const std::uint8_t* top, const std::uint8_t* bottom, std::uint8_t* out,
-                  std::size_t out_width, const std::uint8_t* next_top,
-                  const std::uint8_t* next_bottom) {
+                  std::size_t out_width, [[maybe_unused]] const std::uint8_t* next_top,
+                  [[maybe_unused]] const std::uint8_t* next_bottom) {
   std::size_t x = 0;
 #if HWY_TARGET != HWY_SCALAR
   const hn::ScalableTag<std::uint8_t> d8;              // 2N input pixels per plane
@@ -141,8 +141,8 @@ HWY_INLINE hn::Vec<D> WideMeans(D d, hn::Vec<D> top_first, hn::Vec<D> top_second
 #endif
 
 template <int kChannels, typename T>
-void HalveRowWide(const T* top, const T* bottom, T* out, std::size_t out_width, const T* next_top,
-                  const T* next_bottom) {
+void HalveRowWide(const T* top, const T* bottom, T* out, std::size_t out_width,
+                  [[maybe_unused]] const T* next_top, [[maybe_unused]] const T* next_bottom) {
   std::size_t x = 0;
 #if HWY_TARGET != HWY_SCALAR
   const hn::ScalableTag<T> d;
