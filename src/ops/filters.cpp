@@ -162,19 +162,22 @@ template <typename Sample>
 void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const int r = ksize / 2;
   const int width = src.width();
+  const int height = src.height();
   const int channels = src.format().channels();
   const bool narrow = width < 2 * r + 1;
   const int padded_pixels = narrow ? width + 2 * r : 3 * r;
   const std::size_t padded_samples = static_cast<std::size_t>(padded_pixels) * channels;
   const std::size_t row_samples = static_cast<std::size_t>(width) * channels;
+  // A 3x3 call makes two rows, whose windows share two rows; 5x5 ones make one.
+  const int rows_per_call = ksize == 3 ? 2 : 1;
   // Strips as long as four per core allow: each strip's first row checks its whole window for
   // NaNs and starts its reading afresh.
   const int strip =
-      std::max(detail::strip_rows(src.row_bytes()), src.height() / (4 * detail::usable_cores()));
-  detail::parallel_rows(src.height(), strip, [&](int first, int end) {
+      std::max(detail::strip_rows(src.row_bytes()), height / (4 * detail::usable_cores()));
+  detail::parallel_rows(height, strip, [&](int first, int end) {
     const auto padded =
         std::make_unique_for_overwrite<Sample[]>(ksize == 3 ? 0 : padded_samples * ksize);
-    std::vector<const Sample*> rows(ksize), window(ksize);
+    std::vector<const Sample*> rows(ksize + 1), window(ksize);
     // Window row k's pixels [from, from + count) with the border replicated, into `padded`.
     const auto pad = [&](int from, int count) {
       for (int k = 0; k < ksize; ++k) {
@@ -183,19 +186,26 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
                             padded.get() + k * padded_samples);
       }
     };
-    // Makes output row y from its window rows: median3x3(rows, out, samples, ahead) on whole
-    // rows (ahead: the next row to enter the window), or median5x5(window_rows, out, samples) on
-    // the row's interior and its padded ends. Returns whether any call returned true.
-    const auto make_row = [&](int y, auto&& median3x3, auto&& median5x5) {
-      for (int k = 0; k < ksize; ++k) {
-        rows[k] = src.row<Sample>(detail::replicate(y - r + k, src.height()));
+    // Makes output rows [y, y + outputs) from their window rows: median3x3(rows, outputs, out,
+    // samples, ahead) on whole rows (ahead: the rows the next call takes as its newest), or
+    // median5x5(window_rows, out, samples) on one row's interior and its padded ends. Returns
+    // whether any call returned true.
+    const auto make_rows = [&](int y, int outputs, auto&& median3x3, auto&& median5x5) {
+      for (int k = 0; k < ksize + outputs - 1; ++k) {
+        rows[k] = src.row<Sample>(detail::replicate(y - r + k, height));
+      }
+      if (ksize == 3) {
+        Sample* out[2];
+        const Sample* ahead[2];
+        for (int k = 0; k < outputs; ++k) {
+          out[k] = dst.row<Sample>(y + k);
+          // Past the strip too: on one core the next strip goes on from there.
+          const int next = y + outputs + 1 + k;
+          ahead[k] = next < height ? src.row<Sample>(next) : nullptr;
+        }
+        return median3x3(rows.data(), outputs, out, row_samples, ahead);
       }
       Sample* out = dst.row<Sample>(y);
-      if (ksize == 3) {
-        // Past the strip too: on one core the next strip goes on from there.
-        const Sample* ahead = y + 2 < src.height() ? src.row<Sample>(y + 2) : nullptr;
-        return median3x3(rows.data(), out, row_samples, ahead);
-      }
       if (narrow) {
         pad(-r, width + 2 * r);
         return median5x5(window.data(), out, row_samples);
@@ -208,9 +218,9 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
       found = median5x5(window.data(), out + (width - r) * channels, r * channels) || found;
       return found;
     };
-    const auto exact3x3 = [&](const Sample* const* window_rows, Sample* out, std::size_t samples,
-                              const Sample* ahead) {
-      simd::median3x3_row(window_rows, channels, out, samples, ahead);
+    const auto exact3x3 = [&](const Sample* const* window_rows, int outputs, Sample* const* out,
+                              std::size_t samples, const Sample* const* ahead) {
+      simd::median3x3_rows(window_rows, outputs, channels, out, samples, ahead);
       return false;
     };
     const auto exact5x5 = [&](const Sample* const* window_rows, Sample* out, std::size_t samples) {
@@ -218,32 +228,39 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
       return false;
     };
     if constexpr (!std::is_same_v<Sample, float>) {
-      for (int y = first; y < end; ++y) make_row(y, exact3x3, exact5x5);
+      for (int y = first; y < end; y += rows_per_call) {
+        make_rows(y, std::min(rows_per_call, end - y), exact3x3, exact5x5);
+      }
     } else {
       // Floats take the fast path, which looks for NaNs in each row as it enters the window;
-      // a window that holds a row with one is made again by the NaN-aware path. may_hold_nan
-      // is indexed by window row (y - first + r, unclamped: a replicated row is looked at
-      // through its copy).
+      // an output whose window holds a row with one is made again by the NaN-aware path.
+      // may_hold_nan is indexed by window row (y - first + r, unclamped: a replicated row is
+      // looked at through its copy).
       std::vector<char> may_hold_nan(static_cast<std::size_t>(end - first + 2 * r), 0);
       int looked_at_to = first - r;  // window rows before this one have been looked at
-      for (int y = first; y < end; ++y) {
-        const int check_from = std::clamp(looked_at_to - (y - r), 0, ksize);
-        const bool found = make_row(
-            y,
-            [&](const float* const* window_rows, float* out, std::size_t samples,
-                const float* ahead) {
-              return simd::median3x3_row_unless_nan(window_rows, channels, out, samples, ahead,
-                                                    check_from);
+      for (int y = first; y < end; y += rows_per_call) {
+        const int outputs = std::min(rows_per_call, end - y);
+        const int span = outputs + 2 * r;  // window rows of this call
+        const int check_from = std::clamp(looked_at_to - (y - r), 0, span);
+        const bool found = make_rows(
+            y, outputs,
+            [&](const float* const* window_rows, int count, float* const* out, std::size_t samples,
+                const float* const* ahead) {
+              return simd::median3x3_rows_unless_nan(window_rows, count, channels, out, samples,
+                                                     ahead, check_from);
             },
             [&](const float* const* window_rows, float* out, std::size_t samples) {
               return simd::median5x5_row_unless_nan(window_rows, channels, out, samples,
                                                     check_from);
             });
-        const auto window_flags = may_hold_nan.begin() + (y - first);
-        if (found) std::fill(window_flags + check_from, window_flags + ksize, 1);
-        looked_at_to = y + r + 1;
-        if (std::find(window_flags, window_flags + ksize, 1) != window_flags + ksize) {
-          make_row(y, exact3x3, exact5x5);
+        const auto call_flags = may_hold_nan.begin() + (y - first);
+        if (found) std::fill(call_flags + check_from, call_flags + span, 1);
+        looked_at_to = y + outputs + r;
+        for (int k = 0; k < outputs; ++k) {
+          const auto window_flags = call_flags + k;
+          if (std::find(window_flags, window_flags + ksize, 1) != window_flags + ksize) {
+            make_rows(y + k, 1, exact3x3, exact5x5);
+          }
         }
       }
     }

@@ -224,125 +224,185 @@ V Median3(V a, V b, V c) {
   return hn::Max(hn::Min(a, b), hn::Min(hn::Max(a, b), c));
 }
 
-// 3x3 medians of whole rows, the border replicated, by Paeth's scheme: sort each column of
-// three, then the median is the median of (the largest column minimum, the median of the column
-// medians, the smallest column maximum). Each column serves three outputs, so a row is done in
-// chunks of two passes: the chunk's columns sorted once into scratch on the stack (with the
-// column past each end of the row a copy of the end one), then each output made from three of
-// them: 18 Min/Max per vector where sorting each output's own columns took 30. The ends are
-// made with the rest: handing them to separate calls on padded copies cost a fifth of a u16
-// row's time. Rows [kCheckFrom, 3) are looked at for NaNs as the columns are loaded (every
+// One vector of 3x3 medians for each of kOutputs (1 or 2) rows, by Paeth's scheme: sort each
+// column of three, then the median is the median of (the largest column minimum, the median of
+// the column medians, the smallest column maximum). rows[k] + at is sample `at` of window row
+// k; the columns are at - step, at and at + step. Two rows' windows share the pair of rows
+// between them, which is sorted once. Everything stays in registers: a version that sorted
+// each column once into scratch for the three outputs that use it did 18 Min/Max per vector
+// where this does 27 for one output of two, but its 12 loads and 4 stores made it slower than
+// OpenCV's single pass (33 Min/Max, 9 loads) on a Zen 3; this takes 6 loads and 1 store.
+// Rows [kCheckFrom, kOutputs + 2) are looked at for NaNs in their middle column.
+template <typename Keys, int kOutputs, int kCheckFrom, class D, typename Sample, class M>
+HWY_INLINE M Median3x3Vector(D d, const Sample* const* rows, std::size_t at, std::size_t step,
+                             Sample* const* out, std::size_t out_at, M found) {
+  constexpr int kRows = kOutputs + 2;
+  using V = hn::Vec<D>;
+  V lows[kOutputs][3], middles[kOutputs][3], highs[kOutputs][3];  // output, column
+  for (int column = 0; column < 3; ++column) {
+    const std::size_t from = at + column * step - step;
+    V v[kRows];
+    for (int k = 0; k < kRows; ++k) {
+      v[k] = Keys::Load(d, rows[k] + from);
+      if (column == 1) found = NoteNaN<kCheckFrom>(d, k, v[k], found);
+    }
+    // Rows 1 and 2 are in every window; row 0 joins them for output 0, row 3 for output 1.
+    const V pair_low = hn::Min(v[1], v[2]);
+    const V pair_high = hn::Max(v[1], v[2]);
+    for (int o = 0; o < kOutputs; ++o) {
+      const V other = v[o == 0 ? 0 : 3];
+      lows[o][column] = hn::Min(pair_low, other);
+      middles[o][column] = hn::Max(pair_low, hn::Min(pair_high, other));
+      highs[o][column] = hn::Max(pair_high, other);
+    }
+  }
+  for (int o = 0; o < kOutputs; ++o) {
+    const V largest_low = hn::Max(hn::Max(lows[o][0], lows[o][1]), lows[o][2]);
+    const V middle_middle = Median3(middles[o][0], middles[o][1], middles[o][2]);
+    const V smallest_high = hn::Min(hn::Min(highs[o][0], highs[o][1]), highs[o][2]);
+    Keys::Store(d, Median3(largest_low, middle_middle, smallest_high), out[o] + out_at);
+  }
+  return found;
+}
+
+// A vector of outputs from copies of the samples their windows reach, the end pixel repeated
+// past the row, for the vectors at the row's ends: outputs [first, first + lanes), moved back
+// to end at the row's end if they would pass it (outputs made twice come out the same).
+template <typename Keys, int kOutputs, int kCheckFrom, class D, typename Sample, class M>
+HWY_NOINLINE M Median3x3FromCopies(D d, const Sample* const* rows, std::size_t step,
+                                   std::size_t samples, std::size_t first, Sample* const* out,
+                                   M found) {
+  constexpr int kRows = kOutputs + 2;
+  constexpr std::size_t kMaxStep = 4;  // channels
+  constexpr std::size_t kMaxLanes = HWY_MAX_BYTES / sizeof(hn::TFromD<D>);
+  const std::size_t lanes = hn::Lanes(d);
+  first = std::min(first, samples - lanes);
+  // copies[k][j] is sample first - step + j of row k, with the pixels outside the row (one at
+  // most at each end) the end one.
+  Sample copies[kRows][kMaxLanes + 2 * kMaxStep];
+  const auto signed_step = static_cast<std::ptrdiff_t>(step);
+  const auto signed_samples = static_cast<std::ptrdiff_t>(samples);
+  for (std::size_t j = 0; j < lanes + 2 * step; ++j) {
+    const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(first + j) - signed_step;
+    const std::ptrdiff_t inside = at < 0                 ? at + signed_step
+                                  : at >= signed_samples ? at - signed_step
+                                                         : at;
+    for (int k = 0; k < kRows; ++k) copies[k][j] = rows[k][inside];
+  }
+  const Sample* copy_rows[kRows];
+  for (int k = 0; k < kRows; ++k) copy_rows[k] = copies[k];
+  return Median3x3Vector<Keys, kOutputs, kCheckFrom>(d, copy_rows, step, step, out, first, found);
+}
+
+// 3x3 medians of whole rows, the border replicated: kOutputs (1 or 2) rows from kOutputs + 2.
+// The vectors whose columns are all inside the row read it in place; the first and last vector
+// of the row read small copies of its ends with the end pixel repeated (a copy of lanes + 2
+// steps samples per row and end). Rows [kCheckFrom, kOutputs + 2) are looked at for NaNs (every
 // sample of them); the result says whether one was seen.
-template <typename Keys, int kCheckFrom = 3, typename Sample>
-bool Median3x3Row(const Sample* const* rows, std::size_t step, Sample* out, std::size_t samples,
-                  const Sample* ahead) {
+template <typename Keys, int kOutputs, int kCheckFrom = kOutputs + 2, typename Sample>
+bool Median3x3Rows(const Sample* const* rows, std::size_t step, Sample* const* out,
+                   std::size_t samples, const Sample* const* ahead) {
+  static_assert(kOutputs == 1 || kOutputs == 2);
+  constexpr int kRows = kOutputs + 2;
   using Key = typename Keys::Key;
   const hn::ScalableTag<Key> d;
   const std::size_t lanes = hn::Lanes(d);
   if (samples < lanes) {  // a row shorter than a vector, one sample at a time
-    for (std::size_t i = 0; i < samples; ++i) {
-      const std::size_t left = i >= step ? i - step : i;
-      const std::size_t right = i + step < samples ? i + step : i;
-      Key v[9];
-      for (int k = 0; k < 3; ++k) {
-        v[3 * k] = Keys::ToKey(rows[k][left]);
-        v[3 * k + 1] = Keys::ToKey(rows[k][i]);
-        v[3 * k + 2] = Keys::ToKey(rows[k][right]);
+    for (int row = 0; row < kOutputs; ++row) {
+      for (std::size_t i = 0; i < samples; ++i) {
+        const std::size_t left = i >= step ? i - step : i;
+        const std::size_t right = i + step < samples ? i + step : i;
+        Key v[9];
+        for (int k = 0; k < 3; ++k) {
+          v[3 * k] = Keys::ToKey(rows[row + k][left]);
+          v[3 * k + 1] = Keys::ToKey(rows[row + k][i]);
+          v[3 * k + 2] = Keys::ToKey(rows[row + k][right]);
+        }
+        RunNetwork<9>(v);
+        out[row][i] = Keys::FromKey(v[4]);
       }
-      RunNetwork<9>(v);
-      out[i] = Keys::FromKey(v[4]);
     }
-    return AnyNaNScalar<kCheckFrom>(rows, 3, 0, samples);
+    return AnyNaNScalar<kCheckFrom>(rows, kRows, 0, samples);
   }
-  constexpr std::size_t kChunk = 256;  // scratch in L1 beside the rows' chunks
-  constexpr std::size_t kMaxStep = 4;  // channels
-  Key low[kChunk + 2 * kMaxStep];
-  Key middle[kChunk + 2 * kMaxStep];
-  Key high[kChunk + 2 * kMaxStep];
-  // The row after rows[2] is fetched while this one is worked on: the hardware's own prefetch
-  // restarts at every row, and waiting for the new row's first lines cost a third of an f32
-  // median's time. Without one, rows[2] is "fetched" again, which costs nothing.
-  if (ahead == nullptr) ahead = rows[2];
   auto found = hn::FirstN(d, 0);  // none
-  for (std::size_t from = 0; from < samples; from += kChunk) {
-    // A last chunk shorter than a vector is moved back to end at the row's end instead: the
-    // outputs it makes again come out the same.
-    std::size_t count = std::min(kChunk, samples - from);
-    if (count < lanes) {
-      from = samples - lanes;
-      count = lanes;
+  // The rows the next call takes are fetched while these are worked on: the hardware's own
+  // prefetch restarts at every row, and waiting for a new row's first lines cost a third of an
+  // f32 median's time. Without one, the newest row is "fetched" again, which costs nothing.
+  const Sample* fetch[kOutputs];
+  for (int k = 0; k < kOutputs; ++k) {
+    fetch[k] = ahead != nullptr && ahead[k] != nullptr ? ahead[k] : rows[kRows - 1];
+  }
+  // Local copies: stores through out[o] would otherwise make the compiler load the pointers
+  // again for every vector.
+  const Sample* in[kRows];
+  for (int k = 0; k < kRows; ++k) in[k] = rows[k];
+  Sample* to[kOutputs];
+  for (int o = 0; o < kOutputs; ++o) to[o] = out[o];
+  // Inside: vectors at [step, samples - step - lanes], the last one moved back to end there.
+  const bool has_inside = samples >= lanes + 2 * step;
+  if (has_inside) {
+    const std::size_t last = samples - step - lanes;
+    for (std::size_t at = step;; at = std::min(at + lanes, last)) {
+      for (int k = 0; k < kOutputs; ++k) hwy::Prefetch(fetch[k] + at);
+      found = Median3x3Vector<Keys, kOutputs, kCheckFrom>(d, in, at, step, to, at, found);
+      if (at == last) break;
     }
-    // Scratch index j holds the column at sample from - step + j; the columns inside the row
-    // are sorted, the ones outside copied from the end columns.
-    const std::size_t first = from >= step ? from - step : 0;
-    const std::size_t end = std::min(from + count + step, samples);
-    const std::size_t offset = first + step - from;  // scratch index of sample `first`
-    ForEachVector(
-        end - first, lanes,
-        [&](std::size_t i) HWY_ATTR {
-          const auto a = Keys::Load(d, rows[0] + first + i);
-          const auto b = Keys::Load(d, rows[1] + first + i);
-          const auto c = Keys::Load(d, rows[2] + first + i);
-          hwy::Prefetch(ahead + first + i);
-          found = NoteNaN<kCheckFrom>(d, 0, a, found);
-          found = NoteNaN<kCheckFrom>(d, 1, b, found);
-          found = NoteNaN<kCheckFrom>(d, 2, c, found);
-          const auto ab_low = hn::Min(a, b);
-          const auto ab_high = hn::Max(a, b);
-          hn::StoreU(hn::Min(ab_low, c), d, low + offset + i);
-          hn::StoreU(hn::Max(ab_high, c), d, high + offset + i);
-          hn::StoreU(hn::Max(ab_low, hn::Min(ab_high, c)), d, middle + offset + i);
-        },
-        [](std::size_t) {});
-    // A column left of the row is the first pixel's, one right of it the last pixel's.
-    const auto copy_column = [&](std::size_t to, std::size_t source) {
-      low[to] = low[source];
-      middle[to] = middle[source];
-      high[to] = high[source];
-    };
-    for (std::size_t j = 0; j + from < step; ++j) copy_column(j, j + step);
-    for (std::size_t at = samples; at < from + count + step; ++at) {
-      copy_column(at - from + step, at - from);
+  }
+  // With an inside, the outputs whose windows reach past the row: `step` at each end (several
+  // vectors on targets with fewer lanes than channels); without one, all.
+  if (has_inside) {
+    for (std::size_t first = 0; first < step; first += lanes) {
+      found =
+          Median3x3FromCopies<Keys, kOutputs, kCheckFrom>(d, in, step, samples, first, to, found);
     }
-    ForEachVector(
-        count, lanes,
-        [&](std::size_t i) HWY_ATTR {
-          const std::size_t j = i + step, k = j + step;
-          const auto largest_low =
-              hn::Max(hn::Max(hn::LoadU(d, low + i), hn::LoadU(d, low + j)), hn::LoadU(d, low + k));
-          const auto smallest_high = hn::Min(
-              hn::Min(hn::LoadU(d, high + i), hn::LoadU(d, high + j)), hn::LoadU(d, high + k));
-          const auto middle_middle =
-              Median3(hn::LoadU(d, middle + i), hn::LoadU(d, middle + j), hn::LoadU(d, middle + k));
-          Keys::Store(d, Median3(largest_low, middle_middle, smallest_high), out + from + i);
-        },
-        [](std::size_t) {});
+    for (std::size_t first = samples - step; first < samples; first += lanes) {
+      found =
+          Median3x3FromCopies<Keys, kOutputs, kCheckFrom>(d, in, step, samples, first, to, found);
+    }
+  } else {
+    for (std::size_t first = 0; first < samples; first += lanes) {
+      found =
+          Median3x3FromCopies<Keys, kOutputs, kCheckFrom>(d, in, step, samples, first, to, found);
+    }
   }
   return !hn::AllFalse(d, found);
 }
 
-void Median3x3Row8(const std::uint8_t* const* rows, int step, std::uint8_t* out,
-                   std::size_t samples, const std::uint8_t* ahead) {
-  Median3x3Row<SampleKeys<std::uint8_t>>(rows, static_cast<std::size_t>(step), out, samples, ahead);
-}
-void Median3x3Row16(const std::uint16_t* const* rows, int step, std::uint16_t* out,
-                    std::size_t samples, const std::uint16_t* ahead) {
-  Median3x3Row<SampleKeys<std::uint16_t>>(rows, static_cast<std::size_t>(step), out, samples,
-                                          ahead);
-}
-void Median3x3RowFloat(const float* const* rows, int step, float* out, std::size_t samples,
-                       const float* ahead) {
-  Median3x3Row<NanLastKeys>(rows, static_cast<std::size_t>(step), out, samples, ahead);
-}
-// Floats as they are, looking for NaNs in rows [check_from, 3) on the way (0, 2 or 3: all, the
-// newest, none): converting every load to a key made f32 medians 1.3x OpenCV's time.
-bool Median3x3RowFloatUnlessNaN(const float* const* rows, int step, float* out, std::size_t samples,
-                                const float* ahead, int check_from) {
-  using Keys = SampleKeys<float>;
+// The kernel for `outputs` rows, looking for NaNs in window rows [kCheckFrom, outputs + 2)
+// (none with the default).
+template <typename Keys, int kCheckFrom = 4, typename Sample>
+bool Median3x3RowsOf(int outputs, const Sample* const* rows, int step, Sample* const* out,
+                     std::size_t samples, const Sample* const* ahead) {
   const auto at = static_cast<std::size_t>(step);
-  if (check_from >= 3) return Median3x3Row<Keys, 3>(rows, at, out, samples, ahead);
-  if (check_from == 2) return Median3x3Row<Keys, 2>(rows, at, out, samples, ahead);
-  return Median3x3Row<Keys, 0>(rows, at, out, samples, ahead);  // all: more than asked is safe
+  if (outputs == 2) return Median3x3Rows<Keys, 2, kCheckFrom>(rows, at, out, samples, ahead);
+  return Median3x3Rows<Keys, 1, std::min(kCheckFrom, 3)>(rows, at, out, samples, ahead);
+}
+
+void Median3x3Rows8(const std::uint8_t* const* rows, int outputs, int step,
+                    std::uint8_t* const* out, std::size_t samples,
+                    const std::uint8_t* const* ahead) {
+  Median3x3RowsOf<SampleKeys<std::uint8_t>>(outputs, rows, step, out, samples, ahead);
+}
+void Median3x3Rows16(const std::uint16_t* const* rows, int outputs, int step,
+                     std::uint16_t* const* out, std::size_t samples,
+                     const std::uint16_t* const* ahead) {
+  Median3x3RowsOf<SampleKeys<std::uint16_t>>(outputs, rows, step, out, samples, ahead);
+}
+void Median3x3RowsFloat(const float* const* rows, int outputs, int step, float* const* out,
+                        std::size_t samples, const float* const* ahead) {
+  Median3x3RowsOf<NanLastKeys>(outputs, rows, step, out, samples, ahead);
+}
+// Floats as they are, looking for NaNs in rows [check_from, outputs + 2) on the way (0: all, 2:
+// the newest, more: none): converting every load to a key made f32 medians 1.3x OpenCV's time.
+bool Median3x3RowsFloatUnlessNaN(const float* const* rows, int outputs, int step, float* const* out,
+                                 std::size_t samples, const float* const* ahead, int check_from) {
+  using Keys = SampleKeys<float>;
+  if (check_from >= outputs + 2) {
+    return Median3x3RowsOf<Keys, 4>(outputs, rows, step, out, samples, ahead);
+  }
+  if (check_from >= 2) return Median3x3RowsOf<Keys, 2>(outputs, rows, step, out, samples, ahead);
+  // All: more than asked is safe.
+  return Median3x3RowsOf<Keys, 0>(outputs, rows, step, out, samples, ahead);
 }
 
 void Median5x5Row8(const std::uint8_t* const* rows, int step, std::uint8_t* out,
@@ -373,10 +433,10 @@ namespace tessera::ops::simd {
 
 HWY_EXPORT(ExtremeRow);
 HWY_EXPORT(ExtremeColumn);
-HWY_EXPORT(Median3x3Row8);
-HWY_EXPORT(Median3x3Row16);
-HWY_EXPORT(Median3x3RowFloat);
-HWY_EXPORT(Median3x3RowFloatUnlessNaN);
+HWY_EXPORT(Median3x3Rows8);
+HWY_EXPORT(Median3x3Rows16);
+HWY_EXPORT(Median3x3RowsFloat);
+HWY_EXPORT(Median3x3RowsFloatUnlessNaN);
 HWY_EXPORT(Median5x5Row8);
 HWY_EXPORT(Median5x5Row16);
 HWY_EXPORT(Median5x5RowFloat);
@@ -392,22 +452,24 @@ void extreme_column(const std::uint8_t* const* rows, int taps, Extreme extreme, 
   HWY_DYNAMIC_DISPATCH(ExtremeColumn)(rows, taps, extreme, out, samples);
 }
 
-void median3x3_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,
-                   std::size_t samples, const std::uint8_t* ahead) {
-  HWY_DYNAMIC_DISPATCH(Median3x3Row8)(rows, step, out, samples, ahead);
+void median3x3_rows(const std::uint8_t* const* rows, int outputs, int step,
+                    std::uint8_t* const* out, std::size_t samples,
+                    const std::uint8_t* const* ahead) {
+  HWY_DYNAMIC_DISPATCH(Median3x3Rows8)(rows, outputs, step, out, samples, ahead);
 }
-void median3x3_row(const std::uint16_t* const* rows, int step, std::uint16_t* out,
-                   std::size_t samples, const std::uint16_t* ahead) {
-  HWY_DYNAMIC_DISPATCH(Median3x3Row16)(rows, step, out, samples, ahead);
+void median3x3_rows(const std::uint16_t* const* rows, int outputs, int step,
+                    std::uint16_t* const* out, std::size_t samples,
+                    const std::uint16_t* const* ahead) {
+  HWY_DYNAMIC_DISPATCH(Median3x3Rows16)(rows, outputs, step, out, samples, ahead);
 }
-void median3x3_row(const float* const* rows, int step, float* out, std::size_t samples,
-                   const float* ahead) {
-  HWY_DYNAMIC_DISPATCH(Median3x3RowFloat)(rows, step, out, samples, ahead);
+void median3x3_rows(const float* const* rows, int outputs, int step, float* const* out,
+                    std::size_t samples, const float* const* ahead) {
+  HWY_DYNAMIC_DISPATCH(Median3x3RowsFloat)(rows, outputs, step, out, samples, ahead);
 }
-bool median3x3_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
-                              const float* ahead, int check_from) {
-  return HWY_DYNAMIC_DISPATCH(Median3x3RowFloatUnlessNaN)(rows, step, out, samples, ahead,
-                                                          check_from);
+bool median3x3_rows_unless_nan(const float* const* rows, int outputs, int step, float* const* out,
+                               std::size_t samples, const float* const* ahead, int check_from) {
+  return HWY_DYNAMIC_DISPATCH(Median3x3RowsFloatUnlessNaN)(rows, outputs, step, out, samples, ahead,
+                                                           check_from);
 }
 
 void median5x5_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,

@@ -17,17 +17,20 @@ void extreme_row(const std::uint8_t* in, int step, int taps, Extreme extreme, st
 void extreme_column(const std::uint8_t* const* rows, int taps, Extreme extreme, std::uint8_t* out,
                     std::size_t samples);
 
-// out[i] = the median of the 3x3 window around sample i of rows[1], with rows[0] and rows[2]
-// the rows above and below: three whole rows of `samples` samples, `step` samples a pixel, the
-// border replicated left and right. u8, u16 and float (NaNs count as the largest values).
-// `ahead`, if not null, is the row the next call will take as rows[2]: it is fetched into cache
-// on the way.
-void median3x3_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,
-                   std::size_t samples, const std::uint8_t* ahead);
-void median3x3_row(const std::uint16_t* const* rows, int step, std::uint16_t* out,
-                   std::size_t samples, const std::uint16_t* ahead);
-void median3x3_row(const float* const* rows, int step, float* out, std::size_t samples,
-                   const float* ahead);
+// out[k][i] = the median of the 3x3 window around sample i of rows[k + 1], for k < outputs (1
+// or 2): rows holds outputs + 2 whole rows of `samples` samples from top to bottom, `step`
+// samples a pixel, the border replicated left and right. u8, u16 and float (NaNs count as the
+// largest values). Two outputs at once share the work on the two rows in both windows.
+// `ahead`, if not null, holds `outputs` rows (or nulls) the next call will take as its newest:
+// they are fetched into cache on the way.
+void median3x3_rows(const std::uint8_t* const* rows, int outputs, int step,
+                    std::uint8_t* const* out, std::size_t samples,
+                    const std::uint8_t* const* ahead);
+void median3x3_rows(const std::uint16_t* const* rows, int outputs, int step,
+                    std::uint16_t* const* out, std::size_t samples,
+                    const std::uint16_t* const* ahead);
+void median3x3_rows(const float* const* rows, int outputs, int step, float* const* out,
+                    std::size_t samples, const float* const* ahead);
 
 // out[i] = the median of rows[ky][kx * step + i] over the 5x5 window, where rows are padded
 // rows starting at each window's left-most column. Types as median3x3_row.
@@ -42,8 +45,8 @@ void median5x5_row(const float* const* rows, int step, float* out, std::size_t s
 // instead). median3x3 looks at every sample of those rows; median5x5 at least at each row's
 // middle column, rows[k][2 * step + i], so a row's calls that make every output pixel of it
 // (its interior and its padded ends) between them look at every sample.
-bool median3x3_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
-                              const float* ahead, int check_from);
+bool median3x3_rows_unless_nan(const float* const* rows, int outputs, int step, float* const* out,
+                               std::size_t samples, const float* const* ahead, int check_from);
 bool median5x5_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
                               int check_from);
 
