@@ -165,8 +165,12 @@ void separable_float(ImageView src, MutableImageView dst, const std::vector<doub
                             static_cast<std::size_t>(samples));
       },
       [&](const float* const* rows, int y, int samples) {
+        // The rows the next horizontal and vertical passes take, while they are in the image.
+        const int next = y + ry + 1;
+        const simd::RowsAhead ahead{.read = src.row<float>(std::min(next, src.height() - 1)),
+                                    .write = dst.row<float>(std::min(y + 1, src.height() - 1))};
         simd::symmetric_column(rows, down.data(), static_cast<int>(down.size()), dst.row<float>(y),
-                               static_cast<std::size_t>(samples));
+                               static_cast<std::size_t>(samples), &ahead);
       });
 }
 

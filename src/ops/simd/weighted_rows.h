@@ -57,8 +57,18 @@ void weighted_row(const float* in, int step, const float* weights, int taps, flo
 // in that order (cv::GaussianBlur's for CV_32F). `weights` must be symmetric.
 void symmetric_row(const float* in, int step, const float* weights, int taps, float* out,
                    std::size_t samples);
+// Rows a vertical pass fetches into cache while it works, each at least as long as its output:
+// the source row the next horizontal pass reads, and the output row the next vertical pass
+// writes (fetched for writing). A separable pass otherwise waits on memory in turns, reading a
+// new source row in its horizontal pass and then fetching each output line before writing it
+// in its vertical one; fetching both a row ahead made a 5x5 f32 blur of 1080p RGB 0.8x the time.
+struct RowsAhead {
+  const float* read;
+  const float* write;
+};
+// `ahead`: null, or rows to fetch on the way.
 void symmetric_column(const float* const* rows, const float* weights, int taps, float* out,
-                      std::size_t samples);
+                      std::size_t samples, const RowsAhead* ahead);
 // The same across a padded u16 row, each sample widened to float (exact) before it is weighted.
 void weighted_row(const std::uint16_t* in, int step, const float* weights, int taps, float* out,
                   std::size_t samples);
