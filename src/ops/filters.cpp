@@ -232,11 +232,15 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
         make_rows(y, std::min(rows_per_call, end - y), exact3x3, exact5x5);
       }
     } else {
-      // Floats take the fast path, which looks for NaNs in each row as it enters the window;
-      // an output whose window holds a row with one is made again by the NaN-aware path.
-      // may_hold_nan is indexed by window row (y - first + r, unclamped: a replicated row is
-      // looked at through its copy).
-      std::vector<char> may_hold_nan(static_cast<std::size_t>(end - first + 2 * r), 0);
+      // Floats take a fast path, which looks in each row as it enters the window for samples
+      // it cannot take; an output whose window holds a row with one is made again by the exact
+      // path. 3x3 windows start on the floats' bits (right for non-negative numbers); a strip
+      // that meets anything else (a negative, -0 or NaN) goes on comparing floats (right
+      // without NaNs). may_fail is indexed by window row (y - first + r, unclamped: a
+      // replicated row is looked at through its copy) and says the row may hold a sample that
+      // the path that looked at it cannot take.
+      std::vector<char> may_fail(static_cast<std::size_t>(end - first + 2 * r), 0);
+      auto path = ksize == 3 ? simd::FloatFastPath::Bits : simd::FloatFastPath::Floats;
       int looked_at_to = first - r;  // window rows before this one have been looked at
       for (int y = first; y < end; y += rows_per_call) {
         const int outputs = std::min(rows_per_call, end - y);
@@ -246,14 +250,16 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
             y, outputs,
             [&](const float* const* window_rows, int count, float* const* out, std::size_t samples,
                 const float* const* ahead) {
-              return simd::median3x3_rows_unless_nan(window_rows, count, channels, out, samples,
-                                                     ahead, check_from);
+              return simd::median3x3_rows_unless(path, window_rows, count, channels, out, samples,
+                                                 ahead, check_from);
             },
             [&](const float* const* window_rows, float* out, std::size_t samples) {
               return simd::median5x5_row_unless_nan(window_rows, channels, out, samples,
                                                     check_from);
             });
-        const auto call_flags = may_hold_nan.begin() + (y - first);
+        // A strip that holds a sample its bits cannot order goes on in floats.
+        if (found) path = simd::FloatFastPath::Floats;
+        const auto call_flags = may_fail.begin() + (y - first);
         if (found) std::fill(call_flags + check_from, call_flags + span, 1);
         looked_at_to = y + outputs + r;
         for (int k = 0; k < outputs; ++k) {

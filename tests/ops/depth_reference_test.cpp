@@ -483,12 +483,15 @@ TEST(DepthNaN, median_of_float_rows_with_nans_in_one_row_equals_a_scalar_sort) {
   }
 }
 
-// The fast float path looks for NaNs only as each row enters the window, and only where its
-// interior and padded ends load them: one NaN anywhere (the first and last rows and columns,
-// next to them, at strip boundaries of a tall image, in one channel of three) must still send
-// every window that holds it down the NaN-aware path.
-TEST(DepthNaN, median_finds_a_single_nan_wherever_it_is) {
+// The fast float paths look for samples they cannot take only as each row enters the window,
+// and only where their interior and padded ends load them: NaNs (floats compared as floats),
+// and negative numbers, -0 and NaNs (3x3 windows compared as the floats' bits, a strip's first
+// path). One such sample anywhere (the first and last rows and columns, next to them, at strip
+// boundaries of a tall image, in one channel of three) must still send every window that holds
+// it down a path that takes it.
+TEST(DepthNaN, median_finds_a_single_nan_or_negative_wherever_it_is) {
   const int height = 700;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
   for (const int channels : {1, 3}) {
     for (const int width : {2, 41}) {
       Image image = Image::create(
@@ -508,12 +511,14 @@ TEST(DepthNaN, median_finds_a_single_nan_wherever_it_is) {
           const int c = (x + y) % channels;
           float& sample = image.mutable_view().row<float>(y)[x * channels + c];
           const float kept = sample;
-          sample = std::numeric_limits<float>::quiet_NaN();
-          for (const int ksize : {3, 5}) {
-            SCOPED_TRACE(::testing::Message()
-                         << channels << " channel(s), width " << width << ", NaN at " << x << ","
-                         << y << " channel " << c << ", ksize " << ksize);
-            EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+          for (const float odd : {nan, -nan, -kept, -0.0f}) {
+            sample = odd;
+            for (const int ksize : {3, 5}) {
+              SCOPED_TRACE(::testing::Message()
+                           << channels << " channel(s), width " << width << ", " << odd << " at "
+                           << x << "," << y << " channel " << c << ", ksize " << ksize);
+              EXPECT_EQ(median_differences_from_a_scalar_sort(image, ksize), 0);
+            }
           }
           sample = kept;
         }

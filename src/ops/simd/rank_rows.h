@@ -40,13 +40,19 @@ void median5x5_row(const std::uint16_t* const* rows, int step, std::uint16_t* ou
                    std::size_t samples);
 void median5x5_row(const float* const* rows, int step, float* out, std::size_t samples);
 
-// The float medians on the fast path, right only if the window holds no NaN: they return
-// whether a NaN was seen in rows [check_from, ksize) (then run the functions above on the row
-// instead). median3x3 looks at every sample of those rows; median5x5 at least at each row's
-// middle column, rows[k][2 * step + i], so a row's calls that make every output pixel of it
-// (its interior and its padded ends) between them look at every sample.
-bool median3x3_rows_unless_nan(const float* const* rows, int outputs, int step, float* const* out,
-                               std::size_t samples, const float* const* ahead, int check_from);
+// The float medians' fast paths, each right only for windows without some samples, which it
+// looks for in rows [check_from, ksize) as it goes and returns whether it saw one (then run the
+// functions above, or a fast path that takes them, on the row instead). Bits compares the
+// floats' bits as integers, twice the rate of float compares on a Zen 3, right where every
+// sample is a non-negative number or +infinity (no -0, no NaN); Floats compares floats, right
+// where no sample is a NaN. median3x3 looks at every sample of those rows (rows being the
+// outputs + 2 of its window); median5x5, floats only, at least at each row's middle column,
+// rows[k][2 * step + i], so a row's calls that make every output pixel of it (its interior and
+// its padded ends) between them look at every sample.
+enum class FloatFastPath { Bits, Floats };
+bool median3x3_rows_unless(FloatFastPath path, const float* const* rows, int outputs, int step,
+                           float* const* out, std::size_t samples, const float* const* ahead,
+                           int check_from);
 bool median5x5_row_unless_nan(const float* const* rows, int step, float* out, std::size_t samples,
                               int check_from);
 
