@@ -173,7 +173,7 @@ void median_rows(ImageView src, MutableImageView dst, int ksize) {
   // Strips as long as four per core allow: each strip's first row checks its whole window for
   // NaNs and starts its reading afresh.
   const int strip =
-      std::max(detail::strip_rows(src.row_bytes()), height / (4 * detail::usable_cores()));
+      std::max(detail::strip_rows(src.row_bytes()), detail::four_strips_a_core(height));
   detail::parallel_rows(height, strip, [&](int first, int end) {
     const auto padded =
         std::make_unique_for_overwrite<Sample[]>(ksize == 3 ? 0 : padded_samples * ksize);

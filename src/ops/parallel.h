@@ -35,6 +35,11 @@ inline int usable_cores() {
 #endif
 }
 
+// Rows a strip for `rows` rows in four strips a usable core: strips as long as load balancing
+// allows, for kernels whose strips pay for a start (a first row read without a fetch ahead,
+// a window of rows made again).
+inline int four_strips_a_core(int rows) { return std::max(1, rows / (4 * usable_cores())); }
+
 // Runs body(first_row, end_row) over 0..rows in strips, on all cores. Strips are at least
 // `min_rows` tall so that per-strip set-up (border rows, buffers) stays small.
 template <typename Body>

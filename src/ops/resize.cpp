@@ -282,7 +282,7 @@ void resample_real(const SourceRows& src, const OutputRows& dst, const detail::A
 // Strips for halving: the first pair of rows of each strip comes from memory with no fetch
 // ahead of it, so strips are as long as four per core allow (at least `least` rows).
 int halving_strip_rows(int rows, int least) {
-  return std::max(least, rows / (4 * detail::usable_cores()));
+  return std::max(least, detail::four_strips_a_core(rows));
 }
 
 // Exactly half size on u16 and f32: the 2x2 mean, as cv::resize's fast area path computes it

@@ -106,9 +106,8 @@ void separable_pass(ImageView src, int radius_x, int radius_y, Border border,
   // strips of min_rows / 2 to min_rows, so 40 * radius_y keeps that extra work under a tenth
   // (strips of about 8 rows made a 5x5 f32 blur half as slow again), unless the image is too
   // short to give each core four strips; the ring of sums is the same size whatever the strip.
-  const int per_core = std::max(1, height / (4 * usable_cores()));
-  const int min_rows =
-      std::max({strip_rows(src.row_bytes()), 2 * radius_y + 8, std::min(40 * radius_y, per_core)});
+  const int min_rows = std::max({strip_rows(src.row_bytes()), 2 * radius_y + 8,
+                                 std::min(40 * radius_y, four_strips_a_core(height))});
   parallel_rows(height, min_rows, [&](int first, int end) {
     // Scratch for the rows' padded ends (and whole rows, when narrow); every sum of the ring
     // is written before it is read, so neither is initialised.
