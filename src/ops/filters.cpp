@@ -153,11 +153,11 @@ Image convolve(ImageView src, const Kernel& kernel, double divisor, double offse
 namespace {
 
 // Every sample type: the median of each ksize x ksize window (edges replicated, as
-// cv::medianBlur) by a selection network on whole vectors, so bit-identical to OpenCV's
-// networks (floats: NaN sorts above every number). 3x3 windows take whole rows (the kernel
-// replicates their ends); for 5x5, rows narrower than the window are padded whole, wider ones
-// are read in place, and only the r pixels at each end come from small padded copies (3r pixels
-// of each window row).
+// cv::medianBlur) on whole vectors, so the same values as OpenCV's (floats: NaN sorts above
+// every number). 3x3 windows are made two output rows a call from whole rows (the kernel
+// replicates their ends); 5x5 ones by a selection network, where rows narrower than the window
+// are padded whole, wider ones are read in place, and only the r pixels at each end come from
+// small padded copies (3r pixels of each window row).
 template <typename Sample>
 void median_rows(ImageView src, MutableImageView dst, int ksize) {
   const int r = ksize / 2;

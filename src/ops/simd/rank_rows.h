@@ -33,7 +33,7 @@ void median3x3_rows(const float* const* rows, int outputs, int step, float* cons
                     std::size_t samples, const float* const* ahead);
 
 // out[i] = the median of rows[ky][kx * step + i] over the 5x5 window, where rows are padded
-// rows starting at each window's left-most column. Types as median3x3_row.
+// rows starting at each window's left-most column. Types as median3x3_rows.
 void median5x5_row(const std::uint8_t* const* rows, int step, std::uint8_t* out,
                    std::size_t samples);
 void median5x5_row(const std::uint16_t* const* rows, int step, std::uint16_t* out,
