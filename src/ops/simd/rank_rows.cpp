@@ -269,8 +269,8 @@ bool AnyNaNScalar(const Sample* const* rows, int count, std::size_t from, std::s
 }
 
 // kSize x kSize medians by the general network. Rows [kCheckFrom, kSize) are looked at for NaNs
-// in their middle column (the other columns are other calls' middle ones: see median_row); the
-// result says whether one was seen.
+// in their middle column (the other columns are other calls' middle ones: see
+// median5x5_row_unless_nan); the result says whether one was seen.
 template <int kSize, typename Keys, int kCheckFrom = kSize, typename Sample>
 bool MedianRowImpl(const Sample* const* rows, int step, Sample* out, std::size_t samples) {
   constexpr int kCount = kSize * kSize;
