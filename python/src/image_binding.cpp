@@ -176,7 +176,7 @@ PyImage wrap_array(nb::handle array, const AnyArray& view, const ArrayLayout& la
   if (!layout.wrappable()) {
     refuse(
         "the array's pixels are not side by side in each row (a transposed or stepped view): "
-        "pass copy=True to copy them, or np.ascontiguousarray(array)");
+        "copy them with np.ascontiguousarray(array), or tessera.Image(array, copy=True)");
   }
   const auto item = static_cast<std::int64_t>(layout.format.bytes_per_sample());
   // The array stays alive until tessera's last handle goes; that may be on a tessera thread,

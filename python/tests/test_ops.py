@@ -137,8 +137,11 @@ def test_ops_and_run_take_numpy_and_cv2_arrays_as_they_are(rgb):
     a = np.ascontiguousarray(np.asarray(rgb))
     assert np.array_equal(np.asarray(tessera.ops.gray(a)), np.asarray(tessera.ops.gray(rgb)))
     assert np.array_equal(np.asarray(tessera.run("blur 5", a)), np.asarray(tessera.ops.blur(rgb, 5)))
-    with pytest.raises(ValueError, match="copy=True"):  # tessera.Image's refusal, in its words
+    # tessera.Image's refusal, with a hint that works here too (ops take no copy=).
+    with pytest.raises(ValueError, match=r"np\.ascontiguousarray\(array\), or tessera\.Image"):
         tessera.ops.gray(a.transpose(1, 0, 2))
+    transposed = tessera.ops.gray(np.ascontiguousarray(a.transpose(1, 0, 2)))
+    assert (transposed.width, transposed.height) == (a.shape[0], a.shape[1])
     with pytest.raises(TypeError, match="tessera.Image or a numpy array.*list"):
         tessera.ops.gray([[1, 2], [3, 4]])
 

@@ -141,5 +141,33 @@ TEST_F(TiffRoundTrip, icc_is_carried_and_strips_equal_whole) {
   EXPECT_TRUE(testing::same_pixels(original, assembled));
 }
 
+// Signed samples (elevation models, some microscopes) have no tessera type; libtiff's RGBA
+// conversion read them as unsigned (-1 came out white, with exit 0). They are refused from the
+// headers, by probe as by read, saying what to do.
+TEST(TiffDecoder, signed_samples_are_refused_with_the_headers_not_read_as_unsigned) {
+  TESSERA_REQUIRE_CORPORA();
+  for (const char* name :
+       {"tiff/tests/images/int8.tif", "tiff/tests/images/int16.tif",
+        "tiff/tests/images/int16_rgb.tif", "tiff/tests/images/minisblack-1c-i16b.tiff",
+        "vips/test/test-suite/images/multi-channel-z-series.ome.tif"}) {  // 15 pages of int8
+    SCOPED_TRACE(name);
+    for (const bool whole : {false, true}) {
+      try {
+        if (whole) {
+          (void)read(corpora() / name);
+        } else {
+          (void)probe(corpora() / name);
+        }
+        ADD_FAILURE() << "read as an image";
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), ErrorCode::UnsupportedFormat) << error.what();
+        EXPECT_NE(std::string(error.what()).find("signed"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("32-bit float"), std::string::npos)
+            << error.what();
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tessera

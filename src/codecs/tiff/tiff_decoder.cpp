@@ -359,6 +359,21 @@ std::unique_ptr<Decoder> open_tiff_decoder(std::unique_ptr<InputFile> file,
                 {.path = path.string(), .operation = "read header"});
   }
 
+  // libtiff's conversion would read signed or complex samples as unsigned ones (-1 as white, a
+  // silent wrong image): refused with the headers as well.
+  if (!native && (layout.sample_format == SAMPLEFORMAT_INT ||
+                  layout.sample_format == SAMPLEFORMAT_COMPLEXINT ||
+                  layout.sample_format == SAMPLEFORMAT_COMPLEXIEEEFP)) {
+    throw Error(
+        ErrorCode::UnsupportedFormat,
+        fmt::format("a TIFF of {} {}-bit samples, which tessera has no type for (it reads "
+                    "unsigned 8- and 16-bit and 32-bit float samples): convert the file to "
+                    "32-bit float first (numpy: array.astype(np.float32), written with "
+                    "cv2.imwrite or tifffile)",
+                    layout.sample_format == SAMPLEFORMAT_INT ? "signed" : "complex", layout.bits),
+        {.path = path.string(), .operation = "read header"});
+  }
+
   ImageInfo info;
   info.format = FileFormat::Tiff;
   info.page = options.page.value_or(0);
