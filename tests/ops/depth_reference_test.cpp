@@ -587,6 +587,40 @@ TEST(DepthNaN, convolve_spreads_nan_and_infinity_through_nonzero_taps_only_as_fi
   EXPECT_GT(finite, 100);
 }
 
+// A first derivative's kernel is antisymmetric, its centre weight 0: cv::Sobel never reads the
+// centre, so a NaN or an infinity there stays out of the derivative across it (0 * NaN would be
+// NaN). Elsewhere NaNs and infinities spread as IEEE says. Against cv::Sobel to CV_32F, abs,
+// on rows of a whole number of OpenCV's vectors: its scalar tail reads the centre (as
+// cv::threshold's tail treats NaN unlike its vectors).
+TEST(DepthNaN, sobel_spreads_nan_and_infinity_as_cv_sobel) {
+  const Image image = float_specials(208, 23, 1234, 11, unit_number);
+  const cv::Mat src = as_mat(image.view());
+  for (const auto& [dx, dy, ksize] :
+       {std::array{1, 0, 3}, std::array{0, 1, 3}, std::array{1, 1, 3}, std::array{1, 0, 5},
+        std::array{2, 0, 5}, std::array{1, 2, 5}}) {
+    SCOPED_TRACE(fmt::format("sobel {} {} {}", dx, dy, ksize));
+    const Image ours = ops::sobel(image.view(), dx, dy, ksize);
+    cv::Mat theirs;
+    cv::Sobel(src, theirs, CV_32F, dx, dy, ksize, 1, 0, cv::BORDER_REFLECT_101);
+    theirs = cv::abs(theirs);
+    int wrong = 0, nans = 0, finite = 0;
+    for (int y = 0; y < image.height(); ++y) {
+      for (int x = 0; x < image.width(); ++x) {
+        const float a = ours.view().row<float>(y)[x], b = theirs.ptr<float>(y)[x];
+        nans += std::isnan(a);
+        finite += std::isfinite(a);
+        const bool close = std::isfinite(a) && std::isfinite(b)
+                               ? std::fabs(a - b) <= 1e-5f * std::max(1.0f, std::fabs(b))
+                               : same_float(a, b);
+        if (!close && wrong++ < 3) ADD_FAILURE() << x << "," << y << ": " << a << " vs " << b;
+      }
+    }
+    EXPECT_EQ(wrong, 0);
+    EXPECT_GT(nans, 100);
+    EXPECT_GT(finite, 1000);
+  }
+}
+
 TEST_F(DepthReference, sobel_is_the_magnitude_of_cv_sobel_to_float) {
   // cv::Sobel(src, g, CV_32F, dx, dy, ksize) (BORDER_REFLECT_101), cv::abs, then back to the
   // input's type (u16 saturated). u16 derivatives are whole numbers below 2^24: exact. f32 sums

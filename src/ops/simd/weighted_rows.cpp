@@ -446,21 +446,44 @@ void WeightedColumnU32ToU16(const std::uint32_t* const* rows, const std::uint32_
 #endif
 }
 
+// Which zero weights the float sums skip, as OpenCV's filter engine does for Sobel's kernels
+// (a NaN or an infinity under a zero weight then stays out of the sum: 0 * NaN would be NaN).
+// Its row filters never multiply a zero weight ([1 0 -2 0 1] is summed as S[-2] + S[2] - 2S[0]);
+// its column filters sum an antisymmetric kernel (weights[t] == -weights[taps - 1 - t], a
+// first derivative's) as weights[t] * (S[t] - S[-t]), never reading the centre, but read the
+// zero rows of a symmetric one.
+enum class ZeroWeights { Skip, SkipAntisymmetricCentre };
+
+// An antisymmetric kernel's centre, whose weight is 0 (-1 for any other kernel).
+inline int AntisymmetricCentre(const float* weights, int taps) {
+  if (taps % 2 == 0 || weights[taps / 2] != 0) return -1;
+  for (int t = 0; t < taps / 2; ++t) {
+    if (weights[t] != -weights[taps - 1 - t]) return -1;
+  }
+  return taps / 2;
+}
+
 // Float sums, tap by tap from the first, as the scalar loops they replace added them (so the
 // same values on every width and target; a row narrower than a vector runs the same arithmetic
-// in scalar code). tap(t) points at tap t's samples: a padded row's t * step, or a window's row
-// t. u16 samples are widened to float first (exact: every u16 is a float).
+// in scalar code), but for the zero weights `zeros` skips. tap(t) points at tap t's samples: a
+// padded row's t * step, or a window's row t. u16 samples are widened to float first (exact:
+// every u16 is a float).
 template <typename Sample, class TapAt>
 HWY_INLINE void WeightedFloatSums(TapAt&& tap, const float* weights, int taps, float* out,
-                                  std::size_t samples) {
+                                  std::size_t samples, ZeroWeights zeros) {
   const hn::ScalableTag<float> d;
   const hn::RebindToSigned<decltype(d)> di;
   const hn::Rebind<Sample, decltype(d)> ds;
+  const int centre = zeros == ZeroWeights::Skip ? -1 : AntisymmetricCentre(weights, taps);
+  const auto unread = [&](int t) {
+    return weights[t] == 0 && (zeros == ZeroWeights::Skip || t == centre);
+  };
   ForEachVector(
       samples, hn::Lanes(d),
       [&](std::size_t i) HWY_ATTR {
         auto sum = hn::Zero(d);
         for (int t = 0; t < taps; ++t) {
+          if (unread(t)) continue;
           const auto loaded = hn::LoadU(ds, tap(t) + i);
           hn::Vec<decltype(d)> values;
           if constexpr (std::is_same_v<Sample, float>) {
@@ -474,7 +497,9 @@ HWY_INLINE void WeightedFloatSums(TapAt&& tap, const float* weights, int taps, f
       },
       [&](std::size_t i) {
         float sum = 0;
-        for (int t = 0; t < taps; ++t) sum += weights[t] * static_cast<float>(tap(t)[i]);
+        for (int t = 0; t < taps; ++t) {
+          if (!unread(t)) sum += weights[t] * static_cast<float>(tap(t)[i]);
+        }
         out[i] = sum;
       });
 }
@@ -568,19 +593,20 @@ void SymmetricColumnF32(const float* const* rows, const float* weights, int taps
 void WeightedRowF32(const float* in, int step, const float* weights, int taps, float* out,
                     std::size_t samples) {
   WeightedFloatSums<float>([&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; },
-                           weights, taps, out, samples);
+                           weights, taps, out, samples, ZeroWeights::Skip);
 }
 
 void WeightedRowU16ToF32(const std::uint16_t* in, int step, const float* weights, int taps,
                          float* out, std::size_t samples) {
   WeightedFloatSums<std::uint16_t>(
       [&](int t) { return in + static_cast<std::ptrdiff_t>(t) * step; }, weights, taps, out,
-      samples);
+      samples, ZeroWeights::Skip);
 }
 
 void WeightedColumnF32(const float* const* rows, const float* weights, int taps, float* out,
                        std::size_t samples) {
-  WeightedFloatSums<float>([&](int t) { return rows[t]; }, weights, taps, out, samples);
+  WeightedFloatSums<float>([&](int t) { return rows[t]; }, weights, taps, out, samples,
+                           ZeroWeights::SkipAntisymmetricCentre);
 }
 
 // Rounded to nearest, ties to even (cvRound, lrint), then saturated to 0..65535.
