@@ -587,6 +587,33 @@ TEST(DepthNaN, convolve_spreads_nan_and_infinity_through_nonzero_taps_only_as_fi
   EXPECT_GT(finite, 100);
 }
 
+// sharpen's NaNs and infinities: x + amount * (x - blur) in IEEE arithmetic, a NaN difference
+// counting as over the threshold, as OpenCV's GaussianBlur and the formula give (the NaN's
+// window was left unsharpened, and an infinity's made -infinity: the two disagreed).
+TEST(DepthNaN, sharpen_spreads_nan_and_infinity_as_the_unsharp_formula_in_opencv) {
+  const Image image = float_specials(208, 23, 4321, 97, unit_number);
+  const Image ours = ops::sharpen(image.view(), 1.0, 1.5, 0);
+  const cv::Mat x = as_mat(image.view());
+  cv::Mat blurred;
+  cv::GaussianBlur(x, blurred, cv::Size(7, 7), 1.0, 1.0, cv::BORDER_REFLECT_101);
+  const cv::Mat theirs = x + 1.5 * (x - blurred);
+  int wrong = 0, nans = 0, finite = 0;
+  for (int y = 0; y < image.height(); ++y) {
+    for (int i = 0; i < image.width(); ++i) {
+      const float a = ours.view().row<float>(y)[i], b = theirs.ptr<float>(y)[i];
+      nans += std::isnan(a);
+      finite += std::isfinite(a);
+      const bool close = std::isfinite(a) && std::isfinite(b)
+                             ? std::fabs(a - b) <= 1e-5f * std::max(1.0f, std::fabs(b))
+                             : same_float(a, b);
+      if (!close && wrong++ < 3) ADD_FAILURE() << i << "," << y << ": " << a << " vs " << b;
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(nans, 200);
+  EXPECT_GT(finite, 1000);
+}
+
 // A first derivative's kernel is antisymmetric, its centre weight 0: cv::Sobel never reads the
 // centre, so a NaN or an infinity there stays out of the derivative across it (0 * NaN would be
 // NaN). Elsewhere NaNs and infinities spread as IEEE says. Against cv::Sobel to CV_32F, abs,

@@ -26,7 +26,9 @@ template <typename Sample>
 Sample UnsharpSample(Sample in, Sample blurred, float gain, float limit) {
   const float value = static_cast<float>(in);
   const float difference = value - static_cast<float>(blurred);
-  if (!(std::fabs(difference) > limit)) return in;
+  // A NaN difference is over any threshold: its NaN spreads, as through OpenCV's blur and
+  // addWeighted (a test `> limit` left the NaN's whole window unsharpened).
+  if (std::fabs(difference) <= limit) return in;
   const float sharpened = value + gain * difference;
   if constexpr (std::is_same_v<Sample, float>) {
     return sharpened;
@@ -56,7 +58,7 @@ void UnsharpRowOf(const Sample* in, const Sample* blurred, float gain, float lim
     const auto value = load(in + i);
     const auto difference = hn::Sub(value, load(blurred + i));
     const auto sharpened = hn::Add(value, hn::Mul(gains, difference));
-    const auto result = hn::IfThenElse(hn::Gt(hn::Abs(difference), limits), sharpened, value);
+    const auto result = hn::IfThenElse(hn::Le(hn::Abs(difference), limits), value, sharpened);
     if constexpr (std::is_same_v<Sample, float>) {
       hn::StoreU(result, d, out + i);
     } else {
