@@ -587,6 +587,27 @@ TEST(DepthNaN, convolve_spreads_nan_and_infinity_through_nonzero_taps_only_as_fi
   EXPECT_GT(finite, 100);
 }
 
+// Ours against OpenCV's float result sample by sample: finite pairs within 1e-5 relative,
+// others the same (NaN where the other is NaN, infinities equal). Reports the first misses.
+struct FloatComparison {
+  int wrong = 0, nans = 0, finite = 0;
+};
+FloatComparison compare_floats(const Image& ours, const cv::Mat& theirs) {
+  FloatComparison result;
+  for (int y = 0; y < ours.height(); ++y) {
+    for (int x = 0; x < ours.width(); ++x) {
+      const float a = ours.view().row<float>(y)[x], b = theirs.ptr<float>(y)[x];
+      result.nans += std::isnan(a);
+      result.finite += std::isfinite(a);
+      const bool close = std::isfinite(a) && std::isfinite(b)
+                             ? std::fabs(a - b) <= 1e-5f * std::max(1.0f, std::fabs(b))
+                             : same_float(a, b);
+      if (!close && result.wrong++ < 3) ADD_FAILURE() << x << "," << y << ": " << a << " vs " << b;
+    }
+  }
+  return result;
+}
+
 // sharpen's NaNs and infinities: x + amount * (x - blur) in IEEE arithmetic, a NaN difference
 // counting as over the threshold, as OpenCV's GaussianBlur and the formula give (the NaN's
 // window was left unsharpened, and an infinity's made -infinity: the two disagreed).
@@ -597,21 +618,10 @@ TEST(DepthNaN, sharpen_spreads_nan_and_infinity_as_the_unsharp_formula_in_opencv
   cv::Mat blurred;
   cv::GaussianBlur(x, blurred, cv::Size(7, 7), 1.0, 1.0, cv::BORDER_REFLECT_101);
   const cv::Mat theirs = x + 1.5 * (x - blurred);
-  int wrong = 0, nans = 0, finite = 0;
-  for (int y = 0; y < image.height(); ++y) {
-    for (int i = 0; i < image.width(); ++i) {
-      const float a = ours.view().row<float>(y)[i], b = theirs.ptr<float>(y)[i];
-      nans += std::isnan(a);
-      finite += std::isfinite(a);
-      const bool close = std::isfinite(a) && std::isfinite(b)
-                             ? std::fabs(a - b) <= 1e-5f * std::max(1.0f, std::fabs(b))
-                             : same_float(a, b);
-      if (!close && wrong++ < 3) ADD_FAILURE() << i << "," << y << ": " << a << " vs " << b;
-    }
-  }
-  EXPECT_EQ(wrong, 0);
-  EXPECT_GT(nans, 200);
-  EXPECT_GT(finite, 1000);
+  const FloatComparison compared = compare_floats(ours, theirs);
+  EXPECT_EQ(compared.wrong, 0);
+  EXPECT_GT(compared.nans, 200);
+  EXPECT_GT(compared.finite, 1000);
 }
 
 // A first derivative's kernel is antisymmetric, its centre weight 0: cv::Sobel never reads the
@@ -630,21 +640,10 @@ TEST(DepthNaN, sobel_spreads_nan_and_infinity_as_cv_sobel) {
     cv::Mat theirs;
     cv::Sobel(src, theirs, CV_32F, dx, dy, ksize, 1, 0, cv::BORDER_REFLECT_101);
     theirs = cv::abs(theirs);
-    int wrong = 0, nans = 0, finite = 0;
-    for (int y = 0; y < image.height(); ++y) {
-      for (int x = 0; x < image.width(); ++x) {
-        const float a = ours.view().row<float>(y)[x], b = theirs.ptr<float>(y)[x];
-        nans += std::isnan(a);
-        finite += std::isfinite(a);
-        const bool close = std::isfinite(a) && std::isfinite(b)
-                               ? std::fabs(a - b) <= 1e-5f * std::max(1.0f, std::fabs(b))
-                               : same_float(a, b);
-        if (!close && wrong++ < 3) ADD_FAILURE() << x << "," << y << ": " << a << " vs " << b;
-      }
-    }
-    EXPECT_EQ(wrong, 0);
-    EXPECT_GT(nans, 100);
-    EXPECT_GT(finite, 1000);
+    const FloatComparison compared = compare_floats(ours, theirs);
+    EXPECT_EQ(compared.wrong, 0);
+    EXPECT_GT(compared.nans, 100);
+    EXPECT_GT(compared.finite, 1000);
   }
 }
 
